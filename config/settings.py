@@ -1,0 +1,115 @@
+"""Django settings, from the environment. Every setting has an embedded default.
+
+* ``RDCL_VAR``: state folder (SQLite database, git repositories, job data); ``var/``.
+* ``DATABASE_URL``: ``postgres://user@host:port/name``; default SQLite in ``RDCL_VAR``.
+* ``REDIS_URL``: Celery broker; default an embedded broker on disk (kombu filesystem).
+* ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``; ``RDCL_FERNET_KEY`` encrypts site credentials.
+"""
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("RDCL_VAR", BASE_DIR / "var")).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "rdcl-nfvo-development-only-key-change-me")
+DEBUG = os.environ.get("DEBUG", "1") == "1"
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "nfvo",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "config.urls"
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
+WSGI_APPLICATION = "config.wsgi.application"
+
+
+def _database(url: str | None) -> dict:
+    if url and url.startswith(("postgres://", "postgresql://")):
+        u = urlparse(url)
+        return {"ENGINE": "django.db.backends.postgresql", "NAME": u.path.lstrip("/"),
+                "USER": u.username or "", "PASSWORD": u.password or "",
+                "HOST": u.hostname or "", "PORT": str(u.port or "")}
+    name = Path(url[len("sqlite:///"):]) if url and url.startswith("sqlite:///") else VAR_DIR / "db.sqlite3"
+    # A file for tests too: the Celery worker the tests start opens the same database.
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(name),
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+            "TEST": {"NAME": os.environ.get("RDCL_TEST_DB", str(VAR_DIR / "test-db.sqlite3"))}}
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+LOGIN_URL = "/admin/login/"
+
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+}
+
+# Celery: Redis when REDIS_URL is set, otherwise an embedded broker on disk.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {} if REDIS_URL else {
+    "data_folder_in": str(BROKER_DIR / "queue"), "data_folder_out": str(BROKER_DIR / "queue"),
+    "control_folder": str(BROKER_DIR / "control")}
+if not REDIS_URL:
+    for folder in CELERY_BROKER_TRANSPORT_OPTIONS.values():
+        Path(folder).mkdir(parents=True, exist_ok=True)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = "jobs"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# rdcl-nfvo
+RDCL_GIT_REMOTE = os.environ.get("RDCL_GIT_REMOTE", str(VAR_DIR / "git" / "services.git"))
+RDCL_GIT_WORKDIR = Path(os.environ.get("RDCL_GIT_WORKDIR", VAR_DIR / "git" / "work"))
+RDCL_JOBS_DIR = Path(os.environ.get("RDCL_JOBS_DIR", VAR_DIR / "jobs"))
+RDCL_FERNET_KEY = os.environ.get("RDCL_FERNET_KEY", "")
+RDCL_JOB_TIMEOUT = int(os.environ.get("RDCL_JOB_TIMEOUT", "3600"))  # seconds
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"nfvo": {"level": "INFO"}},
+}
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]

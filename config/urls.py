@@ -1,0 +1,9 @@
+"""URL routes: GUI pages, REST API, admin."""
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("nfvo.api_urls")),
+    path("", include("nfvo.urls")),
+]

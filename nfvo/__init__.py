@@ -1,0 +1,1 @@
+"""The orchestrator: sites, catalogue, orders, service instances, jobs and Celery tasks."""

@@ -1,0 +1,27 @@
+"""Admin pages (operators register sites and inspect jobs here)."""
+from django.contrib import admin
+
+from .models import CatalogueItem, Job, JobEvent, Order, ServiceInstance, Site
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    """Sites; the encrypted key is never shown."""
+
+    list_display = ("name", "kind", "is_default")
+    exclude = ("ssh_private_key_encrypted",)
+
+
+admin.site.register(CatalogueItem)
+admin.site.register(ServiceInstance)
+admin.site.register(Order)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Jobs, newest first."""
+
+    list_display = ("id", "operation", "mode", "status", "instance", "created")
+
+
+admin.site.register(JobEvent)

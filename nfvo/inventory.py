@@ -1,0 +1,64 @@
+"""Build a job's multi-site inventory from the registered sites.
+
+One group per site (the name playbooks use in ``hosts``), one host in it named after
+the site, whose variables are the site's connection. Local sites (no ``ansible_host``)
+run on the worker with its own Python. SSH keys are written into the job's private
+data directory with mode 0600 and referenced by path; :func:`public_view` is the
+inventory without any secret, as stored on the job.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from .models import Site
+
+SECRET_VARS = ("ansible_password", "ansible_become_password", "ansible_ssh_private_key_file")
+
+
+def host_vars(site: Site, keys_dir: Path | None) -> dict:
+    """Inventory variables of one site."""
+    hv = dict(site.connection)
+    hv.setdefault("rdcl_site_kind", site.kind)
+    if site.kind != "linux" or not hv.get("ansible_host"):
+        hv.setdefault("ansible_connection", "local")
+        hv.setdefault("ansible_python_interpreter", sys.executable)
+        hv.setdefault("rdcl_bind_address", "127.0.0.1")
+    else:
+        hv.setdefault("ansible_python_interpreter", "/usr/bin/python3")
+        hv.setdefault("rdcl_bind_address", hv["ansible_host"])
+        hv.setdefault("ansible_ssh_common_args", "-o StrictHostKeyChecking=accept-new "
+                      "-o UserKnownHostsFile=" + str((keys_dir or Path("/tmp")) / "known_hosts"))
+    key = site.ssh_private_key()
+    if key and keys_dir is not None:
+        keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = keys_dir / f"{site.name}.key"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key if key.endswith("\n") else key + "\n")
+        hv["ansible_ssh_private_key_file"] = str(path)
+    return hv
+
+
+def build(site_names: list[str], keys_dir: Path | None) -> dict:
+    """Inventory dict ``{all: {children: {<site>: {hosts: {<site>: vars}}}}}``.
+
+    :raises LookupError: a site the service uses is not registered.
+    """
+    sites = {s.name: s for s in Site.objects.filter(name__in=site_names)}
+    missing = sorted(set(site_names) - set(sites))
+    if missing:
+        raise LookupError(f"sites not registered: {', '.join(missing)}")
+    return {"all": {"children": {name: {"hosts": {name: host_vars(sites[name], keys_dir)}}
+                                 for name in sorted(site_names)}}}
+
+
+def public_view(inventory: dict) -> dict:
+    """The inventory with secret variables masked (what a job row keeps)."""
+    out = {"all": {"children": {}}}
+    for group, data in inventory["all"]["children"].items():
+        hosts = {h: {k: ("********" if k in SECRET_VARS else v) for k, v in hv.items()}
+                 for h, hv in data["hosts"].items()}
+        out["all"]["children"][group] = {"hosts": hosts}
+    return out

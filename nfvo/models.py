@@ -1,0 +1,156 @@
+"""Sites, catalogue items, orders, service instances, jobs and job events.
+
+A job follows AWX's status machine: pending -> running -> successful | failed |
+canceled | error. Its events are rows (ansible-runner event data).
+"""
+from __future__ import annotations
+
+from django.db import models
+
+from . import secrets
+
+
+class Site(models.Model):
+    """A place a service runs: an OpenStack cloud, a Kubernetes/OpenShift cluster, a Linux host.
+
+    ``connection`` holds the inventory host variables (``ansible_host``, ``ansible_port``,
+    ``ansible_user``, ``ansible_connection``, ``rdcl_root``, ``os_auth_url``, ``os_cloud``,
+    ``k8s_host``...); ``ssh_private_key`` is encrypted and only ever written to a job's
+    private data directory (mode 0600) for the length of the run.
+    """
+
+    KINDS = [(k, k) for k in ("openstack", "kubernetes", "openshift", "linux")]
+    name = models.SlugField(max_length=63, unique=True)
+    kind = models.CharField(max_length=16, choices=KINDS)
+    labels = models.JSONField(default=dict, blank=True)
+    connection = models.JSONField(default=dict, blank=True)
+    is_default = models.BooleanField(default=False, help_text="Default site of its kind for unplaced nodes.")
+    ssh_private_key_encrypted = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.kind})"
+
+    def set_ssh_private_key(self, key: str) -> None:
+        """Store an SSH private key encrypted."""
+        self.ssh_private_key_encrypted = secrets.encrypt(key)
+
+    def ssh_private_key(self) -> str:
+        """The decrypted SSH private key ('' when none)."""
+        return secrets.decrypt(self.ssh_private_key_encrypted)
+
+
+class CatalogueItem(models.Model):
+    """A service users can order: a git repository, a ref, playbooks and a dialog.
+
+    ``dialog`` is a JSON Schema (Draft 2020-12) of the parameters; ``playbooks`` maps
+    lifecycle operations (create, delete, scale) to playbook paths inside ``folder``.
+    """
+
+    name = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    repository = models.CharField(max_length=500)
+    ref = models.CharField(max_length=200, default="main")
+    folder = models.CharField(max_length=200, blank=True)
+    playbooks = models.JSONField(default=dict)
+    dialog = models.JSONField(default=dict)
+    sites = models.JSONField(default=list)
+    source = models.CharField(max_length=500, blank=True)
+    digest = models.CharField(max_length=80, blank=True)
+    published_commit = models.CharField(max_length=40, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceInstance(models.Model):
+    """An ordered service; its operations are jobs."""
+
+    STATES = [(s, s) for s in ("new", "active", "failed", "deleted", "needs_attention")]
+    item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="instances")
+    name = models.CharField(max_length=100)
+    state = models.CharField(max_length=20, choices=STATES, default="new")
+    parameters = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Order(models.Model):
+    """A user's order of a catalogue item: dialog values and the commit that will run."""
+
+    item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="orders")
+    instance = models.ForeignKey(ServiceInstance, on_delete=models.PROTECT, related_name="orders")
+    parameters = models.JSONField(default=dict)
+    commit = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, default="accepted")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+
+class Job(models.Model):
+    """One playbook run with ansible-runner; ``result`` holds the per-site outcome."""
+
+    PENDING, RUNNING, SUCCESSFUL, FAILED, CANCELED, ERROR = (
+        "pending", "running", "successful", "failed", "canceled", "error")
+    STATUSES = [(s, s) for s in (PENDING, "waiting", RUNNING, SUCCESSFUL, FAILED, CANCELED, ERROR)]
+    MODES = [("apply", "apply"), ("plan", "plan")]
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
+    instance = models.ForeignKey(ServiceInstance, on_delete=models.PROTECT, related_name="jobs")
+    operation = models.CharField(max_length=40, default="create")
+    playbook = models.CharField(max_length=200)
+    mode = models.CharField(max_length=8, choices=MODES, default="apply")
+    limit = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=12, choices=STATUSES, default=PENDING)
+    repository = models.CharField(max_length=500)
+    folder = models.CharField(max_length=200, blank=True)
+    commit = models.CharField(max_length=40)
+    inventory = models.JSONField(default=dict, blank=True)
+    extra_vars = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"job {self.pk} {self.operation} {self.status}"
+
+    @property
+    def done(self) -> bool:
+        """True once the job reached a final status."""
+        return self.status in (self.SUCCESSFUL, self.FAILED, self.CANCELED, self.ERROR)
+
+
+class JobEvent(models.Model):
+    """One ansible-runner event of a job (``counter`` orders them)."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events")
+    counter = models.IntegerField()
+    event = models.CharField(max_length=100)
+    play = models.CharField(max_length=500, blank=True)
+    task = models.CharField(max_length=500, blank=True)
+    host = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, blank=True)
+    changed = models.BooleanField(default=False)
+    stdout = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "counter"]
+        constraints = [models.UniqueConstraint(fields=["job", "counter"], name="unique_job_event_counter")]

@@ -1,0 +1,177 @@
+"""Run a job: check out its commit, build the inventory, run the playbook with ansible-runner.
+
+ansible-runner's model (``Runner``/``RunnerConfig``): one private data directory per job
+(``RDCL_JOBS_DIR/<id>``) with the project checked out at the job's commit; events are
+stored as :class:`~nfvo.models.JobEvent` rows as they arrive, so pages can stream them.
+Plan jobs first render and validate every template (HOT structure, Kubernetes OpenAPI)
+and then run Ansible in check mode with ``rdcl_mode=plan``: no cloud is contacted.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import ansible_runner
+import git
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from translators import kubernetes, validate
+
+from . import inventory
+from .models import Job, JobEvent
+
+log = logging.getLogger(__name__)
+FAIL_EVENTS = {"runner_on_failed": "failed", "runner_on_unreachable": "unreachable"}
+
+
+def claim(job_id: int) -> Job | None:
+    """Move a pending job to running; None if another delivery already took it."""
+    with transaction.atomic():
+        taken = Job.objects.filter(pk=job_id, status=Job.PENDING).update(
+            status=Job.RUNNING, started=timezone.now())
+    return Job.objects.get(pk=job_id) if taken else None
+
+
+def run(job_id: int) -> Job:
+    """Run a pending job to its end and return it (status successful/failed/error)."""
+    job = claim(job_id)
+    if job is None:
+        return Job.objects.get(pk=job_id)
+    data_dir = Path(settings.RDCL_JOBS_DIR) / str(job.pk)
+    try:
+        _run(job, data_dir)
+    except Exception as exc:  # any failure ends the job as error with the reason
+        log.exception("job %s failed to run", job.pk)
+        _finish(job, Job.ERROR, f"{type(exc).__name__}: {exc}")
+    finally:
+        shutil.rmtree(data_dir / "keys", ignore_errors=True)
+        shutil.rmtree(data_dir / "env", ignore_errors=True)
+    job.refresh_from_db()
+    return job
+
+
+def _checkout(job: Job, data_dir: Path) -> Path:
+    project = data_dir / "project"
+    if project.exists():
+        shutil.rmtree(project)
+    repo = git.Repo.clone_from(job.repository, project, no_checkout=True)
+    repo.git.checkout(job.commit)
+    return project / job.folder if job.folder else project
+
+
+def _run(job: Job, data_dir: Path) -> None:
+    service_dir = _checkout(job, data_dir)
+    index = yaml.safe_load((service_dir / "service.yaml").read_text()) if (service_dir / "service.yaml").exists() else {}
+    parts = index.get("parts") or []
+    site_names = [p["site"] for p in parts] or list(job.instance.item.sites)
+    inv = inventory.build(site_names, data_dir / "keys")
+    job.inventory = inventory.public_view(inv)
+    job.save(update_fields=["inventory"])
+    extra = {**job.extra_vars, "rdcl_mode": job.mode}
+    plan = {}
+    if job.mode == "plan":
+        plan, problems = _plan(service_dir, parts, extra)
+        if problems:
+            _finish(job, Job.FAILED, "templates do not validate:\n" + "\n".join(problems), {"sites": plan})
+            return
+    failures: dict[str, str] = {}
+    stats: dict = {}
+
+    def on_event(event: dict) -> bool:
+        _store_event(job, event, failures)
+        if event.get("event") == "playbook_on_stats":
+            stats.update(event.get("event_data") or {})
+        return False  # stored in the database; ansible-runner need not keep a copy
+
+    r = ansible_runner.run(
+        private_data_dir=str(data_dir), project_dir=str(service_dir), playbook=job.playbook,
+        inventory=inv, extravars=extra, limit=job.limit or None,
+        cmdline="--check" if job.mode == "plan" else None,
+        envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), "ANSIBLE_NOCOLOR": "1",
+                 "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+                 "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_FORCE_COLOR": "0"},
+        event_handler=on_event, quiet=True, timeout=settings.RDCL_JOB_TIMEOUT,
+        settings={"suppress_ansible_output": True})
+    limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]
+    sites = _site_results(stats, limited, plan, failures)
+    status = {"successful": Job.SUCCESSFUL, "canceled": Job.CANCELED}.get(r.status, Job.FAILED)
+    failed = [f"{s}: {v['message']}" for s, v in sites.items() if v["status"] in ("failed", "unreachable")]
+    message = "\n".join(failed) or f"ansible-runner {r.status} (rc {r.rc})"
+    if status != Job.SUCCESSFUL and not failed:
+        message += ": " + _tail(r.stdout.read() if r.stdout else "")
+    _finish(job, status, message, {"sites": sites, "rc": r.rc})
+
+
+def _plan(service_dir: Path, parts: list[dict], values: dict) -> tuple[dict, list[str]]:
+    """Render and validate each part's templates; what each site would get."""
+    defaults = yaml.safe_load((service_dir / "group_vars" / "all.yml").read_text()) or {}
+    values = {**defaults, **values}
+    plan, problems = {}, []
+    for part in parts:
+        for rel in part.get("templates") or []:
+            text = (service_dir / rel).read_text()
+            if part["kind"] == "openstack":
+                found = validate.hot_problems(text)
+            else:
+                found = validate.manifest_problems(kubernetes.render(text, values))
+            problems += [f"{part['site']}: {rel}: {p}" for p in found]
+        plan[part["site"]] = {"kind": part["kind"], "creates": part.get("creates") or []}
+    return plan, problems
+
+
+def _store_event(job: Job, event: dict, failures: dict) -> None:
+    """One ansible-runner event as a row; a failure's message is kept per site."""
+    data = event.get("event_data") or {}
+    res = data.get("res") if isinstance(data.get("res"), dict) else {}
+    name = event.get("event", "")
+    status = FAIL_EVENTS.get(name) or {"runner_on_ok": "ok", "runner_on_skipped": "skipped"}.get(name, "")
+    if status in ("failed", "unreachable") and not data.get("ignore_errors"):
+        failures[str(data.get("host", ""))] = f"{data.get('task', '')}: {res.get('msg', status)}"
+    JobEvent.objects.create(
+        job=job, counter=event.get("counter", 0), event=name,
+        play=str(data.get("play", ""))[:500], task=str(data.get("task", ""))[:500],
+        host=str(data.get("host", ""))[:200], status=status, changed=bool(res.get("changed")),
+        stdout=event.get("stdout", "") or "")
+
+
+def _site_results(stats: dict, site_names: list[str], plan: dict, failures: dict) -> dict:
+    """Per site: ansible-runner's counts, a status and the failure message if any."""
+    out = {}
+    for site in site_names:
+        row = {k: int((stats.get(k) or {}).get(site, 0)) for k in ("ok", "changed", "failures", "dark", "skipped")}
+        if row["dark"]:
+            status = "unreachable"
+        elif row["failures"]:
+            status = "failed"
+        elif row["ok"] or row["changed"]:
+            status = "ok"
+        else:
+            status = "not run"
+        message = failures.get(site, status) if status in ("failed", "unreachable") else ""
+        out[site] = {**row, "status": status, "message": message, **plan.get(site, {})}
+    return out
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def _finish(job: Job, status: str, message: str, result: dict | None = None) -> None:
+    job.status = status
+    job.message = message
+    if result is not None:
+        job.result = result
+    job.finished = timezone.now()
+    job.save(update_fields=["status", "message", "result", "finished"])
+    instance = job.instance
+    if status == Job.SUCCESSFUL and job.mode == "apply":
+        instance.state = "deleted" if job.operation == "delete" else "active"
+    elif status in (Job.FAILED, Job.ERROR) and job.mode == "apply":
+        instance.state = "needs_attention" if status == Job.ERROR else "failed"
+    instance.save(update_fields=["state"])

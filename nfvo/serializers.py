@@ -1,0 +1,61 @@
+"""REST API serializers."""
+from rest_framework import serializers
+
+from .models import CatalogueItem, Job, JobEvent, ServiceInstance, Site
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    """A site; credentials are never serialised, only whether one is set."""
+
+    has_ssh_key = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Site
+        fields = ["name", "kind", "labels", "connection", "is_default", "has_ssh_key"]
+
+    def get_has_ssh_key(self, site) -> bool:
+        return bool(site.ssh_private_key_encrypted)
+
+
+class CatalogueItemSerializer(serializers.ModelSerializer):
+    """A catalogue item with its dialog schema."""
+
+    class Meta:
+        model = CatalogueItem
+        fields = ["name", "description", "repository", "ref", "folder", "playbooks", "dialog",
+                  "sites", "source", "digest", "published_commit"]
+
+
+class JobSerializer(serializers.ModelSerializer):
+    """A job and its per-site result."""
+
+    class Meta:
+        model = Job
+        fields = ["id", "instance", "operation", "playbook", "mode", "limit", "status", "repository",
+                  "folder", "commit", "inventory", "extra_vars", "result", "message", "created",
+                  "started", "finished"]
+
+
+class JobEventSerializer(serializers.ModelSerializer):
+    """One job event."""
+
+    class Meta:
+        model = JobEvent
+        fields = ["counter", "event", "play", "task", "host", "status", "changed", "stdout"]
+
+
+class ServiceInstanceSerializer(serializers.ModelSerializer):
+    """A service instance with its state."""
+
+    class Meta:
+        model = ServiceInstance
+        fields = ["id", "item", "name", "state", "parameters", "created"]
+
+
+class OrderRequestSerializer(serializers.Serializer):
+    """An order: the catalogue item, its dialog values, the mode and a site limit."""
+
+    item = serializers.SlugRelatedField(slug_field="name", queryset=CatalogueItem.objects.all())
+    parameters = serializers.DictField(required=False, default=dict)
+    mode = serializers.ChoiceField(choices=["apply", "plan"], default="apply")
+    limit = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,0 +1,101 @@
+"""Catalogue and ordering: publish a translated service, order it, run lifecycle operations.
+
+ManageIQ's flow for Ansible playbook services (parse_dialog -> run_job), with the order
+stored before anything is queued: the job is enqueued only after the transaction that
+created it commits, so an accepted order is never lost to a broker hiccup.
+"""
+from __future__ import annotations
+
+import re
+
+import git
+import yaml
+from django.db import transaction
+
+from translators.publish import Published
+
+from . import dialog
+from .models import CatalogueItem, Job, Order, ServiceInstance, Site
+
+SHA = re.compile(r"^[0-9a-f]{40}$")
+
+
+def publish_item(published: Published, index_text: str) -> CatalogueItem:
+    """Create or update the catalogue item of a published service (``service.yaml`` text)."""
+    index = yaml.safe_load(index_text)
+    item, _ = CatalogueItem.objects.update_or_create(name=index["service"], defaults={
+        "description": index.get("description", ""), "repository": published.remote,
+        "ref": published.branch, "folder": published.folder, "playbooks": index["playbooks"],
+        "dialog": dialog.schema_from_inputs(index.get("inputs") or []),
+        "sites": [p["site"] for p in index.get("parts") or []], "source": index.get("source", ""),
+        "digest": index.get("digest", ""), "published_commit": published.commit})
+    return item
+
+
+def resolve_commit(repository: str, ref: str) -> str:
+    """The commit SHA ``ref`` names in ``repository`` now (so later pushes don't change a run).
+
+    :raises LookupError: the ref does not exist.
+    """
+    if SHA.match(ref):
+        return ref
+    out = git.cmd.Git().ls_remote(repository, ref)
+    if not out:
+        raise LookupError(f"{repository} has no ref {ref!r}")
+    return out.split()[0]
+
+
+def order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str = "",
+          name: str = "") -> Job:
+    """Order ``item``: check the dialog, record order + service instance + create job, enqueue.
+
+    :raises DialogError: parameters that break the item's dialog schema.
+    """
+    values = dialog.check(item.dialog, parameters)
+    _check_mode_and_limit(mode, limit)
+    commit = resolve_commit(item.repository, item.ref)
+    with transaction.atomic():
+        instance = ServiceInstance.objects.create(item=item, name=name or item.name, parameters=values)
+        order_row = Order.objects.create(item=item, instance=instance, parameters=values, commit=commit)
+        job = _job(instance, "create", mode, limit, commit, values, order_row)
+    return job
+
+
+def operate(instance: ServiceInstance, operation: str, mode: str = "apply", limit: str = "",
+            extra: dict | None = None) -> Job:
+    """Run a lifecycle operation (``delete``, ``scale``, ...) on an ordered instance.
+
+    Runs the commit the instance was ordered at, with its dialog values plus ``extra``.
+    :raises KeyError: the item has no playbook for ``operation``.
+    """
+    _check_mode_and_limit(mode, limit)
+    if operation not in instance.item.playbooks:
+        raise KeyError(f"{instance.item.name} has no {operation!r} playbook")
+    commit = instance.orders.order_by("-id").first().commit
+    with transaction.atomic():
+        return _job(instance, operation, mode, limit, commit, {**instance.parameters, **(extra or {})})
+
+
+def _check_mode_and_limit(mode: str, limit: str) -> None:
+    if mode not in dialog.MODES:
+        raise dialog.DialogError({"mode": f"{mode!r} is not one of {list(dialog.MODES)}"})
+    unknown = [s for s in filter(None, limit.split(",")) if not Site.objects.filter(name=s).exists()]
+    if unknown:
+        raise dialog.DialogError({"limit": f"unknown sites: {', '.join(unknown)}"})
+
+
+def _job(instance, operation, mode, limit, commit, values, order_row=None) -> Job:
+    item = instance.item
+    job = Job.objects.create(
+        order=order_row, instance=instance, operation=operation, playbook=item.playbooks[operation],
+        mode=mode, limit=limit, repository=item.repository, folder=item.folder, commit=commit,
+        extra_vars=values)
+    transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def enqueue(job_id: int) -> None:
+    """Queue a job for a Celery worker."""
+    from .tasks import run_job
+
+    run_job.delay(job_id)

@@ -1,0 +1,10 @@
+"""GUI routes."""
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("catalogue/<slug:name>/", views.item, name="item"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+]

@@ -1,0 +1,51 @@
+"""GUI pages: overview, catalogue item (dialog and order), job (live events)."""
+from django.shortcuts import get_object_or_404, redirect, render
+
+from . import services
+from .dialog import DialogError
+from .models import CatalogueItem, Job, ServiceInstance, Site
+
+
+def home(request):
+    """Sites, catalogue, service instances and the latest jobs."""
+    return render(request, "nfvo/home.html", {
+        "sites": Site.objects.all(), "items": CatalogueItem.objects.all(),
+        "instances": ServiceInstance.objects.all()[:20], "jobs": Job.objects.all()[:20]})
+
+
+def item(request, name):
+    """A catalogue item; POST orders it with the dialog values."""
+    obj = get_object_or_404(CatalogueItem, name=name)
+    fields = obj.dialog.get("properties", {})
+    errors, values = {}, {}
+    if request.method == "POST":
+        for field, prop in fields.items():
+            raw = request.POST.get(field, "")
+            if raw != "":
+                values[field] = _coerce(raw, prop.get("type"))
+        try:
+            job = services.order(obj, values, request.POST.get("mode", "plan"), request.POST.get("limit", ""))
+            return redirect("job", pk=job.pk)
+        except DialogError as exc:
+            errors = exc.errors
+    rows = [{"name": f, "prop": p, "value": values.get(f, p.get("default", "")), "error": errors.get(f, "")}
+            for f, p in fields.items()]
+    return render(request, "nfvo/item.html", {"item": obj, "rows": rows, "errors": errors})
+
+
+def _coerce(raw: str, kind: str | None):
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            return float(raw)
+    except ValueError:
+        return raw  # the schema check names the field
+    if kind == "boolean":
+        return raw.lower() in ("1", "true", "yes", "on")
+    return raw
+
+
+def job(request, pk):
+    """A job with its per-site result; events stream in while it runs."""
+    return render(request, "nfvo/job.html", {"job": get_object_or_404(Job, pk=pk)})

@@ -1,0 +1,50 @@
+"""Start and stop a Celery worker process (the demo and the tests use a real worker)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def celery_worker(env: dict | None = None, log_file: str | Path | None = None, name: str = "rdcl"):
+    """A ``celery worker`` subprocess (solo pool, queue ``jobs``) for the ``with`` block."""
+    out = open(log_file, "ab") if log_file else subprocess.DEVNULL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+         "-Q", "jobs", "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"{name}@%h"],
+        cwd=BASE_DIR, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log_file:
+            out.close()
+
+
+def wait_for_job(job_id: int, timeout: float = 600, proc: subprocess.Popen | None = None):
+    """Poll the job row until it is done; returns it.
+
+    :raises TimeoutError: not done within ``timeout`` seconds (or the worker exited).
+    """
+    from .models import Job
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = Job.objects.get(pk=job_id)
+        if job.done:
+            return job
+        if proc is not None and proc.poll() is not None:
+            raise TimeoutError(f"job {job_id}: the worker exited with status {proc.returncode}")
+        time.sleep(0.1)
+    raise TimeoutError(f"job {job_id} not done after {timeout} s")

@@ -1,0 +1,42 @@
+"""Errors that name the file, the path in the document and the rule broken."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a descriptor.
+
+    ``path`` is a dotted path in the document (``topology_template.node_templates.vm1``),
+    ``rule`` names the rule broken (a tosca-parser exception class or one of ours, such
+    as ``placement.unknown-site``), ``line`` is 1-based when known.
+    """
+
+    path: str
+    rule: str
+    message: str
+    line: int | None = None
+
+    def format(self, file: str) -> str:
+        """``file:line: path: [rule] message`` (line left out when unknown)."""
+        where = f"{file}:{self.line}" if self.line else file
+        return f"{where}: {self.path or '<document>'}: [{self.rule}] {self.message}"
+
+
+class DescriptorError(Exception):
+    """A descriptor that cannot be translated; carries every :class:`Problem` found."""
+
+    def __init__(self, file: str, problems: list[Problem]):
+        self.file = file
+        self.problems = list(problems)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """All problems, one per line, each with file, path and rule."""
+        head = f"{self.file}: {len(self.problems)} problem(s)"
+        return "\n".join([head] + ["  " + p.format(self.file) for p in self.problems])
+
+
+class TranslationError(DescriptorError):
+    """A required part of a valid descriptor that cannot be translated."""

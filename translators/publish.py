@@ -1,0 +1,91 @@
+"""Commit a translated service to a working clone and push it (GitPython).
+
+One folder per service at the top of the repository. The commit message names the
+source descriptor and its digest. A push that fails leaves the local commit in place
+and raises :class:`PublishError` saying so; publishing again pushes it.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+from filelock import FileLock
+
+from .translate import Translation
+
+BRANCH = "main"
+AUTHOR = git.Actor("rdcl-nfvo", "rdcl-nfvo@localhost")
+
+
+class PublishError(Exception):
+    """The push failed. ``commit`` is the local commit that is waiting to be pushed."""
+
+    def __init__(self, message: str, commit: str):
+        super().__init__(message)
+        self.commit = commit
+
+
+@dataclass(frozen=True)
+class Published:
+    """Where a service landed: ``commit`` (40 hex), ``folder`` in the repo, ``changed``."""
+
+    remote: str
+    branch: str
+    commit: str
+    folder: str
+    changed: bool
+
+
+def init_remote(path: str | Path) -> str:
+    """Create a bare repository at ``path`` if there is none; return its URL (the path)."""
+    path = Path(path)
+    if not (path / "HEAD").exists():
+        path.mkdir(parents=True, exist_ok=True)
+        git.Repo.init(path, bare=True, initial_branch=BRANCH)
+    return str(path)
+
+
+def working_clone(remote: str, workdir: str | Path) -> git.Repo:
+    """The working clone of ``remote`` at ``workdir``, cloned on first use."""
+    workdir = Path(workdir)
+    if (workdir / ".git").exists():
+        return git.Repo(workdir)
+    workdir.parent.mkdir(parents=True, exist_ok=True)
+    repo = git.Repo.clone_from(remote, workdir)
+    if not repo.head.is_valid():
+        repo.git.checkout("-B", BRANCH)
+    return repo
+
+
+def publish(translation: Translation, remote: str, workdir: str | Path) -> Published:
+    """Replace ``<service>/`` in the working clone with ``translation``, commit, push.
+
+    Serialised by a file lock beside the clone, so two publishers never interleave.
+
+    :raises PublishError: the push failed; the commit stays local (``.commit``).
+    """
+    workdir = Path(workdir)
+    workdir.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(workdir) + ".lock"):
+        repo = working_clone(remote, workdir)
+        folder = workdir / translation.name
+        if folder.exists():
+            shutil.rmtree(folder)
+        translation.write(workdir)
+        repo.git.add("-A", "--", translation.name)
+        changed = repo.is_dirty(index=True, working_tree=False, untracked_files=False) or not repo.head.is_valid()
+        if changed:
+            model = translation.model
+            repo.index.commit(
+                f"{translation.name}: translate {Path(model.source).name} ({model.digest})\n\n"
+                f"Source descriptor: {model.source}\nDigest: {model.digest}\n",
+                author=AUTHOR, committer=AUTHOR)
+        commit = repo.head.commit.hexsha
+        try:
+            repo.remote("origin").push(f"HEAD:refs/heads/{BRANCH}").raise_if_error()
+        except git.GitCommandError as exc:
+            raise PublishError(f"committed locally as {commit[:12]} in {workdir}, push to {remote} "
+                               f"failed: {exc.stderr.strip() or exc}", commit) from None
+        return Published(remote, BRANCH, commit, translation.name, changed)

@@ -1,0 +1,76 @@
+"""Sites a service can be placed on, as the translators see them: a name and a kind.
+
+The orchestrator (``nfvo``) owns sites with their connections and credentials; the
+translators only need which kinds exist, to route each node to a driver and to pick
+the default site for nodes the descriptor does not place.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+KINDS = ("openstack", "kubernetes", "openshift", "linux")
+#: Site kinds each node role can be deployed on (first kind preferred for defaults).
+KINDS_FOR_ROLE = {
+    "heat": ("openstack",),
+    "container": ("kubernetes", "openshift", "linux"),
+}
+SITE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class SiteRef:
+    """A site as the translators see it. ``name`` is also its inventory group."""
+
+    name: str
+    kind: str
+    default: bool = False
+
+
+class SiteMap:
+    """The registered sites, by name.
+
+    :raises ValueError: a name that is not an Ansible group name
+        (``[a-z][a-z0-9_]*``) or an unknown kind.
+    """
+
+    def __init__(self, sites: list[SiteRef]):
+        for site in sites:
+            if not SITE_NAME.match(site.name):
+                raise ValueError(f"site name {site.name!r} must match {SITE_NAME.pattern}")
+            if site.kind not in KINDS:
+                raise ValueError(f"site {site.name!r}: kind {site.kind!r} is not one of {KINDS}")
+        self.sites = {s.name: s for s in sorted(sites, key=lambda s: s.name)}
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "SiteMap":
+        """Read ``sites: [{name, kind, default?}, ...]`` from a YAML file."""
+        data = yaml.safe_load(Path(path).read_text()) or {}
+        return cls([SiteRef(s["name"], s["kind"], bool(s.get("default"))) for s in data.get("sites", [])])
+
+    def get(self, name: str) -> SiteRef | None:
+        """The site called ``name``, or None."""
+        return self.sites.get(name)
+
+    def default_for(self, role: str) -> SiteRef | None:
+        """Where a node of ``role`` goes when the descriptor does not place it.
+
+        A site marked ``default`` of a suitable kind wins, then the first suitable kind in
+        :data:`KINDS_FOR_ROLE` order, then the name; None when no site fits.
+        """
+        kinds = KINDS_FOR_ROLE.get(role, ())
+        fits = [s for s in self.sites.values() if s.kind in kinds]
+        fits.sort(key=lambda s: (not s.default, kinds.index(s.kind), s.name))
+        return fits[0] if fits else None
+
+
+#: Sites of the embedded default (README's first command): one of each kind.
+DEMO_SITES = SiteMap([
+    SiteRef("core", "openstack", default=True),
+    SiteRef("edge", "kubernetes", default=True),
+    SiteRef("core_server", "linux"),
+    SiteRef("edge_server", "linux"),
+])

@@ -1,0 +1,217 @@
+"""Parse and validate a TOSCA descriptor with tosca-parser and build a ServiceModel.
+
+Every error tosca-parser collects is reported together (tosca-parser's
+``ExceptionCollector``), each as a :class:`~translators.errors.Problem` with the path in
+the document, the line where it can be found and the exception class as the rule.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DescriptorError, Problem
+from .model import InputModel, NodeModel, ServiceModel
+
+PROFILE_URL = "https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml"
+PROFILE_FILE = Path(__file__).parent / "profile" / "rdcl_nfvo_types_1_0.yaml"
+PLACEMENT_POLICY = "rdcl.policies.Placement"
+CONTAINER = "tosca.nodes.Container.Application"
+RUNTIME = "tosca.nodes.Container.Runtime"
+COMPUTE = "tosca.nodes.Compute"
+
+
+def quiet_libraries() -> None:
+    """Keep tosca-parser and heat-translator logs out of stderr and away from syslog.
+
+    heat-translator's own logging config (``heat_translator_logging.conf``) sends to
+    ``/dev/log``; it is only loaded by its shell, which we never import. Their loggers get
+    a NullHandler and stop propagating so a library warning is not printed as our output.
+    """
+    for name in ("tosca", "heat-translator", "toscaparser", "translator"):
+        lib_log = logging.getLogger(name)
+        lib_log.handlers = [logging.NullHandler()]
+        lib_log.propagate = False
+
+
+def digest_of(path: Path) -> str:
+    """``sha256:<hex>`` of a file's bytes."""
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def slug(text: str) -> str:
+    """Lower-case letters, digits and ``-``: usable as a folder, stack and namespace name."""
+    out = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return out[:53] or "service"
+
+
+def load(path: str | Path, local_defs: dict[str, str] | None = None) -> ServiceModel:
+    """Parse ``path`` (YAML template, or CSAR/zip) into a :class:`ServiceModel`.
+
+    ``local_defs`` maps import URLs to local files (tosca-parser ``local_defs``); the
+    rdcl-nfvo profile is always mapped, so nothing is fetched for it.
+
+    :raises DescriptorError: unreadable file, YAML syntax, or any tosca-parser error.
+    """
+    from toscaparser.common.exception import ExceptionCollector
+    from toscaparser.tosca_template import ToscaTemplate
+
+    quiet_libraries()
+    path = Path(path)
+    if not path.is_file():
+        raise DescriptorError(str(path), [Problem("", "file.missing", "no such file")])
+    raw = _raw_yaml(path)
+    defs = {PROFILE_URL: str(PROFILE_FILE), **(local_defs or {})}
+    try:
+        tosca = ToscaTemplate(str(path), None, True, local_defs=defs)
+    except Exception as exc:  # tosca-parser raises many kinds; all become Problems
+        collected = ExceptionCollector.getExceptions() or [exc]
+        raise DescriptorError(str(path), [_problem(e, raw) for e in collected]) from None
+    return _model(tosca, path, raw)
+
+
+def _raw_yaml(path: Path) -> dict:
+    if path.suffix.lower() in (".zip", ".csar"):
+        return {}
+    try:
+        doc = yaml.compose(path.read_text())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DescriptorError(str(path), [Problem("", "yaml.syntax", str(exc).replace("\n", " "),
+                                                  mark.line + 1 if mark else None)]) from None
+    return {"node": doc, "data": yaml.safe_load(path.read_text()) or {}}
+
+
+_NAMED = re.compile(r'(template|policy|input|output|group)s? "([^"]+)"', re.I)
+
+
+def _problem(exc: Exception, raw: dict) -> Problem:
+    message = getattr(exc, "message", None) or str(exc)
+    message = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+    path = ""
+    topo = (raw.get("data") or {}).get("topology_template") or {}
+    for kind, name in _NAMED.findall(message):
+        section = {"template": "node_templates", "policy": "policies", "input": "inputs",
+                   "output": "outputs", "group": "groups"}[kind.lower()]
+        if name in (topo.get(section) or {}) or section == "policies":
+            path = f"topology_template.{section}.{name}"
+            break
+    return Problem(path, type(exc).__name__, message, _line_of(raw.get("node"), path))
+
+
+def _line_of(node: Any, path: str) -> int | None:
+    """1-based line of a dotted path in a composed YAML node (policies: list of maps)."""
+    if node is None or not path:
+        return None
+    for key in path.split("."):
+        found = None
+        if isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                if isinstance(item, yaml.MappingNode):
+                    found = next((v for k, v in item.value if k.value == key), found)
+        if found is None:
+            return node.start_mark.line + 1
+        node = found
+    return node.start_mark.line + 1
+
+
+def _plain(value: Any) -> Any:
+    """Property value with ``get_input`` turned into the Ansible expression ``{{ name }}``."""
+    if isinstance(value, dict):
+        if set(value) == {"get_input"} and isinstance(value["get_input"], str):
+            return "{{ %s }}" % value["get_input"]
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "input_name"):  # toscaparser GetInput function object
+        return "{{ %s }}" % value.input_name
+    return value
+
+
+def _role(node) -> str:
+    from translator.hot.translate_node_templates import TOSCA_TO_HOT_TYPE
+
+    if node.is_derived_from(CONTAINER):
+        return "container"
+    if node.is_derived_from(RUNTIME):
+        return "runtime"
+    kind = node.type_definition
+    while kind is not None:
+        if kind.type in TOSCA_TO_HOT_TYPE:
+            return "heat"
+        kind = kind.parent_type
+    return "unsupported"
+
+
+def _targets(node, relationship: str) -> list[str]:
+    out = []
+    for req in node.requirements or []:
+        for key, value in req.items():
+            target = value.get("node") if isinstance(value, dict) else value
+            if key == relationship and isinstance(target, str):
+                out.append(target)
+    return out
+
+
+def _image(node) -> str | None:
+    image = node.get_property_value("image") if node.get_properties().get("image") else None
+    if image:
+        return image
+    for artifact in (node.entity_tpl.get("artifacts") or {}).values():
+        if isinstance(artifact, dict) and "Image" in str(artifact.get("type", "")):
+            return artifact.get("file")
+    return None
+
+
+def _parent(node, nodes: dict) -> str | None:
+    """The Compute node a container is nested in: ``vdu_parent``, else its host chain."""
+    explicit = node.get_properties().get("vdu_parent")
+    if explicit is not None and explicit.value:
+        return explicit.value
+    current, seen = node, set()
+    while current is not None and current.name not in seen:
+        seen.add(current.name)
+        hosts = _targets(current, "host")
+        current = nodes.get(hosts[0]) if hosts else None
+        if current is not None and current.is_derived_from(COMPUTE):
+            return current.name
+    return None
+
+
+def _model(tosca, path: Path, raw: dict) -> ServiceModel:
+    by_name = {n.name: n for n in tosca.nodetemplates}
+    meta = (raw.get("data") or {}).get("metadata") or tosca.tpl.get("metadata") or {}
+    nodes: dict[str, NodeModel] = {}
+    for node in tosca.nodetemplates:
+        role = _role(node)
+        props = {p.name: _plain(p.value) for p in node.get_properties_objects()}
+        deps = []
+        for rel in ("dependency", "host", "binding", "link", "local_storage", "attachment"):
+            deps += [t for t in _targets(node, rel) if t in by_name]
+        parent = _parent(node, by_name) if role == "container" else None
+        if parent:
+            deps.append(parent)
+        nodes[node.name] = NodeModel(
+            name=node.name, type=node.type, role=role, properties=props,
+            depends_on=tuple(dict.fromkeys(deps)), parent=parent,
+            parent_mandatory=bool(props.get("vdu_parent_mandatory", True)),
+            image=_image(node) if role == "container" else None,
+            description=node.entity_tpl.get("description", "") or "")
+    for policy in tosca.policies:
+        if policy.type == PLACEMENT_POLICY:
+            for target in policy.targets or []:
+                if target in nodes:
+                    nodes[target].site = policy.get_property_value("site")
+    inputs = [InputModel(i.name, i.type, i.default, bool(i.required), i.description or "",
+                         tuple(_plain(c) for c in (i.schema.schema.get("constraints") or [])))
+              for i in tosca.inputs]
+    return ServiceModel(
+        name=slug(str(meta.get("template_name") or path.stem)), source=str(path),
+        digest=digest_of(path), description=(tosca.description or "").strip(),
+        inputs=inputs, nodes=nodes, tosca=tosca)

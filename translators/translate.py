@@ -1,0 +1,146 @@
+"""Descriptor file -> every file of a translated service (HOT, manifests, playbooks).
+
+One way: :func:`translators.tosca_loader.load` (parse once) -> :func:`place` (sites and
+order) -> HOT per OpenStack site, manifests per container, linux processes ->
+playbooks and group_vars -> :class:`Translation` (path -> text), written or published.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import hot, kubernetes
+from .errors import Problem, TranslationError
+from .model import ServiceModel
+from .placement import Part, place
+from .playbooks import HEADER, group_vars, playbooks
+from .sites import SiteMap
+from .tosca_loader import load
+from .yamlout import dump
+
+ROLES_DIR = Path(__file__).resolve().parent.parent / "playbooks" / "roles"
+DRIVER_ROLES = ("heat_stack", "k8s_apply", "linux_service")
+
+
+@dataclass
+class Translation:
+    """A translated service: ``files`` maps paths inside the service folder to text."""
+
+    model: ServiceModel
+    parts: list[Part]
+    files: dict[str, str] = field(default_factory=dict)
+    report: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The service folder name (a slug)."""
+        return self.model.name
+
+    def write(self, out: str | Path) -> Path:
+        """Write the files under ``out/<service>/`` and return that folder."""
+        root = Path(out) / self.name
+        for rel, text in sorted(self.files.items()):
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+        return root
+
+
+def translate_file(path: str | Path, sites: SiteMap, local_defs: dict | None = None) -> Translation:
+    """Translate one descriptor for the given sites.
+
+    :raises DescriptorError: the descriptor does not parse or validate.
+    :raises TranslationError: it validates but a required part cannot be translated.
+    """
+    return translate_model(load(path, local_defs), sites)
+
+
+def translate_model(model: ServiceModel, sites: SiteMap) -> Translation:
+    """Translate a parsed model (see :func:`translate_file`)."""
+    parts = place(model, sites)
+    result = Translation(model, parts)
+    for node in model.nodes.values():
+        if node.role == "unsupported":
+            result.report.append(f"{node.name}: skipped, no translation for type {node.type}")
+        elif node.role == "runtime":
+            result.report.append(f"{node.name}: container runtime, provided by the site's nodes")
+    index_parts = []
+    for part in parts:
+        site_files = _translate_part(model, part, result.files)
+        result.files[f"group_vars/{part.site}.yml"] = _vars_text(model, group_vars(model, part, site_files))
+        index_parts.append({"site": part.site, "kind": part.kind, "after": part.after,
+                            "nodes": part.nodes, "templates": site_files["templates"],
+                            "creates": site_files["resources"]})
+    result.files.update(playbooks(model, parts))
+    result.files["group_vars/all.yml"] = _vars_text(model, {
+        "rdcl_service": model.name, "rdcl_mode": "apply",
+        **{i.name: i.default for i in model.inputs if i.default is not None}})
+    result.files["service.yaml"] = dump({
+        "service": model.name, "source": Path(model.source).name, "digest": model.digest,
+        "description": model.description, "playbooks": {"create": "create.yml", "delete": "delete.yml",
+                                                        "scale": "scale.yml", "site": "site.yml"},
+        "inputs": [{"name": i.name, "type": i.type, "default": i.default, "required": i.required,
+                    "description": i.description, "constraints": list(i.constraints)}
+                   for i in model.inputs],
+        "parts": index_parts, "report": result.report})
+    result.files["README.md"] = _readme(model, parts, result.report)
+    _copy_roles(result.files, {p.kind for p in parts})
+    return result
+
+
+def _translate_part(model: ServiceModel, part: Part, files: dict) -> dict:
+    if part.kind == "openstack":
+        text = hot.translate_site(model, part.nodes)
+        files[f"templates/{part.site}/stack.yaml"] = text
+        return {"templates": [f"templates/{part.site}/stack.yaml"], "resources": hot.resources(text)}
+    if part.kind in ("kubernetes", "openshift"):
+        missing = [n for n in part.nodes if not model.nodes[n].image]
+        if missing:
+            raise TranslationError(model.source, [Problem(
+                f"topology_template.node_templates.{n}", "container.image",
+                f"placed on {part.kind} site {part.site!r} but has no image property or image artifact")
+                for n in missing])
+        out, resources = [], []
+        for name in part.nodes:
+            rel = f"templates/{part.site}/{name}.yaml.j2"
+            files[rel] = kubernetes.manifests(model, model.nodes[name])
+            out.append(rel)
+            resources.append({"name": kubernetes.dns_name(name), "type": "Deployment"})
+            if model.nodes[name].properties.get("ports"):
+                resources.append({"name": kubernetes.dns_name(name), "type": "Service"})
+        return {"templates": out, "resources": resources}
+    missing = [n for n in part.nodes if not model.nodes[n].properties.get("command")]
+    if missing:
+        raise TranslationError(model.source, [Problem(
+            f"topology_template.node_templates.{n}", "container.command",
+            f"placed on linux site {part.site!r} but has no command to start") for n in missing])
+    return {"templates": [], "resources": [{"name": n, "type": "process"} for n in part.nodes]}
+
+
+def _vars_text(model: ServiceModel, data: dict) -> str:
+    return "---\n" + HEADER.format(source=Path(model.source).name, digest=model.digest) + dump(data)
+
+
+def _copy_roles(files: dict, kinds: set[str]) -> None:
+    from .playbooks import DRIVERS
+
+    for role in sorted({DRIVERS[k] for k in kinds}):
+        for path in sorted((ROLES_DIR / role).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files[f"roles/{role}/{path.relative_to(ROLES_DIR / role)}"] = path.read_text()
+
+
+def _readme(model: ServiceModel, parts: list[Part], report: list[str]) -> str:
+    lines = [f"# {model.name}", "", model.description, "",
+             f"Translated by rdcl-nfvo from `{Path(model.source).name}` ({model.digest}).", "",
+             "## What runs where, in this order", ""]
+    for i, part in enumerate(parts, 1):
+        after = f" (after {', '.join(part.after)})" if part.after else ""
+        lines.append(f"{i}. **{part.site}** ({part.kind}){after}: {', '.join(part.nodes)}")
+    lines += ["", "## Run", "",
+              "`ansible-playbook -i INVENTORY site.yml` with one inventory group per site above;",
+              "`-e rdcl_mode=plan --check` renders and checks without contacting any cloud.",
+              "`delete.yml` removes everything in reverse order; `scale.yml -e scale_vdu=NODE -e scale_replicas=N`."]
+    if report:
+        lines += ["", "## Translation report", ""] + [f"- {r}" for r in report]
+    return "\n".join(lines) + "\n"

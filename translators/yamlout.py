@@ -1,0 +1,26 @@
+"""Deterministic YAML output: same data, same bytes (so git commits only real changes)."""
+from __future__ import annotations
+
+import yaml
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper without anchors/aliases and with indented block sequences (yamllint style)."""
+
+    def ignore_aliases(self, data):
+        return True
+
+    def increase_indent(self, flow=False, indentless=False):
+        return super().increase_indent(flow, False)
+
+
+def dump(data, sort_keys: bool = False) -> str:
+    """YAML text for ``data``; keys keep their order unless ``sort_keys``."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=sort_keys, default_flow_style=False,
+                     allow_unicode=True, width=100)
+
+
+def dump_all(docs, sort_keys: bool = True) -> str:
+    """Multi-document YAML text."""
+    return yaml.dump_all(docs, Dumper=_Dumper, sort_keys=sort_keys, default_flow_style=False,
+                         allow_unicode=True, width=100)
