@@ -82,6 +82,7 @@ def _run(tmp_path: Path, sites, parts, state: str, label: str, check: bool = Fal
         "ANSIBLE_ROLES_PATH": str(ROLES_PATH),
         "ANSIBLE_SSH_CONTROL_PATH_DIR": str(tmp_path / "cp"),
         "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_PIPELINING": "1",
         "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
     }
     runner = ansible_runner.run(
@@ -147,6 +148,7 @@ def _started_hosts(runner) -> list[str]:
     ]
 
 
+@pytest.mark.integration
 def test_deploy_check_and_remove(tmp_path, sshd_sites, parts):
     """Deploy one part per site, re-apply, dry-run removal, then remove twice."""
     hosts = [site.name for site in sshd_sites]

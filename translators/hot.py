@@ -14,7 +14,7 @@ import yaml
 
 from .errors import Problem, TranslationError
 from .model import ServiceModel
-from .tosca_loader import PLACEMENT_POLICY, quiet_libraries
+from .tosca_loader import PLACEMENT_POLICY, heat_supports, quiet_libraries
 
 
 class _DeferredInputs(dict):
@@ -26,15 +26,16 @@ class _DeferredInputs(dict):
         return None
 
 
-def translate_site(model: ServiceModel, node_names: list[str]) -> str:
-    """HOT (YAML text) for the Heat nodes ``node_names`` of ``model``.
+def translate_site(model: ServiceModel, node_names: list[str]) -> dict[str, str]:
+    """HOT files for the Heat nodes ``node_names`` of ``model``: ``stack.yaml`` and the
+    nested templates it uses (scaling groups), file name -> YAML text.
 
     Follows heat-translator's mapping (tosca.nodes.Compute -> OS::Nova::Server, Network ->
     OS::Neutron::Net + Subnet, Port -> OS::Neutron::Port, BlockStorage -> OS::Cinder::Volume,
     scaling policies -> OS::Heat::AutoScalingGroup/ScalingPolicy).
 
-    :raises TranslationError: heat-translator fails on one of the nodes (the node and
-        its error are named), or it needs a nested template (not supported yet).
+    :raises TranslationError: heat-translator fails on one of the nodes (the nodes and
+        its error are named), or what it produced fails the HOT structural check.
     """
     from translator.hot.tosca_translator import TOSCATranslator
 
@@ -46,12 +47,13 @@ def translate_site(model: ServiceModel, node_names: list[str]) -> str:
         raise TranslationError(model.source, [Problem(
             "topology_template.node_templates", f"heat-translator.{type(exc).__name__}",
             f"cannot translate {', '.join(node_names)} to HOT: {exc}")]) from None
-    nested = sorted(set(files) - {"stack.yaml"})
-    if nested:
-        raise TranslationError(model.source, [Problem(
-            "topology_template.policies", "heat-translator.nested-template",
-            f"the translation needs nested templates {nested}; not supported yet")])
-    return files["stack.yaml"]
+    from .validate import hot_problems
+
+    problems = [Problem("topology_template", "hot.structure", f"{name}: {p}")
+                for name, text in sorted(files.items()) for p in hot_problems(text, nested=name != "stack.yaml")]
+    if problems:
+        raise TranslationError(model.source, problems)
+    return files
 
 
 def _site_view(tosca, names: set[str]):
@@ -60,11 +62,16 @@ def _site_view(tosca, names: set[str]):
     view.nodetemplates = [n for n in tosca.nodetemplates if n.name in names]
     topology.nodetemplates = view.nodetemplates
     topology.policies = [p for p in tosca.topology_template.policies
-                         if p.type != PLACEMENT_POLICY and set(p.targets or []) <= names]
+                         if translatable_policy(p) and set(p.targets or []) <= names]
     view.policies = topology.policies
     view.topology_template = topology
     view.outputs = [o for o in tosca.outputs if _reads_only(o, names, tosca)]
     return view
+
+
+def translatable_policy(policy) -> bool:
+    """A policy heat-translator can map (placement policies are ours, for sites)."""
+    return policy.type != PLACEMENT_POLICY and heat_supports(policy)
 
 
 def _reads_only(output, names: set[str], tosca) -> bool:

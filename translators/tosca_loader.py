@@ -71,6 +71,11 @@ def load(path: str | Path, local_defs: dict[str, str] | None = None) -> ServiceM
     except Exception as exc:  # tosca-parser raises many kinds; all become Problems
         collected = ExceptionCollector.getExceptions() or [exc]
         raise DescriptorError(str(path), [_problem(e, raw) for e in collected]) from None
+    if not getattr(tosca, "topology_template", None) or not getattr(tosca, "nodetemplates", None):
+        raise DescriptorError(str(path), [Problem(
+            "topology_template", "service.no-topology",
+            "no node templates: a type definition file or an empty template has nothing to deploy",
+            _line_of(raw.get("node"), "topology_template"))])
     return _model(tosca, path, raw)
 
 
@@ -78,12 +83,14 @@ def _raw_yaml(path: Path) -> dict:
     if path.suffix.lower() in (".zip", ".csar"):
         return {}
     try:
-        doc = yaml.compose(path.read_text())
+        text = path.read_text()
+        return {"node": yaml.compose(text), "data": yaml.safe_load(text) or {}}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DescriptorError(str(path), [Problem("", "yaml.syntax", str(exc).replace("\n", " "),
+        raise DescriptorError(str(path), [Problem("", "yaml.syntax", " ".join(str(exc).split()),
                                                   mark.line + 1 if mark else None)]) from None
-    return {"node": doc, "data": yaml.safe_load(path.read_text()) or {}}
+    except UnicodeDecodeError as exc:
+        raise DescriptorError(str(path), [Problem("", "file.encoding", f"not UTF-8 text: {exc}")]) from None
 
 
 _NAMED = re.compile(r'(template|policy|input|output|group)s? "([^"]+)"', re.I)
@@ -134,19 +141,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _role(node) -> str:
+def heat_supports(entity) -> bool:
+    """True when heat-translator maps ``entity``'s type, or a type it derives from."""
     from translator.hot.translate_node_templates import TOSCA_TO_HOT_TYPE
 
+    kind = entity.type_definition
+    while kind is not None:
+        if kind.type in TOSCA_TO_HOT_TYPE:
+            return True
+        kind = kind.parent_type
+    return False
+
+
+def _role(node) -> str:
     if node.is_derived_from(CONTAINER):
         return "container"
     if node.is_derived_from(RUNTIME):
         return "runtime"
-    kind = node.type_definition
-    while kind is not None:
-        if kind.type in TOSCA_TO_HOT_TYPE:
-            return "heat"
-        kind = kind.parent_type
-    return "unsupported"
+    return "heat" if heat_supports(node) else "unsupported"
 
 
 def _targets(node, relationship: str) -> list[str]:
@@ -187,6 +199,7 @@ def _parent(node, nodes: dict) -> str | None:
 def _model(tosca, path: Path, raw: dict) -> ServiceModel:
     by_name = {n.name: n for n in tosca.nodetemplates}
     meta = (raw.get("data") or {}).get("metadata") or tosca.tpl.get("metadata") or {}
+    meta = meta if isinstance(meta, dict) else {}
     nodes: dict[str, NodeModel] = {}
     for node in tosca.nodetemplates:
         role = _role(node)

@@ -15,7 +15,7 @@ from .model import ServiceModel
 from .placement import Part, place
 from .playbooks import HEADER, group_vars, playbooks
 from .sites import SiteMap
-from .tosca_loader import load
+from .tosca_loader import PLACEMENT_POLICY, load
 from .yamlout import dump
 
 ROLES_DIR = Path(__file__).resolve().parent.parent / "playbooks" / "roles"
@@ -64,6 +64,9 @@ def translate_model(model: ServiceModel, sites: SiteMap) -> Translation:
             result.report.append(f"{node.name}: skipped, no translation for type {node.type}")
         elif node.role == "runtime":
             result.report.append(f"{node.name}: container runtime, provided by the site's nodes")
+    for policy in model.tosca.policies:
+        if policy.type != PLACEMENT_POLICY and not hot.translatable_policy(policy):
+            result.report.append(f"policy {policy.name}: skipped, no translation for type {policy.type}")
     index_parts = []
     for part in parts:
         site_files = _translate_part(model, part, result.files)
@@ -90,9 +93,11 @@ def translate_model(model: ServiceModel, sites: SiteMap) -> Translation:
 
 def _translate_part(model: ServiceModel, part: Part, files: dict) -> dict:
     if part.kind == "openstack":
-        text = hot.translate_site(model, part.nodes)
-        files[f"templates/{part.site}/stack.yaml"] = text
-        return {"templates": [f"templates/{part.site}/stack.yaml"], "resources": hot.resources(text)}
+        hot_files = hot.translate_site(model, part.nodes)
+        for name, text in hot_files.items():
+            files[f"templates/{part.site}/{name}"] = text
+        return {"templates": [f"templates/{part.site}/stack.yaml"],
+                "resources": hot.resources(hot_files["stack.yaml"])}
     if part.kind in ("kubernetes", "openshift"):
         missing = [n for n in part.nodes if not model.nodes[n].image]
         if missing:

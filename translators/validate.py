@@ -13,8 +13,12 @@ import yaml
 DEFAULT_K8S_VERSION = "1.33.0"
 
 
-def hot_problems(hot_text: str) -> list[str]:
-    """Problems in a HOT document (empty list when it is well formed)."""
+def hot_problems(hot_text: str, nested: bool = False) -> list[str]:
+    """Problems in a HOT document (empty list when it is well formed).
+
+    ``nested``: a template used as a resource type (e.g. by an AutoScalingGroup); it may
+    reference parameters its parent passes in.
+    """
     try:
         hot = yaml.safe_load(hot_text)
     except yaml.YAMLError as exc:
