@@ -56,11 +56,14 @@ def _linux_node(model: ServiceModel, name: str) -> dict:
 def _linux_tasks(part: Part, state: str) -> list[dict]:
     nodes = part.nodes if state == "present" else list(reversed(part.nodes))
     keys = ("name", "dir", "files", "command", "environment", "port")
+    cleanup = [] if state == "present" else [{
+        "name": "Remove the service folder",
+        "ansible.builtin.file": {"path": "{{ rdcl_root }}/{{ rdcl_service }}", "state": "absent"}}]
     return [{"name": f"{'Deploy' if state == 'present' else 'Remove'} {n}",
              "ansible.builtin.include_role": {"name": "linux_service"},
              "vars": {"linux_service_state": state,
                       **{f"linux_service_{k}": "{{ rdcl_nodes.%s.%s }}" % (n, k) for k in keys}}}
-            for n in nodes]
+            for n in nodes] + cleanup
 
 
 def _play(model: ServiceModel, part: Part, action: str) -> dict:
