@@ -27,7 +27,7 @@ class DialogError(ValueError):
 
 
 def schema_from_inputs(inputs: list[dict]) -> dict:
-    """JSON Schema of the dialog from ``service.yaml`` inputs (name, type, default, ...)."""
+    """JSON Schema of the dialog from ``service.json`` inputs (name, type, default, ...)."""
     props, required = {}, []
     for item in inputs:
         prop = {"type": TYPES.get(item.get("type"), "string")}

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 from translators.publish import Published, init_remote, publish
-from translators.translate import Translation, translate_file
+from translators.translate import INDEX, Translation, translate_file
 
 from . import services, sites
 from .models import CatalogueItem
@@ -25,5 +25,5 @@ def publish_descriptor(path: str | Path) -> tuple[Translation, Published, Catalo
     translation = translate_file(path, sites.site_map())
     remote = init_remote(settings.RDCL_GIT_REMOTE) if "://" not in settings.RDCL_GIT_REMOTE else settings.RDCL_GIT_REMOTE
     published = publish(translation, remote, settings.RDCL_GIT_WORKDIR)
-    item = services.publish_item(published, translation.files["service.yaml"])
+    item = services.publish_item(published, translation.files[INDEX])
     return translation, published, item

@@ -8,6 +8,7 @@ and then run Ansible in check mode with ``rdcl_mode=plan``: no cloud is contacte
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -16,12 +17,12 @@ from pathlib import Path
 
 import ansible_runner
 import git
-import yaml
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from translators import kubernetes, validate
+from translators.translate import INDEX
 
 from . import inventory
 from .models import Job, JobEvent
@@ -67,7 +68,8 @@ def _checkout(job: Job, data_dir: Path) -> Path:
 
 def _run(job: Job, data_dir: Path) -> None:
     service_dir = _checkout(job, data_dir)
-    index = yaml.safe_load((service_dir / "service.yaml").read_text()) if (service_dir / "service.yaml").exists() else {}
+    index_file = service_dir / INDEX
+    index = json.loads(index_file.read_text()) if index_file.exists() else {}
     parts = index.get("parts") or []
     site_names = [p["site"] for p in parts] or list(job.instance.item.sites)
     inv = inventory.build(site_names, data_dir / "keys")
@@ -110,7 +112,7 @@ def _run(job: Job, data_dir: Path) -> None:
 
 def _plan(service_dir: Path, parts: list[dict], values: dict) -> tuple[dict, list[str]]:
     """Render and validate each part's templates; what each site would get."""
-    defaults = yaml.safe_load((service_dir / "group_vars" / "all.yml").read_text()) or {}
+    defaults = json.loads((service_dir / "group_vars" / "all.json").read_text())
     values = {**defaults, **values}
     plan, problems = {}, []
     for part in parts:

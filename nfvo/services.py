@@ -6,10 +6,10 @@ created it commits, so an accepted order is never lost to a broker hiccup.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import git
-import yaml
 from django.db import transaction
 
 from translators.publish import Published
@@ -21,8 +21,8 @@ SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 def publish_item(published: Published, index_text: str) -> CatalogueItem:
-    """Create or update the catalogue item of a published service (``service.yaml`` text)."""
-    index = yaml.safe_load(index_text)
+    """Create or update the catalogue item of a published service (``service.json`` text)."""
+    index = json.loads(index_text)
     item, _ = CatalogueItem.objects.update_or_create(name=index["service"], defaults={
         "description": index.get("description", ""), "repository": published.remote,
         "ref": published.branch, "folder": published.folder, "playbooks": index["playbooks"],

@@ -1,6 +1,7 @@
 """Translation of the example and of the public corpus: HOT, manifests, playbooks."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,7 @@ def test_hot_has_only_the_core_vms_and_passes_the_structural_check(example):
 
 
 def test_manifests_validate_and_pin_the_nested_pod(example):
-    values = yaml.safe_load(example.files["group_vars/all.yml"])
+    values = json.loads(example.files["group_vars/all.json"])
     for node in ("mec_app", "cran_du"):
         docs = kubernetes.render(example.files[f"templates/edge/{node}.yaml.j2"], values)
         assert validate.manifest_problems(docs) == []

@@ -26,9 +26,10 @@ class _DeferredInputs(dict):
         return None
 
 
-def translate_site(model: ServiceModel, node_names: list[str]) -> dict[str, str]:
+def translate_site(model: ServiceModel, node_names: list[str]) -> tuple[dict[str, str], list[dict]]:
     """HOT files for the Heat nodes ``node_names`` of ``model``: ``stack.yaml`` and the
-    nested templates it uses (scaling groups), file name -> YAML text.
+    nested templates it uses (scaling groups), file name -> YAML text; and the
+    ``[{name, type}]`` resources of ``stack.yaml`` (what the stack creates).
 
     Follows heat-translator's mapping (tosca.nodes.Compute -> OS::Nova::Server, Network ->
     OS::Neutron::Net + Subnet, Port -> OS::Neutron::Port, BlockStorage -> OS::Cinder::Volume,
@@ -47,13 +48,20 @@ def translate_site(model: ServiceModel, node_names: list[str]) -> dict[str, str]
         raise TranslationError(model.source, [Problem(
             "topology_template.node_templates", f"heat-translator.{type(exc).__name__}",
             f"cannot translate {', '.join(node_names)} to HOT: {exc}")]) from None
-    from .validate import hot_problems
+    from .validate import hot_problems, load_yaml
 
-    problems = [Problem("topology_template", "hot.structure", f"{name}: {p}")
-                for name, text in sorted(files.items()) for p in hot_problems(text, nested=name != "stack.yaml")]
+    problems, parsed = [], {}
+    for name, text in sorted(files.items()):
+        try:
+            parsed[name] = load_yaml(text)
+        except yaml.YAMLError as exc:
+            problems.append(Problem("topology_template", "hot.yaml", f"{name}: {' '.join(str(exc).split())}"))
+            continue
+        problems += [Problem("topology_template", "hot.structure", f"{name}: {p}")
+                     for p in hot_problems(parsed[name], nested=name != "stack.yaml")]
     if problems:
         raise TranslationError(model.source, problems)
-    return files
+    return files, resources(parsed["stack.yaml"])
 
 
 def _site_view(tosca, names: set[str]):
@@ -80,7 +88,6 @@ def _reads_only(output, names: set[str], tosca) -> bool:
     return not any(re.search(rf"\b{re.escape(o)}\b", text) for o in others)
 
 
-def resources(hot_text: str) -> list[dict]:
-    """``[{name, type}]`` of a HOT, for plan reports (what would be created)."""
-    hot = yaml.safe_load(hot_text) or {}
+def resources(hot: dict) -> list[dict]:
+    """``[{name, type}]`` of a parsed HOT, for plan reports (what would be created)."""
     return [{"name": k, "type": v.get("type")} for k, v in sorted((hot.get("resources") or {}).items())]

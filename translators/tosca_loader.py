@@ -64,19 +64,19 @@ def load(path: str | Path, local_defs: dict[str, str] | None = None) -> ServiceM
     path = Path(path)
     if not path.is_file():
         raise DescriptorError(str(path), [Problem("", "file.missing", "no such file")])
-    raw = _raw_yaml(path)
     defs = {PROFILE_URL: str(PROFILE_FILE), **(local_defs or {})}
     try:
         tosca = ToscaTemplate(str(path), None, True, local_defs=defs)
     except Exception as exc:  # tosca-parser raises many kinds; all become Problems
         collected = ExceptionCollector.getExceptions() or [exc]
+        raw = _raw_yaml(path)  # only on the error path: to find lines
         raise DescriptorError(str(path), [_problem(e, raw) for e in collected]) from None
     if not getattr(tosca, "topology_template", None) or not getattr(tosca, "nodetemplates", None):
         raise DescriptorError(str(path), [Problem(
             "topology_template", "service.no-topology",
             "no node templates: a type definition file or an empty template has nothing to deploy",
-            _line_of(raw.get("node"), "topology_template"))])
-    return _model(tosca, path, raw)
+            _line_of(_raw_yaml(path).get("node"), "topology_template"))])
+    return _model(tosca, path)
 
 
 def _raw_yaml(path: Path) -> dict:
@@ -84,7 +84,8 @@ def _raw_yaml(path: Path) -> dict:
         return {}
     try:
         text = path.read_text()
-        return {"node": yaml.compose(text), "data": yaml.safe_load(text) or {}}
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        return {"node": node, "data": yaml.load(text, Loader=yaml.CSafeLoader) or {}}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DescriptorError(str(path), [Problem("", "yaml.syntax", " ".join(str(exc).split()),
@@ -196,9 +197,9 @@ def _parent(node, nodes: dict) -> str | None:
     return None
 
 
-def _model(tosca, path: Path, raw: dict) -> ServiceModel:
+def _model(tosca, path: Path) -> ServiceModel:
     by_name = {n.name: n for n in tosca.nodetemplates}
-    meta = (raw.get("data") or {}).get("metadata") or tosca.tpl.get("metadata") or {}
+    meta = tosca.tpl.get("metadata") or {}
     meta = meta if isinstance(meta, dict) else {}
     nodes: dict[str, NodeModel] = {}
     for node in tosca.nodetemplates:

@@ -6,20 +6,21 @@ playbooks and group_vars -> :class:`Translation` (path -> text), written or publ
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import hot, kubernetes
 from .errors import Problem, TranslationError
 from .model import ServiceModel
 from .placement import Part, place
-from .playbooks import HEADER, group_vars, playbooks
+from .playbooks import group_vars, playbooks
 from .sites import SiteMap
 from .tosca_loader import PLACEMENT_POLICY, load
-from .yamlout import dump
 
 ROLES_DIR = Path(__file__).resolve().parent.parent / "playbooks" / "roles"
-DRIVER_ROLES = ("heat_stack", "k8s_apply", "linux_service")
+INDEX = "service.json"
 
 
 @dataclass
@@ -70,15 +71,16 @@ def translate_model(model: ServiceModel, sites: SiteMap) -> Translation:
     index_parts = []
     for part in parts:
         site_files = _translate_part(model, part, result.files)
-        result.files[f"group_vars/{part.site}.yml"] = _vars_text(model, group_vars(model, part, site_files))
+        result.files[f"group_vars/{part.site}.json"] = _json(group_vars(model, part, site_files))
         index_parts.append({"site": part.site, "kind": part.kind, "after": part.after,
                             "nodes": part.nodes, "templates": site_files["templates"],
                             "creates": site_files["resources"]})
     result.files.update(playbooks(model, parts))
-    result.files["group_vars/all.yml"] = _vars_text(model, {
-        "rdcl_service": model.name, "rdcl_mode": "apply",
+    result.files["group_vars/all.json"] = _json({
+        "rdcl_service": model.name, "rdcl_source": Path(model.source).name, "rdcl_digest": model.digest,
+        "rdcl_mode": "apply",
         **{i.name: i.default for i in model.inputs if i.default is not None}})
-    result.files["service.yaml"] = dump({
+    result.files[INDEX] = _json({
         "service": model.name, "source": Path(model.source).name, "digest": model.digest,
         "description": model.description, "playbooks": {"create": "create.yml", "delete": "delete.yml",
                                                         "scale": "scale.yml", "site": "site.yml"},
@@ -93,11 +95,10 @@ def translate_model(model: ServiceModel, sites: SiteMap) -> Translation:
 
 def _translate_part(model: ServiceModel, part: Part, files: dict) -> dict:
     if part.kind == "openstack":
-        hot_files = hot.translate_site(model, part.nodes)
+        hot_files, resources = hot.translate_site(model, part.nodes)
         for name, text in hot_files.items():
             files[f"templates/{part.site}/{name}"] = text
-        return {"templates": [f"templates/{part.site}/stack.yaml"],
-                "resources": hot.resources(hot_files["stack.yaml"])}
+        return {"templates": [f"templates/{part.site}/stack.yaml"], "resources": resources}
     if part.kind in ("kubernetes", "openshift"):
         missing = [n for n in part.nodes if not model.nodes[n].image]
         if missing:
@@ -122,17 +123,23 @@ def _translate_part(model: ServiceModel, part: Part, files: dict) -> dict:
     return {"templates": [], "resources": [{"name": n, "type": "process"} for n in part.nodes]}
 
 
-def _vars_text(model: ServiceModel, data: dict) -> str:
-    return "---\n" + HEADER.format(source=Path(model.source).name, digest=model.digest) + dump(data)
+def _json(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _copy_roles(files: dict, kinds: set[str]) -> None:
     from .playbooks import DRIVERS
 
     for role in sorted({DRIVERS[k] for k in kinds}):
-        for path in sorted((ROLES_DIR / role).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files[f"roles/{role}/{path.relative_to(ROLES_DIR / role)}"] = path.read_text()
+        files.update(_role_files(role))
+
+
+@lru_cache(maxsize=None)
+def _role_files(role: str) -> dict[str, str]:
+    """The files of a driver role (read once per process: they are part of the product)."""
+    return {f"roles/{role}/{path.relative_to(ROLES_DIR / role)}": path.read_text()
+            for path in sorted((ROLES_DIR / role).rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts}
 
 
 def _readme(model: ServiceModel, parts: list[Part], report: list[str]) -> str:

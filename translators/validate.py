@@ -13,16 +13,21 @@ import yaml
 DEFAULT_K8S_VERSION = "1.33.0"
 
 
-def hot_problems(hot_text: str, nested: bool = False) -> list[str]:
+def load_yaml(text: str):
+    """Parse YAML with LibYAML when PyYAML has it (as tosca-parser does)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def hot_problems(hot_text: str | dict, nested: bool = False) -> list[str]:
     """Problems in a HOT document (empty list when it is well formed).
 
     ``nested``: a template used as a resource type (e.g. by an AutoScalingGroup); it may
     reference parameters its parent passes in.
     """
     try:
-        hot = yaml.safe_load(hot_text)
+        hot = load_yaml(hot_text) if isinstance(hot_text, str) else hot_text
     except yaml.YAMLError as exc:
-        return [f"not YAML: {exc}"]
+        return [f"not YAML: {' '.join(str(exc).split())}"]
     if not isinstance(hot, dict) or "heat_template_version" not in hot:
         return ["heat_template_version is missing"]
     resources = hot.get("resources")

@@ -1,0 +1,97 @@
+"""Translation overhead: our full translation versus heat-translator alone, same TOSCA file.
+
+For services of 1, 10 and 100 VDUs (VMs with a port each on one network; heat-translator
+cannot read containers, so the comparison file has none), time in one process:
+
+* heat-translator alone: ``ToscaTemplate`` + ``TOSCATranslator.translate()``;
+* ours: parse, place, HOT, manifests, playbooks, group_vars, index, README, roles.
+
+Each figure is the best of ``--repeat`` runs. A mixed service (half VMs, half pods nested in
+them) is timed too, ours only, to show growth with containers. Prints ratios; asserts nothing.
+
+    .venv/bin/python bench/translation.py [--sizes 1 10 100] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from translators.hot import _DeferredInputs  # noqa: E402
+from translators.sites import DEMO_SITES  # noqa: E402
+from translators.tosca_loader import PROFILE_FILE, PROFILE_URL, quiet_libraries  # noqa: E402
+from translators.translate import translate_file  # noqa: E402
+
+
+def service(vdus: int, pods: bool) -> str:
+    """A TOSCA service of ``vdus`` VDUs (with ``pods``: every second one a pod in a VM)."""
+    lines = ["tosca_definitions_version: tosca_simple_yaml_1_3",
+             f"description: generated service, {vdus} VDUs",
+             "imports:", f"  - {PROFILE_URL}",
+             "topology_template:", "  node_templates:",
+             "    net:", "      type: tosca.nodes.network.Network",
+             "      properties: {network_name: net, cidr: 10.0.0.0/16, ip_version: 4}"]
+    for i in range(vdus):
+        if pods and i % 2:
+            lines += [f"    rt{i}:", "      type: tosca.nodes.Container.Runtime",
+                      "      requirements:", f"        - host: vdu{i - 1}",
+                      f"    vdu{i}:", "      type: rdcl.nodes.Container.Application",
+                      f"      properties: {{image: app:{i}, ports: [{8000 + i}], replicas: 2}}",
+                      "      requirements:", f"        - host: rt{i}"]
+            continue
+        lines += [f"    vdu{i}:", "      type: tosca.nodes.Compute",
+                  "      capabilities:",
+                  "        host: {properties: {num_cpus: 2, mem_size: 2 GB, disk_size: 10 GB}}",
+                  "        os: {properties: {type: linux, distribution: ubuntu, version: '22.04'}}",
+                  f"    port{i}:", "      type: tosca.nodes.network.Port",
+                  "      requirements:", f"        - binding: vdu{i}", "        - link: net"]
+    return "\n".join(lines) + "\n"
+
+
+def best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def heat_translator_alone(path: Path) -> None:
+    from toscaparser.tosca_template import ToscaTemplate
+    from translator.hot.tosca_translator import TOSCATranslator
+
+    tosca = ToscaTemplate(str(path), None, True, local_defs={PROFILE_URL: str(PROFILE_FILE)})
+    TOSCATranslator(tosca, _DeferredInputs()).translate_to_yaml_files_dict("stack.yaml")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    quiet_libraries()
+    folder = Path(tempfile.mkdtemp(prefix="rdcl-bench-"))
+    print(f"{'VDUs':>6} {'heat-translator s':>18} {'ours s':>8} {'ratio':>6} {'mixed (ours) s':>15} {'ours/VDU ms':>12}")
+    previous, prev_n = None, 0
+    for n in args.sizes:
+        vm_only = folder / f"vms-{n}.yaml"
+        vm_only.write_text(service(n, pods=False))
+        mixed = folder / f"mixed-{n}.yaml"
+        mixed.write_text(service(n, pods=True))
+        alone = best(lambda: heat_translator_alone(vm_only), args.repeat)
+        ours = best(lambda: translate_file(vm_only, DEMO_SITES), args.repeat)
+        ours_mixed = best(lambda: translate_file(mixed, DEMO_SITES), args.repeat)
+        growth = f"  (x{ours / previous:.1f} for x{n // prev_n})" if previous else ""
+        print(f"{n:>6} {alone:>18.3f} {ours:>8.3f} {ours / alone:>6.2f} {ours_mixed:>15.3f} "
+              f"{1000 * ours / n:>12.2f}{growth}")
+        previous, prev_n = ours, n
+    print("ratio = ours / heat-translator alone on the same file (target: at most 1.5)")
+
+
+if __name__ == "__main__":
+    main()
