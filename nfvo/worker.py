@@ -48,5 +48,5 @@ def wait_for_job(job_id: int, timeout: float = 600, proc: subprocess.Popen | Non
             return job
         if proc is not None and proc.poll() is not None:
             raise TimeoutError(f"job {job_id}: the worker exited with status {proc.returncode}")
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise TimeoutError(f"job {job_id} not done after {timeout} s")
