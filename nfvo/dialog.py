@@ -10,7 +10,9 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator
 
 TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean",
-         "list": "array", "map": "object"}
+         "list": "array", "map": "object", "range": "array", "PortDef": "integer",
+         "tosca.datatypes.network.PortDef": "integer"}
+PORT = {"minimum": 1, "maximum": 65535}
 CONSTRAINTS = {"valid_values": "enum", "equal": "const", "greater_than": "exclusiveMinimum",
                "greater_or_equal": "minimum", "less_than": "exclusiveMaximum",
                "less_or_equal": "maximum", "min_length": "minLength", "max_length": "maxLength",
@@ -31,6 +33,8 @@ def schema_from_inputs(inputs: list[dict]) -> dict:
     props, required = {}, []
     for item in inputs:
         prop = {"type": TYPES.get(item.get("type"), "string")}
+        if item.get("type") in ("PortDef", "tosca.datatypes.network.PortDef"):
+            prop.update(PORT)
         if item.get("description"):
             prop["description"] = item["description"]
         if item.get("default") is not None:

@@ -37,10 +37,17 @@ def test_demo_default_plans_everywhere_applies_on_linux_and_deletes(tmp_path):
 
 
 def test_demo_runs_a_corpus_sample_through_the_same_path(corpus, tmp_path):
-    run = _demo(tmp_path, "--descriptor", str(corpus / "heat-translator" / "tosca_single_instance_wordpress.yaml"))
+    sample = str(corpus / "heat-translator" / "tosca_single_instance_wordpress.yaml")
+    missing = _demo(tmp_path, "--descriptor", sample)
+    assert missing.returncode == 1
+    assert "db_root_pwd" in missing.stderr and "--param" in missing.stderr and "Traceback" not in missing.stderr
+    run = _demo(tmp_path, "--descriptor", sample, "--param", "db_root_pwd=planted-Secret-42",
+                "--param", "db_pwd=x", "--param", "cpus=2")
     out = run.stdout + run.stderr
     assert run.returncode == 0, out
     assert "job 1: successful" in out and "OS::Nova::Server server" in out
+    repo = tmp_path / "var" / "git" / "work"
+    assert all("planted-Secret-42" not in p.read_text() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts)
 
 
 def test_demo_rejects_a_bad_descriptor_with_every_problem(corpus, tmp_path):

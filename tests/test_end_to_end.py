@@ -3,7 +3,6 @@ worker -> ansible-runner -> two SSH sites (sshd on 127.0.0.2 and 127.0.0.3), and
 from __future__ import annotations
 
 import socket
-import textwrap
 import urllib.request
 
 import git
@@ -13,6 +12,8 @@ from nfvo import pipeline, services
 from nfvo.models import CatalogueItem, Job, JobEvent, Site
 from nfvo.worker import wait_for_job
 from tests.fixtures.redis_server import free_port
+
+from .helpers import register_local_sites
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -120,25 +121,10 @@ def test_two_ssh_sites_apply_in_order_then_delete(sshd_sites, worker, tmp_path):
     assert again.status == Job.SUCCESSFUL, again.message
 
 
-def _local_sites(tmp_path, os_port: int, k8s_port: int):
-    from nfvo import sites
-
-    path = tmp_path / "sites.yml"
-    path.write_text(textwrap.dedent(f"""\
-        sites:
-          - {{name: core, kind: openstack, default: true,
-             connection: {{os_auth_url: "http://127.0.0.1:{os_port}/v3", os_cloud: core}}}}
-          - {{name: edge, kind: kubernetes, default: true, connection: {{k8s_host: "https://127.0.0.1:{k8s_port}"}}}}
-          - {{name: core_server, kind: linux, connection: {{rdcl_root: {tmp_path}/core_server}}}}
-          - {{name: edge_server, kind: linux, connection: {{rdcl_root: {tmp_path}/edge_server}}}}
-        """))
-    return sites.load(path)
-
-
 def test_plan_mode_reports_per_site_and_contacts_nothing(worker, tmp_path):
     from .conftest import EXAMPLE
 
-    _local_sites(tmp_path, free_port(), free_port())
+    register_local_sites(tmp_path, free_port(), free_port())
     _, _, item = pipeline.publish_descriptor(EXAMPLE)
     job = wait_for_job(services.order(item, {}, mode="plan").pk, 300, worker)
     assert job.status == Job.SUCCESSFUL, job.message
@@ -156,7 +142,7 @@ def test_plan_mode_reports_per_site_and_contacts_nothing(worker, tmp_path):
 @pytest.mark.parametrize("site,what", [("core", "OpenStack endpoint"), ("edge", "Kubernetes API")])
 def test_unreachable_cloud_fails_the_job_naming_the_endpoint(worker, tmp_path, site, what):
     os_port, k8s_port = free_port(), free_port()
-    _local_sites(tmp_path, os_port, k8s_port)
+    register_local_sites(tmp_path, os_port, k8s_port)
     from .conftest import EXAMPLE
 
     _, _, item = pipeline.publish_descriptor(EXAMPLE)
@@ -174,7 +160,7 @@ def test_bad_descriptor_commits_nothing_and_starts_no_job(corpus, tmp_path):
 
     from translators.errors import DescriptorError
 
-    _local_sites(tmp_path, free_port(), free_port())
+    register_local_sites(tmp_path, free_port(), free_port())
     remote = git.Repo(pipeline.init_remote(settings.RDCL_GIT_REMOTE))
     before = remote.head.commit.hexsha if remote.head.is_valid() else None
     with pytest.raises(DescriptorError) as err:
@@ -190,7 +176,7 @@ def test_dialog_errors_are_per_field(tmp_path):
 
     from .conftest import EXAMPLE
 
-    _local_sites(tmp_path, free_port(), free_port())
+    register_local_sites(tmp_path, free_port(), free_port())
     _, _, item = pipeline.publish_descriptor(EXAMPLE)
     assert item.dialog["properties"]["core_status_port"] == {
         "type": "integer", "description": "TCP port of the core status service.", "default": 18081,

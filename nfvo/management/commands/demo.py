@@ -11,13 +11,15 @@ from __future__ import annotations
 import urllib.request
 from pathlib import Path
 
+import yaml
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from translators.errors import DescriptorError
 from translators.publish import PublishError
 
-from nfvo import pipeline, services, sites
+from nfvo import dialog, pipeline, services, sites
 from nfvo.worker import celery_worker, wait_for_job
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -32,6 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-apply", action="store_true", help="plan only")
         parser.add_argument("--delete", action="store_true", help="delete what was applied at the end")
         parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for each job")
+        parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                            help="a dialog value (TOSCA input); YAML-typed, repeatable")
 
     def handle(self, *args, **opts):
         say = self.stdout.write
@@ -49,21 +53,38 @@ class Command(BaseCommand):
         say(f"git: {published.remote} {published.branch} {published.commit} folder {published.folder}/"
             f"{'' if published.changed else ' (unchanged)'}")
         say(f"catalogue item: {item.name}; order: {', '.join(item.sites)} in this order")
+        params = self._params(opts["param"])
+        try:
+            dialog.check(item.dialog, params)
+        except dialog.DialogError as exc:
+            raise CommandError("the order's dialog is not valid:\n" + "\n".join(
+                f"  {field}: {msg}" for field, msg in exc.errors.items())
+                + "\nGive values with --param NAME=VALUE.") from None
         broker = "redis " + settings.REDIS_URL if settings.REDIS_URL else "embedded (kombu filesystem)"
         log_file = settings.VAR_DIR / "worker.log"
         with celery_worker(log_file=log_file, name="demo") as proc:
             say(f"worker: celery, broker {broker}, log {log_file}")
-            plan = self._run(services.order(item, {}, mode="plan"), opts, proc)
+            plan = self._run(services.order(item, params, mode="plan"), opts, proc)
             linux = [s.name for s in registered if s.kind == "linux" and s.name in item.sites]
             if opts["no_apply"] or not linux:
                 return self._gui(plan)
-            applied = self._run(services.order(item, {}, mode="apply", limit=",".join(linux)), opts, proc)
+            applied = self._run(services.order(item, params, mode="apply", limit=",".join(linux)), opts, proc)
             self._check_ports(applied)
             if opts["delete"]:
                 self._run(services.operate(applied.instance, "delete", limit=",".join(linux)), opts, proc)
         self._gui(applied)
         if applied.status != "successful":
             raise CommandError(f"job {applied.pk} {applied.status}")
+
+    @staticmethod
+    def _params(pairs: list[str]) -> dict:
+        out = {}
+        for pair in pairs:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise CommandError(f"--param {pair!r}: expected NAME=VALUE")
+            out[name] = yaml.safe_load(value) if value else ""
+        return out
 
     def _run(self, job, opts, proc):
         say = self.stdout.write
