@@ -65,7 +65,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from nfvo import services
-    from nfvo.inventory import host_vars
+    from nfvo.inventory import host_name, host_vars
     from nfvo.models import CatalogueItem, Site
     from nfvo.worker import celery_worker, wait_for_job
 
@@ -77,7 +77,7 @@ def main() -> None:
                                         playbooks={"create": "site.yml"}, dialog={"type": "object"},
                                         sites=["bench"])
     inventory = var / "inventory.json"
-    inventory.write_text(json.dumps({"all": {"children": {"bench": {"hosts": {"bench": host_vars(site, None)}}}}}))
+    inventory.write_text(json.dumps({"all": {"children": {"bench": {"hosts": {host_name("bench"): host_vars(site, None)}}}}}))
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     bare_cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory),
                 str(var / "bench-work" / "one_task" / "site.yml")]

@@ -1,7 +1,8 @@
 """Build a job's multi-site inventory from the registered sites.
 
-One group per site (the name playbooks use in ``hosts``), one host in it named after
-the site, whose variables are the site's connection. Local sites (no ``ansible_host``)
+One group per site (the name playbooks use in ``hosts``), one host in it named
+``<site>-host`` (Ansible warns when a host and a group share a name), whose variables
+are the site's connection plus ``rdcl_site``. Local sites (no ``ansible_host``)
 run on the worker with its own Python. SSH keys are written into the job's private
 data directory with mode 0600 and referenced by path; :func:`public_view` is the
 inventory without any secret, as stored on the job.
@@ -15,11 +16,23 @@ from pathlib import Path
 from .models import Site
 
 SECRET_VARS = ("ansible_password", "ansible_become_password", "ansible_ssh_private_key_file")
+HOST_SUFFIX = "-host"
+
+
+def host_name(site: str) -> str:
+    """The inventory host of a site."""
+    return site + HOST_SUFFIX
+
+
+def site_of(host: str) -> str:
+    """The site an inventory host belongs to (inverse of :func:`host_name`)."""
+    return host[: -len(HOST_SUFFIX)] if host.endswith(HOST_SUFFIX) else host
 
 
 def host_vars(site: Site, keys_dir: Path | None) -> dict:
     """Inventory variables of one site."""
     hv = dict(site.connection)
+    hv["rdcl_site"] = site.name
     hv.setdefault("rdcl_site_kind", site.kind)
     if site.kind != "linux" or not hv.get("ansible_host"):
         hv.setdefault("ansible_connection", "local")
@@ -42,7 +55,7 @@ def host_vars(site: Site, keys_dir: Path | None) -> dict:
 
 
 def build(site_names: list[str], keys_dir: Path | None) -> dict:
-    """Inventory dict ``{all: {children: {<site>: {hosts: {<site>: vars}}}}}``.
+    """Inventory dict ``{all: {children: {<site>: {hosts: {<site>-host: vars}}}}}``.
 
     :raises LookupError: a site the service uses is not registered.
     """
@@ -50,7 +63,7 @@ def build(site_names: list[str], keys_dir: Path | None) -> dict:
     missing = sorted(set(site_names) - set(sites))
     if missing:
         raise LookupError(f"sites not registered: {', '.join(missing)}")
-    return {"all": {"children": {name: {"hosts": {name: host_vars(sites[name], keys_dir)}}
+    return {"all": {"children": {name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir)}}
                                  for name in sorted(site_names)}}}
 
 

@@ -138,7 +138,7 @@ class Job(models.Model):
 
 
 class JobEvent(models.Model):
-    """One ansible-runner event of a job (``counter`` orders them)."""
+    """One ansible-runner event of a job (``counter`` orders them; ``host`` is the site)."""
 
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events")
     counter = models.IntegerField()

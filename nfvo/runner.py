@@ -133,12 +133,13 @@ def _store_event(job: Job, event: dict, failures: dict) -> None:
     res = data.get("res") if isinstance(data.get("res"), dict) else {}
     name = event.get("event", "")
     status = FAIL_EVENTS.get(name) or {"runner_on_ok": "ok", "runner_on_skipped": "skipped"}.get(name, "")
+    site = inventory.site_of(str(data.get("host", "")))
     if status in ("failed", "unreachable") and not data.get("ignore_errors"):
-        failures[str(data.get("host", ""))] = f"{data.get('task', '')}: {res.get('msg', status)}"
+        failures[site] = f"{data.get('task', '')}: {res.get('msg', status)}"
     JobEvent.objects.create(
         job=job, counter=event.get("counter", 0), event=name,
         play=str(data.get("play", ""))[:500], task=str(data.get("task", ""))[:500],
-        host=str(data.get("host", ""))[:200], status=status, changed=bool(res.get("changed")),
+        host=site[:200], status=status, changed=bool(res.get("changed")),
         stdout=event.get("stdout", "") or "")
 
 
@@ -146,7 +147,8 @@ def _site_results(stats: dict, site_names: list[str], plan: dict, failures: dict
     """Per site: ansible-runner's counts, a status and the failure message if any."""
     out = {}
     for site in site_names:
-        row = {k: int((stats.get(k) or {}).get(site, 0)) for k in ("ok", "changed", "failures", "dark", "skipped")}
+        host = inventory.host_name(site)
+        row = {k: int((stats.get(k) or {}).get(host, 0)) for k in ("ok", "changed", "failures", "dark", "skipped")}
         if row["dark"]:
             status = "unreachable"
         elif row["failures"]:
