@@ -104,7 +104,14 @@ RDCL_GIT_REMOTE = os.environ.get("RDCL_GIT_REMOTE", str(VAR_DIR / "git" / "servi
 RDCL_GIT_WORKDIR = Path(os.environ.get("RDCL_GIT_WORKDIR", VAR_DIR / "git" / "work"))
 RDCL_JOBS_DIR = Path(os.environ.get("RDCL_JOBS_DIR", VAR_DIR / "jobs"))
 RDCL_FERNET_KEY = os.environ.get("RDCL_FERNET_KEY", "")
-RDCL_JOB_TIMEOUT = int(os.environ.get("RDCL_JOB_TIMEOUT", "3600"))  # seconds
+# Reaper (runs in every worker): a running job whose heartbeat is older than
+# RDCL_HEARTBEAT_STALE seconds, or whose worker process is gone, ends as error; pending
+# jobs not sent to the broker (or sent RDCL_REQUEUE_AFTER seconds ago) are sent again.
+RDCL_HEARTBEAT_STALE = float(os.environ.get("RDCL_HEARTBEAT_STALE", "60"))
+RDCL_REAP_INTERVAL = float(os.environ.get("RDCL_REAP_INTERVAL", "15"))
+RDCL_REQUEUE_AFTER = float(os.environ.get("RDCL_REQUEUE_AFTER", "120"))
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                                    "interval_max": 1}
 
 LOGGING = {
     "version": 1,

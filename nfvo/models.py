@@ -60,6 +60,9 @@ class CatalogueItem(models.Model):
     source = models.CharField(max_length=500, blank=True)
     digest = models.CharField(max_length=80, blank=True)
     published_commit = models.CharField(max_length=40, blank=True)
+    timeout = models.PositiveIntegerField(default=3600, help_text="Seconds a job of this item may run.")
+    queue = models.CharField(max_length=100, blank=True,
+                             help_text="Celery queue for its jobs (workers close to its sites); blank: default.")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -103,9 +106,9 @@ class Order(models.Model):
 class Job(models.Model):
     """One playbook run with ansible-runner; ``result`` holds the per-site outcome."""
 
-    PENDING, RUNNING, SUCCESSFUL, FAILED, CANCELED, ERROR = (
-        "pending", "running", "successful", "failed", "canceled", "error")
-    STATUSES = [(s, s) for s in (PENDING, "waiting", RUNNING, SUCCESSFUL, FAILED, CANCELED, ERROR)]
+    PENDING, WAITING, RUNNING, SUCCESSFUL, FAILED, CANCELED, ERROR = (
+        "pending", "waiting", "running", "successful", "failed", "canceled", "error")
+    STATUSES = [(s, s) for s in (PENDING, WAITING, RUNNING, SUCCESSFUL, FAILED, CANCELED, ERROR)]
     MODES = [("apply", "apply"), ("plan", "plan")]
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
     instance = models.ForeignKey(ServiceInstance, on_delete=models.PROTECT, related_name="jobs")
@@ -121,6 +124,13 @@ class Job(models.Model):
     extra_vars = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
+    timeout = models.PositiveIntegerField(default=3600, help_text="seconds")
+    queue = models.CharField(max_length=100, blank=True)
+    retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+    cancel_requested = models.BooleanField(default=False)
+    worker = models.CharField(max_length=200, blank=True, help_text="host:pid of the worker running it")
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    enqueued = models.DateTimeField(null=True, blank=True, help_text="last time it was sent to the broker")
     created = models.DateTimeField(auto_now_add=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
@@ -130,6 +140,11 @@ class Job(models.Model):
 
     def __str__(self):
         return f"job {self.pk} {self.operation} {self.status}"
+
+    @property
+    def mutating(self) -> bool:
+        """An apply job changes its instance's sites; one at a time per instance."""
+        return self.mode == "apply"
 
     @property
     def done(self) -> bool:

@@ -5,6 +5,11 @@ ansible-runner's model (``Runner``/``RunnerConfig``): one private data directory
 stored as :class:`~nfvo.models.JobEvent` rows as they arrive, so pages can stream them.
 Plan jobs first render and validate every template (HOT structure, Kubernetes OpenAPI)
 and then run Ansible in check mode with ``rdcl_mode=plan``: no cloud is contacted.
+
+A job is claimed once (pending/waiting -> running in one transaction, so a redelivered
+task never runs it twice); apply jobs of one service instance run one at a time (the
+others wait and are re-queued). While it runs, the job's ``heartbeat`` is refreshed and
+``cancel_requested`` is polled through ansible-runner's cancel callback.
 """
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ import json
 import logging
 import os
 import shutil
+import socket
 import sys
+import time
 from pathlib import Path
 
 import ansible_runner
@@ -25,25 +32,47 @@ from translators import kubernetes, validate
 from translators.translate import INDEX
 
 from . import inventory
-from .models import Job, JobEvent
+from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
 FAIL_EVENTS = {"runner_on_failed": "failed", "runner_on_unreachable": "unreachable"}
+WAIT = "wait"
+HEARTBEAT_EVERY = 1.0  # seconds between heartbeat/cancel checks
 
 
-def claim(job_id: int) -> Job | None:
-    """Move a pending job to running; None if another delivery already took it."""
+def worker_id() -> str:
+    """``host:pid`` of this process, stored on the jobs it runs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(job_id: int):
+    """Take a job for this worker.
+
+    Returns the job (now running), :data:`WAIT` when another apply job of the same
+    service instance is running (the job is marked waiting), or None when the job is
+    not pending/waiting any more (a redelivery, or canceled).
+    """
     with transaction.atomic():
-        taken = Job.objects.filter(pk=job_id, status=Job.PENDING).update(
-            status=Job.RUNNING, started=timezone.now())
-    return Job.objects.get(pk=job_id) if taken else None
+        job = Job.objects.select_related("instance").get(pk=job_id)
+        ServiceInstance.objects.select_for_update().get(pk=job.instance_id)  # one claim per instance at a time
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.status not in (Job.PENDING, Job.WAITING):
+            return None
+        busy = job.mutating and Job.objects.filter(
+            instance_id=job.instance_id, status=Job.RUNNING, mode="apply").exclude(pk=job.pk).exists()
+        if busy:
+            Job.objects.filter(pk=job.pk).update(status=Job.WAITING)
+            return WAIT
+        now = timezone.now()
+        Job.objects.filter(pk=job.pk).update(status=Job.RUNNING, started=now, heartbeat=now, worker=worker_id())
+    return Job.objects.get(pk=job_id)
 
 
-def run(job_id: int) -> Job:
-    """Run a pending job to its end and return it (status successful/failed/error)."""
+def run(job_id: int):
+    """Run a job to its end and return it; :data:`WAIT` if it has to wait its turn."""
     job = claim(job_id)
-    if job is None:
-        return Job.objects.get(pk=job_id)
+    if job is None or job == WAIT:
+        return job
     data_dir = Path(settings.RDCL_JOBS_DIR) / str(job.pk)
     try:
         _run(job, data_dir)
@@ -84,6 +113,17 @@ def _run(job: Job, data_dir: Path) -> None:
             return
     failures: dict[str, str] = {}
     stats: dict = {}
+    beat = {"last": 0.0, "cancel": False}
+
+    def on_tick() -> bool:
+        """ansible-runner's cancel callback (called in its loop, every pexpect timeout):
+        refresh the heartbeat once a second; once a cancel is seen, keep saying so."""
+        now = time.monotonic()
+        if not beat["cancel"] and now - beat["last"] >= HEARTBEAT_EVERY:
+            beat["last"] = now
+            Job.objects.filter(pk=job.pk).update(heartbeat=timezone.now())
+            beat["cancel"] = Job.objects.filter(pk=job.pk, cancel_requested=True).exists()
+        return beat["cancel"]
 
     def on_event(event: dict) -> bool:
         _store_event(job, event, failures)
@@ -98,14 +138,18 @@ def _run(job: Job, data_dir: Path) -> None:
         envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), "ANSIBLE_NOCOLOR": "1",
                  "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
                  "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_FORCE_COLOR": "0"},
-        event_handler=on_event, quiet=True, timeout=settings.RDCL_JOB_TIMEOUT,
+        event_handler=on_event, cancel_callback=on_tick, quiet=True, timeout=job.timeout or None,
         settings={"suppress_ansible_output": True})
     limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]
     sites = _site_results(stats, limited, plan, failures)
     status = {"successful": Job.SUCCESSFUL, "canceled": Job.CANCELED}.get(r.status, Job.FAILED)
     failed = [f"{s}: {v['message']}" for s, v in sites.items() if v["status"] in ("failed", "unreachable")]
     message = "\n".join(failed) or f"ansible-runner {r.status} (rc {r.rc})"
-    if status != Job.SUCCESSFUL and not failed:
+    if r.status == "timeout":
+        message = f"timed out after {job.timeout} s (the catalogue item's limit)"
+    elif r.status == "canceled":
+        message = "canceled on request"
+    if status == Job.FAILED and not failed and r.status != "timeout":
         message += ": " + _tail(r.stdout.read() if r.stdout else "")
     _finish(job, status, message, {"sites": sites, "rc": r.rc})
 
@@ -176,6 +220,6 @@ def _finish(job: Job, status: str, message: str, result: dict | None = None) -> 
     instance = job.instance
     if status == Job.SUCCESSFUL and job.mode == "apply":
         instance.state = "deleted" if job.operation == "delete" else "active"
-    elif status in (Job.FAILED, Job.ERROR) and job.mode == "apply":
-        instance.state = "needs_attention" if status == Job.ERROR else "failed"
+    elif status in (Job.FAILED, Job.ERROR, Job.CANCELED) and job.mode == "apply":
+        instance.state = "failed" if status == Job.FAILED else "needs_attention"
     instance.save(update_fields=["state"])

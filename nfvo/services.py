@@ -7,10 +7,12 @@ created it commits, so an accepted order is never lost to a broker hiccup.
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 import git
 from django.db import transaction
+from django.utils import timezone
 
 from translators.publish import Published
 
@@ -18,6 +20,7 @@ from . import dialog
 from .models import CatalogueItem, Job, Order, ServiceInstance, Site
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
+log = logging.getLogger(__name__)
 
 
 def publish_item(published: Published, index_text: str) -> CatalogueItem:
@@ -84,18 +87,66 @@ def _check_mode_and_limit(mode: str, limit: str) -> None:
         raise dialog.DialogError({"limit": f"unknown sites: {', '.join(unknown)}"})
 
 
-def _job(instance, operation, mode, limit, commit, values, order_row=None) -> Job:
+def _job(instance, operation, mode, limit, commit, values, order_row=None, retry_of=None) -> Job:
     item = instance.item
     job = Job.objects.create(
         order=order_row, instance=instance, operation=operation, playbook=item.playbooks[operation],
         mode=mode, limit=limit, repository=item.repository, folder=item.folder, commit=commit,
-        extra_vars=values)
-    transaction.on_commit(lambda: enqueue(job.pk))
+        extra_vars=values, timeout=item.timeout, queue=item.queue, retry_of=retry_of)
+    transaction.on_commit(lambda: enqueue(job))
     return job
 
 
-def enqueue(job_id: int) -> None:
-    """Queue a job for a Celery worker."""
+def enqueue(job: Job, countdown: float = 0) -> bool:
+    """Send a job to the broker (its item's queue). False when the broker cannot be reached:
+    the job stays pending and the reaper sends it again; an accepted order is never lost."""
     from .tasks import run_job
 
-    run_job.delay(job_id)
+    try:
+        run_job.apply_async((job.pk,), queue=job.queue or None, countdown=countdown or None)
+    except Exception as exc:  # broker down: kombu's OperationalError and friends
+        log.warning("job %s: broker unreachable, left pending for the reaper: %s", job.pk, exc)
+        return False
+    Job.objects.filter(pk=job.pk).update(enqueued=timezone.now())
+    return True
+
+
+def cancel(job: Job) -> Job:
+    """Cancel a job: at once if it has not started, through ansible-runner if it runs."""
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+        Job.objects.filter(pk=job.pk, status__in=[Job.PENDING, Job.WAITING]).update(
+            status=Job.CANCELED, message="canceled before it started", finished=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def retry(job: Job) -> Job:
+    """Run a finished job's operation again (same commit, values, mode and limit)."""
+    if not job.done:
+        raise ValueError(f"job {job.pk} is {job.status}; only a finished job can be retried")
+    with transaction.atomic():
+        return _job(job.instance, job.operation, job.mode, job.limit, job.commit, job.extra_vars,
+                    retry_of=job)
+
+
+def publish_repository(name: str, repository: str, ref: str, folder: str, playbooks: dict,
+                       sites: list[str], dialog_schema: dict | None = None, description: str = "",
+                       timeout: int = 3600, queue: str = "") -> CatalogueItem:
+    """Publish any git repository of playbooks as a catalogue item (ManageIQ's path).
+
+    :raises LookupError: ``ref`` does not exist in ``repository``.
+    """
+    commit = resolve_commit(repository, ref)
+    item, _ = CatalogueItem.objects.update_or_create(name=name, defaults={
+        "description": description, "repository": repository, "ref": ref, "folder": folder,
+        "playbooks": playbooks, "sites": sites, "published_commit": commit, "timeout": timeout,
+        "queue": queue, "dialog": dialog_schema or {"type": "object", "properties": {}}})
+    return item
+
+
+def refresh(item: CatalogueItem) -> CatalogueItem:
+    """Pick up the newest commit of the item's ref (webhook or refresh button)."""
+    item.published_commit = resolve_commit(item.repository, item.ref)
+    item.save(update_fields=["published_commit"])
+    return item

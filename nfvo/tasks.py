@@ -1,11 +1,31 @@
-"""Celery tasks. Late acks and reject-on-worker-lost: a job whose worker dies is redelivered,
-and :func:`nfvo.runner.claim` makes sure a redelivered job never runs twice at once."""
-from celery import shared_task
+"""Celery tasks and worker hooks.
 
-from . import runner
+Late acks and reject-on-worker-lost: a job whose worker dies is redelivered, and
+:func:`nfvo.runner.claim` makes sure a redelivered job never runs twice at once. Every
+worker starts the reaper (:mod:`nfvo.reaper`) when it is ready.
+"""
+from celery import shared_task
+from celery.signals import worker_ready
+
+from . import reaper, runner
+
+WAIT_RETRY_SECONDS = 1.0
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, name="nfvo.run_job")
 def run_job(job_id: int) -> str:
-    """Run job ``job_id``; returns its final status."""
-    return runner.run(job_id).status
+    """Run job ``job_id``; returns its final status, or ``waiting`` when it must wait its turn."""
+    from . import services
+
+    job = runner.run(job_id)
+    if job == runner.WAIT:
+        from .models import Job
+
+        services.enqueue(Job.objects.get(pk=job_id), countdown=WAIT_RETRY_SECONDS)
+        return "waiting"
+    return job.status if job is not None else "not claimed"
+
+
+@worker_ready.connect
+def _start_reaper(**_):
+    reaper.start_thread()

@@ -12,14 +12,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def celery_worker(env: dict | None = None, log_file: str | Path | None = None, name: str = "rdcl"):
-    """A ``celery worker`` subprocess (solo pool, the jobs queue) for the ``with`` block."""
+def celery_worker(env: dict | None = None, log_file: str | Path | None = None, name: str = "rdcl",
+                  queues: str | None = None):
+    """A ``celery worker`` subprocess (solo pool) on ``queues`` (default: the jobs queue),
+    for the ``with`` block; killed if it does not stop within 20 s."""
     from django.conf import settings
 
     out = open(log_file, "ab") if log_file else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"{name}@%h"],
+         "-Q", queues or settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"{name}@%h"],
         cwd=BASE_DIR, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
     try:
         yield proc

@@ -1,0 +1,96 @@
+"""Find jobs a dead worker left behind, and jobs the broker lost.
+
+* A running job whose worker process is gone (same host, pid not alive) or whose
+  heartbeat is older than ``RDCL_HEARTBEAT_STALE`` seconds ends as ``error`` with the
+  reason; its service instance is marked ``needs_attention``; the operation can be
+  retried (:func:`nfvo.services.retry`).
+* A pending or waiting job never sent to the broker (it was down), or sent longer than
+  ``RDCL_REQUEUE_AFTER`` seconds ago (the broker may have lost it on a restart), is sent
+  again. Sending a job twice is harmless: :func:`nfvo.runner.claim` runs it once.
+
+Every worker runs :func:`reap` when it starts and every ``RDCL_REAP_INTERVAL`` seconds.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Job
+
+log = logging.getLogger(__name__)
+
+
+def _process_gone(worker: str) -> bool:
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def reap_dead_jobs() -> list[int]:
+    """End running jobs whose worker died; returns their ids."""
+    stale = timezone.now() - timedelta(seconds=settings.RDCL_HEARTBEAT_STALE)
+    reaped = []
+    for job in Job.objects.filter(status=Job.RUNNING).select_related("instance"):
+        gone = _process_gone(job.worker)
+        if not gone and (job.heartbeat or job.started or timezone.now()) > stale:
+            continue
+        reason = (f"worker {job.worker} died mid-job" if gone else
+                  f"worker {job.worker} stopped sending heartbeats (last {job.heartbeat:%H:%M:%S} UTC)")
+        with transaction.atomic():
+            if Job.objects.filter(pk=job.pk, status=Job.RUNNING).update(
+                    status=Job.ERROR, message=f"{reason}; retry the operation", finished=timezone.now()):
+                if job.mutating:
+                    job.instance.state = "needs_attention"
+                    job.instance.save(update_fields=["state"])
+                reaped.append(job.pk)
+                log.warning("job %s: %s", job.pk, reason)
+    return reaped
+
+
+def requeue_lost_jobs() -> list[int]:
+    """Send again pending/waiting jobs the broker may not hold; returns their ids."""
+    from .services import enqueue
+
+    before = timezone.now() - timedelta(seconds=settings.RDCL_REQUEUE_AFTER)
+    lost = Job.objects.filter(status__in=[Job.PENDING, Job.WAITING], cancel_requested=False).filter(
+        Q(enqueued__isnull=True) | Q(enqueued__lt=before)).order_by("pk")
+    return [job.pk for job in lost if enqueue(job)]
+
+
+def reap() -> dict:
+    """One pass: dead jobs, then lost ones."""
+    return {"reaped": reap_dead_jobs(), "requeued": requeue_lost_jobs()}
+
+
+def start_thread() -> threading.Thread:
+    """Run :func:`reap` now and then every ``RDCL_REAP_INTERVAL`` seconds, in the background."""
+    def loop():
+        while True:
+            try:
+                close_old_connections()
+                reap()
+            except Exception:  # the reaper must outlive a database or broker hiccup
+                log.exception("reaper pass failed")
+            finally:
+                close_old_connections()
+            stop.wait(settings.RDCL_REAP_INTERVAL)
+
+    stop = threading.Event()
+    thread = threading.Thread(target=loop, name="rdcl-reaper", daemon=True)
+    thread.start()
+    return thread
