@@ -7,7 +7,8 @@ from . import services
 from .dialog import DialogError
 from .models import CatalogueItem, Job, ServiceInstance, Site
 from .serializers import (CatalogueItemSerializer, JobEventSerializer, JobSerializer,
-                          OrderRequestSerializer, ServiceInstanceSerializer, SiteSerializer)
+                          OperationRequestSerializer, OrderRequestSerializer, ServiceInstanceSerializer,
+                          SiteSerializer)
 
 
 class SiteViewSet(viewsets.ReadOnlyModelViewSet):
@@ -19,18 +20,42 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published catalogue items."""
+    """Published catalogue items; ``refresh/`` (POST, also a git webhook) picks up new commits."""
 
     queryset = CatalogueItem.objects.all()
     serializer_class = CatalogueItemSerializer
     lookup_field = "name"
 
+    @action(detail=True, methods=["post"])
+    def refresh(self, request, name=None):
+        """Resolve the item's ref again (call it from a push webhook)."""
+        try:
+            item = services.refresh(self.get_object())
+        except LookupError as exc:
+            return Response({"ref": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(CatalogueItemSerializer(item).data)
+
 
 class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
-    """Ordered services."""
+    """Ordered services; ``operate/`` (POST) runs a lifecycle operation (delete, scale, ...)."""
 
     queryset = ServiceInstance.objects.all()
     serializer_class = ServiceInstanceSerializer
+
+    @action(detail=True, methods=["post"])
+    def operate(self, request, pk=None):
+        """``{operation, mode?, limit?, parameters?}`` -> 201 with the job."""
+        req = OperationRequestSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        data = req.validated_data
+        try:
+            job = services.operate(self.get_object(), data["operation"], data["mode"], data["limit"],
+                                   data["parameters"])
+        except KeyError as exc:
+            return Response({"operation": str(exc).strip("'\"")}, status=status.HTTP_400_BAD_REQUEST)
+        except DialogError as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
@@ -50,6 +75,20 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         events = job.events.filter(counter__gt=after).order_by("counter")[:500]
         return Response({"status": job.status, "done": job.done,
                          "events": JobEventSerializer(events, many=True).data})
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel the job (at once when not started; through ansible-runner when running)."""
+        return Response(JobSerializer(services.cancel(self.get_object())).data)
+
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Run a finished job's operation again; 201 with the new job, 409 if not finished."""
+        try:
+            job = services.retry(self.get_object())
+        except ValueError as exc:
+            return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
 @api_view(["POST"])

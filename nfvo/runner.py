@@ -53,7 +53,9 @@ def claim(job_id: int):
     not pending/waiting any more (a redelivery, or canceled).
     """
     with transaction.atomic():
-        job = Job.objects.select_related("instance").get(pk=job_id)
+        job = Job.objects.select_related("instance").filter(pk=job_id).first()
+        if job is None:  # deleted since it was queued
+            return None
         ServiceInstance.objects.select_for_update().get(pk=job.instance_id)  # one claim per instance at a time
         job = Job.objects.select_for_update().get(pk=job_id)
         if job.status not in (Job.PENDING, Job.WAITING):

@@ -32,8 +32,8 @@ class JobSerializer(serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = ["id", "instance", "operation", "playbook", "mode", "limit", "status", "repository",
-                  "folder", "commit", "inventory", "extra_vars", "result", "message", "created",
-                  "started", "finished"]
+                  "folder", "commit", "inventory", "extra_vars", "result", "message", "timeout", "queue",
+                  "retry_of", "cancel_requested", "worker", "heartbeat", "created", "started", "finished"]
 
 
 class JobEventSerializer(serializers.ModelSerializer):
@@ -56,6 +56,15 @@ class OrderRequestSerializer(serializers.Serializer):
     """An order: the catalogue item, its dialog values, the mode and a site limit."""
 
     item = serializers.SlugRelatedField(slug_field="name", queryset=CatalogueItem.objects.all())
+    parameters = serializers.DictField(required=False, default=dict)
+    mode = serializers.ChoiceField(choices=["apply", "plan"], default="apply")
+    limit = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OperationRequestSerializer(serializers.Serializer):
+    """A lifecycle operation on a service instance."""
+
+    operation = serializers.CharField()
     parameters = serializers.DictField(required=False, default=dict)
     mode = serializers.ChoiceField(choices=["apply", "plan"], default="apply")
     limit = serializers.CharField(required=False, allow_blank=True, default="")
