@@ -12,8 +12,9 @@ from typing import Any
 #: How a node is realised. ``heat``: a resource in a Heat stack (VM, network, port,
 #: volume); ``container``: a pod on kubernetes/openshift, a process on linux;
 #: ``runtime``: a container runtime (the Kubernetes node itself: nothing to deploy);
-#: ``unsupported``: no translation (reported, never dropped silently).
-ROLES = ("heat", "container", "runtime", "unsupported")
+#: ``link``: a virtual link only containers are on (NetworkPolicy labels, no Neutron
+#: network); ``unsupported``: no translation (reported, never dropped silently).
+ROLES = ("heat", "container", "runtime", "link", "unsupported")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,17 @@ class NodeModel:
     ``{{ input_name }}`` (filled from the order's dialog at run time); ``parent`` is the
     Compute node (VM) a container is nested in (nested VDU: ``vduParent``), ``None`` when
     it may run on any node; ``depends_on`` lists node names that must exist first.
+
+    ``kind`` is the TOSCA base type of a Heat node: ``compute``
+    (tosca.nodes.Compute), ``network`` (tosca.nodes.network.Network), ``port``
+    (tosca.nodes.network.Port) or empty. Containers also carry: ``bare_metal`` (``vdu_parent_bare_metal``: any bare-metal
+    node; for a Compute: it is a bare-metal server), ``links`` (the Network nodes named
+    by ``virtual_link`` requirements), ``capacity`` (``num_cpus``/``mem_size`` of the
+    host capability of the runtime it is hosted on), ``scaling`` (``min``/``max``/
+    ``initial``/``cpu``/``policy`` from properties or a scaling policy), ``unresolved``
+    (property paths using a TOSCA function that has no value at translation time),
+    ``interfaces`` (operations with an implementation) and ``artifacts`` (besides the
+    image): what the translators cannot run, to be reported.
     """
 
     name: str
@@ -48,6 +60,14 @@ class NodeModel:
     parent_mandatory: bool = True
     image: str | None = None
     description: str = ""
+    kind: str = ""
+    bare_metal: bool = False
+    links: tuple[str, ...] = ()
+    capacity: dict[str, Any] = field(default_factory=dict)
+    scaling: dict[str, Any] = field(default_factory=dict)
+    unresolved: tuple[str, ...] = ()
+    interfaces: tuple[str, ...] = ()
+    artifacts: tuple[str, ...] = ()
 
 
 @dataclass

@@ -23,6 +23,14 @@ PLACEMENT_POLICY = "rdcl.policies.Placement"
 CONTAINER = "tosca.nodes.Container.Application"
 RUNTIME = "tosca.nodes.Container.Runtime"
 COMPUTE = "tosca.nodes.Compute"
+BARE_METAL = "rdcl.nodes.Compute.BareMetal"
+NETWORK = "tosca.nodes.network.Network"
+PORT = "tosca.nodes.network.Port"
+SCALING = "tosca.policies.Scaling"
+#: TOSCA Simple Profile 1.3 section 4 intrinsic functions (get_input is the only one
+#: with no value until run time that the translators carry: it becomes ``{{ name }}``).
+FUNCTIONS = ("get_input", "get_property", "get_attribute", "get_operation_output", "concat",
+             "join", "token", "get_nodes_of_type", "get_artifact")
 
 
 def quiet_libraries() -> None:
@@ -129,17 +137,62 @@ def _line_of(node: Any, path: str) -> int | None:
     return node.start_mark.line + 1
 
 
-def _plain(value: Any) -> Any:
-    """Property value with ``get_input`` turned into the Ansible expression ``{{ name }}``."""
+class Unresolved(str):
+    """A property value made by a TOSCA function that has no value at translation time
+    (``get_attribute``, ``get_operation_output``, ``token``...): its text names the
+    function; :func:`unresolved_paths` finds it so a container using one is an error."""
+
+
+def _plain(value: Any, nodes: dict | None = None) -> Any:
+    """Property value with ``get_input`` turned into the Ansible expression ``{{ name }}``.
+
+    ``get_property`` of a node (or ``SELF``) is resolved to its value and ``concat`` of
+    resolvable parts is joined; any other function becomes :class:`Unresolved`.
+    """
     if isinstance(value, dict):
-        if set(value) == {"get_input"} and isinstance(value["get_input"], str):
-            return "{{ %s }}" % value["get_input"]
-        return {k: _plain(v) for k, v in value.items()}
+        if len(value) == 1 and next(iter(value)) in FUNCTIONS:
+            return _function(*next(iter(value.items())), nodes)
+        return {k: _plain(v, nodes) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [_plain(v, nodes) for v in value]
     if hasattr(value, "input_name"):  # toscaparser GetInput function object
         return "{{ %s }}" % value.input_name
+    if type(value).__module__ == "toscaparser.functions":  # other function objects
+        name = {"GetProperty": "get_property", "Concat": "concat"}.get(type(value).__name__)
+        if name == "get_property":
+            try:
+                return _plain(value.result(), nodes)
+            except Exception:  # a property tosca-parser cannot resolve either
+                return Unresolved("get_property")
+        if name == "concat":
+            return _function("concat", value.args, nodes)
+        return Unresolved(type(value).__name__)
     return value
+
+
+def _function(name: str, args: Any, nodes: dict | None) -> Any:
+    if name == "get_input" and isinstance(args, str):
+        return "{{ %s }}" % args
+    if name == "concat" and isinstance(args, list):
+        parts = [_plain(a, nodes) for a in args]
+        if all(isinstance(p, (str, int, float)) and not isinstance(p, Unresolved) for p in parts):
+            return "".join(str(p) for p in parts)
+    if name == "get_property" and isinstance(args, list) and len(args) == 2 and nodes:
+        owner = nodes.get(args[0])
+        if owner is not None and args[1] in owner.get_properties():
+            return _plain(owner.get_property_value(args[1]), nodes)
+    return Unresolved(name)
+
+
+def unresolved_paths(value: Any, where: str = "") -> list[str]:
+    """Dotted paths of :class:`Unresolved` values inside a property value."""
+    if isinstance(value, Unresolved):
+        return [f"{where} ({value})"]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in unresolved_paths(v, f"{where}.{k}" if where else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in unresolved_paths(v, f"{where}[{i}]")]
+    return []
 
 
 def heat_supports(entity) -> bool:
@@ -197,26 +250,118 @@ def _parent(node, nodes: dict) -> str | None:
     return None
 
 
+def _capacity(node, nodes: dict) -> dict:
+    """``num_cpus``/``mem_size`` of the host capability (tosca.capabilities.Container) of
+    the runtime a container is hosted on, as written in the descriptor."""
+    hosts = _targets(node, "host")
+    runtime = nodes.get(hosts[0]) if hosts else None
+    if runtime is None or not runtime.is_derived_from(RUNTIME):
+        return {}
+    caps = runtime.entity_tpl.get("capabilities") or {}
+    props = ((caps.get("host") or {}).get("properties") or {}) if isinstance(caps, dict) else {}
+    return {k: _plain(props[k], nodes) for k in ("num_cpus", "mem_size") if k in props}
+
+
+def _operations(node) -> tuple[str, ...]:
+    """``Interface.operation`` names that have an implementation in the template."""
+    out = []
+    for iface, ops in sorted((node.entity_tpl.get("interfaces") or {}).items()):
+        for op, body in sorted((ops or {}).items() if isinstance(ops, dict) else []):
+            impl = body.get("implementation") if isinstance(body, dict) else body
+            if impl and op not in ("type", "inputs"):
+                out.append(f"{iface}.{op}")
+    return tuple(out)
+
+
+def _other_artifacts(node) -> tuple[str, ...]:
+    """Artifacts of a container besides its image (nothing runs them)."""
+    return tuple(sorted(name for name, art in (node.entity_tpl.get("artifacts") or {}).items()
+                        if not (isinstance(art, dict) and "Image" in str(art.get("type", "")))))
+
+
+def _scaling_properties(props: dict) -> dict:
+    if props.get("max_replicas") is None:
+        return {}
+    return {"min": props.get("min_replicas"), "max": props["max_replicas"], "initial": None,
+            "cpu": props.get("target_cpu_utilization"), "policy": None}
+
+
+def _scaling_policies(tosca, nodes: dict[str, NodeModel], by_name: dict) -> None:
+    """Scaling aspects (policies derived from tosca.policies.Scaling with ``min_instances``
+    and ``max_instances``) that target containers, directly or through a group."""
+    groups = {g.name: list(g.members or []) for g in getattr(tosca.topology_template, "groups", []) or []}
+    for policy in tosca.policies:
+        if not policy.is_derived_from(SCALING):
+            continue
+        props = {k: _plain(v, by_name) for k, v in (policy.properties or {}).items()}
+        if props.get("min_instances") is None or props.get("max_instances") is None:
+            continue
+        for target in policy.targets or []:
+            for name in groups.get(target, [target]):
+                node = nodes.get(name)
+                if node is None or node.role != "container":
+                    continue
+                if node.scaling:  # its own properties win; the report says so
+                    node.scaling.setdefault("ignored_policy", policy.name)
+                    continue
+                node.scaling = {"min": props["min_instances"], "max": props["max_instances"],
+                                "initial": props.get("default_instances"),
+                                "cpu": props.get("target_cpu_utilization"), "policy": policy.name}
+
+
+def _kind(node) -> str:
+    for kind, base in (("compute", COMPUTE), ("network", NETWORK), ("port", PORT)):
+        if node.is_derived_from(base):
+            return kind
+    return ""
+
+
+def _links_roles(nodes: dict[str, NodeModel], raw_targets: dict[str, list[str]]) -> None:
+    """A Network only containers are on is a ``link`` (no Neutron network is made)."""
+    used_by_heat = {t for name, targets in raw_targets.items()
+                    if nodes[name].role != "container" for t in targets}
+    on_links = {link for n in nodes.values() for link in n.links}
+    for name in sorted(on_links - used_by_heat):
+        if name in nodes and nodes[name].role == "heat" and nodes[name].kind == "network":
+            nodes[name].role = "link"
+
+
 def _model(tosca, path: Path) -> ServiceModel:
     by_name = {n.name: n for n in tosca.nodetemplates}
     meta = tosca.tpl.get("metadata") or {}
     meta = meta if isinstance(meta, dict) else {}
     nodes: dict[str, NodeModel] = {}
+    raw_targets: dict[str, list[str]] = {}
     for node in tosca.nodetemplates:
         role = _role(node)
-        props = {p.name: _plain(p.value) for p in node.get_properties_objects()}
+        props = {p.name: _plain(p.value, by_name) for p in node.get_properties_objects()}
         deps = []
         for rel in ("dependency", "host", "binding", "link", "local_storage", "attachment"):
             deps += [t for t in _targets(node, rel) if t in by_name]
-        parent = _parent(node, by_name) if role == "container" else None
-        if parent:
-            deps.append(parent)
-        nodes[node.name] = NodeModel(
+        raw_targets[node.name] = [t for req in node.requirements or [] for t in _req_targets(req)]
+        model = NodeModel(
             name=node.name, type=node.type, role=role, properties=props,
-            depends_on=tuple(dict.fromkeys(deps)), parent=parent,
-            parent_mandatory=bool(props.get("vdu_parent_mandatory", True)),
-            image=_image(node) if role == "container" else None,
             description=node.entity_tpl.get("description", "") or "")
+        if role == "container":
+            model.parent = _parent(node, by_name)
+            if model.parent in by_name:
+                deps.append(model.parent)
+            model.parent_mandatory = bool(props.get("vdu_parent_mandatory", True))
+            model.bare_metal = bool(props.get("vdu_parent_bare_metal", False))
+            model.image = _image(node)
+            model.links = tuple(dict.fromkeys(_targets(node, "virtual_link")))
+            model.capacity = _capacity(node, by_name)
+            model.scaling = _scaling_properties(props)
+            model.unresolved = tuple(unresolved_paths(props, "properties"))
+            model.interfaces = _operations(node)
+            model.artifacts = _other_artifacts(node)
+        elif role == "heat":
+            model.bare_metal = node.is_derived_from(BARE_METAL)
+            model.kind = _kind(node)
+        model.depends_on = tuple(dict.fromkeys(deps))
+        nodes[node.name] = model
+    _links_roles(nodes, raw_targets)
+    _scaling_policies(tosca, nodes, by_name)
     for policy in tosca.policies:
         if policy.type == PLACEMENT_POLICY:
             for target in policy.targets or []:
@@ -229,3 +374,8 @@ def _model(tosca, path: Path) -> ServiceModel:
         name=slug(str(meta.get("template_name") or path.stem)), source=str(path),
         digest=digest_of(path), description=(tosca.description or "").strip(),
         inputs=inputs, nodes=nodes, tosca=tosca)
+
+
+def _req_targets(req: dict) -> list[str]:
+    return [v.get("node") if isinstance(v, dict) else v for v in req.values()
+            if isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("node"), str))]

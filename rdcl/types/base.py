@@ -1,0 +1,126 @@
+"""The project-type plugin interface.
+
+A project type is a folder ``rdcl/types/<folder>/`` (or in an extra plugin path, see
+:mod:`rdcl.types.registry`) holding an ``__init__.py`` that defines one
+:class:`ProjectType` subclass, a ``description.yaml`` (:mod:`rdcl.types.description`) and
+an ``examples/`` folder of descriptors a user can start from. Plugins are pure Python: no
+Django.
+"""
+from __future__ import annotations
+
+import sys
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar
+
+from .description import DescriptionModel
+from .problems import FileProblem
+from .sources import Loaded, Source
+
+
+class ProjectType:
+    """Base class of project types. Subclasses set ``name`` and implement the hooks.
+
+    Hooks: :meth:`claims` (detection), :meth:`parse`, :meth:`validate`,
+    :meth:`build_graph`. The rest (description model, examples, views, link checks) comes
+    from the plugin folder.
+    """
+
+    #: Type name used by ``--type`` and the registry (``tosca-nfv``).
+    name: ClassVar[str] = ""
+    #: Human name.
+    label: ClassVar[str] = ""
+    #: Names of the types this one refines (its validator accepts their files too);
+    #: detection prefers the refinement when a folder holds files of both.
+    extends: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def folder(cls) -> Path:
+        """The plugin folder: where the class's module lives."""
+        return Path(sys.modules[cls.__module__].__file__).resolve().parent
+
+    # -- hooks ---------------------------------------------------------------------------
+
+    def claims(self, source: Source, loaded: Loaded | None) -> int:
+        """How surely ``source`` is of this type: 0 no, 1 yes, 2+ more specific.
+
+        ``loaded`` is the parsed document for YAML/JSON sources (``None`` for archives).
+        """
+        return 0
+
+    def parse(self, files: Any) -> Any:
+        """Read ``files`` (any form :func:`rdcl.types.sources.as_sources` takes) into this
+        type's data model.
+
+        :raises translators.errors.DescriptorError: a file that cannot be read into the model.
+        """
+        raise NotImplementedError
+
+    def validate(self, files: Any) -> list[FileProblem]:
+        """Every problem in ``files`` (read as one project), each with file, path, rule
+        and line where known; ``[]`` when all are valid.
+        """
+        raise NotImplementedError
+
+    def build_graph(self, model: Any) -> dict:
+        """The full graph of ``model``: ``{"nodes": [...], "links": [...]}``.
+
+        Node: ``{"id", "type", "label", "parent", "info"}`` (``type`` a node type of the
+        description model, ``parent`` the id of the node it is nested in or ``None``);
+        link: ``{"source", "target", "type"}`` (a link type of the description model).
+        """
+        raise NotImplementedError
+
+    # -- from the plugin folder ----------------------------------------------------------
+
+    @cached_property
+    def _description(self) -> DescriptionModel:
+        path = self.folder() / "description.yaml"
+        extends = _extends_of(path)
+        base = None
+        if extends:
+            parent = next((c for c in type(self).__mro__[1:]
+                           if issubclass(c, ProjectType) and c.name == extends), None)
+            if parent is not None:
+                base = parent().description_model()
+            else:
+                from .registry import get_type  # a type this class does not derive from
+                base = get_type(extends).description_model()
+        return DescriptionModel.from_file(path, base)
+
+    def description_model(self) -> DescriptionModel:
+        """The plugin folder's ``description.yaml``, checked (see :mod:`rdcl.types.description`).
+
+        :raises rdcl.types.description.DescriptionError: an invalid description model.
+        """
+        return self._description
+
+    def examples(self) -> list[Path]:
+        """Example descriptor files in the plugin's ``examples/`` folder, sorted."""
+        folder = self.folder() / "examples"
+        return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+    def graph(self, model: Any, view: str) -> dict:
+        """The graph of ``model`` that ``view`` shows: ``{"view", "nodes", "links"}``.
+
+        :raises KeyError: a view the description model does not define.
+        """
+        return self.description_model().view_graph(self.build_graph(model), view)
+
+    def check_link(self, source_type: str, target_type: str, link_type: str | None = None,
+                   view: str | None = None):
+        """May a link join these node types? See :meth:`DescriptionModel.check_link`."""
+        return self.description_model().check_link(source_type, target_type, link_type, view)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} at {self.folder()}>"
+
+
+def _extends_of(path: Path) -> str | None:
+    import yaml
+
+    try:
+        raw = yaml.safe_load(path.read_text()) or {}
+    except (OSError, yaml.YAMLError):
+        return None
+    return raw.get("extends") if isinstance(raw, dict) else None
