@@ -50,6 +50,8 @@ class CatalogueItem(models.Model):
     """
 
     name = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=40, default="playbooks",
+                            help_text="service (translated), playbooks (any repository), openshift, ...")
     description = models.TextField(blank=True)
     repository = models.CharField(max_length=500)
     ref = models.CharField(max_length=200, default="main")

@@ -13,7 +13,6 @@ others wait and are re-queued). While it runs, the job's ``heartbeat`` is refres
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -28,10 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from translators import kubernetes, validate
-from translators.translate import INDEX
-
-from . import inventory
+from . import inventory, kinds
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -99,17 +95,16 @@ def _checkout(job: Job, data_dir: Path) -> Path:
 
 def _run(job: Job, data_dir: Path) -> None:
     service_dir = _checkout(job, data_dir)
-    index_file = service_dir / INDEX
-    index = json.loads(index_file.read_text()) if index_file.exists() else {}
-    parts = index.get("parts") or []
-    site_names = [p["site"] for p in parts] or list(job.instance.item.sites)
+    item = job.instance.item
+    kind = kinds.get(item.kind)
+    site_names = kind.sites(service_dir, item, job.extra_vars)
     inv = inventory.build(site_names, data_dir / "keys")
     job.inventory = inventory.public_view(inv)
     job.save(update_fields=["inventory"])
     extra = {**job.extra_vars, "rdcl_mode": job.mode}
     plan = {}
     if job.mode == "plan":
-        plan, problems = _plan(service_dir, parts, extra)
+        plan, problems = kind.plan(service_dir, extra)
         if problems:
             _finish(job, Job.FAILED, "templates do not validate:\n" + "\n".join(problems), {"sites": plan})
             return
@@ -154,23 +149,6 @@ def _run(job: Job, data_dir: Path) -> None:
     if status == Job.FAILED and not failed and r.status != "timeout":
         message += ": " + _tail(r.stdout.read() if r.stdout else "")
     _finish(job, status, message, {"sites": sites, "rc": r.rc})
-
-
-def _plan(service_dir: Path, parts: list[dict], values: dict) -> tuple[dict, list[str]]:
-    """Render and validate each part's templates; what each site would get."""
-    defaults = json.loads((service_dir / "group_vars" / "all.json").read_text())
-    values = {**defaults, **values}
-    plan, problems = {}, []
-    for part in parts:
-        for rel in part.get("templates") or []:
-            text = (service_dir / rel).read_text()
-            if part["kind"] == "openstack":
-                found = validate.hot_problems(text)
-            else:
-                found = validate.manifest_problems(kubernetes.render(text, values))
-            problems += [f"{part['site']}: {rel}: {p}" for p in found]
-        plan[part["site"]] = {"kind": part["kind"], "creates": part.get("creates") or []}
-    return plan, problems
 
 
 def _store_event(job: Job, event: dict, failures: dict) -> None:

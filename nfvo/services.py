@@ -6,6 +6,7 @@ created it commits, so an accepted order is never lost to a broker hiccup.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from translators.publish import Published
 
-from . import dialog
+from . import dialog, kinds
 from .models import CatalogueItem, Job, Order, ServiceInstance, Site
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -27,7 +28,7 @@ def publish_item(published: Published, index_text: str) -> CatalogueItem:
     """Create or update the catalogue item of a published service (``service.json`` text)."""
     index = json.loads(index_text)
     item, _ = CatalogueItem.objects.update_or_create(name=index["service"], defaults={
-        "description": index.get("description", ""), "repository": published.remote,
+        "kind": "service", "description": index.get("description", ""), "repository": published.remote,
         "ref": published.branch, "folder": published.folder, "playbooks": index["playbooks"],
         "dialog": dialog.schema_from_inputs(index.get("inputs") or []),
         "sites": [p["site"] for p in index.get("parts") or []], "source": index.get("source", ""),
@@ -56,12 +57,28 @@ def order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str
     """
     values = dialog.check(item.dialog, parameters)
     _check_mode_and_limit(mode, limit)
-    commit = resolve_commit(item.repository, item.ref)
+    prepared = kinds.get(item.kind).prepare(item, values)
+    if prepared is not None:
+        commit = _commit_prepared(item, prepared)
+    else:
+        commit = resolve_commit(item.repository, item.ref)
     with transaction.atomic():
         instance = ServiceInstance.objects.create(item=item, name=name or item.name, parameters=values)
         order_row = Order.objects.create(item=item, instance=instance, parameters=values, commit=commit)
         job = _job(instance, "create", mode, limit, commit, values, order_row)
     return job
+
+
+def _commit_prepared(item: CatalogueItem, prepared: kinds.Prepared) -> str:
+    """Commit an order's files to the item's repository (its own working clone); the SHA."""
+    from django.conf import settings
+
+    from translators.publish import publish_files
+
+    clone = settings.VAR_DIR / "git" / "clones" / hashlib.sha256(item.repository.encode()).hexdigest()[:16]
+    folder = f"{item.folder}/{prepared.folder}".strip("/")
+    return publish_files(prepared.files, folder, prepared.message or f"{item.name}: order files",
+                         item.repository, clone, branch=item.ref).commit
 
 
 def operate(instance: ServiceInstance, operation: str, mode: str = "apply", limit: str = "",
@@ -132,7 +149,7 @@ def retry(job: Job) -> Job:
 
 def publish_repository(name: str, repository: str, ref: str, folder: str, playbooks: dict,
                        sites: list[str], dialog_schema: dict | None = None, description: str = "",
-                       timeout: int = 3600, queue: str = "") -> CatalogueItem:
+                       timeout: int = 3600, queue: str = "", kind: str = "playbooks") -> CatalogueItem:
     """Publish any git repository of playbooks as a catalogue item (ManageIQ's path).
 
     :raises LookupError: ``ref`` does not exist in ``repository``.
@@ -141,7 +158,7 @@ def publish_repository(name: str, repository: str, ref: str, folder: str, playbo
     item, _ = CatalogueItem.objects.update_or_create(name=name, defaults={
         "description": description, "repository": repository, "ref": ref, "folder": folder,
         "playbooks": playbooks, "sites": sites, "published_commit": commit, "timeout": timeout,
-        "queue": queue, "dialog": dialog_schema or {"type": "object", "properties": {}}})
+        "queue": queue, "kind": kind, "dialog": dialog_schema or {"type": "object", "properties": {}}})
     return item
 
 

@@ -1,15 +1,41 @@
-"""``python -m translators translate SRC [--sites FILE] --out DIR``: translate from the shell.
+"""``python -m translators translate SRC --out DIR``: translate from the shell.
 
-Exit status 0 on success, 1 with every problem listed (file, path, rule) on bad input.
+Options: ``--to hot|k8s|openshift|playbooks`` (what to write, default ``playbooks``:
+everything; see :mod:`translators.outputs`), ``--sites FILE`` (default: the demo
+sites), ``--k8s-version X.Y[.Z]`` (schema the manifests are validated against, default
+:data:`translators.validate.DEFAULT_K8S_VERSION`), ``--param NAME=VALUE`` (dialog value
+used to render manifests for ``k8s``/``openshift``; repeatable).
+
+Exit status 0 on success; 1 with every problem listed (file, path, rule) on bad input,
+or with the reason when the target has nothing to write; 2 on a bad command line.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
+import yaml
+
 from .errors import DescriptorError
+from .outputs import TARGETS, OutputError, select, sites_for, write
 from .sites import DEMO_SITES, SiteMap
 from .translate import translate_file
+from .validate import DEFAULT_K8S_VERSION, schema_version
+
+
+def _version(text: str) -> str:
+    try:
+        schema_version(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _param(text: str) -> tuple[str, object]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name, yaml.safe_load(value) if value else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,15 +46,26 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("src")
     tr.add_argument("--out", required=True, help="folder; the service goes in OUT/<service>/")
     tr.add_argument("--sites", help="YAML file: sites: [{name, kind, default?}]; default: demo sites")
+    tr.add_argument("--to", choices=TARGETS, default="playbooks",
+                    help="playbooks: everything (default); hot: HOT of the OpenStack sites only; "
+                         "k8s/openshift: rendered manifests only, in that flavour")
+    tr.add_argument("--k8s-version", type=_version, default=DEFAULT_K8S_VERSION,
+                    help=f"Kubernetes version whose schema the manifests must pass (default {DEFAULT_K8S_VERSION})")
+    tr.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
+                    help="dialog value (TOSCA input) for rendering manifests; repeatable")
     args = parser.parse_args(argv)
     sites = SiteMap.from_yaml(args.sites) if args.sites else DEMO_SITES
     try:
-        translation = translate_file(args.src, sites)
+        translation = translate_file(args.src, sites_for(args.to, sites), k8s_version=args.k8s_version)
+        files = select(translation, args.to, dict(args.param))
     except DescriptorError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    folder = translation.write(args.out)
-    print(f"{translation.name}: {len(translation.files)} files in {folder}")
+    except OutputError as exc:
+        print(f"{args.src}: {exc}", file=sys.stderr)
+        return 1
+    folder = write(args.out, translation.name, files)
+    print(f"{translation.name}: {len(files)} files ({args.to}) in {folder}")
     for line in translation.report:
         print(f"  report: {line}")
     return 0

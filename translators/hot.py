@@ -2,8 +2,14 @@
 
 The descriptor is parsed once; for each OpenStack site, heat-translator gets a shallow
 view of the parsed template holding only that site's node templates, the policies that
-target only them and the outputs that read only them. With one OpenStack site and no
-containers the view is the whole template, so the HOT is exactly heat-translator's.
+target only them and the outputs that read only them.
+With one OpenStack site and no containers the view is the whole template, so the HOT is
+exactly heat-translator's, byte for byte.
+
+Nested VDUs: a VM that pods are nested in (or a bare-metal server pods ask for) gets
+the Kubernetes node labels and taints its node must carry as OS::Nova::Server
+``metadata`` (see :mod:`translators.k8s.scheduling`), written into heat-translator's
+text at that server only; every other byte stays heat-translator's.
 """
 from __future__ import annotations
 
@@ -26,10 +32,15 @@ class _DeferredInputs(dict):
         return None
 
 
-def translate_site(model: ServiceModel, node_names: list[str]) -> tuple[dict[str, str], list[dict]]:
+def translate_site(model: ServiceModel, node_names: list[str],
+                   node_labels: dict[str, dict] | None = None) -> tuple[dict[str, str], list[dict]]:
     """HOT files for the Heat nodes ``node_names`` of ``model``: ``stack.yaml`` and the
     nested templates it uses (scaling groups), file name -> YAML text; and the
     ``[{name, type}]`` resources of ``stack.yaml`` (what the stack creates).
+
+    ``node_labels`` (``{server: {"labels": {...}, "taints": [...]}}``, from
+    :func:`translators.k8s.scheduling.node_labels`; computed from ``model`` when None)
+    become the ``metadata`` of those servers.
 
     Follows heat-translator's mapping (tosca.nodes.Compute -> OS::Nova::Server, Network ->
     OS::Neutron::Net + Subnet, Port -> OS::Neutron::Port, BlockStorage -> OS::Cinder::Volume,
@@ -47,9 +58,16 @@ def translate_site(model: ServiceModel, node_names: list[str]) -> tuple[dict[str
     except Exception as exc:  # heat-translator raises bare Exceptions too
         raise TranslationError(model.source, [Problem(
             "topology_template.node_templates", f"heat-translator.{type(exc).__name__}",
-            f"cannot translate {', '.join(node_names)} to HOT: {exc}")]) from None
+            f"cannot translate {', '.join(node_names)} to HOT: {_stable(exc)}")]) from None
     from .validate import hot_problems, load_yaml
 
+    if node_labels is None:
+        from .k8s.scheduling import node_labels as labels_of
+        from .relations import Relations
+
+        node_labels = labels_of(model, Relations.of(model))
+    wanted = {s: server_metadata(v) for s, v in node_labels.items() if s in node_names}
+    files = _add_metadata(files, wanted)
     problems, parsed = [], {}
     for name, text in sorted(files.items()):
         try:
@@ -59,9 +77,57 @@ def translate_site(model: ServiceModel, node_names: list[str]) -> tuple[dict[str
             continue
         problems += [Problem("topology_template", "hot.structure", f"{name}: {p}")
                      for p in hot_problems(parsed[name], nested=name != "stack.yaml")]
+    problems += _metadata_problems(parsed, wanted)
     if problems:
         raise TranslationError(model.source, problems)
     return files, resources(parsed["stack.yaml"])
+
+
+def server_metadata(node: dict) -> dict[str, str]:
+    """Nova server metadata for one entry of ``node_labels``: the labels, and the taints
+    as ``key=value:Effect`` joined by commas under :data:`~translators.k8s.scheduling.TAINTS_METADATA`."""
+    from .k8s.scheduling import TAINTS_METADATA
+
+    meta = dict(node["labels"])
+    if node.get("taints"):
+        meta[TAINTS_METADATA] = ",".join(node["taints"])
+    return meta
+
+
+def _add_metadata(files: dict[str, str], wanted: dict[str, dict]) -> dict[str, str]:
+    """Insert ``metadata`` under ``properties`` of each wanted server in heat-translator's
+    text (two-space indents, ``type`` then ``properties``); other bytes stay as they are.
+    A server whose block is not found that way is left for :func:`_metadata_problems`."""
+    files = dict(files)
+    for server, meta in sorted(wanted.items()):
+        anchor = f"\n  {server}:\n    type: OS::Nova::Server\n    properties:\n"
+        for name in sorted(files, key=lambda n: (n != "stack.yaml", n)):
+            at = files[name].find(anchor)
+            if at < 0 or files[name].count(anchor) != 1:
+                continue
+            body = yaml.safe_dump(meta, default_flow_style=False, width=1000, sort_keys=True)
+            block = "      metadata:\n" + "".join(f"        {line}\n" for line in body.splitlines())
+            end = at + len(anchor)
+            files[name] = files[name][:end] + block + files[name][end:]
+            break
+    return files
+
+
+def _metadata_problems(parsed: dict[str, dict], wanted: dict[str, dict]) -> list[Problem]:
+    problems = []
+    for server, meta in sorted(wanted.items()):
+        found = [((hot.get("resources") or {}).get(server) or {}).get("properties", {}).get("metadata")
+                 for hot in parsed.values()]
+        if meta not in found:
+            problems.append(Problem(f"topology_template.node_templates.{server}", "hot.server-metadata",
+                                    "pods are nested in it but its OS::Nova::Server in heat-translator's HOT "
+                                    "cannot take the node labels as metadata"))
+    return problems
+
+
+def _stable(exc: Exception) -> str:
+    """An exception's text without object addresses (same input, same message)."""
+    return re.sub(r" object at 0x[0-9a-fA-F]+", "", str(exc))
 
 
 def _site_view(tosca, names: set[str]):
@@ -69,12 +135,28 @@ def _site_view(tosca, names: set[str]):
     topology = copy.copy(tosca.topology_template)
     view.nodetemplates = [n for n in tosca.nodetemplates if n.name in names]
     topology.nodetemplates = view.nodetemplates
-    topology.policies = [p for p in tosca.topology_template.policies
-                         if translatable_policy(p) and set(p.targets or []) <= names]
+    topology.policies = [p for p in tosca.topology_template.policies if policy_in_site(tosca, p, names)]
     view.policies = topology.policies
     view.topology_template = topology
     view.outputs = [o for o in tosca.outputs if _reads_only(o, names, tosca)]
     return view
+
+
+def policy_in_site(tosca, policy, names: set[str]) -> bool:
+    """True when heat-translator gets ``policy`` for the site holding nodes ``names``: it
+    can map it and all its targets are among them (a policy on a group is not passed on:
+    heat-translator 3.5 fails on some of them)."""
+    return translatable_policy(policy) and set(policy.targets or []) <= names
+
+
+def translated_outputs(model: ServiceModel, parts: list) -> set[str]:
+    """Names of the TOSCA outputs that go into some OpenStack site's HOT."""
+    kept = set()
+    for part in parts:
+        if part.kind == "openstack":
+            names = set(part.nodes)
+            kept |= {o.name for o in model.tosca.outputs if _reads_only(o, names, model.tosca)}
+    return kept
 
 
 def translatable_policy(policy) -> bool:

@@ -1,88 +1,88 @@
-"""Container nodes to Kubernetes manifests: a Deployment and, per port, a Service.
+"""Container nodes to Kubernetes (or OpenShift) manifests, one multi-document file each.
 
-Manifests are Jinja templates: dialog values (TOSCA inputs) are filled in at run time
-by ``kubernetes.core.k8s`` (its ``template`` option) or by :func:`render` in plan jobs.
-A pod nested in a VM (nested VDU ``vduParent``) gets a nodeSelector on the node label
-:data:`PARENT_LABEL` that the VM carries; ``vdu_parent_mandatory: false`` makes it a
-preferred node affinity instead (Kubernetes API ``core/v1 PodSpec.affinity``).
+Per node, in apply order (each kind built by a module of :mod:`translators.k8s`):
+
+* v1 ConfigMap of its ``files``, mounted in the pod (:mod:`~translators.k8s.config`);
+* apps/v1 Deployment: replicas (instantiation level), image, command, env, ports,
+  resources from the virtual compute descriptor, where it may run (nested VDU
+  ``vduParent``: nodeSelector on :data:`PARENT_LABEL`, preferred node affinity when
+  ``vdu_parent_mandatory: false``, tolerations on reserved parents, bare metal)
+  (:mod:`~translators.k8s.workload`, :mod:`~translators.k8s.scheduling`);
+* v1 Service of its ports; OpenShift flavour: a route.openshift.io/v1 Route per Service
+  port (:mod:`~translators.k8s.network`, :mod:`~translators.k8s.openshift`);
+* networking.k8s.io/v1 NetworkPolicy when it is on virtual links;
+* autoscaling/v2 HorizontalPodAutoscaler when it has a scaling aspect
+  (:mod:`~translators.k8s.scaling`).
+
+The OpenShift flavour also has the service's project.openshift.io/v1 Project
+(:func:`project_manifest`). Manifests are Jinja templates: dialog values (TOSCA inputs)
+are filled in at run time by ``kubernetes.core.k8s`` (its ``template`` option) or by
+:func:`render` in plan jobs.
 """
 from __future__ import annotations
-
-import re
 
 import jinja2
 import yaml
 
+from .k8s import config, network, openshift, scaling, workload
+from .k8s.common import MANAGED_BY, dns_name, fill_int_markers
+from .k8s.scheduling import BAREMETAL_LABEL, PARENT_LABEL, parent_label_value
 from .model import NodeModel, ServiceModel
-from .yamlout import dump_all
+from .relations import Relations
+from .yamlout import dump_docs
 
-PARENT_LABEL = "nfvo.rdcl.io/vdu"
-MANAGED_BY = "rdcl-nfvo"
-_EXPR = re.compile(r"^\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
-_INT_MARK = "__rdcl_int__"
+__all__ = ["BAREMETAL_LABEL", "FLAVOURS", "MANAGED_BY", "PARENT_LABEL", "documents", "dns_name",
+           "dump", "manifests", "parent_label_value", "project_manifest", "render", "render_text"]
 
-
-def dns_name(text: str) -> str:
-    """A DNS-1123 label (lower case, digits, ``-``, at most 63 characters)."""
-    return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:63] or "x"
+FLAVOURS = ("kubernetes", "openshift")
 
 
-def _int(value):
-    """An integer field: a literal stays, ``{{ input }}`` becomes an unquoted int expression."""
-    if isinstance(value, str) and _EXPR.match(value):
-        return f"{_INT_MARK}{_EXPR.match(value).group(1)}"
-    return int(value)
+def documents(model: ServiceModel, node: NodeModel, flavour: str = "kubernetes",
+              relations: Relations | None = None, notes: list[str] | None = None) -> list[dict]:
+    """The manifests of one container node as dicts, integer dialog fields as markers
+    (:func:`translators.k8s.common.int_field`). What cannot be translated is appended to
+    ``notes`` (translation report lines).
 
-
-def parent_label_value(model: ServiceModel, parent: str) -> str:
-    """Label value on the VM's Kubernetes node that pins pods to it."""
-    return dns_name(f"{model.name}-{parent}")
-
-
-def manifests(model: ServiceModel, node: NodeModel) -> str:
-    """Multi-document YAML (a Jinja template) for one container node.
-
-    Shapes: ``apps/v1 Deployment`` (replicas, image, command, env, containerPorts),
-    ``v1 Service`` (ClusterIP, one port per ``ports`` entry).
+    :raises ValueError: ``flavour`` is not one of :data:`FLAVOURS`.
     """
-    name = dns_name(node.name)
-    labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": model.name,
-              "app.kubernetes.io/managed-by": MANAGED_BY}
-    ports = [_int(p) for p in node.properties.get("ports") or []]
-    container = {"name": name, "image": node.image}
-    if node.properties.get("command"):
-        container["command"] = [str(a) for a in node.properties["command"]]
-    env = node.properties.get("environment") or {}
-    if env:
-        container["env"] = [{"name": k, "value": str(v)} for k, v in sorted(env.items())]
-    if ports:
-        container["ports"] = [{"containerPort": p, "protocol": "TCP"} for p in ports]
-    pod = {"containers": [container]}
-    if node.parent:
-        value = parent_label_value(model, node.parent)
-        if node.parent_mandatory:
-            pod["nodeSelector"] = {PARENT_LABEL: value}
-        else:
-            pod["affinity"] = {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
-                "weight": 100, "preference": {"matchExpressions": [
-                    {"key": PARENT_LABEL, "operator": "In", "values": [value]}]}}]}}
-    docs = [{
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": name, "labels": labels},
-        "spec": {"replicas": _int(node.properties.get("replicas", 1)),
-                 "selector": {"matchLabels": {"app.kubernetes.io/name": name}},
-                 "template": {"metadata": {"labels": labels}, "spec": pod}},
-    }]
-    if ports:
-        docs.append({
-            "apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": name, "labels": labels},
-            "spec": {"selector": {"app.kubernetes.io/name": name},
-                     "ports": [{"name": f"tcp-{i}", "port": p, "targetPort": p, "protocol": "TCP"}
-                               for i, p in enumerate(ports)]},
-        })
-    text = dump_all(docs)
-    return re.sub(rf"'?{_INT_MARK}(\w+)'?", r"{{ \1 | int }}", text)
+    if flavour not in FLAVOURS:
+        raise ValueError(f"flavour {flavour!r} is not one of {FLAVOURS}")
+    rel = relations if relations is not None else Relations.of(model)
+    notes = notes if notes is not None else []
+    files, mount = config.configmap(model, node)
+    compute = workload.resources(node, notes)
+    service = network.service(model, node, rel, notes)
+    docs = [files, workload.deployment(model, node, rel, compute, mount), service]
+    if flavour == "openshift":
+        docs += openshift.routes(model, node, service)
+    docs += [network.network_policy(model, node, rel, notes),
+             scaling.hpa(model, node, "cpu" in compute, notes)]
+    return [d for d in docs if d]
+
+
+def dump(docs: list[dict]) -> str:
+    """Manifest template text of ``docs`` (integer markers become ``{{ x | int }}``)."""
+    return fill_int_markers(dump_docs(docs))
+
+
+def manifests(model: ServiceModel, node: NodeModel, flavour: str = "kubernetes",
+              relations: Relations | None = None, notes: list[str] | None = None) -> str:
+    """Multi-document YAML (a Jinja template) for one container node; see :func:`documents`."""
+    return dump(documents(model, node, flavour, relations, notes))
+
+
+def project_manifest(model: ServiceModel) -> str:
+    """The OpenShift Project of the service (project.openshift.io/v1), as YAML text."""
+    return dump([openshift.project(model)])
+
+
+def render_text(template: str, values: dict) -> str:
+    """A manifest template filled with dialog values.
+
+    :raises jinja2.UndefinedError: a value the template needs is missing.
+    """
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    return env.from_string(template).render(**values)
 
 
 def render(template: str, values: dict) -> list[dict]:
@@ -90,5 +90,4 @@ def render(template: str, values: dict) -> list[dict]:
 
     :raises jinja2.UndefinedError: a value the template needs is missing.
     """
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    return [d for d in yaml.safe_load_all(env.from_string(template).render(**values)) if d]
+    return [d for d in yaml.safe_load_all(render_text(template, values)) if d]

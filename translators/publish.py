@@ -62,6 +62,19 @@ def working_clone(remote: str, workdir: str | Path) -> git.Repo:
 def publish(translation: Translation, remote: str, workdir: str | Path) -> Published:
     """Replace ``<service>/`` in the working clone with ``translation``, commit, push.
 
+    :raises PublishError: the push failed; the commit stays local (``.commit``).
+    """
+    model = translation.model
+    message = (f"{translation.name}: translate {Path(model.source).name} ({model.digest})\n\n"
+               f"Source descriptor: {model.source}\nDigest: {model.digest}\n")
+    return publish_files(translation.files, translation.name, message, remote, workdir)
+
+
+def publish_files(files: dict[str, str], folder: str, message: str, remote: str,
+                  workdir: str | Path, branch: str = BRANCH) -> Published:
+    """Replace ``folder/`` in the working clone of ``remote`` with ``files`` (path inside
+    the folder -> text), commit with ``message`` when anything changed, push ``branch``.
+
     Serialised by a file lock beside the clone, so two publishers never interleave.
 
     :raises PublishError: the push failed; the commit stays local (``.commit``).
@@ -70,22 +83,21 @@ def publish(translation: Translation, remote: str, workdir: str | Path) -> Publi
     workdir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(workdir) + ".lock"):
         repo = working_clone(remote, workdir)
-        folder = workdir / translation.name
-        if folder.exists():
-            shutil.rmtree(folder)
-        translation.write(workdir)
-        repo.git.add("-A", "--", translation.name)
+        target = workdir / folder
+        if target.exists():
+            shutil.rmtree(target)
+        for rel, text in sorted(files.items()):
+            path = target / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        repo.git.add("-A", "--", folder)
         changed = repo.is_dirty(index=True, working_tree=False, untracked_files=False) or not repo.head.is_valid()
         if changed:
-            model = translation.model
-            repo.index.commit(
-                f"{translation.name}: translate {Path(model.source).name} ({model.digest})\n\n"
-                f"Source descriptor: {model.source}\nDigest: {model.digest}\n",
-                author=AUTHOR, committer=AUTHOR)
+            repo.index.commit(message, author=AUTHOR, committer=AUTHOR)
         commit = repo.head.commit.hexsha
         try:
-            repo.remote("origin").push(f"HEAD:refs/heads/{BRANCH}").raise_if_error()
+            repo.remote("origin").push(f"HEAD:refs/heads/{branch}").raise_if_error()
         except git.GitCommandError as exc:
             raise PublishError(f"committed locally as {commit[:12]} in {workdir}, push to {remote} "
                                f"failed: {exc.stderr.strip() or exc}", commit) from None
-        return Published(remote, BRANCH, commit, translation.name, changed)
+        return Published(remote, branch, commit, folder, changed)

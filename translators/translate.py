@@ -1,8 +1,12 @@
 """Descriptor file -> every file of a translated service (HOT, manifests, playbooks).
 
-One way: :func:`translators.tosca_loader.load` (parse once) -> :func:`place` (sites and
-order) -> HOT per OpenStack site, manifests per container, linux processes ->
-playbooks and group_vars -> :class:`Translation` (path -> text), written or published.
+One way: :func:`translators.tosca_loader.load` (parse once) -> checks of what is
+required (:mod:`translators.checks`) -> :func:`place` (sites and order) -> HOT per
+OpenStack site, manifests per container (each validated against the Kubernetes schema
+of ``k8s_version``), linux processes -> playbooks and group_vars -> :class:`Translation`
+(path -> text) with its report (:mod:`translators.report`), written or published.
+
+Deterministic: the same descriptor, sites and version give byte-identical files.
 """
 from __future__ import annotations
 
@@ -11,13 +15,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import hot, kubernetes
+from . import checks, hot, kubernetes, report
 from .errors import Problem, TranslationError
+from .k8s.common import sample
+from .k8s.openshift import project
+from .k8s.scheduling import node_labels
 from .model import ServiceModel
 from .placement import Part, place
 from .playbooks import group_vars, playbooks
+from .relations import POD_KINDS, Relations
 from .sites import SiteMap
-from .tosca_loader import PLACEMENT_POLICY, load
+from .tosca_loader import load
+from .validate import DEFAULT_K8S_VERSION, manifest_problems, schema_version
 
 ROLES_DIR = Path(__file__).resolve().parent.parent / "playbooks" / "roles"
 INDEX = "service.json"
@@ -25,12 +34,15 @@ INDEX = "service.json"
 
 @dataclass
 class Translation:
-    """A translated service: ``files`` maps paths inside the service folder to text."""
+    """A translated service: ``files`` maps paths inside the service folder to text;
+    ``report`` lists what was not translated and why; ``k8s_version`` is the Kubernetes
+    version whose schema every manifest was checked against (None: not checked)."""
 
     model: ServiceModel
     parts: list[Part]
     files: dict[str, str] = field(default_factory=dict)
     report: list[str] = field(default_factory=list)
+    k8s_version: str | None = DEFAULT_K8S_VERSION
 
     @property
     def name(self) -> str:
@@ -47,30 +59,37 @@ class Translation:
         return root
 
 
-def translate_file(path: str | Path, sites: SiteMap, local_defs: dict | None = None) -> Translation:
+def translate_file(path: str | Path, sites: SiteMap, local_defs: dict | None = None,
+                   k8s_version: str | None = DEFAULT_K8S_VERSION) -> Translation:
     """Translate one descriptor for the given sites.
 
     :raises DescriptorError: the descriptor does not parse or validate.
     :raises TranslationError: it validates but a required part cannot be translated.
+    :raises ValueError: ``k8s_version`` has no schema in kubernetes-validate.
     """
-    return translate_model(load(path, local_defs), sites)
+    return translate_model(load(path, local_defs), sites, k8s_version)
 
 
-def translate_model(model: ServiceModel, sites: SiteMap) -> Translation:
-    """Translate a parsed model (see :func:`translate_file`)."""
+def translate_model(model: ServiceModel, sites: SiteMap,
+                    k8s_version: str | None = DEFAULT_K8S_VERSION) -> Translation:
+    """Translate a parsed model (see :func:`translate_file`); ``k8s_version`` None skips
+    the schema check of the manifests."""
+    if k8s_version is not None:
+        schema_version(k8s_version)
+    problems = checks.model_problems(model)
+    if problems:
+        raise TranslationError(model.source, problems)
     parts = place(model, sites)
-    result = Translation(model, parts)
-    for node in model.nodes.values():
-        if node.role == "unsupported":
-            result.report.append(f"{node.name}: skipped, no translation for type {node.type}")
-        elif node.role == "runtime":
-            result.report.append(f"{node.name}: container runtime, provided by the site's nodes")
-    for policy in model.tosca.policies:
-        if policy.type != PLACEMENT_POLICY and not hot.translatable_policy(policy):
-            result.report.append(f"policy {policy.name}: skipped, no translation for type {policy.type}")
+    problems = checks.part_problems(model, parts)
+    if problems:
+        raise TranslationError(model.source, problems)
+    rel = Relations.of(model, parts)
+    labels = node_labels(model, rel)
+    result = Translation(model, parts, k8s_version=k8s_version)
+    result.report += report.entries(model, parts, rel)
     index_parts = []
     for part in parts:
-        site_files = _translate_part(model, part, result.files)
+        site_files = _translate_part(model, part, result, rel, labels)
         result.files[f"group_vars/{part.site}.json"] = _json(group_vars(model, part, site_files))
         index_parts.append({"site": part.site, "kind": part.kind, "after": part.after,
                             "nodes": part.nodes, "templates": site_files["templates"],
@@ -80,47 +99,67 @@ def translate_model(model: ServiceModel, sites: SiteMap) -> Translation:
         "rdcl_service": model.name, "rdcl_source": Path(model.source).name, "rdcl_digest": model.digest,
         "rdcl_mode": "apply",
         **{i.name: i.default for i in model.inputs if i.default is not None}})
-    result.files[INDEX] = _json({
+    index = {
         "service": model.name, "source": Path(model.source).name, "digest": model.digest,
         "description": model.description, "playbooks": {"create": "create.yml", "delete": "delete.yml",
                                                         "scale": "scale.yml", "site": "site.yml"},
         "inputs": [{"name": i.name, "type": i.type, "default": i.default, "required": i.required,
                     "description": i.description, "constraints": list(i.constraints)}
                    for i in model.inputs],
-        "parts": index_parts, "report": result.report})
+        "parts": index_parts, "report": result.report}
+    if any(p.kind in POD_KINDS for p in parts):
+        index["kubernetes_version"] = k8s_version
+    result.files[INDEX] = _json(index)
     result.files["README.md"] = _readme(model, parts, result.report)
     _copy_roles(result.files, {p.kind for p in parts})
     return result
 
 
-def _translate_part(model: ServiceModel, part: Part, files: dict) -> dict:
+def _translate_part(model: ServiceModel, part: Part, result: Translation, rel: Relations,
+                    labels: dict[str, dict]) -> dict:
+    files = result.files
     if part.kind == "openstack":
-        hot_files, resources = hot.translate_site(model, part.nodes)
+        hot_files, resources = hot.translate_site(model, part.nodes, labels)
         for name, text in hot_files.items():
             files[f"templates/{part.site}/{name}"] = text
         return {"templates": [f"templates/{part.site}/stack.yaml"], "resources": resources}
-    if part.kind in ("kubernetes", "openshift"):
-        missing = [n for n in part.nodes if not model.nodes[n].image]
-        if missing:
-            raise TranslationError(model.source, [Problem(
-                f"topology_template.node_templates.{n}", "container.image",
-                f"placed on {part.kind} site {part.site!r} but has no image property or image artifact")
-                for n in missing])
-        out, resources = [], []
-        for name in part.nodes:
-            rel = f"templates/{part.site}/{name}.yaml.j2"
-            files[rel] = kubernetes.manifests(model, model.nodes[name])
-            out.append(rel)
-            resources.append({"name": kubernetes.dns_name(name), "type": "Deployment"})
-            if model.nodes[name].properties.get("ports"):
-                resources.append({"name": kubernetes.dns_name(name), "type": "Service"})
-        return {"templates": out, "resources": resources}
-    missing = [n for n in part.nodes if not model.nodes[n].properties.get("command")]
-    if missing:
-        raise TranslationError(model.source, [Problem(
-            f"topology_template.node_templates.{n}", "container.command",
-            f"placed on linux site {part.site!r} but has no command to start") for n in missing])
+    if part.kind in POD_KINDS:
+        return _translate_pods(model, part, result, rel, labels)
     return {"templates": [], "resources": [{"name": n, "type": "process"} for n in part.nodes]}
+
+
+def _translate_pods(model: ServiceModel, part: Part, result: Translation, rel: Relations,
+                    labels: dict[str, dict]) -> dict:
+    """Manifests of a kubernetes/openshift part, each checked against the schema."""
+    manifests, resources, problems = [], [], []
+    if part.kind == "openshift":
+        node = "_project"
+        while node in part.nodes:
+            node = "_" + node
+        docs = [project(model)]
+        manifests.append(_emit(result, part.site, node, docs, resources, problems))
+    for name in part.nodes:
+        docs = kubernetes.documents(model, model.nodes[name], part.kind, rel, result.report)
+        manifests.append(_emit(result, part.site, name, docs, resources, problems))
+    if problems:
+        raise TranslationError(model.source, problems)
+    pods = [model.nodes[n] for n in part.nodes]
+    parents = {p.parent for p in pods if p.parent}
+    bare_metal = any(p.bare_metal and not p.parent for p in pods)
+    needed = [{"vdu": vm, **labels[vm]} for vm in sorted(labels)
+              if vm in parents or (bare_metal and model.nodes[vm].bare_metal)]
+    return {"templates": [m["template"] for m in manifests], "resources": resources,
+            "manifests": manifests, "node_labels": needed}
+
+
+def _emit(result: Translation, site: str, node: str, docs: list[dict], resources: list, problems: list) -> dict:
+    rel_path = f"templates/{site}/{node}.yaml.j2"
+    result.files[rel_path] = kubernetes.dump(docs)
+    resources += [{"name": d["metadata"]["name"], "type": d["kind"]} for d in docs]
+    if result.k8s_version is not None:
+        problems += [Problem(f"topology_template.node_templates.{node}", "kubernetes.schema", p)
+                     for p in manifest_problems(sample(docs), result.k8s_version)]
+    return {"node": node, "template": rel_path}
 
 
 def _json(data: dict) -> str:

@@ -24,3 +24,26 @@ def dump_all(docs, sort_keys: bool = True) -> str:
     """Multi-document YAML text."""
     return yaml.dump_all(docs, Dumper=_Dumper, sort_keys=sort_keys, default_flow_style=False,
                          allow_unicode=True, width=100)
+
+
+class _FastDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """LibYAML's emitter (when PyYAML has it), no anchors/aliases, multi-line strings as
+    literal blocks; sequences are not indented under their key (still valid YAML; used
+    for generated manifests)."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _str(dumper, data: str):
+    style = "|" if "\n" in data.rstrip("\n") or data.endswith("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_FastDumper.add_representer(str, _str)
+
+
+def dump_docs(docs, sort_keys: bool = True) -> str:
+    """Multi-document YAML text, fast: for machine-read files such as manifests."""
+    return yaml.dump_all(docs, Dumper=_FastDumper, sort_keys=sort_keys, default_flow_style=False,
+                         allow_unicode=True, width=100)

@@ -146,7 +146,7 @@ class DescriptionModel:
             if shown is None:
                 return LinkCheck(False, reason=f"unknown view {view!r}; views: {', '.join(self.views)}")
             for t in (source_type, target_type):
-                if t not in shown["nodes"]:
+                if not self.shows(view, t):
                     return LinkCheck(False, reason=f"view {view!r} does not show {t!r} nodes")
         if link_type is not None and link_type not in self.link_types:
             return LinkCheck(False, reason=f"unknown link type {link_type!r} in {self.name}")
@@ -164,6 +164,10 @@ class DescriptionModel:
         return LinkCheck(False, reason=f"no link type joins {source_type!r} to {target_type!r}"
                                        + (f"; {source_type!r} links to: {', '.join(reachable)}" if reachable
                                           else f"; {source_type!r} takes no links"))
+
+    def shows(self, view: str, node_type: str) -> bool:
+        """Does ``view`` show ``node_type`` (it, or a type it derives from, is listed)?"""
+        return any(t in self.views[view]["nodes"] for t in self.ancestors(node_type))
 
     def check_nesting(self, child_type: str, parent_type: str) -> LinkCheck:
         """May a ``child_type`` node sit inside a ``parent_type`` node (``nesting``)?"""
@@ -186,7 +190,8 @@ class DescriptionModel:
         """Every way ``graph`` (``{"nodes": [...], "links": [...]}``) breaks this model.
 
         Links whose types may not join their ends, nodes nested where they may not be, and
-        composition constraints (``min``/``max`` links of a type per node) broken.
+        composition constraints broken (``min``/``max`` links of a type per node; for a
+        directed link type, links that leave the node).
         """
         types = {n["id"]: n["type"] for n in graph["nodes"]}
         out = []
@@ -203,22 +208,24 @@ class DescriptionModel:
             for node in graph["nodes"]:
                 if c["node"] not in self.ancestors(node["type"]):
                     continue
+                ends = ("source",) if self.link_types[c["link"]].get("directed") else ("source", "target")
                 count = sum(1 for link in graph["links"] if link["type"] == c["link"]
-                            and node["id"] in (link["source"], link["target"]))
+                            and node["id"] in (link[end] for end in ends))
                 if count < c.get("min", 0) or ("max" in c and count > c["max"]):
                     out.append(f"node {node['id']}: {c['id']}: {count} {c['link']} link(s); "
                                f"{c.get('description', '')}".rstrip("; "))
         return out
 
     def view_graph(self, graph: dict, view: str) -> dict:
-        """The part of a full graph that ``view`` shows; parents outside the view dropped.
+        """The part of a full graph that ``view`` shows (node types listed in the view, or
+        derived from one listed); parents outside the view dropped.
 
         :raises KeyError: unknown view (message lists the views).
         """
         if view not in self.views:
             raise KeyError(f"unknown view {view!r} of {self.name}; views: {', '.join(self.views)}")
         shown = self.views[view]
-        nodes = [dict(n) for n in graph["nodes"] if n["type"] in shown["nodes"]]
+        nodes = [dict(n) for n in graph["nodes"] if self.shows(view, n["type"])]
         ids = {n["id"] for n in nodes}
         for node in nodes:
             if node.get("parent") not in ids:

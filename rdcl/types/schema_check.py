@@ -5,7 +5,8 @@ A :class:`SchemaSet` loads the ``*.schema.json`` files of some folders into one
 jsonschema error into a :class:`~translators.errors.Problem`: the path shown as
 ``vnfd.vdu[2].vduParent``, the rule ``schema.<keyword>`` (``schema.required``,
 ``schema.type``, ...), the line from the source, and the specification clause taken from
-the nearest ``$comment`` on the schema path (``ETSI GS NFV-IFA 011 §7.1.6.2``).
+the nearest ``$comment`` starting ``ETSI GS`` on the schema path (``ETSI GS NFV-IFA 011
+§7.1.6.2 (Vdu)``).
 """
 from __future__ import annotations
 
@@ -27,12 +28,17 @@ _MAX_MESSAGE = 200
 
 
 class SchemaSet:
-    """The schemas of ``folders`` (``*.schema.json``), validated against the metaschema."""
+    """Schemas from ``locations`` (a folder: its ``*.schema.json``; or one schema file),
+    each checked against the 2020-12 metaschema.
 
-    def __init__(self, *folders: Path):
+    :raises jsonschema.exceptions.SchemaError: an invalid schema.
+    """
+
+    def __init__(self, *locations: Path):
         self.schemas: dict[str, dict] = {}
-        for folder in folders:
-            for path in sorted(Path(folder).glob("*.schema.json")):
+        for location in map(Path, locations):
+            files = sorted(location.glob("*.schema.json")) if location.is_dir() else [location]
+            for path in files:
                 schema = json.loads(path.read_text())
                 Draft202012Validator.check_schema(schema)
                 self.schemas[schema["$id"]] = schema
@@ -70,24 +76,34 @@ class SchemaSet:
         return out
 
     def _spec(self, schema_id: str, schema_path: list) -> str:
-        """The last ``$comment`` met walking ``schema_path`` from the root, through ``$ref``s."""
+        """The last specification ``$comment`` met walking ``schema_path`` from the root.
+
+        jsonschema leaves ``$ref`` out of error schema paths, so a key missing from a
+        subschema that has a ``$ref`` is looked up in the referenced schema.
+        """
         resolver = self.registry.resolver(base_uri=schema_id)
         node: Any = self.schemas[schema_id]
         spec = ""
-        for key in schema_path:
-            if isinstance(node, dict) and isinstance(node.get("$comment"), str) and "§" in node["$comment"]:
-                spec = node["$comment"]
-            if key in ("$ref", "$dynamicRef") and isinstance(node, dict):
-                resolved = resolver.lookup(node[key])
+        for key in [*schema_path, None]:
+            while True:
+                if isinstance(node, dict) and _is_spec(node.get("$comment")):
+                    spec = node["$comment"]
+                ref = node.get("$ref") if isinstance(node, dict) else None
+                if key is None or ref is None or key in node:
+                    break
+                resolved = resolver.lookup(ref)
                 node, resolver = resolved.contents, resolved.resolver
-                continue
+            if key is None:
+                break
             try:
                 node = node[key]
             except (KeyError, IndexError, TypeError):
                 break
-        if isinstance(node, dict) and isinstance(node.get("$comment"), str) and "§" in node["$comment"]:
-            spec = node["$comment"]
         return spec
+
+
+def _is_spec(comment: Any) -> bool:
+    return isinstance(comment, str) and comment.startswith("ETSI GS")
 
 
 def _missing(error) -> str | None:

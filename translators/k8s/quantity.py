@@ -3,7 +3,7 @@
 TOSCA Simple Profile 1.3 section 3.3.6.4 scalar-unit.size (``B``, ``kB``, ``KiB``,
 ``MB``, ``MiB``... case-insensitive) becomes the shortest exact quantity (``2 GB`` ->
 ``2G``, ``256 MiB`` -> ``256Mi``, ``1.5 GB`` -> ``1500M``); a CPU count becomes whole
-cores or millicores (``0.5`` -> ``500m``).
+cores or millicores (``0.5`` -> ``500m``, ``milli_cpus: 1500`` -> ``1500m``).
 """
 from __future__ import annotations
 
@@ -28,6 +28,19 @@ def cpu(value: Any) -> str:
     if millis == 0:
         raise ValueError(f"num_cpus {value!r} is less than a millicore")
     return str(millis // 1000) if millis % 1000 == 0 else f"{millis}m"
+
+
+def millicpu(value: Any) -> str:
+    """CPU quantity of ``value`` thousandths of a CPU; an input expression ``{{ x }}``
+    becomes ``{{ x }}m``.
+
+    :raises ValueError: not a positive integer.
+    """
+    if is_expr(value):
+        return f"{value}m"
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"milli_cpus {value!r} is not a positive integer")
+    return cpu(value / 1000)
 
 
 def memory(value: Any) -> str:

@@ -1,0 +1,99 @@
+"""Kinds of catalogue items, and what differs between them.
+
+* ``service``: a service translated by rdcl-nfvo; its folder holds ``service.json``,
+  which names the sites in order and the templates a plan job validates.
+* ``playbooks``: any git repository of playbooks; it runs on the item's sites.
+* others (e.g. ``openshift``) register here with :func:`register`.
+
+A kind answers three questions: which sites a job uses (:meth:`ItemKind.sites`), what a
+plan job checks and reports per site (:meth:`ItemKind.plan`), and which files an order
+commits before its job runs (:meth:`ItemKind.prepare`; e.g. a cluster's definition, so
+it is reviewable in git).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translators import kubernetes, validate
+from translators.translate import INDEX
+
+
+@dataclass
+class Prepared:
+    """Files an order commits under ``folder`` (inside the item's folder) before its job."""
+
+    folder: str
+    files: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
+
+class ItemKind:
+    """Default behaviour: the item's own sites, no plan checks, nothing to commit."""
+
+    name = "playbooks"
+
+    def sites(self, folder: Path, item, values: dict) -> list[str]:
+        """Sites (inventory groups) a job of ``item`` uses, in order."""
+        return list(item.sites)
+
+    def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
+        """Per-site report ``{site: {...}}`` and problems found, without contacting any site."""
+        return {}, []
+
+    def prepare(self, item, values: dict) -> Prepared | None:
+        """Files to commit for an order, or None."""
+        return None
+
+
+class ServiceKind(ItemKind):
+    """A translated service (``service.json`` beside its playbooks)."""
+
+    name = "service"
+
+    @staticmethod
+    def index(folder: Path) -> dict:
+        """The service's ``service.json`` (empty when missing)."""
+        path = folder / INDEX
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def sites(self, folder: Path, item, values: dict) -> list[str]:
+        return [p["site"] for p in self.index(folder).get("parts") or []] or list(item.sites)
+
+    def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
+        """Render and validate every part's templates (HOT structure, Kubernetes OpenAPI)."""
+        defaults = json.loads((folder / "group_vars" / "all.json").read_text())
+        values = {**defaults, **values}
+        plan, problems = {}, []
+        for part in self.index(folder).get("parts") or []:
+            for rel in part.get("templates") or []:
+                text = (folder / rel).read_text()
+                if part["kind"] == "openstack":
+                    found = validate.hot_problems(text)
+                else:
+                    found = validate.manifest_problems(kubernetes.render(text, values))
+                problems += [f"{part['site']}: {rel}: {p}" for p in found]
+            plan[part["site"]] = {"kind": part["kind"], "creates": part.get("creates") or []}
+        return plan, problems
+
+
+KINDS: dict[str, ItemKind] = {}
+
+
+def register(kind: ItemKind) -> ItemKind:
+    """Add a kind (by its ``name``)."""
+    KINDS[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> ItemKind:
+    """The kind called ``name``.
+
+    :raises KeyError: no such kind.
+    """
+    return KINDS[name]
+
+
+register(ItemKind())
+register(ServiceKind())

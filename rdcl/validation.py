@@ -1,0 +1,110 @@
+"""Validation of files, folders, zips and CSARs as the ``rdcl_validate`` command does it.
+
+Each path is one project: a folder's files (recursively) and a plain zip's members are
+validated together, so an NSD finds the VNFDs beside it; a CSAR is one TOSCA unit. With
+no type given, each file's type is detected, and files whose types refine one another
+(``etsi`` and ``nested-vdu``) are validated together as the refined type. The result is one
+:class:`FileReport` per file. Pure Python: the command only prints it.
+"""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .types.base import ProjectType
+from .types.detect import _bases, detect_source, expand
+from .types.problems import FileProblem
+from .types.registry import get_type, types
+from .types.sources import ARCHIVE_SUFFIXES, Source, as_sources
+
+
+@dataclass
+class FileReport:
+    """The outcome for one file: its detected (or given) type and its problems."""
+
+    file: str
+    type: str | None
+    problems: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """No problems."""
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """``FILE: valid (TYPE)``, or one ``FILE:LINE: PATH: [RULE] MESSAGE`` per problem."""
+        if self.valid:
+            return [f"{self.file}: valid ({self.type})"]
+        return [p.format(self.file) for p in self.problems]
+
+
+def validate_paths(paths: Iterable[str | Path], type_name: str | None = None,
+                   extra: Iterable[str | Path] = ()) -> list[FileReport]:
+    """Reports for every file under ``paths`` (see module doc), in path order.
+
+    :raises rdcl.types.registry.RegistryError: ``type_name`` is not a known type.
+    """
+    extra = list(extra)
+    found = types(extra)
+    forced = get_type(type_name, extra) if type_name else None
+    reports: list[FileReport] = []
+    for path in paths:
+        reports += _one_path(Path(path), forced, found)
+    return reports
+
+
+def _one_path(path: Path, forced: ProjectType | None, found: dict[str, ProjectType]) -> list[FileReport]:
+    if not path.exists():
+        return [_bad(str(path), "file.missing", "no such file or folder")]
+    sources = [m for s in as_sources(path) for m in expand(s)]
+    if not sources:
+        return [_bad(str(path), "file.no-descriptors", "no .yaml, .yml, .json, .zip or .csar file in it")]
+    reports: dict[str, FileReport] = {}
+    groups: dict[str, list[Source]] = {}
+    for source in sources:
+        plugin = forced or detect_source(source, found)
+        if plugin is None:
+            reports[source.name] = _bad(source.name, "type.unknown", _why_unknown(source, found))
+        else:
+            groups.setdefault(plugin.name, []).append(source)
+    for name, group in _merge(groups, found).items():
+        for report in _validate_group(found.get(name) or forced, group):
+            reports[report.file] = report
+    return [reports[s.name] for s in sources if s.name in reports]
+
+
+def _merge(groups: dict[str, list[Source]], found: dict[str, ProjectType]) -> dict[str, list[Source]]:
+    """Move each group into a group whose type refines it (``etsi`` into ``nested-vdu``)."""
+    merged = {name: list(group) for name, group in groups.items()}
+    for name in list(merged):
+        refinement = next((other for other in merged if other != name and name in _bases(other, found)), None)
+        if refinement is not None:
+            merged[refinement] = merged.pop(name) + merged[refinement]
+    return merged
+
+
+def _validate_group(plugin: ProjectType, group: list[Source]) -> list[FileReport]:
+    try:
+        problems = plugin.validate(group)
+    except Exception as exc:  # a validator bug must not hide the other files' results
+        return [_bad(s.name, "validator.crash", f"{plugin.name} validator failed: "
+                                                f"{type(exc).__name__}: {exc}") for s in group]
+    by_file: dict[str, list[FileProblem]] = {s.name: [] for s in group}
+    for problem in problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    return [FileReport(s.name, plugin.name, by_file[s.name]) for s in group]
+
+
+def _bad(file: str, rule: str, message: str) -> FileReport:
+    return FileReport(file, None, [FileProblem("", rule, message, None, file)])
+
+
+def _why_unknown(source: Source, found: dict[str, ProjectType]) -> str:
+    known = ", ".join(found)
+    if source.suffix in ARCHIVE_SUFFIXES and source.path is not None and not zipfile.is_zipfile(source.path):
+        return "not a zip archive"
+    if source.text is not None and not source.text.strip():
+        return "empty file"
+    return f"no project type recognises this file (types: {known}); give one with --type"

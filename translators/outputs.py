@@ -1,0 +1,96 @@
+"""What ``python -m translators translate --to TARGET`` writes, from one translation.
+
+* ``playbooks`` (default): everything: playbooks, group_vars, index, HOT, manifest
+  templates, roles (:attr:`Translation.files`);
+* ``hot``: only ``templates/<site>/*.yaml`` of the OpenStack sites (HOT);
+* ``k8s`` / ``openshift``: only the manifests, rendered with the dialog values
+  (descriptor defaults and ``--param``) as ``manifests/<site>/<node>.yaml``, each
+  validated again for the chosen Kubernetes version. The target is also the flavour:
+  ``openshift`` translates every kubernetes site as an openshift one (Route, Project),
+  ``k8s`` every openshift site as a plain kubernetes one (:func:`sites_for`).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from . import kubernetes
+from .relations import POD_KINDS
+from .sites import SiteMap, SiteRef
+from .translate import Translation
+from .validate import DEFAULT_K8S_VERSION, manifest_problems
+
+TARGETS = ("playbooks", "hot", "k8s", "openshift")
+
+
+class OutputError(Exception):
+    """The translation has nothing for the target, or its manifests cannot be rendered."""
+
+
+def sites_for(target: str, sites: SiteMap) -> SiteMap:
+    """``sites`` with container sites switched to the flavour of ``target`` (k8s,
+    openshift); unchanged for the other targets."""
+    swap = {"k8s": ("openshift", "kubernetes"), "openshift": ("kubernetes", "openshift")}.get(target)
+    if not swap:
+        return sites
+    return SiteMap([SiteRef(s.name, swap[1] if s.kind == swap[0] else s.kind, s.default)
+                    for s in sites.sites.values()])
+
+
+def select(translation: Translation, target: str, values: dict | None = None) -> dict[str, str]:
+    """Files (path in the service folder -> text) that ``target`` writes.
+
+    ``values``: dialog values over the descriptor's defaults (k8s/openshift only).
+
+    :raises OutputError: nothing to write for ``target``, an input without a value, or a
+        rendered manifest that fails the schema of ``translation.k8s_version``.
+    """
+    if target == "playbooks":
+        return dict(translation.files)
+    if target == "hot":
+        sites = [p.site for p in translation.parts if p.kind == "openstack"]
+        files = {k: v for k, v in translation.files.items()
+                 if any(k.startswith(f"templates/{s}/") for s in sites)}
+        if not files:
+            raise OutputError(f"{translation.name}: no part on an OpenStack site, so no HOT")
+        return files
+    if target in ("k8s", "openshift"):
+        return _rendered(translation, values or {})
+    raise OutputError(f"unknown target {target!r}; one of {', '.join(TARGETS)}")
+
+
+def _rendered(translation: Translation, values: dict) -> dict[str, str]:
+    defaults = json.loads(translation.files["group_vars/all.json"])
+    values = {**defaults, **values}
+    version = translation.k8s_version or DEFAULT_K8S_VERSION
+    out, problems = {}, []
+    for part in translation.parts:
+        if part.kind not in POD_KINDS:
+            continue
+        for entry in json.loads(translation.files[f"group_vars/{part.site}.json"])["k8s_apply_manifests"]:
+            try:
+                text = kubernetes.render_text(translation.files[entry["template"]], values)
+            except jinja2.UndefinedError as exc:
+                raise OutputError(f"{entry['node']}: {exc.message}: the input has no default; "
+                                  "give it with --param NAME=VALUE") from None
+            docs = [d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if d]
+            problems += [f"{part.site}/{entry['node']}: {p}" for p in manifest_problems(docs, version)]
+            out[f"manifests/{part.site}/{entry['node']}.yaml"] = text
+    if problems:
+        raise OutputError("manifests fail the Kubernetes %s schema:\n  %s" % (version, "\n  ".join(problems)))
+    if not out:
+        raise OutputError(f"{translation.name}: no part on a kubernetes or openshift site, so no manifests")
+    return out
+
+
+def write(out: str | Path, name: str, files: dict[str, str]) -> Path:
+    """Write ``files`` under ``out/<name>/`` and return that folder."""
+    root = Path(out) / name
+    for rel, text in sorted(files.items()):
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    return root

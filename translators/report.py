@@ -1,0 +1,104 @@
+"""The translation report: every construct of the descriptor that is not translated, or
+not translated in full, with why. Nothing is dropped silently; what is *required* and
+cannot be translated is an error instead (:mod:`translators.checks`).
+
+Lines read ``<what>: <what happened>, <why>``, in descriptor order (nodes, policies,
+groups, outputs), then the notes the manifests add (:mod:`translators.kubernetes`).
+"""
+from __future__ import annotations
+
+from .hot import policy_in_site, translatable_policy, translated_outputs
+from .model import NodeModel, ServiceModel
+from .placement import DEPLOYED_ROLES, Part
+from .relations import Relations
+from .tosca_loader import PLACEMENT_POLICY
+
+#: Container properties that only pods use, and what a linux site does instead.
+POD_ONLY = ("image", "num_cpus", "mem_size", "min_replicas", "max_replicas", "target_cpu_utilization",
+            "files_path", "service_type", "vdu_parent")
+
+
+def entries(model: ServiceModel, parts: list[Part], rel: Relations) -> list[str]:
+    """Report lines for ``model`` placed as ``parts``."""
+    lines = []
+    for node in model.nodes.values():
+        lines += _node(model, node, rel)
+    lines += _policies(model, parts)
+    for group in getattr(model.tosca.topology_template, "groups", None) or []:
+        lines.append(f"group {group.name}: not translated as such ({group.type}); its members "
+                     f"{', '.join(group.members or [])} are translated one by one")
+    kept = translated_outputs(model, parts)
+    for output in model.tosca.outputs:
+        if output.name not in kept:
+            lines.append(f"output {output.name}: skipped, it reads nodes that are not all in one OpenStack "
+                         "site's Heat stack (HOT outputs only read their own stack)")
+    return lines
+
+
+def _node(model: ServiceModel, node: NodeModel, rel: Relations) -> list[str]:
+    if node.role == "unsupported":
+        return [f"{node.name}: skipped, no translation for type {node.type}"]
+    if node.role == "runtime":
+        return [f"{node.name}: container runtime, provided by the site's nodes"]
+    if node.role == "link":
+        return [f"{node.name}: virtual link of pods only: no Neutron network; its pods get NetworkPolicies "
+                "(one flat pod network, no separate segment)"]
+    if node.role != "container":
+        return []
+    lines = []
+    if node.interfaces:
+        lines.append(f"{node.name}: operations {', '.join(node.interfaces)} not run: a container runs its "
+                     "image or command only")
+    if node.artifacts:
+        lines.append(f"{node.name}: artifacts {', '.join(node.artifacts)} not deployed: only an image artifact is used")
+    if node.scaling.get("ignored_policy"):
+        lines.append(f"{node.name}: scaling policy {node.scaling['ignored_policy']} ignored, its own "
+                     "max_replicas sets the autoscaler")
+    if node.name not in rel.pods and node.site:
+        lines += _linux(node)
+    return lines
+
+
+def _linux(node: NodeModel) -> list[str]:
+    props = node.properties
+    ignored = [p for p in POD_ONLY if props.get(p) is not None]
+    if props.get("replicas", 1) != 1:
+        ignored.append("replicas (one process)")
+    if node.parent and "vdu_parent" not in ignored:
+        ignored.append(f"nesting in {node.parent}")
+    if node.bare_metal:
+        ignored.append("vdu_parent_bare_metal")
+    if node.links:
+        ignored.append("virtual_link")
+    if node.scaling.get("policy"):
+        ignored.append(f"scaling policy {node.scaling['policy']}")
+    if not ignored:
+        return []
+    return [f"{node.name}: on linux site {node.site} ignores {', '.join(ignored)}: a process on a plain "
+            "server has no image, pods, resources or network policy"]
+
+
+def _policies(model: ServiceModel, parts: list[Part]) -> list[str]:
+    lines = []
+    scaled = {n.scaling.get("policy") for n in model.nodes.values() if n.scaling}
+    heat_sites = [p for p in parts if p.kind == "openstack"]
+    groups = {g.name for g in getattr(model.tosca.topology_template, "groups", None) or []}
+    for policy in model.tosca.policies:
+        if policy.type == PLACEMENT_POLICY:
+            idle = [t for t in policy.targets or [] if t in model.nodes
+                    and model.nodes[t].role not in DEPLOYED_ROLES]
+            if idle:
+                lines.append(f"policy {policy.name}: placement of {', '.join(idle)} has no effect, "
+                             "nothing is deployed for them")
+        elif policy.name in scaled:
+            continue
+        elif not translatable_policy(policy):
+            lines.append(f"policy {policy.name}: skipped, no translation for type {policy.type}")
+        elif set(policy.targets or []) & groups:
+            lines.append(f"policy {policy.name}: skipped, it targets groups "
+                         f"({', '.join(sorted(set(policy.targets) & groups))}); heat-translator is given "
+                         "policies on node templates only")
+        elif not any(policy_in_site(model.tosca, policy, set(p.nodes)) for p in heat_sites):
+            lines.append(f"policy {policy.name}: skipped, its targets {', '.join(policy.targets or [])} are not "
+                         "all Heat nodes of one OpenStack site (heat-translator maps it within one stack)")
+    return lines
