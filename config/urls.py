@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("nfvo.api_urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("nfvo.urls")),
 ]

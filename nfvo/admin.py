@@ -1,7 +1,7 @@
 """Admin pages (operators register sites and inspect jobs here)."""
 from django.contrib import admin
 
-from .models import CatalogueItem, Job, JobEvent, Order, ServiceInstance, Site
+from .models import AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, ServiceInstance, Site, Tenant
 
 
 @admin.register(Site)
@@ -25,3 +25,18 @@ class JobAdmin(admin.ModelAdmin):
 
 
 admin.site.register(JobEvent)
+admin.site.register(Tenant)
+admin.site.register(Membership)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, read-only."""
+
+    list_display = ("time", "user", "action", "target", "remote_addr")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

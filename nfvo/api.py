@@ -1,68 +1,105 @@
-"""REST API (Django REST framework): sites, catalogue, orders, instances, jobs and events."""
-from rest_framework import status, viewsets
+"""REST API (Django REST framework): sites, catalogue, orders, instances, jobs, events,
+tenants and the audit log. Everything needs a login; what a user sees follows
+:mod:`nfvo.access` (objects of other tenants are 404, not 403)."""
+from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
-from . import services
+from . import access, services
 from .dialog import DialogError
-from .models import CatalogueItem, Job, ServiceInstance, Site
-from .serializers import (CatalogueItemSerializer, JobEventSerializer, JobSerializer,
+from .models import AuditEntry, Site, Tenant
+from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, JobEventSerializer, JobSerializer,
                           OperationRequestSerializer, OrderRequestSerializer, ServiceInstanceSerializer,
-                          SiteSerializer)
+                          SiteSerializer, TenantSerializer)
+
+FORBIDDEN = Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
 
 
 class SiteViewSet(viewsets.ReadOnlyModelViewSet):
-    """Registered sites."""
+    """Registered sites (credentials never shown)."""
 
     queryset = Site.objects.all()
     serializer_class = SiteSerializer
     lookup_field = "name"
 
 
-class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published catalogue items; ``refresh/`` (POST, also a git webhook) picks up new commits."""
+class TenantViewSet(viewsets.ReadOnlyModelViewSet):
+    """The tenants you belong to (all of them for admins)."""
 
-    queryset = CatalogueItem.objects.all()
+    serializer_class = TenantSerializer
+    lookup_field = "name"
+
+    def get_queryset(self):
+        return access.tenants(self.request.user)
+
+
+class AuditViewSet(viewsets.ReadOnlyModelViewSet):
+    """The audit log: who did what, when, from where (admins only)."""
+
+    serializer_class = AuditEntrySerializer
+    permission_classes = [permissions.IsAdminUser]
+    queryset = AuditEntry.objects.all()
+
+
+class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet):
+    """Catalogue items shared with your tenants; ``refresh/`` (POST, also a git webhook)
+    picks up new commits (operators)."""
+
     serializer_class = CatalogueItemSerializer
     lookup_field = "name"
+
+    def get_queryset(self):
+        return access.items(self.request.user)
 
     @action(detail=True, methods=["post"])
     def refresh(self, request, name=None):
         """Resolve the item's ref again (call it from a push webhook)."""
+        item = self.get_object()
+        if not access.is_operator(request.user):
+            return FORBIDDEN
         try:
-            item = services.refresh(self.get_object())
+            item = services.refresh(item)
         except LookupError as exc:
             return Response({"ref": str(exc)}, status=status.HTTP_409_CONFLICT)
+        access.audit(request, "refresh", f"item:{item.name}", commit=item.published_commit)
         return Response(CatalogueItemSerializer(item).data)
 
 
 class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
-    """Ordered services; ``operate/`` (POST) runs a lifecycle operation (delete, scale, ...)."""
+    """Your tenants' services; ``operate/`` (POST) runs a lifecycle operation (delete, scale, ...)."""
 
-    queryset = ServiceInstance.objects.all()
     serializer_class = ServiceInstanceSerializer
+
+    def get_queryset(self):
+        return access.instances(self.request.user)
 
     @action(detail=True, methods=["post"])
     def operate(self, request, pk=None):
         """``{operation, mode?, limit?, parameters?}`` -> 201 with the job."""
+        instance = self.get_object()
+        if not access.may_operate(request.user, instance):
+            return FORBIDDEN
         req = OperationRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
         try:
-            job = services.operate(self.get_object(), data["operation"], data["mode"], data["limit"],
-                                   data["parameters"])
+            job = services.operate(instance, data["operation"], data["mode"], data["limit"],
+                                   data["parameters"], user=request.user)
         except KeyError as exc:
-            return Response({"operation": str(exc).strip("'\"")}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"operation": str(exc).strip("'\\\"")}, status=status.HTTP_400_BAD_REQUEST)
         except DialogError as exc:
             return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        access.audit(request, data["operation"], f"instance:{instance.pk}", job=job.pk, mode=job.mode)
         return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
-    """Jobs; ``events/?after=N`` returns the events after counter N (a cursor for polling)."""
+    """Your tenants' jobs; ``events/?after=N`` returns the events after counter N (a cursor)."""
 
-    queryset = Job.objects.all()
     serializer_class = JobSerializer
+
+    def get_queryset(self):
+        return access.jobs(self.request.user)
 
     @action(detail=True)
     def events(self, request, pk=None):
@@ -79,26 +116,44 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel the job (at once when not started; through ansible-runner when running)."""
-        return Response(JobSerializer(services.cancel(self.get_object())).data)
+        job = self.get_object()
+        if not access.may_operate(request.user, job.instance):
+            return FORBIDDEN
+        access.audit(request, "cancel", f"job:{job.pk}")
+        return Response(JobSerializer(services.cancel(job)).data)
 
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         """Run a finished job's operation again; 201 with the new job, 409 if not finished."""
+        job = self.get_object()
+        if not access.may_operate(request.user, job.instance):
+            return FORBIDDEN
         try:
-            job = services.retry(self.get_object())
+            new = services.retry(job, user=request.user)
         except ValueError as exc:
             return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
-        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+        access.audit(request, "retry", f"job:{job.pk}", job=new.pk)
+        return Response(JobSerializer(new).data, status=status.HTTP_201_CREATED)
 
 
 @api_view(["POST"])
 def create_order(request):
-    """Order a catalogue item; 201 with the job, 400 with errors per dialog field."""
+    """Order a catalogue item; 201 with the job, 400 with errors per dialog field, 403 when
+    your role does not allow it. ``tenant`` picks the tenant when you have several."""
     req = OrderRequestSerializer(data=request.data)
     req.is_valid(raise_exception=True)
     data = req.validated_data
+    item = access.items(request.user).filter(pk=data["item"].pk).first()
+    if item is None:
+        return Response({"item": "no such item"}, status=status.HTTP_400_BAD_REQUEST)
+    tenant = Tenant.objects.filter(name=data["tenant"]).first() if data.get("tenant") else None
     try:
-        job = services.order(data["item"], data["parameters"], data["mode"], data["limit"])
+        tenant = access.ordering_tenant(request.user, item, tenant)
+        job = services.order(item, data["parameters"], data["mode"], data["limit"], user=request.user,
+                             tenant=tenant)
+    except PermissionError as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
     except DialogError as exc:
         return Response({"parameters": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+    access.audit(request, "order", f"item:{item.name}", job=job.pk, instance=job.instance_id, mode=job.mode)
     return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)

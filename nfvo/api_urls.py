@@ -1,16 +1,21 @@
 """REST API routes (``/api/``)."""
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import api
 
 router = DefaultRouter()
 router.register("sites", api.SiteViewSet)
-router.register("catalogue", api.CatalogueItemViewSet)
-router.register("instances", api.ServiceInstanceViewSet)
-router.register("jobs", api.JobViewSet)
+router.register("catalogue", api.CatalogueItemViewSet, basename="catalogueitem")
+router.register("instances", api.ServiceInstanceViewSet, basename="serviceinstance")
+router.register("jobs", api.JobViewSet, basename="job")
+router.register("tenants", api.TenantViewSet, basename="tenant")
+router.register("audit", api.AuditViewSet)
 
 urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("orders/", api.create_order, name="api-order"),
     path("", include(router.urls)),
 ]

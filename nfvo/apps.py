@@ -8,3 +8,11 @@ class NfvoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "nfvo"
     verbose_name = "NFV orchestrator"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .access import audit
+
+        user_logged_in.connect(lambda sender, request, user, **kw: audit(request, "login", f"user:{user}"),
+                               weak=False, dispatch_uid="nfvo-audit-login")

@@ -5,9 +5,57 @@ canceled | error. Its events are rows (ansible-runner event data).
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from . import secrets
+
+ROLES = ("admin", "designer", "operator", "user")
+
+
+class Tenant(models.Model):
+    """A group of users (a project) owning service instances; catalogue items are shared with tenants."""
+
+    name = models.SlugField(max_length=63, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in a tenant: admin, designer, operator or user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=[(r, r) for r in ROLES], default="user")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tenant"], name="one_role_per_tenant")]
+
+    def __str__(self):
+        return f"{self.user} {self.role} in {self.tenant}"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, from where."""
+
+    time = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=60)
+    target = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.user} {self.action} {self.target}"
 
 
 class Site(models.Model):
@@ -62,6 +110,8 @@ class CatalogueItem(models.Model):
     source = models.CharField(max_length=500, blank=True)
     digest = models.CharField(max_length=80, blank=True)
     published_commit = models.CharField(max_length=40, blank=True)
+    tenants = models.ManyToManyField(Tenant, blank=True, related_name="items",
+                                     help_text="Shared with these tenants; none: every tenant.")
     timeout = models.PositiveIntegerField(default=3600, help_text="Seconds a job of this item may run.")
     queue = models.CharField(max_length=100, blank=True,
                              help_text="Celery queue for its jobs (workers close to its sites); blank: default.")
@@ -79,6 +129,8 @@ class ServiceInstance(models.Model):
 
     STATES = [(s, s) for s in ("new", "active", "failed", "deleted", "needs_attention")]
     item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="instances")
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="instances",
+                               help_text="None: a system order, visible to admins only.")
     name = models.CharField(max_length=100)
     state = models.CharField(max_length=20, choices=STATES, default="new")
     parameters = models.JSONField(default=dict)
@@ -96,6 +148,7 @@ class Order(models.Model):
 
     item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="orders")
     instance = models.ForeignKey(ServiceInstance, on_delete=models.PROTECT, related_name="orders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     parameters = models.JSONField(default=dict)
     commit = models.CharField(max_length=40)
     status = models.CharField(max_length=20, default="accepted")
@@ -115,6 +168,8 @@ class Job(models.Model):
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
     instance = models.ForeignKey(ServiceInstance, on_delete=models.PROTECT, related_name="jobs")
     operation = models.CharField(max_length=40, default="create")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
     playbook = models.CharField(max_length=200)
     mode = models.CharField(max_length=8, choices=MODES, default="apply")
     limit = models.CharField(max_length=500, blank=True)

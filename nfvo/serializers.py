@@ -1,7 +1,7 @@
 """REST API serializers."""
 from rest_framework import serializers
 
-from .models import CatalogueItem, Job, JobEvent, ServiceInstance, Site
+from .models import AuditEntry, CatalogueItem, Job, JobEvent, ServiceInstance, Site, Tenant
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -31,7 +31,7 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "instance", "operation", "playbook", "mode", "limit", "status", "repository",
+        fields = ["id", "instance", "operation", "user", "playbook", "mode", "limit", "status", "repository",
                   "folder", "commit", "inventory", "extra_vars", "result", "message", "timeout", "queue",
                   "retry_of", "cancel_requested", "worker", "heartbeat", "created", "started", "finished"]
 
@@ -49,13 +49,14 @@ class ServiceInstanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceInstance
-        fields = ["id", "item", "name", "state", "parameters", "created"]
+        fields = ["id", "item", "tenant", "name", "state", "parameters", "created"]
 
 
 class OrderRequestSerializer(serializers.Serializer):
     """An order: the catalogue item, its dialog values, the mode and a site limit."""
 
     item = serializers.SlugRelatedField(slug_field="name", queryset=CatalogueItem.objects.all())
+    tenant = serializers.CharField(required=False, allow_blank=True, default="")
     parameters = serializers.DictField(required=False, default=dict)
     mode = serializers.ChoiceField(choices=["apply", "plan"], default="apply")
     limit = serializers.CharField(required=False, allow_blank=True, default="")
@@ -68,3 +69,21 @@ class OperationRequestSerializer(serializers.Serializer):
     parameters = serializers.DictField(required=False, default=dict)
     mode = serializers.ChoiceField(choices=["apply", "plan"], default="apply")
     limit = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TenantSerializer(serializers.ModelSerializer):
+    """A tenant."""
+
+    class Meta:
+        model = Tenant
+        fields = ["name", "description"]
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    """One audit log entry."""
+
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["time", "user", "action", "target", "detail", "remote_addr"]

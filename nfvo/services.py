@@ -50,8 +50,11 @@ def resolve_commit(repository: str, ref: str) -> str:
 
 
 def order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str = "",
-          name: str = "") -> Job:
+          name: str = "", user=None, tenant=None) -> Job:
     """Order ``item``: check the dialog, record order + service instance + create job, enqueue.
+
+    ``tenant`` owns the instance (None: a system order, seen by admins only); ``user``
+    placed the order. Access checks are the caller's (:mod:`nfvo.access`).
 
     :raises DialogError: parameters that break the item's dialog schema.
     """
@@ -63,9 +66,11 @@ def order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str
     else:
         commit = resolve_commit(item.repository, item.ref)
     with transaction.atomic():
-        instance = ServiceInstance.objects.create(item=item, name=name or item.name, parameters=values)
-        order_row = Order.objects.create(item=item, instance=instance, parameters=values, commit=commit)
-        job = _job(instance, "create", mode, limit, commit, values, order_row)
+        instance = ServiceInstance.objects.create(item=item, name=name or item.name, parameters=values,
+                                                  tenant=tenant)
+        order_row = Order.objects.create(item=item, instance=instance, parameters=values, commit=commit,
+                                         user=user)
+        job = _job(instance, "create", mode, limit, commit, values, order_row, user=user)
     return job
 
 
@@ -82,7 +87,7 @@ def _commit_prepared(item: CatalogueItem, prepared: kinds.Prepared) -> str:
 
 
 def operate(instance: ServiceInstance, operation: str, mode: str = "apply", limit: str = "",
-            extra: dict | None = None) -> Job:
+            extra: dict | None = None, user=None) -> Job:
     """Run a lifecycle operation (``delete``, ``scale``, ...) on an ordered instance.
 
     Runs the commit the instance was ordered at, with its dialog values plus ``extra``.
@@ -93,7 +98,8 @@ def operate(instance: ServiceInstance, operation: str, mode: str = "apply", limi
         raise KeyError(f"{instance.item.name} has no {operation!r} playbook")
     commit = instance.orders.order_by("-id").first().commit
     with transaction.atomic():
-        return _job(instance, operation, mode, limit, commit, {**instance.parameters, **(extra or {})})
+        return _job(instance, operation, mode, limit, commit, {**instance.parameters, **(extra or {})},
+                    user=user)
 
 
 def _check_mode_and_limit(mode: str, limit: str) -> None:
@@ -104,10 +110,10 @@ def _check_mode_and_limit(mode: str, limit: str) -> None:
         raise dialog.DialogError({"limit": f"unknown sites: {', '.join(unknown)}"})
 
 
-def _job(instance, operation, mode, limit, commit, values, order_row=None, retry_of=None) -> Job:
+def _job(instance, operation, mode, limit, commit, values, order_row=None, retry_of=None, user=None) -> Job:
     item = instance.item
     job = Job.objects.create(
-        order=order_row, instance=instance, operation=operation, playbook=item.playbooks[operation],
+        order=order_row, instance=instance, operation=operation, user=user, playbook=item.playbooks[operation],
         mode=mode, limit=limit, repository=item.repository, folder=item.folder, commit=commit,
         extra_vars=values, timeout=item.timeout, queue=item.queue, retry_of=retry_of)
     transaction.on_commit(lambda: enqueue(job))
@@ -138,13 +144,13 @@ def cancel(job: Job) -> Job:
     return job
 
 
-def retry(job: Job) -> Job:
+def retry(job: Job, user=None) -> Job:
     """Run a finished job's operation again (same commit, values, mode and limit)."""
     if not job.done:
         raise ValueError(f"job {job.pk} is {job.status}; only a finished job can be retried")
     with transaction.atomic():
         return _job(job.instance, job.operation, job.mode, job.limit, job.commit, job.extra_vars,
-                    retry_of=job)
+                    retry_of=job, user=user)
 
 
 def publish_repository(name: str, repository: str, ref: str, folder: str, playbooks: dict,

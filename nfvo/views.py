@@ -1,21 +1,24 @@
 """GUI pages: overview, catalogue item (dialog and order), job (live events)."""
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import services
+from . import access, services
 from .dialog import DialogError
-from .models import CatalogueItem, Job, ServiceInstance, Site
+from .models import Site
 
 
+@login_required
 def home(request):
-    """Sites, catalogue, service instances and the latest jobs."""
+    """Sites, the catalogue, your service instances and the latest jobs."""
     return render(request, "nfvo/home.html", {
-        "sites": Site.objects.all(), "items": CatalogueItem.objects.all(),
-        "instances": ServiceInstance.objects.all()[:20], "jobs": Job.objects.all()[:20]})
+        "sites": Site.objects.all(), "items": access.items(request.user),
+        "instances": access.instances(request.user)[:20], "jobs": access.jobs(request.user)[:20]})
 
 
+@login_required
 def item(request, name):
     """A catalogue item; POST orders it with the dialog values."""
-    obj = get_object_or_404(CatalogueItem, name=name)
+    obj = get_object_or_404(access.items(request.user), name=name)
     fields = obj.dialog.get("properties", {})
     errors, values = {}, {}
     if request.method == "POST":
@@ -24,10 +27,15 @@ def item(request, name):
             if raw != "":
                 values[field] = _coerce(raw, prop.get("type"))
         try:
-            job = services.order(obj, values, request.POST.get("mode", "plan"), request.POST.get("limit", ""))
+            tenant = access.ordering_tenant(request.user, obj)
+            job = services.order(obj, values, request.POST.get("mode", "plan"), request.POST.get("limit", ""),
+                                 user=request.user, tenant=tenant)
+            access.audit(request, "order", f"item:{obj.name}", job=job.pk, mode=job.mode)
             return redirect("job", pk=job.pk)
         except DialogError as exc:
             errors = exc.errors
+        except PermissionError as exc:
+            errors = {"(order)": str(exc)}
     rows = [{"name": f, "prop": p, "value": values.get(f, p.get("default", "")), "error": errors.get(f, "")}
             for f, p in fields.items()]
     return render(request, "nfvo/item.html", {"item": obj, "rows": rows, "errors": errors})
@@ -46,6 +54,7 @@ def _coerce(raw: str, kind: str | None):
     return raw
 
 
+@login_required
 def job(request, pk):
     """A job with its per-site result; events stream in while it runs."""
-    return render(request, "nfvo/job.html", {"job": get_object_or_404(Job, pk=pk)})
+    return render(request, "nfvo/job.html", {"job": get_object_or_404(access.jobs(request.user), pk=pk)})

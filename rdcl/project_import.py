@@ -13,8 +13,9 @@ Pure Python (no Django).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 #: Descriptor kinds of ETSI/Superfluidity projects and the extension their files get.
 KINDS = {"nsd": ".json", "vnfd": ".json", "click": ".click", "k8s": ".yaml", "resource": ""}

@@ -9,15 +9,15 @@ no type given, each file's type is detected, and files whose types refine one an
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from .types.base import ProjectType
-from .types.detect import _bases, detect_source, expand
+from .types.detect import _bases, detect_source
 from .types.problems import FileProblem
 from .types.registry import get_type, types
-from .types.sources import ARCHIVE_SUFFIXES, Source, as_sources
+from .types.sources import ARCHIVE_SUFFIXES, Source, as_sources, expand
 
 
 @dataclass
@@ -88,7 +88,7 @@ def _merge(groups: dict[str, list[Source]], found: dict[str, ProjectType]) -> di
 def _validate_group(plugin: ProjectType, group: list[Source]) -> list[FileReport]:
     try:
         problems = plugin.validate(group)
-    except Exception as exc:  # a validator bug must not hide the other files' results
+    except Exception as exc:  # noqa: BLE001 - a validator bug must not hide the other files' results
         return [_bad(s.name, "validator.crash", f"{plugin.name} validator failed: "
                                                 f"{type(exc).__name__}: {exc}") for s in group]
     by_file: dict[str, list[FileProblem]] = {s.name: [] for s in group}

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from nfvo import pipeline
-from nfvo.models import CatalogueItem, Job
+from nfvo.models import AuditEntry, CatalogueItem, Job, Membership, Tenant
 from tests.fixtures.redis_server import free_port
 
 from .conftest import EXAMPLE
@@ -15,14 +15,24 @@ from .helpers import register_local_sites
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _member(name: str, tenant: str, role: str = "user") -> User:
+    user = User.objects.create_user(name)
+    Membership.objects.create(user=user, tenant=Tenant.objects.get_or_create(name=tenant)[0], role=role)
+    return user
+
+
+def _client(user) -> APIClient:
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
 @pytest.fixture
 def client(tmp_path):
     register_local_sites(tmp_path, free_port(), free_port())
     pipeline.publish_descriptor(EXAMPLE)
     CatalogueItem.objects.update(queue="api-tests-no-worker")  # jobs stay pending: states are exact
-    api = APIClient()
-    api.force_authenticate(User.objects.create_user("ana"))
-    return api
+    return _client(_member("ana", "red", "operator"))
 
 
 def test_order_errors_per_field_and_nothing_stored(client):
@@ -69,9 +79,54 @@ def test_refresh_picks_up_a_new_commit(client):
 def test_operate_unknown_operation(client):
     from nfvo import services
 
-    job = services.order(CatalogueItem.objects.get(), {}, mode="plan")
+    job = services.order(CatalogueItem.objects.get(), {}, mode="plan", tenant=Tenant.objects.get(name="red"))
     resp = client.post(f"/api/instances/{job.instance_id}/operate/", {"operation": "fly"}, format="json")
     assert resp.status_code == 400 and "fly" in resp.json()["operation"]
     ok = client.post(f"/api/instances/{job.instance_id}/operate/", {"operation": "delete", "mode": "plan"},
                      format="json")
     assert ok.status_code == 201 and ok.json()["playbook"] == "delete.yml"
+
+
+def test_tenants_see_only_their_own_and_admins_see_all(client):
+    job = client.post("/api/orders/", {"item": "epc-cran-mec", "mode": "plan"}, format="json").json()
+    assert Job.objects.get(pk=job["id"]).instance.tenant.name == "red"
+    blue = _client(_member("bob", "blue"))
+    assert blue.get(f"/api/jobs/{job['id']}/").status_code == 404  # not 403: existence is not leaked
+    assert blue.get("/api/jobs/").json()["results"] == []
+    assert blue.post(f"/api/jobs/{job['id']}/cancel/").status_code == 404
+    admin = _client(User.objects.create_superuser("root"))
+    assert admin.get(f"/api/jobs/{job['id']}/").status_code == 200
+    assert APIClient().get("/api/jobs/").status_code in (401, 403)  # anonymous
+
+
+def test_items_shared_with_a_tenant_and_roles(client):
+    item = CatalogueItem.objects.get()
+    item.tenants.add(Tenant.objects.get(name="red"))
+    blue = _client(_member("bob", "blue"))
+    assert blue.get("/api/catalogue/").json()["results"] == []
+    assert blue.post("/api/orders/", {"item": item.name}, format="json").status_code == 400  # unseen item
+    viewer = _client(_member("dee", "red", "designer"))  # designers design; they do not order
+    assert viewer.post("/api/orders/", {"item": item.name, "mode": "plan"}, format="json").status_code == 403
+    assert viewer.post(f"/api/catalogue/{item.name}/refresh/").status_code == 403
+    assert client.post(f"/api/catalogue/{item.name}/refresh/").status_code == 200  # an operator
+
+
+def test_every_action_is_audited_with_who_and_where(client):
+    job = client.post("/api/orders/", {"item": "epc-cran-mec", "mode": "plan"}, format="json",
+                      REMOTE_ADDR="127.0.0.9").json()
+    client.post(f"/api/jobs/{job['id']}/cancel/", REMOTE_ADDR="127.0.0.9")
+    entries = list(AuditEntry.objects.order_by("id").values_list("user__username", "action", "target", "remote_addr"))
+    assert entries == [("ana", "order", "item:epc-cran-mec", "127.0.0.9"),
+                       ("ana", "cancel", f"job:{job['id']}", "127.0.0.9")]
+    assert client.get("/api/audit/").status_code == 403
+    admin = _client(User.objects.create_superuser("root"))
+    assert [e["action"] for e in admin.get("/api/audit/").json()["results"]] == ["cancel", "order"]
+
+
+def test_openapi_document_and_docs_are_served(client):
+    schema = client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert {"/api/orders/", "/api/jobs/{id}/events/", "/api/jobs/{id}/cancel/"} <= set(paths)
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower() and b"cdn" not in docs.content.lower()

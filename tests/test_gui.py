@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from nfvo import pipeline
-from nfvo.models import Job
+from django.contrib.auth.models import User
+
+from nfvo.models import AuditEntry, Job, Membership, Tenant
 from tests.fixtures.redis_server import free_port
 
 from .conftest import EXAMPLE
@@ -40,8 +42,13 @@ def test_order_from_the_catalogue_and_watch_events_stream(live_server, worker, b
 
     register_local_sites(tmp_path, free_port(), free_port())
     pipeline.publish_descriptor(EXAMPLE)
+    user = User.objects.create_user("ana", password="a-test-password-1")
+    Membership.objects.create(user=user, tenant=Tenant.objects.create(name="red"), role="user")
     page = browser.new_page()
     page.goto(live_server.url + "/")
+    page.fill("#id_username", "ana")  # redirected to the login page
+    page.fill("#id_password", "a-test-password-1")
+    page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="epc-cran-mec").click()
 
     page.fill("#f-core_status_port", "80")
@@ -63,4 +70,6 @@ def test_order_from_the_catalogue_and_watch_events_stream(live_server, worker, b
     body = page.text_content("body")
     assert "OS::Nova::Server epc_hss" in body and "Deployment cran-du" in body
     assert page.locator("#events .event").count() > 10
-    assert Job.objects.get().extra_vars["core_status_port"] == 18081
+    job = Job.objects.get()
+    assert job.extra_vars["core_status_port"] == 18081 and job.instance.tenant.name == "red"
+    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == ["login", "order"]

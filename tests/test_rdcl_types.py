@@ -106,7 +106,8 @@ def test_composition_constraints_are_checked_on_graphs():
 
 
 def test_description_models_are_validated():
-    base = {"name": "t", "node_types": {"a": {"label": "A"}}, "link_types": {}, "views": {"v": {"label": "V", "nodes": ["a"]}}}
+    base = {"name": "t", "node_types": {"a": {"label": "A"}}, "link_types": {},
+            "views": {"v": {"label": "V", "nodes": ["a"]}}}
     assert DescriptionModel.from_dict(base).node_types == {"a": {"label": "A"}}
     with pytest.raises(DescriptionError, match="undeclared types: views.v.nodes: b"):
         DescriptionModel.from_dict({**base, "views": {"v": {"label": "V", "nodes": ["a", "b"]}}})

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .description import DescriptionModel
+from .description import DescriptionModel, LinkCheck
 from .problems import FileProblem
 from .sources import Loaded, Source
 
@@ -108,7 +108,7 @@ class ProjectType:
         return self.description_model().view_graph(self.build_graph(model), view)
 
     def check_link(self, source_type: str, target_type: str, link_type: str | None = None,
-                   view: str | None = None):
+                   view: str | None = None) -> LinkCheck:
         """May a link join these node types? See :meth:`DescriptionModel.check_link`."""
         return self.description_model().check_link(source_type, target_type, link_type, view)
 

@@ -12,9 +12,10 @@ type it names must be declared.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema
 import yaml
@@ -56,7 +57,7 @@ class DescriptionModel:
     spec: str = ""
 
     @classmethod
-    def from_file(cls, path: Path, base: "DescriptionModel | None" = None) -> "DescriptionModel":
+    def from_file(cls, path: Path, base: DescriptionModel | None = None) -> DescriptionModel:
         """Load and check ``path``; ``base`` is the model named by its ``extends``.
 
         :raises DescriptionError: YAML syntax, schema violation, undeclared type, or an
@@ -69,8 +70,8 @@ class DescriptionModel:
         return cls.from_dict(raw, base, where=str(path))
 
     @classmethod
-    def from_dict(cls, raw: Any, base: "DescriptionModel | None" = None,
-                  where: str = "description model") -> "DescriptionModel":
+    def from_dict(cls, raw: Any, base: DescriptionModel | None = None,
+                  where: str = "description model") -> DescriptionModel:
         """Build from parsed YAML (see :meth:`from_file`)."""
         errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw), key=str)
         if errors:

@@ -7,12 +7,12 @@ nested-VDU project.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .base import ProjectType
 from .registry import types
-from .sources import Source, as_sources, is_csar, load, zip_members
+from .sources import Source, as_sources, expand, load
 
 
 def detect_source(source: Source, found: dict[str, ProjectType] | None = None) -> ProjectType | None:
@@ -27,16 +27,6 @@ def detect_source(source: Source, found: dict[str, ProjectType] | None = None) -
         if mine > score:
             best, score = plugin, mine
     return best
-
-
-def expand(source: Source) -> list[Source]:
-    """A plain zip (not a CSAR) as its YAML/JSON members; anything else as itself."""
-    if source.is_archive and source.path.is_file() and not is_csar(source.path):
-        try:
-            return zip_members(source)
-        except Exception:  # not a zip after all: let the caller report it
-            return [source]
-    return [source]
 
 
 def unify(names: Iterable[str | None], found: dict[str, ProjectType] | None = None) -> str | None:

@@ -8,7 +8,8 @@ is YAML too), so they are exact for YAML and JSON files alike.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import yaml
 

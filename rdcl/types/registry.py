@@ -14,8 +14,8 @@ import importlib.util
 import inspect
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .base import ProjectType
 

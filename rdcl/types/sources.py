@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import posixpath
 import zipfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -196,3 +197,13 @@ def read_member(path: Path, name: str) -> bytes | None:
             return archive.read(posixpath.normpath(name))
         except KeyError:
             return None
+
+
+def expand(source: Source) -> list[Source]:
+    """A plain zip (not a CSAR) as its YAML/JSON members; anything else as itself."""
+    if source.is_archive and source.path.is_file() and not is_csar(source.path):
+        try:
+            return zip_members(source)
+        except (zipfile.BadZipFile, OSError):  # not a zip after all: its reader reports it
+            return [source]
+    return [source]

@@ -8,6 +8,8 @@ worker running the playbooks through ansible-runner.
 """
 from __future__ import annotations
 
+import os
+import secrets
 import urllib.request
 from pathlib import Path
 
@@ -109,6 +111,22 @@ class Command(BaseCommand):
                     self.stdout.write(f"  http://127.0.0.1:{value}/ does not answer: {exc}")
 
     def _gui(self, job):
+        login = self._admin_login()
         self.stdout.write(
             f"GUI: .venv/bin/python manage.py runserver, then open http://127.0.0.1:8000/jobs/{job.pk}/ "
-            f"(catalogue at http://127.0.0.1:8000/, API at http://127.0.0.1:8000/api/)")
+            f"(catalogue at http://127.0.0.1:8000/, API at http://127.0.0.1:8000/api/); {login}")
+
+    @staticmethod
+    def _admin_login() -> str:
+        """An admin to log in with: created once, its password in a 0600 file, never printed."""
+        from django.contrib.auth.models import User
+
+        if User.objects.filter(is_superuser=True).exists():
+            return "log in as an existing admin (manage.py createsuperuser makes another)"
+        path = settings.VAR_DIR / "admin-password"
+        password = secrets.token_urlsafe(16)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(password + "\n")
+        User.objects.create_superuser("admin", password=password)
+        return f"log in as admin, password in {path}"

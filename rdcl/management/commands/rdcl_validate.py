@@ -12,7 +12,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from rdcl.types.registry import ENV as TYPES_ENV
-from rdcl.types.registry import RegistryError, types
+from rdcl.types.registry import RegistryError
 from rdcl.types.tosca_nfv.sol001 import ENV as SOL001_ENV
 from rdcl.validation import validate_paths
 
@@ -43,8 +43,3 @@ class Command(BaseCommand):
         invalid = sum(1 for r in reports if not r.valid)
         if invalid:
             raise CommandError(f"{invalid} of {len(reports)} file(s) invalid", returncode=1)
-
-    @staticmethod
-    def known_types() -> list[str]:
-        """Registered type names (for help texts)."""
-        return list(types())

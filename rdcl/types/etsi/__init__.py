@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from translators.errors import DescriptorError
 
@@ -32,9 +32,10 @@ class EtsiType(ProjectType):
     name = "etsi"
     label = "ETSI NFV IFA 011 VNFD / IFA 014 NSD (JSON or YAML)"
     #: Folders of ``*.schema.json`` loaded together (subtypes add theirs).
-    schema_folders: tuple[Path, ...] = (SCHEMAS,)
+    schema_folders: ClassVar[tuple[Path, ...]] = (SCHEMAS,)
     #: Schema ``$id`` per descriptor kind.
-    schema_ids = {"vnfd": SCHEMA_BASE + "vnfd.schema.json", "nsd": SCHEMA_BASE + "nsd.schema.json"}
+    schema_ids: ClassVar[dict[str, str]] = {"vnfd": SCHEMA_BASE + "vnfd.schema.json",
+                                            "nsd": SCHEMA_BASE + "nsd.schema.json"}
     #: Whether graphs nest VDUs (nested-VDU extension).
     nested = False
 

@@ -17,7 +17,7 @@ from rdcl.project_import import DESCRIPTOR_KINDS, KINDS, is_project, iter_projec
 
 from ..docpath import Part, format_path, line_of
 from ..problems import FileProblem, in_file
-from ..sources import Source, as_sources, load
+from ..sources import Source, as_sources, expand, load
 
 NSD_KEYS = ("nsdIdentifier", "nsDf", "sapd")
 
@@ -97,10 +97,11 @@ def read_model(files: Any) -> EtsiModel:
 
     Syntax errors, archives and documents that are no ETSI descriptor become problems
     (rules ``yaml.syntax``, ``json.syntax``, ``file.encoding``, ``etsi.not-a-descriptor``);
-    files under ``k8s/``, ``click/`` or ``resource/`` (a project import) are resources.
+    files under ``k8s/``, ``click/`` or ``resource/`` (a project import) are resources; a
+    plain zip is read as its members (``pkg.zip/vnfd.json``).
     """
     model = EtsiModel()
-    for source in as_sources(files):
+    for source in (member for s in as_sources(files) for member in expand(s)):
         model.files.append(source.name)
         _read_one(source, model)
     return model
@@ -109,8 +110,8 @@ def read_model(files: Any) -> EtsiModel:
 def _read_one(source: Source, model: EtsiModel) -> None:
     top = PurePosixPath(source.name).parts[0] if "/" in source.name else ""
     if source.is_archive:
-        model.problems.append(FileProblem("", "etsi.not-a-descriptor", "an archive: ETSI descriptors "
-                                          "are JSON or YAML files (give the folder or unzip it)", None, source.name))
+        model.problems.append(FileProblem("", "etsi.not-a-descriptor", "not a zip of JSON/YAML "
+                                          "descriptors (a CSAR is TOSCA)", None, source.name))
         return
     if top in KINDS and top not in DESCRIPTOR_KINDS and source.data is None and source.path is None:
         model.resources[source.name] = source.text

@@ -8,7 +8,7 @@ checked: RDCL 3D exports carry unfilled template values there.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..docpath import format_path
 from ..problems import FileProblem
@@ -129,8 +129,9 @@ def project_rules(model: EtsiModel) -> list[FileProblem]:
     for nsd in model.of_kind("nsd"):
         for i, ref in enumerate(nsd.data.get("vnfdId") or []):
             if _ident(ref) and model.vnfd(ref) is None:
-                out.append(nsd.problem(["vnfdId", i], "etsi.unknown-vnfd", f"no VNFD {ref!r} in the project "
-                                                                          f"(known: {', '.join(known)}) (IFA 014 §6.2.2)"))
+                out.append(nsd.problem(["vnfdId", i], "etsi.unknown-vnfd",
+                                       f"no VNFD {ref!r} in the project (known: {', '.join(known)}) "
+                                       "(IFA 014 §6.2.2)"))
         for d, df in _items(nsd.data, "nsDf"):
             for p, profile in _items(df, "vnfProfile"):
                 vnfd = model.vnfd(profile.get("vnfdId")) if _ident(profile.get("vnfdId")) else None

@@ -9,6 +9,7 @@ pods inside their VMs.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from ..etsi import SCHEMAS, EtsiType
 from ..etsi.model import Descriptor, kind_of
@@ -27,7 +28,7 @@ class NestedVduType(EtsiType):
     label = "ETSI NFV with Superfluidity nested VDUs (vduParent, vduNestedDesc)"
     extends = ("etsi",)
     schema_folders = (SCHEMAS, Path(__file__).parent / "schemas")
-    schema_ids = {**EtsiType.schema_ids, "vnfd": "https://rdcl-nfvo.invalid/schemas/nested-vdu/vnfd.schema.json"}
+    schema_ids: ClassVar[dict[str, str]] = {**EtsiType.schema_ids, "vnfd": "https://rdcl-nfvo.invalid/schemas/nested-vdu/vnfd.schema.json"}
     nested = True
 
     def claims(self, source: Source, loaded: Loaded | None) -> int:

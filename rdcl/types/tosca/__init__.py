@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator
+from typing import Any
+
+import yaml
 
 from translators.errors import DescriptorError, Problem
 from translators.model import ServiceModel
-from translators.tosca_loader import load
+from translators.tosca_loader import PROFILE_URL, load
 
 from ..base import ProjectType
 from ..problems import FileProblem, in_file
@@ -112,6 +115,8 @@ class ToscaType(ProjectType):
             refs = remote_imports(main, read, join)
         defs, problems = {}, []
         for ref in refs:
+            if ref.url == PROFILE_URL and not ref.repository:
+                continue  # the rdcl-nfvo profile: the loader always maps it to its own copy
             local = None if ref.repository else self.map_remote(ref, path, workdir)
             if local is not None:
                 defs[ref.url] = str(local)
@@ -191,16 +196,14 @@ def tosca_document(source: Source, loaded: Loaded | None) -> dict | None:
         if not is_csar(source.path):
             return {} if source.suffix == ".csar" else None
         entry = csar_entry(source.path)
-        import yaml
-
         try:
             data = yaml.safe_load(entry[1]) if entry and entry[1] else None
         except yaml.YAMLError:
             data = None
         return data if isinstance(data, dict) else {}
     data = loaded.data if loaded is not None else None
-    if isinstance(data, dict) and any(k in data or k.startswith("tosca_definitions") and
-                                      any(x.startswith("tosca_definitions") for x in data) for k in TOSCA_KEYS):
+    if isinstance(data, dict) and (any(k in data for k in TOSCA_KEYS) or
+                                   any(str(k).startswith("tosca_definitions") for k in data)):
         return data
     return None
 

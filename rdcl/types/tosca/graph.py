@@ -87,9 +87,10 @@ def _relationship(template: Any, name: str, value: Any, relationship_templates: 
 
 
 def _relationship_chain(relationship: str, template: Any) -> list[str]:
+    from toscaparser.common.exception import InvalidTypeError
     from toscaparser.elements.relationshiptype import RelationshipType
 
     try:
         return _chain(RelationshipType(relationship, None, template.custom_def))
-    except Exception:  # an undefined relationship type: tosca-parser reported it already
+    except InvalidTypeError:  # an undefined relationship type: tosca-parser reported it already
         return [relationship]

@@ -9,9 +9,10 @@ reports it (``import.remote``). TOSCA Simple Profile in YAML 1.3 §3.6.8 (import
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlparse
 
 import yaml
@@ -19,6 +20,7 @@ import yaml
 from ..docpath import compose, line_of
 
 REMOTE_SCHEMES = ("http", "https", "ftp")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,12 @@ def remote_imports(start: str, read: Callable[[str], str | None],
         seen.add(name)
         text = read(name)
         try:
-            data = yaml.safe_load(text) if text else None
+            data = yaml.load(text, Loader=_LOADER) if text else None
         except yaml.YAMLError:
             continue  # tosca-parser reports the syntax error
-        node = compose(text) if data else None
-        for index, file, repository in import_entries(data):
+        entries = import_entries(data)
+        node = compose(text) if entries else None
+        for index, file, repository in entries:
             if not isinstance(file, str):
                 continue
             if repository:

@@ -7,8 +7,9 @@ NFV node and relationship types and VNF/NS views.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from translators.errors import Problem
 

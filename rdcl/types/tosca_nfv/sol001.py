@@ -18,8 +18,8 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import Iterable
 
 ENV = "RDCL_SOL001_PATH"
 WELL_KNOWN = re.compile(

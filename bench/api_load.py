@@ -1,0 +1,105 @@
+"""API load: 50 concurrent clients listing and reading jobs, p50/p95 latency and throughput.
+
+Serves the app with gunicorn (2 worker processes x 8 threads) on a free loopback port,
+over a database of 1,000 jobs with 20 events each, and runs 50 client threads for a fixed
+time, each looping over: list jobs, read one job, read its events after a cursor. Prints
+figures; asserts nothing.
+
+    .venv/bin/python bench/api_load.py [--clients 50] [--seconds 20]
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from common import django_setup
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.fixtures.redis_server import free_port  # noqa: E402
+
+
+def fill(jobs: int, events: int) -> list[int]:
+    """Create ``jobs`` finished jobs with ``events`` events each; their ids."""
+    from nfvo.models import CatalogueItem, Job, JobEvent, ServiceInstance
+
+    item = CatalogueItem.objects.create(name="load", repository="/dev/null", playbooks={"create": "x.yml"})
+    instance = ServiceInstance.objects.create(item=item, name="load")
+    made = Job.objects.bulk_create([Job(instance=instance, playbook="x.yml", repository="/dev/null",
+                                        commit="0" * 40, status="successful") for _ in range(jobs)])
+    JobEvent.objects.bulk_create([JobEvent(job=j, counter=c, event="runner_on_ok", host="site", task=f"task {c}",
+                                           status="ok", stdout=f"ok: [site] task {c}")
+                                  for j in made for c in range(1, events + 1)], batch_size=2000)
+    return [j.pk for j in made]
+
+
+def client(port: int, ids: list[int], until: float, out: list[float], errors: list[str]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < until:
+        job = random.choice(ids)
+        for path in ("/api/jobs/?limit=20", f"/api/jobs/{job}/", f"/api/jobs/{job}/events/?after=10"):
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    errors.append(f"{path}: {resp.status}")
+            except OSError as exc:
+                errors.append(f"{path}: {exc}")
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            out.append(time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    args = parser.parse_args()
+    var = django_setup()
+    ids = fill(1000, 20)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
+         "-w", "2", "--threads", "8", "--log-level", "warning"],
+        cwd=Path(__file__).resolve().parent.parent, env={**os.environ, "DEBUG": "0"},
+        stdout=open(var / "gunicorn.log", "w"), stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/api/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        latencies: list[float] = []
+        errors: list[str] = []
+        until = time.monotonic() + args.seconds
+        threads = [threading.Thread(target=client, args=(port, ids, until, latencies, errors))
+                   for _ in range(args.clients)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    latencies.sort()
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(f"{args.clients} clients, {elapsed:.1f} s, {len(latencies)} requests ({len(latencies) / elapsed:.0f}/s), "
+          f"{len(errors)} errors")
+    print(f"latency p50 {1000 * statistics.median(latencies):.0f} ms, p95 {1000 * p95:.0f} ms, "
+          f"max {1000 * latencies[-1]:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
