@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/rdcl/", include("rdcl.api_urls")),
     path("api/", include("nfvo.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("nfvo.urls")),

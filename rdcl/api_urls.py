@@ -1,0 +1,2 @@
+"""REST API routes of the designer (``/api/rdcl/``)."""
+urlpatterns = []
