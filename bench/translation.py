@@ -75,21 +75,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     quiet_libraries()
-    folder = Path(tempfile.mkdtemp(prefix="rdcl-bench-"))
-    print(f"{'VDUs':>6} {'heat-translator s':>18} {'ours s':>8} {'ratio':>6} {'mixed (ours) s':>15} {'ours/VDU ms':>12}")
-    previous, prev_n = None, 0
-    for n in args.sizes:
-        vm_only = folder / f"vms-{n}.yaml"
-        vm_only.write_text(service(n, pods=False))
-        mixed = folder / f"mixed-{n}.yaml"
-        mixed.write_text(service(n, pods=True))
-        alone = best(lambda: heat_translator_alone(vm_only), args.repeat)
-        ours = best(lambda: translate_file(vm_only, DEMO_SITES), args.repeat)
-        ours_mixed = best(lambda: translate_file(mixed, DEMO_SITES), args.repeat)
-        growth = f"  (x{ours / previous:.1f} for x{n // prev_n})" if previous else ""
-        print(f"{n:>6} {alone:>18.3f} {ours:>8.3f} {ours / alone:>6.2f} {ours_mixed:>15.3f} "
-              f"{1000 * ours / n:>12.2f}{growth}")
-        previous, prev_n = ours, n
+    with tempfile.TemporaryDirectory(prefix="rdcl-bench-") as tmp:
+        folder = Path(tmp)
+        print(f"{'VDUs':>6} {'heat-translator s':>18} {'ours s':>8} {'ratio':>6} {'mixed (ours) s':>15} {'ours/VDU ms':>12}")
+        previous, prev_n = None, 0
+        for n in args.sizes:
+            vm_only = folder / f"vms-{n}.yaml"
+            vm_only.write_text(service(n, pods=False))
+            mixed = folder / f"mixed-{n}.yaml"
+            mixed.write_text(service(n, pods=True))
+            alone = best(lambda: heat_translator_alone(vm_only), args.repeat)
+            ours = best(lambda: translate_file(vm_only, DEMO_SITES), args.repeat)
+            ours_mixed = best(lambda: translate_file(mixed, DEMO_SITES), args.repeat)
+            growth = f"  (x{ours / previous:.1f} for x{n // prev_n})" if previous else ""
+            print(f"{n:>6} {alone:>18.3f} {ours:>8.3f} {ours / alone:>6.2f} {ours_mixed:>15.3f} "
+                  f"{1000 * ours / n:>12.2f}{growth}")
+            previous, prev_n = ours, n
     print("ratio = ours / heat-translator alone on the same file (target: at most 1.5)")
 
 

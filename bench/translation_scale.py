@@ -11,8 +11,9 @@ against the Kubernetes schema), playbooks and group_vars.
 Per size, in one process:
 
 * ``parse``: tosca-parser (``load``), ``translate``: everything after it (placement,
-  HOT through heat-translator, manifests, schema checks, playbooks), best of
-  ``--repeat`` runs;
+  HOT through heat-translator, manifests, schema checks, playbooks), ``of which HOT``:
+  the part of ``translate`` spent in :func:`translators.hot.translate_site` (mostly
+  heat-translator), best of ``--repeat`` runs;
 * ``peak MiB``: tracemalloc peak of one full run (separate from the timed runs);
 * ``heat-translator``: ``ToscaTemplate`` + ``TOSCATranslator`` alone on the VM part of
   the same service (its VMs, Ports and Network; no containers), best of ``--repeat``;
@@ -99,13 +100,30 @@ def best(fn, repeat: int) -> float:
     return min(times)
 
 
-def ours(path: Path) -> tuple[float, float]:
-    """Seconds of parse and of translate, one run."""
+def ours(path: Path) -> tuple[float, float, float]:
+    """Seconds of parse, of translate and of the HOT within it, one run."""
+    from translators import translate
+
+    spent = []
+    real = translate.hot.translate_site
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    gc.collect()
     start = time.perf_counter()
     model = load(path)
     parsed = time.perf_counter()
-    translate_model(model, SITES)
-    return parsed - start, time.perf_counter() - parsed
+    translate.hot.translate_site = timed
+    try:
+        translate_model(model, SITES)
+    finally:
+        translate.hot.translate_site = real
+    return parsed - start, time.perf_counter() - parsed, sum(spent)
 
 
 def peak_mib(path: Path) -> float:
@@ -142,24 +160,30 @@ def main() -> None:
     parser.add_argument("--profile", type=int, metavar="N")
     args = parser.parse_args()
     quiet_libraries()
-    folder = Path(tempfile.mkdtemp(prefix="rdcl-bench-scale-"))
-    if args.profile:
-        return profile(args.profile, folder)
+    with tempfile.TemporaryDirectory(prefix="rdcl-bench-scale-") as tmp:
+        if args.profile:
+            profile(args.profile, Path(tmp))
+        else:
+            table(args.sizes, args.repeat, Path(tmp))
+
+
+def table(sizes: list[int], repeat: int, folder: Path) -> None:
+    """Print one row per size (see the module docstring)."""
     translate_model(load(_write(folder, "warm", service(4))), SITES)  # imports, schema caches
-    print(f"{'VDUs':>5} {'parse s':>8} {'translate s':>12} {'total s':>8} {'peak MiB':>9} {'growth':>7} "
-          f"{'heat-translator s':>18} {'growth':>7} {'total/h-t':>10}")
+    print(f"{'VDUs':>5} {'parse s':>8} {'translate s':>12} {'of which HOT':>13} {'total s':>8} {'peak MiB':>9} "
+          f"{'growth':>7} {'heat-translator s':>18} {'growth':>7} {'total/h-t':>10}")
     prev = None
-    for n in args.sizes:
+    for n in sizes:
         full = _write(folder, f"full-{n}", service(n))
         vms = _write(folder, f"vms-{n}", service(n, pods=False))
-        runs = [ours(full) for _ in range(args.repeat)]
-        parse, trans = min(r[0] for r in runs), min(r[1] for r in runs)
+        runs = [ours(full) for _ in range(repeat)]
+        parse, trans, in_hot = (min(r[i] for r in runs) for i in range(3))
         total = min(r[0] + r[1] for r in runs)
-        alone = best(lambda: heat_translator_alone(vms), args.repeat)
+        alone = best(lambda path=vms: heat_translator_alone(path), repeat)
         peak = peak_mib(full)
         growth = f"x{total / prev[0]:.1f}" if prev else "-"
         growth_ht = f"x{alone / prev[1]:.1f}" if prev else "-"
-        print(f"{n:>5} {parse:>8.3f} {trans:>12.3f} {total:>8.3f} {peak:>9.1f} {growth:>7} "
+        print(f"{n:>5} {parse:>8.3f} {trans:>12.3f} {in_hot:>13.3f} {total:>8.3f} {peak:>9.1f} {growth:>7} "
               f"{alone:>18.3f} {growth_ht:>7} {total / alone:>10.2f}", flush=True)
         prev = (total, alone)
     print("growth: total time for 10x the VDUs (x10 = linear); heat-translator: VM part only, "

@@ -4,5 +4,15 @@ Pure Python: this package never imports Django. Entry points:
 
 * :func:`translators.translate.translate_file` -- a descriptor file to a :class:`Translation`;
 * :func:`translators.publish.publish` -- a translation committed and pushed with GitPython;
-* ``python -m translators translate SRC --out DIR`` -- the same from the command line.
+* ``python -m translators translate SRC --out DIR [--to hot|k8s|openshift|playbooks]
+  [--k8s-version X.Y] [--sites FILE] [--param NAME=VALUE]`` -- the same from the command
+  line (:mod:`translators.__main__`, :mod:`translators.outputs`).
+
+Module map: :mod:`~translators.tosca_loader` (parse, model), :mod:`~translators.checks`
+(what cannot be translated: errors), :mod:`~translators.placement` (sites, order),
+:mod:`~translators.relations` (who uses whom), :mod:`~translators.hot` (HOT),
+:mod:`~translators.kubernetes` and :mod:`translators.k8s` (manifests),
+:mod:`~translators.pods` (a pod site's files), :mod:`~translators.playbooks`,
+:mod:`~translators.report` (what was skipped and why), :mod:`~translators.validate`
+(HOT and manifest checks), :mod:`~translators.translate` (all of it together).
 """

@@ -77,7 +77,7 @@ def translate_site(model: ServiceModel, node_names: list[str],
             continue
         problems += [Problem("topology_template", "hot.structure", f"{name}: {p}")
                      for p in hot_problems(parsed[name], nested=name != "stack.yaml")]
-    problems += _metadata_problems(parsed, wanted)
+    problems += _ensure_metadata(files, parsed, wanted)
     if problems:
         raise TranslationError(model.source, problems)
     return files, resources(parsed["stack.yaml"])
@@ -97,7 +97,7 @@ def server_metadata(node: dict) -> dict[str, str]:
 def _add_metadata(files: dict[str, str], wanted: dict[str, dict]) -> dict[str, str]:
     """Insert ``metadata`` under ``properties`` of each wanted server in heat-translator's
     text (two-space indents, ``type`` then ``properties``); other bytes stay as they are.
-    A server whose block is not found that way is left for :func:`_metadata_problems`."""
+    A server whose block is not found that way is left for :func:`_ensure_metadata`."""
     files = dict(files)
     for server, meta in sorted(wanted.items()):
         anchor = f"\n  {server}:\n    type: OS::Nova::Server\n    properties:\n"
@@ -113,15 +113,27 @@ def _add_metadata(files: dict[str, str], wanted: dict[str, dict]) -> dict[str, s
     return files
 
 
-def _metadata_problems(parsed: dict[str, dict], wanted: dict[str, dict]) -> list[Problem]:
+def _ensure_metadata(files: dict[str, str], parsed: dict[str, dict], wanted: dict[str, dict]) -> list[Problem]:
+    """Check each wanted server got its metadata; where the text edit did not fit (a
+    server that already has metadata, a layout :func:`_add_metadata` does not know), merge
+    it into the parsed HOT and write that file out again. A server in no file is a problem."""
+    from .yamlout import dump
+
     problems = []
     for server, meta in sorted(wanted.items()):
-        found = [((hot.get("resources") or {}).get(server) or {}).get("properties", {}).get("metadata")
-                 for hot in parsed.values()]
-        if meta not in found:
+        holders = [name for name, hot in sorted(parsed.items())
+                   if ((hot.get("resources") or {}).get(server) or {}).get("type") == "OS::Nova::Server"]
+        if not holders:
             problems.append(Problem(f"topology_template.node_templates.{server}", "hot.server-metadata",
-                                    "pods are nested in it but its OS::Nova::Server in heat-translator's HOT "
-                                    "cannot take the node labels as metadata"))
+                                    "pods are nested in it but heat-translator's HOT has no OS::Nova::Server "
+                                    "of that name to carry the node labels as metadata"))
+            continue
+        props = parsed[holders[0]]["resources"][server].setdefault("properties", {}) or {}
+        current = props.get("metadata") if isinstance(props.get("metadata"), dict) else {}
+        if {k: current.get(k) for k in meta} != meta:
+            props["metadata"] = {**current, **meta}
+            parsed[holders[0]]["resources"][server]["properties"] = props
+            files[holders[0]] = dump(parsed[holders[0]])
     return problems
 
 

@@ -31,7 +31,7 @@ from .model import NodeModel, ServiceModel
 from .relations import Relations
 from .yamlout import dump_docs
 
-__all__ = ["BAREMETAL_LABEL", "FLAVOURS", "MANAGED_BY", "PARENT_LABEL", "documents", "dns_name",
+__all__ = ["BAREMETAL_LABEL", "FLAVOURS", "MANAGED_BY", "PARENT_LABEL", "dns_name", "documents",
            "dump", "manifests", "parent_label_value", "project_manifest", "render", "render_text"]
 
 FLAVOURS = ("kubernetes", "openshift")

@@ -80,7 +80,7 @@ def _linux(node: NodeModel) -> list[str]:
 
 def _policies(model: ServiceModel, parts: list[Part]) -> list[str]:
     lines = []
-    scaled = {n.scaling.get("policy") for n in model.nodes.values() if n.scaling}
+    scaled = {n.scaling.get(k) for n in model.nodes.values() for k in ("policy", "ignored_policy")}
     heat_sites = [p for p in parts if p.kind == "openstack"]
     groups = {g.name for g in getattr(model.tosca.topology_template, "groups", None) or []}
     for policy in model.tosca.policies:
@@ -88,8 +88,8 @@ def _policies(model: ServiceModel, parts: list[Part]) -> list[str]:
             idle = [t for t in policy.targets or [] if t in model.nodes
                     and model.nodes[t].role not in DEPLOYED_ROLES]
             if idle:
-                lines.append(f"policy {policy.name}: placement of {', '.join(idle)} has no effect, "
-                             "nothing is deployed for them")
+                lines.append(f"policy {policy.name}: placement has no effect on {', '.join(idle)}: nothing is "
+                             "deployed for a runtime, a pod-only virtual link or an unsupported node")
         elif policy.name in scaled:
             continue
         elif not translatable_policy(policy):

@@ -143,44 +143,47 @@ class Unresolved(str):
     function; :func:`unresolved_paths` finds it so a container using one is an error."""
 
 
-def _plain(value: Any, nodes: dict | None = None) -> Any:
+def _plain(value: Any, nodes: dict | None = None, owner: str = "", seen: frozenset = frozenset()) -> Any:
     """Property value with ``get_input`` turned into the Ansible expression ``{{ name }}``.
 
-    ``get_property`` of a node (or ``SELF``) is resolved to its value and ``concat`` of
-    resolvable parts is joined; any other function becomes :class:`Unresolved`.
+    ``get_property`` of a node (or ``SELF``: ``owner``) is resolved to its value and
+    ``concat`` of resolvable parts is joined; any other function becomes
+    :class:`Unresolved`. ``nodes``: node templates by name; ``seen``: the
+    ``get_property`` hops being resolved (a cycle ends as :class:`Unresolved`).
     """
     if isinstance(value, dict):
         if len(value) == 1 and next(iter(value)) in FUNCTIONS:
-            return _function(*next(iter(value.items())), nodes)
-        return {k: _plain(v, nodes) for k, v in value.items()}
+            return _function(*next(iter(value.items())), nodes, owner, seen)
+        return {k: _plain(v, nodes, owner, seen) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v, nodes) for v in value]
+        return [_plain(v, nodes, owner, seen) for v in value]
     if hasattr(value, "input_name"):  # toscaparser GetInput function object
         return "{{ %s }}" % value.input_name
     if type(value).__module__ == "toscaparser.functions":  # other function objects
         name = {"GetProperty": "get_property", "Concat": "concat"}.get(type(value).__name__)
         if name == "get_property":
             try:
-                return _plain(value.result(), nodes)
+                return _plain(value.result(), nodes, owner, seen)
             except Exception:  # a property tosca-parser cannot resolve either
                 return Unresolved("get_property")
         if name == "concat":
-            return _function("concat", value.args, nodes)
+            return _function("concat", value.args, nodes, owner, seen)
         return Unresolved(type(value).__name__)
     return value
 
 
-def _function(name: str, args: Any, nodes: dict | None) -> Any:
+def _function(name: str, args: Any, nodes: dict | None, owner: str = "", seen: frozenset = frozenset()) -> Any:
     if name == "get_input" and isinstance(args, str):
         return "{{ %s }}" % args
     if name == "concat" and isinstance(args, list):
-        parts = [_plain(a, nodes) for a in args]
+        parts = [_plain(a, nodes, owner, seen) for a in args]
         if all(isinstance(p, (str, int, float)) and not isinstance(p, Unresolved) for p in parts):
             return "".join(str(p) for p in parts)
     if name == "get_property" and isinstance(args, list) and len(args) == 2 and nodes:
-        owner = nodes.get(args[0])
-        if owner is not None and args[1] in owner.get_properties():
-            return _plain(owner.get_property_value(args[1]), nodes)
+        target = nodes.get(owner if args[0] == "SELF" else args[0])
+        hop = (owner, str(args))
+        if target is not None and args[1] in target.get_properties() and hop not in seen:
+            return _plain(target.get_property_value(args[1]), nodes, target.name, seen | {hop})
     return Unresolved(name)
 
 
@@ -225,9 +228,9 @@ def _targets(node, relationship: str) -> list[str]:
     return out
 
 
-def _image(node) -> str | None:
-    image = node.get_property_value("image") if node.get_properties().get("image") else None
-    if image:
+def _image(node, props: dict) -> str | None:
+    image = props.get("image")
+    if image and isinstance(image, str) and not isinstance(image, Unresolved):
         return image
     for artifact in (node.entity_tpl.get("artifacts") or {}).values():
         if isinstance(artifact, dict) and "Image" in str(artifact.get("type", "")):
@@ -235,11 +238,11 @@ def _image(node) -> str | None:
     return None
 
 
-def _parent(node, nodes: dict) -> str | None:
+def _parent(node, nodes: dict, props: dict) -> str | None:
     """The Compute node a container is nested in: ``vdu_parent``, else its host chain."""
-    explicit = node.get_properties().get("vdu_parent")
-    if explicit is not None and explicit.value:
-        return explicit.value
+    explicit = props.get("vdu_parent")
+    if explicit:
+        return str(explicit)
     current, seen = node, set()
     while current is not None and current.name not in seen:
         seen.add(current.name)
@@ -334,7 +337,7 @@ def _model(tosca, path: Path) -> ServiceModel:
     raw_targets: dict[str, list[str]] = {}
     for node in tosca.nodetemplates:
         role = _role(node)
-        props = {p.name: _plain(p.value, by_name) for p in node.get_properties_objects()}
+        props = {p.name: _plain(p.value, by_name, node.name) for p in node.get_properties_objects()}
         deps = []
         for rel in ("dependency", "host", "binding", "link", "local_storage", "attachment"):
             deps += [t for t in _targets(node, rel) if t in by_name]
@@ -343,12 +346,12 @@ def _model(tosca, path: Path) -> ServiceModel:
             name=node.name, type=node.type, role=role, properties=props,
             description=node.entity_tpl.get("description", "") or "")
         if role == "container":
-            model.parent = _parent(node, by_name)
+            model.parent = _parent(node, by_name, props)
             if model.parent in by_name:
                 deps.append(model.parent)
             model.parent_mandatory = bool(props.get("vdu_parent_mandatory", True))
             model.bare_metal = bool(props.get("vdu_parent_bare_metal", False))
-            model.image = _image(node)
+            model.image = _image(node, props)
             model.links = tuple(dict.fromkeys(_targets(node, "virtual_link")))
             model.capacity = _capacity(node, by_name)
             model.scaling = _scaling_properties(props)

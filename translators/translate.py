@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import checks, hot, kubernetes, report
-from .errors import Problem, TranslationError
-from .k8s.common import sample
-from .k8s.openshift import project
+from . import checks, hot, pods, report
+from .errors import TranslationError
 from .k8s.scheduling import node_labels
 from .model import ServiceModel
 from .placement import Part, place
@@ -26,7 +24,7 @@ from .playbooks import group_vars, playbooks
 from .relations import POD_KINDS, Relations
 from .sites import SiteMap
 from .tosca_loader import load
-from .validate import DEFAULT_K8S_VERSION, manifest_problems, schema_version
+from .validate import DEFAULT_K8S_VERSION, schema_version
 
 ROLES_DIR = Path(__file__).resolve().parent.parent / "playbooks" / "roles"
 INDEX = "service.json"
@@ -124,42 +122,8 @@ def _translate_part(model: ServiceModel, part: Part, result: Translation, rel: R
             files[f"templates/{part.site}/{name}"] = text
         return {"templates": [f"templates/{part.site}/stack.yaml"], "resources": resources}
     if part.kind in POD_KINDS:
-        return _translate_pods(model, part, result, rel, labels)
+        return pods.translate_part(model, part, rel, labels, files, result.report, result.k8s_version)
     return {"templates": [], "resources": [{"name": n, "type": "process"} for n in part.nodes]}
-
-
-def _translate_pods(model: ServiceModel, part: Part, result: Translation, rel: Relations,
-                    labels: dict[str, dict]) -> dict:
-    """Manifests of a kubernetes/openshift part, each checked against the schema."""
-    manifests, resources, problems = [], [], []
-    if part.kind == "openshift":
-        node = "_project"
-        while node in part.nodes:
-            node = "_" + node
-        docs = [project(model)]
-        manifests.append(_emit(result, part.site, node, docs, resources, problems))
-    for name in part.nodes:
-        docs = kubernetes.documents(model, model.nodes[name], part.kind, rel, result.report)
-        manifests.append(_emit(result, part.site, name, docs, resources, problems))
-    if problems:
-        raise TranslationError(model.source, problems)
-    pods = [model.nodes[n] for n in part.nodes]
-    parents = {p.parent for p in pods if p.parent}
-    bare_metal = any(p.bare_metal and not p.parent for p in pods)
-    needed = [{"vdu": vm, **labels[vm]} for vm in sorted(labels)
-              if vm in parents or (bare_metal and model.nodes[vm].bare_metal)]
-    return {"templates": [m["template"] for m in manifests], "resources": resources,
-            "manifests": manifests, "node_labels": needed}
-
-
-def _emit(result: Translation, site: str, node: str, docs: list[dict], resources: list, problems: list) -> dict:
-    rel_path = f"templates/{site}/{node}.yaml.j2"
-    result.files[rel_path] = kubernetes.dump(docs)
-    resources += [{"name": d["metadata"]["name"], "type": d["kind"]} for d in docs]
-    if result.k8s_version is not None:
-        problems += [Problem(f"topology_template.node_templates.{node}", "kubernetes.schema", p)
-                     for p in manifest_problems(sample(docs), result.k8s_version)]
-    return {"node": node, "template": rel_path}
 
 
 def _json(data: dict) -> str:

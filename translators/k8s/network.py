@@ -6,9 +6,9 @@ one TCP port each (``tcp-<i>``), type ``service_type`` (default ClusterIP).
 
 NetworkPolicy (networking.k8s.io/v1), **the rule**: a pod restricts its ingress only
 when it is on a virtual link (a ``virtual_link`` requirement to a
-tosca.nodes.network.Network, TOSCA Simple Profile 1.3 section 5.9.11 LinksTo). Its
-policy selects its pods, limits ingress to its ``ports`` (all ports when it has none),
-and admits:
+tosca.nodes.network.Network; relationship tosca.relationships.network.LinksTo of the
+TOSCA Simple Profile 1.3 networking types). Its policy selects its pods, limits
+ingress to its ``ports`` (all ports when it has none), and admits:
 
 1. pods of the service on the same site that share one of its virtual links (each
    pod carries the label ``vl.nfvo.rdcl.io/<link>: member`` per link);

@@ -1,6 +1,6 @@
 """TOSCA sizes and CPU counts as Kubernetes resource quantities (core/v1 Quantity).
 
-TOSCA Simple Profile 1.3 section 3.3.6.4 scalar-unit.size (``B``, ``kB``, ``KiB``,
+TOSCA Simple Profile 1.3 scalar-unit.size (``B``, ``kB``, ``KiB``,
 ``MB``, ``MiB``... case-insensitive) becomes the shortest exact quantity (``2 GB`` ->
 ``2G``, ``256 MiB`` -> ``256Mi``, ``1.5 GB`` -> ``1500M``); a CPU count becomes whole
 cores or millicores (``0.5`` -> ``500m``, ``milli_cpus: 1500`` -> ``1500m``).

@@ -3,11 +3,11 @@
 A container scales when it sets ``max_replicas`` (with ``min_replicas``,
 ``target_cpu_utilization``), or when a scaling policy (derived from
 tosca.policies.Scaling, with ``min_instances``/``max_instances``, e.g.
-``rdcl.policies.Scaling``) targets it; ETSI GS NFV-IFA 011 clause 7.1.10 (scaling
-aspects, instantiation levels): ``default_instances`` is the number of pods at
-instantiation. The autoscaler keeps between min and max pods at
+``rdcl.policies.Scaling``) targets it. ETSI GS NFV-IFA 011 clause 7.1.10 (deployment
+flavour: scaling aspects, instantiation levels): ``default_instances`` is the number
+of pods at instantiation. The autoscaler keeps between min and max pods at
 ``target_cpu_utilization`` percent (default :data:`DEFAULT_CPU_TARGET`) of the pods'
-CPU request (the container's ``num_cpus``).
+CPU request (the container's ``num_cpus``/``milli_cpus``).
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def hpa(model: ServiceModel, node: NodeModel, cpu_request: bool, notes: list[str
     target = node.scaling.get("cpu") or DEFAULT_CPU_TARGET
     if not cpu_request:
         notes.append(f"{node.name}: its autoscaler measures CPU use against the pods' CPU request, "
-                     "and it has none (set num_cpus); Kubernetes will not scale it")
+                     "and it has none (set num_cpus or milli_cpus); Kubernetes will not scale it")
     name = dns_name(node.name)
     return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
             "metadata": metadata(model.name, node.name),

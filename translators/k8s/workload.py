@@ -8,7 +8,7 @@ run (:mod:`.scheduling`). ``replicas`` is the instantiation level (:mod:`.scalin
 Resources, from the virtual compute descriptor (ETSI GS NFV-IFA 011 clause 7.1.9.2
 VirtualComputeDesc: ``numVirtualCpu``, ``virtualMemSize``): the container's
 ``num_cpus`` (or ``milli_cpus``) and ``mem_size``, else those of the host capability (tosca.capabilities.
-Container, TOSCA Simple Profile 1.3 section 5.5.2) of the runtime it is hosted on.
+Container of the TOSCA Simple Profile 1.3) of the runtime it is hosted on.
 Requests equal limits (Guaranteed QoS: the VDU gets what it declares, no more).
 """
 from __future__ import annotations

@@ -1,0 +1,65 @@
+"""One kubernetes/openshift site's part: a manifest template per pod, checked.
+
+``templates/<site>/<node>.yaml.j2`` per container node (see
+:mod:`translators.kubernetes`), plus ``templates/<site>/_project.yaml.j2`` first on an
+openshift site (the service's Project). Every manifest is validated against the
+Kubernetes schema of the translation's version before its dialog values are known:
+integer fields taken from inputs are checked with a placeholder integer
+(:func:`translators.k8s.common.sample`); the plan job checks them again with the values.
+"""
+from __future__ import annotations
+
+from . import kubernetes
+from .errors import Problem, TranslationError
+from .k8s.common import sample
+from .k8s.openshift import project
+from .model import ServiceModel
+from .placement import Part
+from .relations import Relations
+from .validate import manifest_problems
+
+PROJECT = "_project"
+
+
+def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict[str, dict],
+                   files: dict[str, str], notes: list[str], k8s_version: str | None) -> dict:
+    """Write the part's manifest templates into ``files`` and return what the site got:
+    ``templates`` (paths, apply order), ``resources`` (``[{name, type}]`` per object),
+    ``manifests`` (``[{node, template}]``) and ``node_labels`` (``[{vdu, labels,
+    taints}]``: the labels its pods need on their nodes, from ``labels``).
+    Report lines go to ``notes``; ``k8s_version`` None skips the schema check.
+
+    :raises TranslationError: a manifest fails the schema (the node is named).
+    """
+    manifests, resources, problems = [], [], []
+
+    def emit(node: str, docs: list[dict]) -> None:
+        path = f"templates/{part.site}/{node}.yaml.j2"
+        files[path] = kubernetes.dump(docs)
+        resources.extend({"name": d["metadata"]["name"], "type": d["kind"]} for d in docs)
+        if k8s_version is not None:
+            problems.extend(Problem(f"topology_template.node_templates.{node}", "kubernetes.schema", p)
+                            for p in manifest_problems(sample(docs), k8s_version))
+        manifests.append({"node": node, "template": path})
+
+    if part.kind == "openshift":
+        name = PROJECT
+        while name in part.nodes:
+            name = "_" + name
+        emit(name, [project(model)])
+    for name in part.nodes:
+        emit(name, kubernetes.documents(model, model.nodes[name], part.kind, rel, notes))
+    if problems:
+        raise TranslationError(model.source, problems)
+    return {"templates": [m["template"] for m in manifests], "resources": resources,
+            "manifests": manifests, "node_labels": _needed(model, part, labels)}
+
+
+def _needed(model: ServiceModel, part: Part, labels: dict[str, dict]) -> list[dict]:
+    """Node labels of the parents of this part's pods, and of every bare-metal server
+    when one of them asks for bare metal."""
+    pods = [model.nodes[n] for n in part.nodes]
+    parents = {p.parent for p in pods if p.parent}
+    bare_metal = any(p.bare_metal and not p.parent for p in pods)
+    return [{"vdu": vm, **labels[vm]} for vm in sorted(labels)
+            if vm in parents or (bare_metal and model.nodes[vm].bare_metal)]
