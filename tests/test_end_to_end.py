@@ -185,3 +185,42 @@ def test_dialog_errors_are_per_field(tmp_path):
         services.order(item, {"core_status_port": 80, "edge_status_port": "x", "nope": 1})
     assert set(err.value.errors) == {"core_status_port", "edge_status_port", "(dialog)"}
     assert not Job.objects.exists()
+
+
+PARALLEL = """\
+tosca_definitions_version: tosca_simple_yaml_1_3
+metadata: {{template_name: two-independent}}
+imports:
+  - https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml
+topology_template:
+  node_templates:
+    a_app:
+      type: rdcl.nodes.Container.Application
+      properties:
+        command: [/bin/sh, -c, "sleep 3; exec /usr/bin/python3 -m http.server {a} --bind 127.0.0.1"]
+        ports: [{a}]
+    b_app:
+      type: rdcl.nodes.Container.Application
+      properties:
+        command: [/bin/sh, -c, "sleep 3; exec /usr/bin/python3 -m http.server {b} --bind 127.0.0.1"]
+        ports: [{b}]
+  policies:
+    - a: {{type: rdcl.policies.Placement, properties: {{site: core_server}}, targets: [a_app]}}
+    - b: {{type: rdcl.policies.Placement, properties: {{site: edge_server}}, targets: [b_app]}}
+"""
+
+
+def test_independent_sites_are_deployed_at_the_same_time(worker, tmp_path):
+    register_local_sites(tmp_path, free_port(), free_port())
+    descriptor = tmp_path / "two_independent.yaml"
+    descriptor.write_text(PARALLEL.format(a=free_port(), b=free_port()))
+    _, _, item = pipeline.publish_descriptor(descriptor)
+    job = wait_for_job(services.order(item, {}).pk, 300, worker)
+    assert job.status == Job.SUCCESSFUL, job.message
+    waits = {}
+    for e in JobEvent.objects.filter(job=job, task="Wait until the service answers on its port"):
+        waits.setdefault(e.host, {})[e.event] = e.created
+    a, b = waits["core_server"], waits["edge_server"]
+    # each site waited about 3 s for its process; the two waits overlap in time
+    assert a["runner_on_start"] < b["runner_on_ok"] and b["runner_on_start"] < a["runner_on_ok"]
+    wait_for_job(services.operate(job.instance, "delete").pk, 300, worker)

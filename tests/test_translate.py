@@ -28,9 +28,12 @@ def example():
 def test_parts_follow_dependencies_across_sites(example):
     assert [p.site for p in example.parts] == ["core", "core_server", "edge", "edge_server"]
     create = yaml.safe_load(example.files["create.yml"])
-    assert [play["hosts"] for play in create] == ["core", "core_server", "edge", "edge_server"]
+    # core_server and edge both need only core: one play, both sites at once
+    assert [play["hosts"] for play in create] == ["core", "core_server:edge", "edge_server"]
+    assert create[1]["strategy"] == "free"
+    assert [t["when"] for t in create[1]["tasks"]] == ["'core_server' in group_names", "'edge' in group_names"]
     delete = yaml.safe_load(example.files["delete.yml"])
-    assert [play["hosts"] for play in delete] == ["edge_server", "edge", "core_server", "core"]
+    assert [play["hosts"] for play in delete] == ["edge_server", "edge:core_server", "core"]
     assert yaml.safe_load(example.files["site.yml"])[0]["ansible.builtin.import_playbook"] == "create.yml"
     scale = yaml.safe_load(example.files["scale.yml"])
     assert [play["hosts"] for play in scale] == ["core", "edge"]

@@ -95,11 +95,54 @@ def _play(model: ServiceModel, part: Part, action: str) -> dict:
     return play
 
 
+def levels(parts: list[Part]) -> list[list[Part]]:
+    """Parts grouped by depth: a part's level is one more than the deepest part it comes
+    after; parts of one level do not depend on each other. ``parts`` is in deployment order."""
+    depth: dict[str, int] = {}
+    for part in parts:
+        depth[part.site] = 1 + max((depth[a] for a in part.after), default=-1)
+    grouped: list[list[Part]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for part in parts:
+        grouped[depth[part.site]].append(part)
+    return grouped
+
+
+def _parallel_play(model: ServiceModel, group: list[Part], action: str) -> dict:
+    """One play for independent parts: every site works at once (``strategy: free``), each
+    host running only its own site's tasks."""
+    state = "absent" if action == "delete" else "present"
+    tasks = []
+    for part in group:
+        when = f"'{part.site}' in group_names"
+        body = _play(model, part, action)
+        if "roles" in body:
+            driver = DRIVERS[part.kind]
+            body["tasks"] = [{"name": f"{action.capitalize()} on {part.site}",
+                              "ansible.builtin.include_role": {"name": driver},
+                              "vars": {f"{driver}_state": state}}]
+        tasks += [{**task, "when": when} for task in body["tasks"]]
+    sites = ", ".join(p.site for p in group)
+    return {"name": f"{action.capitalize()} {model.name} on {sites} (independent: in parallel)",
+            "hosts": ":".join(p.site for p in group), "gather_facts": False, "strategy": "free",
+            "tasks": tasks}
+
+
+def _plays(model: ServiceModel, parts: list[Part], action: str) -> list[dict]:
+    grouped = levels(parts)
+    if action == "delete":
+        grouped = [list(reversed(g)) for g in reversed(grouped)]
+    return [_play(model, g[0], action) if len(g) == 1 else _parallel_play(model, g, action) for g in grouped]
+
+
 def playbooks(model: ServiceModel, parts: list[Part]) -> dict[str, str]:
-    """``create.yml``, ``delete.yml``, ``scale.yml`` and ``site.yml`` as YAML text."""
+    """``create.yml``, ``delete.yml``, ``scale.yml`` and ``site.yml`` as YAML text.
+
+    Create runs level by level (:func:`levels`): one play per level, the sites of a level
+    in parallel; delete runs the levels in reverse.
+    """
     header = HEADER.format(source=Path(model.source).name, digest=model.digest)
-    create = [_play(model, p, "create") for p in parts]
-    delete = [_play(model, p, "delete") for p in reversed(parts)]
+    create = _plays(model, parts, "create")
+    delete = _plays(model, parts, "delete")
     scale = [_play(model, p, "scale") for p in parts if DRIVERS[p.kind] != "linux_service"]
     if not scale:
         scale = [{"name": f"Scale {model.name}", "hosts": "localhost", "gather_facts": False,
