@@ -65,14 +65,16 @@ class ServiceKind(ItemKind):
         """Render and validate every part's templates (HOT structure, Kubernetes OpenAPI)."""
         defaults = json.loads((folder / "group_vars" / "all.json").read_text())
         values = {**defaults, **values}
+        index = self.index(folder)
+        version = index.get("kubernetes_version") or validate.DEFAULT_K8S_VERSION
         plan, problems = {}, []
-        for part in self.index(folder).get("parts") or []:
+        for part in index.get("parts") or []:
             for rel in part.get("templates") or []:
                 text = (folder / rel).read_text()
                 if part["kind"] == "openstack":
                     found = validate.hot_problems(text)
                 else:
-                    found = validate.manifest_problems(kubernetes.render(text, values))
+                    found = validate.manifest_problems(kubernetes.render(text, values), version)
                 problems += [f"{part['site']}: {rel}: {p}" for p in found]
             plan[part["site"]] = {"kind": part["kind"], "creates": part.get("creates") or []}
         return plan, problems
