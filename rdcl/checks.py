@@ -1,0 +1,207 @@
+"""A project's files through its project-type plugin: validate, detect, parse and draw.
+Pure Python (no Django).
+
+Files are ``{path: text}``. They are written to a scratch folder first, so that a TOSCA
+template's relative imports and artifacts resolve as they would in the package; the
+YAML/JSON files are given to the plugin as one project (problems name the project path,
+never the scratch folder). Other files (scripts, resources) are there to be found but are
+not descriptors. A TOSCA project whose files are valid is also checked as a package
+(:func:`package_problems`): the files its templates' artifacts and operations name must be
+in the project, as they must be in the CSAR the designer downloads.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import posixpath
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .packaging import is_document, path_errors
+from .types.base import ProjectType
+from .types.detect import detect_source, unify
+from .types.docpath import compose, format_path, get, line_of
+from .types.problems import FileProblem
+from .types.registry import get_type, types
+from .types.sources import Source
+from .types.tosca import ToscaType
+
+
+def is_tosca(plugin: ProjectType) -> bool:
+    """TOSCA project types (``tosca``, ``tosca-nfv`` and their refinements) have CSARs."""
+    return isinstance(plugin, ToscaType)
+
+
+@contextlib.contextmanager
+def on_disk(files: Mapping[str, str]) -> Iterator[tuple[list[Source], Path]]:
+    """The document sources of ``files`` (sorted by path), each backed by a file in a
+    scratch folder that lives as long as the context; yields ``(sources, folder)``.
+
+    :raises ValueError: a path :func:`rdcl.packaging.path_errors` refuses (nothing is
+        written outside the scratch folder).
+    """
+    bad = list(path_errors(files))
+    if bad:
+        raise ValueError(f"not project file paths: {', '.join(bad)}")
+    with tempfile.TemporaryDirectory(prefix="rdcl-project-") as tmp:
+        root = Path(tmp, "files")
+        sources = []
+        for path in sorted(files):
+            raw = files[path].encode("utf-8")
+            target = root.joinpath(*path.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(raw)
+            if is_document(path):
+                sources.append(Source(path, text=files[path], path=target, raw=raw))
+        yield sources, root
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def validate(type_name: str, files: Mapping[str, str]) -> list[FileProblem]:
+    """Every problem of ``files`` read as one project of type ``type_name`` (``[]``: valid).
+
+    A validator that crashes is a problem too (rule ``validator.crash``): a gate must not
+    let a file through because it could not look at it.
+
+    :raises rdcl.types.RegistryError: unknown type. :raises ValueError: see :func:`on_disk`.
+    """
+    plugin = get_type(type_name)
+    with on_disk(files) as (sources, root):
+        problems = _run(plugin, sources, root)
+    if problems or not is_tosca(plugin):
+        return problems
+    return package_problems(files)
+
+
+def package_problems(files: Mapping[str, str]) -> list[FileProblem]:
+    """Files that TOSCA templates of the project name but the project lacks (rule
+    ``package.file-missing``) or that lie outside it (``package.outside``).
+
+    Looked at: node templates' artifacts (a path, or a ``file``) except images (artifact
+    types named ``...Image...``: VM and container images are referenced, not kept as text
+    files), and interface operations' ``implementation`` (a path, or ``primary`` and
+    ``dependencies``) unless it names an artifact of the node. URLs and absolute paths are
+    left alone. (tosca-parser's own CSAR check is not used: it takes a container image
+    such as ``nginx:1.27`` for a missing file, and it would fetch URLs.)
+    """
+    out = []
+    for path in sorted(files):
+        if not path.lower().endswith((".yaml", ".yml")):
+            continue
+        try:
+            data = yaml.load(files[path], Loader=_LOADER)
+        except yaml.YAMLError:
+            continue
+        nodes = get(data, ["topology_template", "node_templates"])
+        if not isinstance(nodes, dict):
+            continue
+        node_tree = None
+        for name, node in nodes.items():
+            for parts, ref in _file_refs(node if isinstance(node, dict) else {}):
+                why = _missing(path, ref, files)
+                if why:
+                    node_tree = node_tree or compose(files[path])
+                    where = ["topology_template", "node_templates", name, *parts]
+                    out.append(FileProblem(format_path("", where), why[0], why[1], line_of(node_tree, where), path))
+    return out
+
+
+def _file_refs(node: dict) -> Iterator[tuple[list, str]]:
+    artifacts = node.get("artifacts") if isinstance(node.get("artifacts"), dict) else {}
+    for key, artifact in artifacts.items():
+        if isinstance(artifact, str):
+            yield ["artifacts", key], artifact
+        elif isinstance(artifact, dict) and isinstance(artifact.get("file"), str) \
+                and "Image" not in str(artifact.get("type", "")):
+            yield ["artifacts", key, "file"], artifact["file"]
+    interfaces = node.get("interfaces") if isinstance(node.get("interfaces"), dict) else {}
+    for iface, operations in interfaces.items():
+        if not isinstance(operations, dict):
+            continue
+        listed = operations.get("operations") if isinstance(operations.get("operations"), dict) else {}
+        for prefix, ops in ((["interfaces", iface], operations), (["interfaces", iface, "operations"], listed)):
+            for op, spec in ops.items():
+                if op in ("type", "inputs", "operations", "notifications"):
+                    continue
+                for parts, ref in _implementations(spec):
+                    if ref not in artifacts:
+                        yield [*prefix, op, *parts], ref
+
+
+def _implementations(spec: Any) -> Iterator[tuple[list, str]]:
+    if isinstance(spec, str):
+        yield [], spec
+        return
+    impl = spec.get("implementation") if isinstance(spec, dict) else None
+    if isinstance(impl, str):
+        yield ["implementation"], impl
+    elif isinstance(impl, dict):
+        if isinstance(impl.get("primary"), str):
+            yield ["implementation", "primary"], impl["primary"]
+        deps = impl.get("dependencies")
+        for i, dep in enumerate(deps if isinstance(deps, list) else [deps] if isinstance(deps, str) else []):
+            if isinstance(dep, str):
+                yield ["implementation", "dependencies", i], dep
+
+
+def _missing(template: str, ref: str, files: Mapping[str, str]) -> tuple[str, str] | None:
+    if not ref or "://" in ref or ref.startswith("/"):
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(template), ref))
+    if target == ".." or target.startswith("../"):
+        return "package.outside", f"{ref} is outside the project: a package cannot carry it"
+    if target not in files:
+        named = ref if target == ref else f"{ref} ({target} in the project)"
+        return "package.file-missing", f"{named} is not a file of the project: add it, or import the package with it"
+    return None
+
+
+def _run(plugin: ProjectType, sources: list[Source], root: Path) -> list[FileProblem]:
+    try:
+        problems = plugin.validate(sources)
+    except Exception as exc:  # noqa: BLE001 - reported as a problem, see validate()
+        return [FileProblem("", "validator.crash", f"{plugin.name} validator failed: {type(exc).__name__}: {exc}",
+                            None, "")]
+    scratch = str(root) + "/"
+    return [dataclasses.replace(p, message=p.message.replace(scratch, ""),
+                                file=p.file.replace(scratch, "")) for p in problems]
+
+
+def detect(files: Mapping[str, str]) -> tuple[str | None, dict[str, str | None]]:
+    """The project type of ``files`` and the type each document claims.
+
+    Documents no type claims are left out of the decision (the chosen type's validator
+    still judges them); the claimed types must be one type or types it refines.
+    """
+    found = types()
+    claims = {}
+    for path in sorted(files):
+        if is_document(path):
+            plugin = detect_source(Source(path, text=files[path]), found)
+            claims[path] = plugin.name if plugin else None
+    named = [name for name in claims.values() if name]
+    return (unify(named, found) if named else None), claims
+
+
+def graph(type_name: str, files: Mapping[str, str], view: str) -> dict:
+    """The graph ``view`` of the project (``{"view", "nodes", "links"}``).
+
+    :raises KeyError: unknown view. :raises translators.errors.DescriptorError: files the
+        plugin cannot read (a stored project is valid, so only after a plugin changed).
+    """
+    plugin = get_type(type_name)
+    plugin.description_model().view_graph({"nodes": [], "links": []}, view)  # unknown view: fail before parsing
+    with on_disk(files) as (sources, _):
+        return plugin.graph(plugin.parse(sources), view)
+
+
+def problem_data(problem: FileProblem) -> dict[str, Any]:
+    """A problem as the API shows it: ``{"file", "path", "line", "rule", "message"}``."""
+    return {"file": problem.file, "path": problem.path, "line": problem.line, "rule": problem.rule,
+            "message": problem.message}

@@ -1,0 +1,244 @@
+"""Project files in and out: uploads (zip, CSAR, RDCL 3D project JSON, one file), project
+zips and CSARs. Pure Python (no Django).
+
+Project files are ``{path: text}``: relative ``/``-separated paths (:func:`path_error` says
+which are allowed), UTF-8 text. A CSAR follows ETSI GS NFV-SOL 004 §4.1 / TOSCA Simple
+Profile in YAML §3.10 (CSAR with a ``TOSCA-Metadata`` directory): the project's files at
+their paths plus ``TOSCA-Metadata/TOSCA.meta`` whose ``Entry-Definitions`` names the main
+service template. The designer generates ``TOSCA.meta``; an imported one is read for its
+``Entry-Definitions`` and not kept as a file. No manifest, certificate or signature is
+produced (SOL 004 §5 security options are not implemented).
+"""
+from __future__ import annotations
+
+import io
+import json
+import posixpath
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import yaml
+
+from rdcl.project_import import ProjectImportError, import_project, is_project
+
+from .types.problems import FileProblem
+from .types.sources import DOCUMENT_SUFFIXES
+
+TOSCA_META = "TOSCA-Metadata/TOSCA.meta"
+#: Limits on what an upload may hold (a zip bomb is refused before it is inflated).
+MAX_FILES = 1000
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TOTAL_BYTES = 50 * 1024 * 1024
+#: Archive members that are packing debris, skipped on import.
+JUNK = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$)")
+_PART = re.compile(r"^[A-Za-z0-9._@+~-]+( [A-Za-z0-9._@+~-]+)*$")
+
+
+def path_error(path: str) -> str | None:
+    """Why ``path`` cannot name a project file, or None when it can.
+
+    Allowed: up to 255 characters, relative, ``/``-separated parts of letters, digits,
+    inner spaces and ``. _ @ + ~ -`` (no ``.``/``..`` parts); ``TOSCA-Metadata/TOSCA.meta``
+    is reserved (the CSAR download writes it).
+    """
+    if not path or len(path) > 255:
+        return "a file path has 1 to 255 characters"
+    parts = path.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return "a file path is relative, without empty, '.' or '..' parts"
+    if not all(_PART.match(p) for p in parts):
+        return "a file path uses letters, digits, inner spaces and . _ @ + ~ - between '/'"
+    if path == TOSCA_META:
+        return f"{TOSCA_META} is written by the CSAR download; set the project's entry instead"
+    return None
+
+
+def path_errors(paths) -> dict[str, str]:
+    """:func:`path_error` of each path, and paths that another path uses as a folder
+    (``vnfd`` beside ``vnfd/a.json``)."""
+    paths = set(paths)
+    out = {p: why for p in paths if (why := path_error(p))}
+    for p in paths - set(out):
+        parts = p.split("/")
+        folder = next(("/".join(parts[:i]) for i in range(1, len(parts)) if "/".join(parts[:i]) in paths), None)
+        if folder:
+            out[folder] = f"{folder} is a file, and {p} uses it as a folder"
+    return dict(sorted(out.items()))
+
+
+def is_document(path: str) -> bool:
+    """A YAML/JSON file (validated by the project type); other files are kept as they are."""
+    return PurePosixPath(path).suffix.lower() in DOCUMENT_SUFFIXES
+
+
+def as_text(value) -> str:
+    """A file's text: strings as they are, parsed documents as indented JSON."""
+    return value if isinstance(value, str) else json.dumps(value, indent=2) + "\n"
+
+
+# -- uploads -----------------------------------------------------------------------------
+
+
+@dataclass
+class Upload:
+    """What an uploaded file holds.
+
+    ``kind``: ``csar``, ``zip``, ``project`` (RDCL 3D project JSON) or ``file``;
+    ``files``: ``{path: text}``; ``entry``: the CSAR's entry definitions (or ``""``);
+    ``detect_on``: the documents to detect the project type from (the project JSON itself
+    for ``project``, else ``files``); ``problems``: why it cannot be imported.
+    """
+
+    kind: str
+    files: dict[str, str] = field(default_factory=dict)
+    entry: str = ""
+    detect_on: dict[str, str] = field(default_factory=dict)
+    problems: list[FileProblem] = field(default_factory=list)
+
+
+def read_upload(name: str, data: bytes) -> Upload:
+    """Read an uploaded file named ``name`` (see :class:`Upload`).
+
+    A zip is a ``csar`` when it has ``TOSCA-Metadata/`` or ends in ``.csar``; a JSON file
+    shaped like an RDCL 3D export (:func:`rdcl.project_import.is_project`) is a
+    ``project``; anything else is one ``file`` named by the upload's base name. Problems
+    (rules ``upload.*``, ``csar.*``, ``file.encoding``, ``file.path``) are collected, not raised.
+    """
+    base = posixpath.basename(name.replace("\\", "/")) or "descriptor.yaml"
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        return _read_zip(base, data)
+    if len(data) > MAX_FILE_BYTES:
+        return Upload("file", problems=[FileProblem("", "upload.too-large", f"more than {MAX_FILE_BYTES} bytes",
+                                                    None, base)])
+    text = _decode(data)
+    if text is None:
+        return Upload("file", problems=[FileProblem("", "file.encoding", "not UTF-8 text", None, base)])
+    if base.lower().endswith(".json"):
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            parsed = None
+        if is_project(parsed):
+            try:
+                files = {path: as_text(value) for path, value in import_project(parsed).items()}
+            except ProjectImportError as exc:
+                return Upload("project", problems=[FileProblem("", "upload.project", str(exc), None, base)])
+            upload = Upload("project", files, detect_on={base: text})
+            upload.problems = _path_problems(files)
+            return upload
+    upload = Upload("file", {base: text}, detect_on={base: text})
+    upload.problems = _path_problems(upload.files)
+    return upload
+
+
+def _read_zip(base: str, data: bytes) -> Upload:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [i for i in archive.infolist() if not i.is_dir() and not JUNK.search(i.filename)]
+        csar = base.lower().endswith(".csar") or any(i.filename.startswith("TOSCA-Metadata/") for i in members)
+        upload = Upload("csar" if csar else "zip")
+        total = sum(i.file_size for i in members)
+        if len(members) > MAX_FILES or total > MAX_TOTAL_BYTES:
+            upload.problems.append(FileProblem("", "upload.too-large", f"{len(members)} files, {total} bytes "
+                                               f"inflated; at most {MAX_FILES} files, {MAX_TOTAL_BYTES} bytes",
+                                               None, base))
+            return upload
+        for info in members:
+            if info.file_size > MAX_FILE_BYTES:
+                upload.problems.append(FileProblem("", "upload.too-large", f"more than {MAX_FILE_BYTES} bytes",
+                                                   None, info.filename))
+                continue
+            text = _decode(archive.read(info))
+            if text is None:
+                upload.problems.append(FileProblem("", "file.encoding", "not UTF-8 text: the designer keeps "
+                                                   "text files only", None, info.filename))
+            else:
+                upload.files[info.filename] = text
+    meta = upload.files.pop(TOSCA_META, None)
+    if meta is not None:
+        upload.entry = _entry_definitions(meta, upload)
+    elif csar:
+        roots = [p for p in upload.files if "/" not in p and p.lower().endswith((".yaml", ".yml"))]
+        upload.entry = roots[0] if len(roots) == 1 else ""
+    upload.problems += _path_problems(upload.files)
+    upload.detect_on = dict(upload.files)
+    return upload
+
+
+def _entry_definitions(meta: str, upload: Upload) -> str:
+    try:
+        data = yaml.safe_load(meta)
+    except yaml.YAMLError as exc:
+        upload.problems.append(FileProblem("", "csar.meta", " ".join(str(exc).split()), None, TOSCA_META))
+        return ""
+    entry = str(data.get("Entry-Definitions") or "") if isinstance(data, dict) else ""
+    if not entry:
+        upload.problems.append(FileProblem("Entry-Definitions", "csar.meta", "TOSCA.meta has no Entry-Definitions",
+                                           None, TOSCA_META))
+    elif entry not in upload.files:
+        upload.problems.append(FileProblem("Entry-Definitions", "csar.entry-missing",
+                                           f"{entry} is not in the archive", None, TOSCA_META))
+    return entry
+
+
+def _path_problems(files: Mapping[str, str]) -> list[FileProblem]:
+    return [FileProblem("", "file.path", why, None, path) for path, why in path_errors(files).items()]
+
+
+def _decode(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+# -- downloads ---------------------------------------------------------------------------
+
+
+def main_template(files: Mapping[str, str], entry: str = "") -> str | None:
+    """The main service template of a TOSCA project: ``entry`` when it is one of ``files``;
+    else the only root-level YAML file; else the only YAML file with a ``topology_template``;
+    else None."""
+    if entry and entry in files:
+        return entry
+    yamls = sorted(p for p in files if p.lower().endswith((".yaml", ".yml")))
+    roots = [p for p in yamls if "/" not in p]
+    if len(roots) == 1:
+        return roots[0]
+    with_topology = [p for p in yamls if re.search(r"^topology_template\s*:", files[p], re.MULTILINE)]
+    return with_topology[0] if len(with_topology) == 1 else None
+
+
+def tosca_meta(entry: str, created_by: str) -> str:
+    """``TOSCA-Metadata/TOSCA.meta`` (block 0 keys of TOSCA Simple Profile §3.10.2, as SOL 004 §4.1.2 uses them)."""
+    author = re.sub(r"[^A-Za-z0-9 ._@+()-]", "_", created_by).strip() or "rdcl-nfvo"
+    return ("TOSCA-Meta-File-Version: 1.0\n"
+            "CSAR-Version: 1.1\n"
+            f"Created-By: {author}\n"
+            f"Entry-Definitions: {entry}\n")
+
+
+def build_zip(files: Mapping[str, str]) -> bytes:
+    """A zip of ``files`` at their paths (sorted)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(files):
+            archive.writestr(path, files[path].encode("utf-8"))
+    return buffer.getvalue()
+
+
+def build_csar(files: Mapping[str, str], entry: str, created_by: str = "rdcl-nfvo") -> bytes:
+    """A CSAR: ``TOSCA-Metadata/TOSCA.meta`` first, then ``files`` at their paths.
+
+    :raises ValueError: ``entry`` is not one of ``files``.
+    """
+    if entry not in files:
+        raise ValueError(f"entry definitions {entry!r} is not a file of the project")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(TOSCA_META, tosca_meta(entry, created_by))
+        for path in sorted(files):
+            archive.writestr(path, files[path].encode("utf-8"))
+    return buffer.getvalue()

@@ -1,0 +1,404 @@
+"""What the designer does with projects, whoever asks (REST API, admin, commands).
+
+* Who sees what: :func:`visible_projects`, :func:`access_of`, :func:`require`. A project is
+  its owner's; shares give other users ``read`` or ``write``; superusers may do anything.
+* Every change (create, import, save, restore, delete, entry) validates the whole project
+  as it would be after the change (:func:`rdcl.checks.validate`) and is refused with every
+  problem (:class:`Refused`); nothing is stored then.
+* Saves name the revision they started from (``base_revision``, 0 for a new file); when it
+  is not the current one the save is a :class:`Conflict`, never an overwrite. The check
+  and the insert are one transaction, guarded twice: the project's ``generation`` must not
+  have moved since the files were read and validated, and ``(file, number)`` is unique.
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from . import checks, packaging
+from .models import DescriptorFile, GraphLayout, Project, ProjectShare, Revision
+from .types.registry import RegistryError, get_type
+
+OWNER, WRITE, READ = "owner", ProjectShare.WRITE, ProjectShare.READ
+_RANK = {READ: 1, WRITE: 2, OWNER: 3}
+#: How many times a save is validated again when another file of the project changed meanwhile.
+ATTEMPTS = 5
+
+
+class Refused(ValueError):
+    """A change that would leave the project invalid. ``problems``: the API's problem dicts."""
+
+    def __init__(self, problems: list[dict], detail: str = ""):
+        self.problems = problems
+        self.detail = detail or f"refused, nothing stored: {len(problems)} problem(s)"
+        super().__init__(self.detail)
+
+
+class Conflict(Exception):
+    """A save from a revision that is no longer the current one (``current``: the current
+    revision, or None when the file does not exist any more)."""
+
+    def __init__(self, detail: str, current: Revision | None = None):
+        self.detail = detail
+        self.current = current
+        super().__init__(detail)
+
+
+class Forbidden(PermissionError):
+    """The user sees the project but may not do this (a read-only share writing, a
+    non-owner sharing or deleting)."""
+
+
+# -- access ------------------------------------------------------------------------------
+
+
+def visible_projects(user) -> QuerySet:
+    """Projects ``user`` may see: own, shared with them; all for superusers."""
+    if not (user and user.is_authenticated):
+        return Project.objects.none()
+    if user.is_superuser:
+        return Project.objects.all()
+    shared = ProjectShare.objects.filter(user=user).values("project")
+    return Project.objects.filter(Q(owner=user) | Q(pk__in=shared))
+
+
+def access_of(project: Project, user) -> str | None:
+    """``owner`` (also superusers), ``write``, ``read`` or None."""
+    if not (user and user.is_authenticated):
+        return None
+    if user.is_superuser or project.owner_id == user.pk:
+        return OWNER
+    return ProjectShare.objects.filter(project=project, user=user).values_list("mode", flat=True).first()
+
+
+def require(project: Project, user, level: str) -> str:
+    """The user's access, if it is at least ``level`` (``read``, ``write``, ``owner``).
+
+    :raises Forbidden: less than that.
+    """
+    mine = access_of(project, user)
+    if _RANK.get(mine, 0) < _RANK[level]:
+        need = {WRITE: "write access", OWNER: "the owner"}.get(level, "read access")
+        raise Forbidden(f"only {need} may do this; you have {mine or 'no'} access")
+    return mine
+
+
+def share(project: Project, user, mode: str) -> ProjectShare:
+    """Share ``project`` with ``user`` (``read`` or ``write``; replaces an earlier share).
+
+    :raises ValueError: the owner, or an unknown mode.
+    """
+    if user.pk == project.owner_id:
+        raise ValueError("the owner has every right already")
+    if mode not in (READ, WRITE):
+        raise ValueError(f"mode is {READ!r} or {WRITE!r}")
+    found, _ = ProjectShare.objects.update_or_create(project=project, user=user, defaults={"mode": mode})
+    return found
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def current_revisions(project: Project) -> dict[str, Revision]:
+    """The current revision of each file of ``project``, by path (sorted)."""
+    latest = Revision.objects.filter(file=OuterRef("file")).order_by("-number").values("number")[:1]
+    revisions = (Revision.objects.filter(file__project=project, number=Subquery(latest))
+                 .select_related("file", "author").order_by("file__path"))
+    return {r.file.path: r for r in revisions}
+
+
+def current_files(project: Project) -> dict[str, str]:
+    """``{path: text}`` of the project's current revisions."""
+    return {path: r.text for path, r in current_revisions(project).items()}
+
+
+def validation(project: Project, changes: Mapping[str, str | None] | None = None) -> list[dict]:
+    """Problems of the project as stored, or as it would be with ``changes`` (``{path: text}``;
+    None deletes the file). Nothing is stored."""
+    files = current_files(project)
+    for path, text in (changes or {}).items():
+        if text is None:
+            files.pop(path, None)
+        else:
+            files[path] = text
+    return _problems(project.type, files)
+
+
+def _problems(type_name: str, files: Mapping[str, str]) -> list[dict]:
+    bad = [{"file": path, "path": "", "line": None, "rule": "file.path", "message": why}
+           for path, why in packaging.path_errors(files).items()]
+    return bad or [checks.problem_data(p) for p in checks.validate(type_name, files)]
+
+
+def diff(file: DescriptorFile, old: int, new: int) -> str:
+    """Unified diff (``difflib``) from revision ``old`` to ``new`` of ``file``, labelled
+    ``path@number``; a last line without newline is marked as ``diff`` does.
+
+    :raises Revision.DoesNotExist: either revision number is not one of the file's.
+    """
+    a, b = file.revisions.get(number=old), file.revisions.get(number=new)
+    return "".join(difflib.unified_diff(_lines(a.text), _lines(b.text), f"{file.path}@{old}", f"{file.path}@{new}"))
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+# -- creating ----------------------------------------------------------------------------
+
+
+def create_project(owner, name: str, type_name: str, files: Mapping[str, str] | None = None, *,
+                   entry: str = "", description: str = "", message: str = "created") -> Project:
+    """A new project of ``type_name`` with ``files`` (each at revision 1 by ``owner``).
+
+    :raises Refused: unknown type, a name ``owner`` already uses, or invalid files.
+    """
+    files = dict(files or {})
+    try:
+        plugin = get_type(type_name)
+    except RegistryError as exc:
+        raise Refused([], str(exc)) from None
+    if Project.objects.filter(owner=owner, name=name).exists():
+        raise Refused([], f"you have a project named {name!r} already")
+    entry = entry if checks.is_tosca(plugin) and entry in files else ""
+    problems = _problems(type_name, files)
+    if problems:
+        raise Refused(problems)
+    try:
+        with transaction.atomic():
+            project = Project.objects.create(owner=owner, name=name, type=type_name, entry=entry,
+                                             description=description, generation=1 if files else 0)
+            for path in sorted(files):
+                stored = DescriptorFile.objects.create(project=project, path=path)
+                Revision.objects.create(file=stored, number=1, text=files[path], author=owner, message=message[:500])
+    except IntegrityError:
+        raise Refused([], f"you have a project named {name!r} already") from None
+    return project
+
+
+def create_from_example(owner, name: str, type_name: str, example: str = "all", description: str = "") -> Project:
+    """A project holding one of the type's examples (its name relative to ``examples/``),
+    or all of them (``all``): the examples of a type are meant to go together.
+
+    :raises Refused: unknown type or example, or an example that is not valid alone.
+    """
+    try:
+        found = examples(type_name)
+    except RegistryError as exc:
+        raise Refused([], str(exc)) from None
+    if example != "all":
+        if example not in found:
+            raise Refused([], f"{type_name} has no example {example!r}; examples: {', '.join(found)}")
+        found = {example: found[example]}
+    return create_project(owner, name, type_name, found, description=description,
+                          message=f"from the {type_name} example")
+
+
+def examples(type_name: str) -> dict[str, str]:
+    """``{name: text}`` of a type's examples (names relative to its ``examples/`` folder)."""
+    plugin = get_type(type_name)
+    folder = plugin.folder() / "examples"
+    return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in plugin.examples()}
+
+
+@dataclass
+class Imported:
+    """An import's outcome: the project, and what the upload was (``csar``, ``zip``,
+    ``project``, ``file``)."""
+
+    project: Project
+    kind: str
+
+
+def import_upload(owner, upload_name: str, data: bytes, *, name: str = "", type_name: str = "") -> Imported:
+    """A project from an uploaded zip, CSAR, RDCL 3D project JSON or single file
+    (:func:`rdcl.packaging.read_upload`); the type is detected unless given, the name
+    defaults to the upload's stem. Validated as a whole: a refused import stores nothing.
+
+    :raises Refused: unreadable upload, undetectable type, invalid files.
+    """
+    upload = packaging.read_upload(upload_name, data)
+    if upload.problems:
+        raise Refused([checks.problem_data(p) for p in upload.problems])
+    if not upload.files:
+        raise Refused([], "the upload holds no file")
+    if not type_name:
+        type_name, claims = checks.detect(upload.detect_on)
+        if type_name is None:
+            said = "; ".join(f"{path}: {claim or 'no type'}" for path, claim in claims.items()) or "no YAML/JSON file"
+            raise Refused([], f"cannot tell the project type ({said}); give type")
+    name = name or _stem(upload_name)
+    project = create_project(owner, name, type_name, upload.files, entry=upload.entry,
+                             message=f"imported from {upload_name}")
+    return Imported(project, upload.kind)
+
+
+def _stem(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return (base.rsplit(".", 1)[0] if "." in base else base)[:100] or "imported"
+
+
+# -- changing ----------------------------------------------------------------------------
+
+
+def save_file(project: Project, path: str, text: str, base_revision: int, author, message: str = "") -> Revision:
+    """Store ``text`` as the next revision of ``path`` (a new file when ``base_revision`` is 0).
+
+    :raises Conflict: ``base_revision`` is not the file's current revision (0 for an existing file).
+    :raises Refused: the project would be invalid.
+    """
+    return _commit(project, {path: text}, {path: base_revision}, author, message)[path]
+
+
+def restore(file: DescriptorFile, number: int, base_revision: int, author, message: str = "") -> Revision:
+    """A new revision of ``file`` with the text of revision ``number`` (validated like a save).
+
+    :raises Revision.DoesNotExist: no such revision. :raises Conflict, Refused: as :func:`save_file`.
+    """
+    old = file.revisions.get(number=number)
+    return save_file(file.project, file.path, old.text, base_revision, author,
+                     message or f"restored revision {number}")
+
+
+def delete_file(project: Project, path: str, base_revision: int, author) -> None:
+    """Remove a file and its history, if the project stays valid without it.
+
+    :raises Conflict, Refused: as :func:`save_file`.
+    """
+    _commit(project, {path: None}, {path: base_revision}, author, "")
+
+
+def set_entry(project: Project, entry: str) -> Project:
+    """Make ``entry`` the main template of a TOSCA project (``""``: find it).
+
+    :raises Refused: not a TOSCA project, or not one of its YAML files.
+    """
+    if entry and not checks.is_tosca(get_type(project.type)):
+        raise Refused([], f"a {project.type} project has no entry (main template): only TOSCA projects do")
+    if entry and (not entry.lower().endswith((".yaml", ".yml"))
+                  or not DescriptorFile.objects.filter(project=project, path=entry).exists()):
+        raise Refused([], f"entry {entry!r} is not a YAML file of the project")
+    project.entry = entry
+    project.save(update_fields=["entry"])
+    return project
+
+
+def _commit(project: Project, changes: Mapping[str, str | None], bases: Mapping[str, int], author,
+            message: str) -> dict[str, Revision | None]:
+    """Apply ``changes`` (``{path: text}``, None deletes) made from ``bases`` (``{path:
+    revision number}``): validate the whole project with them, then store them in one
+    transaction if nothing moved meanwhile. Returns the new revisions by path."""
+    for path in changes:
+        if why := packaging.path_error(path):
+            raise Refused([{"file": path, "path": "", "line": None, "rule": "file.path", "message": why}])
+    for _ in range(ATTEMPTS):
+        generation, entry = Project.objects.values_list("generation", "entry").get(pk=project.pk)
+        stored = current_revisions(project)
+        for path, base in bases.items():
+            current = stored.get(path)
+            if (current.number if current else 0) != base or (current is None and changes[path] is None):
+                raise _conflict(path, base, current)
+        files = {path: r.text for path, r in stored.items()}
+        for path, text in changes.items():
+            if text is None:
+                files.pop(path)
+            else:
+                files[path] = text
+        entry = entry if entry in files else ""
+        problems = _problems(project.type, files)
+        if problems:
+            raise Refused(problems)
+        try:
+            with transaction.atomic():
+                moved = not Project.objects.filter(pk=project.pk, generation=generation).update(
+                    generation=F("generation") + 1, entry=entry)
+                if moved:
+                    continue  # another change was stored since we read: validate again
+                return _store(project, changes, bases, author, message)
+        except IntegrityError:  # the unique (file, number): someone else stored that revision
+            pass
+    path = next(iter(changes))
+    current = current_revisions(project).get(path)
+    raise _conflict(path, bases[path], current)
+
+
+def _store(project, changes, bases, author, message) -> dict[str, Revision | None]:
+    out: dict[str, Revision | None] = {}
+    for path, text in changes.items():
+        if text is None:
+            DescriptorFile.objects.filter(project=project, path=path).delete()
+            out[path] = None
+            continue
+        stored, _ = DescriptorFile.objects.get_or_create(project=project, path=path)
+        out[path] = Revision.objects.create(file=stored, number=bases[path] + 1, text=text, author=author,
+                                            message=message)
+    project.refresh_from_db(fields=["generation", "entry"])
+    return out
+
+
+def _conflict(path: str, base: int, current: Revision | None) -> Conflict:
+    if current is None:
+        return Conflict(f"{path} does not exist (any more); save it as a new file (base revision 0)")
+    if base == 0:
+        return Conflict(f"{path} exists already (revision {current.number}); save from that revision", current)
+    return Conflict(f"{path} is at revision {current.number}, not {base}: someone saved it meanwhile; "
+                    "merge with the current text and save from it", current)
+
+
+# -- graph -------------------------------------------------------------------------------
+
+
+def graph(project: Project, view: str) -> dict:
+    """The ``view`` graph of the project; each node carries its stored ``position`` (or None).
+
+    :raises KeyError: unknown view (message lists the views).
+    """
+    data = checks.graph(project.type, current_files(project), view)
+    layout = GraphLayout.objects.filter(project=project, view=view).first()
+    positions = layout.positions if layout else {}
+    for node in data["nodes"]:
+        node["position"] = positions.get(node["id"])
+    return data
+
+
+def set_positions(project: Project, view: str, positions: dict, user) -> GraphLayout:
+    """Store the node positions of a view (replacing the earlier ones).
+
+    :raises KeyError: unknown view.
+    """
+    views = get_type(project.type).description_model().views
+    if view not in views:
+        raise KeyError(f"unknown view {view!r} of {project.type}; views: {', '.join(views)}")
+    layout, _ = GraphLayout.objects.update_or_create(
+        project=project, view=view, defaults={"positions": positions, "updated_by": user, "updated": timezone.now()})
+    return layout
+
+
+# -- downloads ---------------------------------------------------------------------------
+
+
+def project_zip(project: Project) -> bytes:
+    """The project's current files in a zip."""
+    return packaging.build_zip(current_files(project))
+
+
+def project_csar(project: Project) -> tuple[bytes, str]:
+    """``(CSAR bytes, entry)`` of a TOSCA project (see :mod:`rdcl.packaging`).
+
+    :raises ValueError: not a TOSCA project, or no main template can be told.
+    """
+    if not checks.is_tosca(get_type(project.type)):
+        raise ValueError(f"a {project.type} project has no CSAR: CSARs are for TOSCA projects")
+    files = current_files(project)
+    entry = packaging.main_template(files, project.entry)
+    if entry is None:
+        raise ValueError("no main template: set the project's entry to the service template to use")
+    return packaging.build_csar(files, entry, f"rdcl-nfvo ({project.owner.get_username()})"), entry
