@@ -7,5 +7,6 @@ urlpatterns = [
     path("api/rdcl/", include("rdcl.api_urls")),
     path("api/", include("nfvo.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("designer/", include("rdcl.urls")),
     path("", include("nfvo.urls")),
 ]
