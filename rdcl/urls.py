@@ -1,0 +1,2 @@
+"""Designer GUI routes (``/designer/``)."""
+urlpatterns = []
