@@ -16,25 +16,20 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from translators.hot import _DeferredInputs  # noqa: E402
 from translators.sites import DEMO_SITES  # noqa: E402
-from translators.tosca_loader import PROFILE_FILE, PROFILE_URL, quiet_libraries  # noqa: E402
+from generated import best, header, heat_translator_alone, vm_lines  # noqa: E402
+
+from translators.tosca_loader import quiet_libraries  # noqa: E402
 from translators.translate import translate_file  # noqa: E402
 
 
 def service(vdus: int, pods: bool) -> str:
     """A TOSCA service of ``vdus`` VDUs (with ``pods``: every second one a pod in a VM)."""
-    lines = ["tosca_definitions_version: tosca_simple_yaml_1_3",
-             f"description: generated service, {vdus} VDUs",
-             "imports:", f"  - {PROFILE_URL}",
-             "topology_template:", "  node_templates:",
-             "    net:", "      type: tosca.nodes.network.Network",
-             "      properties: {network_name: net, cidr: 10.0.0.0/16, ip_version: 4}"]
+    lines = header(vdus)
     for i in range(vdus):
         if pods and i % 2:
             lines += [f"    rt{i}:", "      type: tosca.nodes.Container.Runtime",
@@ -43,30 +38,8 @@ def service(vdus: int, pods: bool) -> str:
                       f"      properties: {{image: app:{i}, ports: [{8000 + i}], replicas: 2}}",
                       "      requirements:", f"        - host: rt{i}"]
             continue
-        lines += [f"    vdu{i}:", "      type: tosca.nodes.Compute",
-                  "      capabilities:",
-                  "        host: {properties: {num_cpus: 2, mem_size: 2 GB, disk_size: 10 GB}}",
-                  "        os: {properties: {type: linux, distribution: ubuntu, version: '22.04'}}",
-                  f"    port{i}:", "      type: tosca.nodes.network.Port",
-                  "      requirements:", f"        - binding: vdu{i}", "        - link: net"]
+        lines += vm_lines(i)
     return "\n".join(lines) + "\n"
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def heat_translator_alone(path: Path) -> None:
-    from toscaparser.tosca_template import ToscaTemplate
-    from translator.hot.tosca_translator import TOSCATranslator
-
-    tosca = ToscaTemplate(str(path), None, True, local_defs={PROFILE_URL: str(PROFILE_FILE)})
-    TOSCATranslator(tosca, _DeferredInputs()).translate_to_yaml_files_dict("stack.yaml")
 
 
 def main() -> None:

@@ -37,9 +37,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from translators.hot import _DeferredInputs  # noqa: E402
+from generated import best, header, heat_translator_alone, vm_lines  # noqa: E402
+
 from translators.sites import SiteMap, SiteRef  # noqa: E402
-from translators.tosca_loader import PROFILE_FILE, PROFILE_URL, load, quiet_libraries  # noqa: E402
+from translators.tosca_loader import load, quiet_libraries  # noqa: E402
 from translators.translate import translate_model  # noqa: E402
 
 SITES = SiteMap([SiteRef("core", "openstack", True), SiteRef("edge", "kubernetes", True),
@@ -48,21 +49,11 @@ SITES = SiteMap([SiteRef("core", "openstack", True), SiteRef("edge", "kubernetes
 
 def service(vdus: int, pods: bool = True) -> str:
     """TOSCA text of ``vdus`` VDUs; ``pods=False`` keeps only the VM part."""
-    lines = ["tosca_definitions_version: tosca_simple_yaml_1_3",
-             f"description: generated service, {vdus} VDUs",
-             "imports:", f"  - {PROFILE_URL}",
-             "topology_template:", "  node_templates:",
-             "    net:", "      type: tosca.nodes.network.Network",
-             "      properties: {network_name: net, cidr: 10.0.0.0/16, ip_version: 4}"]
+    lines = header(vdus)
     edge, apps, previous = [], [], None
     for i in range(vdus):
         if i % 2 == 0:
-            lines += [f"    vdu{i}:", "      type: tosca.nodes.Compute",
-                      "      capabilities:",
-                      "        host: {properties: {num_cpus: 2, mem_size: 2 GB, disk_size: 10 GB}}",
-                      "        os: {properties: {type: linux, distribution: ubuntu, version: '22.04'}}",
-                      f"    port{i}:", "      type: tosca.nodes.network.Port",
-                      "      requirements:", f"        - binding: vdu{i}", "        - link: net"]
+            lines += vm_lines(i)
             continue
         if not pods:
             continue
@@ -88,16 +79,6 @@ def service(vdus: int, pods: bool = True) -> str:
                 lines += [f"    - {site}_placement:", "        type: rdcl.policies.Placement",
                           f"        properties: {{site: {site}}}", f"        targets: [{', '.join(targets)}]"]
     return "\n".join(lines) + "\n"
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def ours(path: Path) -> tuple[float, float, float]:
@@ -133,14 +114,6 @@ def peak_mib(path: Path) -> float:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak / 2 ** 20
-
-
-def heat_translator_alone(path: Path) -> None:
-    from toscaparser.tosca_template import ToscaTemplate
-    from translator.hot.tosca_translator import TOSCATranslator
-
-    tosca = ToscaTemplate(str(path), None, True, local_defs={PROFILE_URL: str(PROFILE_FILE)})
-    TOSCATranslator(tosca, _DeferredInputs()).translate_to_yaml_files_dict("stack.yaml")
 
 
 def profile(n: int, folder: Path) -> None:
