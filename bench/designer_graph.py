@@ -1,0 +1,96 @@
+"""Benchmark: open a designer project whose graph has 500 nodes and 1,000 links in headless
+Chromium, until the graph is drawn and responds to a drag. Prints milliseconds; asserts nothing.
+
+    .venv/bin/python bench/designer_graph.py [--nodes 500]
+
+Uses a throw-away SQLite database and state folder, a TOSCA project whose 500 node
+templates each depend on the two before them (``dependency`` requirements: 1,000 links in the
+``topology`` view), and the built bundle (``cd frontend && npm ci && npm run build``).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+def descriptor(count: int) -> str:
+    lines = ["tosca_definitions_version: tosca_simple_yaml_1_3", "topology_template:", "  node_templates:"]
+    for i in range(count):
+        lines += [f"    n{i}:", "      type: tosca.nodes.Root"]
+        deps = [f"n{(i - k) % count}" for k in (1, 2)]
+        lines += ["      requirements:"] + [f"        - dependency: {d}" for d in deps]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=500)
+    args = parser.parse_args()
+    var = tempfile.mkdtemp(prefix="rdcl-bench-")
+    os.environ.update({"RDCL_VAR": var, "DATABASE_URL": f"sqlite:///{var}/bench.sqlite3",
+                       "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+    from django.core.management import call_command
+
+    from rdcl import services
+
+    call_command("migrate", verbosity=0)
+    user = User.objects.create_user("bench", password="a-bench-password-1")
+    started = time.perf_counter()
+    project = services.create_project(user, "big", "tosca", {"big.yaml": descriptor(args.nodes)})
+    graph = services.graph(project, "topology")
+    print(f"project created and validated in {(time.perf_counter() - started) * 1000:.0f} ms: "
+          f"{len(graph['nodes'])} nodes, {len(graph['links'])} links", flush=True)
+
+    StaticLiveServerTestCase.setUpClass()
+    url = StaticLiveServerTestCase.live_server_url
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url + "/accounts/login/")
+            page.fill("#id_username", "bench")
+            page.fill("#id_password", "a-bench-password-1")
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_load_state()
+            for run in range(3):
+                started = time.perf_counter()
+                page.goto(f"{url}/designer/projects/{project.pk}/")
+                page.wait_for_function(f"document.querySelectorAll('#graph g.node').length === {len(graph['nodes'])}"
+                                       f" && document.querySelectorAll('#graph line.link').length === "
+                                       f"{len(graph['links'])}", polling="raf", timeout=60_000)
+                drawn = time.perf_counter()
+                first = page.evaluate("window.designer.graph.nodes[0].id")
+                box = page.locator(f'#graph g.node[data-id="{first}"] circle').bounding_box()
+                before = page.evaluate("({...window.designer.pos[window.designer.graph.nodes[0].id]})")
+                page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                page.mouse.down()
+                page.mouse.move(box["x"] + 60, box["y"] + 40, steps=2)
+                page.mouse.up()
+                page.wait_for_function("([x]) => window.designer.pos[window.designer.graph.nodes[0].id].x !== x",
+                                       arg=[before["x"]], polling="raf")
+                done = time.perf_counter()
+                print(f"run {run + 1}: graph drawn in {(drawn - started) * 1000:.0f} ms, "
+                      f"drawn and dragged in {(done - started) * 1000:.0f} ms", flush=True)
+            browser.close()
+    finally:
+        StaticLiveServerTestCase.tearDownClass()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,620 @@
+// Descriptor designer page (rdcl/templates/rdcl/project.html): a D3 graph per view of the
+// project type's description model and a CodeMirror text editor, kept in sync. Files are
+// read from the page config and saved through the REST API (/api/rdcl/); the graph of
+// unsaved text comes from /designer/projects/<id>/preview/<view>/.
+import { select } from "d3-selection";
+import { zoom, zoomIdentity } from "d3-zoom";
+import { drag } from "d3-drag";
+import { EditorView, basicSetup } from "codemirror";
+import { Compartment, EditorState } from "@codemirror/state";
+import { json } from "@codemirror/lang-json";
+import { yaml } from "@codemirror/lang-yaml";
+import { lintGutter, setDiagnostics } from "@codemirror/lint";
+import jsyaml from "js-yaml";
+
+const cfg = JSON.parse(document.getElementById("designer-config").textContent);
+const PID = cfg.project.id;
+const model = cfg.type.description_model || { node_types: {}, link_types: {}, views: {}, nesting: {} };
+const VDU_TYPES = ["vnf_vdu", "vnf_k8s_vdu", "vnf_click_vdu"];
+const R = 18;
+
+const state = {
+  files: Object.fromEntries(cfg.files.map((f) => [f.path, { ...f, saved: f.text }])),
+  file: cfg.files.length ? cfg.files[0].path : null,
+  view: Object.keys(model.views)[0] || null,
+  graph: { nodes: [], links: [] },
+  pos: {},            // node id -> {x, y} of the current view
+  selected: null,     // {file, path} of the selected node's element, or a node id
+  linkSource: null,
+  linkMode: false,
+  problems: [],
+};
+window.designer = state; // for tests and the benchmark
+
+// -- helpers ------------------------------------------------------------------------------
+
+const $ = (id) => document.getElementById(id);
+function csrf() {
+  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+async function call(method, url, body) {
+  const response = await fetch(url, {
+    method, credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await response.json(); } catch (e) { data = null; }
+  return { status: response.status, ok: response.ok, data };
+}
+function status(text, refused = false) {
+  const el = $("status");
+  el.textContent = text;
+  el.className = refused ? "refused" : "";
+}
+const isJson = (path) => /\.json$/i.test(path);
+function parse(path, text) {
+  return isJson(path) ? JSON.parse(text) : jsyaml.load(text);
+}
+function dump(path, data) {
+  return isJson(path) ? JSON.stringify(data, null, 2) + "\n" : jsyaml.dump(data, { lineWidth: -1, noRefs: true });
+}
+function elementId(node) { return node.id.split("/").slice(1).join("/"); }
+function colour(type) {
+  let h = 0;
+  for (const c of type) h = (h * 31 + c.charCodeAt(0)) % 360;
+  return `hsl(${h},55%,78%)`;
+}
+
+// A node's ``info.path`` ("vnfd.vdu[1].intCpd[0]") as keys; the first is the document kind.
+function pathKeys(path) {
+  const keys = [];
+  for (const part of path.split(".")) {
+    const m = part.match(/^([^[]*)((?:\[\d+\])*)$/);
+    if (!m) return null;
+    if (m[1]) keys.push(m[1]);
+    for (const i of m[2].matchAll(/\[(\d+)\]/g)) keys.push(Number(i[1]));
+  }
+  return keys;
+}
+function root(data, kind) {
+  return data && typeof data[kind] === "object" && data[kind] !== null ? data[kind] : data;
+}
+// [container, key] of the element at ``path`` in ``data``.
+function locate(data, path) {
+  const keys = pathKeys(path || "");
+  if (!keys || keys.length < 2) return null;
+  let here = root(data, keys[0]);
+  for (const k of keys.slice(1, -1)) {
+    if (here == null || typeof here !== "object") return null;
+    here = here[k];
+  }
+  return here != null && typeof here === "object" ? [here, keys[keys.length - 1]] : null;
+}
+function nodeById(id) { return state.graph.nodes.find((n) => n.id === id); }
+function selectedNode() {
+  const s = state.selected;
+  if (!s) return null;
+  return state.graph.nodes.find((n) => (s.path ? n.info && n.info.file === s.file && n.info.path === s.path
+    : n.id === s.id)) || null;
+}
+
+// -- text editor --------------------------------------------------------------------------
+
+const language = new Compartment();
+let applying = false;
+const editor = new EditorView({
+  parent: $("editor"),
+  state: EditorState.create({
+    doc: state.file ? state.files[state.file].text : "",
+    extensions: [basicSetup, lintGutter(), language.of(state.file && isJson(state.file) ? json() : yaml()),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged && !applying && state.file) {
+          state.files[state.file].text = u.state.doc.toString();
+          schedule();
+        }
+      })],
+  }),
+});
+window.designerEditor = editor;
+
+function showFile(path) {
+  state.file = path;
+  applying = true;
+  editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: state.files[path].text },
+    effects: language.reconfigure(isJson(path) ? json() : yaml()) });
+  applying = false;
+  markProblems();
+}
+function setText(path, text) {
+  state.files[path].text = text;
+  if (path === state.file) {
+    applying = true;
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
+    applying = false;
+  }
+}
+function markProblems() {
+  const doc = editor.state.doc;
+  const mine = state.problems.filter((p) => p.file === state.file || !p.file);
+  const diagnostics = mine.map((p) => {
+    const line = doc.line(Math.min(Math.max(p.line || 1, 1), doc.lines));
+    return { from: line.from, to: line.to, severity: "error",
+      message: `${p.path ? p.path + ": " : ""}${p.message} [${p.rule}]` };
+  });
+  editor.dispatch(setDiagnostics(editor.state, diagnostics));
+  $("problems").textContent = state.problems.map(
+    (p) => `${p.file || ""}:${p.line || "?"}: ${p.path || ""} [${p.rule}] ${p.message}`).join("\n");
+}
+
+// -- sync: text -> graph and problems -----------------------------------------------------
+
+let timer = null;
+let generation = 0;
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(refresh, 250);
+}
+async function stored() {
+  const r = await call("GET", `/api/rdcl/projects/${PID}/graph/${state.view}/`);
+  if (r.ok) return { ok: true, status: r.status, data: { graph: r.data, problems: [], error: "" } };
+  return r.status === 409 && r.data ? { ok: true, status: r.status, data: { graph: null, problems: r.data.problems || [], error: r.data.detail } } : r;
+}
+async function refresh() {
+  clearTimeout(timer);
+  const mine = ++generation;
+  const changed = {};
+  for (const f of Object.values(state.files)) if (f.text !== f.saved) changed[f.path] = f.text;
+  // Stored files are valid (saves are validated): their graph needs no validation run.
+  const r = Object.keys(changed).length
+    ? await call("POST", `/designer/projects/${PID}/preview/${state.view}/`, { files: changed })
+    : await stored();
+  if (mine !== generation) return;
+  if (!r.ok || !r.data) { status(`preview failed (${r.status})`, true); return; }
+  state.problems = r.data.problems || [];
+  markProblems();
+  if (r.data.graph) render(r.data.graph);
+  else status(`the text cannot be read: ${r.data.error}`, true);
+  document.body.dataset.synced = String(mine);
+}
+
+// -- graph --------------------------------------------------------------------------------
+
+const svg = select("#graph");
+const canvas = svg.append("g").attr("class", "canvas");
+const linkLayer = canvas.append("g").attr("class", "links");
+const nodeLayer = canvas.append("g").attr("class", "nodes");
+let transform = zoomIdentity;
+const zoomer = zoom().scaleExtent([0.1, 4]).on("zoom", (e) => { transform = e.transform; canvas.attr("transform", e.transform); });
+svg.call(zoomer).on("dblclick.zoom", null);
+svg.on("click", (e) => { if (e.target === svg.node()) choose(null); });
+
+function place(graph) {
+  const view = model.views[state.view] || { nodes: [] };
+  const columns = view.nodes || [];
+  const rows = {};
+  for (const n of graph.nodes) {
+    if (n.position && !state.pos[n.id]) state.pos[n.id] = { x: n.position.x, y: n.position.y };
+  }
+  const siblings = {};
+  for (const n of graph.nodes) {
+    if (state.pos[n.id]) continue;
+    const parent = n.parent && state.pos[n.parent];
+    if (parent) {
+      const k = (siblings[n.parent] = (siblings[n.parent] || 0) + 1);
+      state.pos[n.id] = { x: parent.x - 40 + 55 * (k - 1), y: parent.y + 50 };
+      continue;
+    }
+    const col = Math.max(columns.indexOf(n.type), 0);
+    const row = (rows[col] = (rows[col] || 0) + 1);
+    state.pos[n.id] = { x: 80 + col * 150 + (row % 2) * 30, y: 60 + row * 70 };
+  }
+}
+
+let linkEls = new Map(); // node id -> [line elements touching it]
+function render(graph) {
+  state.graph = graph;
+  place(graph);
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const children = new Map();
+  for (const n of graph.nodes) if (n.parent && byId.has(n.parent)) {
+    if (!children.has(n.parent)) children.set(n.parent, []);
+    children.get(n.parent).push(n.id);
+  }
+  state.children = children;
+  const links = linkLayer.selectAll("line.link").data(graph.links, (l) => `${l.source}|${l.target}|${l.type}`)
+    .join("line").attr("class", "link").attr("data-type", (l) => l.type);
+  linkEls = new Map();
+  links.each(function (l) {
+    for (const end of [l.source, l.target]) {
+      if (!linkEls.has(end)) linkEls.set(end, []);
+      linkEls.get(end).push(this);
+    }
+  });
+  // containers (nodes with children) first, so their children are drawn on top
+  const ordered = [...graph.nodes].sort((a, b) => (children.has(b.id) ? 1 : 0) - (children.has(a.id) ? 1 : 0));
+  const nodes = nodeLayer.selectAll("g.node").data(ordered, (n) => n.id).join((enter) => {
+    const g = enter.append("g");
+    g.append("rect");
+    g.append("circle").attr("r", R);
+    g.append("text").attr("text-anchor", "middle");
+    return g;
+  });
+  nodes.order()
+    .attr("class", (n) => `node${children.has(n.id) ? " container" : ""}`)
+    .attr("data-id", (n) => n.id).attr("data-type", (n) => n.type).attr("data-label", (n) => n.label)
+    .attr("data-parent", (n) => n.parent || "");
+  nodes.select("circle").attr("fill", (n) => colour(n.type)).attr("display", (n) => (children.has(n.id) ? "none" : null));
+  nodes.select("text").text((n) => n.label);
+  nodes.on("click", (e, n) => { e.stopPropagation(); clicked(n); });
+  nodes.call(drag().on("start", dragStart).on("drag", dragging).on("end", dragEnd));
+  nodes.each(function (n) { moveNode(this, n); });
+  links.each(function (l) { moveLink(this, l); });
+  highlight();
+}
+function containerBox(id) {
+  const p = state.pos[id];
+  let x0 = p.x - 60, y0 = p.y - 30, x1 = p.x + 60, y1 = p.y + 30;
+  for (const c of state.children.get(id) || []) {
+    const q = state.pos[c];
+    x0 = Math.min(x0, q.x - R - 20); y0 = Math.min(y0, q.y - R - 20);
+    x1 = Math.max(x1, q.x + R + 20); y1 = Math.max(y1, q.y + R + 30);
+  }
+  return { x0, y0, x1, y1 };
+}
+function moveNode(el, n) {
+  const p = state.pos[n.id];
+  const g = select(el);
+  g.attr("transform", `translate(${p.x},${p.y})`);
+  if (state.children.has(n.id)) {
+    const b = containerBox(n.id);
+    g.select("rect").attr("x", b.x0 - p.x).attr("y", b.y0 - p.y).attr("width", b.x1 - b.x0)
+      .attr("height", b.y1 - b.y0).attr("rx", 8).attr("display", null);
+    g.select("text").attr("x", b.x0 - p.x + 8).attr("y", b.y0 - p.y + 14).attr("text-anchor", "start");
+  } else {
+    g.select("rect").attr("display", "none");
+    g.select("text").attr("x", 0).attr("y", R + 13).attr("text-anchor", "middle");
+  }
+}
+function moveLink(el, l) {
+  const s = state.pos[l.source], t = state.pos[l.target];
+  if (!s || !t) return;
+  el.setAttribute("x1", s.x); el.setAttribute("y1", s.y);
+  el.setAttribute("x2", t.x); el.setAttribute("y2", t.y);
+}
+function redrawAround(ids) {
+  const touched = new Set(ids);
+  for (const id of ids) {
+    const parent = nodeById(id) && nodeById(id).parent;
+    if (parent) touched.add(parent);
+  }
+  nodeLayer.selectAll("g.node").filter((n) => touched.has(n.id)).each(function (n) { moveNode(this, n); });
+  for (const id of ids) for (const el of linkEls.get(id) || []) moveLink(el, select(el).datum());
+}
+let dragged = false;
+function dragStart() { dragged = false; }
+function dragging(e, n) {
+  dragged = true;
+  const moved = [n.id, ...descendants(n.id)];
+  for (const id of moved) { state.pos[id].x += e.dx; state.pos[id].y += e.dy; }
+  redrawAround(moved);
+}
+function dragEnd() { if (dragged) savePositions(); }
+function descendants(id) {
+  const out = [];
+  for (const c of state.children.get(id) || []) out.push(c, ...descendants(c));
+  return out;
+}
+let posTimer = null;
+function savePositions() {
+  clearTimeout(posTimer);
+  posTimer = setTimeout(async () => {
+    const r = await call("PUT", `/api/rdcl/projects/${PID}/graph/${state.view}/positions/`, { positions: state.pos });
+    if (!r.ok) status(`positions not stored (${r.status})`, true);
+    else document.body.dataset.positionsSaved = String(Date.now());
+  }, 200);
+}
+
+function highlight() {
+  const sel = selectedNode();
+  nodeLayer.selectAll("g.node")
+    .classed("selected", (n) => sel !== null && n.id === sel.id)
+    .classed("link-source", (n) => state.linkSource === n.id);
+  showProperties(sel);
+}
+function choose(node) {
+  state.selected = node ? (node.info && node.info.path ? { file: node.info.file, path: node.info.path } : { id: node.id })
+    : null;
+  if (node && node.info && node.info.file && node.info.file !== state.file && state.files[node.info.file]) {
+    $("file").value = node.info.file;
+    showFile(node.info.file);
+  }
+  highlight();
+}
+
+// -- side panel ---------------------------------------------------------------------------
+
+function showProperties(node) {
+  const box = $("props");
+  box.innerHTML = "";
+  if (!node) { box.innerHTML = "<p>select a node</p>"; return; }
+  const head = document.createElement("p");
+  head.innerHTML = `<strong></strong><br><small></small>`;
+  head.querySelector("strong").textContent = node.label;
+  head.querySelector("small").textContent = `${(model.node_types[node.type] || {}).label || node.type} · ${node.id}`;
+  box.appendChild(head);
+  const element = elementOf(node);
+  if (!element || typeof element !== "object") {
+    const p = document.createElement("p");
+    p.textContent = "no editable element (edit the text)";
+    box.appendChild(p);
+    return;
+  }
+  for (const [key, value] of Object.entries(element)) {
+    if (value !== null && typeof value === "object") continue;
+    const label = document.createElement("label");
+    label.textContent = key;
+    const input = document.createElement("input");
+    input.name = key;
+    input.value = value === null ? "" : String(value);
+    input.addEventListener("change", () => editProperty(node, key, input.value, value));
+    label.appendChild(input);
+    box.appendChild(label);
+  }
+}
+function elementOf(node) {
+  if (!node.info || !node.info.file || !node.info.path || !state.files[node.info.file]) return null;
+  try {
+    const at = locate(parse(node.info.file, state.files[node.info.file].text), node.info.path);
+    return at ? at[0][at[1]] : null;
+  } catch (e) { return null; }
+}
+function editProperty(node, key, raw, old) {
+  let value = raw;
+  if (typeof old === "number" && raw.trim() !== "" && !Number.isNaN(Number(raw))) value = Number(raw);
+  else if (typeof old === "boolean") value = raw === "true";
+  else if (old === null && raw === "") value = null;
+  mutate(node.info.file, (data) => {
+    const at = locate(data, node.info.path);
+    if (!at) throw new Error("the element is gone");
+    at[0][at[1]][key] = value;
+  }, `${key} of ${node.label} set`);
+}
+
+// -- graph edits change the descriptor text -----------------------------------------------
+
+function mutate(path, change, message) {
+  let data;
+  try {
+    data = parse(path, state.files[path].text);
+  } catch (e) {
+    status(`fix the text first: ${e.message}`, true);
+    return false;
+  }
+  try {
+    change(data);
+  } catch (e) {
+    status(e.message, true);
+    return false;
+  }
+  setText(path, dump(path, data));
+  status(message);
+  refresh();
+  return true;
+}
+function fileOfKind(kind) {
+  const test = kind === "nsd" ? (d) => d && (d.nsdIdentifier || d.sapd || d.nsd) : (d) => d && (d.vdu || d.vnfdId || d.vnfd);
+  const order = [state.file, ...Object.keys(state.files).filter((p) => p !== state.file)];
+  for (const path of order) {
+    try { if (path && test(parse(path, state.files[path].text))) return path; } catch (e) { /* unreadable */ }
+  }
+  return null;
+}
+function freshId(path, prefix) {
+  const text = state.files[path].text;
+  let n = 1;
+  while (text.includes(`"${prefix}${n}"`) || new RegExp(`\\b${prefix}${n}\\b`).test(text)) n += 1;
+  return `${prefix}${n}`;
+}
+function list(owner, key) {
+  if (!Array.isArray(owner[key])) owner[key] = [];
+  return owner[key];
+}
+const VDU_EXTRA = {
+  vnf_vdu: () => (cfg.project.type === "nested-vdu" ? { vduParent: null, vduParentMandatory: false, vduNestedDesc: null } : {}),
+  vnf_k8s_vdu: (id) => ({ vduParent: null, vduParentMandatory: false, vduNestedDesc: id, vduNestedDescType: "kubernetes" }),
+  vnf_click_vdu: (id) => ({ vduParent: null, vduParentMandatory: false, vduNestedDesc: id, vduNestedDescType: "click" }),
+};
+const ADDERS = {
+  vnf_vdu: { kind: "vnfd", prefix: "vm", add: vdu("vnf_vdu") },
+  vnf_k8s_vdu: { kind: "vnfd", prefix: "pod", add: vdu("vnf_k8s_vdu") },
+  vnf_click_vdu: { kind: "vnfd", prefix: "click", add: vdu("vnf_click_vdu") },
+  vnf_vl: { kind: "vnfd", prefix: "vl", add: (d, id) => list(d, "intVirtualLinkDesc").push(
+    { virtualLinkDescId: id, connectivityType: { layerProtocol: "Ethernet" } }) },
+  vnf_ext_cp: { kind: "vnfd", prefix: "ext_cp", add: (d, id) => list(d, "vnfExtCpd").push({ cpdId: id, layerProtocol: "Ethernet" }) },
+  vnf_vdu_cp: { kind: "vnfd", prefix: "cp", add: (d, id) => {
+    const sel = selectedNode();
+    if (!sel || !VDU_TYPES.includes(sel.type)) throw new Error("select the VDU the CP belongs to first");
+    const owner = list(d, "vdu").find((v) => v.vduId === elementId(sel));
+    if (!owner) throw new Error("the selected VDU is not in this file");
+    list(owner, "intCpd").push({ cpdId: id, layerProtocol: "Ethernet" });
+  } },
+  ns_vl: { kind: "nsd", prefix: "vl", add: (d, id) => list(d, "virtualLinkDesc").push(
+    { virtualLinkDescId: id, connectivityType: { layerProtocol: "Ethernet" } }) },
+  ns_cp: { kind: "nsd", prefix: "sap", add: (d, id) => list(d, "sapd").push({ cpdId: id, layerProtocol: "Ethernet" }) },
+};
+function vdu(type) {
+  return (d, id) => list(d, "vdu").push({ vduId: id, name: id, description: "", intCpd: [], ...VDU_EXTRA[type](id) });
+}
+function addNode(type) {
+  const adder = ADDERS[type];
+  const path = adder && fileOfKind(adder.kind);
+  if (!path) { status(`no ${adder ? adder.kind.toUpperCase() : "descriptor"} file to add a ${type} to`, true); return; }
+  const id = freshId(path, adder.prefix);
+  const stem = (Object.values(state.graph.nodes).find((n) => n.info && n.info.file === path) || {}).info;
+  const descriptor = stem ? stem.descriptor : path.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
+  const box = svg.node().getBoundingClientRect();
+  const t = transform;
+  const count = state.graph.nodes.length;
+  state.pos[`${descriptor}/${id}`] = { x: (box.width / 2 - t.x) / t.k + (count % 5) * 25, y: (box.height / 2 - t.y) / t.k + (count % 3) * 25 };
+  if (mutate(path, (data) => {
+    const kind = adder.kind;
+    adder.add(root(data, kind), id);
+  }, `${(model.node_types[type] || {}).label || type} ${id} added`)) {
+    state.selected = { id: `${descriptor}/${id}` };
+    savePositions();
+  }
+}
+function buildPalette() {
+  const box = $("palette");
+  box.querySelectorAll("button").forEach((b) => b.remove());
+  const view = model.views[state.view];
+  for (const type of (view && view.nodes) || []) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.dataset.type = type;
+    b.textContent = (model.node_types[type] || {}).label || type;
+    if (!ADDERS[type]) { b.disabled = true; b.title = "not added from the palette: edit the text"; }
+    b.addEventListener("click", () => addNode(type));
+    box.appendChild(b);
+  }
+}
+
+// links: the description model decides; the data follows
+function role(a, b, types) { return types.includes(a.type) ? [a, b] : [b, a]; }
+function sameFile(a, b) {
+  if (!a.info || !b.info || a.info.file !== b.info.file) throw new Error("both ends must be in the same descriptor file");
+  return a.info.file;
+}
+function setField(file, node, key, value) {
+  return (data) => {
+    const at = locate(data, node.info.path);
+    if (!at) throw new Error(`${node.label} is not in ${file}`);
+    at[0][at[1]][key] = value;
+  };
+}
+const LINKERS = {
+  nesting: (child, parent) => {
+    const file = parent.type === "bare_metal" ? child.info.file : sameFile(child, parent);
+    return [file, setField(file, child, "vduParent", parent.type === "bare_metal" ? "None" : elementId(parent))];
+  },
+  cp_vl: (a, b) => { const [cp, vl] = role(a, b, ["vnf_vdu_cp"]); const f = sameFile(a, b); return [f, setField(f, cp, "intVirtualLinkDesc", elementId(vl))]; },
+  ext_cp_vl: (a, b) => { const [cp, vl] = role(a, b, ["vnf_ext_cp"]); const f = sameFile(a, b); return [f, setField(f, cp, "intVirtualLinkDesc", elementId(vl))]; },
+  ext_cp_map: (a, b) => { const [ext, cp] = role(a, b, ["vnf_ext_cp"]); const f = sameFile(a, b); return [f, setField(f, ext, "intCpd", elementId(cp))]; },
+  sap_vl: (a, b) => { const [sap, vl] = role(a, b, ["ns_cp"]); const f = sameFile(a, b); return [f, setField(f, sap, "nsVirtualLinkDescId", elementId(vl))]; },
+  vdu_cp: (a, b) => {
+    const [cp, target] = role(a, b, ["vnf_vdu_cp"]);
+    const f = sameFile(a, b);
+    return [f, (data) => {
+      const at = locate(data, cp.info.path);
+      const element = at[0][at[1]];
+      at[0].splice(at[1], 1);
+      const owner = list(root(data, "vnfd"), "vdu").find((v) => v.vduId === elementId(target));
+      list(owner, "intCpd").push(element);
+    }];
+  },
+};
+async function clicked(node) {
+  if (!state.linkMode) { choose(node); return; }
+  if (!state.linkSource) { state.linkSource = node.id; status(`link from ${node.label}: click the other end`); highlight(); return; }
+  const source = nodeById(state.linkSource);
+  state.linkSource = null;
+  highlight();
+  if (!source || source.id === node.id) { status("link cancelled"); return; }
+  const view = model.views[state.view] || {};
+  const nesting = !(view.links || []).length && Object.keys(model.nesting || {}).length;
+  const r = nesting
+    ? await call("POST", `/designer/projects/${PID}/check-nesting/`, { child: source.type, parent: node.type })
+    : await call("POST", `/api/rdcl/projects/${PID}/check-link/`, { source: source.type, target: node.type, view: state.view });
+  if (!r.ok || !r.data) { status(`link check failed (${r.status})`, true); return; }
+  if (!r.data.allowed) { status(`link refused: ${r.data.reason}`, true); return; }
+  const kind = nesting ? "nesting" : r.data.link_type;
+  const linker = LINKERS[kind];
+  if (!linker) { status(`a ${kind} link is allowed but not drawn from the graph: edit the text`, true); return; }
+  try {
+    const [file, change] = linker(source, node);
+    mutate(file, change, nesting ? `${source.label} nested in ${node.label}` : `${kind} link ${source.label} - ${node.label} added`);
+  } catch (e) {
+    status(e.message, true);
+  }
+}
+function deleteSelected() {
+  const node = selectedNode();
+  if (!node) { status("select a node to delete", true); return; }
+  if (!node.info || !node.info.path) { status(`${node.label} is not an element of a file; edit the text`, true); return; }
+  if (mutate(node.info.file, (data) => {
+    const at = locate(data, node.info.path);
+    if (!at || !Array.isArray(at[0])) throw new Error(`${node.label} cannot be deleted from the graph`);
+    at[0].splice(at[1], 1);
+  }, `${node.label} deleted`)) {
+    delete state.pos[node.id];
+    state.selected = null;
+  }
+}
+
+// -- save ---------------------------------------------------------------------------------
+
+async function save() {
+  const changed = Object.values(state.files).filter((f) => f.text !== f.saved);
+  let ok = true;
+  for (const f of changed) {
+    const r = await call("PUT", `/api/rdcl/projects/${PID}/files/${f.id}/`, { text: f.text, base_revision: f.revision, message: "designer" });
+    if (r.ok) { f.revision = r.data.revision; f.saved = f.text; continue; }
+    ok = false;
+    if (r.status === 409) status(`not saved: ${f.path} changed meanwhile (revision ${r.data.current ? r.data.current.number : "?"}); reload to merge`, true);
+    else if (r.status === 400) { state.problems = r.data.problems || []; markProblems(); status(`not saved: ${r.data.detail || "refused"}`, true); }
+    else status(`not saved: ${f.path} (${r.status}) ${r.data && r.data.detail ? r.data.detail : ""}`, true);
+    break;
+  }
+  if (ok) {
+    await call("PUT", `/api/rdcl/projects/${PID}/graph/${state.view}/positions/`, { positions: state.pos });
+    status(changed.length ? `saved ${changed.map((f) => `${f.path} r${f.revision}`).join(", ")}` : "nothing to save");
+  }
+}
+
+// -- wiring -------------------------------------------------------------------------------
+
+function buildTabs() {
+  const box = $("views");
+  for (const [name, view] of Object.entries(model.views)) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.dataset.view = name;
+    b.textContent = view.label || name;
+    b.setAttribute("aria-pressed", String(name === state.view));
+    b.addEventListener("click", () => {
+      state.view = name; state.pos = {}; state.linkSource = null;
+      box.querySelectorAll("button").forEach((x) => x.setAttribute("aria-pressed", String(x === b)));
+      buildPalette();
+      refresh();
+    });
+    box.appendChild(b);
+  }
+}
+function init() {
+  const picker = $("file");
+  for (const f of cfg.files) {
+    const o = document.createElement("option");
+    o.value = f.path; o.textContent = f.path;
+    picker.appendChild(o);
+  }
+  picker.addEventListener("change", () => showFile(picker.value));
+  $("link-mode").addEventListener("click", () => {
+    state.linkMode = !state.linkMode; state.linkSource = null;
+    $("link-mode").setAttribute("aria-pressed", String(state.linkMode));
+    status(state.linkMode ? "link mode: click the source, then the target" : "");
+    highlight();
+  });
+  $("delete").addEventListener("click", deleteSelected);
+  $("save").addEventListener("click", save);
+  document.addEventListener("keydown", (e) => {
+    if ((e.key === "Delete" || e.key === "Backspace") && !e.target.closest("input, .cm-editor, select, textarea")) deleteSelected();
+  });
+  if (cfg.project.access === "read") { $("save").disabled = true; status("read-only share"); }
+  buildTabs();
+  buildPalette();
+  if (state.view) refresh();
+  else status(cfg.type.error || "this type has no views", true);
+}
+init();

@@ -1,0 +1,108 @@
+"""Designer GUI pages (``/designer/``): the project list and the project page (graph and
+text editors, see ``frontend/src/designer.js``), plus two JSON helpers the page needs and
+the REST API lacks: the graph of unsaved text (``preview``) and the nesting check.
+
+The page reads and saves files through the REST API (``/api/rdcl/``); these helpers store
+nothing.
+"""
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from translators.errors import DescriptorError
+
+from . import checks, services
+from .api import type_data
+from .models import GraphLayout
+from .types.description import DescriptionError
+from .types.registry import get_type, types
+
+
+def _project(request, pk):
+    return get_object_or_404(services.visible_projects(request.user), pk=pk)
+
+
+@login_required
+def project_list(request):
+    """Your projects; create one from a type's example (POST)."""
+    if request.method == "POST":
+        name, type_name = request.POST.get("name", "").strip(), request.POST.get("type", "")
+        example = request.POST.get("example", "") or "all"
+        if not name or type_name not in types():
+            messages.error(request, "a project needs a name and a known type")
+        else:
+            try:
+                project = services.create_from_example(request.user, name, type_name, example)
+            except services.Refused as exc:
+                messages.error(request, f"{exc.detail}: " + "; ".join(p["message"] for p in exc.problems))
+            except Exception as exc:  # duplicate name, unknown example: shown, not a 500
+                messages.error(request, f"not created: {exc}")
+            else:
+                return redirect("rdcl:project", pk=project.pk)
+    catalogue = {name: [e for e in services.examples(name)] for name in types()}
+    return render(request, "rdcl/project_list.html", {
+        "projects": services.visible_projects(request.user).select_related("owner").order_by("name"),
+        "catalogue": catalogue, "types": [(n, get_type(n).label) for n in types()]})
+
+
+@login_required
+def project_page(request, pk):
+    """The project's files, a graph per view of its type and the text editor."""
+    project = _project(request, pk)
+    files = [{"id": r.file_id, "path": path, "revision": r.number, "text": r.text}
+             for path, r in sorted(services.current_revisions(project).items())]
+    config = {"project": {"id": project.pk, "name": project.name, "type": project.type,
+                          "access": services.access_of(project, request.user)},
+              "type": type_data(project.type, with_text=False), "files": files}
+    return render(request, "rdcl/project.html", {"project": project, "config": config})
+
+
+def _body(request) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        data = None
+    return data if isinstance(data, dict) else {}
+
+
+@login_required
+@require_POST
+def preview(request, pk, view):
+    """``{"graph", "problems", "error"}`` of the project with ``files`` (path: text) changed;
+    ``graph`` is null when the files cannot be read. Stores nothing."""
+    project = _project(request, pk)
+    changes = {p: t for p, t in (_body(request).get("files") or {}).items() if isinstance(t, str)}
+    files = {**services.current_files(project), **changes}
+    problems = services.validation(project, changes)
+    try:
+        graph, error = checks.graph(project.type, files, view), ""
+    except KeyError as exc:
+        raise Http404(exc.args[0]) from None
+    except (DescriptorError, ValueError) as exc:
+        graph, error = None, str(exc)
+    if graph is not None:
+        layout = GraphLayout.objects.filter(project=project, view=view).first()
+        positions = layout.positions if layout else {}
+        for node in graph["nodes"]:
+            node["position"] = positions.get(node["id"])
+    return JsonResponse({"graph": graph, "problems": problems, "error": error})
+
+
+@login_required
+@require_POST
+def check_nesting(request, pk):
+    """May a ``child`` node type sit inside a ``parent`` node type? ``allowed`` or the reason."""
+    project = _project(request, pk)
+    data = _body(request)
+    try:
+        answer = get_type(project.type).description_model().check_nesting(str(data.get("child")),
+                                                                          str(data.get("parent")))
+    except DescriptionError as exc:
+        return JsonResponse({"allowed": False, "reason": str(exc)})
+    return JsonResponse({"allowed": answer.allowed, "reason": answer.reason})
