@@ -10,6 +10,7 @@ class NfvoConfig(AppConfig):
     verbose_name = "NFV orchestrator"
 
     def ready(self):
+        from . import openshift  # noqa: F401  (registers the openshift item kind and its site receiver)
         from django.contrib.auth.signals import user_logged_in
 
         from .access import audit

@@ -18,6 +18,7 @@ CONSTRAINTS = {"valid_values": "enum", "equal": "const", "greater_than": "exclus
                "less_or_equal": "maximum", "min_length": "minLength", "max_length": "maxLength",
                "pattern": "pattern"}
 MODES = ("apply", "plan")
+SEALED = "fernet:"
 
 
 class DialogError(ValueError):
@@ -70,3 +71,26 @@ def check(schema: dict, values: dict) -> dict:
     if errors:
         raise DialogError(errors)
     return values
+
+
+def secret_fields(schema: dict) -> set[str]:
+    """Dialog fields marked ``writeOnly`` (pull secrets, passwords, keys)."""
+    return {n for n, p in (schema.get("properties") or {}).items() if isinstance(p, dict) and p.get("writeOnly")}
+
+
+def seal(schema: dict, values: dict) -> dict:
+    """``values`` with each ``writeOnly`` field encrypted (``fernet:<token>``): what orders,
+    service instances and jobs store; :func:`unseal` gives the plain values back at run time."""
+    from .secrets import encrypt
+
+    hidden = secret_fields(schema)
+    return {k: SEALED + encrypt(v) if k in hidden and isinstance(v, str) and v and not v.startswith(SEALED) else v
+            for k, v in values.items()}
+
+
+def unseal(values: dict) -> dict:
+    """The plain values of :func:`seal`."""
+    from .secrets import decrypt
+
+    return {k: decrypt(v[len(SEALED):]) if isinstance(v, str) and v.startswith(SEALED) else v
+            for k, v in values.items()}

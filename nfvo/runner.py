@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import inventory, kinds
+from . import dialog, inventory, kinds
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -97,11 +97,12 @@ def _run(job: Job, data_dir: Path) -> None:
     service_dir = _checkout(job, data_dir)
     item = job.instance.item
     kind = kinds.get(item.kind)
-    site_names = kind.sites(service_dir, item, job.extra_vars)
+    values = dialog.unseal(job.extra_vars)  # plain only here, for the run
+    site_names = kind.sites(service_dir, item, values)
     inv = inventory.build(site_names, data_dir / "keys")
     job.inventory = inventory.public_view(inv)
     job.save(update_fields=["inventory"])
-    extra = {**job.extra_vars, "rdcl_mode": job.mode}
+    extra = {**values, "rdcl_mode": job.mode, "rdcl_operation": job.operation}
     plan = {}
     if job.mode == "plan":
         plan, problems = kind.plan(service_dir, extra)

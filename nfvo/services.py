@@ -65,6 +65,7 @@ def order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str
         commit = _commit_prepared(item, prepared)
     else:
         commit = resolve_commit(item.repository, item.ref)
+    values = dialog.seal(item.dialog, values)  # writeOnly fields are stored encrypted
     with transaction.atomic():
         instance = ServiceInstance.objects.create(item=item, name=name or item.name, parameters=values,
                                                   tenant=tenant)
@@ -98,8 +99,8 @@ def operate(instance: ServiceInstance, operation: str, mode: str = "apply", limi
         raise KeyError(f"{instance.item.name} has no {operation!r} playbook")
     commit = instance.orders.order_by("-id").first().commit
     with transaction.atomic():
-        return _job(instance, operation, mode, limit, commit, {**instance.parameters, **(extra or {})},
-                    user=user)
+        values = {**instance.parameters, **dialog.seal(instance.item.dialog, extra or {})}
+        return _job(instance, operation, mode, limit, commit, values, user=user)
 
 
 def _check_mode_and_limit(mode: str, limit: str) -> None:

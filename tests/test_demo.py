@@ -28,6 +28,7 @@ def test_demo_default_plans_everywhere_applies_on_linux_and_deletes(tmp_path):
     out = run.stdout + run.stderr
     assert run.returncode == 0, out
     assert "broker embedded" in out
+    assert "catalogue item: openshift-on-openstack" in out
     assert "job 1: successful" in out and "job 2: successful" in out and "job 3: successful" in out
     assert "would create: OS::Nova::Server epc_hss" in out
     assert "http://127.0.0.1:18081/ answers: core: EPC up" in out

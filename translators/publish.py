@@ -83,6 +83,7 @@ def publish_files(files: dict[str, str], folder: str, message: str, remote: str,
     workdir.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(workdir) + ".lock"):
         repo = working_clone(remote, workdir)
+        _catch_up(repo, branch)
         target = workdir / folder
         if target.exists():
             shutil.rmtree(target)
@@ -101,3 +102,16 @@ def publish_files(files: dict[str, str], folder: str, message: str, remote: str,
             raise PublishError(f"committed locally as {commit[:12]} in {workdir}, push to {remote} "
                                f"failed: {exc.stderr.strip() or exc}", commit) from None
         return Published(remote, branch, commit, folder, changed)
+
+
+def _catch_up(repo: git.Repo, branch: str) -> None:
+    """Rebase the clone on the remote's ``branch`` when others pushed past it (several
+    clones publish to one remote: the demo's, each catalogue item's orders); a commit
+    whose push failed stays on top. An unreachable remote is left to the push to report."""
+    try:
+        repo.remote("origin").fetch()
+    except git.GitCommandError:
+        return
+    if f"origin/{branch}" in {ref.name for ref in repo.remote("origin").refs}:
+        with repo.git.custom_environment(GIT_COMMITTER_NAME=AUTHOR.name, GIT_COMMITTER_EMAIL=AUTHOR.email):
+            repo.git.rebase(f"origin/{branch}")

@@ -2,9 +2,10 @@
 
 Registers the sites of ``inventories/local.yml``, translates the descriptor (default:
 ``examples/epc_cran_mec.yaml``), commits and pushes it to the bare repository, publishes
-the catalogue item, orders it in plan mode across all sites, then applies it on the
-linux sites (the only ones a machine without clouds can host), with a real Celery
-worker running the playbooks through ansible-runner.
+the catalogue item and the OpenShift-on-OpenStack item (:mod:`nfvo.openshift`), orders
+the service in plan mode across all sites, then applies it on the linux sites (the only
+ones a machine without clouds can host), with a real Celery worker running the
+playbooks through ansible-runner.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from translators.errors import DescriptorError
 from translators.publish import PublishError
 
 from nfvo import dialog, pipeline, services, sites
+from nfvo.openshift import catalogue as openshift_catalogue
 from nfvo.worker import celery_worker, wait_for_job
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -55,6 +57,12 @@ class Command(BaseCommand):
         say(f"git: {published.remote} {published.branch} {published.commit} folder {published.folder}/"
             f"{'' if published.changed else ' (unchanged)'}")
         say(f"catalogue item: {item.name}; order: {', '.join(item.sites)} in this order")
+        try:
+            cluster_item = openshift_catalogue.publish_item(published.remote, settings.RDCL_GIT_WORKDIR)
+        except PublishError as exc:
+            raise CommandError(f"{exc}\nRun the same command again to push it.") from None
+        say(f"catalogue item: {cluster_item.name} (kind openshift: OpenShift clusters on an openstack site; "
+            f"commit {cluster_item.published_commit[:12]})")
         params = self._params(opts["param"])
         try:
             dialog.check(item.dialog, params)

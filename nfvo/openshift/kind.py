@@ -1,0 +1,79 @@
+"""The ``openshift`` kind of catalogue item: an OpenShift cluster on an OpenStack site."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from nfvo import kinds
+from nfvo.dialog import DialogError
+
+from . import files, plan
+from .cluster import from_values
+from .sites import KIND
+
+
+class OpenShiftKind(kinds.ItemKind):
+    """Orders commit the cluster's definition; jobs run on the OpenStack site picked in the dialog."""
+
+    name = KIND
+
+    def sites(self, folder: Path, item, values: dict) -> list[str]:
+        """The one site a job uses: the dialog's ``openstack_site``."""
+        return [values["openstack_site"]]
+
+    def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
+        """See :func:`nfvo.openshift.plan.plan`."""
+        return plan.plan(folder, values)
+
+    def prepare(self, item, values: dict) -> kinds.Prepared:
+        """The cluster's definition (:mod:`nfvo.openshift.files`), validated, to commit under
+        ``clusters/<cluster_name>/``.
+
+        :raises DialogError: the OpenStack site is not a registered openstack site, the
+            cluster's name is another site's or an active cluster's, or the values break a
+            rule across fields (:func:`nfvo.openshift.cluster.problems`).
+        :raises ValueError: a rendered file does not validate (a bug: every problem listed).
+        """
+        site = _openstack_site(values["openstack_site"])
+        _check_name(item, values)
+        cluster = from_values(values, site.connection.get("os_cloud") or site.name)
+        rendered = files.render(cluster)
+        found = files.problems(rendered)
+        if found:
+            raise ValueError(f"cluster {cluster.fqdn}: generated files do not validate:\n" + "\n".join(found))
+        counts = cluster.counts
+        message = (f"{item.name}: cluster {cluster.fqdn} on {cluster.site}: {counts['master_count']} control plane, "
+                   f"{counts['infra_count']} infra, {counts['worker_count']} workers, "
+                   f"{counts['baremetal_worker_count']} bare-metal workers, {cluster.network_type}\n\n"
+                   f"OpenShift {cluster.distribution} {cluster.version}; API {cluster.api_url}.\n"
+                   "The pull secret and the SSH key are not in this commit.\n")
+        return kinds.Prepared(folder=files.folder(cluster.name), files=rendered, message=message)
+
+
+def _openstack_site(name: str):
+    from nfvo.models import Site
+
+    site = Site.objects.filter(name=name).first()
+    if site is None or site.kind != "openstack":
+        known = sorted(Site.objects.filter(kind="openstack").values_list("name", flat=True))
+        raise DialogError({"openstack_site": f"{name!r} is not a registered openstack site "
+                                             f"(registered: {', '.join(known) or 'none'})"})
+    return site
+
+
+def _check_name(item, values: dict) -> None:
+    from nfvo.models import ServiceInstance, Site
+
+    name = values["cluster_name"]
+    clash = Site.objects.filter(name=name).exclude(kind=KIND).first()
+    if clash is not None:
+        raise DialogError({"cluster_name": f"{name!r} is the name of the {clash.kind} site {clash.name}; "
+                                           "the cluster is registered as a site under its name"})
+    live = ServiceInstance.objects.filter(item=item, state__in=("active", "needs_attention"),
+                                          parameters__cluster_name=name,
+                                          parameters__base_domain=values["base_domain"]).first()
+    if live is not None:
+        raise DialogError({"cluster_name": f"cluster {name}.{values['base_domain']} exists already "
+                                           f"(service instance {live.pk}, {live.state}); scale or delete it"})
+
+
+kinds.register(OpenShiftKind())
