@@ -76,12 +76,14 @@ def _references(node, where="", out=None):
     return out
 
 
-def k8s_versions() -> list[str]:
-    """Kubernetes versions kubernetes-validate has schemas for (``1.25.0``...), oldest first."""
+@lru_cache(maxsize=1)
+def k8s_versions() -> tuple[str, ...]:
+    """Kubernetes versions kubernetes-validate has schemas for (``1.25.0``...), oldest first
+    (read once per process: they are files installed with the package)."""
     from kubernetes_validate import utils
     from packaging.version import Version
 
-    return sorted(set(utils.all_versions()), key=Version)
+    return tuple(sorted(set(utils.all_versions()), key=Version))
 
 
 def schema_version(version: str) -> str:
