@@ -16,11 +16,24 @@ FORBIDDEN = Response({"detail": "your role does not allow this"}, status=status.
 
 
 class SiteViewSet(viewsets.ReadOnlyModelViewSet):
-    """Registered sites (credentials never shown)."""
+    """Registered sites (credentials never shown); ``check/`` (POST, operators) tests
+    reachability and credentials and records the result."""
 
     queryset = Site.objects.all()
     serializer_class = SiteSerializer
     lookup_field = "name"
+
+    @action(detail=True, methods=["post"])
+    def check(self, request, name=None):
+        """Reach the site now; 200 with ``{status, message, checked}`` (also stored)."""
+        from . import site_check
+
+        site = self.get_object()
+        if not access.is_operator(request.user):
+            return FORBIDDEN
+        result = site_check.check(site)
+        access.audit(request, "check_site", f"site:{site.name}", status=result["status"])
+        return Response(result)
 
 
 class TenantViewSet(viewsets.ReadOnlyModelViewSet):

@@ -51,6 +51,8 @@ def host_vars(site: Site, keys_dir: Path | None) -> dict:
         with os.fdopen(fd, "w") as f:
             f.write(key if key.endswith("\n") else key + "\n")
         hv["ansible_ssh_private_key_file"] = str(path)
+        if "IdentitiesOnly" not in hv.get("ansible_ssh_common_args", ""):  # the site's key, no other
+            hv["ansible_ssh_common_args"] = (hv.get("ansible_ssh_common_args", "") + " -o IdentitiesOnly=yes").strip()
     return hv
 
 

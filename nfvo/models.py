@@ -74,6 +74,7 @@ class Site(models.Model):
     connection = models.JSONField(default=dict, blank=True)
     is_default = models.BooleanField(default=False, help_text="Default site of its kind for unplaced nodes.")
     ssh_private_key_encrypted = models.TextField(blank=True, default="")
+    last_check = models.JSONField(default=dict, blank=True, help_text="{status, message, checked} of the last check")
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,7 @@ class SiteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Site
-        fields = ["name", "kind", "labels", "connection", "is_default", "has_ssh_key"]
+        fields = ["name", "kind", "labels", "connection", "is_default", "has_ssh_key", "last_check"]
 
     def get_has_ssh_key(self, site) -> bool:
         return bool(site.ssh_private_key_encrypted)

@@ -1,0 +1,59 @@
+"""The "check site" action: reach a site with its connection and credentials, record it.
+
+Runs ``playbooks/check_site.yml`` with ansible-runner on a one-site inventory (a private
+data directory removed afterwards, so the SSH key file lives only for the check):
+``ansible.builtin.ping`` for linux sites (SSH, key, Python), the endpoint checks of the
+``heat_stack`` / ``k8s_apply`` roles for OpenStack and Kubernetes/OpenShift sites.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import ansible_runner
+from django.utils import timezone
+
+from . import inventory
+from .models import Site
+
+PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
+
+
+def check(site: Site, timeout: int = 60) -> dict:
+    """Check ``site`` now; returns and stores ``{status: ok|failed, message, checked}``.
+
+    ``checked`` is an ISO 8601 UTC time; ``message`` names what failed (host, endpoint,
+    error) and never holds a credential.
+    """
+    data_dir = Path(tempfile.mkdtemp(prefix="rdcl-check-"))
+    failures: list[str] = []
+
+    def on_event(event: dict) -> bool:
+        data = event.get("event_data") or {}
+        res = data.get("res") if isinstance(data.get("res"), dict) else {}
+        if event.get("event") in ("runner_on_failed", "runner_on_unreachable") and not data.get("ignore_errors"):
+            failures.append(str(res.get("msg", event.get("event"))).strip())
+        return False
+
+    try:
+        inv = inventory.build([site.name], data_dir / "keys")
+        r = ansible_runner.run(
+            private_data_dir=str(data_dir), project_dir=str(PLAYBOOKS), playbook="check_site.yml",
+            inventory=inv, extravars={"rdcl_mode": "apply"}, quiet=True, timeout=timeout,
+            envvars={"ANSIBLE_ROLES_PATH": str(PLAYBOOKS / "roles"), "ANSIBLE_NOCOLOR": "1",
+                     # a fresh SSH connection: an open ControlPersist master would skip authentication
+                     "ANSIBLE_SSH_ARGS": "-o ControlMaster=no -o ControlPath=none",
+                     "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])},
+            event_handler=on_event, settings={"suppress_ansible_output": True})
+        ok = r.status == "successful"
+        message = "reachable" if ok else ("; ".join(failures) or f"ansible-runner {r.status} (rc {r.rc})")
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    result = {"status": "ok" if ok else "failed", "message": message[:2000],
+              "checked": timezone.now().isoformat()}
+    site.last_check = result
+    site.save(update_fields=["last_check"])
+    return result
