@@ -54,3 +54,18 @@ def test_unreachable_cloud_is_named(kind, connection, what):
     site.refresh_from_db()
     assert site.last_check == result
     assert AuditEntry.objects.filter(action="check_site", target="site:cloud").exists()
+
+
+def test_check_playbook_passes_syntax_check_and_ansible_lint(tmp_path):
+    import sys
+    from pathlib import Path
+
+    from .conftest import REPO
+
+    bin_dir = Path(sys.executable).parent
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path),
+           "ANSIBLE_ROLES_PATH": str(REPO / "playbooks" / "roles")}
+    for cmd in ([bin_dir / "ansible-playbook", "--syntax-check", "-i", "localhost,", "check_site.yml"],
+                [bin_dir / "ansible-lint", "--offline", "--profile", "production", "check_site.yml"]):
+        run = subprocess.run(cmd, cwd=REPO / "playbooks", env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
