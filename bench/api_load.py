@@ -40,14 +40,29 @@ def fill(jobs: int, events: int) -> list[int]:
     return [j.pk for j in made]
 
 
-def client(port: int, ids: list[int], until: float, out: list[float], errors: list[str]) -> None:
+def session_cookie() -> str:
+    """A logged-in admin's session cookie (the API needs a login; no password hashing per request)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = User.objects.create_superuser("bench")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"sessionid={session.session_key}"
+
+
+def client(port: int, ids: list[int], until: float, out: list[float], errors: list[str], cookie: str) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while time.monotonic() < until:
         job = random.choice(ids)
         for path in ("/api/jobs/?limit=20", f"/api/jobs/{job}/", f"/api/jobs/{job}/events/?after=10"):
             start = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers={"Cookie": cookie})
                 resp = conn.getresponse()
                 resp.read()
                 if resp.status != 200:
@@ -66,6 +81,7 @@ def main() -> None:
     args = parser.parse_args()
     var = django_setup()
     ids = fill(1000, 20)
+    cookie = session_cookie()
     port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
@@ -82,7 +98,7 @@ def main() -> None:
         latencies: list[float] = []
         errors: list[str] = []
         until = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(port, ids, until, latencies, errors))
+        threads = [threading.Thread(target=client, args=(port, ids, until, latencies, errors, cookie))
                    for _ in range(args.clients)]
         start = time.perf_counter()
         for t in threads:
