@@ -213,7 +213,8 @@ topology_template:
 def test_independent_sites_are_deployed_at_the_same_time(worker, tmp_path):
     register_local_sites(tmp_path, free_port(), free_port())
     descriptor = tmp_path / "two_independent.yaml"
-    descriptor.write_text(PARALLEL.format(a=free_port(), b=free_port()))
+    ports = {"a": free_port(), "b": free_port()}
+    descriptor.write_text(PARALLEL.format(**ports))
     _, _, item = pipeline.publish_descriptor(descriptor)
     job = wait_for_job(services.order(item, {}).pk, 300, worker)
     assert job.status == Job.SUCCESSFUL, job.message
@@ -223,4 +224,7 @@ def test_independent_sites_are_deployed_at_the_same_time(worker, tmp_path):
     a, b = waits["core_server"], waits["edge_server"]
     # each site waited about 3 s for its process; the two waits overlap in time
     assert a["runner_on_start"] < b["runner_on_ok"] and b["runner_on_start"] < a["runner_on_ok"]
-    wait_for_job(services.operate(job.instance, "delete").pk, 300, worker)
+    deleted = wait_for_job(services.operate(job.instance, "delete").pk, 300, worker)
+    assert deleted.status == Job.SUCCESSFUL, deleted.message
+    # the processes exec'd from a shell wrapper are gone too (stopped by their pidfiles)
+    assert _closed("127.0.0.1", ports["a"]) and _closed("127.0.0.1", ports["b"])
