@@ -1,0 +1,1 @@
+"""``rdcl_validate`` and ``rdcl_new_type``."""
