@@ -6,7 +6,6 @@ reload and find the graph as it was left. Screenshots of each step are kept as a
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -16,30 +15,17 @@ from django.contrib.auth.models import User
 from rdcl import services
 from rdcl.models import GraphLayout, Project
 
-CHROMIUM = Path("/usr/bin/chromium")
 REPO = Path(__file__).resolve().parent.parent
 BUNDLE = REPO / "frontend" / "static" / "rdcl" / "designer.js"
 ARTIFACTS = REPO / "var" / "test-artifacts" / "designer"
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+@pytest.fixture(autouse=True)
+def bundle():
+    """The built designer bundle (set-up builds it)."""
     if not BUNDLE.exists():
         pytest.fail(f"{BUNDLE} is missing: run `npm ci && npm run build` in frontend/")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the
-    # test itself are synchronous and safe (Django's documented switch for this case).
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 class Shots:

@@ -2,8 +2,6 @@
 catalogue page, see dialog errors per field, then watch the job's events arrive."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 
@@ -16,25 +14,7 @@ from tests.fixtures.redis_server import free_port
 from .conftest import EXAMPLE
 from .helpers import register_local_sites
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the
-    # test itself are synchronous and safe (Django's documented switch for this case).
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        yield b
-        b.close()
 
 
 def test_order_from_the_catalogue_and_watch_events_stream(live_server, worker, browser, tmp_path):
