@@ -1,7 +1,12 @@
 """Helpers shared by the tests that register sites."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
+
+import yaml
 
 
 def register_local_sites(tmp_path, os_port: int, k8s_port: int):
@@ -18,3 +23,22 @@ def register_local_sites(tmp_path, os_port: int, k8s_port: int):
           - {{name: edge_server, kind: linux, connection: {{rdcl_root: {tmp_path}/edge_server}}}}
         """))
     return sites.load(path)
+
+
+def assert_playbooks_pass(translation, tmp_path) -> None:
+    """Write a translated service and check its playbooks: ``ansible-playbook
+    --syntax-check`` on each, then ``ansible-lint`` (production profile) on the folder."""
+    bin_dir = Path(sys.executable).parent
+    folder = translation.write(tmp_path)
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"children": {
+        p.site: {"hosts": {p.site: {"ansible_connection": "local"}}} for p in translation.parts}}}))
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "ANSIBLE_ROLES_PATH": str(folder / "roles"), "HOME": str(tmp_path)}
+    for book in ("site.yml", "create.yml", "delete.yml", "scale.yml"):
+        run = subprocess.run([bin_dir / "ansible-playbook", "--syntax-check", "-i", inventory, book],
+                             cwd=folder, env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+    (folder / ".ansible-lint").write_text("profile: production\noffline: true\n")
+    lint = subprocess.run([bin_dir / "ansible-lint", "--offline", "-p", "."], cwd=folder, env=env,
+                          capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr

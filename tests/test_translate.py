@@ -16,6 +16,7 @@ from translators.sites import DEMO_SITES, SiteMap, SiteRef
 from translators.translate import translate_file
 
 from .conftest import EXAMPLE
+from .helpers import assert_playbooks_pass
 
 BIN = Path(sys.executable).parent
 
@@ -104,19 +105,8 @@ def test_unknown_or_wrong_kind_site_is_an_error_naming_the_node():
 
 
 def test_playbooks_pass_syntax_check_and_ansible_lint(example, tmp_path):
-    folder = example.write(tmp_path)
-    inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"children": {
-        s: {"hosts": {s: {"ansible_connection": "local"}}} for s in ("core", "edge", "core_server", "edge_server")}}}))
-    env = {"PATH": f"{BIN}:/usr/bin:/bin", "ANSIBLE_ROLES_PATH": str(folder / "roles"), "HOME": str(tmp_path)}
-    for book in ("site.yml", "create.yml", "delete.yml", "scale.yml"):
-        run = subprocess.run([BIN / "ansible-playbook", "--syntax-check", "-i", inventory, book],
-                             cwd=folder, env=env, capture_output=True, text=True)
-        assert run.returncode == 0, run.stdout + run.stderr
-    (folder / ".ansible-lint").write_text("profile: production\noffline: true\n")
-    lint = subprocess.run([BIN / "ansible-lint", "--offline", "-p", "."], cwd=folder, env=env,
-                          capture_output=True, text=True)
-    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert {p.site for p in example.parts} == {"core", "edge", "core_server", "edge_server"}
+    assert_playbooks_pass(example, tmp_path)
 
 
 def _corpus_templates(corpus):

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import kubernetes_validate
 import pytest
-import yaml
 
 from translators import kubernetes, validate
 from translators.k8s import quantity
@@ -23,6 +22,7 @@ from translators.sites import DEMO_SITES, SiteMap, SiteRef
 from translators.translate import translate_file
 
 from .conftest import EXAMPLE, REPO
+from .helpers import assert_playbooks_pass
 
 SITES = SiteMap([SiteRef("core", "openstack", True), SiteRef("edge", "kubernetes", True),
                  SiteRef("apps", "openshift")])
@@ -374,17 +374,5 @@ def test_same_input_same_bytes_across_processes(tmp_path):
 
 
 def test_variant_playbooks_pass_syntax_check_and_ansible_lint(variant, tmp_path):
-    bin_dir = Path(sys.executable).parent
-    folder = variant.write(tmp_path)
-    inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"children": {
-        s: {"hosts": {s: {"ansible_connection": "local"}}} for s in ("core", "edge", "apps")}}}))
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "ANSIBLE_ROLES_PATH": str(folder / "roles"), "HOME": str(tmp_path)}
-    for book in ("site.yml", "create.yml", "delete.yml", "scale.yml"):
-        run = subprocess.run([bin_dir / "ansible-playbook", "--syntax-check", "-i", inventory, book],
-                             cwd=folder, env=env, capture_output=True, text=True)
-        assert run.returncode == 0, run.stdout + run.stderr
-    (folder / ".ansible-lint").write_text("profile: production\noffline: true\n")
-    lint = subprocess.run([bin_dir / "ansible-lint", "--offline", "-p", "."], cwd=folder, env=env,
-                          capture_output=True, text=True)
-    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert {p.site for p in variant.parts} == {"core", "edge", "apps"}
+    assert_playbooks_pass(variant, tmp_path)
