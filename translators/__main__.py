@@ -4,7 +4,9 @@ Options: ``--to hot|k8s|openshift|playbooks`` (what to write, default ``playbook
 everything; see :mod:`translators.outputs`), ``--sites FILE`` (default: the demo
 sites), ``--k8s-version X.Y[.Z]`` (schema the manifests are validated against, default
 :data:`translators.validate.DEFAULT_K8S_VERSION`), ``--param NAME=VALUE`` (dialog value
-used to render manifests for ``k8s``/``openshift``; repeatable).
+used to render manifests for ``k8s``/``openshift``, and for ``hot`` given to
+heat-translator as its parameters: HOT parameter defaults, flavor and image choice;
+repeatable).
 
 Exit status 0 on success; 1 with every problem listed (file, path, rule) on bad input,
 or with the reason when the target has nothing to write; 2 on a bad command line.
@@ -52,11 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--k8s-version", type=_version, default=DEFAULT_K8S_VERSION,
                     help=f"Kubernetes version whose schema the manifests must pass (default {DEFAULT_K8S_VERSION})")
     tr.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
-                    help="dialog value (TOSCA input) for rendering manifests; repeatable")
+                    help="dialog value (TOSCA input): renders manifests (k8s/openshift), HOT parameter defaults (hot); repeatable")
     args = parser.parse_args(argv)
     sites = SiteMap.from_yaml(args.sites) if args.sites else DEMO_SITES
     try:
-        translation = translate_file(args.src, sites_for(args.to, sites), k8s_version=args.k8s_version)
+        translation = translate_file(args.src, sites_for(args.to, sites), k8s_version=args.k8s_version,
+                                     params=dict(args.param) if args.to == "hot" else None)
         files = select(translation, args.to, dict(args.param))
     except DescriptorError as exc:
         print(exc.report(), file=sys.stderr)

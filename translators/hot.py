@@ -26,7 +26,8 @@ from .tosca_loader import PLACEMENT_POLICY, heat_supports, quiet_libraries
 class _DeferredInputs(dict):
     """Dialog values arrive at run time: every input is 'known' to heat-translator's
     input check (``_resolve_input`` indexes the dict) but none is given, so each HOT
-    parameter keeps the descriptor's default, or none."""
+    parameter keeps the descriptor's default, or none. Built from the model's
+    ``params``, those values are given (heat-translator's ``--parameters``)."""
 
     def __missing__(self, key):
         return None
@@ -54,7 +55,7 @@ def translate_site(model: ServiceModel, node_names: list[str],
     quiet_libraries()
     view = _site_view(model.tosca, set(node_names))
     try:
-        files = TOSCATranslator(view, _DeferredInputs()).translate_to_yaml_files_dict("stack.yaml")
+        files = TOSCATranslator(view, _DeferredInputs(model.params)).translate_to_yaml_files_dict("stack.yaml")
     except Exception as exc:  # heat-translator raises bare Exceptions too
         raise TranslationError(model.source, [Problem(
             "topology_template.node_templates", f"heat-translator.{type(exc).__name__}",

@@ -75,7 +75,9 @@ class ServiceModel:
     """A network service ready to translate.
 
     ``name`` is a slug (letters, digits, ``-``); ``digest`` is ``sha256:<hex>`` of the
-    descriptor bytes; ``tosca`` the tosca-parser ``ToscaTemplate`` (heat-translator input).
+    descriptor bytes; ``tosca`` the tosca-parser ``ToscaTemplate`` (heat-translator input);
+    ``params`` input values given at translation time (heat-translator's parameters:
+    HOT parameter defaults and its flavor/image choices), empty for a catalogue service.
     """
 
     name: str
@@ -85,6 +87,7 @@ class ServiceModel:
     inputs: list[InputModel]
     nodes: dict[str, NodeModel]
     tosca: Any = None
+    params: dict[str, Any] = field(default_factory=dict)
 
     def by_role(self, role: str) -> list[NodeModel]:
         """Nodes of one role, in descriptor order."""

@@ -57,11 +57,15 @@ def slug(text: str) -> str:
     return out[:53] or "service"
 
 
-def load(path: str | Path, local_defs: dict[str, str] | None = None) -> ServiceModel:
+def load(path: str | Path, local_defs: dict[str, str] | None = None,
+         params: dict[str, Any] | None = None) -> ServiceModel:
     """Parse ``path`` (YAML template, or CSAR/zip) into a :class:`ServiceModel`.
 
     ``local_defs`` maps import URLs to local files (tosca-parser ``local_defs``); the
-    rdcl-nfvo profile is always mapped, so nothing is fetched for it.
+    rdcl-nfvo profile is always mapped, so nothing is fetched for it. ``params`` are
+    input values known at translation time (tosca-parser ``parsed_params``: checked
+    against the inputs' types and constraints); they only reach the HOT (see
+    :func:`translators.hot.translate_site`), never the playbooks.
 
     :raises DescriptorError: unreadable file, YAML syntax, or any tosca-parser error.
     """
@@ -74,7 +78,7 @@ def load(path: str | Path, local_defs: dict[str, str] | None = None) -> ServiceM
         raise DescriptorError(str(path), [Problem("", "file.missing", "no such file")])
     defs = {PROFILE_URL: str(PROFILE_FILE), **(local_defs or {})}
     try:
-        tosca = ToscaTemplate(str(path), None, True, local_defs=defs)
+        tosca = ToscaTemplate(str(path), dict(params) if params else None, True, local_defs=defs)
     except Exception as exc:  # tosca-parser raises many kinds; all become Problems
         collected = ExceptionCollector.getExceptions() or [exc]
         raw = _raw_yaml(path)  # only on the error path: to find lines
@@ -84,7 +88,9 @@ def load(path: str | Path, local_defs: dict[str, str] | None = None) -> ServiceM
             "topology_template", "service.no-topology",
             "no node templates: a type definition file or an empty template has nothing to deploy",
             _line_of(_raw_yaml(path).get("node"), "topology_template"))])
-    return _model(tosca, path)
+    model = _model(tosca, path)
+    model.params = dict(params or {})
+    return model
 
 
 def _raw_yaml(path: Path) -> dict:

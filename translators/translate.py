@@ -58,14 +58,19 @@ class Translation:
 
 
 def translate_file(path: str | Path, sites: SiteMap, local_defs: dict | None = None,
-                   k8s_version: str | None = DEFAULT_K8S_VERSION) -> Translation:
+                   k8s_version: str | None = DEFAULT_K8S_VERSION, params: dict | None = None) -> Translation:
     """Translate one descriptor for the given sites.
+
+    ``params``: input values fixed at translation time; they become HOT parameter
+    defaults and drive heat-translator's flavor and image choices (as its
+    ``--parameters`` does). Leave them out for a catalogue service: its dialog values
+    arrive at run time and are never written into a file.
 
     :raises DescriptorError: the descriptor does not parse or validate.
     :raises TranslationError: it validates but a required part cannot be translated.
     :raises ValueError: ``k8s_version`` has no schema in kubernetes-validate.
     """
-    return translate_model(load(path, local_defs), sites, k8s_version)
+    return translate_model(load(path, local_defs, params), sites, k8s_version)
 
 
 def translate_model(model: ServiceModel, sites: SiteMap,
