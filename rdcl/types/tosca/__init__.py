@@ -27,6 +27,7 @@ from ..sources import Loaded, Source, as_sources, csar_entry, is_csar, read_memb
 from ..sources import load as load_source
 from .graph import build
 from .imports import RemoteImport, in_archive, on_disk, remote_imports
+from .locate import locate, locate_csar
 
 #: Top-level keys only TOSCA documents have (a document missing its version is still
 #: recognised, so that tosca-parser can say what is wrong with it).
@@ -87,6 +88,9 @@ class ToscaType(ProjectType):
     def _check(self, source: Source, path: Path, workdir: Path) -> tuple[ServiceModel | None, list[Problem]]:
         if source.text is None and not source.is_archive:
             return None, [Problem("", "file.encoding", "not UTF-8 text")]
+        if source.text is not None and not source.text.strip():
+            return None, [Problem("", "file.empty", "empty file: a TOSCA document starts with "
+                                  "tosca_definitions_version (TOSCA 1.3 §3.9.3.1)", 1)]
         defs, problems = self._local_defs(source, path, workdir)
         if problems:
             return None, problems
@@ -95,7 +99,21 @@ class ToscaType(ProjectType):
         except DescriptorError as exc:
             if _types_only(exc, source):
                 return None, []
-            return None, exc.problems
+            return None, self._locate(exc.problems, source, path)
+
+    @staticmethod
+    def _locate(problems: list[Problem], source: Source, path: Path) -> list[Problem]:
+        """tosca-parser's problems placed in the document where they had no path
+        (:mod:`.locate`)."""
+        if source.is_archive:
+            entry = csar_entry(path) if is_csar(path) else None
+            problems = locate_csar(problems)
+            if not entry or not entry[1]:
+                return problems
+            read, join = in_archive(lambda name: read_member(path, name))
+            return locate(problems, entry[0], read, join, archive=True)
+        read, join = on_disk(path)
+        return locate(problems, str(path.resolve()), read, join)
 
     # -- remote imports ------------------------------------------------------------------
 
@@ -209,8 +227,9 @@ def tosca_document(source: Source, loaded: Loaded | None) -> dict | None:
 
 
 def _types_only(exc: DescriptorError, source: Source) -> bool:
-    """tosca-parser accepted the file, which only defines types (nothing to deploy)."""
+    """tosca-parser accepted the file, which only defines types or imports type files
+    (a library of types: nothing to deploy)."""
     if [p.rule for p in exc.problems] != ["service.no-topology"] or source.is_archive:
         return False
     data = load_source(source).data
-    return isinstance(data, dict) and any(data.get(k) for k in TYPE_SECTIONS)
+    return isinstance(data, dict) and any(data.get(k) for k in (*TYPE_SECTIONS, "imports"))

@@ -1,0 +1,116 @@
+"""Every public corpus sample against the expected-outcome table ``data/corpus_outcomes.yaml``.
+
+Each sample of ``../shared/corpus`` that a project type applies to is loaded with that type
+(tosca-parser / heat-translator TOSCA data: ``tosca`` or ``tosca-nfv``; RDCL 3D templates
+and schemas: ``etsi`` / ``nested-vdu`` / ``tosca-nfv``; sf2heat: the RDCL 3D project
+import, then ``nested-vdu``). The table says whether it ``loads`` (valid, parsed into the
+data model, graph built) or is ``rejected``, and for a rejection the rules broken and why;
+``not-claimed`` samples (Heat templates, RDCL 3D description models) must be recognised as
+no project type at all. The test checks the outcome, the exact set of rules, and that every
+problem is located (file, rule, and a document path or a line).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+from rdcl.project_import import import_project, is_project
+from rdcl.types.detect import detect
+from rdcl.types.registry import get_type
+from rdcl.types.sources import Source, load
+
+from .conftest import CORPUS
+
+TABLE_FILE = Path(__file__).parent / "data" / "corpus_outcomes.yaml"
+TABLE = yaml.safe_load(TABLE_FILE.read_text())
+OUTCOMES = ("loads", "rejected", "not-claimed")
+
+
+@dataclass
+class Outcome:
+    """What loading one sample gave: ``outcome``, the problems (as dicts), their rules, and
+    the exception when loading crashed (a bug: never expected by the table)."""
+
+    outcome: str
+    problems: list[dict] = field(default_factory=list)
+    crash: str = ""
+
+    @property
+    def rules(self) -> set[str]:
+        return {p["rule"] for p in self.problems}
+
+
+def samples(corpus: Path) -> list[str]:
+    """Relative paths of every sample file of the corpus (its README excepted), sorted."""
+    return sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")
+                  if p.is_file() and p.relative_to(corpus) != Path("README.md"))
+
+
+def type_of(corpus: Path, relative: str) -> str | None:
+    """The project type a sample belongs to (None: no project type applies).
+
+    The folder says which family a sample is from; inside the TOSCA folders detection picks
+    ``tosca-nfv`` over ``tosca`` and a document detection cannot read (a syntax error) stays
+    ``tosca``; Heat templates (``heat_template_version``) and RDCL 3D description models are
+    no project type.
+    """
+    path = corpus / relative
+    top = relative.split("/")[0]
+    if top == "sf2heat":
+        return "nested-vdu"
+    if top == "rdcl3d":
+        family = relative.split("/")[1]
+        return {"etsi": "etsi", "superfluidity": "nested-vdu", "tosca": "tosca",
+                "toscanfv": "tosca-nfv"}.get(family)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        loaded = load(Source(relative, text=path.read_text(errors="replace")))
+        if isinstance(loaded.data, dict) and "heat_template_version" in loaded.data:
+            return None
+    return detect(path) or "tosca"
+
+
+def outcome_of(corpus: Path, relative: str, type_name: str | None) -> Outcome:
+    """Load ``relative`` with ``type_name`` as the designer would (see module doc)."""
+    path = corpus / relative
+    if type_name is None:
+        return Outcome("not-claimed" if detect(path) is None else "loads")
+    plugin = get_type(type_name)
+    files = path
+    if path.suffix == ".json" and is_project(load(Source(relative, text=path.read_text())).data):
+        files = import_project(path)  # the RDCL 3D project import, as an upload does
+    try:
+        problems = plugin.validate(files)
+        if problems:
+            return Outcome("rejected", [{"file": p.file, "path": p.path, "line": p.line, "rule": p.rule,
+                                         "message": p.message} for p in problems])
+        plugin.build_graph(plugin.parse(files))
+    except Exception as exc:  # noqa: BLE001 - a crash is reported as the sample's outcome
+        return Outcome("crash", crash=f"{type(exc).__name__}: {exc}")
+    return Outcome("loads")
+
+
+def test_the_table_covers_the_corpus_exactly(corpus):
+    assert sorted(TABLE) == samples(corpus)
+    for relative, entry in TABLE.items():
+        assert entry["outcome"] in OUTCOMES, relative
+        assert ("rules" in entry) == (entry["outcome"] == "rejected"), relative
+        assert entry.get("reason") or entry["outcome"] == "loads", f"{relative}: say why"
+        assert "DRAFT" not in entry.get("reason", ""), f"{relative}: a draft reason"
+
+
+@pytest.mark.parametrize("relative", sorted(TABLE))
+def test_sample_has_its_expected_outcome(corpus, relative):
+    expected = TABLE[relative]
+    assert type_of(corpus, relative) == expected["type"]
+    found = outcome_of(corpus, relative, expected["type"])
+    assert found.outcome == expected["outcome"], found.crash or found.problems
+    if expected["outcome"] != "rejected":
+        return
+    assert found.rules == set(expected["rules"]), found.problems
+    for problem in found.problems:
+        assert problem["file"] and problem["rule"] and problem["message"], problem
+    unlocated = [p for p in found.problems if not p["path"] and not p["line"]]
+    assert len(unlocated) == expected.get("unlocated", 0), f"not located: {unlocated}"
