@@ -1,9 +1,10 @@
 """API load: 50 concurrent clients listing and reading jobs, p50/p95 latency and throughput.
 
 Serves the app with gunicorn (2 worker processes x 8 threads) on a free loopback port,
-over a database of 1,000 jobs with 20 events each, and runs 50 client threads for a fixed
-time, each looping over: list jobs, read one job, read its events after a cursor. Prints
-figures; asserts nothing.
+over a database of 1,000 jobs with 20 events each. Two phases with the same clients and
+the same logged-in session: the baseline asks only for the API root (``/api/``: session,
+login and DRF rendering, no query of ours), then the workload loops over list jobs, read
+one job, read its events after a cursor. Prints both and their ratios; asserts nothing.
 
     .venv/bin/python bench/api_load.py [--clients 50] [--seconds 20]
 """
@@ -55,11 +56,21 @@ def session_cookie() -> str:
     return f"sessionid={session.session_key}"
 
 
-def client(port: int, ids: list[int], until: float, out: list[float], errors: list[str], cookie: str) -> None:
+def workload(ids: list[int]) -> tuple[str, ...]:
+    """One round of the workload: list jobs, read a random one, read its events after 10."""
+    job = random.choice(ids)
+    return ("/api/jobs/?limit=20", f"/api/jobs/{job}/", f"/api/jobs/{job}/events/?after=10")
+
+
+def baseline(ids: list[int]) -> tuple[str, ...]:
+    """One round of the baseline: the API root, the framework's floor."""
+    return ("/api/",)
+
+
+def client(port: int, paths, until: float, out: list[float], errors: list[str], cookie: str) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while time.monotonic() < until:
-        job = random.choice(ids)
-        for path in ("/api/jobs/?limit=20", f"/api/jobs/{job}/", f"/api/jobs/{job}/events/?after=10"):
+        for path in paths():
             start = time.perf_counter()
             try:
                 conn.request("GET", path, headers={"Cookie": cookie})
@@ -95,26 +106,36 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        latencies: list[float] = []
-        errors: list[str] = []
-        until = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(port, ids, until, latencies, errors, cookie))
-                   for _ in range(args.clients)]
-        start = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - start
+        figures = {name: phase(port, args, cookie, lambda f=f: f(ids))
+                   for name, f in (("baseline /api/", baseline), ("jobs workload", workload))}
     finally:
         server.terminate()
         server.wait(timeout=20)
+    for name, (rate, p50, p95, top, errors) in figures.items():
+        print(f"{name:15s} {args.clients} clients: {rate:6.0f} req/s, p50 {p50:5.0f} ms, p95 {p95:5.0f} ms, "
+              f"max {top:5.0f} ms, {errors} errors")
+    (b_rate, b_p50, b_p95, _, _), (w_rate, w_p50, w_p95, _, _) = figures.values()
+    print(f"ratio workload/baseline: throughput {w_rate / b_rate:.2f}, p50 {w_p50 / b_p50:.2f}, "
+          f"p95 {w_p95 / b_p95:.2f}")
+
+
+def phase(port: int, args, cookie: str, paths) -> tuple[float, float, float, float, int]:
+    """Run ``args.clients`` threads for ``args.seconds``; (req/s, p50 ms, p95 ms, max ms, errors)."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    until = time.monotonic() + args.seconds
+    threads = [threading.Thread(target=client, args=(port, paths, until, latencies, errors, cookie))
+               for _ in range(args.clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
     latencies.sort()
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    print(f"{args.clients} clients, {elapsed:.1f} s, {len(latencies)} requests ({len(latencies) / elapsed:.0f}/s), "
-          f"{len(errors)} errors")
-    print(f"latency p50 {1000 * statistics.median(latencies):.0f} ms, p95 {1000 * p95:.0f} ms, "
-          f"max {1000 * latencies[-1]:.0f} ms")
+    return (len(latencies) / elapsed, 1000 * statistics.median(latencies), 1000 * p95, 1000 * latencies[-1],
+            len(errors))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import AuditEntry, CatalogueItem, Job, Membership, ServiceInstance, Tenant
+from .models import AuditEntry, CatalogueItem, Job, Membership, Order, ServiceInstance, Tenant
 
 ORDERING_ROLES = ("admin", "operator", "user")
 OPERATOR_ROLES = ("admin", "operator")
@@ -54,6 +54,29 @@ def jobs(user) -> QuerySet:
     if is_admin(user):
         return Job.objects.all()
     return Job.objects.filter(instance__tenant__in=tenants(user))
+
+
+def orders(user) -> QuerySet:
+    """Orders ``user`` can see (those of their tenants' instances)."""
+    if is_admin(user):
+        return Order.objects.all()
+    return Order.objects.filter(instance__tenant__in=tenants(user))
+
+
+def may_approve(user, order: Order) -> bool:
+    """Approve or deny ``order``: an admin or operator of the order's tenant who did not
+    place it (four eyes), or a superuser. System orders (no tenant): superusers only."""
+    if is_admin(user):
+        return True
+    if order.user_id is not None and order.user_id == getattr(user, "pk", None):
+        return False
+    tenant_id = order.instance.tenant_id
+    return tenant_id is not None and tenants(user, OPERATOR_ROLES).filter(pk=tenant_id).exists()
+
+
+def may_manage_members(user, tenant: Tenant) -> bool:
+    """Add, change and remove ``tenant``'s members: its admins and superusers."""
+    return is_admin(user) or tenants(user, ("admin",)).filter(pk=tenant.pk).exists()
 
 
 def ordering_tenant(user, item: CatalogueItem, tenant: Tenant | None = None) -> Tenant | None:

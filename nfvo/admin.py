@@ -1,7 +1,8 @@
 """Admin pages (operators register sites and inspect jobs here)."""
 from django.contrib import admin
 
-from .models import AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, ServiceInstance, Site, Tenant
+from .models import (AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, OrderTransition, ServiceInstance,
+                     Site, Tenant)
 
 
 @admin.register(Site)
@@ -14,7 +15,24 @@ class SiteAdmin(admin.ModelAdmin):
 
 admin.site.register(CatalogueItem)
 admin.site.register(ServiceInstance)
-admin.site.register(Order)
+
+
+class OrderTransitionInline(admin.TabularInline):
+    """An order's steps, read-only (they are history)."""
+
+    model = OrderTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ("source", "target", "time", "user", "actor", "note")
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Orders with their steps."""
+
+    list_display = ("id", "item", "user", "status", "created")
+    list_filter = ("status",)
+    inlines = [OrderTransitionInline]
 
 
 @admin.register(Job)

@@ -1,16 +1,18 @@
 """REST API (Django REST framework): sites, catalogue, orders, instances, jobs, events,
 tenants and the audit log. Everything needs a login; what a user sees follows
 :mod:`nfvo.access` (objects of other tenants are 404, not 403)."""
-from rest_framework import permissions, status, viewsets
-from rest_framework.decorators import action, api_view
+from django.db.models import ProtectedError
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import access, services
+from . import access, orders, services
 from .dialog import DialogError
-from .models import AuditEntry, Site, Tenant
-from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, JobEventSerializer, JobSerializer,
-                          OperationRequestSerializer, OrderRequestSerializer, ServiceInstanceSerializer,
-                          SiteSerializer, TenantSerializer)
+from .models import AuditEntry, Membership, Site, Tenant
+from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, DecisionSerializer, JobEventSerializer,
+                          JobSerializer, JobSummarySerializer, MembershipSerializer, OperationRequestSerializer,
+                          OrderRequestSerializer, OrderSerializer, ServiceInstanceSerializer, SiteSerializer,
+                          TenantSerializer)
 
 FORBIDDEN = Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
 
@@ -36,14 +38,77 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(result)
 
 
-class TenantViewSet(viewsets.ReadOnlyModelViewSet):
-    """The tenants you belong to (all of them for admins)."""
+class IsSuperuserOrReadOnly(permissions.BasePermission):
+    """Reads for every logged-in user; writes for superusers."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or access.is_admin(request.user)
+
+
+class TenantViewSet(viewsets.ModelViewSet):
+    """Tenants: the ones you belong to (all of them for superusers, who also create, change
+    and delete them; a tenant that still owns instances cannot be deleted: 409).
+    ``members/`` lists, adds or changes (POST ``{user, role}``) and removes
+    (DELETE ``members/<username>/``) members: tenant admins and superusers."""
 
     serializer_class = TenantSerializer
+    permission_classes = [permissions.IsAuthenticated, IsSuperuserOrReadOnly]
     lookup_field = "name"
 
     def get_queryset(self):
         return access.tenants(self.request.user)
+
+    def perform_create(self, serializer):
+        tenant = serializer.save()
+        access.audit(self.request, "create_tenant", f"tenant:{tenant.name}")
+
+    def perform_update(self, serializer):
+        tenant = serializer.save()
+        access.audit(self.request, "update_tenant", f"tenant:{tenant.name}")
+
+    def destroy(self, request, *args, **kwargs):
+        tenant = self.get_object()
+        try:
+            tenant.delete()
+        except ProtectedError:
+            return Response({"detail": f"tenant {tenant.name} still owns service instances"},
+                            status=status.HTTP_409_CONFLICT)
+        access.audit(request, "delete_tenant", f"tenant:{tenant.name}")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated],
+            serializer_class=MembershipSerializer)
+    def members(self, request, name=None):
+        """GET: the members and their roles. POST ``{user, role}``: add a member or change
+        their role (201 added, 200 changed); tenant admins and superusers."""
+        tenant = self.get_object()
+        if request.method == "GET":
+            rows = tenant.memberships.select_related("user").order_by("user__username")
+            return Response(MembershipSerializer(rows, many=True).data)
+        if not access.may_manage_members(request.user, tenant):
+            return FORBIDDEN
+        req = MembershipSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        user, role = req.validated_data["user"], req.validated_data["role"]
+        _, created = Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": role})
+        access.audit(request, "add_member" if created else "change_member", f"tenant:{tenant.name}",
+                     user=user.get_username(), role=role)
+        return Response({"user": user.get_username(), "role": role},
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @action(detail=True, methods=["delete"], url_path=r"members/(?P<username>[^/]+)",
+            permission_classes=[permissions.IsAuthenticated])
+    def remove_member(self, request, name=None, username=None):
+        """Remove a member (204; 404 when not a member); tenant admins and superusers."""
+        tenant = self.get_object()
+        if not access.may_manage_members(request.user, tenant):
+            return FORBIDDEN
+        deleted, _ = tenant.memberships.filter(user__username=username).delete()
+        if not deleted:
+            return Response({"detail": f"{username} is not a member of {tenant.name}"},
+                            status=status.HTTP_404_NOT_FOUND)
+        access.audit(request, "remove_member", f"tenant:{tenant.name}", user=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AuditViewSet(viewsets.ReadOnlyModelViewSet):
@@ -112,7 +177,13 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = JobSerializer
 
     def get_queryset(self):
-        return access.jobs(self.request.user)
+        jobs = access.jobs(self.request.user)
+        if self.action == "list":
+            return jobs.only(*JobSummarySerializer.Meta.fields)
+        return jobs
+
+    def get_serializer_class(self):
+        return JobSummarySerializer if self.action == "list" else JobSerializer
 
     @action(detail=True)
     def events(self, request, pk=None):
@@ -133,7 +204,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         if not access.may_operate(request.user, job.instance):
             return FORBIDDEN
         access.audit(request, "cancel", f"job:{job.pk}")
-        return Response(JobSerializer(services.cancel(job)).data)
+        return Response(JobSerializer(services.cancel(job, user=request.user)).data)
 
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
@@ -149,24 +220,65 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(JobSerializer(new).data, status=status.HTTP_201_CREATED)
 
 
-@api_view(["POST"])
-def create_order(request):
-    """Order a catalogue item; 201 with the job, 400 with errors per dialog field, 403 when
-    your role does not allow it. ``tenant`` picks the tenant when you have several."""
-    req = OrderRequestSerializer(data=request.data)
-    req.is_valid(raise_exception=True)
-    data = req.validated_data
-    item = access.items(request.user).filter(pk=data["item"].pk).first()
-    if item is None:
-        return Response({"item": "no such item"}, status=status.HTTP_400_BAD_REQUEST)
-    tenant = Tenant.objects.filter(name=data["tenant"]).first() if data.get("tenant") else None
-    try:
-        tenant = access.ordering_tenant(request.user, item, tenant)
-        job = services.order(item, data["parameters"], data["mode"], data["limit"], user=request.user,
-                             tenant=tenant)
-    except PermissionError as exc:
-        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-    except DialogError as exc:
-        return Response({"parameters": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
-    access.audit(request, "order", f"item:{item.name}", job=job.pk, instance=job.instance_id, mode=job.mode)
-    return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Orders of your tenants. POST orders a catalogue item; ``approve/`` and ``deny/``
+    (POST ``{note}``) decide an order waiting for approval."""
+
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        return access.orders(self.request.user).select_related("item", "user", "instance__tenant") \
+            .prefetch_related("transitions", "jobs")
+
+    def get_serializer_class(self):
+        return OrderRequestSerializer if self.action == "create" else OrderSerializer
+
+    def create(self, request, *args, **kwargs):
+        """Order ``{item, parameters?, mode?, limit?, tenant?}``: 201 with the order (its job
+        when no approval is needed), 400 with errors per dialog field, 403 when your role
+        does not allow it. ``tenant`` picks the tenant when you have several."""
+        req = OrderRequestSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        data = req.validated_data
+        item = access.items(request.user).filter(pk=data["item"].pk).first()
+        if item is None:
+            return Response({"item": "no such item"}, status=status.HTTP_400_BAD_REQUEST)
+        tenant = Tenant.objects.filter(name=data["tenant"]).first() if data.get("tenant") else None
+        try:
+            tenant = access.ordering_tenant(request.user, item, tenant)
+            placed = services.place_order(item, data["parameters"], data["mode"], data["limit"],
+                                          user=request.user, tenant=tenant)
+        except PermissionError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        except DialogError as exc:
+            return Response({"parameters": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+        except LookupError as exc:
+            return Response({"item": str(exc)}, status=status.HTTP_409_CONFLICT)
+        job = placed.jobs.first()
+        access.audit(request, "order", f"item:{item.name}", order=placed.pk, job=job.pk if job else None,
+                     instance=placed.instance_id, mode=placed.mode, status=placed.status)
+        return Response(OrderSerializer(placed).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
+    def approve(self, request, pk=None):
+        """Approve an order waiting at ``approve``: 200 with the order and its queued job;
+        403 for your own order or without an operator role; 409 when it is not waiting."""
+        return self._decide(request, services.approve, "approve")
+
+    @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
+    def deny(self, request, pk=None):
+        """Deny an order waiting at ``approve``: 200 with the order (``denied``); 403, 409 as approve."""
+        return self._decide(request, services.deny, "deny")
+
+    def _decide(self, request, decide, verb: str):
+        placed = self.get_object()
+        if not access.may_approve(request.user, placed):
+            return FORBIDDEN
+        req = DecisionSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        try:
+            decide(placed, request.user, req.validated_data["note"])
+        except orders.TransitionError as exc:
+            return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
+        access.audit(request, verb, f"order:{placed.pk}", note=req.validated_data["note"])
+        return Response(OrderSerializer(self.get_queryset().get(pk=placed.pk)).data)

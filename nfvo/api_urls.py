@@ -9,6 +9,7 @@ router = DefaultRouter()
 router.register("sites", api.SiteViewSet)
 router.register("catalogue", api.CatalogueItemViewSet, basename="catalogueitem")
 router.register("instances", api.ServiceInstanceViewSet, basename="serviceinstance")
+router.register("orders", api.OrderViewSet, basename="order")
 router.register("jobs", api.JobViewSet, basename="job")
 router.register("tenants", api.TenantViewSet, basename="tenant")
 router.register("audit", api.AuditViewSet)
@@ -16,6 +17,5 @@ router.register("audit", api.AuditViewSet)
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("orders/", api.create_order, name="api-order"),
     path("", include(router.urls)),
 ]

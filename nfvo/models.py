@@ -116,6 +116,8 @@ class CatalogueItem(models.Model):
     timeout = models.PositiveIntegerField(default=3600, help_text="Seconds a job of this item may run.")
     queue = models.CharField(max_length=100, blank=True,
                              help_text="Celery queue for its jobs (workers close to its sites); blank: default.")
+    requires_approval = models.BooleanField(
+        default=False, help_text="Orders wait for an operator of the ordering tenant to approve them.")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -128,7 +130,7 @@ class CatalogueItem(models.Model):
 class ServiceInstance(models.Model):
     """An ordered service; its operations are jobs."""
 
-    STATES = [(s, s) for s in ("new", "active", "failed", "deleted", "needs_attention")]
+    STATES = [(s, s) for s in ("new", "active", "failed", "deleted", "needs_attention", "denied")]
     item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="instances")
     tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="instances",
                                help_text="None: a system order, visible to admins only.")
@@ -145,18 +147,55 @@ class ServiceInstance(models.Model):
 
 
 class Order(models.Model):
-    """A user's order of a catalogue item: dialog values and the commit that will run."""
+    """A user's order of a catalogue item: dialog values and the commit that will run.
 
+    ``status`` is the step the order is at (ManageIQ's service-template provisioning steps):
+    ``parse_dialog`` -> ``approve`` (only when the item requires approval) -> ``run_job``
+    -> ``done`` | ``failed``; ``denied`` ends an order an approver turned down. Every
+    change is an :class:`OrderTransition` row (:mod:`nfvo.orders` makes them).
+    """
+
+    PARSE_DIALOG, APPROVE, RUN_JOB, DONE, FAILED, DENIED = (
+        "parse_dialog", "approve", "run_job", "done", "failed", "denied")
+    STATUSES = [(s, s) for s in (PARSE_DIALOG, APPROVE, RUN_JOB, DONE, FAILED, DENIED)]
     item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="orders")
     instance = models.ForeignKey(ServiceInstance, on_delete=models.PROTECT, related_name="orders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     parameters = models.JSONField(default=dict)
     commit = models.CharField(max_length=40)
-    status = models.CharField(max_length=20, default="accepted")
+    mode = models.CharField(max_length=8, default="apply")
+    limit = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=STATUSES, default=PARSE_DIALOG)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-id"]
+
+    def __str__(self):
+        return f"order {self.pk} {self.item_id} {self.status}"
+
+
+class OrderTransition(models.Model):
+    """One step of an order: from which status to which, when, by whom and why.
+
+    ``user`` is the person who caused it (orderer, approver, retrier); ``actor`` names it
+    in words, also for the system (``worker host:pid``, ``reaper``).
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(max_length=20, blank=True, help_text="'' for the first transition")
+    target = models.CharField(max_length=20)
+    time = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    actor = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return f"order {self.order_id}: {self.source or '-'} -> {self.target} by {self.actor}"
 
 
 class Job(models.Model):

@@ -23,6 +23,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import orders
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ def reap_dead_jobs() -> list[int]:
                 if job.mutating:
                     job.instance.state = "needs_attention"
                     job.instance.save(update_fields=["state"])
+                job.status, job.message = Job.ERROR, f"{reason}; retry the operation"
+                orders.job_finished(job, actor=f"reaper {socket.gethostname()}:{os.getpid()}")
                 reaped.append(job.pk)
                 log.warning("job %s: %s", job.pk, reason)
     return reaped

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import dialog, inventory, kinds
+from . import dialog, inventory, kinds, orders
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -192,15 +192,18 @@ def _tail(text: str, lines: int = 15) -> str:
 
 
 def _finish(job: Job, status: str, message: str, result: dict | None = None) -> None:
+    """Store a job's end, its instance's state and its order's last step in one transaction."""
     job.status = status
     job.message = message
     if result is not None:
         job.result = result
     job.finished = timezone.now()
-    job.save(update_fields=["status", "message", "result", "finished"])
-    instance = job.instance
-    if status == Job.SUCCESSFUL and job.mode == "apply":
-        instance.state = "deleted" if job.operation == "delete" else "active"
-    elif status in (Job.FAILED, Job.ERROR, Job.CANCELED) and job.mode == "apply":
-        instance.state = "failed" if status == Job.FAILED else "needs_attention"
-    instance.save(update_fields=["state"])
+    with transaction.atomic():
+        job.save(update_fields=["status", "message", "result", "finished"])
+        instance = job.instance
+        if status == Job.SUCCESSFUL and job.mode == "apply":
+            instance.state = "deleted" if job.operation == "delete" else "active"
+        elif status in (Job.FAILED, Job.ERROR, Job.CANCELED) and job.mode == "apply":
+            instance.state = "failed" if status == Job.FAILED else "needs_attention"
+        instance.save(update_fields=["state"])
+        orders.job_finished(job, actor=f"worker {worker_id()}")

@@ -1,7 +1,10 @@
 """REST API serializers."""
 from rest_framework import serializers
 
-from .models import AuditEntry, CatalogueItem, Job, JobEvent, ServiceInstance, Site, Tenant
+from django.contrib.auth import get_user_model
+
+from .models import (AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, OrderTransition,
+                     ServiceInstance, Site, Tenant)
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -23,7 +26,7 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = CatalogueItem
         fields = ["name", "description", "repository", "ref", "folder", "playbooks", "dialog",
-                  "sites", "source", "digest", "published_commit"]
+                  "sites", "source", "digest", "published_commit", "requires_approval"]
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -34,6 +37,16 @@ class JobSerializer(serializers.ModelSerializer):
         fields = ["id", "instance", "operation", "user", "playbook", "mode", "limit", "status", "repository",
                   "folder", "commit", "inventory", "extra_vars", "result", "message", "timeout", "queue",
                   "retry_of", "cancel_requested", "worker", "heartbeat", "created", "started", "finished"]
+
+
+class JobSummarySerializer(serializers.ModelSerializer):
+    """A job in a list: what it is and how it went; the detail page adds the inventory,
+    extra vars and per-site result (rows in a list stay small)."""
+
+    class Meta:
+        model = Job
+        fields = ["id", "instance", "operation", "mode", "limit", "status", "commit", "retry_of", "created",
+                  "started", "finished"]
 
 
 class JobEventSerializer(serializers.ModelSerializer):
@@ -50,6 +63,56 @@ class ServiceInstanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = ServiceInstance
         fields = ["id", "item", "tenant", "name", "state", "parameters", "created"]
+
+
+class OrderTransitionSerializer(serializers.ModelSerializer):
+    """One step of an order: source -> target, when, by whom, why."""
+
+    class Meta:
+        model = OrderTransition
+        fields = ["source", "target", "time", "actor", "note"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """An order with its current step, its transitions and its latest job (null while it
+    waits for approval or after a denial)."""
+
+    item = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    tenant = serializers.SerializerMethodField()
+    transitions = OrderTransitionSerializer(many=True, read_only=True)
+    job = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = ["id", "item", "instance", "tenant", "user", "status", "commit", "mode", "limit", "parameters",
+                  "created", "transitions", "job"]
+
+    def get_tenant(self, order) -> str | None:
+        tenant = order.instance.tenant
+        return tenant.name if tenant else None
+
+    def get_job(self, order) -> dict | None:
+        jobs = sorted(order.jobs.all(), key=lambda j: j.pk)  # prefetched in lists
+        return JobSerializer(jobs[-1]).data if jobs else None
+
+
+class DecisionSerializer(serializers.Serializer):
+    """An approver's decision note."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """A user's role in a tenant (``user`` by username)."""
+
+    user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
+    role = serializers.ChoiceField(choices=[c for c, _ in Membership._meta.get_field("role").choices])
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role"]
+        validators = []  # one role per tenant: a POST for an existing member changes the role
 
 
 class OrderRequestSerializer(serializers.Serializer):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from translators.publish import Published
 
-from . import dialog, kinds
+from . import dialog, kinds, orders
 from .models import CatalogueItem, Job, Order, ServiceInstance, Site
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -49,14 +49,17 @@ def resolve_commit(repository: str, ref: str) -> str:
     return out.split()[0]
 
 
-def order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str = "",
-          name: str = "", user=None, tenant=None) -> Job:
-    """Order ``item``: check the dialog, record order + service instance + create job, enqueue.
+def place_order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str = "",
+                name: str = "", user=None, tenant=None) -> Order:
+    """Order ``item``: parse the dialog, pin the commit, record order + service instance.
 
-    ``tenant`` owns the instance (None: a system order, seen by admins only); ``user``
-    placed the order. Access checks are the caller's (:mod:`nfvo.access`).
+    The order then waits for approval (items with ``requires_approval``) or starts its
+    create job at once; the job is enqueued after the transaction commits. ``tenant``
+    owns the instance (None: a system order, seen by admins only); ``user`` placed the
+    order. Access checks are the caller's (:mod:`nfvo.access`).
 
-    :raises DialogError: parameters that break the item's dialog schema.
+    :raises DialogError: parameters that break the item's dialog schema (nothing stored).
+    :raises LookupError: the item's ref does not exist any more (nothing stored).
     """
     values = dialog.check(item.dialog, parameters)
     _check_mode_and_limit(mode, limit)
@@ -70,9 +73,52 @@ def order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str
         instance = ServiceInstance.objects.create(item=item, name=name or item.name, parameters=values,
                                                   tenant=tenant)
         order_row = Order.objects.create(item=item, instance=instance, parameters=values, commit=commit,
-                                         user=user)
-        job = _job(instance, "create", mode, limit, commit, values, order_row, user=user)
-    return job
+                                         mode=mode, limit=limit, user=user)
+        orders.start(order_row, user, note=f"dialog valid; commit {commit}")
+        if item.requires_approval:
+            orders.move(order_row, Order.APPROVE, user, note="waiting for an operator of the tenant")
+        else:
+            _order_job(order_row, user, "no approval needed")
+    return order_row
+
+
+def order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str = "",
+          name: str = "", user=None, tenant=None) -> Job:
+    """:func:`place_order` for an item that needs no approval; returns the order's create job.
+
+    :raises ValueError: the item requires approval (use :func:`place_order`).
+    """
+    if item.requires_approval:
+        raise ValueError(f"{item.name} requires approval; place the order and approve it")
+    return place_order(item, parameters, mode, limit, name, user, tenant).jobs.get()
+
+
+def approve(order_row: Order, user, note: str = "") -> Job:
+    """An approver accepts an order waiting at ``approve``: it moves to ``run_job`` and its
+    create job is queued. Who may approve is the caller's check (:func:`nfvo.access.may_approve`).
+
+    :raises orders.TransitionError: the order is not waiting for approval.
+    """
+    with transaction.atomic():
+        return _order_job(order_row, user, note or "approved", source=Order.APPROVE)
+
+
+def deny(order_row: Order, user, note: str = "") -> Order:
+    """An approver turns down an order waiting at ``approve``; its instance becomes ``denied``.
+
+    :raises orders.TransitionError: the order is not waiting for approval.
+    """
+    with transaction.atomic():
+        orders.move(order_row, Order.DENIED, user, note=note or "denied", source=Order.APPROVE)
+        ServiceInstance.objects.filter(pk=order_row.instance_id).update(state="denied")
+    return order_row
+
+
+def _order_job(order_row: Order, user, note: str, source: str | None = None) -> Job:
+    """Move the order to ``run_job`` and create its create job (call inside a transaction)."""
+    orders.move(order_row, Order.RUN_JOB, user, note=note, source=source)
+    return _job(order_row.instance, "create", order_row.mode, order_row.limit, order_row.commit,
+                order_row.parameters, order_row, user=user)
 
 
 def _commit_prepared(item: CatalogueItem, prepared: kinds.Prepared) -> str:
@@ -135,23 +181,35 @@ def enqueue(job: Job, countdown: float = 0) -> bool:
     return True
 
 
-def cancel(job: Job) -> Job:
+def cancel(job: Job, user=None) -> Job:
     """Cancel a job: at once if it has not started, through ansible-runner if it runs."""
     with transaction.atomic():
         Job.objects.filter(pk=job.pk).update(cancel_requested=True)
-        Job.objects.filter(pk=job.pk, status__in=[Job.PENDING, Job.WAITING]).update(
+        stopped = Job.objects.filter(pk=job.pk, status__in=[Job.PENDING, Job.WAITING]).update(
             status=Job.CANCELED, message="canceled before it started", finished=timezone.now())
-    job.refresh_from_db()
+        job.refresh_from_db()
+        if stopped:
+            orders.job_finished(job, actor=orders.actor_name(user))
     return job
 
 
 def retry(job: Job, user=None) -> Job:
-    """Run a finished job's operation again (same commit, values, mode and limit)."""
+    """Run a finished job's operation again (same commit, values, mode and limit).
+
+    Retrying the create job of a failed order moves that order back to ``run_job``.
+    """
     if not job.done:
         raise ValueError(f"job {job.pk} is {job.status}; only a finished job can be retried")
     with transaction.atomic():
+        order_row = None
+        if job.order_id is not None:
+            try:
+                orders.move(job.order, Order.RUN_JOB, user, note=f"retry of job {job.pk}", source=Order.FAILED)
+                order_row = job.order
+            except orders.TransitionError:
+                pass  # the order did not fail (e.g. a successful job run again): the retry is on its own
         return _job(job.instance, job.operation, job.mode, job.limit, job.commit, job.extra_vars,
-                    retry_of=job, user=user)
+                    order_row=order_row, retry_of=job, user=user)
 
 
 def publish_repository(name: str, repository: str, ref: str, folder: str, playbooks: dict,

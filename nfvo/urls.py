@@ -6,5 +6,6 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalogue/<slug:name>/", views.item, name="item"),
+    path("orders/<int:pk>/", views.order, name="order"),
     path("jobs/<int:pk>/", views.job, name="job"),
 ]

@@ -2,7 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import access, services
+from . import access, orders, services
 from .dialog import DialogError
 from .models import Site
 
@@ -12,7 +12,8 @@ def home(request):
     """Sites, the catalogue, your service instances and the latest jobs."""
     return render(request, "nfvo/home.html", {
         "sites": Site.objects.all(), "items": access.items(request.user),
-        "instances": access.instances(request.user)[:20], "jobs": access.jobs(request.user)[:20]})
+        "instances": access.instances(request.user)[:20], "jobs": access.jobs(request.user)[:20],
+        "orders": access.orders(request.user).select_related("item", "user")[:20]})
 
 
 @login_required
@@ -28,13 +29,15 @@ def item(request, name):
                 values[field] = _coerce(raw, prop.get("type"))
         try:
             tenant = access.ordering_tenant(request.user, obj)
-            job = services.order(obj, values, request.POST.get("mode", "plan"), request.POST.get("limit", ""),
-                                 user=request.user, tenant=tenant)
-            access.audit(request, "order", f"item:{obj.name}", job=job.pk, mode=job.mode)
-            return redirect("job", pk=job.pk)
+            placed = services.place_order(obj, values, request.POST.get("mode", "plan"),
+                                          request.POST.get("limit", ""), user=request.user, tenant=tenant)
+            job = placed.jobs.first()
+            access.audit(request, "order", f"item:{obj.name}", order=placed.pk, job=job.pk if job else None,
+                         mode=placed.mode, status=placed.status)
+            return redirect("job", pk=job.pk) if job else redirect("order", pk=placed.pk)
         except DialogError as exc:
             errors = exc.errors
-        except PermissionError as exc:
+        except (PermissionError, LookupError) as exc:
             errors = {"(order)": str(exc)}
     rows = [{"name": f, "prop": p, "value": values.get(f, p.get("default", "")), "error": errors.get(f, "")}
             for f, p in fields.items()]
@@ -58,3 +61,24 @@ def _coerce(raw: str, kind: str | None):
 def job(request, pk):
     """A job with its per-site result; events stream in while it runs."""
     return render(request, "nfvo/job.html", {"job": get_object_or_404(access.jobs(request.user), pk=pk)})
+
+
+@login_required
+def order(request, pk):
+    """An order: its step, its transitions and jobs; approvers approve or deny it here."""
+    obj = get_object_or_404(access.orders(request.user).select_related("item", "instance__tenant"), pk=pk)
+    error = ""
+    if request.method == "POST" and access.may_approve(request.user, obj):
+        decision, note = request.POST.get("decision"), request.POST.get("note", "")[:1000]
+        decide = {"approve": services.approve, "deny": services.deny}.get(decision)
+        if decide is None:
+            error = f"unknown decision {decision!r}"
+        else:
+            try:
+                decide(obj, request.user, note)
+                access.audit(request, decision, f"order:{obj.pk}", note=note)
+                return redirect("order", pk=obj.pk)
+            except orders.TransitionError as exc:
+                error = str(exc)
+    can_decide = obj.status == obj.APPROVE and access.may_approve(request.user, obj)
+    return render(request, "nfvo/order.html", {"order": obj, "can_decide": can_decide, "error": error})

@@ -47,8 +47,10 @@ def test_order_errors_per_field_and_nothing_stored(client):
 def test_order_then_events_cursor_cancel_and_retry(client):
     resp = client.post("/api/orders/", {"item": "epc-cran-mec", "mode": "plan"}, format="json")
     assert resp.status_code == 201, resp.content
-    job = resp.json()
-    assert job["status"] == "pending" and len(job["commit"]) == 40
+    placed = resp.json()
+    job = placed["job"]
+    assert job["status"] == "pending" and len(job["commit"]) == 40 == len(placed["commit"])
+    assert placed["status"] == "run_job" and placed["tenant"] == "red" and placed["user"] == "ana"
     events = client.get(f"/api/jobs/{job['id']}/events/?after=0").json()
     assert events == {"status": "pending", "done": False, "events": []}
     assert client.get(f"/api/jobs/{job['id']}/events/?after=x").status_code == 400
@@ -57,6 +59,11 @@ def test_order_then_events_cursor_cancel_and_retry(client):
     assert canceled["status"] == "canceled"
     retried = client.post(f"/api/jobs/{job['id']}/retry/")
     assert retried.status_code == 201 and retried.json()["retry_of"] == job["id"]
+    steps = client.get(f"/api/orders/{placed['id']}/").json()
+    assert [(t["source"], t["target"], t["actor"]) for t in steps["transitions"]] == [
+        ("", "parse_dialog", "ana"), ("parse_dialog", "run_job", "ana"), ("run_job", "failed", "ana"),
+        ("failed", "run_job", "ana")]
+    assert steps["status"] == "run_job" and steps["job"]["id"] == retried.json()["id"]
 
 
 def test_sites_never_show_credentials(client):
@@ -88,12 +95,13 @@ def test_operate_unknown_operation(client):
 
 
 def test_tenants_see_only_their_own_and_admins_see_all(client):
-    job = client.post("/api/orders/", {"item": "epc-cran-mec", "mode": "plan"}, format="json").json()
+    job = client.post("/api/orders/", {"item": "epc-cran-mec", "mode": "plan"}, format="json").json()["job"]
     assert Job.objects.get(pk=job["id"]).instance.tenant.name == "red"
     blue = _client(_member("bob", "blue"))
     assert blue.get(f"/api/jobs/{job['id']}/").status_code == 404  # not 403: existence is not leaked
     assert blue.get("/api/jobs/").json()["results"] == []
     assert blue.post(f"/api/jobs/{job['id']}/cancel/").status_code == 404
+    assert blue.get("/api/orders/").json()["results"] == []
     admin = _client(User.objects.create_superuser("root"))
     assert admin.get(f"/api/jobs/{job['id']}/").status_code == 200
     assert APIClient().get("/api/jobs/").status_code in (401, 403)  # anonymous
@@ -113,7 +121,7 @@ def test_items_shared_with_a_tenant_and_roles(client):
 
 def test_every_action_is_audited_with_who_and_where(client):
     job = client.post("/api/orders/", {"item": "epc-cran-mec", "mode": "plan"}, format="json",
-                      REMOTE_ADDR="127.0.0.9").json()
+                      REMOTE_ADDR="127.0.0.9").json()["job"]
     client.post(f"/api/jobs/{job['id']}/cancel/", REMOTE_ADDR="127.0.0.9")
     entries = list(AuditEntry.objects.order_by("id").values_list("user__username", "action", "target", "remote_addr"))
     assert entries == [("ana", "order", "item:epc-cran-mec", "127.0.0.9"),

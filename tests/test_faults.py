@@ -117,6 +117,12 @@ def test_worker_killed_mid_job_ends_in_error_and_retry_succeeds(item, tmp_path):
     assert Order.objects.filter(pk=job.order_id).exists()  # no order disappears
     again.instance.refresh_from_db()
     assert again.instance.state == "active"
+    placed = Order.objects.get(pk=job.order_id)
+    steps = list(placed.transitions.values_list("source", "target", "actor"))
+    assert placed.status == Order.DONE and again.order_id == placed.pk
+    assert [(s, t) for s, t, _ in steps] == [("", "parse_dialog"), ("parse_dialog", "run_job"),
+                                             ("run_job", "failed"), ("failed", "run_job"), ("run_job", "done")]
+    assert steps[2][2].startswith("reaper ") and steps[4][2].startswith("worker ")
 
 
 def test_cancel_a_running_job(item, tmp_path):
@@ -126,9 +132,11 @@ def test_cancel_a_running_job(item, tmp_path):
         services.cancel(job)
         job = wait_for_job(job.pk, 60, w)
     assert job.status == Job.CANCELED and "canceled" in job.message
+    assert job.order.status == Order.FAILED
     assert "end t" not in item.log.read_text()
     queued = services.order(item, {"log_file": str(item.log)})  # never picked up: no worker
     assert services.cancel(queued).status == Job.CANCELED
+    assert queued.order.transitions.last().note == f"job {queued.pk} canceled: canceled before it started"
 
 
 def test_job_times_out_after_the_items_limit(item, tmp_path):
@@ -139,7 +147,7 @@ def test_job_times_out_after_the_items_limit(item, tmp_path):
         job = wait_for_job(job.pk, 90, w)
     assert job.status == Job.FAILED and "timed out after 4 s" in job.message
     job.instance.refresh_from_db()
-    assert job.instance.state == "failed"
+    assert job.instance.state == "failed" and job.order.status == Order.FAILED
 
 
 def test_a_push_while_an_order_runs_does_not_change_it(item, tmp_path):
@@ -152,6 +160,7 @@ def test_a_push_while_an_order_runs_does_not_change_it(item, tmp_path):
         job = wait_for_job(job.pk, 90, w)
         second = wait_for_job(services.order(item, {"log_file": str(item.log), "tag": "second"}).pk, 90, w)
     assert job.status == second.status == Job.SUCCESSFUL
+    assert job.order.status == second.order.status == Order.DONE
     assert job.commit != new and second.commit == new
     lines = item.log.read_text().splitlines()
     assert "end first v1" in lines and "end second v2" in lines
@@ -183,6 +192,8 @@ def test_redis_restarted_while_orders_arrive_every_order_runs_once(item, tmp_pat
             jobs.append(services.order(item, {"log_file": str(item.log), "tag": f"o{i}"}))  # accepted
         done = [wait_for_job(j.pk, 180, w) for j in jobs]
     assert [j.status for j in done] == [Job.SUCCESSFUL] * 9
+    assert [j.order.status for j in done] == [Order.DONE] * 9
+    assert all(j.order.transitions.filter(target=Order.RUN_JOB).count() == 1 for j in done)
     ends = [ln for ln in item.log.read_text().splitlines() if ln.startswith("end ")]
     assert sorted(ends) == sorted(f"end o{i} v1" for i in range(9))  # each exactly once
 
