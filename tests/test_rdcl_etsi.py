@@ -237,3 +237,41 @@ def test_nested_view_puts_pods_inside_their_vms(corpus):
     flat = ETSI.graph(ETSI.parse(files), "vnf")
     assert {n["type"] for n in flat["nodes"] if n["id"] == "vnf1/tof_agent"} == {"vnf_vdu"}
     assert all(n["parent"] is None for n in flat["nodes"])
+
+
+def _mutations(vnfd: dict) -> list[dict]:
+    """Broken copies of ``vnfd``: each schema keyword family hit somewhere deep."""
+    out = []
+    for mutate in (
+        lambda d: d.pop("vnfProvider"),
+        lambda d: d["vdu"][0].update(vduId=7),
+        lambda d: d["vdu"][0]["intCpd"][0].update(layerProtocol=["x"], unknownKey=1),
+        lambda d: d["vdu"][1].update(vduParentMandatory="yes", vduNestedDescType="vmware"),
+        lambda d: d["virtualComputeDesc"][0]["virtualCpu"].update(numVirtualCpu=-1),
+        lambda d: d["deploymentFlavour"][0]["vduProfile"][0].update(maxNumberOfInstances="x"),
+        lambda d: d.update(vdu="not a list", vnfExtCpd=[{}]),
+    ):
+        broken = copy.deepcopy(vnfd)
+        mutate(broken)
+        out.append(broken)
+    return out
+
+
+@pytest.mark.parametrize("plugin", [ETSI, NESTED], ids=["etsi", "nested-vdu"])
+def test_inlined_schemas_find_the_errors_the_plain_schemas_find(plugin):
+    """The validators with ``$ref`` inlined (for speed) report exactly what plain jsonschema
+    reports on the original schemas: same instance paths, keywords and messages."""
+    from jsonschema import Draft202012Validator
+
+    schemas, schema_id = plugin.schemas, plugin.schema_ids["vnfd"]
+    plain = Draft202012Validator(schemas.schemas[schema_id], registry=schemas.registry)
+    vnfd = json.loads(NESTED.examples()[1].read_text())  # edge_vnfd.json
+    found = 0
+    for broken in _mutations(vnfd):
+        ours = sorted((list(map(str, e.absolute_path)), e.validator, e.message)
+                      for e in schemas.validator(schema_id).iter_errors(broken))
+        theirs = sorted((list(map(str, e.absolute_path)), e.validator, e.message) for e in plain.iter_errors(broken))
+        assert ours == theirs
+        found += len(ours)
+    assert found >= 6
+    assert schemas.validator(schema_id) is schemas.validator(schema_id)  # compiled once

@@ -45,12 +45,30 @@ def compose(text: str | None) -> yaml.Node | None:
         return None
 
 
-def line_of(node: yaml.Node | None, parts: Iterable[Part]) -> int | None:
+class LazyNode:
+    """The composed node of ``text``, composed on first use: lines are only needed when
+    there is a problem to place, so a valid document is parsed once, not twice."""
+
+    __slots__ = ("text", "_node", "_done")
+
+    def __init__(self, text: str | None):
+        self.text, self._node, self._done = text, None, False
+
+    def resolve(self) -> yaml.Node | None:
+        """The node (see :func:`compose`)."""
+        if not self._done:
+            self._node, self._done = compose(self.text), True
+        return self._node
+
+
+def line_of(node: yaml.Node | LazyNode | None, parts: Iterable[Part]) -> int | None:
     """1-based line of ``parts`` in a composed document.
 
     The line of the key for a mapping entry, of the item for a list entry; when the path
     goes further than the document (a missing key), the line of the deepest part found.
     """
+    if isinstance(node, LazyNode):
+        node = node.resolve()
     if node is None:
         return None
     line = node.start_mark.line + 1

@@ -20,7 +20,7 @@ import yaml
 
 from translators.errors import Problem
 
-from .docpath import compose
+from .docpath import LazyNode
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 ARCHIVE_SUFFIXES = (".zip", ".csar")
@@ -105,10 +105,12 @@ def _decode(raw: bytes) -> str | None:
 
 @dataclass
 class Loaded:
-    """A parsed document: ``data``, its composed ``node`` (for lines), and ``problems``."""
+    """A parsed document: ``data``, its composed ``node`` (for lines; a
+    :class:`~rdcl.types.docpath.LazyNode` composed when a line is first asked for), and
+    ``problems``."""
 
     data: Any
-    node: yaml.Node | None
+    node: yaml.Node | LazyNode | None
     problems: list[Problem]
 
 
@@ -119,7 +121,7 @@ def load(source: Source) -> Loaded:
     line where the parser stopped.
     """
     if source.data is not None:
-        return Loaded(source.data, compose(source.text), [])
+        return Loaded(source.data, LazyNode(source.text), [])
     if source.text is None:
         return Loaded(None, None, [Problem("", "file.encoding", "not UTF-8 text")])
     if source.suffix == ".json":
@@ -135,7 +137,7 @@ def load(source: Source) -> Loaded:
             return Loaded(None, None, [Problem("", "yaml.syntax", " ".join(str(exc).split()),
                                                mark.line + 1 if mark else None)])
     source.data = data
-    return Loaded(data, compose(source.text), [])
+    return Loaded(data, LazyNode(source.text), [])
 
 
 def zip_members(source: Source) -> list[Source]:

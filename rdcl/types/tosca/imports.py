@@ -83,6 +83,8 @@ def remote_imports(start: str, read: Callable[[str], str | None],
             continue
         seen.add(name)
         text = read(name)
+        if not text or "imports" not in text:
+            continue  # no imports section: no need to parse the file here
         try:
             data = yaml.load(text, Loader=_LOADER) if text else None
         except yaml.YAMLError:
