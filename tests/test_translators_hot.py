@@ -1,5 +1,6 @@
-"""HOT for nested VDUs: the parent VM carries the node labels as server metadata, and
-nothing else of heat-translator's text changes; bare-metal servers get their flavor."""
+"""HOT for nested VDUs: the parent VM carries the node labels as server metadata and an
+output names it (its Kubernetes node), nothing else of heat-translator's text changes;
+bare-metal servers get their flavor."""
 from __future__ import annotations
 
 import yaml
@@ -23,8 +24,15 @@ def test_parent_vm_metadata_is_the_only_change_to_heat_translators_text():
     inserted = ("      metadata:\n"
                 "        nfvo.rdcl.io/taints: nfvo.rdcl.io/vdu=epc-cran-mec-mec-vm:NoSchedule\n"
                 "        nfvo.rdcl.io/vdu: epc-cran-mec-mec-vm\n")
-    assert inserted in ours
-    assert ours.replace(inserted, "", 1) == plain["stack.yaml"]
+    output = ("outputs:\n"
+              "  rdcl_node_mec_vm:\n"
+              "    description: name of server mec_vm (its Kubernetes node)\n"
+              "    value:\n"
+              "      get_attr:\n"
+              "        - mec_vm\n"
+              "        - name\n")
+    assert inserted in ours and ours.endswith(output)
+    assert ours.replace(inserted, "", 1).replace(output, "outputs: {}\n") == plain["stack.yaml"]
     server = yaml.safe_load(ours)["resources"]["mec_vm"]
     assert server["type"] == "OS::Nova::Server"
     assert server["properties"]["metadata"] == {

@@ -199,8 +199,10 @@ def test_example_pods_keep_their_shape(example):
     assert "tolerations" not in pod_spec(docs["cran_du"])
     edge = json.loads(example.files["group_vars/edge.json"])
     assert edge["k8s_apply_node_labels"] == [{
-        "vdu": "mec_vm", "labels": {kubernetes.PARENT_LABEL: "epc-cran-mec-mec-vm"},
-        "taints": ["nfvo.rdcl.io/vdu=epc-cran-mec-mec-vm:NoSchedule"]}]
+        "vdu": "mec_vm", "site": "core", "output": "rdcl_node_mec_vm",
+        "labels": {kubernetes.PARENT_LABEL: "epc-cran-mec-mec-vm"},
+        "taints": ["nfvo.rdcl.io/vdu=epc-cran-mec-mec-vm:NoSchedule"],
+        "node_taints": [{"key": "nfvo.rdcl.io/vdu", "value": "epc-cran-mec-mec-vm", "effect": "NoSchedule"}]}]
 
 
 def test_configmap_from_files_is_mounted(variant):
@@ -271,9 +273,11 @@ def test_nested_preferred_and_bare_metal_scheduling(variant):
     upf = pod_spec(docs["upf"])
     assert upf["nodeSelector"] == {kubernetes.BAREMETAL_LABEL: ""} and "tolerations" not in upf
     labels = json.loads(variant.files["group_vars/edge.json"])["k8s_apply_node_labels"]
-    assert labels == [{"vdu": "bm_node", "labels": {kubernetes.BAREMETAL_LABEL: ""}, "taints": []},
-                      {"vdu": "mec_vm", "labels": {kubernetes.PARENT_LABEL: "edge-depth-mec-vm"},
-                       "taints": ["nfvo.rdcl.io/vdu=edge-depth-mec-vm:NoSchedule"]}]
+    assert [{k: e[k] for k in ("vdu", "labels", "taints")} for e in labels] == [
+        {"vdu": "bm_node", "labels": {kubernetes.BAREMETAL_LABEL: ""}, "taints": []},
+        {"vdu": "mec_vm", "labels": {kubernetes.PARENT_LABEL: "edge-depth-mec-vm"},
+         "taints": ["nfvo.rdcl.io/vdu=edge-depth-mec-vm:NoSchedule"]}]
+    assert [e["output"] for e in labels] == ["rdcl_node_bm_node", "rdcl_node_mec_vm"]
     assert by_kind(docs["upf"])["Service"]["spec"]["type"] == "LoadBalancer"
 
 

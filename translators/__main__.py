@@ -55,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"Kubernetes version whose schema the manifests must pass (default {DEFAULT_K8S_VERSION})")
     tr.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
                     help="dialog value (TOSCA input): renders manifests (k8s/openshift), HOT parameter defaults (hot); repeatable")
+    tr.add_argument("--level", help="SOL 001 instantiation level the pods start at (default: the descriptor's)")
     args = parser.parse_args(argv)
     sites = SiteMap.from_yaml(args.sites) if args.sites else DEMO_SITES
     try:
         translation = translate_file(args.src, sites_for(args.to, sites), k8s_version=args.k8s_version,
-                                     params=dict(args.param) if args.to == "hot" else None)
+                                     params=dict(args.param) if args.to == "hot" else None, level=args.level)
         files = select(translation, args.to, dict(args.param))
     except DescriptorError as exc:
         print(exc.report(), file=sys.stderr)

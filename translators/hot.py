@@ -69,6 +69,7 @@ def translate_site(model: ServiceModel, node_names: list[str],
         node_labels = labels_of(model, Relations.of(model))
     wanted = {s: server_metadata(v) for s, v in node_labels.items() if s in node_names}
     files = _add_metadata(files, wanted)
+    files["stack.yaml"] = _add_outputs(files["stack.yaml"], wanted)
     problems, parsed = [], {}
     for name, text in sorted(files.items()):
         try:
@@ -112,6 +113,34 @@ def _add_metadata(files: dict[str, str], wanted: dict[str, dict]) -> dict[str, s
             files[name] = files[name][:end] + block + files[name][end:]
             break
     return files
+
+
+def _add_outputs(text: str, servers: dict) -> str:
+    """Append an output naming each server of ``servers`` that is a resource of this
+    stack (:func:`translators.k8s.scheduling.node_output`: ``get_attr [server, name]``)
+    to heat-translator's ``outputs`` section, its last; other bytes stay. A layout that
+    does not end with ``outputs`` is parsed, extended and written out again."""
+    from .k8s.scheduling import node_output
+    from .validate import load_yaml
+    from .yamlout import dump
+
+    if not servers:
+        return text
+    hot = load_yaml(text)
+    mine = {node_output(s): {"description": f"name of server {s} (its Kubernetes node)",
+                             "value": {"get_attr": [s, "name"]}}
+            for s in sorted(servers) if ((hot.get("resources") or {}).get(s) or {}).get("type") == "OS::Nova::Server"}
+    if not mine:
+        return text
+    block = "".join(f"  {line}\n" for line in dump(mine).splitlines())
+    tops = re.findall(r"^([A-Za-z_]\w*):", text, re.M)
+    if tops and tops[-1] == "outputs" and text.endswith("\n"):
+        if text.endswith("\noutputs: {}\n"):
+            return text[: -len("outputs: {}\n")] + "outputs:\n" + block
+        if not (hot.get("outputs") or {}).keys() & mine.keys():
+            return text + block
+    hot["outputs"] = {**(hot.get("outputs") or {}), **mine}
+    return dump(hot)
 
 
 def _ensure_metadata(files: dict[str, str], parsed: dict[str, dict], wanted: dict[str, dict]) -> list[Problem]:

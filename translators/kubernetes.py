@@ -10,7 +10,8 @@ Per node, in apply order (each kind built by a module of :mod:`translators.k8s`)
   (:mod:`~translators.k8s.workload`, :mod:`~translators.k8s.scheduling`);
 * v1 Service of its ports; OpenShift flavour: a route.openshift.io/v1 Route per Service
   port (:mod:`~translators.k8s.network`, :mod:`~translators.k8s.openshift`);
-* networking.k8s.io/v1 NetworkPolicy when it is on virtual links;
+* networking.k8s.io/v1 NetworkPolicy when it is on virtual links, and one per
+  forwarding path it is a hop of (:mod:`translators.vnffg`);
 * autoscaling/v2 HorizontalPodAutoscaler when it has a scaling aspect
   (:mod:`~translators.k8s.scaling`).
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import jinja2
 import yaml
 
+from . import vnffg
 from .k8s import config, network, openshift, scaling, workload
 from .k8s.common import MANAGED_BY, dns_name, fill_int_markers
 from .k8s.scheduling import BAREMETAL_LABEL, PARENT_LABEL, parent_label_value
@@ -55,7 +57,7 @@ def documents(model: ServiceModel, node: NodeModel, flavour: str = "kubernetes",
     docs = [files, workload.deployment(model, node, rel, compute, mount), service]
     if flavour == "openshift":
         docs += openshift.routes(model, node, service)
-    docs += [network.network_policy(model, node, rel, notes),
+    docs += [network.network_policy(model, node, rel, notes), *vnffg.network_policies(model, node, rel, notes),
              scaling.hpa(model, node, "cpu" in compute, notes)]
     return [d for d in docs if d]
 

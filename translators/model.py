@@ -13,8 +13,9 @@ from typing import Any
 #: volume); ``container``: a pod on kubernetes/openshift, a process on linux;
 #: ``runtime``: a container runtime (the Kubernetes node itself: nothing to deploy);
 #: ``link``: a virtual link only containers are on (NetworkPolicy labels, no Neutron
-#: network); ``unsupported``: no translation (reported, never dropped silently).
-ROLES = ("heat", "container", "runtime", "link", "unsupported")
+#: network); ``path``: a forwarding path of a VNFFG (NetworkPolicies along its hops,
+#: :mod:`translators.vnffg`); ``unsupported``: no translation (reported, never dropped silently).
+ROLES = ("heat", "container", "runtime", "link", "path", "unsupported")
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,10 @@ class NodeModel:
     ``initial``/``cpu``/``policy`` from properties or a scaling policy), ``unresolved``
     (property paths using a TOSCA function that has no value at translation time),
     ``interfaces`` (operations with an implementation) and ``artifacts`` (besides the
-    image): what the translators cannot run, to be reported.
+    image): what the translators cannot run, to be reported; ``levels``
+    (``{level_id: number_of_instances}`` from a SOL 001 VduInstantiationLevels policy,
+    see :mod:`translators.levels`); ``hops`` (a forwarding path: the nodes its
+    traffic passes, in order, a Port replaced by the node it is bound to).
     """
 
     name: str
@@ -68,6 +72,8 @@ class NodeModel:
     unresolved: tuple[str, ...] = ()
     interfaces: tuple[str, ...] = ()
     artifacts: tuple[str, ...] = ()
+    levels: dict[str, Any] = field(default_factory=dict)
+    hops: tuple[str, ...] = ()
 
 
 @dataclass
@@ -77,7 +83,9 @@ class ServiceModel:
     ``name`` is a slug (letters, digits, ``-``); ``digest`` is ``sha256:<hex>`` of the
     descriptor bytes; ``tosca`` the tosca-parser ``ToscaTemplate`` (heat-translator input);
     ``params`` input values given at translation time (heat-translator's parameters:
-    HOT parameter defaults and its flavor/image choices), empty for a catalogue service.
+    HOT parameter defaults and its flavor/image choices), empty for a catalogue service;
+    ``levels`` the SOL 001 instantiation levels (:func:`translators.levels.read`, plus
+    ``chosen`` once translated).
     """
 
     name: str
@@ -88,6 +96,7 @@ class ServiceModel:
     nodes: dict[str, NodeModel]
     tosca: Any = None
     params: dict[str, Any] = field(default_factory=dict)
+    levels: dict[str, Any] = field(default_factory=dict)
 
     def by_role(self, role: str) -> list[NodeModel]:
         """Nodes of one role, in descriptor order."""

@@ -39,7 +39,9 @@ def group_vars(model: ServiceModel, part: Part, site_files: dict[str, object]) -
     for kubernetes/openshift optionally ``manifests`` (``[{node, template}]`` in apply
     order; default one per node) and ``node_labels`` (``[{vdu, labels, taints}]``: the
     Kubernetes nodes the site's nested pods need, see :mod:`translators.k8s.scheduling`),
-    which become ``k8s_apply_manifests`` and ``k8s_apply_node_labels``.
+    ``levels`` and ``workloads`` (see :func:`translators.pods.translate_part`), which
+    become ``k8s_apply_manifests``, ``k8s_apply_node_labels``, ``k8s_apply_levels`` and
+    ``k8s_apply_workloads``.
     """
     if part.kind == "openstack":
         return {"heat_stack_name": f"{model.name}-{part.site}".replace("_", "-"),
@@ -52,6 +54,10 @@ def group_vars(model: ServiceModel, part: Part, site_files: dict[str, object]) -
                    {"node": n, "template": f"templates/{part.site}/{n}.yaml.j2"} for n in part.nodes]}
         if site_files.get("node_labels"):
             out["k8s_apply_node_labels"] = site_files["node_labels"]
+        if site_files.get("levels"):
+            out["k8s_apply_levels"] = site_files["levels"]
+        if site_files.get("workloads"):
+            out["k8s_apply_workloads"] = site_files["workloads"]
         return out
     return {"rdcl_nodes": {n: _linux_node(model, n) for n in part.nodes}}
 

@@ -9,10 +9,11 @@ integer fields taken from inputs are checked with a placeholder integer
 """
 from __future__ import annotations
 
-from . import kubernetes
+from . import kubernetes, levels
 from .errors import Problem, TranslationError
-from .k8s.common import sample
+from .k8s.common import dns_name, sample
 from .k8s.openshift import project
+from .k8s.scheduling import node_output, taint_fields
 from .model import ServiceModel
 from .placement import Part
 from .relations import Relations
@@ -25,8 +26,10 @@ def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict
                    files: dict[str, str], notes: list[str], k8s_version: str | None) -> dict:
     """Write the part's manifest templates into ``files`` and return what the site got:
     ``templates`` (paths, apply order), ``resources`` (``[{name, type}]`` per object),
-    ``manifests`` (``[{node, template}]``) and ``node_labels`` (``[{vdu, labels,
-    taints}]``: the labels its pods need on their nodes, from ``labels``).
+    ``manifests`` (``[{node, template}]``), ``node_labels`` (``[{vdu, labels,
+    taints}]``: the labels its pods need on their nodes, from ``labels``), ``levels``
+    (``{level_id: {node: pods}}``, :func:`translators.levels.counts`) and ``workloads``
+    (``{node: {deployment, hpa, max?}}``).
     Report lines go to ``notes``; ``k8s_version`` None skips the schema check.
 
     :raises TranslationError: a manifest fails the schema (the node is named).
@@ -52,14 +55,30 @@ def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict
     if problems:
         raise TranslationError(model.source, problems)
     return {"templates": [m["template"] for m in manifests], "resources": resources,
-            "manifests": manifests, "node_labels": _needed(model, part, labels)}
+            "manifests": manifests, "node_labels": _needed(model, part, labels),
+            "levels": levels.counts(model, part.nodes), "workloads": _workloads(model, part)}
+
+
+def _workloads(model: ServiceModel, part: Part) -> dict[str, dict]:
+    """Per pod node: its Deployment's name and, when an autoscaler owns its replicas,
+    ``hpa: true`` with the aspect's ``max`` (what ``scale.yml`` needs)."""
+    out = {}
+    for name in part.nodes:
+        node = model.nodes[name]
+        entry: dict = {"deployment": dns_name(name), "hpa": bool(node.scaling)}
+        if node.scaling:
+            entry["max"] = node.scaling["max"]
+        out[name] = entry
+    return out
 
 
 def _needed(model: ServiceModel, part: Part, labels: dict[str, dict]) -> list[dict]:
     """Node labels of the parents of this part's pods, and of every bare-metal server
-    when one of them asks for bare metal."""
+    when one of them asks for bare metal: ``{vdu, site, output, labels, taints,
+    node_taints}`` (``site``/``output``: the VM's site and the HOT output naming it)."""
     pods = [model.nodes[n] for n in part.nodes]
     parents = {p.parent for p in pods if p.parent}
     bare_metal = any(p.bare_metal and not p.parent for p in pods)
-    return [{"vdu": vm, **labels[vm]} for vm in sorted(labels)
+    return [{"vdu": vm, "site": model.nodes[vm].site, "output": node_output(vm), **labels[vm],
+             "node_taints": [taint_fields(t) for t in labels[vm]["taints"]]} for vm in sorted(labels)
             if vm in parents or (bare_metal and model.nodes[vm].bare_metal)]

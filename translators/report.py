@@ -7,6 +7,7 @@ groups, outputs), then the notes the manifests add (:mod:`translators.kubernetes
 """
 from __future__ import annotations
 
+from . import levels, vnffg
 from .hot import policy_in_site, translatable_policy, translated_outputs
 from .model import NodeModel, ServiceModel
 from .placement import DEPLOYED_ROLES, Part
@@ -24,7 +25,13 @@ def entries(model: ServiceModel, parts: list[Part], rel: Relations) -> list[str]
     for node in model.nodes.values():
         lines += _node(model, node, rel)
     lines += _policies(model, parts)
+    lines += levels.report(model)
+    lines += vnffg.report(model, rel)
     for group in getattr(model.tosca.topology_template, "groups", None) or []:
+        if any(model.nodes.get(m) is not None and model.nodes[m].role == "path" for m in group.members or []):
+            lines.append(f"group {group.name}: forwarding graph ({group.type}); its paths are translated as above, "
+                         "its other members one by one")
+            continue
         lines.append(f"group {group.name}: not translated as such ({group.type}); its members "
                      f"{', '.join(group.members or [])} are translated one by one")
     kept = translated_outputs(model, parts)
@@ -38,6 +45,8 @@ def entries(model: ServiceModel, parts: list[Part], rel: Relations) -> list[str]
 def _node(model: ServiceModel, node: NodeModel, rel: Relations) -> list[str]:
     if node.role == "unsupported":
         return [f"{node.name}: skipped, no translation for type {node.type}"]
+    if node.role == "path":
+        return []  # vnffg.report says what became of it
     if node.role == "runtime":
         return [f"{node.name}: container runtime, provided by the site's nodes"]
     if node.role == "link":
@@ -92,6 +101,9 @@ def _policies(model: ServiceModel, parts: list[Part]) -> list[str]:
                              "deployed for a runtime, a pod-only virtual link or an unsupported node")
         elif policy.name in scaled:
             continue
+        elif model.levels and (policy.is_derived_from(levels.INSTANTIATION_LEVELS)
+                               or policy.is_derived_from(levels.VDU_LEVELS)):
+            continue  # levels.report says what became of them
         elif not translatable_policy(policy):
             lines.append(f"policy {policy.name}: skipped, no translation for type {policy.type}")
         elif set(policy.targets or []) & groups:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from . import levels
 from .errors import DescriptorError, Problem
 from .model import InputModel, NodeModel, ServiceModel
 
@@ -27,6 +28,8 @@ BARE_METAL = "rdcl.nodes.Compute.BareMetal"
 NETWORK = "tosca.nodes.network.Network"
 PORT = "tosca.nodes.network.Port"
 SCALING = "tosca.policies.Scaling"
+#: Forwarding paths (VNFFG): ours, and the TOSCA NFV profile's own.
+FORWARDING_PATHS = ("rdcl.nodes.nfv.ForwardingPath", "tosca.nodes.nfv.FP")
 #: TOSCA Simple Profile 1.3 section 4 intrinsic functions (get_input is the only one
 #: with no value until run time that the translators carry: it becomes ``{{ name }}``).
 FUNCTIONS = ("get_input", "get_property", "get_attribute", "get_operation_output", "concat",
@@ -217,6 +220,8 @@ def heat_supports(entity) -> bool:
 
 
 def _role(node) -> str:
+    if any(node.is_derived_from(t) for t in FORWARDING_PATHS):
+        return "path"
     if node.is_derived_from(CONTAINER):
         return "container"
     if node.is_derived_from(RUNTIME):
@@ -364,6 +369,8 @@ def _model(tosca, path: Path) -> ServiceModel:
             model.unresolved = tuple(unresolved_paths(props, "properties"))
             model.interfaces = _operations(node)
             model.artifacts = _other_artifacts(node)
+        elif role == "path":
+            model.hops = _hops(node, by_name)
         elif role == "heat":
             model.bare_metal = node.is_derived_from(BARE_METAL)
             model.kind = _kind(node)
@@ -371,6 +378,7 @@ def _model(tosca, path: Path) -> ServiceModel:
         nodes[node.name] = model
     _links_roles(nodes, raw_targets)
     _scaling_policies(tosca, nodes, by_name)
+    service_levels = levels.read(tosca, nodes)
     for policy in tosca.policies:
         if policy.type == PLACEMENT_POLICY:
             for target in policy.targets or []:
@@ -382,7 +390,20 @@ def _model(tosca, path: Path) -> ServiceModel:
     return ServiceModel(
         name=slug(str(meta.get("template_name") or path.stem)), source=str(path),
         digest=digest_of(path), description=(tosca.description or "").strip(),
-        inputs=inputs, nodes=nodes, tosca=tosca)
+        inputs=inputs, nodes=nodes, tosca=tosca, levels=service_levels)
+
+
+def _hops(node, by_name: dict) -> tuple[str, ...]:
+    """A forwarding path's ``forwarder`` targets in order; a Port (or NFV CP) counts as
+    the node it is bound to (``binding``/``virtualBinding``)."""
+    out = []
+    for target in _targets(node, "forwarder"):
+        hop = by_name.get(target)
+        if hop is not None and hop.is_derived_from(PORT):
+            bound = _targets(hop, "binding") + _targets(hop, "virtualBinding")
+            target = bound[0] if bound else target
+        out.append(target)
+    return tuple(out)
 
 
 def _req_targets(req: dict) -> list[str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import checks, hot, pods, report
+from . import checks, hot, levels, pods, report
 from .errors import TranslationError
 from .k8s.scheduling import node_labels
 from .model import ServiceModel
@@ -58,30 +58,41 @@ class Translation:
 
 
 def translate_file(path: str | Path, sites: SiteMap, local_defs: dict | None = None,
-                   k8s_version: str | None = DEFAULT_K8S_VERSION, params: dict | None = None) -> Translation:
+                   k8s_version: str | None = DEFAULT_K8S_VERSION, params: dict | None = None,
+                   level: str | None = None) -> Translation:
     """Translate one descriptor for the given sites.
 
     ``params``: input values fixed at translation time; they become HOT parameter
     defaults and drive heat-translator's flavor and image choices (as its
     ``--parameters`` does). Leave them out for a catalogue service: its dialog values
-    arrive at run time and are never written into a file.
+    arrive at run time and are never written into a file. ``level``: the SOL 001
+    instantiation level pods start at (default: the descriptor's, see
+    :mod:`translators.levels`).
 
     :raises DescriptorError: the descriptor does not parse or validate.
     :raises TranslationError: it validates but a required part cannot be translated.
     :raises ValueError: ``k8s_version`` has no schema in kubernetes-validate.
     """
-    return translate_model(load(path, local_defs, params), sites, k8s_version)
+    return translate_model(load(path, local_defs, params), sites, k8s_version, level)
 
 
 def translate_model(model: ServiceModel, sites: SiteMap,
-                    k8s_version: str | None = DEFAULT_K8S_VERSION) -> Translation:
+                    k8s_version: str | None = DEFAULT_K8S_VERSION, level: str | None = None) -> Translation:
     """Translate a parsed model (see :func:`translate_file`); ``k8s_version`` None skips
-    the schema check of the manifests."""
+    the schema check of the manifests; ``level`` is the instantiation level the pods
+    start at (:func:`translators.levels.choose`).
+
+    :raises TranslationError: also for an unknown level, or several levels and no default.
+    """
     if k8s_version is not None:
         schema_version(k8s_version)
-    problems = checks.model_problems(model)
+    problems = checks.model_problems(model) + levels.problems(model)
     if problems:
         raise TranslationError(model.source, problems)
+    if model.levels:
+        model.levels["chosen"] = levels.choose(model, level)
+    elif level is not None:
+        levels.choose(model, level)  # raises: nothing to choose from
     parts = place(model, sites)
     problems = checks.part_problems(model, parts)
     if problems:
@@ -101,6 +112,7 @@ def translate_model(model: ServiceModel, sites: SiteMap,
     result.files["group_vars/all.json"] = _json({
         "rdcl_service": model.name, "rdcl_source": Path(model.source).name, "rdcl_digest": model.digest,
         "rdcl_mode": "apply",
+        **({"rdcl_levels": model.levels["ids"]} if any(n.levels for n in model.nodes.values()) else {}),
         **{i.name: i.default for i in model.inputs if i.default is not None}})
     index = {
         "service": model.name, "source": Path(model.source).name, "digest": model.digest,
@@ -160,7 +172,9 @@ def _readme(model: ServiceModel, parts: list[Part], report: list[str]) -> str:
     lines += ["", "## Run", "",
               "`ansible-playbook -i INVENTORY site.yml` with one inventory group per site above;",
               "`-e rdcl_mode=plan --check` renders and checks without contacting any cloud.",
-              "`delete.yml` removes everything in reverse order; `scale.yml -e scale_vdu=NODE -e scale_replicas=N`."]
+              "`delete.yml` removes everything in reverse order; `scale.yml -e scale_vdu=NODE -e scale_replicas=N`,",
+              "or `scale.yml -e scale_level=LEVEL` (an instantiation level: every pod to its count there; an",
+              "autoscaled pod gets that count as its autoscaler's minReplicas)."]
     if report:
         lines += ["", "## Translation report", ""] + [f"- {r}" for r in report]
     return "\n".join(lines) + "\n"

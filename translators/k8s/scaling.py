@@ -8,6 +8,11 @@ flavour: scaling aspects, instantiation levels): ``default_instances`` is the nu
 of pods at instantiation. The autoscaler keeps between min and max pods at
 ``target_cpu_utilization`` percent (default :data:`DEFAULT_CPU_TARGET`) of the pods'
 CPU request (the container's ``num_cpus``/``milli_cpus``).
+
+With ETSI GS NFV-SOL 001 §6.10 instantiation levels (:mod:`translators.levels`) the
+Deployment starts with the level's count and the autoscaler's ``minReplicas`` is that
+count (:func:`level_bounds`): scaling to a level moves the autoscaler's bounds, not the
+Deployment's replicas, which the autoscaler would override.
 """
 from __future__ import annotations
 
@@ -17,10 +22,26 @@ from .common import dns_name, int_field, is_expr, metadata
 DEFAULT_CPU_TARGET = 80
 
 
-def replicas(node: NodeModel):
-    """Pods at instantiation: the scaling aspect's initial count, else ``replicas``."""
+def replicas(node: NodeModel, level: str | None = None):
+    """Pods at instantiation: the node's ``number_of_instances`` at instantiation level
+    ``level`` (ETSI GS NFV-SOL 001 §6.10 VduInstantiationLevels, see
+    :mod:`translators.levels`), else the scaling aspect's initial count, else ``replicas``."""
+    if level is not None and level in node.levels:
+        return int_field(node.levels[level])
     initial = node.scaling.get("initial") if node.scaling else None
     return int_field(initial if initial is not None else node.properties.get("replicas", 1))
+
+
+def level_bounds(node: NodeModel, level: str | None, low, high):
+    """Autoscaler bounds at instantiation level ``level``: the autoscaler owns the
+    replicas, so the level's count becomes ``minReplicas`` (at least 1) and
+    ``maxReplicas`` grows to it when smaller; ``scale.yml -e scale_level=L`` does the
+    same on the cluster. Without a count at ``level`` (or with dialog values) the
+    aspect's bounds stay."""
+    count = node.levels.get(level) if level is not None else None
+    if not isinstance(count, int) or isinstance(count, bool) or is_expr(high):
+        return low, high
+    return max(count, 1), max(int(high), count)
 
 
 def scaling_problems(node: NodeModel) -> list[str]:
@@ -47,6 +68,8 @@ def hpa(model: ServiceModel, node: NodeModel, cpu_request: bool, notes: list[str
     if low is None:
         low = node.properties.get("replicas", 1)
         low = max(int(low), 1) if not is_expr(low) else low
+    high = node.scaling["max"]
+    low, high = level_bounds(node, model.levels.get("chosen"), low, high)
     target = node.scaling.get("cpu") or DEFAULT_CPU_TARGET
     if not cpu_request:
         notes.append(f"{node.name}: its autoscaler measures CPU use against the pods' CPU request, "
@@ -55,6 +78,6 @@ def hpa(model: ServiceModel, node: NodeModel, cpu_request: bool, notes: list[str
     return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
             "metadata": metadata(model.name, node.name),
             "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
-                     "minReplicas": int_field(low), "maxReplicas": int_field(node.scaling["max"]),
+                     "minReplicas": int_field(low), "maxReplicas": int_field(high),
                      "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
                          "type": "Utilization", "averageUtilization": int_field(target)}}}]}}

@@ -17,8 +17,12 @@ Superfluidity nested-VDU extension of ETSI GS NFV-IFA 011 (``vduParent``,
   mandatory); bare-metal servers that pods use carry that label (value ``""``).
 
 The labels and taints a parent needs (:func:`node_labels`) go into the parent's HOT as
-OS::Nova::Server ``metadata`` and into the pod site's ``group_vars``; whoever joins the
-VM to the cluster (kubelet ``--node-labels`` / ``--register-with-taints``) applies them.
+OS::Nova::Server ``metadata`` (for kubelet ``--node-labels`` / ``--register-with-taints``
+when the VM joins the cluster), with a HOT output naming the server
+(:func:`node_output`), and into the pod site's ``group_vars``: its ``create.yml`` play
+labels the Kubernetes Node (``kubernetes.core.k8s``, ``state: patched``) and taints it
+(``kubernetes.core.k8s_taint``), the node's name taken from the site
+(``k8s_node_names``) or from that output.
 """
 from __future__ import annotations
 
@@ -31,6 +35,20 @@ BAREMETAL_LABEL = "node-role.kubernetes.io/baremetal"
 TAINT_EFFECT = "NoSchedule"
 #: Nova server metadata key holding the taints (``key=value:Effect``, comma separated).
 TAINTS_METADATA = "nfvo.rdcl.io/taints"
+
+
+def node_output(server: str) -> str:
+    """Name of the HOT output holding ``server``'s name (its Kubernetes node's name):
+    the pod site labels and taints that node (role ``k8s_apply``)."""
+    return f"rdcl_node_{server}"
+
+
+def taint_fields(taint: str) -> dict[str, str]:
+    """``key=value:Effect`` as a core/v1 Taint (``{key, value, effect}``, the shape
+    ``kubernetes.core.k8s_taint`` takes)."""
+    pair, _, effect = taint.rpartition(":")
+    key, _, value = pair.partition("=")
+    return {"key": key, "value": value, "effect": effect}
 
 
 def parent_label_value(model: ServiceModel, parent: str) -> str:

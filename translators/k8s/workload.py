@@ -81,5 +81,5 @@ def deployment(model: ServiceModel, node: NodeModel, rel: Relations, compute: di
         pod["volumes"] = [mount["volume"]]
     template["spec"] = pod
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": meta},
-            "spec": {"replicas": replicas(node), "selector": {"matchLabels": {NAME_LABEL: name}},
+            "spec": {"replicas": replicas(node, model.levels.get("chosen")), "selector": {"matchLabels": {NAME_LABEL: name}},
                      "template": template}}
