@@ -2,7 +2,9 @@
 
 One group per site (the name playbooks use in ``hosts``), one host in it named
 ``<site>-host`` (Ansible warns when a host and a group share a name), whose variables
-are the site's connection plus ``rdcl_site``. Local sites (no ``ansible_host``)
+are the site's connection plus ``rdcl_site``. Each host is also in a group per kind
+(``kind_linux``) and per label (``role_edge``), so a playbook can address "every edge
+site" as ``hosts: role_edge``. Local sites (no ``ansible_host``)
 run on the worker with its own Python. SSH keys are written into the job's private
 data directory with mode 0600 and referenced by path; :func:`public_view` is the
 inventory without any secret, as stored on the job.
@@ -10,6 +12,7 @@ inventory without any secret, as stored on the job.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -65,8 +68,21 @@ def build(site_names: list[str], keys_dir: Path | None) -> dict:
     missing = sorted(set(site_names) - set(sites))
     if missing:
         raise LookupError(f"sites not registered: {', '.join(missing)}")
-    return {"all": {"children": {name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir)}}
-                                 for name in sorted(site_names)}}}
+    children = {name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir)}} for name in sorted(site_names)}
+    for name in sorted(site_names):
+        for group in attribute_groups(sites[name]):
+            if group not in sites:  # a site's own group wins over a label group of that name
+                children.setdefault(group, {"hosts": {}})["hosts"][host_name(name)] = {}
+    return {"all": {"children": children}}
+
+
+def attribute_groups(site: Site) -> list[str]:
+    """Inventory groups of a site besides its own: ``kind_<kind>`` and ``<label>_<value>``
+    (lower case, characters other than ``[a-z0-9_]`` replaced by ``_``)."""
+    def clean(text) -> str:
+        return re.sub(r"[^a-z0-9_]", "_", str(text).lower())
+
+    return [f"kind_{site.kind}"] + [f"{clean(k)}_{clean(v)}" for k, v in sorted(site.labels.items())]
 
 
 def public_view(inventory: dict) -> dict:

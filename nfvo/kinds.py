@@ -35,8 +35,11 @@ class ItemKind:
     name = "playbooks"
 
     def sites(self, folder: Path, item, values: dict) -> list[str]:
-        """Sites (inventory groups) a job of ``item`` uses, in order."""
-        return list(item.sites)
+        """Sites (inventory groups) a job of ``item`` uses, in order: the item's site names
+        and the sites its selectors match now (:func:`nfvo.sites.select`)."""
+        from .sites import select
+
+        return select(item.sites)
 
     def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
         """Per-site report ``{site: {...}}`` and problems found, without contacting any site."""
@@ -59,7 +62,7 @@ class ServiceKind(ItemKind):
         return json.loads(path.read_text()) if path.exists() else {}
 
     def sites(self, folder: Path, item, values: dict) -> list[str]:
-        return [p["site"] for p in self.index(folder).get("parts") or []] or list(item.sites)
+        return [p["site"] for p in self.index(folder).get("parts") or []] or super().sites(folder, item, values)
 
     def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
         """Render and validate every part's templates (HOT structure, Kubernetes OpenAPI)."""
