@@ -1,6 +1,7 @@
 """REST API (Django REST framework): sites, catalogue, orders, instances, jobs, events,
 tenants and the audit log. Everything needs a login; what a user sees follows
 :mod:`nfvo.access` (objects of other tenants are 404, not 403)."""
+import git
 from django.db.models import ProtectedError
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -9,10 +10,11 @@ from rest_framework.response import Response
 from . import access, orders, services
 from .dialog import DialogError
 from .models import AuditEntry, Membership, Site, Tenant
-from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, DecisionSerializer, JobEventSerializer,
-                          JobSerializer, JobSummarySerializer, MembershipSerializer, OperationRequestSerializer,
-                          OrderRequestSerializer, OrderSerializer, ServiceInstanceSerializer, SiteSerializer,
-                          TenantSerializer)
+from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, CatalogueSettingsSerializer,
+                          DecisionSerializer, JobEventSerializer, JobSerializer, JobSummarySerializer,
+                          MembershipSerializer, OperationRequestSerializer, OrderRequestSerializer, OrderSerializer,
+                          PublishRequestSerializer, ServiceInstanceDetailSerializer, ServiceInstanceSerializer,
+                          SiteSerializer, TenantSerializer)
 
 FORBIDDEN = Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
 
@@ -119,15 +121,52 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = AuditEntry.objects.all()
 
 
-class CatalogueItemViewSet(viewsets.ReadOnlyModelViewSet):
-    """Catalogue items shared with your tenants; ``refresh/`` (POST, also a git webhook)
-    picks up new commits (operators)."""
+class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Catalogue items shared with your tenants. Operators publish any git repository of
+    playbooks (POST), change an item's settings (PATCH: approval, timeout, queue, tenants,
+    description) and ``refresh/`` it (POST, also a git push webhook) to pick up new commits."""
 
     serializer_class = CatalogueItemSerializer
     lookup_field = "name"
 
     def get_queryset(self):
         return access.items(self.request.user)
+
+    def get_serializer_class(self):
+        return {"create": PublishRequestSerializer, "update": CatalogueSettingsSerializer,
+                "partial_update": CatalogueSettingsSerializer}.get(self.action, CatalogueItemSerializer)
+
+    def create(self, request, *args, **kwargs):
+        """Publish ``{name, repository, ref, folder, playbooks, sites, dialog, ...}``: 201 with
+        the item and the commit its ref names now; 400 with errors per field (a ref that
+        does not exist included); 403 without an operator role."""
+        if not access.is_operator(request.user):
+            return FORBIDDEN
+        req = PublishRequestSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        data = dict(req.validated_data)
+        try:
+            item = services.publish_repository(
+                data.pop("name"), data.pop("repository"), data.pop("ref"), data.pop("folder"),
+                data.pop("playbooks"), data.pop("sites"), dialog_schema=data.pop("dialog"), **data)
+        except LookupError as exc:
+            return Response({"ref": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        except git.GitCommandError as exc:
+            return Response({"repository": f"cannot read the repository: {exc.stderr.strip()[:500]}"},
+                            status=status.HTTP_400_BAD_REQUEST)
+        access.audit(request, "publish", f"item:{item.name}", commit=item.published_commit)
+        return Response(CatalogueItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        """Change an item's settings (operators); 200 with the item."""
+        item = self.get_object()
+        if not access.is_operator(request.user):
+            return FORBIDDEN
+        req = CatalogueSettingsSerializer(item, data=request.data, partial=kwargs.get("partial", False))
+        req.is_valid(raise_exception=True)
+        req.save()
+        access.audit(request, "change_item", f"item:{item.name}", fields=sorted(request.data))
+        return Response(CatalogueItemSerializer(item).data)
 
     @action(detail=True, methods=["post"])
     def refresh(self, request, name=None):
@@ -149,7 +188,10 @@ class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ServiceInstanceSerializer
 
     def get_queryset(self):
-        return access.instances(self.request.user)
+        return access.instances(self.request.user).select_related("item", "tenant")
+
+    def get_serializer_class(self):
+        return ServiceInstanceDetailSerializer if self.action == "retrieve" else ServiceInstanceSerializer
 
     @action(detail=True, methods=["post"])
     def operate(self, request, pk=None):

@@ -29,6 +29,71 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
                   "sites", "source", "digest", "published_commit", "requires_approval"]
 
 
+class PublishRequestSerializer(serializers.Serializer):
+    """Publish any git repository of playbooks as a catalogue item (operators).
+
+    ``playbooks`` maps operations to playbook paths inside ``folder`` (``create`` is
+    required); ``sites`` lists site names and ``{kind, labels}`` selectors; ``dialog`` is
+    a JSON Schema (Draft 2020-12) of an object; ``tenants`` the tenants it is shared with.
+    """
+
+    name = serializers.SlugField(max_length=100)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    repository = serializers.CharField(max_length=500)
+    ref = serializers.CharField(max_length=200, default="main")
+    folder = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    playbooks = serializers.DictField(child=serializers.CharField(max_length=200))
+    sites = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
+    dialog = serializers.DictField(required=False, default=dict)
+    timeout = serializers.IntegerField(min_value=1, max_value=7 * 24 * 3600, default=3600)
+    queue = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    requires_approval = serializers.BooleanField(default=False)
+    tenants = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tenant.objects.all(),
+                                           required=False, default=list)
+
+    def validate_playbooks(self, value):
+        if "create" not in value:
+            raise serializers.ValidationError("a 'create' playbook is required")
+        bad = [p for p in value.values() if p.startswith("/") or ".." in p.split("/")]
+        if bad:
+            raise serializers.ValidationError(f"paths must stay inside the folder: {', '.join(bad)}")
+        return value
+
+    def validate_sites(self, value):
+        from .sites import select
+
+        try:
+            select(value)
+        except (LookupError, ValueError) as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+        return value
+
+    def validate_dialog(self, value):
+        from jsonschema import Draft202012Validator, SchemaError
+
+        value = value or {"type": "object", "properties": {}}
+        try:
+            Draft202012Validator.check_schema(value)
+        except SchemaError as exc:
+            where = "/".join(str(p) for p in exc.path) or "(root)"
+            raise serializers.ValidationError(f"not a JSON Schema at {where}: {exc.message}") from exc
+        if value.get("type") != "object":
+            raise serializers.ValidationError("the dialog must be a schema of type 'object'")
+        return value
+
+
+class CatalogueSettingsSerializer(serializers.ModelSerializer):
+    """What an operator may change on a published item without publishing it again."""
+
+    tenants = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tenant.objects.all(),
+                                           required=False)
+
+    class Meta:
+        model = CatalogueItem
+        fields = ["description", "requires_approval", "timeout", "queue", "tenants"]
+        extra_kwargs = {"timeout": {"min_value": 1, "max_value": 7 * 24 * 3600}}
+
+
 class JobSerializer(serializers.ModelSerializer):
     """A job and its per-site result."""
 
@@ -60,9 +125,26 @@ class JobEventSerializer(serializers.ModelSerializer):
 class ServiceInstanceSerializer(serializers.ModelSerializer):
     """A service instance with its state."""
 
+    item = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    tenant = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
     class Meta:
         model = ServiceInstance
         fields = ["id", "item", "tenant", "name", "state", "parameters", "created"]
+
+
+class ServiceInstanceDetailSerializer(ServiceInstanceSerializer):
+    """A service instance with its orders and its history of operations (jobs, oldest first)."""
+
+    orders = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    operations = serializers.SerializerMethodField()
+
+    class Meta(ServiceInstanceSerializer.Meta):
+        fields = ServiceInstanceSerializer.Meta.fields + ["orders", "operations"]
+
+    def get_operations(self, instance) -> list[dict]:
+        jobs = instance.jobs.order_by("id").only(*JobSummarySerializer.Meta.fields)
+        return JobSummarySerializer(jobs, many=True).data
 
 
 class OrderTransitionSerializer(serializers.ModelSerializer):

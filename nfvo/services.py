@@ -213,17 +213,25 @@ def retry(job: Job, user=None) -> Job:
 
 
 def publish_repository(name: str, repository: str, ref: str, folder: str, playbooks: dict,
-                       sites: list[str], dialog_schema: dict | None = None, description: str = "",
-                       timeout: int = 3600, queue: str = "", kind: str = "playbooks") -> CatalogueItem:
+                       sites: list, dialog_schema: dict | None = None, description: str = "",
+                       timeout: int = 3600, queue: str = "", kind: str = "playbooks",
+                       requires_approval: bool = False, tenants=None) -> CatalogueItem:
     """Publish any git repository of playbooks as a catalogue item (ManageIQ's path).
+
+    ``sites`` holds site names and ``{kind, labels}`` selectors (:func:`nfvo.sites.select`);
+    ``tenants`` (None: leave as is; empty: every tenant) are those it is shared with.
 
     :raises LookupError: ``ref`` does not exist in ``repository``.
     """
     commit = resolve_commit(repository, ref)
-    item, _ = CatalogueItem.objects.update_or_create(name=name, defaults={
-        "description": description, "repository": repository, "ref": ref, "folder": folder,
-        "playbooks": playbooks, "sites": sites, "published_commit": commit, "timeout": timeout,
-        "queue": queue, "kind": kind, "dialog": dialog_schema or {"type": "object", "properties": {}}})
+    with transaction.atomic():
+        item, _ = CatalogueItem.objects.update_or_create(name=name, defaults={
+            "description": description, "repository": repository, "ref": ref, "folder": folder,
+            "playbooks": playbooks, "sites": sites, "published_commit": commit, "timeout": timeout,
+            "queue": queue, "kind": kind, "dialog": dialog_schema or {"type": "object", "properties": {}},
+            "requires_approval": requires_approval})
+        if tenants is not None:
+            item.tenants.set(tenants)
     return item
 
 

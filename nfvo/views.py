@@ -12,7 +12,8 @@ def home(request):
     """Sites, the catalogue, your service instances and the latest jobs."""
     return render(request, "nfvo/home.html", {
         "sites": Site.objects.all(), "items": access.items(request.user),
-        "instances": access.instances(request.user)[:20], "jobs": access.jobs(request.user)[:20],
+        "instances": access.instances(request.user).select_related("item", "tenant")[:20],
+        "jobs": access.jobs(request.user).select_related("instance")[:20],
         "orders": access.orders(request.user).select_related("item", "user")[:20]})
 
 
@@ -82,3 +83,11 @@ def order(request, pk):
                 error = str(exc)
     can_decide = obj.status == obj.APPROVE and access.may_approve(request.user, obj)
     return render(request, "nfvo/order.html", {"order": obj, "can_decide": can_decide, "error": error})
+
+
+@login_required
+def instance(request, pk):
+    """A service instance: its state, its orders and its history of operations."""
+    obj = get_object_or_404(access.instances(request.user).select_related("item", "tenant"), pk=pk)
+    return render(request, "nfvo/instance.html", {
+        "instance": obj, "operations": obj.jobs.select_related("user").order_by("id")})
