@@ -195,10 +195,31 @@ def graph(type_name: str, files: Mapping[str, str], view: str) -> dict:
     :raises KeyError: unknown view. :raises translators.errors.DescriptorError: files the
         plugin cannot read (a stored project is valid, so only after a plugin changed).
     """
+    check_view(type_name, view)  # unknown view: fail before parsing
+    return view_graph(type_name, full_graph(type_name, files), view)
+
+
+def check_view(type_name: str, view: str) -> None:
+    """:raises KeyError: ``view`` is not a view of the type (the message lists them)."""
+    get_type(type_name).description_model().view_graph({"nodes": [], "links": []}, view)
+
+
+def full_graph(type_name: str, files: Mapping[str, str]) -> dict:
+    """The whole graph of the project (every view's nodes and links): parse, then build.
+
+    :raises translators.errors.DescriptorError: files the plugin cannot read.
+    """
     plugin = get_type(type_name)
-    plugin.description_model().view_graph({"nodes": [], "links": []}, view)  # unknown view: fail before parsing
     with on_disk(files) as (sources, _):
-        return plugin.graph(plugin.parse(sources), view)
+        return plugin.build_graph(plugin.parse(sources))
+
+
+def view_graph(type_name: str, full: dict, view: str) -> dict:
+    """The part of ``full`` (:func:`full_graph`) that ``view`` shows; new node and link dicts.
+
+    :raises KeyError: unknown view.
+    """
+    return get_type(type_name).description_model().view_graph(full, view)
 
 
 def problem_data(problem: FileProblem) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from translators.errors import DescriptorError
 
-from . import checks, services
+from . import services
 from .api import type_data
 from .models import GraphLayout
 from .types.description import DescriptionError
@@ -81,7 +81,7 @@ def preview(request, pk, view):
     files = {**services.current_files(project), **changes}
     problems = services.validation(project, changes)
     try:
-        graph, error = checks.graph(project.type, files, view), ""
+        graph, error = services.cached_graph(project.type, files, view), ""
     except KeyError as exc:
         raise Http404(exc.args[0]) from None
     except (DescriptorError, ValueError) as exc:

@@ -172,3 +172,174 @@ def test_design_a_nested_vdu_project(live_server, browser, tmp_path):
     expect(page.locator("#status.refused")).to_contain_text("no link type joins 'vnf_vdu' to 'vnf_vl'")
     shot("vnf-view-link-refused")
     assert not errors, errors
+
+
+def _login(page, live_server, name: str) -> None:
+    User.objects.create_user(name, password="a-test-password-1")
+    page.goto(live_server.url + "/designer/")
+    page.fill("#id_username", name)
+    page.fill("#id_password", "a-test-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/designer/")
+
+
+def _open(page, live_server, project: Project) -> None:
+    page.goto(f"{live_server.url}/designer/projects/{project.pk}/")
+    page.wait_for_function("document.body.dataset.synced !== undefined")
+
+
+def test_tosca_palette_links_and_history(live_server, browser, tmp_path):
+    """A TOSCA project: add node templates from the palette, draw requirements (one refused
+    by the description model, with the reason), save; then the file's history: revisions
+    with author, time and digest, the diff of two, and a restore that brings the graph back."""
+    import yaml
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    shot = Shots(page, tmp_path)
+    _login(page, live_server, "tess")
+    project = services.create_from_example(User.objects.get(username="tess"), "web", "tosca")
+    path = next(iter(services.current_files(project)))
+    _open(page, live_server, project)
+    expect(node(page, "vm")).to_have_count(1)
+
+    # the palette offers the normative node types the topology view shows
+    expect(page.locator('#palette button[data-type="tosca.nodes.Compute"]')).to_be_enabled()
+    page.click('#palette button[data-type="tosca.nodes.Compute"]')
+    expect(node(page, "compute1")).to_have_attribute("data-type", "tosca.nodes.Compute")
+    page.click('#palette button[data-type="tosca.nodes.SoftwareComponent"]')
+    expect(node(page, "softwarecomponent1")).to_have_count(1)
+    templates = yaml.safe_load(editor_text(page))["topology_template"]["node_templates"]
+    assert templates["compute1"] == {"type": "tosca.nodes.Compute"}
+    assert templates["softwarecomponent1"] == {"type": "tosca.nodes.SoftwareComponent"}
+    shot("tosca-nodes-added")
+
+    # "any allowed": a software component on a compute node is hosted on it (host requirement)
+    page.click("#link-mode")
+    node(page, "softwarecomponent1").click()
+    node(page, "compute1").click()
+    expect(page.locator('#graph line.link[data-type="tosca.relationships.HostedOn"]')).to_have_count(3)
+    templates = yaml.safe_load(editor_text(page))["topology_template"]["node_templates"]
+    assert templates["softwarecomponent1"]["requirements"] == [{"host": "compute1"}]
+
+    # a LinksTo requirement only joins a port to a network: refused with the model's reason
+    page.select_option("#link-type", "tosca.relationships.network.LinksTo")
+    node(page, "compute1").click()
+    node(page, "net").click()
+    expect(page.locator("#status.refused")).to_contain_text(
+        "a 'tosca.relationships.network.LinksTo' link cannot join 'tosca.nodes.Compute' to "
+        "'tosca.nodes.network.Network'; it joins tosca.nodes.network.Port-tosca.nodes.network.Network")
+    assert "requirements" not in yaml.safe_load(editor_text(page))["topology_template"]["node_templates"]["compute1"]
+    shot("tosca-link-refused")
+
+    # a dependency chosen explicitly
+    page.select_option("#link-type", "tosca.relationships.DependsOn")
+    node(page, "app").click()
+    node(page, "compute1").click()
+    expect(page.locator('#graph line.link[data-type="tosca.relationships.DependsOn"]')).to_have_count(1)
+    templates = yaml.safe_load(editor_text(page))["topology_template"]["node_templates"]
+    assert {"dependency": "compute1"} in templates["app"]["requirements"]
+    page.click("#link-mode")
+    expect(page.locator("#problems")).to_have_text("")
+    page.click("#save")
+    expect(page.locator("#status")).to_contain_text(f"saved {path} r2")
+    shot("tosca-saved")
+
+    # history: two revisions with author, time and digest; their diff; restore r1
+    page.click("#history-toggle")
+    expect(page.locator("#revisions tbody tr")).to_have_count(2)
+    rows = page.locator("#revisions tbody tr")
+    expect(rows.nth(0)).to_contain_text("r2")
+    expect(rows.nth(0)).to_contain_text("tess")
+    current = services.current_revisions(project)[path]
+    expect(rows.nth(0).locator("td").nth(5)).to_have_text(current.digest[:12])
+    expect(rows.nth(1)).to_contain_text("r1")
+    page.click("#diff-show")
+    expect(page.locator("#diff")).to_have_attribute("data-from", "1")
+    expect(page.locator("#diff .head").first).to_contain_text(f"{path}@1")
+    expect(page.locator("#diff .add", has_text="compute1:")).to_have_count(1)
+    expect(page.locator("#diff .add", has_text="host: compute1")).to_have_count(1)
+    assert page.locator("#diff .del").count() >= 1  # the re-dump rewrites some lines too
+    shot("history-and-diff")
+
+    rows.nth(1).locator("button.restore").click()
+    expect(page.locator("#status")).to_contain_text(f"restored r1 of {path} as r3")
+    expect(node(page, "compute1")).to_have_count(0)
+    expect(page.locator("#revisions tbody tr")).to_have_count(3)
+    restored = services.current_revisions(project)[path]
+    assert restored.number == 3 and restored.text == project.files.get(path=path).revisions.get(number=1).text
+    assert restored.author.username == "tess" and "restored r1" in restored.message
+    shot("restored")
+    assert not errors, errors
+
+
+def test_ns_view_links_vnfs_to_virtual_links(live_server, browser, tmp_path):
+    """ETSI NS view: a VNF is put on an NS virtual link (VnfProfile.nsVirtualLinkConnectivity
+    with a free external CP); a second time, or with no free CP, or a VNF-VNF link, is refused."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    shot = Shots(page, tmp_path)
+    _login(page, live_server, "nina")
+    project = services.create_from_example(User.objects.get(username="nina"), "fw", "etsi")
+    _open(page, live_server, project)
+    page.click('#views button[data-view="ns"]')
+    vnf = "firewall_nsd/firewall_vnfd"
+    expect(node(page, vnf)).to_have_count(1)
+    expect(page.locator('#graph line.link[data-type="vnf_vl"]')).to_have_count(2)
+
+    # a new NS VL from the palette; the VNF's two external CPs are taken: refused, saying why
+    page.click('#palette button[data-type="ns_vl"]')
+    expect(node(page, "firewall_nsd/vl1")).to_have_count(1)
+    page.click("#link-mode")
+    node(page, vnf).click()
+    node(page, "firewall_nsd/vl1").click()
+    expect(page.locator("#status.refused")).to_contain_text("has no free external CP (vnfExtCpd) to put on vl1")
+    # a VNF-VNF link: the description model has none
+    node(page, "firewall_nsd/vl1").click()
+    node(page, "firewall_nsd/access_vl").click()
+    expect(page.locator("#status.refused")).to_contain_text("no link type joins 'ns_vl' to 'ns_vl'")
+    shot("ns-links-refused")
+    page.click("#link-mode")
+
+    # give the VNF a third external CP in the VNF view (on its inside VL), then link it
+    page.click('#views button[data-view="vnf"]')
+    page.select_option("#file", "firewall_vnfd.yaml")
+    page.click('#palette button[data-type="vnf_ext_cp"]')
+    expect(node(page, "firewall_vnfd/ext_cp1")).to_have_count(1)
+    page.click("#link-mode")
+    node(page, "firewall_vnfd/ext_cp1").click()
+    node(page, "firewall_vnfd/inside_vl").click()
+    expect(page.locator('#graph line.link[data-type="ext_cp_vl"]')).to_have_count(3)
+    page.click("#link-mode")
+    page.click('#views button[data-view="ns"]')
+    expect(node(page, "firewall_nsd/vl1")).to_have_count(1)  # added above, not saved yet
+    page.click("#link-mode")
+    node(page, vnf).click()
+    node(page, "firewall_nsd/vl1").click()
+    expect(page.locator('#graph line.link[data-type="vnf_vl"]')).to_have_count(3)
+    link = page.locator('#graph line.link[data-type="vnf_vl"]').evaluate_all(
+        "els => els.map(e => [e.__data__.source, e.__data__.target])")
+    assert [vnf, "firewall_nsd/vl1"] in link
+    nsd = json.loads(page.evaluate("window.designer.files['firewall_nsd.json'].text"))
+    df = nsd["nsDf"][0]
+    assert {"virtualLinkProfileId": "vl1_profile", "virtualLinkDescId": "vl1", "flavourId": "default"} in df[
+        "virtualLinkProfile"]
+    assert {"virtualLinkProfileId": "vl1_profile", "cpdId": ["ext_cp1"]} in df["vnfProfile"][0]["nsVirtualLinkConnectivity"]
+    # the same link again is refused
+    node(page, vnf).click()
+    node(page, "firewall_nsd/vl1").click()
+    expect(page.locator("#status.refused")).to_contain_text("is already on vl1")
+    page.click("#link-mode")
+    expect(page.locator("#problems")).to_have_text("")
+    page.click("#save")
+    expect(page.locator("#status")).to_contain_text("saved firewall_nsd.json r2, firewall_vnfd.yaml r2")
+    shot("ns-vnf-linked-and-saved")
+    stored = json.loads(services.current_files(project)["firewall_nsd.json"])
+    assert {"virtualLinkProfileId": "vl1_profile", "cpdId": ["ext_cp1"]} in \
+        stored["nsDf"][0]["vnfProfile"][0]["nsVirtualLinkConnectivity"]
+    assert not errors, errors

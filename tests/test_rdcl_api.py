@@ -574,3 +574,28 @@ def test_openapi_document_has_the_designer_paths(api):
             f"{API}/projects/{{project_pk}}/files/{{id}}/diff/"} <= set(paths)
     save = paths[f"{API}/projects/{{project_pk}}/files/{{id}}/"]["put"]
     assert {"200", "400", "403", "409"} <= set(save["responses"])
+
+
+def test_graph_is_cached_by_the_files_digests_and_follows_saves(api, ana):
+    """Opening the graph twice parses once (the whole graph is cached under the revisions'
+    digests); a save changes a digest, so the next graph is the new one, never a stale one."""
+    from django.core.cache import cache
+
+    project = _new(api, "tosca", "cached")
+    pid = project["id"]
+    stored = Project.objects.get(pk=pid)
+    cache.clear()
+    first = api.get(f"{API}/projects/{pid}/graph/topology/").json()
+    assert len(cache._cache) == 1  # LocMemCache (the default): the one full graph
+    again = api.get(f"{API}/projects/{pid}/graph/topology/").json()
+    assert again == first and len(cache._cache) == 1
+    entry = next(f for f in project["files"] if f["path"].endswith(".yaml"))
+    text = services.current_files(stored)[entry["path"]]
+    assert "  node_templates:\n" in text
+    added = text.replace("  node_templates:\n", "  node_templates:\n    extra_node:\n      type: tosca.nodes.Root\n", 1)
+    saved = api.put(f"{API}/projects/{pid}/files/{entry['id']}/", {"text": added, "base_revision": entry["revision"]},
+                    format="json")
+    assert saved.status_code == 200, saved.content
+    after = api.get(f"{API}/projects/{pid}/graph/topology/").json()
+    assert {n["id"] for n in after["nodes"]} == {n["id"] for n in first["nodes"]} | {"extra_node"}
+    assert len(cache._cache) == 2

@@ -16,6 +16,8 @@ const cfg = JSON.parse(document.getElementById("designer-config").textContent);
 const PID = cfg.project.id;
 const model = cfg.type.description_model || { node_types: {}, link_types: {}, views: {}, nesting: {} };
 const VDU_TYPES = ["vnf_vdu", "vnf_k8s_vdu", "vnf_click_vdu"];
+// TOSCA types (tosca, tosca-nfv): nodes are node templates, links are requirements
+const TOSCA = Object.keys(model.node_types).some((t) => t.startsWith("tosca."));
 const R = 18;
 
 const state = {
@@ -157,6 +159,12 @@ function schedule() {
   timer = setTimeout(refresh, 250);
 }
 async function stored() {
+  const early = window.rdclPrefetch; // started by the page before this bundle loaded
+  window.rdclPrefetch = null;
+  if (early && early.view === state.view) {
+    const response = await early.response.catch(() => null);
+    if (response && response.ok) return { ok: true, status: 200, data: { graph: await response.json(), problems: [], error: "" } };
+  }
   const r = await call("GET", `/api/rdcl/projects/${PID}/graph/${state.view}/`);
   if (r.ok) return { ok: true, status: r.status, data: { graph: r.data, problems: [], error: "" } };
   return r.status === 409 && r.data ? { ok: true, status: r.status, data: { graph: null, problems: r.data.problems || [], error: r.data.detail } } : r;
@@ -404,7 +412,7 @@ function mutate(path, change, message) {
   return true;
 }
 function fileOfKind(kind) {
-  const test = kind === "nsd" ? (d) => d && (d.nsdIdentifier || d.sapd || d.nsd) : (d) => d && (d.vdu || d.vnfdId || d.vnfd);
+  const test = kind === "tosca" ? (d) => d && (d.topology_template || d.tosca_definitions_version) : kind === "nsd" ? (d) => d && (d.nsdIdentifier || d.sapd || d.nsd) : (d) => d && (d.vdu || d.vnfdId || d.vnfd);
   const order = [state.file, ...Object.keys(state.files).filter((p) => p !== state.file)];
   for (const path of order) {
     try { if (path && test(parse(path, state.files[path].text))) return path; } catch (e) { /* unreadable */ }
@@ -417,6 +425,12 @@ function freshId(path, prefix) {
   while (text.includes(`"${prefix}${n}"`) || new RegExp(`\\b${prefix}${n}\\b`).test(text)) n += 1;
   return `${prefix}${n}`;
 }
+// the graph id prefix of a TOSCA file's node templates ("" for a one-file project)
+function toscaPrefix(path) {
+  const n = state.graph.nodes.find((x) => x.info && x.info.file === path && x.info.path);
+  return n ? n.id.slice(0, n.id.length - templateName(n).length) : "";
+}
+function templateName(node) { return node.info.path.split(".").slice(2).join("."); }
 function list(owner, key) {
   if (!Array.isArray(owner[key])) owner[key] = [];
   return owner[key];
@@ -448,34 +462,58 @@ function vdu(type) {
   return (d, id) => list(d, "vdu").push({ vduId: id, name: id, description: "", intCpd: [], ...VDU_EXTRA[type](id) });
 }
 function addNode(type) {
-  const adder = ADDERS[type];
+  const adder = adderOf(type);
   const path = adder && fileOfKind(adder.kind);
   if (!path) { status(`no ${adder ? adder.kind.toUpperCase() : "descriptor"} file to add a ${type} to`, true); return; }
   const id = freshId(path, adder.prefix);
   const stem = (Object.values(state.graph.nodes).find((n) => n.info && n.info.file === path) || {}).info;
   const descriptor = stem ? stem.descriptor : path.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
+  const nodeId = adder.kind === "tosca" ? toscaPrefix(path) + id : `${descriptor}/${id}`;
   const box = svg.node().getBoundingClientRect();
   const t = transform;
   const count = state.graph.nodes.length;
-  state.pos[`${descriptor}/${id}`] = { x: (box.width / 2 - t.x) / t.k + (count % 5) * 25, y: (box.height / 2 - t.y) / t.k + (count % 3) * 25 };
+  state.pos[nodeId] = { x: (box.width / 2 - t.x) / t.k + (count % 5) * 25, y: (box.height / 2 - t.y) / t.k + (count % 3) * 25 };
   if (mutate(path, (data) => {
     const kind = adder.kind;
     adder.add(root(data, kind), id);
   }, `${(model.node_types[type] || {}).label || type} ${id} added`)) {
-    state.selected = { id: `${descriptor}/${id}` };
+    state.selected = { id: nodeId };
     savePositions();
   }
+}
+function ancestors(type) {
+  const out = [];
+  for (let t = type; t && !out.includes(t); t = (model.node_types[t] || {}).derived_from) out.push(t);
+  return out;
+}
+// node types a view shows: those it lists, then those derived from one it lists
+function shownTypes(view) {
+  const listed = (view && view.nodes) || [];
+  const derived = Object.keys(model.node_types).filter((t) => !listed.includes(t) && ancestors(t).some((a) => listed.includes(a)));
+  return [...listed, ...derived];
+}
+function adderOf(type) {
+  if (ADDERS[type]) return ADDERS[type];
+  if (!TOSCA || !model.node_types[type]) return null;
+  // a node template of that type in topology_template.node_templates (TOSCA 1.3 §3.8.3)
+  return { kind: "tosca", prefix: type.split(".").pop().toLowerCase().replace(/[^a-z0-9]/g, "") || "node",
+    add: (d, id) => {
+      if (!d.topology_template || typeof d.topology_template !== "object") d.topology_template = {};
+      const t = d.topology_template;
+      if (!t.node_templates || typeof t.node_templates !== "object") t.node_templates = {};
+      t.node_templates[id] = { type };
+    } };
 }
 function buildPalette() {
   const box = $("palette");
   box.querySelectorAll("button").forEach((b) => b.remove());
   const view = model.views[state.view];
-  for (const type of (view && view.nodes) || []) {
+  for (const type of shownTypes(view)) {
     const b = document.createElement("button");
     b.type = "button";
     b.dataset.type = type;
     b.textContent = (model.node_types[type] || {}).label || type;
-    if (!ADDERS[type]) { b.disabled = true; b.title = "not added from the palette: edit the text"; }
+    if (!adderOf(type)) { b.disabled = true; b.title = "not added from the palette: edit the text"; }
     b.addEventListener("click", () => addNode(type));
     box.appendChild(b);
   }
@@ -515,6 +553,98 @@ const LINKERS = {
     }];
   },
 };
+// The requirement a TOSCA relationship is written as (TOSCA 1.3 §5.9 normative node types;
+// SOL 001 §6.8 for the NFV ones); others as a dependency naming its relationship.
+const REQUIREMENT = {
+  "tosca.relationships.HostedOn": "host", "tosca.relationships.DependsOn": "dependency",
+  "tosca.relationships.AttachesTo": "local_storage", "tosca.relationships.RoutesTo": "application",
+  "tosca.relationships.network.LinksTo": "link", "tosca.relationships.network.BindsTo": "binding",
+  "tosca.relationships.nfv.VirtualBindsTo": "virtual_binding", "tosca.relationships.nfv.VirtualLinksTo": "virtual_link",
+  "tosca.relationships.nfv.AttachesTo": "virtual_storage",
+};
+// most specific first: what "any" tries for TOSCA
+const PREFERRED = ["tosca.relationships.network.BindsTo", "tosca.relationships.network.LinksTo",
+  "tosca.relationships.nfv.VirtualBindsTo", "tosca.relationships.nfv.VirtualLinksTo", "tosca.relationships.nfv.AttachesTo",
+  "tosca.relationships.AttachesTo", "tosca.relationships.RoutesTo", "tosca.relationships.HostedOn",
+  "tosca.relationships.DependsOn"];
+function toscaLinker(relationship) {
+  return (source, target) => {
+    const file = sameFile(source, target);
+    return [file, (data) => {
+      const templates = (data.topology_template || {}).node_templates || {};
+      const tpl = templates[templateName(source)];
+      if (!tpl || typeof tpl !== "object") throw new Error(`${source.label} is not a node template of ${file}`);
+      const name = REQUIREMENT[relationship];
+      const to = templateName(target);
+      list(tpl, "requirements").push(name ? { [name]: to } : { dependency: { node: to, relationship } });
+    }];
+  };
+}
+// the external CPs and first deployment flavour of the VNFD an NSD's VNF node stands for
+function vnfdOf(vnf) {
+  const ref = elementId(vnf);
+  for (const path of Object.keys(state.files)) {
+    let d;
+    try { d = root(parse(path, state.files[path].text), "vnfd"); } catch (e) { continue; }
+    const stem = path.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
+    if (d && d.vdu !== undefined && (d.vnfdId === ref || stem === (vnf.info || {}).vnfd)) {
+      return { cps: (d.vnfExtCpd || []).map((c) => c.cpdId).filter(Boolean),
+        flavour: ((d.deploymentFlavour || [])[0] || {}).flavourId || "default" };
+    }
+  }
+  throw new Error(`the VNFD of ${vnf.label} is not in the project`);
+}
+Object.assign(LINKERS, {
+  // IFA 014 §6.3.3: VnfProfile.nsVirtualLinkConnectivity puts a VNF external CP on an NS VL
+  vnf_vl: (a, b) => {
+    const [vnf, vl] = role(a, b, ["vnf"]);
+    const file = sameFile(a, b);
+    const ref = elementId(vnf), vlId = elementId(vl);
+    const vnfd = vnfdOf(vnf);
+    return [file, (data) => {
+      const nsd = root(data, "nsd");
+      const dfs = list(nsd, "nsDf");
+      if (!dfs.length) dfs.push({ nsDfId: "default" });
+      const df = dfs[0];
+      let vlp = list(df, "virtualLinkProfile").find((p) => p.virtualLinkDescId === vlId);
+      if (!vlp) {
+        vlp = { virtualLinkProfileId: `${vlId}_profile`, virtualLinkDescId: vlId, flavourId: "default" };
+        df.virtualLinkProfile.push(vlp);
+      }
+      let profile = list(df, "vnfProfile").find((p) => p.vnfdId === ref);
+      if (!profile) {
+        profile = { vnfProfileId: ref, vnfdId: ref, flavourId: vnfd.flavour, minNumberOfInstances: 1, maxNumberOfInstances: 1 };
+        df.vnfProfile.push(profile);
+      }
+      const conns = list(profile, "nsVirtualLinkConnectivity");
+      if (conns.some((c) => c.virtualLinkProfileId === vlp.virtualLinkProfileId)) throw new Error(`${vnf.label} is already on ${vl.label}`);
+      const used = new Set(dfs.flatMap((d) => (d.vnfProfile || []).filter((p) => p.vnfdId === ref)
+        .flatMap((p) => (p.nsVirtualLinkConnectivity || []).flatMap((c) => c.cpdId || []))));
+      const free = vnfd.cps.find((c) => !used.has(c));
+      if (!free) throw new Error(`link refused: ${vnf.label} has no free external CP (vnfExtCpd) to put on ${vl.label}; add one in the VNF view`);
+      conns.push({ virtualLinkProfileId: vlp.virtualLinkProfileId, cpdId: [free] });
+    }];
+  },
+  // IFA 014 §6.2.3: Sapd.associatedCpdId names a VNF external CP
+  sap_vnf: (a, b) => {
+    const [sap, vnf] = role(a, b, ["ns_cp"]);
+    const file = sameFile(a, b);
+    const cps = vnfdOf(vnf).cps;
+    if (!cps.length) throw new Error(`link refused: ${vnf.label} has no external CP`);
+    return [file, setField(file, sap, "associatedCpdId", cps[0])];
+  },
+});
+async function checkLink(source, node, view) {
+  const ask = (linkType) => call("POST", `/api/rdcl/projects/${PID}/check-link/`,
+    { source: source.type, target: node.type, view: state.view, link_type: linkType || null });
+  const chosen = $("link-type").value;
+  if (chosen || !TOSCA) return ask(chosen);
+  for (const linkType of PREFERRED.filter((t) => (view.links || []).includes(t))) {
+    const r = await ask(linkType);
+    if (!r.ok || (r.data && r.data.allowed)) return r;
+  }
+  return ask(null);
+}
 async function clicked(node) {
   if (!state.linkMode) { choose(node); return; }
   if (!state.linkSource) { state.linkSource = node.id; status(`link from ${node.label}: click the other end`); highlight(); return; }
@@ -526,11 +656,11 @@ async function clicked(node) {
   const nesting = !(view.links || []).length && Object.keys(model.nesting || {}).length;
   const r = nesting
     ? await call("POST", `/designer/projects/${PID}/check-nesting/`, { child: source.type, parent: node.type })
-    : await call("POST", `/api/rdcl/projects/${PID}/check-link/`, { source: source.type, target: node.type, view: state.view });
+    : await checkLink(source, node, view);
   if (!r.ok || !r.data) { status(`link check failed (${r.status})`, true); return; }
   if (!r.data.allowed) { status(`link refused: ${r.data.reason}`, true); return; }
   const kind = nesting ? "nesting" : r.data.link_type;
-  const linker = LINKERS[kind];
+  const linker = LINKERS[kind] || (TOSCA ? toscaLinker(kind) : null);
   if (!linker) { status(`a ${kind} link is allowed but not drawn from the graph: edit the text`, true); return; }
   try {
     const [file, change] = linker(source, node);
@@ -555,26 +685,126 @@ function deleteSelected() {
 
 // -- save ---------------------------------------------------------------------------------
 
+// Files are saved one by one and each save validates the whole project, so a file that
+// needs another one's unsaved change (an NSD naming a new VNFD external CP) is refused
+// until that one is saved: refused files are tried again while any other save succeeds.
 async function save() {
-  const changed = Object.values(state.files).filter((f) => f.text !== f.saved);
-  let ok = true;
-  for (const f of changed) {
-    const r = await call("PUT", `/api/rdcl/projects/${PID}/files/${f.id}/`, { text: f.text, base_revision: f.revision, message: "designer" });
-    if (r.ok) { f.revision = r.data.revision; f.saved = f.text; continue; }
-    ok = false;
-    if (r.status === 409) status(`not saved: ${f.path} changed meanwhile (revision ${r.data.current ? r.data.current.number : "?"}); reload to merge`, true);
-    else if (r.status === 400) { state.problems = r.data.problems || []; markProblems(); status(`not saved: ${r.data.detail || "refused"}`, true); }
-    else status(`not saved: ${f.path} (${r.status}) ${r.data && r.data.detail ? r.data.detail : ""}`, true);
-    break;
+  let pending = Object.values(state.files).filter((f) => f.text !== f.saved);
+  const saved = [];
+  let refused = null;
+  while (pending.length) {
+    const again = [];
+    for (const f of pending) {
+      const r = await call("PUT", `/api/rdcl/projects/${PID}/files/${f.id}/`, { text: f.text, base_revision: f.revision, message: "designer" });
+      if (r.ok) { f.revision = r.data.revision; f.saved = f.text; saved.push(f); continue; }
+      if (r.status === 409) {
+        status(`not saved: ${f.path} changed meanwhile (revision ${r.data.current ? r.data.current.number : "?"}); reload to merge`, true);
+        return;
+      }
+      if (r.status !== 400) { status(`not saved: ${f.path} (${r.status}) ${r.data && r.data.detail ? r.data.detail : ""}`, true); return; }
+      refused = r;
+      again.push(f);
+    }
+    if (again.length === pending.length) {
+      state.problems = refused.data.problems || [];
+      markProblems();
+      status(`not saved: ${refused.data.detail || "refused"}`, true);
+      return;
+    }
+    pending = again;
   }
-  if (ok) {
-    await call("PUT", `/api/rdcl/projects/${PID}/graph/${state.view}/positions/`, { positions: state.pos });
-    status(changed.length ? `saved ${changed.map((f) => `${f.path} r${f.revision}`).join(", ")}` : "nothing to save");
+  await call("PUT", `/api/rdcl/projects/${PID}/graph/${state.view}/positions/`, { positions: state.pos });
+  saved.sort((a, b) => a.path.localeCompare(b.path));
+  status(saved.length ? `saved ${saved.map((f) => `${f.path} r${f.revision}`).join(", ")}` : "nothing to save");
+}
+
+// -- history, diff, restore (the file's revisions through the REST API) --------------------
+
+function fileUrl(f) { return `/api/rdcl/projects/${PID}/files/${f.id}`; }
+function toggleHistory() {
+  const panel = $("history");
+  panel.hidden = !panel.hidden;
+  $("history-toggle").setAttribute("aria-pressed", String(!panel.hidden));
+  if (!panel.hidden) loadHistory();
+}
+async function loadHistory() {
+  const f = state.files[state.file];
+  const body = $("revisions").querySelector("tbody");
+  body.innerHTML = "";
+  $("diff").innerHTML = "";
+  if (!f) return;
+  const r = await call("GET", `${fileUrl(f)}/revisions/?limit=100`);
+  if (!r.ok) { status(`history not loaded (${r.status})`, true); return; }
+  const rows = Array.isArray(r.data) ? r.data : r.data.results || [];
+  rows.forEach((rev, i) => {
+    const tr = document.createElement("tr");
+    tr.dataset.number = rev.number;
+    const cells = [`r${rev.number}`, rev.author || "", new Date(rev.created).toLocaleString(), rev.digest.slice(0, 12),
+      rev.message || "", `${rev.size} B`];
+    tr.innerHTML = `<td><input type="radio" name="diff-from" value="${rev.number}"${i === 1 ? " checked" : ""}></td>`
+      + `<td><input type="radio" name="diff-to" value="${rev.number}"${i === 0 ? " checked" : ""}></td>`
+      + cells.map(() => "<td></td>").join("") + "<td></td>";
+    cells.forEach((text, k) => { tr.children[k + 2].textContent = text; });
+    tr.children[4].title = rev.created; tr.children[5].title = rev.digest;
+    if (i > 0) {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "restore"; b.textContent = "Restore";
+      b.addEventListener("click", () => restoreRevision(rev.number));
+      tr.lastElementChild.appendChild(b);
+    } else tr.lastElementChild.textContent = "current";
+    body.appendChild(tr);
+  });
+  document.body.dataset.historyLoaded = String(rows.length);
+}
+async function showDiff() {
+  const f = state.files[state.file];
+  const from = document.querySelector('input[name="diff-from"]:checked');
+  const to = document.querySelector('input[name="diff-to"]:checked');
+  if (!f || !from || !to) { status("pick two revisions to diff", true); return; }
+  const r = await call("GET", `${fileUrl(f)}/diff/?from=${from.value}&to=${to.value}`);
+  if (!r.ok) { status(`diff failed (${r.status})`, true); return; }
+  const out = $("diff");
+  out.innerHTML = "";
+  out.dataset.from = r.data.old; out.dataset.to = r.data.new;
+  const lines = r.data.diff ? r.data.diff.replace(/\n$/, "").split("\n") : [`r${r.data.old} and r${r.data.new} are the same`];
+  for (const line of lines) {
+    const span = document.createElement("span");
+    span.className = line.startsWith("+++") || line.startsWith("---") ? "head" : line.startsWith("@@") ? "hunk"
+      : line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "same";
+    span.textContent = line + "\n";
+    out.appendChild(span);
   }
+}
+async function restoreRevision(number) {
+  const f = state.files[state.file];
+  if (f.text !== f.saved) { status(`not restored: ${f.path} has unsaved changes; save or undo them first`, true); return; }
+  const r = await call("POST", `${fileUrl(f)}/revisions/${number}/restore/`, { base_revision: f.revision, message: `restored r${number}` });
+  if (r.status === 201) {
+    f.revision = r.data.revision; f.saved = r.data.text;
+    setText(f.path, r.data.text);
+    status(`restored r${number} of ${f.path} as r${f.revision}`);
+    await refresh();
+    await loadHistory();
+  } else if (r.status === 409) status(`not restored: ${f.path} changed meanwhile; reload`, true);
+  else if (r.status === 400) { state.problems = r.data.problems || []; markProblems(); status(`not restored: ${r.data.detail || "refused"}`, true); }
+  else status(`not restored (${r.status})`, true);
 }
 
 // -- wiring -------------------------------------------------------------------------------
 
+function buildLinkTypes() {
+  const select = $("link-type");
+  select.innerHTML = "";
+  const any = document.createElement("option");
+  any.value = ""; any.textContent = "any allowed";
+  select.appendChild(any);
+  for (const type of (model.views[state.view] || {}).links || []) {
+    const o = document.createElement("option");
+    o.value = type; o.textContent = (model.link_types[type] || {}).label || type;
+    select.appendChild(o);
+  }
+  select.hidden = select.options.length < 3;
+}
 function buildTabs() {
   const box = $("views");
   for (const [name, view] of Object.entries(model.views)) {
@@ -587,6 +817,7 @@ function buildTabs() {
       state.view = name; state.pos = {}; state.linkSource = null;
       box.querySelectorAll("button").forEach((x) => x.setAttribute("aria-pressed", String(x === b)));
       buildPalette();
+      buildLinkTypes();
       refresh();
     });
     box.appendChild(b);
@@ -599,7 +830,7 @@ function init() {
     o.value = f.path; o.textContent = f.path;
     picker.appendChild(o);
   }
-  picker.addEventListener("change", () => showFile(picker.value));
+  picker.addEventListener("change", () => { showFile(picker.value); if (!$("history").hidden) loadHistory(); });
   $("link-mode").addEventListener("click", () => {
     state.linkMode = !state.linkMode; state.linkSource = null;
     $("link-mode").setAttribute("aria-pressed", String(state.linkMode));
@@ -614,6 +845,9 @@ function init() {
   if (cfg.project.access === "read") { $("save").disabled = true; status("read-only share"); }
   buildTabs();
   buildPalette();
+  buildLinkTypes();
+  $("history-toggle").addEventListener("click", toggleHistory);
+  $("diff-show").addEventListener("click", showDiff);
   if (state.view) refresh();
   else status(cfg.type.error || "this type has no views", true);
 }
