@@ -7,6 +7,8 @@ less_or_equal -> maximum, length/min_length/max_length -> minLength/maxLength, p
 """
 from __future__ import annotations
 
+import re
+
 from jsonschema import Draft202012Validator
 
 TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean",
@@ -73,9 +75,15 @@ def check(schema: dict, values: dict) -> dict:
     return values
 
 
+SECRET_NAME = re.compile(r"(password|passwd|passphrase|secret|token|private_key|api_key|credential)", re.I)
+
+
 def secret_fields(schema: dict) -> set[str]:
-    """Dialog fields marked ``writeOnly`` (pull secrets, passwords, keys)."""
-    return {n for n, p in (schema.get("properties") or {}).items() if isinstance(p, dict) and p.get("writeOnly")}
+    """Dialog fields that hold secrets: marked ``writeOnly`` or ``format: password``
+    (JSON Schema 2020-12 §9.4 / OpenAPI), or named like one (``db_password``,
+    ``api_token``, ``pull_secret``...), so a dialog that forgot the mark still seals them."""
+    return {n for n, p in (schema.get("properties") or {}).items()
+            if isinstance(p, dict) and (p.get("writeOnly") or p.get("format") == "password" or SECRET_NAME.search(n))}
 
 
 def seal(schema: dict, values: dict) -> dict:

@@ -2,7 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import access, orders, services
+from . import access, dialog, orders, services
 from .dialog import DialogError
 from .models import Site
 
@@ -40,7 +40,9 @@ def item(request, name):
             errors = exc.errors
         except (PermissionError, LookupError) as exc:
             errors = {"(order)": str(exc)}
-    rows = [{"name": f, "prop": p, "value": values.get(f, p.get("default", "")), "error": errors.get(f, "")}
+    hidden = dialog.secret_fields(obj.dialog)
+    rows = [{"name": f, "prop": p, "secret": f in hidden, "error": errors.get(f, ""),
+             "value": "" if f in hidden else values.get(f, p.get("default", ""))}  # never echo a secret
             for f, p in fields.items()]
     return render(request, "nfvo/item.html", {"item": obj, "rows": rows, "errors": errors})
 

@@ -105,3 +105,26 @@ def test_an_instance_shows_its_state_and_history_of_operations(remote, client):
     client.logout()
     assert client.login(username="bob", password="pw-bob")
     assert client.get(f"/instances/{created.instance_id}/").status_code == 404
+
+
+def test_secret_dialog_fields_are_sealed_at_rest_and_never_echoed(remote, client):
+    from nfvo import dialog
+
+    schema = {"type": "object", "properties": {
+        "db_password": {"type": "string"}, "pull": {"type": "string", "writeOnly": True},
+        "admin_pw": {"type": "string", "format": "password"}, "api_token": {"type": "string"},
+        "size": {"type": "integer", "default": 1}}}
+    assert dialog.secret_fields(schema) == {"db_password", "pull", "admin_pw", "api_token"}
+    sealed = dialog.seal(schema, {"db_password": "s3cret-a", "pull": "s3cret-b", "size": 2})
+    assert sealed["size"] == 2 and all(sealed[k].startswith("fernet:") for k in ("db_password", "pull"))
+    assert dialog.unseal(sealed) == {"db_password": "s3cret-a", "pull": "s3cret-b", "size": 2}
+    services.publish_repository("secretive", remote, "main", "books", {"create": "nothing.yml"}, ["edge_a"],
+                                dialog_schema={**schema, "properties": {
+                                    **schema["properties"], "db_password": {"type": "string", "default": "d3fault"}}},
+                                queue="catalogue-tests-no-worker")
+    User.objects.create_superuser("root", password="pw-root")
+    assert client.login(username="root", password="pw-root")
+    page = client.get("/catalogue/secretive/").content.decode()
+    assert 'name="db_password" type="password"' in page and "d3fault" not in page
+    resp = client.post("/catalogue/secretive/", {"db_password": "typed-s3cret", "size": "x", "mode": "plan"})
+    assert resp.status_code == 200 and "typed-s3cret" not in resp.content.decode()  # error page, value not echoed

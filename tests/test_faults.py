@@ -205,6 +205,8 @@ def test_planted_secret_stays_out_of_events_logs_and_git(item, tmp_path):
     assert job.status == Job.SUCCESSFUL, job.message
     assert not JobEvent.objects.filter(stdout__contains=secret).exists()
     assert secret not in str(job.inventory) and secret not in job.message
+    assert secret not in str(job.extra_vars) and secret not in str(job.order.parameters)  # sealed at rest
+    assert not job.order.transitions.filter(note__contains=secret).exists()
     assert secret not in (tmp_path / "w.log").read_text()
     assert not list((Path(os.environ["RDCL_VAR"]) / "jobs" / str(job.pk)).rglob("extravars"))
     bare = git.Repo(item.repository)
