@@ -27,7 +27,7 @@ def main() -> int:
     args = parser.parse_args()
     start = time.perf_counter()
     tallies = by_folder(args.corpus, DEMO_SITES)
-    print(f"| folder | TOSCA files | translated | rejected (located problems) | most common rules |")
+    print("| folder | TOSCA files | translated | rejected (located problems) | most common rules |")
     print("|---|---|---|---|---|")
     total = [0, 0]
     for folder, tally in tallies.items():

@@ -42,3 +42,23 @@ def assert_playbooks_pass(translation, tmp_path) -> None:
     lint = subprocess.run([bin_dir / "ansible-lint", "--offline", "-p", "."], cwd=folder, env=env,
                           capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def member(name: str, tenant: str, role: str = "user"):
+    """A new user (password ``pw-<name>``) with ``role`` in ``tenant`` (created if needed)."""
+    from django.contrib.auth.models import User
+
+    from nfvo.models import Membership, Tenant
+
+    user = User.objects.create_user(name, password="pw-" + name)
+    Membership.objects.create(user=user, tenant=Tenant.objects.get_or_create(name=tenant)[0], role=role)
+    return user
+
+
+def api_client(user):
+    """A REST framework test client logged in as ``user``."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    return api

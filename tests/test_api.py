@@ -6,25 +6,13 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from nfvo import pipeline
-from nfvo.models import AuditEntry, CatalogueItem, Job, Membership, Tenant
+from nfvo.models import AuditEntry, CatalogueItem, Job, Tenant
 from tests.fixtures.redis_server import free_port
 
 from .conftest import EXAMPLE
-from .helpers import register_local_sites
+from .helpers import api_client, member, register_local_sites
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _member(name: str, tenant: str, role: str = "user") -> User:
-    user = User.objects.create_user(name)
-    Membership.objects.create(user=user, tenant=Tenant.objects.get_or_create(name=tenant)[0], role=role)
-    return user
-
-
-def _client(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 @pytest.fixture
@@ -32,7 +20,7 @@ def client(tmp_path):
     register_local_sites(tmp_path, free_port(), free_port())
     pipeline.publish_descriptor(EXAMPLE)
     CatalogueItem.objects.update(queue="api-tests-no-worker")  # jobs stay pending: states are exact
-    return _client(_member("ana", "red", "operator"))
+    return api_client(member("ana", "red", "operator"))
 
 
 def test_order_errors_per_field_and_nothing_stored(client):
@@ -97,12 +85,12 @@ def test_operate_unknown_operation(client):
 def test_tenants_see_only_their_own_and_admins_see_all(client):
     job = client.post("/api/orders/", {"item": "epc-cran-mec", "mode": "plan"}, format="json").json()["job"]
     assert Job.objects.get(pk=job["id"]).instance.tenant.name == "red"
-    blue = _client(_member("bob", "blue"))
+    blue = api_client(member("bob", "blue"))
     assert blue.get(f"/api/jobs/{job['id']}/").status_code == 404  # not 403: existence is not leaked
     assert blue.get("/api/jobs/").json()["results"] == []
     assert blue.post(f"/api/jobs/{job['id']}/cancel/").status_code == 404
     assert blue.get("/api/orders/").json()["results"] == []
-    admin = _client(User.objects.create_superuser("root"))
+    admin = api_client(User.objects.create_superuser("root"))
     assert admin.get(f"/api/jobs/{job['id']}/").status_code == 200
     assert APIClient().get("/api/jobs/").status_code in (401, 403)  # anonymous
 
@@ -110,10 +98,10 @@ def test_tenants_see_only_their_own_and_admins_see_all(client):
 def test_items_shared_with_a_tenant_and_roles(client):
     item = CatalogueItem.objects.get()
     item.tenants.add(Tenant.objects.get(name="red"))
-    blue = _client(_member("bob", "blue"))
+    blue = api_client(member("bob", "blue"))
     assert blue.get("/api/catalogue/").json()["results"] == []
     assert blue.post("/api/orders/", {"item": item.name}, format="json").status_code == 400  # unseen item
-    viewer = _client(_member("dee", "red", "designer"))  # designers design; they do not order
+    viewer = api_client(member("dee", "red", "designer"))  # designers design; they do not order
     assert viewer.post("/api/orders/", {"item": item.name, "mode": "plan"}, format="json").status_code == 403
     assert viewer.post(f"/api/catalogue/{item.name}/refresh/").status_code == 403
     assert client.post(f"/api/catalogue/{item.name}/refresh/").status_code == 200  # an operator
@@ -127,7 +115,7 @@ def test_every_action_is_audited_with_who_and_where(client):
     assert entries == [("ana", "order", "item:epc-cran-mec", "127.0.0.9"),
                        ("ana", "cancel", f"job:{job['id']}", "127.0.0.9")]
     assert client.get("/api/audit/").status_code == 403
-    admin = _client(User.objects.create_superuser("root"))
+    admin = api_client(User.objects.create_superuser("root"))
     assert [e["action"] for e in admin.get("/api/audit/").json()["results"]] == ["cancel", "order"]
 
 

@@ -7,8 +7,10 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from nfvo import services
-from nfvo.models import AuditEntry, CatalogueItem, Membership, Site, Tenant
+from nfvo.models import AuditEntry, CatalogueItem, Site, Tenant
 from translators.publish import init_remote, publish_files
+
+from .helpers import api_client, member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,12 +25,8 @@ BOOK = """\
 """
 
 
-def _member(name: str, tenant: str, role: str) -> APIClient:
-    user = User.objects.create_user(name, password="pw-" + name)
-    Membership.objects.create(user=user, tenant=Tenant.objects.get_or_create(name=tenant)[0], role=role)
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
+def _api(name: str, tenant: str, role: str) -> APIClient:
+    return api_client(member(name, tenant, role))
 
 
 @pytest.fixture
@@ -49,8 +47,8 @@ def _item(remote: str, **over) -> dict:
 
 
 def test_an_operator_publishes_a_repository_with_errors_per_field(remote):
-    ops = _member("oli", "red", "operator")
-    _member("uma", "red", "user")
+    ops = _api("oli", "red", "operator")
+    _api("uma", "red", "user")
     Tenant.objects.create(name="blue")
     bad = ops.post("/api/catalogue/", _item(remote, playbooks={"delete": "../x.yml"}, sites=["nowhere"],
                                             dialog={"type": "object", "properties": {"n": {"type": "int"}}}),
@@ -90,7 +88,7 @@ def test_an_instance_shows_its_state_and_history_of_operations(remote, client):
     red = Tenant.objects.create(name="red")
     created = services.order(item, {}, mode="plan", tenant=red)
     deleted = services.operate(created.instance, "delete", mode="plan")
-    api = _member("uma", "red", "user")
+    api = _api("uma", "red", "user")
     body = api.get(f"/api/instances/{created.instance_id}/").json()
     assert (body["item"], body["tenant"], body["state"]) == ("nothing", "red", "new")
     assert body["orders"] == [created.order_id]
@@ -101,7 +99,7 @@ def test_an_instance_shows_its_state_and_history_of_operations(remote, client):
     page = client.get(f"/instances/{created.instance_id}/").content.decode()
     assert f"#{created.pk}</a></td><td>create" in page and f"#{deleted.pk}</a></td><td>delete" in page
     assert 'id="instance-state" class="status new"' in page
-    _member("bob", "blue", "operator")
+    _api("bob", "blue", "operator")
     client.logout()
     assert client.login(username="bob", password="pw-bob")
     assert client.get(f"/instances/{created.instance_id}/").status_code == 404

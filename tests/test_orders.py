@@ -11,26 +11,14 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from nfvo import pipeline, services
-from nfvo.models import AuditEntry, CatalogueItem, Job, Membership, Order, ServiceInstance, Tenant
+from nfvo.models import AuditEntry, CatalogueItem, Job, Order, ServiceInstance, Tenant
 from nfvo.worker import wait_for_job
 from tests.fixtures.redis_server import free_port
 
 from .conftest import EXAMPLE
-from .helpers import register_local_sites
+from .helpers import api_client, member, register_local_sites
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _member(name: str, tenant: str, role: str = "user") -> User:
-    user = User.objects.create_user(name, password="pw-" + name)
-    Membership.objects.create(user=user, tenant=Tenant.objects.get_or_create(name=tenant)[0], role=role)
-    return user
-
-
-def _client(user) -> APIClient:
-    api = APIClient()
-    api.force_authenticate(user)
-    return api
 
 
 @pytest.fixture
@@ -44,17 +32,17 @@ def item(tmp_path):
 
 
 def _place(user, item) -> dict:
-    resp = _client(user).post("/api/orders/", {"item": item.name, "mode": "plan"}, format="json")
+    resp = api_client(user).post("/api/orders/", {"item": item.name, "mode": "plan"}, format="json")
     assert resp.status_code == 201, resp.content
     return resp.json()
 
 
 def test_an_order_waits_for_approval_then_runs(item):
-    ana = _member("ana", "red")
+    ana = member("ana", "red")
     placed = _place(ana, item)
     assert placed["status"] == "approve" and placed["job"] is None
     assert not Job.objects.exists()
-    ops = _client(_member("oli", "red", "operator"))
+    ops = api_client(member("oli", "red", "operator"))
     resp = ops.post(f"/api/orders/{placed['id']}/approve/", {"note": "capacity is there"}, format="json")
     assert resp.status_code == 200, resp.content
     body = resp.json()
@@ -73,8 +61,8 @@ def test_an_order_waits_for_approval_then_runs(item):
 
 
 def test_a_denied_order_never_runs(item):
-    placed = _place(_member("ana", "red"), item)
-    ops = _client(_member("oli", "red", "admin"))
+    placed = _place(member("ana", "red"), item)
+    ops = api_client(member("oli", "red", "admin"))
     resp = ops.post(f"/api/orders/{placed['id']}/deny/", {"note": "no budget"}, format="json")
     assert resp.status_code == 200 and resp.json()["status"] == "denied"
     assert ServiceInstance.objects.get(pk=placed["instance"]).state == "denied"
@@ -84,27 +72,27 @@ def test_a_denied_order_never_runs(item):
 
 
 def test_who_may_approve(item):
-    ana = _member("ana", "red", "operator")
+    ana = member("ana", "red", "operator")
     placed = _place(ana, item)
     url = f"/api/orders/{placed['id']}/approve/"
-    assert _client(ana).post(url).status_code == 403  # four eyes: not your own order
-    assert _client(_member("dee", "red", "designer")).post(url).status_code == 403
-    assert _client(_member("uma", "red", "user")).post(url).status_code == 403
-    assert _client(_member("bob", "blue", "operator")).post(url).status_code == 404  # another tenant's order
+    assert api_client(ana).post(url).status_code == 403  # four eyes: not your own order
+    assert api_client(member("dee", "red", "designer")).post(url).status_code == 403
+    assert api_client(member("uma", "red", "user")).post(url).status_code == 403
+    assert api_client(member("bob", "blue", "operator")).post(url).status_code == 404  # another tenant's order
     assert APIClient().post(url).status_code in (401, 403)
     assert Order.objects.get().status == Order.APPROVE
-    assert _client(User.objects.create_superuser("root")).post(url).status_code == 200
+    assert api_client(User.objects.create_superuser("root")).post(url).status_code == 200
 
 
 def test_two_approvers_at_once_start_one_job(item):
-    placed = _place(_member("ana", "red"), item)
-    approvers = [_member("oli", "red", "operator"), _member("ona", "red", "operator")]
+    placed = _place(member("ana", "red"), item)
+    approvers = [member("oli", "red", "operator"), member("ona", "red", "operator")]
     start, codes = threading.Barrier(2), []
 
     def approve(user):
         try:
             start.wait()
-            codes.append(_client(user).post(f"/api/orders/{placed['id']}/approve/").status_code)
+            codes.append(api_client(user).post(f"/api/orders/{placed['id']}/approve/").status_code)
         finally:
             connection.close()
 
@@ -119,8 +107,8 @@ def test_two_approvers_at_once_start_one_job(item):
 
 
 def test_the_order_page_shows_steps_and_lets_an_approver_decide(item, client):
-    placed = _place(_member("ana", "red"), item)
-    _member("oli", "red", "operator")
+    placed = _place(member("ana", "red"), item)
+    member("oli", "red", "operator")
     assert client.login(username="oli", password="pw-oli")
     page = client.get(f"/orders/{placed['id']}/").content.decode()
     assert 'value="approve"' in page and "waiting for an operator of the tenant" in page
@@ -130,13 +118,13 @@ def test_the_order_page_shows_steps_and_lets_an_approver_decide(item, client):
     assert 'value="approve"' not in page and ">run_job<" in page
     assert Order.objects.get().status == Order.RUN_JOB
     client.logout()
-    _member("bob", "blue", "operator")
+    member("bob", "blue", "operator")
     assert client.login(username="bob", password="pw-bob")
     assert client.get(f"/orders/{placed['id']}/").status_code == 404
 
 
 def test_an_unknown_order_is_404_and_a_bad_dialog_stores_nothing(item):
-    ana = _client(_member("ana", "red"))
+    ana = api_client(member("ana", "red"))
     assert ana.get("/api/orders/999/").status_code == 404
     bad = ana.post("/api/orders/", {"item": item.name, "parameters": {"core_status_port": 80}}, format="json")
     assert bad.status_code == 400 and "core_status_port" in bad.json()["parameters"]
@@ -147,9 +135,9 @@ def test_an_unknown_order_is_404_and_a_bad_dialog_stores_nothing(item):
 def test_an_approved_order_runs_to_done(item, worker):
     CatalogueItem.objects.filter(pk=item.pk).update(queue="")  # the shared worker's queue
     item.refresh_from_db()
-    placed = services.place_order(item, {}, mode="plan", user=_member("ana", "red"),
+    placed = services.place_order(item, {}, mode="plan", user=member("ana", "red"),
                                   tenant=Tenant.objects.get(name="red"))
-    job = services.approve(placed, _member("oli", "red", "operator"), "go")
+    job = services.approve(placed, member("oli", "red", "operator"), "go")
     job = wait_for_job(job.pk, 300, worker)
     assert job.status == Job.SUCCESSFUL, job.message
     placed.refresh_from_db()
@@ -161,14 +149,14 @@ def test_an_approved_order_runs_to_done(item, worker):
 
 
 def test_tenants_and_members_through_the_api(item):
-    root = _client(User.objects.create_superuser("root"))
+    root = api_client(User.objects.create_superuser("root"))
     resp = root.post("/api/tenants/", {"name": "green", "description": "edge team"}, format="json")
     assert resp.status_code == 201
-    ana = _member("ana", "red")
+    ana = member("ana", "red")
     User.objects.create_user("gus")
-    assert _client(ana).post("/api/tenants/", {"name": "mine"}, format="json").status_code == 403
+    assert api_client(ana).post("/api/tenants/", {"name": "mine"}, format="json").status_code == 403
     assert root.post("/api/tenants/green/members/", {"user": "gus", "role": "admin"}, format="json").status_code == 201
-    gus = _client(User.objects.get(username="gus"))
+    gus = api_client(User.objects.get(username="gus"))
     assert gus.post("/api/tenants/green/members/", {"user": "ana", "role": "user"}, format="json").status_code == 201
     assert gus.post("/api/tenants/green/members/", {"user": "ana", "role": "operator"},
                     format="json").status_code == 200  # a new role, not a second membership
@@ -178,12 +166,12 @@ def test_tenants_and_members_through_the_api(item):
                     format="json").status_code == 400
     assert gus.get("/api/tenants/green/members/").json() == [{"user": "ana", "role": "operator"},
                                                              {"user": "gus", "role": "admin"}]
-    assert _client(ana).post("/api/tenants/green/members/", {"user": "ana", "role": "admin"},
+    assert api_client(ana).post("/api/tenants/green/members/", {"user": "ana", "role": "admin"},
                              format="json").status_code == 403  # an operator does not manage members
-    assert _client(ana).get("/api/tenants/blue/").status_code == 404
+    assert api_client(ana).get("/api/tenants/blue/").status_code == 404
     assert gus.delete("/api/tenants/green/members/ana/").status_code == 204
     assert gus.delete("/api/tenants/green/members/ana/").status_code == 404
-    assert [t["name"] for t in _client(ana).get("/api/tenants/").json()["results"]] == ["red"]
+    assert [t["name"] for t in api_client(ana).get("/api/tenants/").json()["results"]] == ["red"]
     _place(ana, item)  # red now owns an instance
     assert root.delete("/api/tenants/red/").status_code == 409
     assert root.delete("/api/tenants/green/").status_code == 204

@@ -31,7 +31,6 @@ symbolic link, nothing copied), and the URL import of
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
