@@ -7,14 +7,14 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import access, orders, services
+from . import access, orders, publications, services
 from .dialog import DialogError
-from .models import AuditEntry, Membership, Site, Tenant
+from .models import AuditEntry, Membership, Publication, Site, Tenant
 from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, CatalogueSettingsSerializer,
                           DecisionSerializer, JobEventSerializer, JobSerializer, JobSummarySerializer,
                           MembershipSerializer, OperationRequestSerializer, OrderRequestSerializer, OrderSerializer,
-                          PublishRequestSerializer, ServiceInstanceDetailSerializer, ServiceInstanceSerializer,
-                          SiteSerializer, TenantSerializer)
+                          PublicationRequestSerializer, PublicationSerializer, PublishRequestSerializer,
+                          ServiceInstanceDetailSerializer, ServiceInstanceSerializer, SiteSerializer, TenantSerializer)
 
 FORBIDDEN = Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
 
@@ -324,3 +324,36 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
         access.audit(request, verb, f"order:{placed.pk}", note=req.validated_data["note"])
         return Response(OrderSerializer(self.get_queryset().get(pk=placed.pk)).data)
+
+
+class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Designer projects sent to the catalogue (yours; all for superusers). POST
+    ``{project}`` (operators with read access to the project): 202 with the publication,
+    which a worker translates, commits, pushes and publishes; poll it for the outcome."""
+
+    serializer_class = PublicationSerializer
+
+    def get_queryset(self):
+        pubs = Publication.objects.select_related("item", "user")
+        return pubs if access.is_admin(self.request.user) else pubs.filter(user=self.request.user)
+
+    def get_serializer_class(self):
+        return PublicationRequestSerializer if self.action == "create" else PublicationSerializer
+
+    def create(self, request, *args, **kwargs):
+        from rdcl.services import visible_projects
+
+        req = PublicationRequestSerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        project = visible_projects(request.user).filter(pk=req.validated_data["project"]).first()
+        if project is None:
+            return Response({"project": "no such project"}, status=status.HTTP_400_BAD_REQUEST)
+        if not access.is_operator(request.user):
+            return FORBIDDEN
+        try:
+            pub = publications.request(project, request.user)
+        except ValueError as exc:
+            return Response({"project": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        access.audit(request, "publish_project", f"project:{project.pk}", publication=pub.pk,
+                     revisions=pub.revisions)
+        return Response(PublicationSerializer(pub).data, status=status.HTTP_202_ACCEPTED)

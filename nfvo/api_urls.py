@@ -13,6 +13,7 @@ router.register("orders", api.OrderViewSet, basename="order")
 router.register("jobs", api.JobViewSet, basename="job")
 router.register("tenants", api.TenantViewSet, basename="tenant")
 router.register("audit", api.AuditViewSet)
+router.register("publications", api.PublicationViewSet, basename="publication")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -266,3 +266,34 @@ class JobEvent(models.Model):
     class Meta:
         ordering = ["job", "counter"]
         constraints = [models.UniqueConstraint(fields=["job", "counter"], name="unique_job_event_counter")]
+
+
+class Publication(models.Model):
+    """A designer project sent to the catalogue: translated, committed, pushed and published
+    by a worker (never inside the web request), from the revisions it names.
+
+    ``revisions`` is ``{path: revision number}`` as they were when it was asked for;
+    ``problems`` the located descriptor problems when translation refused it.
+    """
+
+    PENDING, RUNNING, PUBLISHED, FAILED = "pending", "running", "published", "failed"
+    STATUSES = [(s, s) for s in (PENDING, RUNNING, PUBLISHED, FAILED)]
+    project = models.ForeignKey("rdcl.Project", null=True, on_delete=models.SET_NULL, related_name="publications")
+    project_name = models.CharField(max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    revisions = models.JSONField(default=dict)
+    status = models.CharField(max_length=12, choices=STATUSES, default=PENDING)
+    item = models.ForeignKey(CatalogueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    commit = models.CharField(max_length=40, blank=True)
+    message = models.TextField(blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    report = models.JSONField(default=list, blank=True, help_text="the translation report: what was skipped and why")
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"publication {self.pk} of {self.project_name} {self.status}"

@@ -75,9 +75,21 @@ def requeue_lost_jobs() -> list[int]:
     return [job.pk for job in lost if enqueue(job)]
 
 
+def requeue_lost_publications() -> list[int]:
+    """Send again publications still pending after ``RDCL_REQUEUE_AFTER`` (the broker was
+    down when they were asked for); a publication runs once whatever is delivered twice."""
+    from .models import Publication
+    from .publications import enqueue
+
+    before = timezone.now() - timedelta(seconds=settings.RDCL_REQUEUE_AFTER)
+    lost = Publication.objects.filter(status=Publication.PENDING, created__lt=before).order_by("pk")
+    return [pub.pk for pub in lost if enqueue(pub)]
+
+
 def reap() -> dict:
-    """One pass: dead jobs, then lost ones."""
-    return {"reaped": reap_dead_jobs(), "requeued": requeue_lost_jobs()}
+    """One pass: dead jobs, then lost jobs and publications."""
+    return {"reaped": reap_dead_jobs(), "requeued": requeue_lost_jobs(),
+            "publications": requeue_lost_publications()}
 
 
 def start_thread() -> threading.Thread:

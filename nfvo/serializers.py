@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from django.contrib.auth import get_user_model
 
-from .models import (AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, OrderTransition,
+from .models import (AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, OrderTransition, Publication,
                      ServiceInstance, Site, Tenant)
 
 
@@ -232,3 +232,23 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = ["time", "user", "action", "target", "detail", "remote_addr"]
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    """A designer project's way to the catalogue: status, the revisions it took, the item
+    and commit it made, or the located problems that stopped it."""
+
+    item = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Publication
+        fields = ["id", "project", "project_name", "user", "revisions", "status", "item", "commit", "message",
+                  "problems", "report", "created", "finished"]
+        read_only_fields = fields
+
+
+class PublicationRequestSerializer(serializers.Serializer):
+    """Publish a designer project (by id) to the catalogue."""
+
+    project = serializers.IntegerField()

@@ -26,6 +26,15 @@ def run_job(job_id: int) -> str:
     return job.status if job is not None else "not claimed"
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, name="nfvo.publish_project")
+def publish_project(publication_id: int) -> str:
+    """Translate, commit, push and publish a designer project (:mod:`nfvo.publications`)."""
+    from . import publications
+
+    pub = publications.run(publication_id)
+    return pub.status if pub is not None else "not claimed"
+
+
 @worker_ready.connect
 def _start_reaper(**_):
     reaper.start_thread()

@@ -1,0 +1,144 @@
+"""A designer project to the catalogue: translate, commit, push, publish, on a worker.
+
+RDCL 3D pushed to git inside the web request; here the request only records a
+:class:`~nfvo.models.Publication` naming the project's current revisions and queues it
+after its transaction commits. A worker then claims it once (``pending`` -> ``running``,
+a conditional update, so a redelivered task does nothing), reads the files at exactly
+those revisions, parses them with the project type's plugin (the designer's own data
+model: no second parser), translates the service, commits and pushes it
+(:mod:`translators.publish`) and creates or updates the catalogue item
+(:func:`nfvo.services.publish_item`). A refusal keeps every located problem; a failed
+push keeps the local commit (publish again to push it).
+"""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from rdcl import checks, packaging
+from rdcl.models import Project, Revision
+from rdcl.types.registry import get_type
+from translators.errors import DescriptorError, Problem, TranslationError
+from translators.publish import PublishError, init_remote, publish
+from translators.translate import INDEX, Translation, translate_model
+
+from . import services, sites
+from .models import Publication
+
+log = logging.getLogger(__name__)
+
+
+def request(project: Project, user) -> Publication:
+    """Record a publication of ``project``'s current revisions; it is queued after commit.
+
+    Access checks (read access to the project, an operator role) are the caller's.
+    :raises ValueError: the project has no files.
+    """
+    from rdcl.services import current_revisions
+
+    revisions = {path: rev.number for path, rev in current_revisions(project).items()}
+    if not revisions:
+        raise ValueError(f"project {project.name} has no files to publish")
+    with transaction.atomic():
+        pub = Publication.objects.create(project=project, project_name=project.name, user=user, revisions=revisions)
+        transaction.on_commit(lambda: enqueue(pub))
+    return pub
+
+
+def enqueue(pub: Publication) -> bool:
+    """Send a publication to the broker; False (left pending for the reaper) when it is down."""
+    from .tasks import publish_project
+
+    try:
+        publish_project.apply_async((pub.pk,))
+    except Exception as exc:  # broker down: kombu's OperationalError and friends
+        log.warning("publication %s: broker unreachable, left pending: %s", pub.pk, exc)
+        return False
+    return True
+
+
+def run(pub_id: int) -> Publication | None:
+    """Carry out publication ``pub_id`` to its end; None when it is not pending (a redelivery)."""
+    if not Publication.objects.filter(pk=pub_id, status=Publication.PENDING).update(status=Publication.RUNNING):
+        return None
+    pub = Publication.objects.select_related("project").get(pk=pub_id)
+    try:
+        if pub.project is None:
+            raise ValueError(f"project {pub.project_name} was deleted before it could be published")
+        translation = translate_project(pub.project.type, files_at(pub.project, pub.revisions), pub.project.entry)
+        remote = settings.RDCL_GIT_REMOTE
+        remote = remote if "://" in remote else init_remote(remote)
+        published = publish(translation, remote, settings.RDCL_GIT_WORKDIR)
+        item = services.publish_item(published, translation.files[INDEX])
+    except DescriptorError as exc:
+        return _end(pub, Publication.FAILED, exc.report().splitlines()[0], problems=[
+            {"file": exc.file, "path": p.path, "line": p.line, "rule": p.rule, "message": p.message}
+            for p in exc.problems])
+    except PublishError as exc:
+        return _end(pub, Publication.FAILED, f"push failed, local commit {exc.commit} kept: {exc}", commit=exc.commit)
+    except (ValueError, LookupError) as exc:
+        return _end(pub, Publication.FAILED, str(exc))
+    return _end(pub, Publication.PUBLISHED, f"published {item.name} at {published.commit}", item=item,
+                commit=published.commit, report=translation.report)
+
+
+def _end(pub: Publication, status: str, message: str, **fields) -> Publication:
+    for name, value in {"status": status, "message": message, "finished": timezone.now(), **fields}.items():
+        setattr(pub, name, value)
+    pub.save()
+    return pub
+
+
+def files_at(project: Project, revisions: dict[str, int]) -> dict[str, str]:
+    """``{path: text}`` of ``project``'s files at the given revision numbers.
+
+    :raises LookupError: a file or revision is gone (the file was deleted meanwhile).
+    """
+    rows = Revision.objects.filter(file__project=project, file__path__in=list(revisions)) \
+        .values_list("file__path", "number", "text")
+    found = {path: text for path, number, text in rows if revisions.get(path) == number}
+    missing = sorted(set(revisions) - set(found))
+    if missing:
+        raise LookupError(f"files deleted since the publication was asked for: {', '.join(missing)}")
+    return found
+
+
+def translate_project(type_name: str, files: dict[str, str], entry: str = "") -> Translation:
+    """Translate a designer project (``{path: text}``) for the registered sites.
+
+    TOSCA projects (``tosca``, ``tosca-nfv``): the plugin's parse gives the
+    :class:`~translators.model.ServiceModel` of each service template; the main one
+    (``entry``, or :func:`rdcl.packaging.main_template`) is translated.
+
+    :raises DescriptorError: the files do not parse (each problem located).
+    :raises TranslationError: no main service template, or a project type that has no
+        translation.
+    """
+    plugin = get_type(type_name)
+    if not checks.is_tosca(plugin):
+        raise TranslationError("(project)", [Problem("", "translate.type", f"{type_name} projects have no translation")])
+    main = packaging.main_template(files, entry)
+    if main is None:
+        raise TranslationError("(project)", [Problem(
+            "", "translate.no-entry", "no main service template: set the project's entry (several YAML files "
+            "have a topology_template)")])
+    with checks.on_disk(files) as (sources, root):
+        try:
+            model = plugin.parse(sources)
+            service = model.services.get(main)
+            if service is None:
+                raise TranslationError(main, [Problem("", "translate.no-topology",
+                                                      f"{main} defines types only; there is nothing to deploy")])
+            return translate_model(service, sites.site_map())
+        except DescriptorError as exc:  # name the project's file, never the scratch folder
+            raise _in_project(exc, str(root) + "/", main) from None
+
+
+def _in_project(exc: DescriptorError, scratch: str, main: str) -> DescriptorError:
+    """``exc`` with the scratch folder taken out of its file name and messages."""
+    file = exc.file.replace(scratch, "")
+    problems = [Problem(p.path, p.rule, p.message.replace(scratch, ""), p.line) for p in exc.problems]
+    return type(exc)(main if file.startswith("/") else file, problems)

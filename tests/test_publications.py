@@ -1,0 +1,94 @@
+"""A designer project goes to the catalogue through a worker: translated from the revisions
+it was asked at, committed and pushed to the bare repository, published as an item; a
+project the translators refuse ends ``failed`` with every problem located. Real Celery
+worker, real git."""
+from __future__ import annotations
+
+import time
+
+import git
+import pytest
+from django.conf import settings
+
+from nfvo import services
+from nfvo.models import AuditEntry, CatalogueItem, Publication
+from rdcl import services as designer
+from tests.fixtures.redis_server import free_port
+
+from .helpers import api_client, member, register_local_sites
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+MOON = """\
+tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml
+topology_template:
+  node_templates:
+    app:
+      type: rdcl.nodes.Container.Application
+      properties: {image: "nginx:1.27"}
+  policies:
+    - on_the_moon:
+        type: rdcl.policies.Placement
+        properties: {site: moon}
+        targets: [app]
+"""
+
+
+def _final(pub_id: int, timeout: float = 120) -> Publication:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pub = Publication.objects.get(pk=pub_id)
+        if pub.status in (Publication.PUBLISHED, Publication.FAILED):
+            return pub
+        time.sleep(0.2)
+    raise TimeoutError(f"publication {pub_id} still {pub.status}")
+
+
+@pytest.fixture
+def operator(tmp_path):
+    register_local_sites(tmp_path, free_port(), free_port())
+    return member("oli", "red", "operator")
+
+
+def test_a_tosca_project_is_published_by_a_worker_from_its_revisions(operator, worker):
+    project = designer.create_from_example(operator, "nested", "tosca")
+    api = api_client(operator)
+    resp = api.post("/api/publications/", {"project": project.pk}, format="json")
+    assert resp.status_code == 202, resp.content
+    body = resp.json()
+    assert body["status"] == "pending" and body["revisions"] == {"nested_container.yaml": 1}
+    pub = _final(body["id"])
+    assert pub.status == Publication.PUBLISHED, (pub.message, pub.problems)
+    item = CatalogueItem.objects.get(pk=pub.item_id)
+    assert item.published_commit == pub.commit and item.kind == "service"
+    heads = git.cmd.Git().ls_remote(settings.RDCL_GIT_REMOTE, "refs/heads/main")
+    assert heads.split()[0] == pub.commit  # pushed to the bare repository
+    tree = git.Repo(settings.RDCL_GIT_REMOTE).commit(pub.commit).tree
+    assert f"{item.folder}/create.yml" in [b.path for b in tree.traverse()]
+    assert "app_port" in item.dialog["properties"]
+    job = services.order(item, {}, mode="plan")  # the published item can be ordered
+    assert job.commit == pub.commit
+    assert api.get(f"/api/publications/{pub.pk}/").json()["item"] == item.name
+    assert AuditEntry.objects.filter(action="publish_project", target=f"project:{project.pk}").exists()
+
+
+def test_a_project_the_translators_refuse_fails_with_located_problems(operator, worker):
+    project = designer.create_project(operator, "moon", "tosca", {"moon.yaml": MOON})
+    pub = _final(api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"])
+    assert pub.status == Publication.FAILED and pub.item_id is None and not pub.commit
+    assert [(p["file"], p["rule"]) for p in pub.problems] == [("moon.yaml", "placement.unknown-site")]
+    assert "moon" in pub.problems[0]["message"] and pub.problems[0]["path"]
+
+
+def test_who_may_publish(operator):
+    project = designer.create_from_example(operator, "nested", "tosca")
+    designer_user = member("dee", "red", "designer")
+    designer.share(project, designer_user, "read")
+    assert api_client(designer_user).post("/api/publications/", {"project": project.pk},
+                                          format="json").status_code == 403  # not an operator
+    stranger = member("sam", "blue", "operator")
+    resp = api_client(stranger).post("/api/publications/", {"project": project.pk}, format="json")
+    assert resp.status_code == 400 and resp.json() == {"project": "no such project"}  # not visible to them
+    assert not Publication.objects.exists()
