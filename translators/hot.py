@@ -10,6 +10,14 @@ Nested VDUs: a VM that pods are nested in (or a bare-metal server pods ask for) 
 the Kubernetes node labels and taints its node must carry as OS::Nova::Server
 ``metadata`` (see :mod:`translators.k8s.scheduling`), written into heat-translator's
 text at that server only; every other byte stays heat-translator's.
+
+VM instance counts (SOL 001 §6.10 instantiation levels and scaling aspects, see
+:func:`translators.levels.vm_scaling`) become HOT parameters (:func:`scale_parameters`):
+the ``desired_capacity: DESIRED_CAPACITY`` placeholder heat-translator leaves in the
+AutoScalingGroup of a SOL 001 scaling aspect ("to be replaced by users") becomes
+``{get_param: <vdu>_desired_capacity}``; a server with levels but no aspect becomes an
+``OS::Heat::ResourceGroup`` of a nested template holding it and its ports, ``count:
+{get_param: <vdu>_count}``. Services without levels or aspects keep heat-translator's bytes.
 """
 from __future__ import annotations
 
@@ -70,6 +78,7 @@ def translate_site(model: ServiceModel, node_names: list[str],
     wanted = {s: server_metadata(v) for s, v in node_labels.items() if s in node_names}
     files = _add_metadata(files, wanted)
     files["stack.yaml"] = _add_outputs(files["stack.yaml"], wanted)
+    files = scale_parameters(model, node_names, files)
     problems, parsed = [], {}
     for name, text in sorted(files.items()):
         try:
@@ -215,3 +224,187 @@ def _reads_only(output, names: set[str], tosca) -> bool:
 def resources(hot: dict) -> list[dict]:
     """``[{name, type}]`` of a parsed HOT, for plan reports (what would be created)."""
     return [{"name": k, "type": v.get("type")} for k, v in sorted((hot.get("resources") or {}).items())]
+
+
+def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str, str]) -> dict[str, str]:
+    """``files`` (HOT file name -> text) with the instance count of each VM VDU of
+    ``node_names`` that :func:`translators.levels.vm_scaling` finds made a ``number``
+    parameter (``default``: the count at the chosen level, constraint ``range`` min..max:
+    the aspect's scale levels 0..max_scale_level, or the VDU's ``vdu_profile``).
+
+    AutoScalingGroups: only the ``desired_capacity`` line and the parameter are written
+    into heat-translator's text (a group heat-translator did not make is left alone: the
+    site's group_vars then carry no count for it, :func:`translators.playbooks.group_vars`).
+    ResourceGroups: ``stack.yaml`` is rewritten (:func:`_wrap_group`).
+
+    :raises TranslationError: rule ``hot.scale-group``: a VDU to wrap is not one
+        OS::Nova::Server of ``stack.yaml``, another resource (``get_resource``/``get_attr``;
+        a ``depends_on`` is moved to the group) or an output reads the server or its
+        ports, they read another's attributes, or the nested template's name is taken.
+    """
+    from .levels import vm_scaling
+
+    wanted = [s for s in vm_scaling(model).values() if s.vdu in node_names and s.refused is None]
+    if not wanted:
+        return files
+    from .validate import load_yaml
+
+    files = dict(files)
+    params = {}
+    for scaling in wanted:
+        hot = load_yaml(files["stack.yaml"])
+        res = (hot.get("resources") or {})
+        if scaling.aspect:
+            group = res.get(scaling.aspect) or {}
+            props = group.get("properties") or {}
+            nested = load_yaml(files.get(str((props.get("resource") or {}).get("type")), "") or "{}") or {}
+            if (group.get("type") != "OS::Heat::AutoScalingGroup" or props.get("desired_capacity") != "DESIRED_CAPACITY"
+                    or ((nested.get("resources") or {}).get(scaling.vdu) or {}).get("type") != "OS::Nova::Server"):
+                continue
+            files["stack.yaml"] = _set_capacity(files["stack.yaml"], scaling.aspect, scaling.param)
+        else:
+            files = _wrap_group(model, files, hot, scaling)
+        params[scaling.param] = _parameter(scaling)
+    if params:
+        files["stack.yaml"] = _add_parameters(files["stack.yaml"], params)
+    return files
+
+
+def _parameter(scaling) -> dict:
+    what = (f"scaling aspect {scaling.aspect}, scale levels 0..{len(scaling.steps) - 1}" if scaling.aspect and scaling.steps
+            else f"aspect {scaling.aspect}" if scaling.aspect else "instantiation levels")
+    return {"type": "number", "description": f"instances of VDU {scaling.vdu} ({what})",
+            "default": scaling.default, "constraints": [{"range": {"min": scaling.low, "max": scaling.high}}]}
+
+
+def _set_capacity(text: str, group: str, param: str) -> str:
+    """Replace the ``desired_capacity: DESIRED_CAPACITY`` line inside resource ``group``
+    of heat-translator's text (two-space indents); a layout not found that way is parsed,
+    changed and written out again."""
+    from .validate import load_yaml
+    from .yamlout import dump
+
+    start = text.find(f"\n  {group}:\n    type: OS::Heat::AutoScalingGroup\n")
+    if start >= 0:
+        nxt = re.compile(r"^  \S|^\S", re.M).search(text, start + 3)
+        end = nxt.start() if nxt else len(text)
+        line = "      desired_capacity: DESIRED_CAPACITY\n"
+        if text.count(line, start, end) == 1:
+            at = text.index(line, start, end)
+            return text[:at] + "      desired_capacity: {get_param: %s}\n" % param + text[at + len(line):]
+    hot = load_yaml(text)
+    hot["resources"][group]["properties"]["desired_capacity"] = {"get_param": param}
+    return dump(hot)
+
+
+def _add_parameters(text: str, params: dict) -> str:
+    """Append ``params`` to the ``parameters`` section of a HOT text: heat-translator's
+    ``parameters: {}`` becomes a block; an existing block grows at its end."""
+    from .validate import load_yaml
+    from .yamlout import dump
+
+    block = "".join(f"  {line}\n" for line in dump(params).splitlines())
+    if "\nparameters: {}\n" in text:
+        return text.replace("\nparameters: {}\n", "\nparameters:\n" + block, 1)
+    head = re.search(r"^parameters:\n", text, re.M)
+    hot = load_yaml(text)
+    if head and not (hot.get("parameters") or {}).keys() & params.keys():
+        nxt = re.compile(r"^\S", re.M).search(text, head.end())
+        end = nxt.start() if nxt else len(text)
+        return text[:end] + block + text[end:]
+    hot["parameters"] = {**(hot.get("parameters") or {}), **params}
+    return dump(hot)
+
+
+def _refs(node, fn: str) -> list:
+    """Every argument of intrinsic function ``fn`` inside ``node``."""
+    if isinstance(node, dict):
+        return [a for k, v in node.items() for a in ([v] if k == fn else []) + _refs(v, fn)]
+    if isinstance(node, list):
+        return [a for v in node for a in _refs(v, fn)]
+    return []
+
+
+def _retarget(node, mapping: dict):
+    """``node`` with ``get_resource X``/``get_param X`` of outside resources replaced by
+    ``get_param mapping[X]`` (the nested template's parameters)."""
+    if isinstance(node, dict):
+        if len(node) == 1 and "get_resource" in node and node["get_resource"] in mapping:
+            return {"get_param": mapping[node["get_resource"]]}
+        return {k: _retarget(v, mapping) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_retarget(v, mapping) for v in node]
+    return node
+
+
+def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) -> dict[str, str]:
+    """Move server ``scaling.vdu`` and the ports it names (``get_resource``) into nested
+    template ``<vdu>.hot.yaml``, one instance of which an ``OS::Heat::ResourceGroup``
+    named ``<vdu>`` makes ``count: {get_param: <vdu>_count}`` times; what the moved
+    resources read outside (``get_resource``, ``get_param``) is passed in as nested
+    parameters, their ``depends_on`` goes to the group. See :func:`scale_parameters`."""
+    from .yamlout import dump
+
+    vdu, name = scaling.vdu, f"{scaling.vdu}.hot.yaml"
+
+    def refuse(why: str):
+        raise TranslationError(model.source, [Problem(
+            f"topology_template.node_templates.{vdu}", "hot.scale-group",
+            f"its instantiation levels need its count as a HOT parameter, but {why}")])
+
+    res = hot.get("resources") or {}
+    if (res.get(vdu) or {}).get("type") != "OS::Nova::Server":
+        refuse("heat-translator's stack.yaml has no OS::Nova::Server of that name")
+    if name in files:
+        refuse(f"the nested template name {name} is taken")
+    ports = [r for r in _refs(res[vdu], "get_resource") if (res.get(r) or {}).get("type") == "OS::Neutron::Port"]
+    moved = [vdu] + list(dict.fromkeys(ports))
+    for other, body in res.items():
+        if other in moved:
+            continue
+        reads = set(_refs(body, "get_resource")) | {a[0] for a in _refs(body, "get_attr") if isinstance(a, list) and a}
+        if reads & set(moved):
+            refuse(f"resource {other} reads {', '.join(sorted(reads & set(moved)))}")
+    outside = [a[0] for m in moved for a in _refs(res[m], "get_attr") if isinstance(a, list) and a and a[0] not in moved]
+    if outside:
+        refuse(f"it reads attributes of {', '.join(sorted(set(outside)))} (get_attr across templates)")
+    if set(_refs(hot.get("outputs") or {}, "get_resource")) & set(moved) or {
+            a[0] for a in _refs(hot.get("outputs") or {}, "get_attr") if isinstance(a, list) and a} & set(moved):
+        refuse("an output of the stack reads it")
+    given = sorted({r for m in moved for r in _refs(res[m], "get_resource") if r not in moved})
+    mapping = {r: f"{r.lower()}_id" for r in given}
+    read_params = sorted({p for m in moved for p in _refs(res[m], "get_param") if isinstance(p, str)})
+    depends = sorted({d for m in moved for d in ([res[m].get("depends_on")] if isinstance(res[m].get("depends_on"), str)
+                                                else res[m].get("depends_on") or []) if d not in moved})
+    inner = {}
+    for m in moved:
+        body = {k: v for k, v in res[m].items() if k != "depends_on"}
+        deps = [d for d in ([res[m].get("depends_on")] if isinstance(res[m].get("depends_on"), str)
+                            else res[m].get("depends_on") or []) if d in moved]
+        inner[m] = _retarget(body, mapping) | ({"depends_on": deps} if deps else {})
+    top_params = hot.get("parameters") or {}
+    nested = {"heat_template_version": hot.get("heat_template_version"),
+              "description": f"One instance of VDU {vdu} and its ports (ResourceGroup {vdu} of the main template)",
+              "parameters": {**{mapping[r]: {"type": "string"} for r in given},
+                             **{p: {k: v for k, v in (top_params.get(p) or {"type": "string"}).items()
+                                    if k in ("type", "description")} for p in read_params}},
+              "resources": inner}
+    if not nested["parameters"]:
+        del nested["parameters"]
+    group = {"type": "OS::Heat::ResourceGroup",
+             "properties": {"count": {"get_param": scaling.param},
+                            "resource_def": {"type": name, "properties": {
+                                **{mapping[r]: {"get_resource": r} for r in given},
+                                **{p: {"get_param": p} for p in read_params}}}}}
+    if not group["properties"]["resource_def"]["properties"]:
+        del group["properties"]["resource_def"]["properties"]
+    if depends:
+        group["depends_on"] = depends
+    for other, body in res.items():  # waiting for the server or its ports: wait for the group
+        deps = body.get("depends_on")
+        if other not in moved and deps and set([deps] if isinstance(deps, str) else deps) & set(moved):
+            body["depends_on"] = list(dict.fromkeys(vdu if d in moved else d for d in ([deps] if isinstance(deps, str) else deps)))
+    hot["resources"] = {k: (group if k == vdu else v) for k, v in res.items() if k == vdu or k not in moved}
+    files[name] = dump(nested)
+    files["stack.yaml"] = dump(hot)
+    return files

@@ -12,11 +12,16 @@ else the InstantiationLevels policy's ``default_level``, else the only level the
 ``scale.yml -e scale_level=<level_id>`` later sets every pod to its count at that level
 (:mod:`translators.playbooks`, role ``k8s_apply``).
 
-VDUs that are VMs are left to heat-translator (it takes these policies without mapping
-them: the stack's server counts come from ``VduInitialDelta``/scaling aspects); the
-translation report says so.
+VDUs that are VMs (``tosca.nodes.nfv.Vdu.Compute``, ``tosca.nodes.Compute``) targeted
+by these policies or by a scaling aspect (SOL 001 §6.10.5 ``ScalingAspects``, §6.10.7
+``VduScalingAspectDeltas``, §6.10.8 ``VduInitialDelta``; NFV-IFA 011 ScalingAspect) get
+a :class:`VmScaling` (:func:`vm_scaling`): their instance count becomes a HOT parameter
+(:mod:`translators.hot`) whose value per level, and per scale level of their aspect,
+goes to the site's group_vars (:func:`heat_scale_vars`) for ``scale.yml``.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from .errors import Problem, TranslationError
 from .model import NodeModel, ServiceModel
@@ -25,6 +30,10 @@ INSTANTIATION_LEVELS = "tosca.policies.nfv.InstantiationLevels"
 VDU_LEVELS = "tosca.policies.nfv.VduInstantiationLevels"
 #: A TOSCA input of this name chooses the level (SOL 001 has no such input of its own).
 LEVEL_INPUT = "instantiation_level"
+SCALING_ASPECTS = "tosca.policies.nfv.ScalingAspects"
+ASPECT_DELTAS = "tosca.policies.nfv.VduScalingAspectDeltas"
+INITIAL_DELTA = "tosca.policies.nfv.VduInitialDelta"
+VM_TYPES = ("tosca.nodes.nfv.Vdu.Compute", "tosca.nodes.Compute")
 
 
 def read(tosca, nodes: dict[str, NodeModel]) -> dict:
@@ -116,9 +125,30 @@ def report(model: ServiceModel) -> list[str]:
     for node in model.nodes.values():
         if node.levels and chosen not in node.levels:
             lines.append(f"{node.name}: no number_of_instances at level {chosen}; it keeps its replicas")
+    vms = vm_scaling(model)
     for policy, targets in sorted((model.levels.get("vm_targets") or {}).items()):
-        lines.append(f"policy {policy}: levels of {', '.join(targets)} not applied: they are not pods "
-                     "(a VM's count comes from heat-translator's VduInitialDelta/scaling aspects)")
+        others = [t for t in targets if t not in vms]
+        if others:
+            lines.append(f"policy {policy}: levels of {', '.join(others)} not applied: they are neither pods "
+                         "nor VMs")
+    return lines + vm_report(vms)
+
+
+def vm_report(vms: dict[str, VmScaling]) -> list[str]:
+    """Report lines for the VM VDUs of :func:`vm_scaling`: the HOT parameter of each,
+    its range and start, the levels it cannot reach, or why its count is not a parameter."""
+    lines = []
+    for s in vms.values():
+        if s.refused:
+            lines.append(f"{s.vdu}: VM count not made a parameter, it stays one server: {s.refused}")
+            continue
+        where = (f"desired_capacity of AutoScalingGroup {s.aspect}" if s.aspect
+                 else f"count of ResourceGroup {s.vdu} (nested template {s.vdu}.hot.yaml holds the server and its ports)")
+        how = f"-e scale_aspect={s.aspect} -e scale_steps=N, or " if s.aspect and s.steps else ""
+        lines.append(f"{s.vdu}: VM count is HOT parameter {s.param} ({where}), {s.low}..{s.high}, starts at "
+                     f"{s.default}; scale.yml {how}-e scale_level=L updates the stack")
+        for level, why in sorted(s.bad_levels.items()):
+            lines.append(f"{s.vdu}: level {level} cannot be reached ({why}); scale.yml refuses it")
     return lines
 
 
@@ -130,4 +160,209 @@ def counts(model: ServiceModel, nodes: list[str]) -> dict[str, dict[str, int]]:
         row = {n: model.nodes[n].levels[level] for n in nodes if level in model.nodes[n].levels}
         if row:
             out[level] = row
+    return out
+
+
+@dataclass
+class VmScaling:
+    """How many instances of one VM VDU run, per level and per scale level.
+
+    ``vdu``: the node; ``aspect``: the SOL 001 scaling aspect whose
+    VduScalingAspectDeltas target it (heat-translator then makes an
+    ``OS::Heat::AutoScalingGroup`` named after the aspect), else None (the server is
+    wrapped in an ``OS::Heat::ResourceGroup`` named after the VDU); ``steps``: the count at
+    scale level 0..``max_scale_level`` of the aspect (VduInitialDelta + the step deltas,
+    SOL 001 §6.10.5: the last of ``step_deltas`` applies to the steps past the list), empty
+    without an aspect or an initial delta; ``levels``: ``{level: count}`` (VduInstantiationLevels'
+    ``number_of_instances``, else the level's ``scale_info`` scale level of the aspect,
+    else scale level 0); ``bad_levels``: ``{level: why}`` for counts outside ``low..high``
+    (those levels cannot be scaled to); ``param``: the HOT parameter; ``low``/``high``:
+    its range; ``default``: the count at the chosen level, else the initial delta, else
+    ``low``; ``refused``: why the VDU's count cannot be a parameter (None: it is one).
+    """
+
+    vdu: str
+    aspect: str | None = None
+    steps: list[int] = field(default_factory=list)
+    levels: dict[str, int] = field(default_factory=dict)
+    bad_levels: dict[str, str] = field(default_factory=dict)
+    param: str = ""
+    low: int = 0
+    high: int = 0
+    default: int = 0
+    refused: str | None = None
+
+    @property
+    def carrier(self) -> str:
+        """The HOT resource that holds the count: the aspect's AutoScalingGroup or the
+        VDU's ResourceGroup."""
+        return self.aspect or self.vdu
+
+    @property
+    def carrier_type(self) -> str:
+        return "OS::Heat::AutoScalingGroup" if self.aspect else "OS::Heat::ResourceGroup"
+
+
+def _whole(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def vm_level(model: ServiceModel) -> str | None:
+    """The level VM counts start at: the chosen level (:func:`choose`), else the
+    :data:`LEVEL_INPUT` input, else ``default_level``, else the only level; None when
+    nothing says (the counts then start at the initial delta)."""
+    known = model.levels.get("ids") or []
+    given = next((i for i in model.inputs if i.name == LEVEL_INPUT), None)
+    chosen = (model.levels.get("chosen") or model.params.get(LEVEL_INPUT) or (given.default if given else None)
+              or model.levels.get("default") or (known[0] if len(known) == 1 else None))
+    return str(chosen) if chosen in known else None
+
+
+def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
+    """``{vdu: VmScaling}`` for the VM VDUs (:data:`VM_TYPES`, Heat nodes) that a
+    VduInstantiationLevels or VduScalingAspectDeltas policy targets (directly or through
+    a group), in descriptor order; ``{}`` when none. Pure: reads the parsed template only.
+
+    A VDU without an aspect is refused (``refused`` set, its count stays heat-translator's
+    single server) when it cannot be replicated as a whole: pods are nested in it (their
+    Kubernetes node must be one server), a TOSCA output reads it, it has volumes (one
+    volume cannot serve N servers), or a node other than its connection points requires it.
+    """
+    tosca = model.tosca
+    if tosca is None:
+        return {}
+    groups = {g.name: list(g.members or []) for g in getattr(tosca.topology_template, "groups", []) or []}
+    templates = {n.name: n for n in tosca.nodetemplates}
+
+    def targets(policy) -> list[str]:
+        return [m for t in policy.targets or [] for m in groups.get(t, [t])]
+
+    def is_vm(name: str) -> bool:
+        node = model.nodes.get(name)
+        return (node is not None and node.role == "heat" and name in templates
+                and any(templates[name].is_derived_from(t) for t in VM_TYPES))
+
+    aspects, deltas, initial, vdu_levels, scale_info = {}, {}, {}, {}, {}
+    for policy in tosca.policies:
+        props = policy.properties or {}
+        if policy.is_derived_from(SCALING_ASPECTS):
+            aspects.update(props.get("aspects") or {})
+        elif policy.is_derived_from(ASPECT_DELTAS):
+            for vdu in targets(policy):
+                deltas.setdefault(vdu, (props.get("aspect"), {k: (v or {}).get("number_of_instances")
+                                                              for k, v in (props.get("deltas") or {}).items()}))
+        elif policy.is_derived_from(INITIAL_DELTA):
+            for vdu in targets(policy):
+                initial.setdefault(vdu, ((props.get("initial_delta") or {}).get("number_of_instances")))
+        elif policy.is_derived_from(VDU_LEVELS):
+            for vdu in targets(policy):
+                vdu_levels.setdefault(vdu, {k: (v or {}).get("number_of_instances")
+                                            for k, v in (props.get("levels") or {}).items()})
+        elif policy.is_derived_from(INSTANTIATION_LEVELS):
+            for level, body in (props.get("levels") or {}).items():
+                scale_info[level] = {a: (v or {}).get("scale_level") for a, v in ((body or {}).get("scale_info") or {}).items()}
+    chosen = vm_level(model)
+    out: dict[str, VmScaling] = {}
+    for vdu in templates:
+        if not is_vm(vdu) or (vdu not in vdu_levels and vdu not in deltas):
+            continue
+        scaling = VmScaling(vdu)
+        aspect, step_ids = None, []
+        if vdu in deltas and deltas[vdu][0] in aspects:
+            aspect = deltas[vdu][0]
+            step_ids = list((aspects[aspect] or {}).get("step_deltas") or [])
+        scaling.aspect = aspect
+        start = _whole(initial.get(vdu))
+        top = _whole((aspects.get(aspect) or {}).get("max_scale_level")) if aspect else None
+        if aspect and start is not None and top is not None and step_ids:
+            per_step = [_whole(deltas[vdu][1].get(step_ids[min(i, len(step_ids) - 1)])) for i in range(top)]
+            if None not in per_step:
+                scaling.steps = [start + sum(per_step[:k]) for k in range(top + 1)]
+        profile = templates[vdu].get_property_value("vdu_profile") or {}
+        profile = profile if isinstance(profile, dict) else {}
+        for level in model.levels.get("ids") or list(scale_info) or list(vdu_levels.get(vdu) or {}):
+            count = _whole((vdu_levels.get(vdu) or {}).get(level))
+            step = _whole((scale_info.get(level) or {}).get(aspect)) if aspect else None
+            if count is None and step is not None:
+                if step >= len(scaling.steps):
+                    scaling.bad_levels[level] = (f"scale level {step} of aspect {aspect} is beyond its "
+                                                 f"max_scale_level {len(scaling.steps) - 1}")
+                    continue
+                count = scaling.steps[step]
+            if count is None and scaling.steps:
+                count = scaling.steps[0]
+            if count is not None:
+                scaling.levels[level] = count
+        if scaling.steps:
+            scaling.low, scaling.high = scaling.steps[0], scaling.steps[-1]
+        else:
+            low, high = _whole(profile.get("min_number_of_instances")), _whole(profile.get("max_number_of_instances"))
+            counts = list(scaling.levels.values()) or [start if start is not None else 1]
+            scaling.low = low if low is not None else min(counts)
+            scaling.high = high if high is not None else max(counts)
+        for level, count in list(scaling.levels.items()):
+            if not scaling.low <= count <= scaling.high:
+                scaling.bad_levels[level] = f"{count} instances of {vdu} is outside {scaling.low}..{scaling.high}"
+                del scaling.levels[level]
+        scaling.default = (scaling.levels.get(chosen) if chosen in scaling.levels
+                           else start if start is not None and scaling.low <= start <= scaling.high else scaling.low)
+        scaling.param = f"{vdu}_desired_capacity" if aspect else f"{vdu}_count"
+        scaling.refused = None if aspect else _wrap_refused(model, templates, vdu)
+        out[vdu] = scaling
+    return out
+
+
+def _wrap_refused(model: ServiceModel, templates: dict, vdu: str) -> str | None:
+    """Why a VM VDU without an aspect cannot become a ResourceGroup (None: it can)."""
+    import re
+
+    if any(n.parent == vdu for n in model.nodes.values()):
+        return "pods are nested in it (their Kubernetes node is one server)"
+    for output in model.tosca.outputs:
+        if re.search(rf"\b{re.escape(vdu)}\b", str(output.attrs.get("value"))):
+            return f"output {output.name} reads it (one server's attribute)"
+    for name, node in templates.items():
+        wanted = [t for req in node.requirements or [] for t in _req_nodes(req)]
+        if name == vdu and any(t in templates for t in wanted):
+            return "it requires other nodes (volumes or storage: one volume cannot serve several servers)"
+        if name != vdu and vdu in wanted and not any(
+                node.is_derived_from(t) for t in ("tosca.nodes.nfv.VduCp", "tosca.nodes.network.Port")):
+            return f"node {name} requires it (it would have to be replicated with it)"
+    return None
+
+
+def _req_nodes(req: dict) -> list[str]:
+    return [v.get("node") if isinstance(v, dict) else v for v in req.values()
+            if isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("node"), str))]
+
+
+def heat_scale_vars(scalings: list[VmScaling]) -> dict:
+    """The group_vars of an OpenStack site whose HOT carries ``scalings``' parameters:
+    ``heat_scale_params`` (``{param: {vdu, min, max, default}}``), ``heat_scale_levels``
+    (``{level: {param: count}}``, levels every VDU can reach; a VDU without a count at a
+    level is left out of it) and ``heat_scale_aspects`` (``{aspect: {max_scale_level,
+    steps: {"0".."max": {param: count}}}}``: SOL 001 scale levels of each aspect); ``{}``
+    when there is nothing to scale. A level some VDU cannot reach (:attr:`VmScaling.bad_levels`)
+    goes to ``heat_scale_unreachable`` (``{level: why}``)."""
+    scalings = [s for s in scalings if s.refused is None]
+    if not scalings:
+        return {}
+    out: dict = {"heat_scale_params": {s.param: {"vdu": s.vdu, "min": s.low, "max": s.high, "default": s.default}
+                                       for s in scalings}}
+    bad = {lvl: why for s in scalings for lvl, why in s.bad_levels.items()}
+    table: dict[str, dict[str, int]] = {}
+    for s in scalings:
+        for level, count in s.levels.items():
+            if level not in bad:
+                table.setdefault(level, {})[s.param] = count
+    out["heat_scale_levels"] = table
+    aspects: dict[str, dict] = {}
+    for s in scalings:
+        if s.aspect and s.steps:
+            entry = aspects.setdefault(s.aspect, {"max_scale_level": len(s.steps) - 1, "steps": {}})
+            for k, count in enumerate(s.steps):
+                entry["steps"].setdefault(str(k), {})[s.param] = count
+    out["heat_scale_aspects"] = aspects
+    if bad:
+        out["heat_scale_unreachable"] = dict(sorted(bad.items()))
     return out

@@ -47,7 +47,8 @@ def group_vars(model: ServiceModel, part: Part, site_files: dict[str, object]) -
         return {"heat_stack_name": f"{model.name}-{part.site}".replace("_", "-"),
                 "heat_stack_template": f"templates/{part.site}/stack.yaml",
                 "heat_stack_parameters": {i.name: "{{ %s }}" % i.name for i in model.inputs},
-                "heat_stack_resources": site_files["resources"]}
+                "heat_stack_resources": site_files["resources"],
+                **_heat_scale(model, part, site_files["resources"])}
     if part.kind in ("kubernetes", "openshift"):
         out = {"k8s_apply_namespace": model.name,
                "k8s_apply_manifests": site_files.get("manifests") or [
@@ -60,6 +61,23 @@ def group_vars(model: ServiceModel, part: Part, site_files: dict[str, object]) -
             out["k8s_apply_workloads"] = site_files["workloads"]
         return out
     return {"rdcl_nodes": {n: _linux_node(model, n) for n in part.nodes}}
+
+
+def _heat_scale(model: ServiceModel, part: Part, resources: list[dict]) -> dict:
+    """The VM counts ``scale.yml`` sets on an OpenStack site
+    (:func:`translators.levels.heat_scale_vars`: ``heat_scale_params``,
+    ``heat_scale_levels``, ``heat_scale_aspects``, ``heat_scale_unreachable``), for the VDUs
+    of ``part`` whose count the site's HOT carries as a parameter (its AutoScalingGroup or
+    ResourceGroup is among ``resources``); plus ``heat_scale_level_ids``, every level
+    of the service, for messages. ``{}`` when the site has nothing to scale."""
+    from .levels import heat_scale_vars, vm_scaling
+
+    held = {(r["name"], r["type"]) for r in resources}
+    out = heat_scale_vars([s for s in vm_scaling(model).values()
+                           if s.vdu in part.nodes and (s.carrier, s.carrier_type) in held])
+    if out:
+        out["heat_scale_level_ids"] = list(model.levels.get("ids") or [])
+    return out
 
 
 def _linux_node(model: ServiceModel, name: str) -> dict:
