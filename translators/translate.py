@@ -77,10 +77,12 @@ def translate_file(path: str | Path, sites: SiteMap, local_defs: dict | None = N
 
 
 def translate_model(model: ServiceModel, sites: SiteMap,
-                    k8s_version: str | None = DEFAULT_K8S_VERSION, level: str | None = None) -> Translation:
+                    k8s_version: str | None = DEFAULT_K8S_VERSION, level: str | None = None,
+                    report_first: list[str] | tuple[str, ...] = ()) -> Translation:
     """Translate a parsed model (see :func:`translate_file`); ``k8s_version`` None skips
     the schema check of the manifests; ``level`` is the instantiation level the pods
-    start at (:func:`translators.levels.choose`).
+    start at (:func:`translators.levels.choose`); ``report_first``: report lines that
+    come before the model's own (what an ETSI descriptor lost on its way to TOSCA).
 
     :raises TranslationError: also for an unknown level, or several levels and no default.
     """
@@ -100,7 +102,7 @@ def translate_model(model: ServiceModel, sites: SiteMap,
     rel = Relations.of(model, parts)
     labels = node_labels(model, rel)
     result = Translation(model, parts, k8s_version=k8s_version)
-    result.report += report.entries(model, parts, rel)
+    result.report += list(report_first) + report.entries(model, parts, rel)
     index_parts = []
     for part in parts:
         site_files = _translate_part(model, part, result, rel, labels)
@@ -127,6 +129,50 @@ def translate_model(model: ServiceModel, sites: SiteMap,
     result.files[INDEX] = _json(index)
     result.files["README.md"] = _readme(model, parts, result.report)
     _copy_roles(result.files, {p.kind for p in parts})
+    return result
+
+
+def translate_descriptors(descriptors: dict[str, dict], sites: SiteMap, nested: dict | None = None,
+                          nsd: str | None = None, k8s_version: str | None = DEFAULT_K8S_VERSION,
+                          params: dict | None = None, level: str | None = None,
+                          source: str | None = None) -> Translation:
+    """Translate ETSI NFV descriptors (IFA 011 VNFDs, IFA 014 NSDs, Superfluidity nested
+    VDUs) as :func:`translate_file` translates TOSCA: the same files, plus
+    ``tosca/service.yaml``, the TOSCA they became (:func:`translators.etsi.to_tosca`).
+
+    ``descriptors``: name -> VNFD/NSD dict (the designer: ``{d.name: d.data for d in
+    etsi_model.descriptors}``); ``nested``: name -> nested descriptor (a project's
+    ``k8s``/``click`` resources); ``nsd``: the NSD when there are several; ``source``:
+    the name written as the service's source (default the NSD's or VNFD's name).
+    ``params``, ``level``, ``k8s_version``: as for :func:`translate_file` (``level`` is
+    an IFA 011 InstantiationLevel ``levelId``).
+
+    :raises TranslationError: a required part cannot be translated; every problem's path
+        is in the descriptors (``vnfd.edge_vnfd.vdu[1].vduParent``), the TOSCA node named.
+    """
+    import tempfile
+
+    from . import etsi
+    from .errors import DescriptorError
+
+    source = source or nsd or next((n for n, d in descriptors.items() if etsi.kind_of(d) == "nsd"),
+                                   next(iter(descriptors), "descriptors"))
+    try:
+        converted = etsi.to_tosca(descriptors, nested, nsd)
+    except TranslationError as exc:
+        raise TranslationError(source, exc.problems) from None
+    with tempfile.TemporaryDirectory(prefix="rdcl-etsi-") as tmp:
+        path = Path(tmp) / "service.yaml"
+        path.write_text(converted.text)
+        try:
+            model = load(path, None, params)
+            model.source = source
+            etsi.apply_levels(model, converted)
+            result = translate_model(model, sites, k8s_version, level, converted.report)
+        except DescriptorError as exc:
+            raise converted.relocate(exc, source) from None
+    etsi.check_servers(result, converted, source)
+    result.files["tosca/service.yaml"] = converted.text
     return result
 
 
