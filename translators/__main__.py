@@ -8,6 +8,11 @@ used to render manifests for ``k8s``/``openshift``, and for ``hot`` given to
 heat-translator as its parameters: HOT parameter defaults, flavor and image choice;
 repeatable).
 
+SRC may also be ETSI NFV descriptors (:mod:`translators.etsi`): an IFA 011 VNFD or IFA 014
+NSD file (JSON/YAML, told by its ``vnfdId``/``nsdIdentifier`` keys), a folder of them (nested
+descriptors under ``k8s/``/``click/``) or an RDCL 3D project JSON; ``--nsd NAME`` picks one
+NSD of several. The TOSCA they became is written as ``tosca/service.yaml``.
+
 Exit status 0 on success; 1 with every problem listed (file, path, rule) on bad input,
 or with the reason when the target has nothing to write; 2 on a bad command line.
 """
@@ -15,13 +20,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import yaml
 
 from .errors import DescriptorError
 from .outputs import TARGETS, OutputError, select, sites_for, write
 from .sites import DEMO_SITES, SiteMap
-from .translate import translate_file
+from .etsi import read_descriptors
+from .translate import translate_descriptors, translate_file
 from .validate import DEFAULT_K8S_VERSION, schema_version
 
 
@@ -56,11 +63,19 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
                     help="dialog value (TOSCA input): renders manifests (k8s/openshift), HOT parameter defaults (hot); repeatable")
     tr.add_argument("--level", help="SOL 001 instantiation level the pods start at (default: the descriptor's)")
+    tr.add_argument("--nsd", help="ETSI input with several NSDs: the one to translate (its file stem or project key)")
     args = parser.parse_args(argv)
     sites = SiteMap.from_yaml(args.sites) if args.sites else DEMO_SITES
     try:
-        translation = translate_file(args.src, sites_for(args.to, sites), k8s_version=args.k8s_version,
-                                     params=dict(args.param) if args.to == "hot" else None, level=args.level)
+        params = dict(args.param) if args.to == "hot" else None
+        found = read_descriptors(args.src)
+        if found is not None:  # ETSI VNFD/NSD files, a folder of them or an RDCL 3D project
+            translation = translate_descriptors(found[0], sites_for(args.to, sites), found[1], nsd=args.nsd,
+                                                k8s_version=args.k8s_version, params=params, level=args.level,
+                                                source=Path(args.src).name)
+        else:
+            translation = translate_file(args.src, sites_for(args.to, sites), k8s_version=args.k8s_version,
+                                         params=params, level=args.level)
         files = select(translation, args.to, dict(args.param))
     except DescriptorError as exc:
         print(exc.report(), file=sys.stderr)
