@@ -338,16 +338,16 @@ def _req_nodes(req: dict) -> list[str]:
 
 def heat_scale_vars(scalings: list[VmScaling]) -> dict:
     """The group_vars of an OpenStack site whose HOT carries ``scalings``' parameters:
-    ``heat_scale_params`` (``{param: {vdu, min, max, default}}``), ``heat_scale_levels``
+    ``heat_stack_scale_params`` (``{param: {vdu, min, max, default}}``), ``heat_stack_scale_levels``
     (``{level: {param: count}}``, levels every VDU can reach; a VDU without a count at a
-    level is left out of it) and ``heat_scale_aspects`` (``{aspect: {max_scale_level,
+    level is left out of it) and ``heat_stack_scale_aspects`` (``{aspect: {max_scale_level,
     steps: {"0".."max": {param: count}}}}``: SOL 001 scale levels of each aspect); ``{}``
     when there is nothing to scale. A level some VDU cannot reach (:attr:`VmScaling.bad_levels`)
-    goes to ``heat_scale_unreachable`` (``{level: why}``)."""
+    goes to ``heat_stack_scale_unreachable`` (``{level: why}``)."""
     scalings = [s for s in scalings if s.refused is None]
     if not scalings:
         return {}
-    out: dict = {"heat_scale_params": {s.param: {"vdu": s.vdu, "min": s.low, "max": s.high, "default": s.default}
+    out: dict = {"heat_stack_scale_params": {s.param: {"vdu": s.vdu, "min": s.low, "max": s.high, "default": s.default}
                                        for s in scalings}}
     bad = {lvl: why for s in scalings for lvl, why in s.bad_levels.items()}
     table: dict[str, dict[str, int]] = {}
@@ -355,14 +355,14 @@ def heat_scale_vars(scalings: list[VmScaling]) -> dict:
         for level, count in s.levels.items():
             if level not in bad:
                 table.setdefault(level, {})[s.param] = count
-    out["heat_scale_levels"] = table
+    out["heat_stack_scale_levels"] = table
     aspects: dict[str, dict] = {}
     for s in scalings:
         if s.aspect and s.steps:
             entry = aspects.setdefault(s.aspect, {"max_scale_level": len(s.steps) - 1, "steps": {}})
             for k, count in enumerate(s.steps):
                 entry["steps"].setdefault(str(k), {})[s.param] = count
-    out["heat_scale_aspects"] = aspects
+    out["heat_stack_scale_aspects"] = aspects
     if bad:
-        out["heat_scale_unreachable"] = dict(sorted(bad.items()))
+        out["heat_stack_scale_unreachable"] = dict(sorted(bad.items()))
     return out

@@ -65,10 +65,10 @@ def group_vars(model: ServiceModel, part: Part, site_files: dict[str, object]) -
 
 def _heat_scale(model: ServiceModel, part: Part, resources: list[dict]) -> dict:
     """The VM counts ``scale.yml`` sets on an OpenStack site
-    (:func:`translators.levels.heat_scale_vars`: ``heat_scale_params``,
-    ``heat_scale_levels``, ``heat_scale_aspects``, ``heat_scale_unreachable``), for the VDUs
+    (:func:`translators.levels.heat_scale_vars`: ``heat_stack_scale_params``,
+    ``heat_stack_scale_levels``, ``heat_stack_scale_aspects``, ``heat_stack_scale_unreachable``), for the VDUs
     of ``part`` whose count the site's HOT carries as a parameter (its AutoScalingGroup or
-    ResourceGroup is among ``resources``); plus ``heat_scale_level_ids``, every level
+    ResourceGroup is among ``resources``); plus ``heat_stack_scale_level_ids``, every level
     of the service, for messages. ``{}`` when the site has nothing to scale."""
     from .levels import heat_scale_vars, vm_scaling
 
@@ -76,7 +76,7 @@ def _heat_scale(model: ServiceModel, part: Part, resources: list[dict]) -> dict:
     out = heat_scale_vars([s for s in vm_scaling(model).values()
                            if s.vdu in part.nodes and (s.carrier, s.carrier_type) in held])
     if out:
-        out["heat_scale_level_ids"] = list(model.levels.get("ids") or [])
+        out["heat_stack_scale_level_ids"] = list(model.levels.get("ids") or [])
     return out
 
 
