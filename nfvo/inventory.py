@@ -5,13 +5,13 @@ One group per site (the name playbooks use in ``hosts``), one host in it named
 are the site's connection plus ``rdcl_site``. Each host is also in a group per kind
 (``kind_linux``) and per label (``role_edge``), so a playbook can address "every edge
 site" as ``hosts: role_edge``. Local sites (no ``ansible_host``)
-run on the worker with its own Python. SSH keys are written into the job's private
-data directory with mode 0600 and referenced by path; :func:`public_view` is the
-inventory without any secret, as stored on the job.
+run on the worker with its own Python. SSH private keys go to the run's own ssh-agent
+(:mod:`nfvo.ssh_agent`), never to disk; a site's SSH options name its public key so
+it is offered that key alone. :func:`public_view` is the inventory without any secret,
+as stored on the job.
 """
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
@@ -32,8 +32,10 @@ def site_of(host: str) -> str:
     return host[: -len(HOST_SUFFIX)] if host.endswith(HOST_SUFFIX) else host
 
 
-def host_vars(site: Site, keys_dir: Path | None) -> dict:
-    """Inventory variables of one site."""
+def host_vars(site: Site, keys_dir: Path | None, agent=None) -> dict:
+    """Inventory variables of one site. Its SSH key, if any, is added to ``agent`` (an
+    :class:`nfvo.ssh_agent.Agent`) and selected by its public key; without an agent the
+    site has no key (plan-only uses)."""
     hv = dict(site.connection)
     hv["rdcl_site"] = site.name
     hv.setdefault("rdcl_site_kind", site.kind)
@@ -47,19 +49,14 @@ def host_vars(site: Site, keys_dir: Path | None) -> dict:
         hv.setdefault("ansible_ssh_common_args", "-o StrictHostKeyChecking=accept-new "
                       "-o UserKnownHostsFile=" + str((keys_dir or Path("/tmp")) / "known_hosts"))
     key = site.ssh_private_key()
-    if key and keys_dir is not None:
-        keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = keys_dir / f"{site.name}.key"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(key if key.endswith("\n") else key + "\n")
-        hv["ansible_ssh_private_key_file"] = str(path)
-        if "IdentitiesOnly" not in hv.get("ansible_ssh_common_args", ""):  # the site's key, no other
-            hv["ansible_ssh_common_args"] = (hv.get("ansible_ssh_common_args", "") + " -o IdentitiesOnly=yes").strip()
+    if key and agent is not None:  # the private key goes to the run's ssh-agent, never to disk
+        public = agent.add(site.name, key)
+        hv["ansible_ssh_common_args"] = (hv.get("ansible_ssh_common_args", "")
+                                         + f" -o IdentityFile={public} -o IdentitiesOnly=yes").strip()
     return hv
 
 
-def build(site_names: list[str], keys_dir: Path | None) -> dict:
+def build(site_names: list[str], keys_dir: Path | None, agent=None) -> dict:
     """Inventory dict ``{all: {children: {<site>: {hosts: {<site>-host: vars}}}}}``.
 
     :raises LookupError: a site the service uses is not registered.
@@ -68,7 +65,8 @@ def build(site_names: list[str], keys_dir: Path | None) -> dict:
     missing = sorted(set(site_names) - set(sites))
     if missing:
         raise LookupError(f"sites not registered: {', '.join(missing)}")
-    children = {name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir)}} for name in sorted(site_names)}
+    children = {name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir, agent)}}
+                for name in sorted(site_names)}
     for name in sorted(site_names):
         for group in attribute_groups(sites[name]):
             if group not in sites:  # a site's own group wins over a label group of that name

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import dialog, inventory, kinds, orders
+from . import dialog, inventory, kinds, orders, ssh_agent
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,8 @@ def run(job_id: int):
         return job
     data_dir = Path(settings.RDCL_JOBS_DIR) / str(job.pk)
     try:
-        _run(job, data_dir)
+        with ssh_agent.Agent() as agent:  # site keys live here for the run, never on disk
+            _run(job, data_dir, agent)
     except Exception as exc:  # any failure ends the job as error with the reason
         log.exception("job %s failed to run", job.pk)
         _finish(job, Job.ERROR, f"{type(exc).__name__}: {exc}")
@@ -93,13 +94,13 @@ def _checkout(job: Job, data_dir: Path) -> Path:
     return project / job.folder if job.folder else project
 
 
-def _run(job: Job, data_dir: Path) -> None:
+def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent) -> None:
     service_dir = _checkout(job, data_dir)
     item = job.instance.item
     kind = kinds.get(item.kind)
     values = dialog.unseal(job.extra_vars)  # plain only here, for the run
     site_names = kind.sites(service_dir, item, values)
-    inv = inventory.build(site_names, data_dir / "keys")
+    inv = inventory.build(site_names, data_dir / "keys", agent)
     job.inventory = inventory.public_view(inv)
     job.save(update_fields=["inventory"])
     extra = {**values, "rdcl_mode": job.mode, "rdcl_operation": job.operation}
@@ -135,7 +136,7 @@ def _run(job: Job, data_dir: Path) -> None:
         cmdline="--check" if job.mode == "plan" else None,
         envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), "ANSIBLE_NOCOLOR": "1",
                  "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-                 "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_FORCE_COLOR": "0"},
+                 "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_FORCE_COLOR": "0", **agent.env},
         event_handler=on_event, cancel_callback=on_tick, quiet=True, timeout=job.timeout or None,
         settings={"suppress_ansible_output": True})
     limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]

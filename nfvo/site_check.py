@@ -16,7 +16,7 @@ from pathlib import Path
 import ansible_runner
 from django.utils import timezone
 
-from . import inventory
+from . import inventory, ssh_agent
 from .models import Site
 
 PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
@@ -39,17 +39,21 @@ def check(site: Site, timeout: int = 60) -> dict:
         return False
 
     try:
-        inv = inventory.build([site.name], data_dir / "keys")
-        r = ansible_runner.run(
-            private_data_dir=str(data_dir), project_dir=str(PLAYBOOKS), playbook="check_site.yml",
-            inventory=inv, extravars={"rdcl_mode": "apply"}, quiet=True, timeout=timeout,
-            envvars={"ANSIBLE_ROLES_PATH": str(PLAYBOOKS / "roles"), "ANSIBLE_NOCOLOR": "1",
-                     # a fresh SSH connection: an open ControlPersist master would skip authentication
-                     "ANSIBLE_SSH_ARGS": "-o ControlMaster=no -o ControlPath=none",
-                     "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])},
-            event_handler=on_event, settings={"suppress_ansible_output": True})
+        with ssh_agent.Agent() as agent:
+            inv = inventory.build([site.name], data_dir / "keys", agent)
+            r = ansible_runner.run(
+                private_data_dir=str(data_dir), project_dir=str(PLAYBOOKS), playbook="check_site.yml",
+                inventory=inv, extravars={"rdcl_mode": "apply"}, quiet=True, timeout=timeout,
+                envvars={"ANSIBLE_ROLES_PATH": str(PLAYBOOKS / "roles"), "ANSIBLE_NOCOLOR": "1",
+                         # a fresh SSH connection: an open ControlPersist master would skip authentication
+                         "ANSIBLE_SSH_ARGS": "-o ControlMaster=no -o ControlPath=none",
+                         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+                         **agent.env},
+                event_handler=on_event, settings={"suppress_ansible_output": True})
         ok = r.status == "successful"
         message = "reachable" if ok else ("; ".join(failures) or f"ansible-runner {r.status} (rc {r.rc})")
+    except ssh_agent.AgentError as exc:
+        ok, message = False, str(exc)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     result = {"status": "ok" if ok else "failed", "message": message[:2000],
