@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import posixpath
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -71,12 +72,55 @@ def validate(type_name: str, files: Mapping[str, str]) -> list[FileProblem]:
 
     :raises rdcl.types.RegistryError: unknown type. :raises ValueError: see :func:`on_disk`.
     """
+    return _checked(type_name, files, graph=False)[0]
+
+
+def validate_and_graph(type_name: str, files: Mapping[str, str]) -> tuple[list[FileProblem], dict | None]:
+    """:func:`validate`'s problems and, when there are none, the project's
+    :func:`full_graph`, built from the model the validation read
+    (:meth:`~rdcl.types.base.ProjectType.validate_and_parse`): a save gate that also warms
+    the graph cache parses once.
+
+    The graph is None when there are problems, when the type's validation gives no model,
+    or when the graph builder fails (:func:`full_graph` reports that when the graph is
+    asked for; the gate does not refuse a save for it).
+
+    :raises rdcl.types.RegistryError: unknown type. :raises ValueError: see :func:`on_disk`.
+    """
+    return _checked(type_name, files, graph=True)
+
+
+def _checked(type_name: str, files: Mapping[str, str], graph: bool) -> tuple[list[FileProblem], dict | None]:
     plugin = get_type(type_name)
     with on_disk(files) as (sources, root):
-        problems = _run(plugin, sources, root)
-    if problems or not is_tosca(plugin):
-        return problems
-    return package_problems(files)
+        problems, model = _run(plugin, sources, root)
+        if not problems and is_tosca(plugin):
+            problems = package_problems(files)
+        if problems or model is None or not graph:
+            return problems, None
+        try:
+            with _collector_paused():
+                return problems, plugin.build_graph(model)
+        except Exception:  # noqa: BLE001 - the graph request reports it, see validate_and_graph()
+            return problems, None
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a short burst of allocations (a graph: dicts
+    and lists of strings, no cycles). Building a graph while tosca-parser's model of the
+    project (~10^5 objects in cycles) is alive would otherwise run young collections that
+    move that model to the oldest generation, where only full collections free it: measured
+    with ``bench/designer_save.py``, that doubled the full collections of a save and cost more
+    than the graph itself. Re-enabled only if it was on (threads nesting this end with it on).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def package_problems(files: Mapping[str, str]) -> list[FileProblem]:
@@ -162,15 +206,15 @@ def _missing(template: str, ref: str, files: Mapping[str, str]) -> tuple[str, st
     return None
 
 
-def _run(plugin: ProjectType, sources: list[Source], root: Path) -> list[FileProblem]:
+def _run(plugin: ProjectType, sources: list[Source], root: Path) -> tuple[list[FileProblem], Any]:
     try:
-        problems = plugin.validate(sources)
+        problems, model = plugin.validate_and_parse(sources)
     except Exception as exc:  # noqa: BLE001 - reported as a problem, see validate()
         return [FileProblem("", "validator.crash", f"{plugin.name} validator failed: {type(exc).__name__}: {exc}",
-                            None, "")]
+                            None, "")], None
     scratch = str(root) + "/"
     return [dataclasses.replace(p, message=p.message.replace(scratch, ""),
-                                file=p.file.replace(scratch, "")) for p in problems]
+                                file=p.file.replace(scratch, "")) for p in problems], model
 
 
 def detect(files: Mapping[str, str]) -> tuple[str | None, dict[str, str | None]]:

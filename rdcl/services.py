@@ -9,6 +9,9 @@
   is not the current one the save is a :class:`Conflict`, never an overwrite. The check
   and the insert are one transaction, guarded twice: the project's ``generation`` must not
   have moved since the files were read and validated, and ``(file, number)`` is unique.
+* The graph of what a change stores is built from the model its validation read and
+  cached under the new revisions' digests (:func:`keep_graph`): opening the project next
+  does not parse it again.
 """
 from __future__ import annotations
 
@@ -132,9 +135,23 @@ def validation(project: Project, changes: Mapping[str, str | None] | None = None
 
 
 def _problems(type_name: str, files: Mapping[str, str]) -> list[dict]:
-    bad = [{"file": path, "path": "", "line": None, "rule": "file.path", "message": why}
-           for path, why in packaging.path_errors(files).items()]
+    bad = _path_problems(files)
     return bad or [checks.problem_data(p) for p in checks.validate(type_name, files)]
+
+
+def _gate(type_name: str, files: Mapping[str, str]) -> tuple[list[dict], dict | None]:
+    """:func:`_problems`, and the full graph from the same reading when there are none
+    (:func:`rdcl.checks.validate_and_graph`; None when the type gives no model)."""
+    bad = _path_problems(files)
+    if bad:
+        return bad, None
+    problems, full = checks.validate_and_graph(type_name, files)
+    return [checks.problem_data(p) for p in problems], full
+
+
+def _path_problems(files: Mapping[str, str]) -> list[dict]:
+    return [{"file": path, "path": "", "line": None, "rule": "file.path", "message": why}
+            for path, why in packaging.path_errors(files).items()]
 
 
 def diff(file: DescriptorFile, old: int, new: int) -> str:
@@ -171,7 +188,7 @@ def create_project(owner, name: str, type_name: str, files: Mapping[str, str] | 
     if Project.objects.filter(owner=owner, name=name).exists():
         raise Refused([], f"you have a project named {name!r} already")
     entry = entry if checks.is_tosca(plugin) and entry in files else ""
-    problems = _problems(type_name, files)
+    problems, full = _gate(type_name, files)
     if problems:
         raise Refused(problems)
     try:
@@ -183,6 +200,7 @@ def create_project(owner, name: str, type_name: str, files: Mapping[str, str] | 
                 Revision.objects.create(file=stored, number=1, text=files[path], author=owner, message=message[:500])
     except IntegrityError:
         raise Refused([], f"you have a project named {name!r} already") from None
+    keep_graph(type_name, files, full)
     return project
 
 
@@ -315,7 +333,7 @@ def _commit(project: Project, changes: Mapping[str, str | None], bases: Mapping[
             else:
                 files[path] = text
         entry = entry if entry in files else ""
-        problems = _problems(project.type, files)
+        problems, full = _gate(project.type, files)
         if problems:
             raise Refused(problems)
         try:
@@ -324,7 +342,9 @@ def _commit(project: Project, changes: Mapping[str, str | None], bases: Mapping[
                     generation=F("generation") + 1, entry=entry)
                 if moved:
                     continue  # another change was stored since we read: validate again
-                return _store(project, changes, bases, author, message)
+                revisions = _store(project, changes, bases, author, message)
+            keep_graph(project.type, files, full)
+            return revisions
         except IntegrityError:  # the unique (file, number): someone else stored that revision
             pass
     path = next(iter(changes))
@@ -383,19 +403,37 @@ def cached_graph(type_name: str, files: Mapping[str, str], view: str,
     """:func:`rdcl.checks.graph`, with the whole graph kept in Django's cache under the
     files' digests (a revision's ``digest``; computed for unsaved ``files``): opening a
     project whose files did not change does not parse them again (tosca-parser takes
-    ~0.25 s for 500 node templates), and a save that changed them misses by construction.
+    ~0.25 s for 500 node templates), and a graph is never stale (changed files, new key).
+    A save or an import has put the graph of what it stored there already
+    (:func:`keep_graph`), so a miss parses only for files stored otherwise, or evicted.
 
     :raises KeyError: unknown view. :raises translators.errors.DescriptorError: unreadable files.
     """
     checks.check_view(type_name, view)
-    digests = digests or {path: digest(text) for path, text in files.items()}
-    key = hashlib.sha256("\0".join([type_name, *(f"{p}\0{digests[p]}" for p in sorted(files))]).encode()).hexdigest()
-    key = f"rdcl:graph:{GRAPH_CACHE_VERSION}:{key}"
+    key = graph_key(type_name, files, digests)
     full = cache.get(key)
     if full is None:
         full = checks.full_graph(type_name, files)
         cache.set(key, full, GRAPH_CACHE_SECONDS)
     return checks.view_graph(type_name, full, view)
+
+
+def graph_key(type_name: str, files: Mapping[str, str], digests: Mapping[str, str] | None = None) -> str:
+    """The cache key of the full graph of ``files``: the type and each path with its text's
+    digest (``digests`` when given, a revision's ``digest``; computed from the texts else)."""
+    digests = digests or {path: digest(text) for path, text in files.items()}
+    key = hashlib.sha256("\0".join([type_name, *(f"{p}\0{digests[p]}" for p in sorted(files))]).encode()).hexdigest()
+    return f"rdcl:graph:{GRAPH_CACHE_VERSION}:{key}"
+
+
+def keep_graph(type_name: str, files: Mapping[str, str], full: dict | None) -> None:
+    """Cache ``full``, the full graph of ``files`` just stored (built from the model their
+    validation read, see :func:`_gate`), under the key :func:`cached_graph` will look for:
+    the first open after a save or an import does not parse again. Nothing when ``full``
+    is None (the type gives no model: the graph is read when asked). The key names the
+    texts, so a graph kept for a change that another one overtook is simply never asked."""
+    if full is not None:
+        cache.set(graph_key(type_name, files), full, GRAPH_CACHE_SECONDS)
 
 
 def set_positions(project: Project, view: str, positions: dict, user) -> GraphLayout:

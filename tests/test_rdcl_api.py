@@ -329,7 +329,7 @@ def test_a_save_stored_while_another_validates_makes_that_one_a_conflict(api, an
     """The interleaving the generation check is for: B is stored while A is being validated."""
     project = Project.objects.get(pk=_new(api)["id"])
     text = services.current_files(project)["edge_vnfd.json"]
-    validate = services._problems
+    validate = services._gate
     calls = []
 
     def racing(*args):
@@ -338,7 +338,7 @@ def test_a_save_stored_while_another_validates_makes_that_one_a_conflict(api, an
             services.save_file(project, "edge_vnfd.json", text.replace("Edge MEC", "B"), 1, ana, "B")
         return validate(*args)
 
-    monkeypatch.setattr(services, "_problems", racing)
+    monkeypatch.setattr(services, "_gate", racing)
     with pytest.raises(services.Conflict) as raised:
         services.save_file(project, "edge_vnfd.json", text.replace("Edge MEC", "A"), 1, ana, "A")
     assert raised.value.current.number == 2 and raised.value.current.message == "B"
@@ -356,7 +356,7 @@ def test_a_save_stored_while_another_validates_makes_that_one_a_conflict(api, an
             services.save_file(project, "edge_nsd.json", nsd + "\n", 1, ana, "nsd")
         return validate(*args)
 
-    monkeypatch.setattr(services, "_problems", other_file)
+    monkeypatch.setattr(services, "_gate", other_file)
     stored = services.save_file(project, "edge_vnfd.json", text, 2, ana, "A again")
     assert stored.number == 3 and len(calls) == 3  # A, the NSD save, A again with the new NSD
     assert calls[-1][1]["edge_nsd.json"].endswith("\n\n")
@@ -599,3 +599,91 @@ def test_graph_is_cached_by_the_files_digests_and_follows_saves(api, ana):
     after = api.get(f"{API}/projects/{pid}/graph/topology/").json()
     assert {n["id"] for n in after["nodes"]} == {n["id"] for n in first["nodes"]} | {"extra_node"}
     assert len(cache._cache) == 2
+
+
+def _counting(monkeypatch, cls, name: str) -> list:
+    """Wrap ``cls.name`` (one of our plugin methods) so that each call is recorded; the
+    wrapped method still runs."""
+    calls, real = [], getattr(cls, name)
+
+    def spy(self, *args, **kwargs):
+        calls.append(args)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, spy)
+    return calls
+
+
+def _without_positions(graph: dict) -> dict:
+    return {**graph, "nodes": [{k: v for k, v in n.items() if k != "position"} for n in graph["nodes"]]}
+
+
+def test_first_graph_after_a_save_or_an_import_does_not_parse_again(api, monkeypatch):
+    """A save's validation reads each file with tosca-parser once, and the graph it stores
+    in the cache under the new revisions' digests is the one the next open gets: no
+    reading of the files then, and the same graph as parsing them afresh."""
+    from django.core.cache import cache
+
+    from rdcl import checks
+    from rdcl.types.tosca import ToscaType
+
+    project = _new(api, "tosca", "warm")
+    pid = project["id"]
+    read = _counting(monkeypatch, ToscaType, "_check")  # the one place tosca-parser reads a file
+    parsed = _counting(monkeypatch, ToscaType, "parse")
+    api.get(f"{API}/projects/{pid}/graph/topology/")  # created: its graph was kept too
+    assert read == [] and parsed == []
+
+    cache.clear()
+    entry = next(f for f in project["files"] if f["path"].endswith(".yaml"))
+    text = services.current_files(Project.objects.get(pk=pid))[entry["path"]]
+    added = text.replace("  node_templates:\n", "  node_templates:\n    extra_node:\n      type: tosca.nodes.Root\n"
+                         "      requirements:\n        - dependency: vm\n", 1)
+    saved = api.put(f"{API}/projects/{pid}/files/{entry['id']}/", {"text": added, "base_revision": entry["revision"]},
+                    format="json")
+    assert saved.status_code == 200, saved.content
+    yaml_files = [f for f in project["files"] if f["path"].endswith((".yaml", ".yml"))]
+    assert len(read) == len(yaml_files) and parsed == []  # the gate: one reading of each template
+    del read[:]
+    graph = api.get(f"{API}/projects/{pid}/graph/topology/").json()
+    assert read == [] and parsed == []  # the first open after the save: from the cache
+    assert {"source": "extra_node", "target": "vm"} in [{k: link[k] for k in ("source", "target")}
+                                                        for link in graph["links"]]
+    files = services.current_files(Project.objects.get(pk=pid))
+    fresh = checks.view_graph("tosca", checks.full_graph("tosca", files), "topology")
+    assert _without_positions(graph) == fresh
+    assert len(parsed) == 1  # that fresh graph was parsed: the spy sees parses
+
+    del read[:], parsed[:]
+    imported = _upload(api, "added.yaml", added.encode(), name="imported")
+    assert imported.status_code == 201, imported.content
+    assert len(read) == 1
+    again = api.get(f"{API}/projects/{imported.json()['id']}/graph/topology/").json()
+    assert len(read) == 1 and parsed == []
+    fresh = checks.view_graph("tosca", checks.full_graph("tosca", {"added.yaml": added}), "topology")
+    assert _without_positions(again) == fresh and {n["info"]["file"] for n in again["nodes"]} == {"added.yaml"}
+
+
+def test_etsi_graph_after_a_save_is_the_one_validation_read(api, monkeypatch):
+    """ETSI types keep the model their validation read too: the graph after a save does
+    not read the descriptors again, and is the graph of the saved files."""
+    from django.core.cache import cache
+
+    from rdcl import checks
+    from rdcl.types.etsi import EtsiType
+
+    project = _new(api, "etsi", "fw")
+    pid = project["id"]
+    vnfd = next(f for f in project["files"] if f["path"] == "firewall_vnfd.yaml")
+    text = services.current_files(Project.objects.get(pk=pid))[vnfd["path"]]
+    cache.clear()
+    parsed = _counting(monkeypatch, EtsiType, "parse")
+    changed = text.replace("description: packet filter", "description: stateful packet filter", 1)
+    assert changed != text
+    saved = api.put(f"{API}/projects/{pid}/files/{vnfd['id']}/", {"text": changed, "base_revision": vnfd["revision"]},
+                    format="json")
+    assert saved.status_code == 200, saved.content
+    graph = api.get(f"{API}/projects/{pid}/graph/vnf/").json()
+    assert parsed == [] and graph["nodes"] and len(cache._cache) == 1
+    files = services.current_files(Project.objects.get(pk=pid))
+    assert _without_positions(graph) == checks.view_graph("etsi", checks.full_graph("etsi", files), "vnf")

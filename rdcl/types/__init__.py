@@ -6,6 +6,7 @@ Public API::
     plugin = get_type("nested-vdu")            # a ProjectType
     problems = plugin.validate(files)          # [FileProblem(path, rule, message, line, file)]
     model = plugin.parse(files)
+    problems, model = plugin.validate_and_parse(files)   # one reading; model None unless valid
     graph = plugin.graph(model, "nested")      # {"view", "nodes": [...], "links": [...]}
     plugin.check_link("vnf", "vnf_vdu")        # LinkCheck(allowed=False, reason=...)
 

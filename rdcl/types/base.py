@@ -22,7 +22,8 @@ class ProjectType:
     """Base class of project types. Subclasses set ``name`` and implement the hooks.
 
     Hooks: :meth:`claims` (detection), :meth:`parse`, :meth:`validate`,
-    :meth:`build_graph`. The rest (description model, examples, views, link checks) comes
+    :meth:`build_graph`, and optionally :meth:`validate_and_parse` (one reading for the
+    gate and the graph). The rest (description model, examples, views, link checks) comes
     from the plugin folder.
     """
 
@@ -61,6 +62,17 @@ class ProjectType:
         and line where known; ``[]`` when all are valid.
         """
         raise NotImplementedError
+
+    def validate_and_parse(self, files: Any) -> tuple[list[FileProblem], Any | None]:
+        """:meth:`validate`'s problems and, when there are none, the model :meth:`parse`
+        would return, read once: a save is validated and its graph built from one reading
+        (:func:`rdcl.checks.validate_and_graph`).
+
+        The model is ``None`` when there are problems, or when the type does not say: this
+        default only validates (the graph is then read with :meth:`parse` when asked).
+        Types whose validation reads the model override it.
+        """
+        return self.validate(files), None
 
     def build_graph(self, model: Any) -> dict:
         """The full graph of ``model``: ``{"nodes": [...], "links": [...]}``.

@@ -65,6 +65,12 @@ class EtsiType(ProjectType):
         ordered by file then line."""
         return self.check(read_model(files))
 
+    def validate_and_parse(self, files: Any) -> tuple[list[FileProblem], EtsiModel | None]:
+        """:meth:`validate`'s problems and, when there are none, the model (one reading)."""
+        model = read_model(files)
+        problems = self.check(model)
+        return problems, (None if problems else model)
+
     def check(self, model: EtsiModel) -> list[FileProblem]:
         """Problems of an already-read model (see :meth:`validate`)."""
         out = list(model.problems)

@@ -79,11 +79,22 @@ class ToscaType(ProjectType):
 
     def validate(self, files: Any) -> list[FileProblem]:
         """tosca-parser's problems for each file (plus unmapped remote imports)."""
+        return self.validate_and_parse(files)[0]
+
+    def validate_and_parse(self, files: Any) -> tuple[list[FileProblem], ToscaModel | None]:
+        """:meth:`validate`'s problems and, when there are none, the model :meth:`parse`
+        returns, from one tosca-parser reading of each file."""
         out: list[FileProblem] = []
+        model = ToscaModel()
         with self._on_disk(as_sources(files)) as (items, workdir):
             for source, path in items:
-                out += in_file(source.name, self._check(source, path, workdir)[1])
-        return out
+                service, problems = self._check(source, path, workdir)
+                out += in_file(source.name, problems)
+                if service is not None:
+                    model.services[source.name] = service
+                elif not problems:
+                    model.type_files.append(source.name)
+        return out, (None if out else model)
 
     def _check(self, source: Source, path: Path, workdir: Path) -> tuple[ServiceModel | None, list[Problem]]:
         if source.text is None and not source.is_archive:

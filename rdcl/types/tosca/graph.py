@@ -22,7 +22,8 @@ DEFAULT_RELATIONSHIP = "tosca.relationships.DependsOn"
 
 def build(services: dict[str, ServiceModel], desc: DescriptionModel) -> dict:
     """``{"nodes": [...], "links": [...]}`` of all ``services`` (ids prefixed with the
-    file's stem when there are several)."""
+    file's stem when there are several). Graph types are worked out once per TOSCA type
+    of each service (500 templates of one type walk its derivation chain once)."""
     nodes, links = [], []
     for file, service in services.items():
         prefix = f"{PurePosixPath(file).stem}/" if len(services) > 1 else ""
@@ -30,11 +31,15 @@ def build(services: dict[str, ServiceModel], desc: DescriptionModel) -> dict:
         names = {t.name for t in templates}
         relationship_templates = {r.name: r.type for r in
                                   getattr(service.tosca.topology_template, "relationship_templates", None) or []}
+        node_kinds: dict[str, str] = {}  # TOSCA node type -> graph node type, in this service
+        link_kinds: dict[str, str] = {}  # relationship type -> graph link type
         for template in templates:
             model = service.nodes[template.name]
+            if template.type not in node_kinds:
+                node_kinds[template.type] = desc.classify(_chain(template.type_definition), ROOT_NODE)
             nodes.append({
                 "id": prefix + template.name,
-                "type": desc.classify(_chain(template.type_definition), ROOT_NODE),
+                "type": node_kinds[template.type],
                 "label": template.name,
                 "parent": prefix + model.parent if model.parent in names else None,
                 "info": {"tosca_type": template.type, "role": model.role, "site": model.site or None,
@@ -45,9 +50,11 @@ def build(services: dict[str, ServiceModel], desc: DescriptionModel) -> dict:
                 if target not in names:
                     continue
                 relationship = _relationship(template, name, value, relationship_templates)
+                if relationship not in link_kinds:
+                    link_kinds[relationship] = desc.classify_link(_relationship_chain(relationship, template),
+                                                                  DEFAULT_RELATIONSHIP)
                 links.append({"source": prefix + template.name, "target": prefix + target,
-                              "type": desc.classify_link(_relationship_chain(relationship, template),
-                                                         DEFAULT_RELATIONSHIP),
+                              "type": link_kinds[relationship],
                               "info": {"requirement": name, "relationship": relationship}})
     return {"nodes": nodes, "links": links}
 
