@@ -13,6 +13,7 @@ push keeps the local commit (publish again to push it).
 from __future__ import annotations
 
 import logging
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import transaction
@@ -23,7 +24,7 @@ from rdcl.models import Project, Revision
 from rdcl.types.registry import get_type
 from translators.errors import DescriptorError, Problem, TranslationError
 from translators.publish import PublishError, init_remote, publish
-from translators.translate import INDEX, Translation, translate_model
+from translators.translate import INDEX, Translation, translate_descriptors, translate_model
 
 from . import services, sites
 from .models import Publication
@@ -73,10 +74,8 @@ def run(pub_id: int) -> Publication | None:
         remote = remote if "://" in remote else init_remote(remote)
         published = publish(translation, remote, settings.RDCL_GIT_WORKDIR)
         item = services.publish_item(published, translation.files[INDEX])
-    except DescriptorError as exc:
-        return _end(pub, Publication.FAILED, exc.report().splitlines()[0], problems=[
-            {"file": exc.file, "path": p.path, "line": p.line, "rule": p.rule, "message": p.message}
-            for p in exc.problems])
+    except Refused as exc:
+        return _end(pub, Publication.FAILED, str(exc), problems=exc.problems)
     except PublishError as exc:
         return _end(pub, Publication.FAILED, f"push failed, local commit {exc.commit} kept: {exc}", commit=exc.commit)
     except (ValueError, LookupError) as exc:
@@ -106,39 +105,75 @@ def files_at(project: Project, revisions: dict[str, int]) -> dict[str, str]:
     return found
 
 
+class Refused(Exception):
+    """The translators refused the project; ``problems`` are ``{file, path, line, rule,
+    message}`` dicts, each naming the project file it is in."""
+
+    def __init__(self, message: str, problems: list[dict]):
+        super().__init__(message)
+        self.problems = problems
+
+
 def translate_project(type_name: str, files: dict[str, str], entry: str = "") -> Translation:
-    """Translate a designer project (``{path: text}``) for the registered sites.
+    """Translate a designer project (``{path: text}``) for the registered sites, from the
+    model its project-type plugin parses (the designer's own: nothing is parsed twice).
 
-    TOSCA projects (``tosca``, ``tosca-nfv``): the plugin's parse gives the
-    :class:`~translators.model.ServiceModel` of each service template; the main one
-    (``entry``, or :func:`rdcl.packaging.main_template`) is translated.
+    * TOSCA projects (``tosca``, ``tosca-nfv``): the plugin's parse gives the
+      :class:`~translators.model.ServiceModel` of each service template; the main one
+      (``entry``, or :func:`rdcl.packaging.main_template`) is translated.
+    * ETSI projects (``etsi``, ``nested-vdu``): the VNFDs/NSDs and the nested descriptors
+      (``k8s``/``click`` resources) go to :func:`translators.translate.translate_descriptors`.
 
-    :raises DescriptorError: the files do not parse (each problem located).
-    :raises TranslationError: no main service template, or a project type that has no
-        translation.
+    :raises Refused: the files do not parse or cannot be translated; each problem names
+        its file, its path in the document and the rule.
     """
     plugin = get_type(type_name)
-    if not checks.is_tosca(plugin):
-        raise TranslationError("(project)", [Problem("", "translate.type", f"{type_name} projects have no translation")])
+    with checks.on_disk(files) as (sources, root):
+        scratch, model = str(root) + "/", None
+        try:
+            model = plugin.parse(sources)
+            if checks.is_tosca(plugin):
+                return _translate_tosca(model, files, entry)
+            if hasattr(model, "descriptors"):
+                return _translate_etsi(model)
+            raise TranslationError("(project)", [Problem("", "translate.type",
+                                                         f"{type_name} projects have no translation")])
+        except DescriptorError as exc:  # name the project's file, never the scratch folder
+            raise Refused(exc.report().replace(scratch, "").splitlines()[0],
+                          [_problem(exc, p, scratch, model) for p in exc.problems]) from None
+
+
+def _translate_tosca(model, files: dict[str, str], entry: str) -> Translation:
     main = packaging.main_template(files, entry)
     if main is None:
         raise TranslationError("(project)", [Problem(
             "", "translate.no-entry", "no main service template: set the project's entry (several YAML files "
             "have a topology_template)")])
-    with checks.on_disk(files) as (sources, root):
-        try:
-            model = plugin.parse(sources)
-            service = model.services.get(main)
-            if service is None:
-                raise TranslationError(main, [Problem("", "translate.no-topology",
-                                                      f"{main} defines types only; there is nothing to deploy")])
-            return translate_model(service, sites.site_map())
-        except DescriptorError as exc:  # name the project's file, never the scratch folder
-            raise _in_project(exc, str(root) + "/", main) from None
+    service = model.services.get(main)
+    if service is None:
+        raise TranslationError(main, [Problem("", "translate.no-topology",
+                                              f"{main} defines types only; there is nothing to deploy")])
+    return translate_model(service, sites.site_map())
 
 
-def _in_project(exc: DescriptorError, scratch: str, main: str) -> DescriptorError:
-    """``exc`` with the scratch folder taken out of its file name and messages."""
+def _translate_etsi(model) -> Translation:
+    nested = {}
+    for key, value in model.resources.items():
+        ref = key.split("#", 1)[1] if "#" in key else key  # "<file>#k8s/<name>" or "k8s/<file>"
+        kind, _, name = ref.partition("/")
+        if kind in ("k8s", "click") and name:
+            nested[name if "#" in key else PurePosixPath(name).stem] = value
+    return translate_descriptors({d.name: d.data for d in model.descriptors}, sites.site_map(), nested)
+
+
+def _problem(exc: DescriptorError, problem: Problem, scratch: str, model) -> dict:
+    """A problem as stored on the publication, in the project file it belongs to: for ETSI
+    descriptors the file of the descriptor its path names (``vnfd.<name>....``)."""
     file = exc.file.replace(scratch, "")
-    problems = [Problem(p.path, p.rule, p.message.replace(scratch, ""), p.line) for p in exc.problems]
-    return type(exc)(main if file.startswith("/") else file, problems)
+    for descriptor in getattr(model, "descriptors", ()):
+        if problem.path.startswith((f"{descriptor.kind}.{descriptor.name}.", f"{descriptor.kind}.{descriptor.name}[")) \
+                or problem.path == f"{descriptor.kind}.{descriptor.name}":
+            file = descriptor.file
+            break
+    return {"file": file, "path": problem.path, "line": problem.line, "rule": problem.rule,
+            "message": problem.message.replace(scratch, "")}

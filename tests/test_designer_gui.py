@@ -343,3 +343,57 @@ def test_ns_view_links_vnfs_to_virtual_links(live_server, browser, tmp_path):
     assert {"virtualLinkProfileId": "vl1_profile", "cpdId": ["ext_cp1"]} in \
         stored["nsDf"][0]["vnfProfile"][0]["nsVirtualLinkConnectivity"]
     assert not errors, errors
+
+
+MOON = """\
+tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml
+topology_template:
+  node_templates:
+    app:
+      type: rdcl.nodes.Container.Application
+      properties: {image: "nginx:1.27"}
+  policies:
+    - on_the_moon:
+        type: rdcl.policies.Placement
+        properties: {site: moon}
+        targets: [app]
+"""
+
+
+def test_publish_a_project_to_the_catalogue(live_server, browser, tmp_path, worker):
+    """The project page's "Publish to catalogue": a worker translates, commits and pushes the
+    saved files and publishes the item, and the page shows the link; a project the
+    translators refuse shows each problem with its file, path and rule."""
+    from playwright.sync_api import expect
+
+    from nfvo.models import Membership, Tenant
+    from tests.fixtures.redis_server import free_port
+    from tests.helpers import register_local_sites
+
+    register_local_sites(tmp_path, free_port(), free_port())
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    shot = Shots(page, tmp_path)
+    _login(page, live_server, "otto")
+    otto = User.objects.get(username="otto")
+    Membership.objects.create(user=otto, tenant=Tenant.objects.create(name="red"), role="operator")
+    project = services.create_from_example(otto, "nested", "tosca")
+    _open(page, live_server, project)
+    page.get_by_role("button", name="Publish to catalogue").click()
+    expect(page.locator('#publish-status[data-status="published"]')).to_be_visible(timeout=120_000)
+    expect(page.locator("#publish-status")).to_contain_text("published as nested-container")
+    shot("published-to-catalogue")
+    page.locator("#publish-status a").click()
+    expect(page.locator("h1")).to_have_text("nested-container")
+    shot("catalogue-item")
+    moon = services.create_project(otto, "moon", "tosca", {"moon.yaml": MOON})
+    _open(page, live_server, moon)
+    page.get_by_role("button", name="Publish to catalogue").click()
+    expect(page.locator('#publish-status[data-status="failed"]')).to_be_visible(timeout=120_000)
+    expect(page.locator("#publish-status")).to_contain_text("moon.yaml")
+    expect(page.locator("#publish-status")).to_contain_text("[placement.unknown-site]")
+    shot("publication-refused")
+    assert not errors, errors

@@ -5,6 +5,7 @@ worker, real git."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import git
 import pytest
@@ -92,3 +93,30 @@ def test_who_may_publish(operator):
     resp = api_client(stranger).post("/api/publications/", {"project": project.pk}, format="json")
     assert resp.status_code == 400 and resp.json() == {"project": "no such project"}  # not visible to them
     assert not Publication.objects.exists()
+
+
+def test_a_nested_vdu_project_is_published_through_its_equivalent_tosca(operator, worker):
+    project = designer.create_from_example(operator, "edge", "nested-vdu")
+    pub = _final(api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"])
+    assert pub.status == Publication.PUBLISHED, (pub.message, pub.problems)
+    tree = git.Repo(settings.RDCL_GIT_REMOTE).commit(pub.commit).tree
+    paths = [b.path for b in tree.traverse()]
+    folder = CatalogueItem.objects.get(pk=pub.item_id).folder
+    assert f"{folder}/tosca/service.yaml" in paths and f"{folder}/create.yml" in paths
+    assert any("vduNestedDescType" in line and "click" in line.lower() for line in pub.report)  # reported, not dropped
+
+
+def test_an_etsi_problem_names_the_descriptor_file_and_path(operator, worker):
+    import json
+
+    from django.conf import settings as conf
+
+    example = Path(conf.BASE_DIR, "rdcl", "types", "nested_vdu", "examples")
+    vnfd = json.loads((example / "edge_vnfd.json").read_text())
+    vnfd["virtualComputeDesc"][0]["virtualMemory"]["virtualMemSize"] = 4096  # GB: no flavor has it
+    files = {"edge_vnfd.json": json.dumps(vnfd, indent=1), "edge_nsd.json": (example / "edge_nsd.json").read_text()}
+    project = designer.create_project(operator, "huge", "nested-vdu", files)  # valid for the designer
+    pub = _final(api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"])
+    assert pub.status == Publication.FAILED and pub.item_id is None
+    assert [(p["file"], p["rule"]) for p in pub.problems] == [("edge_vnfd.json", "etsi.no-flavor")]
+    assert "virtualComputeDesc" in pub.problems[0]["path"] and "4096" in pub.problems[0]["message"]

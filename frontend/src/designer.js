@@ -11,6 +11,8 @@ import { json } from "@codemirror/lang-json";
 import { yaml } from "@codemirror/lang-yaml";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import jsyaml from "js-yaml";
+import { call } from "./api.js";
+import { setupPublish } from "./publish.js";
 
 const cfg = JSON.parse(document.getElementById("designer-config").textContent);
 const PID = cfg.project.id;
@@ -32,24 +34,11 @@ const state = {
   problems: [],
 };
 window.designer = state; // for tests and the benchmark
+setupPublish(PID);
 
 // -- helpers ------------------------------------------------------------------------------
 
 const $ = (id) => document.getElementById(id);
-function csrf() {
-  const m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  return m ? decodeURIComponent(m[1]) : "";
-}
-async function call(method, url, body) {
-  const response = await fetch(url, {
-    method, credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), Accept: "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  let data = null;
-  try { data = await response.json(); } catch (e) { data = null; }
-  return { status: response.status, ok: response.ok, data };
-}
 function status(text, refused = false) {
   const el = $("status");
   el.textContent = text;
