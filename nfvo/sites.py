@@ -8,7 +8,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from translators.sites import SiteMap, SiteRef
+from translators.sites import SiteMap, SiteRef, labels_of
 
 from .models import Site
 
@@ -40,7 +40,7 @@ def load(path: str | Path) -> list[Site]:
 
 def site_map() -> SiteMap:
     """The registered sites as the translators see them."""
-    return SiteMap([SiteRef(s.name, s.kind, s.is_default) for s in Site.objects.all()])
+    return SiteMap([SiteRef(s.name, s.kind, s.is_default, labels_of(s.labels)) for s in Site.objects.all()])
 
 
 def select(entries: list) -> list[str]:

@@ -155,3 +155,45 @@ def test_cli_reports_bad_input_and_exit_status(corpus, tmp_path):
     assert run.returncode == 1
     assert "[MissingRequiredFieldError]" in run.stderr and "Traceback" not in run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+SELECTED = """\
+tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml
+topology_template:
+  node_templates:
+    probe:
+      type: rdcl.nodes.Container.Application
+      properties: {image: "busybox:1.36", command: [sleep, "3600"]}
+    cache:
+      type: rdcl.nodes.Container.Application
+      properties: {image: "redis:7", command: [sleep, "3600"]}
+  policies:
+    - at_the_edge:
+        type: rdcl.policies.Placement
+        properties: {site_selector: {kind: linux, labels: {role: edge}}}
+        targets: [probe]
+    - with_sriov:
+        type: rdcl.policies.Placement
+        properties: {site_selector: {labels: {capability: sriov}}}
+        targets: [cache]
+"""
+
+
+def test_a_site_selector_places_nodes_on_the_best_matching_site(tmp_path):
+    path = tmp_path / "selected.yaml"
+    path.write_text(SELECTED)
+    sites = SiteMap([SiteRef("edge_a", "linux", labels=(("role", "edge"),)),
+                     SiteRef("edge_b", "linux", labels=(("capability", "sriov"), ("role", "edge"))),
+                     SiteRef("edge_k8s", "kubernetes", True, (("capability", "sriov"), ("role", "edge"))),
+                     SiteRef("core", "openstack", True, (("role", "core"),))])
+    result = translate_file(path, sites)
+    assert {p.site: p.nodes for p in result.parts} == {"edge_a": ["probe"], "edge_k8s": ["cache"]}
+    assert any("site selector" in line and "edge_a" in line for line in result.report)
+    with pytest.raises(TranslationError) as err:
+        translate_file(path, SiteMap([SiteRef("core", "openstack", True, (("role", "core"),))]))
+    assert [(p.path, p.rule) for p in err.value.problems] == [
+        ("topology_template.node_templates.probe", "placement.no-match"),
+        ("topology_template.node_templates.cache", "placement.no-match")]
+    assert "{'kind': 'linux', 'labels': {'role': 'edge'}}" in err.value.problems[0].message

@@ -51,7 +51,9 @@ class NodeModel:
     image): what the translators cannot run, to be reported; ``levels``
     (``{level_id: number_of_instances}`` from a SOL 001 VduInstantiationLevels policy,
     see :mod:`translators.levels`); ``hops`` (a forwarding path: the nodes its
-    traffic passes, in order, a Port replaced by the node it is bound to).
+    traffic passes, in order, a Port replaced by the node it is bound to);
+    ``site_selector`` (``{kind?, labels?}`` of an ``rdcl.policies.Placement`` that names
+    no site: :func:`translators.placement.place` picks the site).
     """
 
     name: str
@@ -74,6 +76,7 @@ class NodeModel:
     artifacts: tuple[str, ...] = ()
     levels: dict[str, Any] = field(default_factory=dict)
     hops: tuple[str, ...] = ()
+    site_selector: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

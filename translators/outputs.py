@@ -36,7 +36,7 @@ def sites_for(target: str, sites: SiteMap) -> SiteMap:
     swap = {"k8s": ("openshift", "kubernetes"), "openshift": ("kubernetes", "openshift")}.get(target)
     if not swap:
         return sites
-    return SiteMap([SiteRef(s.name, swap[1] if s.kind == swap[0] else s.kind, s.default)
+    return SiteMap([SiteRef(s.name, swap[1] if s.kind == swap[0] else s.kind, s.default, s.labels)
                     for s in sites.sites.values()])
 
 

@@ -29,8 +29,12 @@ class Part:
 def place(model: ServiceModel, sites: SiteMap) -> list[Part]:
     """Resolve every deployable node's site and return the parts in deployment order.
 
+    A node placed by a site selector goes to the best site that matches it
+    (:meth:`SiteMap.select`); the report names it (:func:`translators.report.entries`).
+
     :raises TranslationError: a placement on an unknown site or a site of the wrong kind,
-        no site for an unplaced node, or parts that depend on each other in a cycle.
+        a selector no suitable site matches, no site for an unplaced node, or parts that
+        depend on each other in a cycle.
     """
     problems = []
     for node in model.nodes.values():
@@ -38,6 +42,18 @@ def place(model: ServiceModel, sites: SiteMap) -> list[Part]:
             continue
         path = f"topology_template.node_templates.{node.name}"
         kinds = KINDS_FOR_ROLE[node.role]
+        if node.site and node.site_selector:
+            problems.append(Problem(path, "placement.site-and-selector",
+                                    "a placement gives either site or site_selector, not both"))
+            continue
+        if node.site_selector:
+            found = sites.select(node.site_selector, node.role)
+            if not found:
+                problems.append(Problem(path, "placement.no-match", f"no registered site of kind "
+                                        f"{'/'.join(kinds)} matches the selector {node.site_selector}"))
+                continue
+            node.site = found[0].name
+            continue
         if not node.site:
             default = sites.default_for(node.role)
             if default is None:

@@ -94,6 +94,11 @@ def _policies(model: ServiceModel, parts: list[Part]) -> list[str]:
     groups = {g.name for g in getattr(model.tosca.topology_template, "groups", None) or []}
     for policy in model.tosca.policies:
         if policy.type == PLACEMENT_POLICY:
+            chosen = sorted({model.nodes[t].site for t in policy.targets or [] if t in model.nodes
+                             and model.nodes[t].site_selector and model.nodes[t].role in DEPLOYED_ROLES})
+            if chosen:
+                lines.append(f"policy {policy.name}: site selector {policy.get_property_value('site_selector')} "
+                             f"placed its targets on {', '.join(chosen)} (the best match of the registered sites)")
             idle = [t for t in policy.targets or [] if t in model.nodes
                     and model.nodes[t].role not in DEPLOYED_ROLES]
             if idle:

@@ -23,11 +23,19 @@ SITE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 @dataclass(frozen=True)
 class SiteRef:
-    """A site as the translators see it. ``name`` is also its inventory group."""
+    """A site as the translators see it. ``name`` is also its inventory group; ``labels``
+    are ``(key, value)`` pairs, sorted (e.g. ``(("role", "edge"),)``)."""
 
     name: str
     kind: str
     default: bool = False
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def matches(self, selector: dict) -> bool:
+        """True when the site has the selector's ``kind`` (if given) and all its ``labels``."""
+        mine = dict(self.labels)
+        return selector.get("kind", self.kind) == self.kind and \
+            all(mine.get(str(k)) == str(v) for k, v in (selector.get("labels") or {}).items())
 
 
 class SiteMap:
@@ -49,11 +57,20 @@ class SiteMap:
     def from_yaml(cls, path: str | Path) -> "SiteMap":
         """Read ``sites: [{name, kind, default?}, ...]`` from a YAML file."""
         data = yaml.safe_load(Path(path).read_text()) or {}
-        return cls([SiteRef(s["name"], s["kind"], bool(s.get("default"))) for s in data.get("sites", [])])
+        return cls([SiteRef(s["name"], s["kind"], bool(s.get("default")), labels_of(s.get("labels")))
+                    for s in data.get("sites", [])])
 
     def get(self, name: str) -> SiteRef | None:
         """The site called ``name``, or None."""
         return self.sites.get(name)
+
+    def select(self, selector: dict, role: str) -> list[SiteRef]:
+        """Sites a node of ``role`` may run on that match ``selector`` (``{kind?, labels?}``),
+        best first: the default site, then :data:`KINDS_FOR_ROLE` order, then the name."""
+        kinds = KINDS_FOR_ROLE.get(role, ())
+        fits = [s for s in self.sites.values() if s.kind in kinds and s.matches(selector)]
+        fits.sort(key=lambda s: (not s.default, kinds.index(s.kind), s.name))
+        return fits
 
     def default_for(self, role: str) -> SiteRef | None:
         """Where a node of ``role`` goes when the descriptor does not place it.
@@ -67,10 +84,15 @@ class SiteMap:
         return fits[0] if fits else None
 
 
+def labels_of(labels: dict | None) -> tuple[tuple[str, str], ...]:
+    """A site's labels as :class:`SiteRef` keeps them: sorted ``(key, value)`` strings."""
+    return tuple(sorted((str(k), str(v)) for k, v in (labels or {}).items()))
+
+
 #: Sites of the embedded default (README's first command): one of each kind.
 DEMO_SITES = SiteMap([
-    SiteRef("core", "openstack", default=True),
-    SiteRef("edge", "kubernetes", default=True),
-    SiteRef("core_server", "linux"),
-    SiteRef("edge_server", "linux"),
+    SiteRef("core", "openstack", default=True, labels=(("role", "core"),)),
+    SiteRef("edge", "kubernetes", default=True, labels=(("role", "edge"),)),
+    SiteRef("core_server", "linux", labels=(("role", "core"),)),
+    SiteRef("edge_server", "linux", labels=(("role", "edge"),)),
 ])

@@ -383,7 +383,8 @@ def _model(tosca, path: Path) -> ServiceModel:
         if policy.type == PLACEMENT_POLICY:
             for target in policy.targets or []:
                 if target in nodes:
-                    nodes[target].site = policy.get_property_value("site")
+                    nodes[target].site = policy.get_property_value("site") or ""
+                    nodes[target].site_selector = _plain(policy.get_property_value("site_selector")) or {}
     inputs = [InputModel(i.name, i.type, i.default, bool(i.required), i.description or "",
                          tuple(_plain(c) for c in (i.schema.schema.get("constraints") or [])))
               for i in tosca.inputs]
