@@ -220,7 +220,9 @@ def _readme(model: ServiceModel, parts: list[Part], report: list[str]) -> str:
               "`-e rdcl_mode=plan --check` renders and checks without contacting any cloud.",
               "`delete.yml` removes everything in reverse order; `scale.yml -e scale_vdu=NODE -e scale_replicas=N`,",
               "or `scale.yml -e scale_level=LEVEL` (an instantiation level: every pod to its count there; an",
-              "autoscaled pod gets that count as its autoscaler's minReplicas)."]
+              "autoscaled pod gets that count as its autoscaler's minReplicas; VMs with counts get them as Heat",
+              "stack parameters), or `scale.yml -e scale_aspect=ASPECT -e scale_steps=N` (VMs of a scaling",
+              "aspect to N steps above their initial count)."]
     if report:
         lines += ["", "## Translation report", ""] + [f"- {r}" for r in report]
     return "\n".join(lines) + "\n"
