@@ -53,3 +53,16 @@ def browser():
             "--disable-background-networking", "--disable-component-update", "--disable-sync"])
         yield b
         b.close()
+
+
+#: Where SOL 001 descriptors import the ETSI type files from (never fetched: see ``sol001``).
+SOL001_FORGE = "https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/"
+
+
+@pytest.fixture(scope="module")
+def sol001(corpus):
+    """The SOL 001 v2.6.1 type files of the corpus for their forge.etsi.org URLs
+    (tosca-parser ``local_defs``; nothing is fetched)."""
+    folder = corpus / "heat-translator" / "etsi_nfv"
+    return {SOL001_FORGE + name: str(folder / name)
+            for name in ("etsi_nfv_sol001_common_types.yaml", "etsi_nfv_sol001_vnfd_types.yaml")}

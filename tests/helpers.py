@@ -62,3 +62,22 @@ def api_client(user):
     api = APIClient()
     api.force_authenticate(user)
     return api
+
+
+#: A valid TOSCA service whose node is placed on a site nobody registers: the translators
+#: refuse it with ``placement.unknown-site`` (the designer, which knows no sites, accepts it).
+UNPLACEABLE = """\
+tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml
+topology_template:
+  node_templates:
+    app:
+      type: rdcl.nodes.Container.Application
+      properties: {image: "nginx:1.27"}
+  policies:
+    - on_the_moon:
+        type: rdcl.policies.Placement
+        properties: {site: moon}
+        targets: [app]
+"""

@@ -345,23 +345,6 @@ def test_ns_view_links_vnfs_to_virtual_links(live_server, browser, tmp_path):
     assert not errors, errors
 
 
-MOON = """\
-tosca_definitions_version: tosca_simple_yaml_1_3
-imports:
-  - https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml
-topology_template:
-  node_templates:
-    app:
-      type: rdcl.nodes.Container.Application
-      properties: {image: "nginx:1.27"}
-  policies:
-    - on_the_moon:
-        type: rdcl.policies.Placement
-        properties: {site: moon}
-        targets: [app]
-"""
-
-
 def test_publish_a_project_to_the_catalogue(live_server, browser, tmp_path, worker):
     """The project page's "Publish to catalogue": a worker translates, commits and pushes the
     saved files and publishes the item, and the page shows the link; a project the
@@ -370,7 +353,7 @@ def test_publish_a_project_to_the_catalogue(live_server, browser, tmp_path, work
 
     from nfvo.models import Membership, Tenant
     from tests.fixtures.redis_server import free_port
-    from tests.helpers import register_local_sites
+    from tests.helpers import UNPLACEABLE, register_local_sites
 
     register_local_sites(tmp_path, free_port(), free_port())
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -389,7 +372,7 @@ def test_publish_a_project_to_the_catalogue(live_server, browser, tmp_path, work
     page.locator("#publish-status a").click()
     expect(page.locator("h1")).to_have_text("nested-container")
     shot("catalogue-item")
-    moon = services.create_project(otto, "moon", "tosca", {"moon.yaml": MOON})
+    moon = services.create_project(otto, "moon", "tosca", {"moon.yaml": UNPLACEABLE})
     _open(page, live_server, moon)
     page.get_by_role("button", name="Publish to catalogue").click()
     expect(page.locator('#publish-status[data-status="failed"]')).to_be_visible(timeout=120_000)

@@ -16,25 +16,9 @@ from nfvo.models import AuditEntry, CatalogueItem, Publication
 from rdcl import services as designer
 from tests.fixtures.redis_server import free_port
 
-from .helpers import api_client, member, register_local_sites
+from .helpers import UNPLACEABLE, api_client, member, register_local_sites
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-MOON = """\
-tosca_definitions_version: tosca_simple_yaml_1_3
-imports:
-  - https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml
-topology_template:
-  node_templates:
-    app:
-      type: rdcl.nodes.Container.Application
-      properties: {image: "nginx:1.27"}
-  policies:
-    - on_the_moon:
-        type: rdcl.policies.Placement
-        properties: {site: moon}
-        targets: [app]
-"""
 
 
 def _final(pub_id: int, timeout: float = 120) -> Publication:
@@ -76,7 +60,7 @@ def test_a_tosca_project_is_published_by_a_worker_from_its_revisions(operator, w
 
 
 def test_a_project_the_translators_refuse_fails_with_located_problems(operator, worker):
-    project = designer.create_project(operator, "moon", "tosca", {"moon.yaml": MOON})
+    project = designer.create_project(operator, "moon", "tosca", {"moon.yaml": UNPLACEABLE})
     pub = _final(api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"])
     assert pub.status == Publication.FAILED and pub.item_id is None and not pub.commit
     assert [(p["file"], p["rule"]) for p in pub.problems] == [("moon.yaml", "placement.unknown-site")]

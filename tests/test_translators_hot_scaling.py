@@ -23,7 +23,6 @@ from translators.translate import translate_file
 from .helpers import assert_playbooks_pass
 
 BIN = Path(sys.executable).parent
-FORGE = "https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/"
 
 VNFD = textwrap.dedent("""\
     tosca_definitions_version: tosca_simple_yaml_1_2
@@ -115,13 +114,6 @@ VNFD = textwrap.dedent("""\
             targets: [lb]
     """)
 
-
-@pytest.fixture(scope="module")
-def sol001(corpus):
-    """The SOL 001 type files of the corpus for their forge.etsi.org URLs (nothing fetched)."""
-    folder = corpus / "heat-translator" / "etsi_nfv"
-    return {FORGE + name: str(folder / name)
-            for name in ("etsi_nfv_sol001_common_types.yaml", "etsi_nfv_sol001_vnfd_types.yaml")}
 
 
 @pytest.fixture(scope="module")
