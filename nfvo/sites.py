@@ -47,32 +47,26 @@ def select(entries: list) -> list[str]:
     """Site names for a catalogue item's ``sites``, in order, each once.
 
     An entry is a site name (``"core"``) or a selector ``{"kind": "linux", "labels":
-    {"role": "edge"}}`` (both keys optional; every given label must match) that stands for
-    every registered site it matches, by name.
+    {"role": "edge"}}`` (both keys optional; every given label must match, as
+    :meth:`translators.sites.SiteRef.matches` decides) that stands for every registered
+    site it matches, by name.
 
     :raises LookupError: a named site is not registered, or a selector matches no site.
     :raises ValueError: an entry is neither a name nor a selector of ``kind``/``labels``.
     """
-    registered = list(Site.objects.order_by("name"))
+    registered = site_map().sites  # by name, sorted
     out: list[str] = []
     for entry in entries:
         if isinstance(entry, str):
-            if not any(site.name == entry for site in registered):
+            if entry not in registered:
                 raise LookupError(f"site {entry!r} is not registered")
             found = [entry]
         elif isinstance(entry, dict) and entry and set(entry) <= {"kind", "labels"} \
                 and isinstance(entry.get("labels", {}), dict):
-            found = [site.name for site in registered if matches(site, entry)]
+            found = [name for name, site in registered.items() if site.matches(entry)]
             if not found:
                 raise LookupError(f"site selector {entry} matches no registered site")
         else:
             raise ValueError(f"sites entry {entry!r} is neither a site name nor a {{kind, labels}} selector")
         out += [name for name in found if name not in out]
     return out
-
-
-def matches(site: Site, selector: dict) -> bool:
-    """True when ``site`` has the selector's kind (if given) and all its labels."""
-    labels = selector.get("labels") or {}
-    return selector.get("kind", site.kind) == site.kind and \
-        all(str(site.labels.get(key)) == str(value) for key, value in labels.items())

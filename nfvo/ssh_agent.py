@@ -23,19 +23,20 @@ class AgentError(RuntimeError):
 
 
 class Agent:
-    """A running ``ssh-agent -D`` on a private socket; use as a context manager.
-
-    :raises AgentError: ``ssh-agent`` is missing or did not open its socket within 5 s.
-    """
+    """An ``ssh-agent -D`` on a private socket, started by the first :meth:`add` (a run
+    whose sites have no key starts no process); use as a context manager."""
 
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="rdcl-agent-"))  # mode 0700
         self.socket = self.folder / "agent.sock"
+        self._proc = None
+
+    def _start(self) -> None:
+        """:raises AgentError: ``ssh-agent`` is missing or did not open its socket within 5 s."""
         try:
             self._proc = subprocess.Popen(["ssh-agent", "-D", "-a", str(self.socket)],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        except FileNotFoundError:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        except FileNotFoundError:  # the folder goes with close()
             raise AgentError("ssh-agent is not installed (Debian: openssh-client)") from None
         deadline = time.monotonic() + 5
         while not self.socket.exists():
@@ -46,8 +47,9 @@ class Agent:
 
     @property
     def env(self) -> dict[str, str]:
-        """The environment a run needs to use the agent: ``{"SSH_AUTH_SOCK": path}``."""
-        return {"SSH_AUTH_SOCK": str(self.socket)}
+        """The environment a run needs to use the agent: ``{"SSH_AUTH_SOCK": path}``, or
+        ``{}`` when no key was added."""
+        return {"SSH_AUTH_SOCK": str(self.socket)} if self._proc is not None else {}
 
     def add(self, name: str, private_key: str) -> Path:
         """Give the agent ``private_key`` (OpenSSH/PEM text) and write its public key to
@@ -56,6 +58,8 @@ class Agent:
         :raises AgentError: the key is not an unencrypted private key (the message never
             holds the key).
         """
+        if self._proc is None:
+            self._start()
         key = private_key if private_key.endswith("\n") else private_key + "\n"
         public = subprocess.run(["ssh-keygen", "-y", "-f", "/dev/stdin"], input=key, text=True,
                                 capture_output=True, timeout=30)
@@ -71,7 +75,7 @@ class Agent:
 
     def close(self) -> None:
         """Stop the agent (its keys are gone with it) and remove its folder."""
-        if getattr(self, "_proc", None) is not None and self._proc.poll() is None:
+        if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
             try:
                 self._proc.wait(timeout=5)

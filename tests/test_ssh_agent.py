@@ -21,6 +21,7 @@ def test_keys_live_in_the_agent_and_only_public_keys_are_written(tmp_path):
     (one, one_pub), (two, two_pub) = _key(tmp_path, "one"), _key(tmp_path, "two")
     with Agent() as agent:
         assert oct(agent.folder.stat().st_mode & 0o777) == "0o700"
+        assert agent.env == {} and not agent.socket.exists()  # no key yet: no ssh-agent process
         paths = [agent.add("core", one), agent.add("edge", two)]
         listed = subprocess.run(["ssh-add", "-L"], env={**os.environ, **agent.env}, capture_output=True,
                                 text=True, check=True).stdout
