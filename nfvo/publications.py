@@ -12,7 +12,6 @@ push keeps the local commit (publish again to push it).
 """
 from __future__ import annotations
 
-import logging
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -28,9 +27,6 @@ from translators.translate import INDEX, Translation, translate_descriptors, tra
 
 from . import services, sites
 from .models import Publication
-
-log = logging.getLogger(__name__)
-
 
 def request(project: Project, user) -> Publication:
     """Record a publication of ``project``'s current revisions; it is queued after commit.
@@ -53,12 +49,7 @@ def enqueue(pub: Publication) -> bool:
     """Send a publication to the broker; False (left pending for the reaper) when it is down."""
     from .tasks import publish_project
 
-    try:
-        publish_project.apply_async((pub.pk,))
-    except Exception as exc:  # broker down: kombu's OperationalError and friends
-        log.warning("publication %s: broker unreachable, left pending: %s", pub.pk, exc)
-        return False
-    return True
+    return services.send(publish_project, pub.pk, f"publication {pub.pk}")
 
 
 def run(pub_id: int) -> Publication | None:

@@ -172,12 +172,20 @@ def enqueue(job: Job, countdown: float = 0) -> bool:
     the job stays pending and the reaper sends it again; an accepted order is never lost."""
     from .tasks import run_job
 
-    try:
-        run_job.apply_async((job.pk,), queue=job.queue or None, countdown=countdown or None)
-    except Exception as exc:  # broker down: kombu's OperationalError and friends
-        log.warning("job %s: broker unreachable, left pending for the reaper: %s", job.pk, exc)
+    if not send(run_job, job.pk, f"job {job.pk}", queue=job.queue or None, countdown=countdown or None):
         return False
     Job.objects.filter(pk=job.pk).update(enqueued=timezone.now())
+    return True
+
+
+def send(task, pk: int, what: str, **options) -> bool:
+    """``task.apply_async((pk,), **options)``; False, logged, when the broker cannot be
+    reached (the row stays pending and the reaper sends it again)."""
+    try:
+        task.apply_async((pk,), **options)
+    except Exception as exc:  # broker down: kombu's OperationalError and friends
+        log.warning("%s: broker unreachable, left pending for the reaper: %s", what, exc)
+        return False
     return True
 
 
