@@ -28,6 +28,7 @@ from translators.translate import INDEX, Translation, translate_descriptors, tra
 from . import services, sites
 from .models import Publication
 
+
 def request(project: Project, user) -> Publication:
     """Record a publication of ``project``'s current revisions; it is queued after commit.
 
