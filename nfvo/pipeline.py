@@ -23,7 +23,15 @@ def publish_descriptor(path: str | Path) -> tuple[Translation, Published, Catalo
     :raises PublishError: the push failed (the commit stays local; publish again to retry).
     """
     translation = translate_file(path, sites.site_map())
+    return (translation, *publish_translation(translation))
+
+
+def publish_translation(translation: Translation) -> tuple[Published, CatalogueItem]:
+    """Commit and push a translated service to ``RDCL_GIT_REMOTE`` (a local bare repository
+    is made when missing), then create or update its catalogue item.
+
+    :raises PublishError: the push failed (the commit stays local; publish again to retry).
+    """
     remote = init_remote(settings.RDCL_GIT_REMOTE) if "://" not in settings.RDCL_GIT_REMOTE else settings.RDCL_GIT_REMOTE
     published = publish(translation, remote, settings.RDCL_GIT_WORKDIR)
-    item = services.publish_item(published, translation.files[INDEX])
-    return translation, published, item
+    return published, services.publish_item(published, translation.files[INDEX])

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,10 +21,11 @@ from rdcl import checks, packaging
 from rdcl.models import Project, Revision
 from rdcl.types.registry import get_type
 from translators.errors import DescriptorError, Problem, TranslationError
-from translators.publish import PublishError, init_remote, publish
-from translators.translate import INDEX, Translation, translate_descriptors, translate_model
+from translators.publish import PublishError
+from translators.translate import Translation, translate_descriptors, translate_model
 
 from . import services, sites
+from .pipeline import publish_translation
 from .models import Publication
 
 
@@ -62,10 +62,7 @@ def run(pub_id: int) -> Publication | None:
         if pub.project is None:
             raise ValueError(f"project {pub.project_name} was deleted before it could be published")
         translation = translate_project(pub.project.type, files_at(pub.project, pub.revisions), pub.project.entry)
-        remote = settings.RDCL_GIT_REMOTE
-        remote = remote if "://" in remote else init_remote(remote)
-        published = publish(translation, remote, settings.RDCL_GIT_WORKDIR)
-        item = services.publish_item(published, translation.files[INDEX])
+        published, item = publish_translation(translation)
     except Refused as exc:
         return _end(pub, Publication.FAILED, str(exc), problems=exc.problems)
     except PublishError as exc:
