@@ -13,6 +13,7 @@ from .k8s.scaling import scaling_problems
 from .model import ServiceModel
 from .placement import Part
 from .relations import POD_KINDS
+from .varnames import IDENTIFIER, refusal
 
 
 def _at(node: str, rule: str, message: str) -> Problem:
@@ -20,10 +21,12 @@ def _at(node: str, rule: str, message: str) -> Problem:
 
 
 def model_problems(model: ServiceModel) -> list[Problem]:
-    """Nesting (``vdu_parent`` must name a Compute node; bare metal needs a bare-metal
-    parent or none), ``virtual_link`` targets (Networks), TOSCA functions without a value
+    """Input names a dialog may have (:func:`translators.varnames.refusal`: not ``ansible_*``,
+    ``rdcl_*``, a magic variable or a Jinja global; rules ``name.*``), nesting (``vdu_parent``
+    must name a Compute node; bare metal needs a bare-metal parent or none), ``virtual_link`` targets (Networks), TOSCA functions without a value
     at translation time in a container's properties, scaling bounds, and CPU given once."""
-    problems = []
+    problems = [Problem(f"topology_template.inputs.{i.name}", found[0], f"input {i.name!r}: {found[1]}")
+                for i in model.inputs for found in [refusal(i.name)] if found]
     for node in model.nodes.values():
         if node.role != "container":
             continue
@@ -64,6 +67,10 @@ def part_problems(model: ServiceModel, parts: list[Part]) -> list[Problem]:
                                                                  "but has no image property or image artifact"))
                 problems += [_at(name, "container.files", p) for p in file_problems(node)]
             elif part.kind == "linux":
+                if not IDENTIFIER.match(name):
+                    problems.append(_at(name, "container.name",
+                                        f"placed on linux site {part.site!r}: its name is a variable name in the "
+                                        "playbooks, so it must be an identifier (ASCII letters, digits, '_')"))
                 if not node.properties.get("command"):
                     problems.append(_at(name, "container.command",
                                         f"placed on linux site {part.site!r} but has no command to start"))

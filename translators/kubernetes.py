@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import jinja2
 import yaml
+from jinja2.sandbox import SandboxedEnvironment
 
 from . import vnffg
 from .k8s import config, network, openshift, scaling, workload
@@ -79,11 +80,15 @@ def project_manifest(model: ServiceModel) -> str:
 
 
 def render_text(template: str, values: dict) -> str:
-    """A manifest template filled with dialog values.
+    """A manifest template filled with dialog values, in jinja2's ``SandboxedEnvironment``
+    (no attribute or method that reaches Python internals; the controller runs no code a
+    template names). Descriptor text in the template is escaped already
+    (:mod:`translators.literal`) and ``values`` are data: nothing in them is rendered.
 
     :raises jinja2.UndefinedError: a value the template needs is missing.
+    :raises jinja2.exceptions.SecurityError: the template reaches for something unsafe.
     """
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
     return env.from_string(template).render(**values)
 
 

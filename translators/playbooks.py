@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .literal import plain_text
 from .model import ServiceModel
 from .placement import Part
 from .yamlout import dump
@@ -81,14 +82,21 @@ def _heat_scale(model: ServiceModel, part: Part, resources: list[dict]) -> dict:
 
 
 def _linux_node(model: ServiceModel, name: str) -> dict:
+    """A linux process's variables. Property values are template text (descriptor text
+    escaped, :mod:`translators.literal`); the keys of ``files`` and ``environment`` are given
+    back as written, since Ansible renders the values of a map, never its keys."""
     props = model.nodes[name].properties
     ports = props.get("ports") or []
     return {"name": f"rdcl-{model.name}-{name}".replace("_", "-"),
             "dir": "{{ rdcl_root }}/%s/%s" % (model.name, name),
-            "files": props.get("files") or {},
+            "files": _plain_keys(props.get("files") or {}),
             "command": [str(a) for a in props.get("command") or []],
-            "environment": props.get("environment") or {},
+            "environment": _plain_keys(props.get("environment") or {}),
             "port": ports[0] if ports else None}
+
+
+def _plain_keys(value):
+    return {plain_text(k) if isinstance(k, str) else k: v for k, v in value.items()} if isinstance(value, dict) else value
 
 
 def _linux_tasks(part: Part, state: str) -> list[dict]:

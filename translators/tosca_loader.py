@@ -10,11 +10,12 @@ import hashlib
 import logging
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
-from . import levels
+from . import levels, literal
 from .errors import DescriptorError, Problem
 from .model import InputModel, NodeModel, ServiceModel
 
@@ -152,48 +153,65 @@ class Unresolved(str):
     function; :func:`unresolved_paths` finds it so a container using one is an error."""
 
 
-def _plain(value: Any, nodes: dict | None = None, owner: str = "", seen: frozenset = frozenset()) -> Any:
+def _plain(value: Any, nodes: dict | None = None, owner: str = "", seen: frozenset = frozenset(),
+           text: Callable[[str], str] | None = None) -> Any:
     """Property value with ``get_input`` turned into the Ansible expression ``{{ name }}``.
 
     ``get_property`` of a node (or ``SELF``: ``owner``) is resolved to its value and
     ``concat`` of resolvable parts is joined; any other function becomes
     :class:`Unresolved`. ``nodes``: node templates by name; ``seen``: the
-    ``get_property`` hops being resolved (a cycle ends as :class:`Unresolved`).
+    ``get_property`` hops being resolved (a cycle ends as :class:`Unresolved`); ``text``:
+    applied to every literal string the descriptor wrote (node properties pass
+    :func:`translators.literal.template_text`, so only the Jinja made here runs later).
     """
     if isinstance(value, dict):
         if len(value) == 1 and next(iter(value)) in FUNCTIONS:
-            return _function(*next(iter(value.items())), nodes, owner, seen)
-        return {k: _plain(v, nodes, owner, seen) for k, v in value.items()}
+            return _function(*next(iter(value.items())), nodes, owner, seen, text)
+        return {text(k) if text and isinstance(k, str) else k: _plain(v, nodes, owner, seen, text) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v, nodes, owner, seen) for v in value]
+        return [_plain(v, nodes, owner, seen, text) for v in value]
     if hasattr(value, "input_name"):  # toscaparser GetInput function object
         return "{{ %s }}" % value.input_name
     if type(value).__module__ == "toscaparser.functions":  # other function objects
         name = {"GetProperty": "get_property", "Concat": "concat"}.get(type(value).__name__)
         if name == "get_property":
             try:
-                return _plain(value.result(), nodes, owner, seen)
+                return _plain(value.result(), nodes, owner, seen, text)
             except Exception:  # a property tosca-parser cannot resolve either
                 return Unresolved("get_property")
         if name == "concat":
-            return _function("concat", value.args, nodes, owner, seen)
+            return _function("concat", value.args, nodes, owner, seen, text)
         return Unresolved(type(value).__name__)
+    if text is not None and isinstance(value, str) and not isinstance(value, Unresolved):
+        return text(value)
     return value
 
 
-def _function(name: str, args: Any, nodes: dict | None, owner: str = "", seen: frozenset = frozenset()) -> Any:
+def _function(name: str, args: Any, nodes: dict | None, owner: str = "", seen: frozenset = frozenset(),
+              text: Callable[[str], str] | None = None) -> Any:
     if name == "get_input" and isinstance(args, str):
         return "{{ %s }}" % args
     if name == "concat" and isinstance(args, list):
-        parts = [_plain(a, nodes, owner, seen) for a in args]
+        parts = [_plain(a, nodes, owner, seen, text) for a in args]
         if all(isinstance(p, (str, int, float)) and not isinstance(p, Unresolved) for p in parts):
-            return "".join(str(p) for p in parts)
+            return _join([str(p) for p in parts], text is not None)
     if name == "get_property" and isinstance(args, list) and len(args) == 2 and nodes:
         target = nodes.get(owner if args[0] == "SELF" else args[0])
         hop = (owner, str(args))
         if target is not None and args[1] in target.get_properties() and hop not in seen:
-            return _plain(target.get_property_value(args[1]), nodes, target.name, seen | {hop})
+            return _plain(target.get_property_value(args[1]), nodes, target.name, seen | {hop}, text)
     return Unresolved(name)
+
+
+def _join(parts: list[str], escaped: bool) -> str:
+    """``concat`` of parts; when they are template text, a ``{`` that ends one part and would
+    open a delimiter with the next becomes :data:`translators.literal.OPEN` (text stays text)."""
+    out = ""
+    for part in parts:
+        if escaped and out.endswith("{") and part[:1] in ("{", "%", "#") and part:
+            out = out[:-1] + literal.OPEN
+        out += part
+    return out
 
 
 def unresolved_paths(value: Any, where: str = "") -> list[str]:
@@ -273,7 +291,7 @@ def _capacity(node, nodes: dict) -> dict:
         return {}
     caps = runtime.entity_tpl.get("capabilities") or {}
     props = ((caps.get("host") or {}).get("properties") or {}) if isinstance(caps, dict) else {}
-    return {k: _plain(props[k], nodes) for k in ("num_cpus", "mem_size") if k in props}
+    return {k: _plain(props[k], nodes, text=literal.template_text) for k in ("num_cpus", "mem_size") if k in props}
 
 
 def _operations(node) -> tuple[str, ...]:
@@ -346,9 +364,14 @@ def _model(tosca, path: Path) -> ServiceModel:
     meta = meta if isinstance(meta, dict) else {}
     nodes: dict[str, NodeModel] = {}
     raw_targets: dict[str, list[str]] = {}
+    names = frozenset(i.name for i in tosca.inputs)
+
+    def text(value: str) -> str:  # descriptor text stays text in every template made from it
+        return literal.template_text(value, names)
+
     for node in tosca.nodetemplates:
         role = _role(node)
-        props = {p.name: _plain(p.value, by_name, node.name) for p in node.get_properties_objects()}
+        props = {p.name: _plain(p.value, by_name, node.name, text=text) for p in node.get_properties_objects()}
         deps = []
         for rel in ("dependency", "host", "binding", "link", "local_storage", "attachment"):
             deps += [t for t in _targets(node, rel) if t in by_name]

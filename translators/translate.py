@@ -18,6 +18,7 @@ from pathlib import Path
 from . import checks, hot, levels, pods, report
 from .errors import TranslationError
 from .k8s.scheduling import node_labels
+from .literal import template_data
 from .model import ServiceModel
 from .placement import Part, place
 from .playbooks import group_vars, playbooks
@@ -112,10 +113,10 @@ def translate_model(model: ServiceModel, sites: SiteMap,
                             "creates": site_files["resources"]})
     result.files.update(playbooks(model, parts))
     result.files["group_vars/all.json"] = _json({
-        "rdcl_service": model.name, "rdcl_source": Path(model.source).name, "rdcl_digest": model.digest,
+        "rdcl_service": model.name, "rdcl_source": template_data(Path(model.source).name), "rdcl_digest": model.digest,
         "rdcl_mode": "apply",
         **({"rdcl_levels": model.levels["ids"]} if any(n.levels for n in model.nodes.values()) else {}),
-        **{i.name: i.default for i in model.inputs if i.default is not None}})
+        **{i.name: template_data(i.default) for i in model.inputs if i.default is not None}})
     index = {
         "service": model.name, "source": Path(model.source).name, "digest": model.digest,
         "description": model.description, "playbooks": {"create": "create.yml", "delete": "delete.yml",

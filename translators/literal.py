@@ -1,0 +1,65 @@
+"""Descriptor text as Jinja template text that renders to itself.
+
+Everything the translators generate is a Jinja template at run time: group_vars are
+templated by Ansible when a task uses them, manifests (``templates/<site>/<node>.yaml.j2``)
+by ``kubernetes.core.k8s`` (its ``template`` option) and by the plan job's sandboxed
+:func:`translators.kubernetes.render`. Only the Jinja the translators emit on purpose may
+run there: ``{{ input }}`` for ``get_input``, ``{{ x | int }}`` markers, ``{{ rdcl_root }}``.
+A property written in a descriptor is text, so :func:`template_text` escapes every Jinja
+delimiter in it (``{{``, ``{%``, ``{#``; and a leading ``#jinja2:`` header, which Ansible
+reads as template overrides) as the expression ``{{ '{' }}``, which renders to ``{``.
+
+A bare variable reference the descriptor writes itself, ``{{ name }}`` with ``name`` one
+of ``keep`` (the service's inputs: the same as ``get_input``) or a site variable of the
+product (``rdcl_bind_address``, ``rdcl_root``...: names starting ``rdcl_``), stays: it
+calls nothing and filters nothing.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+
+#: A bare reference ``{{ name }}`` (group 1: the name), or a ``{`` that opens a Jinja delimiter.
+_TOKEN = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\{(?=[{%#])")
+OPEN = "{{ '{' }}"
+HEADER = "#jinja2:"
+
+
+def template_text(text: str, keep: Container[str] = ()) -> str:
+    """``text`` as a Jinja template that renders to ``text``, except for bare references
+    ``{{ name }}`` to a name in ``keep`` or starting with ``rdcl_`` (kept as they are).
+
+    Text without ``{{``, ``{%``, ``{#`` and without a leading ``#jinja2:`` comes back unchanged.
+    """
+    if "{" not in text and not text.startswith(HEADER):
+        return text
+
+    def one(match: re.Match) -> str:
+        name = match.group(1)
+        if name is not None and (name in keep or name.startswith("rdcl_")):
+            return match.group(0)
+        if name is not None:  # a reference to anything else: its own '{{' is text
+            return OPEN + match.group(0)[1:]
+        return OPEN
+
+    out = _TOKEN.sub(one, text)
+    return "{{ '#' }}" + out[1:] if out.startswith(HEADER) else out
+
+
+def template_data(value):
+    """``value`` (a string, list, map or scalar from a descriptor: an input's default) with
+    every string in it, keys left alone, passed through :func:`template_text`."""
+    if isinstance(value, str):
+        return template_text(value)
+    if isinstance(value, dict):
+        return {k: template_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [template_data(v) for v in value]
+    return value
+
+
+def plain_text(template: str) -> str:
+    """The text :func:`template_text` escaped, back (for places nothing templates, such as
+    the keys of a map Ansible reads: it renders values, never keys)."""
+    text = template.replace(OPEN, "{")
+    return "#" + text[len("{{ '#' }}"):] if text.startswith("{{ '#' }}" + HEADER[1:]) else text
