@@ -151,6 +151,8 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
                 data.pop("playbooks"), data.pop("sites"), dialog_schema=data.pop("dialog"), **data)
         except LookupError as exc:
             return Response({"ref": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        except DialogError as exc:
+            return Response({"dialog": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
         except git.GitCommandError as exc:
             return Response({"repository": f"cannot read the repository: {exc.stderr.strip()[:500]}"},
                             status=status.HTTP_400_BAD_REQUEST)

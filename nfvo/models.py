@@ -95,7 +95,8 @@ class CatalogueItem(models.Model):
     """A service users can order: a git repository, a ref, playbooks and a dialog.
 
     ``dialog`` is a JSON Schema (Draft 2020-12) of the parameters; ``playbooks`` maps
-    lifecycle operations (create, delete, scale) to playbook paths inside ``folder``.
+    lifecycle operations (create, delete, scale) to playbook paths inside ``folder``;
+    ``operation_dialogs`` the schemas of operations that take parameters of their own.
     """
 
     name = models.SlugField(max_length=100, unique=True)
@@ -107,6 +108,10 @@ class CatalogueItem(models.Model):
     folder = models.CharField(max_length=200, blank=True)
     playbooks = models.JSONField(default=dict)
     dialog = models.JSONField(default=dict)
+    operation_dialogs = models.JSONField(
+        default=dict, blank=True,
+        help_text="{operation: JSON Schema} of the parameters an operation takes (e.g. scale); "
+                  "an operation without one takes fields of the item's dialog.")
     sites = models.JSONField(default=list)
     source = models.CharField(max_length=500, blank=True)
     digest = models.CharField(max_length=80, blank=True)

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import dialog, inventory, kinds, orders, ssh_agent
+from . import dialog, extravars, inventory, kinds, orders, ssh_agent
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -130,9 +130,11 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent) -> None:
             stats.update(event.get("event_data") or {})
         return False  # stored in the database; ansible-runner need not keep a copy
 
+    own = {"rdcl_mode": job.mode, "rdcl_operation": job.operation}
+    extravars.write(data_dir, values, own)  # env/extravars, 0600; user strings !unsafe, never on the command line
     r = ansible_runner.run(
         private_data_dir=str(data_dir), project_dir=str(service_dir), playbook=job.playbook,
-        inventory=inv, extravars=extra, limit=job.limit or None,
+        inventory=inv, limit=job.limit or None,
         cmdline="--check" if job.mode == "plan" else None,
         envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), "ANSIBLE_NOCOLOR": "1",
                  "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),

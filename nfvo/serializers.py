@@ -25,7 +25,7 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CatalogueItem
-        fields = ["name", "description", "repository", "ref", "folder", "playbooks", "dialog",
+        fields = ["name", "description", "repository", "ref", "folder", "playbooks", "dialog", "operation_dialogs",
                   "sites", "source", "digest", "published_commit", "requires_approval"]
 
 
@@ -34,7 +34,12 @@ class PublishRequestSerializer(serializers.Serializer):
 
     ``playbooks`` maps operations to playbook paths inside ``folder`` (``create`` is
     required); ``sites`` lists site names and ``{kind, labels}`` selectors; ``dialog`` is
-    a JSON Schema (Draft 2020-12) of an object; ``tenants`` the tenants it is shared with.
+    a JSON Schema (Draft 2020-12) of an object, closed (``additionalProperties: false``)
+    unless it says otherwise, and no field may be named ``ansible_*``, ``rdcl_*``, like an
+    Ansible magic variable or a Jinja global (:mod:`translators.varnames`);
+    ``operation_dialogs`` maps operations to the schemas of their own parameters (same
+    rules; an operation without one takes fields of ``dialog``); ``tenants`` the tenants it
+    is shared with.
     """
 
     name = serializers.SlugField(max_length=100)
@@ -45,6 +50,7 @@ class PublishRequestSerializer(serializers.Serializer):
     playbooks = serializers.DictField(child=serializers.CharField(max_length=200))
     sites = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
     dialog = serializers.DictField(required=False, default=dict)
+    operation_dialogs = serializers.DictField(child=serializers.DictField(), required=False, default=dict)
     timeout = serializers.IntegerField(min_value=1, max_value=7 * 24 * 3600, default=3600)
     queue = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     requires_approval = serializers.BooleanField(default=False)
@@ -69,17 +75,46 @@ class PublishRequestSerializer(serializers.Serializer):
         return value
 
     def validate_dialog(self, value):
-        from jsonschema import Draft202012Validator, SchemaError
+        return _dialog_schema(value)
 
-        value = value or {"type": "object", "properties": {}}
-        try:
-            Draft202012Validator.check_schema(value)
-        except SchemaError as exc:
-            where = "/".join(str(p) for p in exc.path) or "(root)"
-            raise serializers.ValidationError(f"not a JSON Schema at {where}: {exc.message}") from exc
-        if value.get("type") != "object":
-            raise serializers.ValidationError("the dialog must be a schema of type 'object'")
-        return value
+    def validate_operation_dialogs(self, value):
+        playbooks = self.initial_data.get("playbooks") if isinstance(self.initial_data, dict) else None
+        unknown = sorted(set(value) - set(playbooks or {})) if isinstance(playbooks, dict) else []
+        if unknown:
+            raise serializers.ValidationError(f"no playbook for operations: {', '.join(unknown)}")
+        out, errors = {}, {}
+        for operation, schema in value.items():
+            try:
+                out[operation] = _dialog_schema(schema)
+            except serializers.ValidationError as exc:
+                errors[operation] = exc.detail
+        if errors:
+            raise serializers.ValidationError(errors)
+        return out
+
+
+def _dialog_schema(value: dict) -> dict:
+    """A dialog as published: a JSON Schema of an object, every field name allowed, closed
+    unless it says otherwise (:func:`nfvo.dialog.publishable`).
+
+    :raises serializers.ValidationError: the message names the place and the rule.
+    """
+    from jsonschema import Draft202012Validator, SchemaError
+
+    from .dialog import DialogError, publishable
+
+    value = value or {"type": "object", "properties": {}}
+    try:
+        Draft202012Validator.check_schema(value)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.path) or "(root)"
+        raise serializers.ValidationError(f"not a JSON Schema at {where}: {exc.message}") from exc
+    if value.get("type") != "object":
+        raise serializers.ValidationError("the dialog must be a schema of type 'object'")
+    try:
+        return publishable(value)
+    except DialogError as exc:
+        raise serializers.ValidationError([f"{where}: {why}" for where, why in exc.errors.items()]) from exc
 
 
 class CatalogueSettingsSerializer(serializers.ModelSerializer):

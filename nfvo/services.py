@@ -24,13 +24,34 @@ SHA = re.compile(r"^[0-9a-f]{40}$")
 log = logging.getLogger(__name__)
 
 
+#: What ``scale.yml`` of a translated service takes (:mod:`translators.levels`, the
+#: heat_stack and k8s_apply roles' scale tasks): an instantiation level, or a scaling
+#: aspect and its scale level; the roles check the names against the service.
+SCALE_DIALOG = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "additionalProperties": False,
+    "properties": {
+        "scale_level": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
+                        "description": "an instantiation level of the service"},
+        "scale_aspect": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
+                         "description": "a scaling aspect (with scale_steps)"},
+        "scale_steps": {"type": "integer", "minimum": 0, "maximum": 10000,
+                        "description": "the aspect's scale level: its initial delta plus this many steps"}},
+    "dependentRequired": {"scale_aspect": ["scale_steps"], "scale_steps": ["scale_aspect"]}}
+
+
 def publish_item(published: Published, index_text: str) -> CatalogueItem:
-    """Create or update the catalogue item of a published service (``service.json`` text)."""
+    """Create or update the catalogue item of a published service (``service.json`` text):
+    its dialog from the inputs (:func:`nfvo.dialog.schema_from_inputs`), its ``scale``
+    parameters :data:`SCALE_DIALOG`.
+
+    :raises DialogError: an input's name may not be a dialog field.
+    """
     index = json.loads(index_text)
     item, _ = CatalogueItem.objects.update_or_create(name=index["service"], defaults={
         "kind": "service", "description": index.get("description", ""), "repository": published.remote,
         "ref": published.branch, "folder": published.folder, "playbooks": index["playbooks"],
         "dialog": dialog.schema_from_inputs(index.get("inputs") or []),
+        "operation_dialogs": {"scale": SCALE_DIALOG} if "scale" in index["playbooks"] else {},
         "sites": [p["site"] for p in index.get("parts") or []], "source": index.get("source", ""),
         "digest": index.get("digest", ""), "published_commit": published.commit})
     return item
@@ -137,15 +158,26 @@ def operate(instance: ServiceInstance, operation: str, mode: str = "apply", limi
             extra: dict | None = None, user=None) -> Job:
     """Run a lifecycle operation (``delete``, ``scale``, ...) on an ordered instance.
 
-    Runs the commit the instance was ordered at, with its dialog values plus ``extra``.
+    Runs the commit the instance was ordered at, with its dialog values plus ``extra``:
+    the parameters are checked against the schema the item declares for ``operation``
+    (``operation_dialogs``: required fields and defaults as it says) or else against the
+    item's dialog (any of its fields, none required); both are closed unless they say
+    otherwise, and names such as ``ansible_*`` are refused (:func:`nfvo.dialog.check`).
+
     :raises KeyError: the item has no playbook for ``operation``.
+    :raises DialogError: parameters that break the schema (nothing stored, nothing queued).
     """
     _check_mode_and_limit(mode, limit)
-    if operation not in instance.item.playbooks:
-        raise KeyError(f"{instance.item.name} has no {operation!r} playbook")
+    item = instance.item
+    if operation not in item.playbooks:
+        raise KeyError(f"{item.name} has no {operation!r} playbook")
+    schema = (item.operation_dialogs or {}).get(operation)
+    extra = dialog.check(schema if schema is not None else item.dialog, extra or {}, partial=schema is None)
     commit = instance.orders.order_by("-id").first().commit
     with transaction.atomic():
-        values = {**instance.parameters, **dialog.seal(instance.item.dialog, extra or {})}
+        sealed = dialog.seal({"properties": {**(item.dialog.get("properties") or {}),
+                                             **((schema or {}).get("properties") or {})}}, extra)
+        values = {**instance.parameters, **sealed}
         return _job(instance, operation, mode, limit, commit, values, user=user)
 
 
@@ -223,20 +255,32 @@ def retry(job: Job, user=None) -> Job:
 def publish_repository(name: str, repository: str, ref: str, folder: str, playbooks: dict,
                        sites: list, dialog_schema: dict | None = None, description: str = "",
                        timeout: int = 3600, queue: str = "", kind: str = "playbooks",
-                       requires_approval: bool = False, tenants=None) -> CatalogueItem:
+                       requires_approval: bool = False, tenants=None,
+                       operation_dialogs: dict | None = None) -> CatalogueItem:
     """Publish any git repository of playbooks as a catalogue item (ManageIQ's path).
 
     ``sites`` holds site names and ``{kind, labels}`` selectors (:func:`nfvo.sites.select`);
     ``tenants`` (None: leave as is; empty: every tenant) are those it is shared with.
+    ``dialog_schema`` and each of ``operation_dialogs`` (``{operation: schema}``, the
+    parameters of operations that take their own) are stored closed unless they say
+    otherwise (:func:`nfvo.dialog.publishable`).
 
     :raises LookupError: ``ref`` does not exist in ``repository``.
+    :raises DialogError: a dialog names a field it may not have (``ansible_*``, ``rdcl_*``...).
     """
+    schema = dialog.publishable(dialog_schema or {"type": "object", "properties": {}})
+    per_operation = {}
+    for operation, op_schema in (operation_dialogs or {}).items():
+        try:
+            per_operation[operation] = dialog.publishable(op_schema)
+        except dialog.DialogError as exc:
+            raise dialog.DialogError({f"operation_dialogs.{operation}.{k}": v for k, v in exc.errors.items()}) from None
     commit = resolve_commit(repository, ref)
     with transaction.atomic():
         item, _ = CatalogueItem.objects.update_or_create(name=name, defaults={
             "description": description, "repository": repository, "ref": ref, "folder": folder,
             "playbooks": playbooks, "sites": sites, "published_commit": commit, "timeout": timeout,
-            "queue": queue, "kind": kind, "dialog": dialog_schema or {"type": "object", "properties": {}},
+            "queue": queue, "kind": kind, "dialog": schema, "operation_dialogs": per_operation,
             "requires_approval": requires_approval})
         if tenants is not None:
             item.tenants.set(tenants)

@@ -50,6 +50,21 @@ def dialog_schema() -> dict:
     return json.loads((SOURCE / "dialog.json").read_text())
 
 
+#: Dialog fields ``scale`` takes (the machine counts); the other operations take none: the
+#: cluster's name, domain and site are the instance's, never a job's (they name its site).
+SCALE_FIELDS = ("infra_count", "worker_count", "baremetal_worker_count")
+
+
+def operation_dialogs() -> dict[str, dict]:
+    """``{operation: JSON Schema}`` of the operations' parameters: ``scale`` the machine
+    counts (same limits as the dialog, none required), the others a closed empty object."""
+    fields = dialog_schema()["properties"]
+    none = {"type": "object", "properties": {}, "additionalProperties": False}
+    scale = {"type": "object", "additionalProperties": False,
+             "properties": {k: {n: v for n, v in fields[k].items() if n != "default"} for k in SCALE_FIELDS}}
+    return {"scale": scale, **{op: none for op in PLAYBOOKS if op not in ("create", "scale")}}
+
+
 def publish_item(remote: str, workdir: str | Path, name: str = NAME, queue: str = ""):
     """Commit the item's folder to ``remote`` (through the working clone ``workdir``) and
     create or update its :class:`~nfvo.models.CatalogueItem`; returns the item.
@@ -72,7 +87,7 @@ def publish_item(remote: str, workdir: str | Path, name: str = NAME, queue: str 
                               remote, workdir)
     return services.publish_repository(
         name, published.remote, published.branch, FOLDER, PLAYBOOKS, [], dialog_schema(),
-        description=DESCRIPTION, timeout=TIMEOUT, queue=queue, kind=KIND)
+        description=DESCRIPTION, timeout=TIMEOUT, queue=queue, kind=KIND, operation_dialogs=operation_dialogs())
 
 
 def _update(workdir: Path, branch: str = BRANCH) -> None:
