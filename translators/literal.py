@@ -7,7 +7,7 @@ by ``kubernetes.core.k8s`` (its ``template`` option) and by the plan job's sandb
 run there: ``{{ input }}`` for ``get_input``, ``{{ x | int }}`` markers, ``{{ rdcl_root }}``.
 A property written in a descriptor is text, so :func:`template_text` escapes every Jinja
 delimiter in it (``{{``, ``{%``, ``{#``; and a leading ``#jinja2:`` header, which Ansible
-reads as template overrides) as the expression ``{{ '{' }}``, which renders to ``{``.
+reads as template overrides) as :data:`OPEN`, a raw block that renders to ``{``.
 
 A bare variable reference the descriptor writes itself, ``{{ name }}`` with ``name`` one
 of ``keep`` (the service's inputs: the same as ``get_input``) or a site variable of the
@@ -21,7 +21,11 @@ from collections.abc import Container
 
 #: A bare reference ``{{ name }}`` (group 1: the name), or a ``{`` that opens a Jinja delimiter.
 _TOKEN = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\{(?=[{%#])")
-OPEN = "{{ '{' }}"
+#: Jinja that renders ``{``: a raw block, with no quote or backslash in it, so it survives
+#: being written inside a quoted YAML or JSON string (a manifest is YAML text that Jinja
+#: renders before YAML parses it).
+OPEN = "{% raw %}{{% endraw %}"
+HASH = "{% raw %}#{% endraw %}"
 HEADER = "#jinja2:"
 
 
@@ -43,7 +47,7 @@ def template_text(text: str, keep: Container[str] = ()) -> str:
         return OPEN
 
     out = _TOKEN.sub(one, text)
-    return "{{ '#' }}" + out[1:] if out.startswith(HEADER) else out
+    return HASH + out[1:] if out.startswith(HEADER) else out
 
 
 def template_data(value):
@@ -62,4 +66,4 @@ def plain_text(template: str) -> str:
     """The text :func:`template_text` escaped, back (for places nothing templates, such as
     the keys of a map Ansible reads: it renders values, never keys)."""
     text = template.replace(OPEN, "{")
-    return "#" + text[len("{{ '#' }}"):] if text.startswith("{{ '#' }}" + HEADER[1:]) else text
+    return "#" + text[len(HASH):] if text.startswith(HASH + HEADER[1:]) else text
