@@ -7,7 +7,8 @@ ran on the controller). Here they are written to the private data directory's
 ``env/extravars`` (mode 0600; ansible-runner passes it as ``-e @env/extravars``) as YAML in
 which every user-supplied string, keys included and at any depth, carries Ansible's
 ``!unsafe`` tag (Ansible's "unsafe or raw strings": never templated; the way AWX's
-``safe_dump`` writes a job's extra vars). Only the orchestrator's own variables
+``safe_dump`` writes a job's extra vars), the empty string excepted (nothing to template,
+and ansible-core 2.19 would load ``!unsafe ''`` as None). Only the orchestrator's own variables
 (:data:`OWN`: ``rdcl_mode``, ``rdcl_operation``) are written plain.
 """
 from __future__ import annotations
@@ -36,9 +37,10 @@ _Dumper.add_representer(_Unsafe, lambda dumper, data: dumper.represent_scalar(UN
 
 
 def _unsafe(value):
-    """``value`` with every string in it (map keys too) marked :class:`_Unsafe`."""
+    """``value`` with every string in it (map keys too) marked :class:`_Unsafe`; the empty
+    string stays plain (ansible-core 2.19 loads ``!unsafe ''`` as None, and '' templates to '')."""
     if isinstance(value, str):
-        return _Unsafe(value)
+        return _Unsafe(value) if value else value
     if isinstance(value, dict):
         return {_unsafe(k): _unsafe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -244,9 +244,14 @@ def test_scale_from_5_to_7_workers_and_back(item, worker):
     assert report["changes"] == {}
     down = _run(services.operate(created.instance, "scale", mode="plan", extra={"worker_count": 3}), worker)
     assert _site(down)["changes"]["worker_count"]["remove"] == ["ocp1-worker-3", "ocp1-worker-4"]
-    bad = _run(services.operate(created.instance, "scale", mode="plan", extra={"worker_count": -1}), worker)
-    assert bad.status == Job.FAILED and "worker_count" in bad.message
-    for job in (up, back, down, bad):
+    jobs = Job.objects.count()
+    with pytest.raises(DialogError) as bad:  # the item's scale schema: counts only, within the dialog's limits
+        services.operate(created.instance, "scale", mode="plan", extra={"worker_count": -1})
+    assert set(bad.value.errors) == {"worker_count"}
+    with pytest.raises(DialogError) as renamed:  # the cluster's name and domain are the instance's
+        services.operate(created.instance, "scale", mode="plan", extra={"cluster_name": "other"})
+    assert set(renamed.value.errors) == {"cluster_name"} and Job.objects.count() == jobs
+    for job in (up, back, down):
         _assert_no_secret(job, worker)
 
 

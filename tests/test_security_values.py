@@ -122,13 +122,14 @@ def test_a_dialog_value_is_never_templated_in_plan_or_apply(greet_item, core, wo
 
 
 def test_the_extra_vars_file_is_private_and_every_user_string_unsafe(tmp_path):
-    path = extravars.write(tmp_path, {"greeting": "{{ x }}", "nested": {"k{{": ["{% y %}", 3]}},
+    path = extravars.write(tmp_path, {"greeting": "{{ x }}", "nested": {"k{{": ["{% y %}", 3]}, "empty": ""},
                            {"rdcl_mode": "plan", "rdcl_operation": "create"})
     assert path == tmp_path / "env" / "extravars"
     assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
     text = path.read_text()
     assert "!unsafe '{{ x }}'" in text and "!unsafe 'k{{'" in text and "!unsafe '{% y %}'" in text
     assert "rdcl_mode: plan" in text and "rdcl_operation: create" in text
+    assert "!unsafe 'empty': ''" in text  # Ansible reads !unsafe '' as None; '' has nothing to template
     with pytest.raises(ValueError):
         extravars.dumps({}, {"ansible_host": "evil"})
 
