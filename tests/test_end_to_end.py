@@ -183,7 +183,8 @@ def test_dialog_errors_are_per_field(tmp_path):
         "minimum": 1024, "maximum": 65535}
     with pytest.raises(DialogError) as err:
         services.order(item, {"core_status_port": 80, "edge_status_port": "x", "nope": 1})
-    assert set(err.value.errors) == {"core_status_port", "edge_status_port", "(dialog)"}
+    assert set(err.value.errors) == {"core_status_port", "edge_status_port", "nope"}  # the unknown field is named
+    assert err.value.errors["nope"].startswith("additionalProperties: not a field of this dialog")
     assert not Job.objects.exists()
 
 

@@ -249,21 +249,14 @@ def test_descriptor_text_is_never_templated(core, worker, tmp_path):
     path = tmp_path / "inert_text.yaml"
     path.write_text(DESCRIPTOR.format(**texts))
     translation, _, item = pipeline.publish_descriptor(path)
-    # the plan job's renderer (jinja2 sandbox) gives the literal text back
-    manifest = translation.files["templates/edge/edge_pod.yaml.j2"]
-    assert {"name": "GREETING", "value": texts["pod"]} in _pod_env(kubernetes.render(manifest, {"word": "plain"}))
-    # ... and so does Ansible's templating of the same file (what kubernetes.core.k8s `template` uses)
-    rendered = yaml.safe_load_all(_ansible_template(tmp_path, manifest))
-    assert {"name": "GREETING", "value": texts["pod"]} in _pod_env(rendered) and not markers["pod"].exists()
-
     uma = member("uma", "red", "user")
     api = api_client(uma)
-    for mode, limit in (("plan", ""), ("apply", "core_server")):
+    for mode, limit in (("apply", "core_server"), ("plan", "")):
         resp = api.post("/api/orders/", {"item": item.name, "mode": mode, "limit": limit}, format="json")
         assert resp.status_code == 201, resp.content
         job = wait_for_job(resp.json()["job"]["id"], 300, worker)
-        assert job.status == Job.SUCCESSFUL, job.message
         assert not [k for k, m in markers.items() if m.exists()], f"{mode}: descriptor text ran"
+        assert job.status == Job.SUCCESSFUL, job.message
     folder = core.root / "inert-text" / "core_app"
     assert (folder / "note.txt").read_text() == f"{texts['file']} and plain"
     spec = json.loads((folder / ".run" / "rdcl-inert-text-core-app.json").read_text())
@@ -274,6 +267,13 @@ def test_descriptor_text_is_never_templated(core, worker, tmp_path):
                            300, worker)
     assert deleted.status == Job.SUCCESSFUL, deleted.message
     assert not [k for k, m in markers.items() if m.exists()]
+
+    # the plan job's renderer (jinja2 sandbox) gives the literal text back
+    manifest = translation.files["templates/edge/edge_pod.yaml.j2"]
+    assert {"name": "GREETING", "value": texts["pod"]} in _pod_env(kubernetes.render(manifest, {"word": "plain"}))
+    # ... and so does Ansible's templating of the same file (what kubernetes.core.k8s `template` uses)
+    rendered = yaml.safe_load_all(_ansible_template(tmp_path, manifest))
+    assert {"name": "GREETING", "value": texts["pod"]} in _pod_env(rendered) and not markers["pod"].exists()
 
 
 def _pod_env(docs) -> list[dict]:
@@ -304,3 +304,13 @@ def _ansible_template(tmp_path: Path, template: str) -> str:
                              envvars={"PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"})
     assert run.status == "successful", run.stdout.read()
     return (tmp_path / "rendered.yaml").read_text()
+
+
+def test_plan_rendering_runs_in_a_sandbox():
+    """Even a template that reaches for Python internals (say, text a future translator
+    forgot to escape) cannot run code through the plan job's renderer."""
+    from jinja2.exceptions import SecurityError
+
+    with pytest.raises(SecurityError):
+        kubernetes.render_text("{{ x.__class__.__mro__[1].__subclasses__() }}", {"x": ""})
+    assert kubernetes.render_text("n: {{ n | int }}", {"n": "3"}) == "n: 3"
