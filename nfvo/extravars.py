@@ -52,12 +52,23 @@ def dumps(values: dict, own: dict | None = None) -> str:
     """YAML text of ``values`` (user data: every string ``!unsafe``) and ``own`` (the
     orchestrator's variables, names in :data:`OWN`, written plain).
 
-    :raises ValueError: ``own`` names a variable that is not in :data:`OWN`.
+    A user value named like an Ansible variable (:func:`nfvo.dialog.name_errors`) is refused
+    here too: unsafe text is still a value, and ``ansible_ssh_common_args`` would still be
+    used by ssh. Orders and operations refuse such names; this catches values stored before
+    they did (a retry of an old job).
+
+    :raises ValueError: ``own`` names a variable that is not in :data:`OWN`, or a user value
+        has a reserved name (the message names it and the rule).
     """
+    from .dialog import name_errors
+
     own = own or {}
     stray = sorted(set(own) - OWN)
     if stray:
         raise ValueError(f"not the orchestrator's own variables: {', '.join(stray)}")
+    refused = name_errors(k for k in values if k not in own)
+    if refused:
+        raise ValueError("extra vars refused: " + "; ".join(f"{k}: {v}" for k, v in refused.items()))
     data = {**_unsafe({k: v for k, v in values.items() if k not in own}), **own}
     return yaml.dump(data, Dumper=_Dumper, default_flow_style=False, allow_unicode=True, sort_keys=True)
 

@@ -135,6 +135,21 @@ def test_the_extra_vars_file_is_private_and_every_user_string_unsafe(tmp_path):
 
 
 @pytest.mark.integration
+def test_a_retried_job_with_a_reserved_name_stored_before_the_rules_does_not_run(greet_item, core, worker, tmp_path):
+    uma = member("uma", "red", "user")
+    resp = _order(uma, {"greeting": "hello"}, "plan")
+    old = wait_for_job(resp.json()["job"]["id"], 300, worker)
+    marker = tmp_path / "marker-retry"
+    Job.objects.filter(pk=old.pk).update(extra_vars={**old.extra_vars, "ansible_ssh_common_args":
+                                                     f"-o ProxyCommand=touch {marker}"})  # as stored before the fix
+    again = api_client(uma).post(f"/api/jobs/{old.pk}/retry/", format="json")
+    assert again.status_code == 201, again.content
+    job = wait_for_job(again.json()["id"], 300, worker)
+    assert job.status == Job.ERROR and "ansible_ssh_common_args: name.ansible-prefix" in job.message
+    assert not marker.exists() and not JobEvent.objects.filter(job=job).exists()
+
+
+@pytest.mark.integration
 def test_operate_parameters_are_checked_against_the_dialog(greet_item, core, worker, tmp_path):
     uma = member("uma", "red", "user")
     created = _order(uma, {"greeting": "hello"}, "plan")
