@@ -91,6 +91,10 @@ def parse(url: str) -> Remote:
         raise RemoteRefused("git.remote.syntax", "the repository is empty")
     if CONTROL.search(url):
         raise RemoteRefused("git.remote.syntax", "the repository contains control characters")
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RemoteRefused("git.remote.syntax", "the repository is not valid UTF-8 text") from None
     if url.startswith("-"):
         raise RemoteRefused("git.remote.syntax", "a repository must not start with '-' (git would read an option)")
     try:
@@ -113,11 +117,20 @@ def _parse_url(url: str) -> Remote:
     scheme = ALIASES.get(scheme, scheme)
     if scheme not in SCHEMES:
         raise RemoteRefused("git.remote.scheme", f"scheme {scheme[:20]!r} is not one of {', '.join(SCHEMES)}")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise RemoteRefused("git.remote.syntax", f"the repository is not a URL: {exc}") from None
     if scheme == "file":
         if parts.netloc not in ("", "localhost"):
             raise RemoteRefused("git.remote.local", "file:// URLs name no host")
-        return Remote("file", "", None, os.path.realpath(unquote(parts.path) or "/"))
+        try:
+            path = unquote(parts.path, errors="strict")
+        except UnicodeDecodeError:
+            raise RemoteRefused("git.remote.syntax", "the repository's path is not valid UTF-8 once decoded") from None
+        if CONTROL.search(path):
+            raise RemoteRefused("git.remote.syntax", "the repository contains control characters")
+        return Remote("file", "", None, os.path.realpath(path or "/"))
     try:
         port = parts.port
     except ValueError:

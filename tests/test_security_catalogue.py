@@ -229,6 +229,7 @@ def outside():
     ("{outside}", "git.remote.local"),
     ("http://127.0.0.1:{port}/", "git.remote.host"),
     ("ssh://-oProxyCommand=touch% {marker}/x", "git.remote.syntax"),
+    ("https://[::1/x", "git.remote.syntax"),
 ])
 def test_publishing_from_a_remote_not_allowed_is_refused_before_git_runs(red, tmp_path, outside, attack, rule):
     marker = tmp_path / "marker"
