@@ -166,6 +166,8 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         req.is_valid(raise_exception=True)
         data = dict(req.validated_data)
         name, shared = data.pop("name"), data.pop("tenants", None)
+        if "tenants" not in request.data:  # a form leaving it out reads as [] (every tenant): keep as is
+            shared = None
         try:
             owner = access.publishing_tenant(request.user, CatalogueItem.objects.filter(name=name).first(),
                                              _requested_tenant(request.user, data.pop("tenant", "")))
