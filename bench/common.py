@@ -24,6 +24,7 @@ def django_setup() -> Path:
     """Point the settings at a fresh state folder, set Django up, migrate; returns the folder."""
     sys.path.insert(0, str(ROOT))
     os.environ["RDCL_VAR"] = tempfile.mkdtemp(prefix="rdcl-bench-")
+    os.environ["RDCL_GIT_ALLOWED_REMOTES"] = os.environ["RDCL_VAR"]  # bench.git lives there
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

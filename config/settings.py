@@ -4,6 +4,14 @@
 * ``DATABASE_URL``: ``postgres://user@host:port/name``; default SQLite in ``RDCL_VAR``.
 * ``REDIS_URL``: Celery broker; default an embedded broker on disk (kombu filesystem).
 * ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``; ``RDCL_FERNET_KEY`` encrypts site credentials.
+* ``RDCL_GIT_REMOTE``: the services repository translated services are pushed to.
+* ``RDCL_GIT_ALLOWED_REMOTES``: comma-separated git remotes the server may reach besides
+  ``RDCL_GIT_REMOTE`` (catalogue items' repositories, at publish, refresh, order and job
+  checkout); default none. ``git.example.com`` allows https and ssh to that host;
+  ``https://host[:port][/prefix]`` (or ``ssh://``, ``http://``, ``git://``) that scheme,
+  host, port and path; ``/srv/git`` local repositories inside that folder (``/``: every
+  local path). Remote helpers (``ext::``, ``fd::``) and option-like names are always
+  refused. See :mod:`nfvo.remotes`.
 """
 import os
 from pathlib import Path
@@ -114,6 +122,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # rdcl-nfvo
 RDCL_GIT_REMOTE = os.environ.get("RDCL_GIT_REMOTE", str(VAR_DIR / "git" / "services.git"))
 RDCL_GIT_WORKDIR = Path(os.environ.get("RDCL_GIT_WORKDIR", VAR_DIR / "git" / "work"))
+RDCL_GIT_ALLOWED_REMOTES = [e.strip() for e in os.environ.get("RDCL_GIT_ALLOWED_REMOTES", "").split(",") if e.strip()]
 RDCL_JOBS_DIR = Path(os.environ.get("RDCL_JOBS_DIR", VAR_DIR / "jobs"))
 RDCL_FERNET_KEY = os.environ.get("RDCL_FERNET_KEY", "")
 # Reaper (runs in every worker): a running job whose heartbeat is older than

@@ -3,8 +3,14 @@
 Users belong to tenants with a role (admin, designer, operator, user). A catalogue item is
 visible to the tenants it is shared with (none: every tenant); service instances, orders
 and jobs only to their tenant's members and to admins. Superusers are admins everywhere.
-Operators publish and refresh catalogue items; users of a tenant order for it and run
-operations on its instances.
+Operators publish catalogue items for their tenant, which then owns the item's name:
+only its operators (and superusers) publish under that name again, refresh the item or
+change its settings; system items (no owner) are the superusers'. Users of a tenant order
+for it and run operations on its instances.
+
+Each rule is a predicate here, its docstring the rule (AWX's access classes are the
+model); the views call them and answer 404 for what the user cannot see, 403 for what
+they see but may not do, 409 for a name another tenant owns.
 """
 from __future__ import annotations
 
@@ -109,8 +115,62 @@ def may_operate(user, instance: ServiceInstance) -> bool:
 
 
 def is_operator(user) -> bool:
-    """Publish and refresh catalogue items."""
+    """Publish catalogue items (for a tenant they operate): admins and operators of any
+    tenant, and superusers. What they may change is :func:`may_change_item`."""
     return is_admin(user) or tenants(user, OPERATOR_ROLES).exists()
+
+
+def publishing_tenant(user, item: CatalogueItem | None = None, tenant: Tenant | None = None) -> Tenant | None:
+    """The tenant a publication by ``user`` is for: the owner ``item`` (the existing item of
+    that name, None for a new name) gets or keeps.
+
+    * ``tenant`` given: ``user`` must be an admin or operator of it (superusers: any tenant);
+    * superusers otherwise publish for the item's owner (a new item: None, a system item);
+    * others publish for the item's owner when they operate it, else for the first tenant
+      (by name) they operate; ``tenant`` picks another.
+
+    Whether that owner may publish under the name is :func:`nfvo.services.claim_name`'s rule
+    (a name another tenant or the system owns is refused: 409), with :func:`may_take_over`.
+
+    :raises PermissionError: ``user`` operates no tenant (or not ``tenant``).
+    """
+    operated = tenants(user, OPERATOR_ROLES)
+    if tenant is not None:
+        if not operated.filter(pk=tenant.pk).exists():
+            raise PermissionError(f"{user} may not publish for tenant {tenant.name}")
+        return tenant
+    if is_admin(user):
+        return item.owner if item is not None else None
+    if item is not None and item.owner_id is not None and operated.filter(pk=item.owner_id).exists():
+        return item.owner
+    first = operated.order_by("name").first()
+    if first is None:
+        raise PermissionError(f"{user} may not publish catalogue items")
+    return first
+
+
+def may_take_over(user) -> bool:
+    """Publish under a name another tenant (or the system) owns, giving the item to the
+    tenant named in the request: superusers only. Nobody else ever replaces, re-points or
+    re-shares an item they do not own."""
+    return is_admin(user)
+
+
+def may_change_item(user, item: CatalogueItem) -> bool:
+    """Change ``item``'s settings (approval, timeout, queue, tenants, description), refresh
+    it or publish it again: superusers, and admins and operators of its owner tenant.
+    System items (no owner) are changed by superusers only. Whether the user sees the item
+    at all (404 otherwise) is :func:`items`."""
+    if is_admin(user):
+        return True
+    return item.owner_id is not None and tenants(user, OPERATOR_ROLES).filter(pk=item.owner_id).exists()
+
+
+def may_share(user, shared) -> bool:
+    """Share an item with the tenants ``shared`` (a list): an empty list shares it with every
+    tenant, which only superusers may do; any other list whoever publishes or changes the
+    item. A tenant's item is always shared with its owner too (:func:`nfvo.services.share`)."""
+    return bool(shared) or is_admin(user)
 
 
 def audit(request, action: str, target: str = "", **detail) -> AuditEntry:

@@ -2,14 +2,15 @@
 tenants and the audit log. Everything needs a login; what a user sees follows
 :mod:`nfvo.access` (objects of other tenants are 404, not 403)."""
 import git
+from django.db import transaction
 from django.db.models import ProtectedError
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import access, orders, publications, services
+from . import access, orders, publications, remotes, services
 from .dialog import DialogError
-from .models import AuditEntry, Membership, Publication, Site, Tenant
+from .models import AuditEntry, CatalogueItem, Membership, Publication, Site, Tenant
 from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, CatalogueSettingsSerializer,
                           DecisionSerializer, JobEventSerializer, JobSerializer, JobSummarySerializer,
                           MembershipSerializer, OperationRequestSerializer, OrderRequestSerializer, OrderSerializer,
@@ -73,7 +74,7 @@ class TenantViewSet(viewsets.ModelViewSet):
         try:
             tenant.delete()
         except ProtectedError:
-            return Response({"detail": f"tenant {tenant.name} still owns service instances"},
+            return Response({"detail": f"tenant {tenant.name} still owns service instances or catalogue items"},
                             status=status.HTTP_409_CONFLICT)
         access.audit(request, "delete_tenant", f"tenant:{tenant.name}")
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -121,10 +122,26 @@ class AuditViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = AuditEntry.objects.all()
 
 
+def _requested_tenant(user, name: str) -> Tenant | None:
+    """The tenant a request names (``''``: none); an unknown name is refused like one the
+    user may not use (no existence oracle).
+
+    :raises PermissionError: no tenant of that name.
+    """
+    if not name:
+        return None
+    tenant = Tenant.objects.filter(name=name).first()
+    if tenant is None:
+        raise PermissionError(f"{user} may not publish for tenant {name}")
+    return tenant
+
+
 class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Catalogue items shared with your tenants. Operators publish any git repository of
-    playbooks (POST), change an item's settings (PATCH: approval, timeout, queue, tenants,
-    description) and ``refresh/`` it (POST, also a git push webhook) to pick up new commits."""
+    playbooks (POST) for their tenant, which then owns the item; the owner's operators
+    change its settings (PATCH: approval, timeout, queue, tenants, description) and
+    ``refresh/`` it (POST, also a git push webhook) to pick up new commits. Rules:
+    :mod:`nfvo.access`; repositories: :mod:`nfvo.remotes`."""
 
     serializer_class = CatalogueItemSerializer
     lookup_field = "name"
@@ -137,47 +154,80 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
                 "partial_update": CatalogueSettingsSerializer}.get(self.action, CatalogueItemSerializer)
 
     def create(self, request, *args, **kwargs):
-        """Publish ``{name, repository, ref, folder, playbooks, sites, dialog, ...}``: 201 with
-        the item and the commit its ref names now; 400 with errors per field (a ref that
-        does not exist included); 403 without an operator role."""
+        """Publish ``{name, repository, ref, folder, playbooks, sites, dialog, tenant?, ...}``
+        for ``tenant`` (default: yours): 201 with the item and the commit its ref names now;
+        400 with errors per field (a repository the settings do not allow, naming the rule,
+        and a ref that does not exist included); 403 without an operator role (of
+        ``tenant``), or sharing with every tenant (``tenants: []``) unless a superuser; 409
+        when the name belongs to another tenant. Settings left out keep an existing item's."""
         if not access.is_operator(request.user):
             return FORBIDDEN
         req = PublishRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = dict(req.validated_data)
+        name, shared = data.pop("name"), data.pop("tenants", None)
+        if "tenants" not in request.data:  # a form leaving it out reads as [] (every tenant): keep as is
+            shared = None
+        try:
+            owner = access.publishing_tenant(request.user, CatalogueItem.objects.filter(name=name).first(),
+                                             _requested_tenant(request.user, data.pop("tenant", "")))
+            if shared is not None and not access.may_share(request.user, shared):
+                raise PermissionError("only superusers share an item with every tenant; name its tenants")
+        except PermissionError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         try:
             item = services.publish_repository(
-                data.pop("name"), data.pop("repository"), data.pop("ref"), data.pop("folder"),
-                data.pop("playbooks"), data.pop("sites"), dialog_schema=data.pop("dialog"), **data)
+                name, data.pop("repository"), data.pop("ref"), data.pop("folder"), data.pop("playbooks"),
+                data.pop("sites"), dialog_schema=data.pop("dialog"), tenants=shared, owner=owner,
+                take_over=access.may_take_over(request.user), **data)
+        except services.NameTaken as exc:
+            access.audit(request, "publish_refused", f"item:{name}", reason=str(exc))
+            return Response({"name": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except (remotes.RemoteRefused, services.RepositoryUnreadable) as exc:
+            return Response({"repository": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         except LookupError as exc:
             return Response({"ref": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         except DialogError as exc:
             return Response({"dialog": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
-        except git.GitCommandError as exc:
-            return Response({"repository": f"cannot read the repository: {exc.stderr.strip()[:500]}"},
+        except git.GitError as exc:  # GitPython's own refusals: never a 500
+            return Response({"repository": f"cannot read the repository: {str(exc)[:500]}"},
                             status=status.HTTP_400_BAD_REQUEST)
-        access.audit(request, "publish", f"item:{item.name}", commit=item.published_commit)
+        access.audit(request, "publish", f"item:{item.name}", commit=item.published_commit,
+                     owner=item.owner.name if item.owner else None)
         return Response(CatalogueItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
-        """Change an item's settings (operators); 200 with the item."""
+        """Change an item's settings (operators of its owner tenant, superusers); 200 with the
+        item; 404 when you cannot see it, 403 when you see it but do not own it or share it
+        with every tenant (``tenants: []``) without being a superuser."""
         item = self.get_object()
-        if not access.is_operator(request.user):
+        if not access.may_change_item(request.user, item):
             return FORBIDDEN
         req = CatalogueSettingsSerializer(item, data=request.data, partial=kwargs.get("partial", False))
         req.is_valid(raise_exception=True)
-        req.save()
+        shared = req.validated_data.pop("tenants", None)
+        if shared is not None and not access.may_share(request.user, shared):
+            return Response({"detail": "only superusers share an item with every tenant; name its tenants"},
+                            status=status.HTTP_403_FORBIDDEN)
+        with transaction.atomic():
+            req.save()
+            if shared is not None:
+                services.share(item, shared)
         access.audit(request, "change_item", f"item:{item.name}", fields=sorted(request.data))
         return Response(CatalogueItemSerializer(item).data)
 
     @action(detail=True, methods=["post"])
     def refresh(self, request, name=None):
-        """Resolve the item's ref again (call it from a push webhook)."""
+        """Resolve the item's ref again (call it from a push webhook): operators of its owner
+        tenant and superusers (404/403 as PATCH); 409 when the ref is gone, the repository
+        cannot be read or is no longer an allowed remote (naming the rule)."""
         item = self.get_object()
-        if not access.is_operator(request.user):
+        if not access.may_change_item(request.user, item):
             return FORBIDDEN
         try:
             item = services.refresh(item)
+        except remotes.RemoteRefused as exc:
+            return Response({"repository": str(exc)}, status=status.HTTP_409_CONFLICT)
         except LookupError as exc:
             return Response({"ref": str(exc)}, status=status.HTTP_409_CONFLICT)
         access.audit(request, "refresh", f"item:{item.name}", commit=item.published_commit)
@@ -296,7 +346,7 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         except DialogError as exc:
             return Response({"parameters": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
-        except LookupError as exc:
+        except (LookupError, remotes.RemoteRefused) as exc:  # ref gone, repository no longer allowed
             return Response({"item": str(exc)}, status=status.HTTP_409_CONFLICT)
         job = placed.jobs.first()
         access.audit(request, "order", f"item:{item.name}", order=placed.pk, job=job.pk if job else None,
@@ -343,6 +393,9 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return PublicationRequestSerializer if self.action == "create" else PublicationSerializer
 
     def create(self, request, *args, **kwargs):
+        """``{project, tenant?}``: 202 with the publication; ``tenant`` (one you operate)
+        will own the item (default: yours, see :func:`nfvo.access.publishing_tenant`). A
+        service name another tenant owns ends the publication failed (nothing committed)."""
         from rdcl.services import visible_projects
 
         req = PublicationRequestSerializer(data=request.data)
@@ -353,7 +406,13 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         if not access.is_operator(request.user):
             return FORBIDDEN
         try:
-            pub = publications.request(project, request.user)
+            tenant = _requested_tenant(request.user, req.validated_data["tenant"])
+            if tenant is not None:
+                access.publishing_tenant(request.user, None, tenant)
+        except PermissionError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        try:
+            pub = publications.request(project, request.user, tenant)
         except ValueError as exc:
             return Response({"project": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         access.audit(request, "publish_project", f"project:{project.pk}", publication=pub.pk,

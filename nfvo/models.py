@@ -94,6 +94,9 @@ class Site(models.Model):
 class CatalogueItem(models.Model):
     """A service users can order: a git repository, a ref, playbooks and a dialog.
 
+    Its ``name`` belongs to its ``owner`` tenant (None: a system item): only that tenant's
+    operators (and superusers) publish under it again or change it (:mod:`nfvo.access`).
+
     ``dialog`` is a JSON Schema (Draft 2020-12) of the parameters; ``playbooks`` maps
     lifecycle operations (create, delete, scale) to playbook paths inside ``folder``;
     ``operation_dialogs`` the schemas of operations that take parameters of their own.
@@ -116,8 +119,11 @@ class CatalogueItem(models.Model):
     source = models.CharField(max_length=500, blank=True)
     digest = models.CharField(max_length=80, blank=True)
     published_commit = models.CharField(max_length=40, blank=True)
+    owner = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_items",
+                              help_text="The tenant that published it and alone may change it; none: a system item "
+                                        "(superusers, the demo, management commands).")
     tenants = models.ManyToManyField(Tenant, blank=True, related_name="items",
-                                     help_text="Shared with these tenants; none: every tenant.")
+                                     help_text="Shared with these tenants (always its owner); none: every tenant.")
     timeout = models.PositiveIntegerField(default=3600, help_text="Seconds a job of this item may run.")
     queue = models.CharField(max_length=100, blank=True,
                              help_text="Celery queue for its jobs (workers close to its sites); blank: default.")
@@ -287,6 +293,8 @@ class Publication(models.Model):
     project_name = models.CharField(max_length=100)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text="The tenant asked to own the item; none: the publisher's (see access)")
     revisions = models.JSONField(default=dict)
     status = models.CharField(max_length=12, choices=STATUSES, default=PENDING)
     item = models.ForeignKey(CatalogueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

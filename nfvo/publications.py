@@ -7,7 +7,9 @@ a conditional update, so a redelivered task does nothing), reads the files at ex
 those revisions, parses them with the project type's plugin (the designer's own data
 model: no second parser), translates the service, commits and pushes it
 (:mod:`translators.publish`) and creates or updates the catalogue item
-(:func:`nfvo.services.publish_item`). A refusal keeps every located problem; a failed
+(:func:`nfvo.services.publish_item`) for the publishing tenant
+(:func:`nfvo.access.publishing_tenant`). A refusal keeps every located problem; a name
+another tenant owns ends the publication failed before anything is committed; a failed
 push keeps the local commit (publish again to push it).
 """
 from __future__ import annotations
@@ -24,13 +26,14 @@ from translators.errors import DescriptorError, Problem, TranslationError
 from translators.publish import PublishError
 from translators.translate import Translation, translate_descriptors, translate_model
 
-from . import services, sites
+from . import access, services, sites
 from .pipeline import publish_translation
-from .models import Publication
+from .models import CatalogueItem, Publication
 
 
-def request(project: Project, user) -> Publication:
-    """Record a publication of ``project``'s current revisions; it is queued after commit.
+def request(project: Project, user, tenant=None) -> Publication:
+    """Record a publication of ``project``'s current revisions for ``tenant`` (None: the
+    publisher's, :func:`nfvo.access.publishing_tenant`); it is queued after commit.
 
     Access checks (read access to the project, an operator role) are the caller's.
     :raises ValueError: the project has no files.
@@ -41,7 +44,8 @@ def request(project: Project, user) -> Publication:
     if not revisions:
         raise ValueError(f"project {project.name} has no files to publish")
     with transaction.atomic():
-        pub = Publication.objects.create(project=project, project_name=project.name, user=user, revisions=revisions)
+        pub = Publication.objects.create(project=project, project_name=project.name, user=user, tenant=tenant,
+                                         revisions=revisions)
         transaction.on_commit(lambda: enqueue(pub))
     return pub
 
@@ -62,13 +66,17 @@ def run(pub_id: int) -> Publication | None:
         if pub.project is None:
             raise ValueError(f"project {pub.project_name} was deleted before it could be published")
         translation = translate_project(pub.project.type, files_at(pub.project, pub.revisions), pub.project.entry)
-        published, item = publish_translation(translation)
+        owner = access.publishing_tenant(pub.user, CatalogueItem.objects.filter(name=translation.name).first(),
+                                         pub.tenant)
+        published, item = publish_translation(translation, owner, take_over=access.may_take_over(pub.user))
     except Refused as exc:
         return _end(pub, Publication.FAILED, str(exc), problems=exc.problems)
     except PublishError as exc:
         return _end(pub, Publication.FAILED, f"push failed, local commit {exc.commit} kept: {exc}", commit=exc.commit)
-    except (ValueError, LookupError) as exc:
+    except (ValueError, LookupError, PermissionError) as exc:
         return _end(pub, Publication.FAILED, str(exc))
+    except services.NameTaken as exc:
+        return _end(pub, Publication.FAILED, f"{exc}; nothing was committed")
     return _end(pub, Publication.PUBLISHED, f"published {item.name} at {published.commit}", item=item,
                 commit=published.commit, report=translation.report)
 

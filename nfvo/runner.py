@@ -22,12 +22,11 @@ import time
 from pathlib import Path
 
 import ansible_runner
-import git
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import dialog, extravars, inventory, kinds, orders, ssh_agent
+from . import dialog, extravars, inventory, kinds, orders, remotes, ssh_agent
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -89,7 +88,7 @@ def _checkout(job: Job, data_dir: Path) -> Path:
     project = data_dir / "project"
     if project.exists():
         shutil.rmtree(project)
-    repo = git.Repo.clone_from(job.repository, project, no_checkout=True)
+    repo = remotes.clone(job.repository, project, no_checkout=True)  # an allowed remote only (nfvo.remotes)
     repo.git.checkout(job.commit)
     return project / job.folder if job.folder else project
 

@@ -1,5 +1,6 @@
 """REST API serializers."""
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from django.contrib.auth import get_user_model
 
@@ -21,12 +22,23 @@ class SiteSerializer(serializers.ModelSerializer):
 
 
 class CatalogueItemSerializer(serializers.ModelSerializer):
-    """A catalogue item with its dialog schema."""
+    """A catalogue item with its dialog schema; ``owner`` is the tenant that published it
+    (null: a system item)."""
+
+    owner = serializers.SlugRelatedField(slug_field="name", read_only=True)
 
     class Meta:
         model = CatalogueItem
-        fields = ["name", "description", "repository", "ref", "folder", "playbooks", "dialog", "operation_dialogs",
+        fields = ["name", "owner", "description", "repository", "ref", "folder", "playbooks", "dialog",
+                  "operation_dialogs",
                   "sites", "source", "digest", "published_commit", "requires_approval"]
+
+
+class KeptBooleanField(serializers.BooleanField):
+    """A boolean left unset when a form request leaves it out (DRF reads a missing HTML
+    checkbox as False, which would switch an item's approval off on re-publication)."""
+
+    default_empty_html = empty
 
 
 class PublishRequestSerializer(serializers.Serializer):
@@ -38,12 +50,16 @@ class PublishRequestSerializer(serializers.Serializer):
     unless it says otherwise, and no field may be named ``ansible_*``, ``rdcl_*``, like an
     Ansible magic variable or a Jinja global (:mod:`translators.varnames`);
     ``operation_dialogs`` maps operations to the schemas of their own parameters (same
-    rules; an operation without one takes fields of ``dialog``); ``tenants`` the tenants it
-    is shared with.
+    rules; an operation without one takes fields of ``dialog``); ``repository`` an allowed
+    remote (:mod:`nfvo.remotes`); ``tenant`` the tenant that will own it (default: yours);
+    ``tenants`` the tenants it is shared with (left out: its owner only, or as they were).
+    ``description``, ``timeout``, ``queue``, ``requires_approval`` and ``tenants`` left out
+    keep an existing item's values.
     """
 
     name = serializers.SlugField(max_length=100)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    tenant = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True)
     repository = serializers.CharField(max_length=500)
     ref = serializers.CharField(max_length=200, default="main")
     folder = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -51,11 +67,20 @@ class PublishRequestSerializer(serializers.Serializer):
     sites = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
     dialog = serializers.DictField(required=False, default=dict)
     operation_dialogs = serializers.DictField(child=serializers.DictField(), required=False, default=dict)
-    timeout = serializers.IntegerField(min_value=1, max_value=7 * 24 * 3600, default=3600)
-    queue = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    requires_approval = serializers.BooleanField(default=False)
+    timeout = serializers.IntegerField(min_value=1, max_value=7 * 24 * 3600, required=False)
+    queue = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    requires_approval = KeptBooleanField(required=False)
     tenants = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tenant.objects.all(),
-                                           required=False, default=list)
+                                           required=False)
+
+    def validate_repository(self, value):
+        from .remotes import RemoteRefused, check
+
+        try:
+            check(value)
+        except RemoteRefused as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+        return value
 
     def validate_playbooks(self, value):
         if "create" not in value:
@@ -284,6 +309,7 @@ class PublicationSerializer(serializers.ModelSerializer):
 
 
 class PublicationRequestSerializer(serializers.Serializer):
-    """Publish a designer project (by id) to the catalogue."""
+    """Publish a designer project (by id) to the catalogue for ``tenant`` (default: yours)."""
 
     project = serializers.IntegerField()
+    tenant = serializers.CharField(required=False, allow_blank=True, default="")

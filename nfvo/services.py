@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from translators.publish import Published
 
-from . import dialog, kinds, orders
-from .models import CatalogueItem, Job, Order, ServiceInstance, Site
+from . import dialog, kinds, orders, remotes
+from .models import CatalogueItem, Job, Order, ServiceInstance, Site, Tenant
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
 log = logging.getLogger(__name__)
@@ -39,32 +39,87 @@ SCALE_DIALOG = {
     "dependentRequired": {"scale_aspect": ["scale_steps"], "scale_steps": ["scale_aspect"]}}
 
 
-def publish_item(published: Published, index_text: str) -> CatalogueItem:
-    """Create or update the catalogue item of a published service (``service.json`` text):
-    its dialog from the inputs (:func:`nfvo.dialog.schema_from_inputs`), its ``scale``
-    parameters :data:`SCALE_DIALOG`.
+class NameTaken(Exception):
+    """The catalogue item of that name belongs to another tenant or is a system item (the
+    API answers 409; a designer publication ends failed). Nothing was changed."""
+
+
+class RepositoryUnreadable(LookupError):
+    """git could not read the repository (unreachable, not a repository, timed out)."""
+
+
+def claim_name(name: str, owner: Tenant | None, take_over: bool = False) -> CatalogueItem | None:
+    """The item named ``name`` when ``owner`` (None: the system) may publish under that name,
+    None when the name is free. A name belongs to the tenant that first published it, or to
+    the system; ``take_over`` (superusers, :func:`nfvo.access.may_take_over`) hands it over.
+
+    :raises NameTaken: the item belongs to someone else.
+    """
+    item = CatalogueItem.objects.filter(name=name).first()
+    if item is not None and item.owner_id != (owner.pk if owner else None) and not take_over:
+        raise NameTaken(f"catalogue item {name} belongs to another tenant (or is a system item): "
+                        "only its owner's operators publish under that name; choose another name")
+    return item
+
+
+def share(item: CatalogueItem, shared, created: bool = False) -> None:
+    """Set the tenants ``item`` is shared with. ``shared``: a list of tenants (empty: every
+    tenant; its owner is added to a non-empty list), or None: a new tenant item is shared
+    with its owner only, a new system item with every tenant, an existing item keeps its
+    tenants. Who may share with every tenant is :func:`nfvo.access.may_share`."""
+    if shared is None:
+        if created and item.owner_id is not None:
+            item.tenants.set([item.owner_id])
+        return
+    shared = list(shared)
+    if shared and item.owner_id is not None and item.owner not in shared:
+        shared.append(item.owner)
+    item.tenants.set(shared)
+
+
+def publish_item(published: Published, index_text: str, owner: Tenant | None = None,
+                 take_over: bool = False) -> CatalogueItem:
+    """Create or update the catalogue item of a published service (``service.json`` text)
+    for ``owner`` (None: the system). A new item of a tenant is shared with it only; an
+    existing one keeps its approval, sharing, timeout and queue.
+
+    Its dialog comes from the inputs (:func:`nfvo.dialog.schema_from_inputs`), its ``scale``
+    parameters from :data:`SCALE_DIALOG`.
 
     :raises DialogError: an input's name may not be a dialog field.
+    :raises NameTaken: the name belongs to another owner (:func:`claim_name`).
+    :raises nfvo.remotes.RemoteRefused: ``published.remote`` is not an allowed remote.
     """
     index = json.loads(index_text)
-    item, _ = CatalogueItem.objects.update_or_create(name=index["service"], defaults={
-        "kind": "service", "description": index.get("description", ""), "repository": published.remote,
-        "ref": published.branch, "folder": published.folder, "playbooks": index["playbooks"],
-        "dialog": dialog.schema_from_inputs(index.get("inputs") or []),
-        "operation_dialogs": {"scale": SCALE_DIALOG} if "scale" in index["playbooks"] else {},
-        "sites": [p["site"] for p in index.get("parts") or []], "source": index.get("source", ""),
-        "digest": index.get("digest", ""), "published_commit": published.commit})
+    remotes.check(published.remote)
+    with transaction.atomic():
+        claim_name(index["service"], owner, take_over)
+        item, created = CatalogueItem.objects.update_or_create(name=index["service"], defaults={
+            "kind": "service", "description": index.get("description", ""), "repository": published.remote,
+            "ref": published.branch, "folder": published.folder, "playbooks": index["playbooks"],
+            "dialog": dialog.schema_from_inputs(index.get("inputs") or []),
+            "operation_dialogs": {"scale": SCALE_DIALOG} if "scale" in index["playbooks"] else {},
+            "sites": [p["site"] for p in index.get("parts") or []], "source": index.get("source", ""),
+            "digest": index.get("digest", ""), "published_commit": published.commit, "owner": owner})
+        share(item, None, created)
     return item
 
 
 def resolve_commit(repository: str, ref: str) -> str:
     """The commit SHA ``ref`` names in ``repository`` now (so later pushes don't change a run).
+    The repository is checked against the allowed remotes first, even for a SHA ref.
 
+    :raises nfvo.remotes.RemoteRefused: the repository is not an allowed remote (git did not run).
+    :raises RepositoryUnreadable: git could not read it.
     :raises LookupError: the ref does not exist.
     """
+    remotes.check(repository)
     if SHA.match(ref):
         return ref
-    out = git.cmd.Git().ls_remote(repository, ref)
+    try:
+        out = remotes.ls_remote(repository, ref)
+    except git.GitCommandError as exc:
+        raise RepositoryUnreadable(f"cannot read the repository: {(exc.stderr or '').strip()[:500]}") from None
     if not out:
         raise LookupError(f"{repository} has no ref {ref!r}")
     return out.split()[0]
@@ -80,10 +135,12 @@ def place_order(item: CatalogueItem, parameters: dict, mode: str = "apply", limi
     order. Access checks are the caller's (:mod:`nfvo.access`).
 
     :raises DialogError: parameters that break the item's dialog schema (nothing stored).
+    :raises nfvo.remotes.RemoteRefused: the item's repository is no longer an allowed remote.
     :raises LookupError: the item's ref does not exist any more (nothing stored).
     """
     values = dialog.check(item.dialog, parameters)
     _check_mode_and_limit(mode, limit)
+    remotes.check(item.repository)  # before anything reaches it (prepared kinds commit to it)
     prepared = kinds.get(item.kind).prepare(item, values)
     if prepared is not None:
         commit = _commit_prepared(item, prepared)
@@ -253,18 +310,26 @@ def retry(job: Job, user=None) -> Job:
 
 
 def publish_repository(name: str, repository: str, ref: str, folder: str, playbooks: dict,
-                       sites: list, dialog_schema: dict | None = None, description: str = "",
-                       timeout: int = 3600, queue: str = "", kind: str = "playbooks",
-                       requires_approval: bool = False, tenants=None,
-                       operation_dialogs: dict | None = None) -> CatalogueItem:
-    """Publish any git repository of playbooks as a catalogue item (ManageIQ's path).
+                       sites: list, dialog_schema: dict | None = None, description: str | None = None,
+                       timeout: int | None = None, queue: str | None = None, kind: str = "playbooks",
+                       requires_approval: bool | None = None, tenants=None, owner: Tenant | None = None,
+                       take_over: bool = False, operation_dialogs: dict | None = None) -> CatalogueItem:
+    """Publish any git repository of playbooks as a catalogue item (ManageIQ's path) for
+    ``owner`` (None: a system item).
 
     ``sites`` holds site names and ``{kind, labels}`` selectors (:func:`nfvo.sites.select`);
-    ``tenants`` (None: leave as is; empty: every tenant) are those it is shared with.
+    ``tenants`` are those it is shared with (:func:`share`; None: a new item of a tenant is
+    shared with it only, a new system item with every tenant, an existing item keeps them).
+    ``description``, ``timeout`` (seconds), ``queue`` and ``requires_approval`` left None
+    keep an existing item's values (the model's defaults for a new one). Access checks are
+    the caller's (:mod:`nfvo.access`); the name rule is :func:`claim_name`.
     ``dialog_schema`` and each of ``operation_dialogs`` (``{operation: schema}``, the
     parameters of operations that take their own) are stored closed unless they say
     otherwise (:func:`nfvo.dialog.publishable`).
 
+    :raises NameTaken: the name belongs to another owner (nothing changed, git not run).
+    :raises nfvo.remotes.RemoteRefused: ``repository`` is not an allowed remote (git not run).
+    :raises RepositoryUnreadable: git could not read ``repository``.
     :raises LookupError: ``ref`` does not exist in ``repository``.
     :raises DialogError: a dialog names a field it may not have (``ansible_*``, ``rdcl_*``...).
     """
@@ -275,20 +340,26 @@ def publish_repository(name: str, repository: str, ref: str, folder: str, playbo
             per_operation[operation] = dialog.publishable(op_schema)
         except dialog.DialogError as exc:
             raise dialog.DialogError({f"operation_dialogs.{operation}.{k}": v for k, v in exc.errors.items()}) from None
+    remotes.check(repository)
+    claim_name(name, owner, take_over)
     commit = resolve_commit(repository, ref)
+    kept = {"description": description, "timeout": timeout, "queue": queue, "requires_approval": requires_approval}
     with transaction.atomic():
-        item, _ = CatalogueItem.objects.update_or_create(name=name, defaults={
-            "description": description, "repository": repository, "ref": ref, "folder": folder,
-            "playbooks": playbooks, "sites": sites, "published_commit": commit, "timeout": timeout,
-            "queue": queue, "kind": kind, "dialog": schema, "operation_dialogs": per_operation,
-            "requires_approval": requires_approval})
-        if tenants is not None:
-            item.tenants.set(tenants)
+        claim_name(name, owner, take_over)
+        item, created = CatalogueItem.objects.update_or_create(name=name, defaults={
+            "repository": repository, "ref": ref, "folder": folder, "playbooks": playbooks, "sites": sites,
+            "published_commit": commit, "kind": kind, "dialog": schema, "operation_dialogs": per_operation,
+            "owner": owner, **{key: value for key, value in kept.items() if value is not None}})
+        share(item, tenants, created)
     return item
 
 
 def refresh(item: CatalogueItem) -> CatalogueItem:
-    """Pick up the newest commit of the item's ref (webhook or refresh button)."""
+    """Pick up the newest commit of the item's ref (webhook or refresh button).
+
+    :raises nfvo.remotes.RemoteRefused: the item's repository is no longer an allowed remote.
+    :raises LookupError: the ref is gone or the repository cannot be read.
+    """
     item.published_commit = resolve_commit(item.repository, item.ref)
     item.save(update_fields=["published_commit"])
     return item

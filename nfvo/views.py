@@ -2,7 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import access, dialog, orders, services
+from . import access, dialog, orders, remotes, services
 from .dialog import DialogError
 from .models import Site
 
@@ -38,7 +38,7 @@ def item(request, name):
             return redirect("job", pk=job.pk) if job else redirect("order", pk=placed.pk)
         except DialogError as exc:
             errors = exc.errors
-        except (PermissionError, LookupError) as exc:
+        except (PermissionError, LookupError, remotes.RemoteRefused) as exc:
             errors = {"(order)": str(exc)}
     hidden = dialog.secret_fields(obj.dialog)
     rows = [{"name": f, "prop": p, "secret": f in hidden, "error": errors.get(f, ""),

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def client(tmp_path):
     register_local_sites(tmp_path, free_port(), free_port())
-    pipeline.publish_descriptor(EXAMPLE)
+    pipeline.publish_descriptor(EXAMPLE, owner=Tenant.objects.create(name="red"))  # red's operators manage it
     CatalogueItem.objects.update(queue="api-tests-no-worker")  # jobs stay pending: states are exact
     return api_client(member("ana", "red", "operator"))
 

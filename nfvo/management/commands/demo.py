@@ -49,6 +49,8 @@ class Command(BaseCommand):
             translation, published, item = pipeline.publish_descriptor(opts["descriptor"])
         except DescriptorError as exc:
             raise CommandError(f"descriptor rejected, nothing committed:\n{exc.report()}") from None
+        except services.NameTaken as exc:
+            raise CommandError(str(exc)) from None
         except PublishError as exc:
             raise CommandError(f"{exc}\nRun the same command again to push it.") from None
         say(f"descriptor: {opts['descriptor']} ({translation.model.digest})")
@@ -59,6 +61,8 @@ class Command(BaseCommand):
         say(f"catalogue item: {item.name}; order: {', '.join(item.sites)} in this order")
         try:
             cluster_item = openshift_catalogue.publish_item(published.remote, settings.RDCL_GIT_WORKDIR)
+        except services.NameTaken as exc:
+            raise CommandError(str(exc)) from None
         except PublishError as exc:
             raise CommandError(f"{exc}\nRun the same command again to push it.") from None
         say(f"catalogue item: {cluster_item.name} (kind openshift: OpenShift clusters on an openstack site; "
