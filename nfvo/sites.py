@@ -10,15 +10,22 @@ from django.db import transaction
 
 from translators.sites import SiteMap, SiteRef, labels_of
 
+from . import credentials
 from .models import Site
 
 
 @transaction.atomic
 def load(path: str | Path) -> list[Site]:
-    """Create or update the sites listed in ``path`` (``sites: [{name, kind, ...}]``).
+    """Create or update the sites listed in ``path`` (``sites: [{name, kind, ...}]``): global
+    sites (no tenant).
 
     A relative ``connection.rdcl_root`` is taken relative to ``RDCL_VAR``;
-    ``ssh_private_key_file`` is read and stored encrypted, never kept as a path.
+    ``ssh_private_key_file`` is read and stored encrypted, never kept as a path. Secret
+    keys of ``connection`` (``ansible_password``, ``os_password``, ``k8s_api_key``...: see
+    :func:`nfvo.credentials.split_connection`) and an optional ``credentials: {name: value}``
+    mapping are stored as encrypted credentials, never in ``connection``.
+
+    :raises ValueError: ``credentials`` names something that is not a credential.
     """
     data = yaml.safe_load(Path(path).read_text()) or {}
     out = []
@@ -28,12 +35,21 @@ def load(path: str | Path) -> list[Site]:
         if root and not Path(root).is_absolute():
             connection["rdcl_root"] = str(settings.VAR_DIR / root)
         key_file = connection.pop("ssh_private_key_file", None)
+        connection, found = credentials.split_connection(connection)
+        found.update(entry.get("credentials") or {})
+        unknown = sorted(set(found) - set(credentials.NAMES))
+        if unknown:
+            raise ValueError(f"site {entry['name']}: not credentials: {', '.join(unknown)} "
+                             f"(known: {', '.join(credentials.NAMES)})")
+        if key_file:
+            found["ssh_private_key"] = Path(key_file).read_text()
         site, _ = Site.objects.update_or_create(name=entry["name"], defaults={
             "kind": entry["kind"], "labels": entry.get("labels") or {}, "connection": connection,
             "is_default": bool(entry.get("default"))})
-        if key_file:
-            site.set_ssh_private_key(Path(key_file).read_text())
-            site.save(update_fields=["ssh_private_key_encrypted"])
+        for name, value in found.items():
+            site.set_credential(name, value)
+        if found:
+            site.save(update_fields=[f"{name}_encrypted" for name in found])
         out.append(site)
     return out
 
