@@ -23,13 +23,7 @@ class SiteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         held = set(self.instance.credentials_set()) if self.instance.pk else set()
         for cred in credentials.CREDENTIALS:
-            note = "set; blank keeps it" if cred.name in held else "not set"
-            if cred.is_object:
-                field = forms.JSONField(required=False, widget=forms.PasswordInput(render_value=False))
-            else:
-                field = forms.CharField(required=False, strip=False, widget=forms.PasswordInput(render_value=False))
-            field.help_text = f"{cred.help} ({note})"
-            self.fields[cred.name] = field
+            self.fields[cred.name].help_text = f"{cred.help} ({'set; blank keeps it' if cred.name in held else 'not set'})"
 
     def clean_connection(self):
         value = self.cleaned_data.get("connection") or {}
@@ -50,6 +44,17 @@ class SiteForm(forms.ModelForm):
         if commit:
             site.save()
         return site
+
+
+def _credential_input(cred) -> forms.Field:
+    widget = forms.PasswordInput(render_value=False)  # the stored value is never sent to the browser
+    if cred.is_object:
+        return forms.JSONField(required=False, widget=widget)
+    return forms.CharField(required=False, strip=False, widget=widget)
+
+
+for _cred in credentials.CREDENTIALS:  # declared fields, so the admin's fieldsets show them
+    SiteForm.base_fields[_cred.name] = SiteForm.declared_fields[_cred.name] = _credential_input(_cred)
 
 
 @admin.register(Site)
