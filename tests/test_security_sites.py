@@ -333,3 +333,23 @@ def test_register_site_cannot_re_point_a_global_or_another_tenants_site(tmp_path
     assert own.status == Job.SUCCESSFUL and site.tenant.name == "red"
     assert site.connection["k8s_host"] == "https://api.red1.evil.example:6443"
     assert "red1" not in [s["name"] for s in _rows(api_client(member("bob", "blue", "user")).get("/api/sites/"))]
+
+
+def test_passwords_kept_in_connection_before_0005_move_to_the_encrypted_store(planted):
+    """Sites registered the old way (secrets among the host variables): the data migration
+    moves them out, and neither a tenant user nor a superuser reads them back."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Site.objects.create(name="old", kind="linux", connection={
+        "ansible_host": "127.0.0.8", "ansible_ssh_pass": SSH_PW, "ansible_become_pass": BECOME_PW,
+        "app_api_token": VAR_TOKEN})
+    import_module("nfvo.migrations.0005_site_credentials").move_secrets(apps, None)
+    site = Site.objects.get(name="old")
+    assert site.connection == {"ansible_host": "127.0.0.8"}
+    assert (site.credential("ssh_password"), site.credential("become_password")) == (SSH_PW, BECOME_PW)
+    assert site.credential("secret_vars") == {"app_api_token": VAR_TOKEN}
+    for client in (api_client(member("uma", "red", "user")), planted):
+        _absent(client.get("/api/sites/").content.decode(), "GET /api/sites/")
+        _absent(client.get("/api/sites/old/").content.decode(), "GET /api/sites/old/")
