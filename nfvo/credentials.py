@@ -4,22 +4,18 @@ Modelled on AWX's credential types: every credential is its own field, encrypted
 (:mod:`nfvo.secrets`, one ``<name>_encrypted`` column of :class:`~nfvo.models.Site` each),
 write-only in the API and the admin, and *injected* into one run only:
 
-=================================== ============== =====================================================
-credential                          kinds          given to the run as
-=================================== ============== =====================================================
-``ssh_private_key``                 linux          the run's ``ssh-agent`` (:mod:`nfvo.ssh_agent`)
-``ssh_password``                    linux          host variable ``ansible_password``
-``become_password``                 linux          host variable ``ansible_become_password``
-``os_password``                     openstack      host variable ``os_password``; ``auth.password`` of
-                                                   the site's cloud in ``secure.yaml``
-``os_application_credential_secret`` openstack     host variable of that name; ``auth.application_credential_secret``
-                                                   in ``secure.yaml``
-``k8s_api_key``                     kubernetes,    host variable ``k8s_api_key`` (the ``k8s_apply`` role
-                                    openshift      passes it as ``api_key``)
-``k8s_kubeconfig``                  kubernetes,    a file (mode 0600) in the run's credentials folder;
-                                    openshift      host variable ``k8s_kubeconfig`` names it
-``secret_vars``                     every kind     an object of further secret host variables, as given
-=================================== ============== =====================================================
+* ``ssh_private_key`` (linux): the run's ``ssh-agent`` (:mod:`nfvo.ssh_agent`);
+* ``ssh_password`` (linux): host variable ``ansible_password``;
+* ``become_password`` (linux): host variable ``ansible_become_password``;
+* ``os_password`` (openstack): host variable ``os_password`` and ``auth.password`` of the
+  site's cloud in ``secure.yaml``;
+* ``os_application_credential_secret`` (openstack): host variable of that name and
+  ``auth.application_credential_secret`` in ``secure.yaml``;
+* ``k8s_api_key`` (kubernetes, openshift): host variable ``k8s_api_key`` (the
+  ``k8s_apply`` role passes it as ``api_key``);
+* ``k8s_kubeconfig`` (kubernetes, openshift): a file (mode 0600) in the run's credentials
+  folder, named by host variable ``k8s_kubeconfig``;
+* ``secret_vars`` (every kind): an object of further secret host variables, as given.
 
 ``secure.yaml`` is openstacksdk's file for the secret half of ``clouds.yaml`` (its
 ``OS_CLIENT_SECURE_FILE``): its ``clouds.<os_cloud>.auth`` is merged into the cloud the
@@ -89,6 +85,8 @@ ALIASES = {
 }
 SECRET_NAME = re.compile(r"(^|_)(pass|passwd|password|passphrase)($|_)|secret|token|private_key|api_?key"
                          r"|credential|auth_key|kubeconfig_content", re.I)
+KUBECONFIG_SECRETS = ("token", "password", "client-key-data", "client-certificate-data", "id-token",
+                      "refresh-token", "client-secret")
 NOT_SECRET = re.compile(r"_(id|name)$", re.I)  # os_application_credential_id names, does not unlock
 
 
@@ -153,8 +151,8 @@ class RunSecrets:
         return path
 
     def remember(self, value) -> None:
-        """Scrub ``value`` (text, or every string inside an object) from what the run stores:
-        the whole text, its JSON-escaped form and each line of 8 characters or more."""
+        """Scrub ``value`` (text, or every string inside an object) from what the run
+        stores: the text and its JSON-escaped form."""
         if isinstance(value, dict):
             for v in value.values():
                 self.remember(v)
@@ -164,11 +162,38 @@ class RunSecrets:
                 self.remember(v)
             return
         text = str(value) if value is not None else ""
-        if len(text) < 4:  # shorter strings would mask half the output; refused by the API
+        if len(text.strip()) < 4:  # shorter strings would mask half the output; the API refuses them
             return
-        self.values.add(text)
-        self.values.add(json.dumps(text)[1:-1])
-        self.values.update(line.strip() for line in text.splitlines() if len(line.strip()) >= 8)
+        self.values.update({text, text.strip(), json.dumps(text)[1:-1]})
+
+    def _remember_key(self, key: str) -> None:
+        """An SSH private key: the whole text and each line of its base64 body."""
+        self.remember(key)
+        for line in key.splitlines():
+            if len(line.strip()) >= 16 and not line.startswith("-----"):
+                self.remember(line.strip())
+
+    def _remember_kubeconfig(self, text: str) -> None:
+        """A kubeconfig: the whole text and every secret in it (tokens, passwords, key data,
+        client secrets); not its other lines, which manifests share (``apiVersion: v1``)."""
+        self.remember(text)
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError:
+            doc = None
+
+        def walk(node):
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if isinstance(v, str) and (str(k) in KUBECONFIG_SECRETS or is_secret_key(str(k))):
+                        self.remember(v)
+                    else:
+                        walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        walk(doc)
 
     def inject(self, site, host: str, hv: dict) -> dict:
         """Add the credentials of ``site`` (a :class:`~nfvo.models.Site`) other than its SSH
@@ -178,13 +203,16 @@ class RunSecrets:
             self.remember(hv.get(key))
             masked.add(key)
         for cred in CREDENTIALS:
-            if cred.name == "ssh_private_key":
-                self.remember(site.credential(cred.name))  # goes to the agent; scrubbed if ever printed
-                continue
             value = site.credential(cred.name)
             if not value:
                 continue
-            self.remember(value)
+            if cred.name == "ssh_private_key":  # goes to the agent; scrubbed should a run ever print it
+                self._remember_key(value)
+                continue
+            if cred.name == "k8s_kubeconfig":
+                self._remember_kubeconfig(value)
+            else:
+                self.remember(value)
             if cred.is_object:
                 hv.update(value)
                 masked.update(value)

@@ -353,3 +353,22 @@ def test_passwords_kept_in_connection_before_0005_move_to_the_encrypted_store(pl
     for client in (api_client(member("uma", "red", "user")), planted):
         _absent(client.get("/api/sites/").content.decode(), "GET /api/sites/")
         _absent(client.get("/api/sites/old/").content.decode(), "GET /api/sites/old/")
+
+
+def test_cloud_credentials_reach_a_run_as_private_files_and_are_masked_in_its_inventory(planted, tmp_path):
+    from nfvo import credentials, inventory
+
+    run = credentials.RunSecrets(tmp_path / "run" / "credentials")
+    inv = inventory.build(["cloud", "k8s", "srv"], tmp_path / "run" / "keys", None, run)
+    hosts = {g: d["hosts"] for g, d in inv["all"]["children"].items()}
+    kubeconfig = Path(hosts["k8s"]["k8s-host"]["k8s_kubeconfig"])
+    assert kubeconfig.read_text() == KUBECONFIG and stat.S_IMODE(kubeconfig.stat().st_mode) == 0o600
+    assert stat.S_IMODE(kubeconfig.parent.stat().st_mode) == 0o700
+    secure = Path(run.env["OS_CLIENT_SECURE_FILE"])
+    assert stat.S_IMODE(secure.stat().st_mode) == 0o600
+    assert "canary-os-pw-2c7e44" in secure.read_text() and hosts["cloud"]["cloud-host"]["os_cloud"] == "c"
+    assert hosts["srv"]["srv-host"]["app_db_token"] == VAR_TOKEN  # secret_vars are host variables of the run
+    public = inventory.public_view(inv, run)
+    _absent(json.dumps(public), "the stored inventory")
+    assert public["all"]["children"]["k8s"]["hosts"]["k8s-host"]["k8s_api_key"] == "********"
+    assert run.scrub(f"token {K8S_TOKEN} and apiVersion: v1") == "token ******** and apiVersion: v1"
