@@ -81,8 +81,9 @@ def run(job_id: int):
         with ssh_agent.Agent() as agent:  # site keys live here for the run, never on disk
             _run(job, data_dir, agent, secrets)
     except Exception as exc:  # any failure ends the job as error with the reason
-        message = secrets.scrub(f"{type(exc).__name__}: {exc}")
-        log.error("job %s failed to run: %s", job.pk, message, exc_info=message == f"{type(exc).__name__}: {exc}")
+        text = f"{type(exc).__name__}: {exc}"
+        message = secrets.scrub(text)  # the traceback repeats the text: logged only when it holds no credential
+        log.error("job %s failed to run: %s", job.pk, message, exc_info=message == text)
         _finish(job, Job.ERROR, message)
     finally:
         remove_data_dir(job.pk)
@@ -207,7 +208,9 @@ def _tail(text: str, lines: int = 15) -> str:
 
 
 def _finish(job: Job, status: str, message: str, result: dict | None = None) -> None:
-    """Store a job's end, its instance's state and its order's last step in one transaction."""
+    """Store a job's end, its instance's state and its order's last step in one transaction;
+    its private data directory is deleted first (a job seen finished has none)."""
+    remove_data_dir(job.pk)
     job.status = status
     job.message = message
     if result is not None:

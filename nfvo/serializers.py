@@ -1,4 +1,6 @@
 """REST API serializers."""
+import json
+
 from rest_framework import serializers
 
 from django.contrib.auth import get_user_model
@@ -60,6 +62,11 @@ class SiteSerializer(serializers.ModelSerializer):
                 f"set them as credentials ({', '.join(site_credentials.NAMES)}: secret_vars for any other)")
         return value
 
+    def validate_labels(self, value):
+        if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
+            raise serializers.ValidationError("must be an object of label: value (text, number or boolean)")
+        return value
+
     def validate_secret_vars(self, value):
         if value and not all(site_credentials.is_secret_key(str(k)) for k in value):
             plain = sorted(str(k) for k in value if not site_credentials.is_secret_key(str(k)))
@@ -75,8 +82,13 @@ class SiteSerializer(serializers.ModelSerializer):
                 continue
             if not site_credentials.applies(name, kind):
                 errors[name] = f"not a credential of a {kind} site"
-            elif isinstance(value, str) and len(value) < 4:
+            elif isinstance(value, str) and len(value.strip()) < 4:
                 errors[name] = "too short: at least 4 characters"
+            else:
+                try:
+                    json.dumps(value, ensure_ascii=False).encode()
+                except UnicodeEncodeError:
+                    errors[name] = "not valid Unicode text (a lone surrogate?)"
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
