@@ -123,6 +123,20 @@ def test_the_admin_site_page_never_renders_a_credential(planted):
         _absent(body, f"the admin change page of {name}")
         assert 'type="password"' in body
     _absent(admin.get("/admin/nfvo/site/").content.decode(), "the admin site list")
+    srv = Site.objects.get(name="srv")
+    url = f"/admin/nfvo/site/{srv.pk}/change/"
+    form = {"name": "srv", "kind": "linux", "tenant": "", "labels": "{}", "last_check": "{}",
+            "connection": json.dumps({"ansible_host": "127.0.0.9", "ansible_become_pass": "in-the-clear"})}
+    refused = admin.post(url, form)
+    assert refused.status_code == 200 and "ansible_become_pass" in refused.content.decode()  # the form, with the error
+    assert Site.objects.get(name="srv").connection == srv.connection
+    changed = admin.post(url, {**form, "connection": json.dumps({"ansible_host": "127.0.0.9"}),
+                               "become_password": "canary-new-become-4410"})
+    assert changed.status_code == 302
+    srv.refresh_from_db()
+    assert srv.credential("become_password") == "canary-new-become-4410"
+    assert srv.credential("ssh_password") == SSH_PW  # a blank input keeps the stored value
+    _absent(admin.get(url).content.decode(), "the admin change page", CANARIES + ("canary-new-become-4410",))
 
 
 def test_only_superusers_create_change_delete_and_check_global_sites(planted):
