@@ -23,7 +23,8 @@ class SiteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         held = set(self.instance.credentials_set()) if self.instance.pk else set()
         for cred in credentials.CREDENTIALS:
-            self.fields[cred.name].help_text = f"{cred.help} ({'set; blank keeps it' if cred.name in held else 'not set'})"
+            state = "set; blank keeps it" if cred.name in held else "not set"
+            self.fields[cred.name].help_text = f"{cred.help} ({state})"
 
     def clean_connection(self):
         value = self.cleaned_data.get("connection") or {}

@@ -155,7 +155,8 @@ def test_only_superusers_create_change_delete_and_check_global_sites(planted):
 
 def test_a_tenants_site_is_its_own(planted):
     Tenant.objects.create(name="blue")
-    made = planted.post("/api/sites/", {"name": "blue-ocp", "kind": "openshift", "tenant": "blue", "k8s_api_key": K8S_TOKEN,
+    made = planted.post("/api/sites/", {"name": "blue-ocp", "kind": "openshift", "tenant": "blue",
+                                        "k8s_api_key": K8S_TOKEN,
                                         "connection": {"k8s_host": "https://api.blue.example:6443"}}, format="json")
     assert made.status_code == 201, made.content
     red = api_client(member("rita", "red", "operator"))
@@ -260,7 +261,7 @@ def test_a_playbook_printing_its_sites_passwords_leaks_nothing(sshd_sites, worke
 
 
 @pytest.mark.integration
-def test_a_killed_workers_job_folder_is_private_while_it_runs_and_reaped(tmp_path, request):
+def test_a_killed_workers_job_folder_is_private_while_it_runs_and_reaped(tmp_path):
     Site.objects.create(name="local", kind="linux", connection={"rdcl_root": str(tmp_path / "site")})
     queue = f"security-kill-{os.getpid()}"
     item = _item(tmp_path, "gated", GATE, ["local"], queue,
