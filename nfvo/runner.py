@@ -110,7 +110,7 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
     item = job.instance.item
     kind = kinds.get(item.kind)
     values = dialog.unseal(job.extra_vars)  # plain only here, for the run
-    site_names = kind.sites(service_dir, item, values)
+    site_names = kind.sites(service_dir, item, values, job.instance.tenant_id)
     inv = inventory.build(site_names, data_dir / "keys", agent, secrets, job.instance.tenant_id)
     job.inventory = inventory.public_view(inv, secrets)
     job.save(update_fields=["inventory"])

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from translators.sites import SiteMap, SiteRef, labels_of
 
@@ -54,13 +55,21 @@ def load(path: str | Path) -> list[Site]:
     return out
 
 
-def site_map() -> SiteMap:
-    """The registered sites as the translators see them."""
-    return SiteMap([SiteRef(s.name, s.kind, s.is_default, labels_of(s.labels)) for s in Site.objects.all()])
+ALL_TENANTS = None
 
 
-def select(entries: list) -> list[str]:
-    """Site names for a catalogue item's ``sites``, in order, each once.
+def site_map(tenant_id: int | None = ALL_TENANTS) -> SiteMap:
+    """The registered sites as the translators see them; with ``tenant_id``, only the
+    global sites and that tenant's."""
+    rows = Site.objects.all()
+    if tenant_id is not ALL_TENANTS:
+        rows = rows.filter(Q(tenant__isnull=True) | Q(tenant_id=tenant_id))
+    return SiteMap([SiteRef(s.name, s.kind, s.is_default, labels_of(s.labels)) for s in rows])
+
+
+def select(entries: list, tenant_id: int | None = ALL_TENANTS) -> list[str]:
+    """Site names for a catalogue item's ``sites``, in order, each once, among the sites
+    of :func:`site_map` (``tenant_id``: a tenant's job sees global sites and its own).
 
     An entry is a site name (``"core"``) or a selector ``{"kind": "linux", "labels":
     {"role": "edge"}}`` (both keys optional; every given label must match, as
@@ -70,7 +79,7 @@ def select(entries: list) -> list[str]:
     :raises LookupError: a named site is not registered, or a selector matches no site.
     :raises ValueError: an entry is neither a name nor a selector of ``kind``/``labels``.
     """
-    registered = site_map().sites  # by name, sorted
+    registered = site_map(tenant_id).sites  # by name, sorted
     out: list[str] = []
     for entry in entries:
         if isinstance(entry, str):

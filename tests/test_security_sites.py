@@ -387,3 +387,39 @@ def test_cloud_credentials_reach_a_run_as_private_files_and_are_masked_in_its_in
     _absent(json.dumps(public), "the stored inventory")
     assert public["all"]["children"]["k8s"]["hosts"]["k8s-host"]["k8s_api_key"] == "********"
     assert run.scrub(f"token {K8S_TOKEN} and apiVersion: v1") == "token ******** and apiVersion: v1"
+
+
+HELLO = """\
+- name: Say hello
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: Hello
+      ansible.builtin.debug:
+        msg: "hello from {{ rdcl_site }}"
+"""
+
+
+@pytest.mark.integration
+def test_a_job_reaches_no_site_of_another_tenant(worker, tmp_path):
+    blue = Tenant.objects.create(name="blue")
+    Site.objects.create(name="shared_box", kind="linux", connection={"rdcl_root": str(tmp_path / "g")})
+    Site.objects.create(name="blue_box", kind="linux", tenant=blue, connection={"rdcl_root": str(tmp_path / "b")})
+    _item(tmp_path, "everywhere", HELLO, [{"kind": "linux"}])
+    _item(tmp_path, "named", HELLO, ["blue_box"])
+    red_user, blue_user = api_client(member("uma", "red", "user")), api_client(member("bob", "blue", "user"))
+
+    def run(client, item) -> Job:
+        placed = client.post("/api/orders/", {"item": item}, format="json")
+        assert placed.status_code == 201, placed.content
+        return wait_for_job(placed.json()["job"]["id"], 120, worker)
+
+    mine = run(red_user, "everywhere")  # a selector matches global sites and the tenant's own only
+    assert mine.status == Job.SUCCESSFUL, mine.message
+    assert set(mine.inventory["all"]["children"]) == {"shared_box", "kind_linux"} and list(mine.result["sites"]) == [
+        "shared_box"]
+    named = run(red_user, "named")
+    assert named.status == Job.ERROR and "blue_box" in named.message and "not registered" in named.message
+    assert not JobEvent.objects.filter(job=named).exists()
+    theirs = run(blue_user, "everywhere")  # the owner's jobs do reach it
+    assert theirs.status == Job.SUCCESSFUL and set(theirs.result["sites"]) == {"blue_box", "shared_box"}
