@@ -62,7 +62,8 @@ def _absent(text: str, where: str, canaries=CANARIES) -> None:
 
 @pytest.fixture
 def planted():
-    """Three global sites created through the admin API, every credential set to a canary."""
+    """Three global sites created through the admin API, every credential set to a canary;
+    returns the superuser's API client."""
     admin = _admin()
     bodies = [
         {"name": "srv", "kind": "linux", "connection": {"ansible_host": "127.0.0.9", "ansible_user": "ops"},
