@@ -17,6 +17,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlparse
 
+from config import state as _state
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RDCL_VAR", BASE_DIR / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -125,6 +127,9 @@ RDCL_GIT_WORKDIR = Path(os.environ.get("RDCL_GIT_WORKDIR", VAR_DIR / "git" / "wo
 RDCL_GIT_ALLOWED_REMOTES = [e.strip() for e in os.environ.get("RDCL_GIT_ALLOWED_REMOTES", "").split(",") if e.strip()]
 RDCL_JOBS_DIR = Path(os.environ.get("RDCL_JOBS_DIR", VAR_DIR / "jobs"))
 RDCL_FERNET_KEY = os.environ.get("RDCL_FERNET_KEY", "")
+# State is private (issue 10): umask 077 for this process, 0700/0600 on what exists (config/state.py).
+_state.restrict(VAR_DIR, files=[Path(DATABASES["default"]["NAME"])] if "sqlite" in DATABASES["default"]["ENGINE"]
+                else [], folders=[RDCL_JOBS_DIR])
 # Reaper (runs in every worker): a running job whose heartbeat is older than
 # RDCL_HEARTBEAT_STALE seconds, or whose worker process is gone, ends as error; pending
 # jobs not sent to the broker (or sent RDCL_REQUEUE_AFTER seconds ago) are sent again.

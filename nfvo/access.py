@@ -11,12 +11,18 @@ for it and run operations on its instances.
 Each rule is a predicate here, its docstring the rule (AWX's access classes are the
 model); the views call them and answer 404 for what the user cannot see, 403 for what
 they see but may not do, 409 for a name another tenant owns.
+
+Sites: global sites (no tenant) are managed by superusers; a tenant's own sites (clusters
+its orders registered) belong to it. Every user sees the global sites and their tenants'
+sites by name, kind, labels, owner and which credentials are set; connection details
+(``connection``, the last check's message) only superusers and operators of the owner
+tenant. Credential values nobody reads back.
 """
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .models import AuditEntry, CatalogueItem, Job, Membership, Order, ServiceInstance, Tenant
+from .models import AuditEntry, CatalogueItem, Job, Membership, Order, ServiceInstance, Site, Tenant
 
 ORDERING_ROLES = ("admin", "operator", "user")
 OPERATOR_ROLES = ("admin", "operator")
@@ -46,6 +52,21 @@ def items(user) -> QuerySet:
     mine = tenants(user)
     return CatalogueItem.objects.filter(Q(tenants__isnull=True) | Q(tenants__in=mine)).distinct() \
         if user and user.is_authenticated else CatalogueItem.objects.none()
+
+
+def sites(user) -> QuerySet:
+    """Sites ``user`` can see: global ones and their tenants' (all for superusers)."""
+    if is_admin(user):
+        return Site.objects.all()
+    if not (user and user.is_authenticated):
+        return Site.objects.none()
+    return Site.objects.filter(Q(tenant__isnull=True) | Q(tenant__in=tenants(user)))
+
+
+def may_see_site_details(user, site: Site) -> bool:
+    """Read a site's connection and check it: superusers, and operators of its owner tenant."""
+    return is_admin(user) or (site.tenant_id is not None
+                              and tenants(user, OPERATOR_ROLES).filter(pk=site.tenant_id).exists())
 
 
 def instances(user) -> QuerySet:

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from . import access, orders, publications, remotes, services
+from .credentials import NAMES as credential_names
 from .dialog import DialogError
 from .models import AuditEntry, CatalogueItem, Membership, Publication, Site, Tenant
 from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, CatalogueSettingsSerializer,
@@ -20,32 +21,52 @@ from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, Catalog
 FORBIDDEN = Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
 
 
-class SiteViewSet(viewsets.ReadOnlyModelViewSet):
-    """Registered sites (credentials never shown); ``check/`` (POST, operators) tests
-    reachability and credentials and records the result."""
-
-    queryset = Site.objects.all()
-    serializer_class = SiteSerializer
-    lookup_field = "name"
-
-    @action(detail=True, methods=["post"])
-    def check(self, request, name=None):
-        """Reach the site now; 200 with ``{status, message, checked}`` (also stored)."""
-        from . import site_check
-
-        site = self.get_object()
-        if not access.is_operator(request.user):
-            return FORBIDDEN
-        result = site_check.check(site)
-        access.audit(request, "check_site", f"site:{site.name}", status=result["status"])
-        return Response(result)
-
-
 class IsSuperuserOrReadOnly(permissions.BasePermission):
     """Reads for every logged-in user; writes for superusers."""
 
     def has_permission(self, request, view):
         return request.method in permissions.SAFE_METHODS or access.is_admin(request.user)
+
+
+class SiteViewSet(viewsets.ModelViewSet):
+    """Sites you can see (global ones and your tenants'; :mod:`nfvo.access`). Superusers
+    create, change and delete them; credentials are write-only fields (reads say which
+    are set, never their values). ``check/`` (POST: superusers, operators of the site's
+    tenant) tests reachability and credentials and records the result."""
+
+    serializer_class = SiteSerializer
+    permission_classes = [permissions.IsAuthenticated, IsSuperuserOrReadOnly]
+    lookup_field = "name"
+    queryset = Site.objects.all()  # the router's basename; requests use get_queryset
+
+    def get_queryset(self):
+        return access.sites(self.request.user).select_related("tenant")
+
+    def _audit(self, action_name: str, site: Site) -> None:
+        given = sorted(n for n in credential_names if n in self.request.data)  # names only, never values
+        access.audit(self.request, action_name, f"site:{site.name}", credentials=given)
+
+    def perform_create(self, serializer):
+        self._audit("create_site", serializer.save())
+
+    def perform_update(self, serializer):
+        self._audit("change_site", serializer.save())
+
+    def perform_destroy(self, instance):
+        instance.delete()
+        access.audit(self.request, "delete_site", f"site:{instance.name}")
+
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def check(self, request, name=None):
+        """Reach the site now; 200 with ``{status, message, checked}`` (also stored)."""
+        from . import site_check
+
+        site = self.get_object()
+        if not access.may_see_site_details(request.user, site):
+            return Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
+        result = site_check.check(site)
+        access.audit(request, "check_site", f"site:{site.name}", status=result["status"])
+        return Response(result)
 
 
 class TenantViewSet(viewsets.ModelViewSet):

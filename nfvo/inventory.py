@@ -7,8 +7,10 @@ are the site's connection plus ``rdcl_site``. Each host is also in a group per k
 site" as ``hosts: role_edge``. Local sites (no ``ansible_host``)
 run on the worker with its own Python. SSH private keys go to the run's own ssh-agent
 (:mod:`nfvo.ssh_agent`), never to disk; a site's SSH options name its public key so
-it is offered that key alone. :func:`public_view` is the inventory without any secret,
-as stored on the job.
+it is offered that key alone. The site's other credentials are injected by a
+:class:`nfvo.credentials.RunSecrets` (host variables, or 0600 files in the run's own
+folder); :func:`public_view` is the inventory with those masked, as stored on the job.
+A job of a tenant may use global sites and its tenant's own sites only.
 """
 from __future__ import annotations
 
@@ -16,9 +18,9 @@ import re
 import sys
 from pathlib import Path
 
+from .credentials import RunSecrets
 from .models import Site
 
-SECRET_VARS = ("ansible_password", "ansible_become_password", "ansible_ssh_private_key_file")
 HOST_SUFFIX = "-host"
 
 
@@ -32,10 +34,10 @@ def site_of(host: str) -> str:
     return host[: -len(HOST_SUFFIX)] if host.endswith(HOST_SUFFIX) else host
 
 
-def host_vars(site: Site, keys_dir: Path | None, agent=None) -> dict:
+def host_vars(site: Site, keys_dir: Path | None, agent=None, run: RunSecrets | None = None) -> dict:
     """Inventory variables of one site. Its SSH key, if any, is added to ``agent`` (an
-    :class:`nfvo.ssh_agent.Agent`) and selected by its public key; without an agent the
-    site has no key (plan-only uses)."""
+    :class:`nfvo.ssh_agent.Agent`) and selected by its public key; its other credentials
+    are injected by ``run``. Without them the site has no credentials (plan-only uses)."""
     hv = dict(site.connection)
     hv["rdcl_site"] = site.name
     hv.setdefault("rdcl_site_kind", site.kind)
@@ -53,19 +55,28 @@ def host_vars(site: Site, keys_dir: Path | None, agent=None) -> dict:
         public = agent.add(site.name, key)
         hv["ansible_ssh_common_args"] = (hv.get("ansible_ssh_common_args", "")
                                          + f" -o IdentityFile={public} -o IdentitiesOnly=yes").strip()
+    if run is not None:
+        run.inject(site, host_name(site.name), hv)
     return hv
 
 
-def build(site_names: list[str], keys_dir: Path | None, agent=None) -> dict:
+def build(site_names: list[str], keys_dir: Path | None, agent=None, run: RunSecrets | None = None,
+          tenant_id: int | None = None) -> dict:
     """Inventory dict ``{all: {children: {<site>: {hosts: {<site>-host: vars}}}}}``.
 
-    :raises LookupError: a site the service uses is not registered.
+    ``tenant_id``: the tenant the run is for; its inventory may hold global sites and
+    that tenant's sites (None: a system run, any site).
+
+    :raises LookupError: a site the service uses is not registered, or belongs to another tenant.
     """
     sites = {s.name: s for s in Site.objects.filter(name__in=site_names)}
     missing = sorted(set(site_names) - set(sites))
     if missing:
         raise LookupError(f"sites not registered: {', '.join(missing)}")
-    children = {name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir, agent)}}
+    foreign = sorted(n for n, s in sites.items() if tenant_id is not None and s.tenant_id not in (None, tenant_id))
+    if foreign:
+        raise LookupError(f"sites of another tenant: {', '.join(foreign)}")
+    children = {name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir, agent, run)}}
                 for name in sorted(site_names)}
     for name in sorted(site_names):
         for group in attribute_groups(sites[name]):
@@ -83,11 +94,7 @@ def attribute_groups(site: Site) -> list[str]:
     return [f"kind_{site.kind}"] + [f"{clean(k)}_{clean(v)}" for k, v in sorted(site.labels.items())]
 
 
-def public_view(inventory: dict) -> dict:
-    """The inventory with secret variables masked (what a job row keeps)."""
-    out = {"all": {"children": {}}}
-    for group, data in inventory["all"]["children"].items():
-        hosts = {h: {k: ("********" if k in SECRET_VARS else v) for k, v in hv.items()}
-                 for h, hv in data["hosts"].items()}
-        out["all"]["children"][group] = {"hosts": hosts}
-    return out
+def public_view(inventory: dict, run: RunSecrets) -> dict:
+    """The inventory with every credential ``run`` injected masked (what a job row keeps):
+    see :meth:`nfvo.credentials.RunSecrets.public_inventory`."""
+    return run.public_inventory(inventory)

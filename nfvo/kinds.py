@@ -34,12 +34,13 @@ class ItemKind:
 
     name = "playbooks"
 
-    def sites(self, folder: Path, item, values: dict) -> list[str]:
-        """Sites (inventory groups) a job of ``item`` uses, in order: the item's site names
-        and the sites its selectors match now (:func:`nfvo.sites.select`)."""
+    def sites(self, folder: Path, item, values: dict, tenant_id: int | None = None) -> list[str]:
+        """Sites (inventory groups) a job of ``item`` for tenant ``tenant_id`` uses, in order:
+        the item's site names and the sites its selectors match now among the global sites
+        and that tenant's (:func:`nfvo.sites.select`; None: a system job, every site)."""
         from .sites import select
 
-        return select(item.sites)
+        return select(item.sites, tenant_id)
 
     def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
         """Per-site report ``{site: {...}}`` and problems found, without contacting any site."""
@@ -61,8 +62,9 @@ class ServiceKind(ItemKind):
         path = folder / INDEX
         return json.loads(path.read_text()) if path.exists() else {}
 
-    def sites(self, folder: Path, item, values: dict) -> list[str]:
-        return [p["site"] for p in self.index(folder).get("parts") or []] or super().sites(folder, item, values)
+    def sites(self, folder: Path, item, values: dict, tenant_id: int | None = None) -> list[str]:
+        return [p["site"] for p in self.index(folder).get("parts") or []] or super().sites(folder, item, values,
+                                                                                           tenant_id)
 
     def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
         """Render and validate every part's templates (HOT structure, Kubernetes OpenAPI)."""

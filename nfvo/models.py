@@ -5,10 +5,12 @@ canceled | error. Its events are rows (ansible-runner event data).
 """
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 
-from . import secrets
+from . import credentials, secrets
 
 ROLES = ("admin", "designer", "operator", "user")
 
@@ -61,19 +63,33 @@ class AuditEntry(models.Model):
 class Site(models.Model):
     """A place a service runs: an OpenStack cloud, a Kubernetes/OpenShift cluster, a Linux host.
 
-    ``connection`` holds the inventory host variables (``ansible_host``, ``ansible_port``,
+    ``connection`` holds the plain inventory host variables (``ansible_host``, ``ansible_port``,
     ``ansible_user``, ``ansible_connection``, ``rdcl_root``, ``os_auth_url``, ``os_cloud``,
-    ``k8s_host``...); ``ssh_private_key`` is encrypted and only ever written to a job's
-    private data directory (mode 0600) for the length of the run.
+    ``k8s_host``...), never a secret (:func:`nfvo.credentials.secret_keys`). Each credential
+    of :data:`nfvo.credentials.CREDENTIALS` is its own Fernet-encrypted ``<name>_encrypted``
+    column, read only by :meth:`credential` when a run injects it.
+
+    ``tenant`` owns the site: None is a global site (managed by superusers); a tenant's
+    site (e.g. a cluster one of its orders registered) is visible to that tenant only, and
+    only that tenant's jobs may change it.
     """
 
     KINDS = [(k, k) for k in ("openstack", "kubernetes", "openshift", "linux")]
     name = models.SlugField(max_length=63, unique=True)
     kind = models.CharField(max_length=16, choices=KINDS)
+    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="sites",
+                               help_text="Owner; none: a global site, managed by superusers.")
     labels = models.JSONField(default=dict, blank=True)
     connection = models.JSONField(default=dict, blank=True)
     is_default = models.BooleanField(default=False, help_text="Default site of its kind for unplaced nodes.")
     ssh_private_key_encrypted = models.TextField(blank=True, default="")
+    ssh_password_encrypted = models.TextField(blank=True, default="")
+    become_password_encrypted = models.TextField(blank=True, default="")
+    os_password_encrypted = models.TextField(blank=True, default="")
+    os_application_credential_secret_encrypted = models.TextField(blank=True, default="")
+    k8s_api_key_encrypted = models.TextField(blank=True, default="")
+    k8s_kubeconfig_encrypted = models.TextField(blank=True, default="")
+    secret_vars_encrypted = models.TextField(blank=True, default="", help_text="JSON object, encrypted")
     last_check = models.JSONField(default=dict, blank=True, help_text="{status, message, checked} of the last check")
 
     class Meta:
@@ -82,13 +98,34 @@ class Site(models.Model):
     def __str__(self):
         return f"{self.name} ({self.kind})"
 
+    def set_credential(self, name: str, value) -> None:
+        """Store credential ``name`` (:data:`nfvo.credentials.NAMES`) encrypted; a falsy
+        ``value`` clears it. ``secret_vars`` takes a dict.
+
+        :raises KeyError: not a credential name.
+        """
+        cred = credentials.BY_NAME[name]
+        text = json.dumps(value) if cred.is_object and value else (value or "")
+        setattr(self, f"{name}_encrypted", secrets.encrypt(text))
+
+    def credential(self, name: str):
+        """The decrypted credential ``name`` ('' or ``{}`` when not set)."""
+        text = secrets.decrypt(getattr(self, f"{name}_encrypted"))
+        if credentials.BY_NAME[name].is_object:
+            return json.loads(text) if text else {}
+        return text
+
+    def credentials_set(self) -> list[str]:
+        """Names of the credentials this site holds (never their values)."""
+        return [n for n in credentials.NAMES if getattr(self, f"{n}_encrypted")]
+
     def set_ssh_private_key(self, key: str) -> None:
         """Store an SSH private key encrypted."""
-        self.ssh_private_key_encrypted = secrets.encrypt(key)
+        self.set_credential("ssh_private_key", key)
 
     def ssh_private_key(self) -> str:
         """The decrypted SSH private key ('' when none)."""
-        return secrets.decrypt(self.ssh_private_key_encrypted)
+        return self.credential("ssh_private_key")
 
 
 class CatalogueItem(models.Model):

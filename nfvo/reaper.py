@@ -3,7 +3,10 @@
 * A running job whose worker process is gone (same host, pid not alive) or whose
   heartbeat is older than ``RDCL_HEARTBEAT_STALE`` seconds ends as ``error`` with the
   reason; its service instance is marked ``needs_attention``; the operation can be
-  retried (:func:`nfvo.services.retry`).
+  retried (:func:`nfvo.services.retry`). Its private data directory (checkout,
+  inventory, env, artifacts, credentials) is deleted.
+* A job folder in ``RDCL_JOBS_DIR`` whose job has ended (or is gone) is deleted: a worker
+  killed mid-job leaves one behind on its own host.
 * A pending or waiting job never sent to the broker (it was down), or sent longer than
   ``RDCL_REQUEUE_AFTER`` seconds ago (the broker may have lost it on a restart), is sent
   again. Sending a job twice is harmless: :func:`nfvo.runner.claim` runs it once.
@@ -14,9 +17,11 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
@@ -62,7 +67,22 @@ def reap_dead_jobs() -> list[int]:
                 orders.job_finished(job, actor=f"reaper {socket.gethostname()}:{os.getpid()}")
                 reaped.append(job.pk)
                 log.warning("job %s: %s", job.pk, reason)
+        if job.pk in reaped:
+            shutil.rmtree(Path(settings.RDCL_JOBS_DIR) / str(job.pk), ignore_errors=True)
     return reaped
+
+
+def remove_ended_job_folders() -> list[int]:
+    """Delete the folders in ``RDCL_JOBS_DIR`` of jobs that ended or no longer exist
+    (a running, pending or waiting job keeps its folder); returns their job ids."""
+    root = Path(settings.RDCL_JOBS_DIR)
+    ids = [int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit()] if root.is_dir() else []
+    live = set(Job.objects.filter(pk__in=ids, status__in=[Job.PENDING, Job.WAITING, Job.RUNNING])
+               .values_list("pk", flat=True))
+    removed = [pk for pk in ids if pk not in live]
+    for pk in removed:
+        shutil.rmtree(root / str(pk), ignore_errors=True)
+    return removed
 
 
 def requeue_lost_jobs() -> list[int]:
@@ -87,8 +107,8 @@ def requeue_lost_publications() -> list[int]:
 
 
 def reap() -> dict:
-    """One pass: dead jobs, then lost jobs and publications."""
-    return {"reaped": reap_dead_jobs(), "requeued": requeue_lost_jobs(),
+    """One pass: dead jobs, ended jobs' folders, then lost jobs and publications."""
+    return {"reaped": reap_dead_jobs(), "removed": remove_ended_job_folders(), "requeued": requeue_lost_jobs(),
             "publications": requeue_lost_publications()}
 
 

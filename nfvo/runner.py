@@ -10,6 +10,10 @@ A job is claimed once (pending/waiting -> running in one transaction, so a redel
 task never runs it twice); apply jobs of one service instance run one at a time (the
 others wait and are re-queued). While it runs, the job's ``heartbeat`` is refreshed and
 ``cancel_requested`` is polled through ansible-runner's cancel callback.
+
+Site credentials are injected for the run only (:class:`nfvo.credentials.RunSecrets`)
+and scrubbed from every event, message and result stored; the private data directory
+is deleted when the job ends (and by the reaper for a job whose worker died).
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import dialog, extravars, inventory, kinds, orders, remotes, ssh_agent
+from . import credentials, dialog, extravars, inventory, kinds, orders, remotes, ssh_agent
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -71,17 +75,24 @@ def run(job_id: int):
     if job is None or job == WAIT:
         return job
     data_dir = Path(settings.RDCL_JOBS_DIR) / str(job.pk)
+    secrets = credentials.RunSecrets(data_dir / "credentials")
     try:
         with ssh_agent.Agent() as agent:  # site keys live here for the run, never on disk
-            _run(job, data_dir, agent)
+            _run(job, data_dir, agent, secrets)
     except Exception as exc:  # any failure ends the job as error with the reason
-        log.exception("job %s failed to run", job.pk)
-        _finish(job, Job.ERROR, f"{type(exc).__name__}: {exc}")
+        text = f"{type(exc).__name__}: {exc}"
+        message = secrets.scrub(text)  # the traceback repeats the text: logged only when it holds no credential
+        log.error("job %s failed to run: %s", job.pk, message, exc_info=message == text)
+        _finish(job, Job.ERROR, message)
     finally:
-        shutil.rmtree(data_dir / "keys", ignore_errors=True)
-        shutil.rmtree(data_dir / "env", ignore_errors=True)
+        remove_data_dir(job.pk)
     job.refresh_from_db()
     return job
+
+
+def remove_data_dir(job_id: int) -> None:
+    """Delete a job's private data directory (checkout, inventory, env, artifacts, credentials)."""
+    shutil.rmtree(Path(settings.RDCL_JOBS_DIR) / str(job_id), ignore_errors=True)
 
 
 def _checkout(job: Job, data_dir: Path) -> Path:
@@ -93,14 +104,14 @@ def _checkout(job: Job, data_dir: Path) -> Path:
     return project / job.folder if job.folder else project
 
 
-def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent) -> None:
+def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.RunSecrets) -> None:
     service_dir = _checkout(job, data_dir)
     item = job.instance.item
     kind = kinds.get(item.kind)
     values = dialog.unseal(job.extra_vars)  # plain only here, for the run
-    site_names = kind.sites(service_dir, item, values)
-    inv = inventory.build(site_names, data_dir / "keys", agent)
-    job.inventory = inventory.public_view(inv)
+    site_names = kind.sites(service_dir, item, values, job.instance.tenant_id)
+    inv = inventory.build(site_names, data_dir / "keys", agent, secrets, job.instance.tenant_id)
+    job.inventory = inventory.public_view(inv, secrets)
     job.save(update_fields=["inventory"])
     extra = {**values, "rdcl_mode": job.mode, "rdcl_operation": job.operation}
     plan = {}
@@ -124,7 +135,7 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent) -> None:
         return beat["cancel"]
 
     def on_event(event: dict) -> bool:
-        _store_event(job, event, failures)
+        event = _store_event(job, event, failures, secrets)
         if event.get("event") == "playbook_on_stats":
             stats.update(event.get("event_data") or {})
         return False  # stored in the database; ansible-runner need not keep a copy
@@ -137,7 +148,7 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent) -> None:
         cmdline="--check" if job.mode == "plan" else None,
         envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), "ANSIBLE_NOCOLOR": "1",
                  "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-                 "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_FORCE_COLOR": "0", **agent.env},
+                 "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_FORCE_COLOR": "0", **agent.env, **secrets.env},
         event_handler=on_event, cancel_callback=on_tick, quiet=True, timeout=job.timeout or None,
         settings={"suppress_ansible_output": True})
     limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]
@@ -151,11 +162,14 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent) -> None:
         message = "canceled on request"
     if status == Job.FAILED and not failed and r.status != "timeout":
         message += ": " + _tail(r.stdout.read() if r.stdout else "")
-    _finish(job, status, message, {"sites": sites, "rc": r.rc})
+    _finish(job, status, secrets.scrub(message), secrets.scrub({"sites": sites, "rc": r.rc}))
 
 
-def _store_event(job: Job, event: dict, failures: dict) -> None:
-    """One ansible-runner event as a row; a failure's message is kept per site."""
+def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.RunSecrets) -> dict:
+    """One ansible-runner event as a row, every credential of the run scrubbed from it
+    (stdout, ``res``, names) first; a failure's message is kept per site. Returns the
+    scrubbed event."""
+    event = secrets.scrub(event)
     data = event.get("event_data") or {}
     res = data.get("res") if isinstance(data.get("res"), dict) else {}
     name = event.get("event", "")
@@ -168,6 +182,7 @@ def _store_event(job: Job, event: dict, failures: dict) -> None:
         play=str(data.get("play", ""))[:500], task=str(data.get("task", ""))[:500],
         host=site[:200], status=status, changed=bool(res.get("changed")),
         stdout=event.get("stdout", "") or "")
+    return event
 
 
 def _site_results(stats: dict, site_names: list[str], plan: dict, failures: dict) -> dict:
@@ -194,7 +209,9 @@ def _tail(text: str, lines: int = 15) -> str:
 
 
 def _finish(job: Job, status: str, message: str, result: dict | None = None) -> None:
-    """Store a job's end, its instance's state and its order's last step in one transaction."""
+    """Store a job's end, its instance's state and its order's last step in one transaction;
+    its private data directory is deleted first (a job seen finished has none)."""
+    remove_data_dir(job.pk)
     job.status = status
     job.message = message
     if result is not None:

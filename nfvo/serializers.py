@@ -1,24 +1,122 @@
 """REST API serializers."""
+import json
+
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from django.contrib.auth import get_user_model
 
+from . import access
+from . import credentials as site_credentials
 from .models import (AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, OrderTransition, Publication,
                      ServiceInstance, Site, Tenant)
 
 
-class SiteSerializer(serializers.ModelSerializer):
-    """A site; credentials are never serialised, only whether one is set."""
+def _credential_field(cred):
+    if cred.is_object:
+        return serializers.DictField(write_only=True, required=False, allow_null=True, help_text=cred.help)
+    return serializers.CharField(write_only=True, required=False, allow_blank=True, allow_null=True,
+                                 trim_whitespace=False, max_length=65536, help_text=cred.help,
+                                 style={"input_type": "password"})
 
+
+class SiteSerializer(serializers.ModelSerializer):
+    """A site. Each credential (:data:`nfvo.credentials.CREDENTIALS`) is a write-only field:
+    absent leaves it as it is, ``""`` or null clears it; reads list only the names of the
+    credentials set (``credentials``, and ``has_ssh_key``). ``connection`` refuses
+    secret-looking keys (400 naming them). Readers who may not see the site's details
+    (:func:`nfvo.access.may_see_site_details`) get no ``connection`` and only the status
+    and time of the last check."""
+
+    tenant = serializers.SlugRelatedField(slug_field="name", queryset=Tenant.objects.all(), required=False,
+                                          allow_null=True, help_text="owner; null: a global site")
+    credentials = serializers.SerializerMethodField()
     has_ssh_key = serializers.SerializerMethodField()
+    ssh_private_key = _credential_field(site_credentials.BY_NAME["ssh_private_key"])
+    ssh_password = _credential_field(site_credentials.BY_NAME["ssh_password"])
+    become_password = _credential_field(site_credentials.BY_NAME["become_password"])
+    os_password = _credential_field(site_credentials.BY_NAME["os_password"])
+    os_application_credential_secret = _credential_field(site_credentials.BY_NAME["os_application_credential_secret"])
+    k8s_api_key = _credential_field(site_credentials.BY_NAME["k8s_api_key"])
+    k8s_kubeconfig = _credential_field(site_credentials.BY_NAME["k8s_kubeconfig"])
+    secret_vars = _credential_field(site_credentials.BY_NAME["secret_vars"])
 
     class Meta:
         model = Site
-        fields = ["name", "kind", "labels", "connection", "is_default", "has_ssh_key", "last_check"]
+        fields = ["name", "kind", "tenant", "labels", "connection", "is_default", "credentials", "has_ssh_key",
+                  "last_check", *site_credentials.NAMES]
+        read_only_fields = ["last_check"]
+
+    def get_credentials(self, site) -> list[str]:
+        return site.credentials_set()
 
     def get_has_ssh_key(self, site) -> bool:
         return bool(site.ssh_private_key_encrypted)
+
+    def validate_connection(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("must be an object of host variables")
+        found = site_credentials.secret_keys(value)
+        if found:
+            raise serializers.ValidationError(
+                f"secret-looking keys are not kept in connection: {', '.join(found)}; "
+                f"set them as credentials ({', '.join(site_credentials.NAMES)}: secret_vars for any other)")
+        return value
+
+    def validate_labels(self, value):
+        if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool)) for v in value.values()):
+            raise serializers.ValidationError("must be an object of label: value (text, number or boolean)")
+        return value
+
+    def validate_secret_vars(self, value):
+        if value and not all(site_credentials.is_secret_key(str(k)) for k in value):
+            plain = sorted(str(k) for k in value if not site_credentials.is_secret_key(str(k)))
+            raise serializers.ValidationError(f"not secret variable names (put them in connection): {', '.join(plain)}")
+        return value
+
+    def validate(self, attrs):
+        kind = attrs.get("kind") or getattr(self.instance, "kind", "")
+        errors = {}
+        for name in site_credentials.NAMES:
+            value = attrs.get(name)
+            if not value:
+                continue
+            if not site_credentials.applies(name, kind):
+                errors[name] = f"not a credential of a {kind} site"
+            elif isinstance(value, str) and len(value.strip()) < 4:
+                errors[name] = "too short: at least 4 characters"
+            else:
+                try:
+                    json.dumps(value, ensure_ascii=False).encode()
+                except UnicodeEncodeError:
+                    errors[name] = "not valid Unicode text (a lone surrogate?)"
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def _save(self, site, given: dict):
+        for name, value in given.items():
+            site.set_credential(name, value)
+        site.save()
+        return site
+
+    def create(self, validated_data):
+        given = {n: validated_data.pop(n) for n in site_credentials.NAMES if n in validated_data}
+        return self._save(Site(**validated_data), given)
+
+    def update(self, instance, validated_data):
+        given = {n: validated_data.pop(n) for n in site_credentials.NAMES if n in validated_data}
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return self._save(instance, given)
+
+    def to_representation(self, site):
+        data = super().to_representation(site)
+        request = self.context.get("request")
+        if request is not None and not access.may_see_site_details(request.user, site):
+            data.pop("connection", None)
+            data["last_check"] = {k: v for k, v in (site.last_check or {}).items() if k in ("status", "checked")}
+        return data
 
 
 class CatalogueItemSerializer(serializers.ModelSerializer):

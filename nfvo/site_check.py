@@ -1,7 +1,8 @@
 """The "check site" action: reach a site with its connection and credentials, record it.
 
-Runs ``playbooks/check_site.yml`` with ansible-runner on a one-site inventory (a private
-data directory removed afterwards, so the SSH key file lives only for the check):
+Runs ``playbooks/check_site.yml`` with ansible-runner on a one-site inventory in a private
+data directory (mode 0700, removed afterwards with the credentials injected into it; the
+SSH key goes to a private ssh-agent), the credentials scrubbed from the message:
 ``ansible.builtin.ping`` for linux sites (SSH, key, Python), the endpoint checks of the
 ``heat_stack`` / ``k8s_apply`` roles for OpenStack and Kubernetes/OpenShift sites.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 import ansible_runner
 from django.utils import timezone
 
-from . import inventory, ssh_agent
+from . import credentials, inventory, ssh_agent
 from .models import Site
 
 PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
@@ -28,7 +29,8 @@ def check(site: Site, timeout: int = 60) -> dict:
     ``checked`` is an ISO 8601 UTC time; ``message`` names what failed (host, endpoint,
     error) and never holds a credential.
     """
-    data_dir = Path(tempfile.mkdtemp(prefix="rdcl-check-"))
+    data_dir = Path(tempfile.mkdtemp(prefix="rdcl-check-"))  # mode 0700
+    secrets = credentials.RunSecrets(data_dir / "credentials")
     failures: list[str] = []
 
     def on_event(event: dict) -> bool:
@@ -40,7 +42,7 @@ def check(site: Site, timeout: int = 60) -> dict:
 
     try:
         with ssh_agent.Agent() as agent:
-            inv = inventory.build([site.name], data_dir / "keys", agent)
+            inv = inventory.build([site.name], data_dir / "keys", agent, secrets)
             r = ansible_runner.run(
                 private_data_dir=str(data_dir), project_dir=str(PLAYBOOKS), playbook="check_site.yml",
                 inventory=inv, extravars={"rdcl_mode": "apply"}, quiet=True, timeout=timeout,
@@ -48,7 +50,7 @@ def check(site: Site, timeout: int = 60) -> dict:
                          # a fresh SSH connection: an open ControlPersist master would skip authentication
                          "ANSIBLE_SSH_ARGS": "-o ControlMaster=no -o ControlPath=none",
                          "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-                         **agent.env},
+                         **agent.env, **secrets.env},
                 event_handler=on_event, settings={"suppress_ansible_output": True})
         ok = r.status == "successful"
         message = "reachable" if ok else ("; ".join(failures) or f"ansible-runner {r.status} (rc {r.rc})")
@@ -56,7 +58,7 @@ def check(site: Site, timeout: int = 60) -> dict:
         ok, message = False, str(exc)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
-    result = {"status": "ok" if ok else "failed", "message": message[:2000],
+    result = {"status": "ok" if ok else "failed", "message": secrets.scrub(message)[:2000],
               "checked": timezone.now().isoformat()}
     site.last_check = result
     site.save(update_fields=["last_check"])

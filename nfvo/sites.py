@@ -7,18 +7,26 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from translators.sites import SiteMap, SiteRef, labels_of
 
+from . import credentials
 from .models import Site
 
 
 @transaction.atomic
 def load(path: str | Path) -> list[Site]:
-    """Create or update the sites listed in ``path`` (``sites: [{name, kind, ...}]``).
+    """Create or update the sites listed in ``path`` (``sites: [{name, kind, ...}]``): global
+    sites (no tenant).
 
     A relative ``connection.rdcl_root`` is taken relative to ``RDCL_VAR``;
-    ``ssh_private_key_file`` is read and stored encrypted, never kept as a path.
+    ``ssh_private_key_file`` is read and stored encrypted, never kept as a path. Secret
+    keys of ``connection`` (``ansible_password``, ``os_password``, ``k8s_api_key``...: see
+    :func:`nfvo.credentials.split_connection`) and an optional ``credentials: {name: value}``
+    mapping are stored as encrypted credentials, never in ``connection``.
+
+    :raises ValueError: ``credentials`` names something that is not a credential.
     """
     data = yaml.safe_load(Path(path).read_text()) or {}
     out = []
@@ -28,23 +36,40 @@ def load(path: str | Path) -> list[Site]:
         if root and not Path(root).is_absolute():
             connection["rdcl_root"] = str(settings.VAR_DIR / root)
         key_file = connection.pop("ssh_private_key_file", None)
+        connection, found = credentials.split_connection(connection)
+        found.update(entry.get("credentials") or {})
+        unknown = sorted(set(found) - set(credentials.NAMES))
+        if unknown:
+            raise ValueError(f"site {entry['name']}: not credentials: {', '.join(unknown)} "
+                             f"(known: {', '.join(credentials.NAMES)})")
+        if key_file:
+            found["ssh_private_key"] = Path(key_file).read_text()
         site, _ = Site.objects.update_or_create(name=entry["name"], defaults={
             "kind": entry["kind"], "labels": entry.get("labels") or {}, "connection": connection,
             "is_default": bool(entry.get("default"))})
-        if key_file:
-            site.set_ssh_private_key(Path(key_file).read_text())
-            site.save(update_fields=["ssh_private_key_encrypted"])
+        for name, value in found.items():
+            site.set_credential(name, value)
+        if found:
+            site.save(update_fields=[f"{name}_encrypted" for name in found])
         out.append(site)
     return out
 
 
-def site_map() -> SiteMap:
-    """The registered sites as the translators see them."""
-    return SiteMap([SiteRef(s.name, s.kind, s.is_default, labels_of(s.labels)) for s in Site.objects.all()])
+ALL_TENANTS = None
 
 
-def select(entries: list) -> list[str]:
-    """Site names for a catalogue item's ``sites``, in order, each once.
+def site_map(tenant_id: int | None = ALL_TENANTS) -> SiteMap:
+    """The registered sites as the translators see them; with ``tenant_id``, only the
+    global sites and that tenant's."""
+    rows = Site.objects.all()
+    if tenant_id is not ALL_TENANTS:
+        rows = rows.filter(Q(tenant__isnull=True) | Q(tenant_id=tenant_id))
+    return SiteMap([SiteRef(s.name, s.kind, s.is_default, labels_of(s.labels)) for s in rows])
+
+
+def select(entries: list, tenant_id: int | None = ALL_TENANTS) -> list[str]:
+    """Site names for a catalogue item's ``sites``, in order, each once, among the sites
+    of :func:`site_map` (``tenant_id``: a tenant's job sees global sites and its own).
 
     An entry is a site name (``"core"``) or a selector ``{"kind": "linux", "labels":
     {"role": "edge"}}`` (both keys optional; every given label must match, as
@@ -54,7 +79,7 @@ def select(entries: list) -> list[str]:
     :raises LookupError: a named site is not registered, or a selector matches no site.
     :raises ValueError: an entry is neither a name nor a selector of ``kind``/``labels``.
     """
-    registered = site_map().sites  # by name, sorted
+    registered = site_map(tenant_id).sites  # by name, sorted
     out: list[str] = []
     for entry in entries:
         if isinstance(entry, str):

@@ -4,14 +4,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from . import access, dialog, orders, remotes, services
 from .dialog import DialogError
-from .models import Site
 
 
 @login_required
 def home(request):
     """Sites, the catalogue, your service instances and the latest jobs."""
     return render(request, "nfvo/home.html", {
-        "sites": Site.objects.all(), "items": access.items(request.user),
+        "sites": access.sites(request.user), "items": access.items(request.user),
         "instances": access.instances(request.user).select_related("item", "tenant")[:20],
         "jobs": access.jobs(request.user).select_related("instance")[:20],
         "orders": access.orders(request.user).select_related("item", "user")[:20]})

@@ -16,7 +16,7 @@ class OpenShiftKind(kinds.ItemKind):
 
     name = KIND
 
-    def sites(self, folder: Path, item, values: dict) -> list[str]:
+    def sites(self, folder: Path, item, values: dict, tenant_id: int | None = None) -> list[str]:
         """The one site a job uses: the dialog's ``openstack_site``."""
         return [values["openstack_site"]]
 
