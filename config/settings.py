@@ -116,6 +116,11 @@ RDCL_GIT_REMOTE = os.environ.get("RDCL_GIT_REMOTE", str(VAR_DIR / "git" / "servi
 RDCL_GIT_WORKDIR = Path(os.environ.get("RDCL_GIT_WORKDIR", VAR_DIR / "git" / "work"))
 RDCL_JOBS_DIR = Path(os.environ.get("RDCL_JOBS_DIR", VAR_DIR / "jobs"))
 RDCL_FERNET_KEY = os.environ.get("RDCL_FERNET_KEY", "")
+# Jobs and site checks run in a bubblewrap sandbox (nfvo.sandbox): "bwrap" (default; a job
+# ends in error when bwrap cannot run) or "none" (unboxed). RDCL_SANDBOX_HIDE: more paths
+# (os.pathsep-separated) hidden from playbooks, besides RDCL_VAR and the others listed there.
+RDCL_JOB_SANDBOX = os.environ.get("RDCL_JOB_SANDBOX", "bwrap")
+RDCL_SANDBOX_HIDE = os.environ.get("RDCL_SANDBOX_HIDE", "")
 # Reaper (runs in every worker): a running job whose heartbeat is older than
 # RDCL_HEARTBEAT_STALE seconds, or whose worker process is gone, ends as error; pending
 # jobs not sent to the broker (or sent RDCL_REQUEUE_AFTER seconds ago) are sent again.

@@ -17,17 +17,15 @@ import logging
 import os
 import shutil
 import socket
-import sys
 import time
 from pathlib import Path
 
-import ansible_runner
 import git
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import dialog, inventory, kinds, orders, ssh_agent
+from . import dialog, inventory, kinds, orders, sandbox, ssh_agent
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -91,7 +89,9 @@ def _checkout(job: Job, data_dir: Path) -> Path:
         shutil.rmtree(project)
     repo = git.Repo.clone_from(job.repository, project, no_checkout=True)
     repo.git.checkout(job.commit)
-    return project / job.folder if job.folder else project
+    folder = sandbox.inside(project, job.folder or ".", "the item's folder")  # no '..' or link out of it
+    sandbox.inside(folder, job.playbook, "the playbook")
+    return folder
 
 
 def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent) -> None:
@@ -130,13 +130,11 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent) -> None:
             stats.update(event.get("event_data") or {})
         return False  # stored in the database; ansible-runner need not keep a copy
 
-    r = ansible_runner.run(
-        private_data_dir=str(data_dir), project_dir=str(service_dir), playbook=job.playbook,
+    r = sandbox.run(  # boxed, with an environment built from nothing (nfvo.sandbox)
+        private_data_dir=data_dir, project_dir=service_dir, playbook=job.playbook,
         inventory=inv, extravars=extra, limit=job.limit or None,
         cmdline="--check" if job.mode == "plan" else None,
-        envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), "ANSIBLE_NOCOLOR": "1",
-                 "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-                 "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_FORCE_COLOR": "0", **agent.env},
+        envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), **agent.env}, paths=kind.sandbox_paths(values),
         event_handler=on_event, cancel_callback=on_tick, quiet=True, timeout=job.timeout or None,
         settings={"suppress_ansible_output": True})
     limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]
