@@ -50,9 +50,10 @@ class ItemKind:
         """Files to commit for an order, or None."""
         return None
 
-    def sandbox_paths(self, values: dict):
+    def sandbox_paths(self, values: dict, create: bool = True):
         """:class:`nfvo.sandbox.Paths` a job with ``values`` may use besides its own folder
-        and its sites' (:func:`nfvo.sandbox.site_paths`): none."""
+        and its sites' (:func:`nfvo.sandbox.site_paths`): none. ``create``: make missing
+        folders (False for plan jobs, which write nothing)."""
         from .sandbox import Paths
 
         return Paths()

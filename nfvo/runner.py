@@ -134,7 +134,8 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent) -> None:
         private_data_dir=data_dir, project_dir=service_dir, playbook=job.playbook,
         inventory=inv, extravars=extra, limit=job.limit or None,
         cmdline="--check" if job.mode == "plan" else None,
-        envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), **agent.env}, paths=kind.sandbox_paths(values),
+        envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), **agent.env},
+        paths=kind.sandbox_paths(values, create=job.mode != "plan"), create_site_roots=job.mode != "plan",
         event_handler=on_event, cancel_callback=on_tick, quiet=True, timeout=job.timeout or None,
         settings={"suppress_ansible_output": True})
     limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]

@@ -187,17 +187,20 @@ def hidden_paths() -> list[Path]:
     return out
 
 
-def site_paths(inventory: dict) -> Paths:
+def site_paths(inventory: dict, create: bool = True) -> Paths:
     """What the sites of an inventory (:func:`nfvo.inventory.build`) need on the worker:
-    a local linux site's ``rdcl_root`` (writable, created if missing) and a site's
-    ``k8s_kubeconfig`` file (readable, when it exists)."""
+    a local linux site's ``rdcl_root`` (writable; created if missing when ``create``, else
+    left out: a plan job writes nothing there) and a site's ``k8s_kubeconfig`` file
+    (readable, when it exists)."""
     paths = Paths()
     for group in inventory["all"]["children"].values():
         for hv in group["hosts"].values():
             root = hv.get("rdcl_root")
             if root and hv.get("ansible_connection") == "local" and hv.get("rdcl_site_kind", "linux") == "linux":
-                Path(root).mkdir(parents=True, exist_ok=True)
-                paths.writable.append(Path(root))
+                if create:
+                    Path(root).mkdir(parents=True, exist_ok=True)
+                if Path(root).is_dir():
+                    paths.writable.append(Path(root))
             kubeconfig = hv.get("k8s_kubeconfig")
             if kubeconfig and Path(kubeconfig).is_file():
                 paths.readable.append(Path(kubeconfig))
@@ -258,12 +261,13 @@ def environment(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str
 
 
 def run(*, private_data_dir: Path, project_dir: Path, envvars: dict[str, str] | None = None,
-        paths: Paths | None = None, **kwargs):
+        paths: Paths | None = None, create_site_roots: bool = True, **kwargs):
     """Run ansible-runner like :func:`ansible_runner.run` (``kwargs``: its ``playbook``,
     ``inventory``, ``extravars``, ``limit``, ``cmdline``, ``event_handler``,
     ``cancel_callback``, ``timeout``, ``settings``...), with the environment of
     :func:`environment` (``envvars`` added) and, unless ``RDCL_JOB_SANDBOX=none``, inside
-    the sandbox of :func:`bwrap_args` with ``paths`` and the inventory's :func:`site_paths`.
+    the sandbox of :func:`bwrap_args` with ``paths`` and the inventory's :func:`site_paths`
+    (``create_site_roots``: False for plan jobs).
     Returns the finished :class:`ansible_runner.runner.Runner`.
 
     :raises SandboxError: see :func:`bwrap` and :func:`bwrap_args` (nothing has run).
@@ -273,7 +277,7 @@ def run(*, private_data_dir: Path, project_dir: Path, envvars: dict[str, str] | 
     env = environment(data_dir, envvars)
     allowed = Paths(list((paths or Paths()).writable), list((paths or Paths()).readable))
     if isinstance(kwargs.get("inventory"), dict):
-        found = site_paths(kwargs["inventory"])
+        found = site_paths(kwargs["inventory"], create=create_site_roots)
         allowed.writable += found.writable
         allowed.readable += found.readable
     if env.get("SSH_AUTH_SOCK"):

@@ -48,9 +48,10 @@ class OpenShiftKind(kinds.ItemKind):
                    "The pull secret and the SSH key are not in this commit.\n")
         return kinds.Prepared(folder=files.folder(cluster.name), files=rendered, message=message)
 
-    def sandbox_paths(self, values: dict):
-        """The cluster's state folder (:func:`nfvo.openshift.sites.state_dir`, created 0700),
-        writable: the installer's assets and kubeconfig; other clusters' stay hidden.
+    def sandbox_paths(self, values: dict, create: bool = True):
+        """The cluster's state folder (:func:`nfvo.openshift.sites.state_dir`, created 0700
+        when ``create``), writable: the installer's assets and kubeconfig; other clusters'
+        stay hidden.
 
         :raises nfvo.sandbox.SandboxError: the cluster's name or domain leads out of the state root.
         """
@@ -60,12 +61,12 @@ class OpenShiftKind(kinds.ItemKind):
         if not values.get("cluster_name") or not values.get("base_domain"):
             return sandbox.Paths()
         site = Site.objects.filter(name=values.get("openstack_site") or "").first()
-        folder = state_dir(values["cluster_name"], values["base_domain"], site.connection if site else None)
-        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder = sandbox.inside(folder.parent, folder.name, "the cluster's state folder",
+        root = state_dir("cluster", "domain", site.connection if site else None).parent
+        folder = sandbox.inside(root, f"{values['cluster_name']}.{values['base_domain']}", "the cluster's state folder",
                                 "the OpenShift state root")
-        folder.mkdir(mode=0o700, exist_ok=True)
-        return sandbox.Paths(writable=[folder])
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return sandbox.Paths(writable=[folder] if folder.is_dir() else [])
 
 
 def _openstack_site(name: str):
