@@ -4,6 +4,7 @@
 * ``DATABASE_URL``: ``postgres://user@host:port/name``; default SQLite in ``RDCL_VAR``.
 * ``REDIS_URL``: Celery broker; default an embedded broker on disk (kombu filesystem).
 * ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``; ``RDCL_FERNET_KEY`` encrypts site credentials.
+* ``RDCL_JOB_SANDBOX`` (``bwrap``|``none``), ``RDCL_SANDBOX_HIDE``: how jobs are boxed (:mod:`nfvo.sandbox`).
 """
 import os
 from pathlib import Path
