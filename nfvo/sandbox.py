@@ -57,7 +57,6 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -71,8 +70,11 @@ RUNNER_VARS = ("ANSIBLE_CALLBACK_PLUGINS", "ANSIBLE_STDOUT_CALLBACK", "ORIGINAL_
                "ANSIBLE_LOAD_CALLBACK_PLUGINS", "AD_HOC_COMMAND_ID", "ANSIBLE_RETRY_FILES_ENABLED",
                "ANSIBLE_HOST_KEY_CHECKING", "AWX_ISOLATED_DATA_DIR", "ANSIBLE_CACHE_PLUGIN",
                "ANSIBLE_CACHE_PLUGIN_CONNECTION", "RUNNER_OMIT_EVENTS", "RUNNER_ONLY_FAILED_EVENTS")
-#: Variables of the worker's environment a playbook gets (none holds a secret).
-PASSED_VARS = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "RDCL_VAR")
+#: Variables of the worker's environment a playbook gets: locale, time zone, the state root
+#: rule of the playbooks (``RDCL_VAR``), and what reaching a cloud API may need (proxies, CA
+#: bundles). A proxy URL with a password in it would reach the playbook: use proxy ACLs.
+PASSED_VARS = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "RDCL_VAR", "http_proxy", "https_proxy", "no_proxy",
+               "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE")
 #: Socket folders of local database and broker servers (hidden: peer authentication would
 #: take the box for the worker's user).
 SOCKET_DIRS = ("/run/postgresql", "/var/run/postgresql", "/run/redis", "/var/run/redis")
@@ -105,15 +107,23 @@ def mode() -> str:
     return value
 
 
-@lru_cache(maxsize=1)
+_WORKING: set[str] = set()  # bwrap paths that made a sandbox once in this process
+
+
 def _bwrap_works(path: str) -> str:
-    """'' when ``bwrap`` can open a user namespace here, else its error (cached per process)."""
+    """'' when ``bwrap`` at ``path`` can open a user namespace here, else its error (a
+    success is remembered for the process; a failure is tried again next time)."""
+    if path in _WORKING:
+        return ""
     try:
         done = subprocess.run([path, "--unshare-user", "--disable-userns", "--ro-bind", "/", "/", "--dev", "/dev",
                                "--", "/bin/true"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
-    return "" if done.returncode == 0 else (done.stderr.strip() or f"exit status {done.returncode}")
+    if done.returncode == 0:
+        _WORKING.add(path)
+        return ""
+    return done.stderr.strip() or f"exit status {done.returncode}"
 
 
 def bwrap() -> str | None:
@@ -293,12 +303,15 @@ def run(*, private_data_dir: Path, project_dir: Path, envvars: dict[str, str] | 
 
 
 def system_check(app_configs=None, **kwargs) -> list:
-    """Django system check ``nfvo.E010``: the job sandbox is required and ``bwrap`` is missing
-    or cannot run (``manage.py check``, ``runserver`` and the worker's start say so)."""
-    from django.core.checks import Error
+    """Django system checks (``manage.py check``, ``runserver`` and the worker's start say
+    so): ``nfvo.E010`` the job sandbox is required and ``bwrap`` is missing or cannot run
+    (or ``RDCL_JOB_SANDBOX`` is unknown); ``nfvo.W010`` jobs run unboxed on purpose."""
+    from django.core import checks
 
     try:
-        bwrap()
+        if bwrap() is None:
+            return [checks.Warning("RDCL_JOB_SANDBOX=none: playbooks run unboxed, with the worker's files in reach",
+                            id="nfvo.W010")]
     except SandboxError as exc:
-        return [Error(str(exc), id="nfvo.E010")]
+        return [checks.Error(str(exc), id="nfvo.E010")]
     return []

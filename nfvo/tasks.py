@@ -44,6 +44,7 @@ def _start_reaper(**_):
 
 @worker_ready.connect
 def _check_sandbox(**_):
-    """Say at start when jobs cannot be boxed (each job then ends ``error`` with the reason)."""
+    """Say at start when jobs cannot be boxed (each job then ends ``error`` with the reason),
+    or run unboxed because ``RDCL_JOB_SANDBOX=none``."""
     for problem in sandbox.system_check():
-        logging.getLogger(__name__).error("%s: %s", problem.id, problem.msg)
+        logging.getLogger(__name__).log(problem.level, "%s: %s", problem.id, problem.msg)

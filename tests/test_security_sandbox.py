@@ -226,10 +226,10 @@ def test_jobs_refuse_to_run_unboxed_when_bwrap_is_missing(tmp_path, monkeypatch)
     from nfvo import sandbox
 
     monkeypatch.setenv("PATH", str(tmp_path))  # no bwrap here
-    sandbox._bwrap_works.cache_clear()
     with pytest.raises(sandbox.SandboxError, match="bwrap is not installed"):
         sandbox.bwrap()
     with pytest.raises(SystemCheckError, match="nfvo.E010"):
         call_command("check")
-    monkeypatch.setattr(settings, "RDCL_JOB_SANDBOX", "none")
+    monkeypatch.setattr(settings, "RDCL_JOB_SANDBOX", "none")  # unboxed only when asked, and said so
     assert sandbox.bwrap() is None
+    assert [c.id for c in sandbox.system_check()] == ["nfvo.W010"]
