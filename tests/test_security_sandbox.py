@@ -145,6 +145,8 @@ def test_a_tenants_playbook_cannot_reach_the_controllers_keys(tmp_path, boxed_wo
              blue_folder / "blue-secret.txt", f"/proc/{boxed_worker.pid}/environ"]
     markers = [settings.VAR_DIR / "pwned", tmp_path / "pwned", Path(settings.BASE_DIR) / "pwned",
                blue_folder / "pwned", Path(settings.RDCL_JOBS_DIR) / "pwned"]
+    for marker in markers:  # none left by an earlier (unboxed) run
+        Path(marker).unlink(missing_ok=True)
     book = (ATTACK.replace("@READ@", " ".join(f'"{p}"' for p in reads))
             .replace("@WRITE@", " ".join(f'"{p}"' for p in markers)).replace("@PORT@", str(port)))
     publish_files({"attack.yml": book, **_role_files()}, "books", "red's playbook", remote, tmp_path / "work-red")
