@@ -12,6 +12,7 @@
   host, port and path; ``/srv/git`` local repositories inside that folder (``/``: every
   local path). Remote helpers (``ext::``, ``fd::``) and option-like names are always
   refused. See :mod:`nfvo.remotes`.
+* ``RDCL_JOB_SANDBOX`` (``bwrap``|``none``), ``RDCL_SANDBOX_HIDE``: how jobs are boxed (:mod:`nfvo.sandbox`).
 """
 import os
 from pathlib import Path
@@ -130,6 +131,11 @@ RDCL_FERNET_KEY = os.environ.get("RDCL_FERNET_KEY", "")
 # State is private (issue 10): umask 077 for this process, 0700/0600 on what exists (config/state.py).
 _state.restrict(VAR_DIR, files=[Path(DATABASES["default"]["NAME"])] if "sqlite" in DATABASES["default"]["ENGINE"]
                 else [], folders=[RDCL_JOBS_DIR])
+# Jobs and site checks run in a bubblewrap sandbox (nfvo.sandbox): "bwrap" (default; a job
+# ends in error when bwrap cannot run) or "none" (unboxed). RDCL_SANDBOX_HIDE: more paths
+# (os.pathsep-separated) hidden from playbooks, besides RDCL_VAR and the others listed there.
+RDCL_JOB_SANDBOX = os.environ.get("RDCL_JOB_SANDBOX", "bwrap")
+RDCL_SANDBOX_HIDE = os.environ.get("RDCL_SANDBOX_HIDE", "")
 # Reaper (runs in every worker): a running job whose heartbeat is older than
 # RDCL_HEARTBEAT_STALE seconds, or whose worker process is gone, ends as error; pending
 # jobs not sent to the broker (or sent RDCL_REQUEUE_AFTER seconds ago) are sent again.

@@ -5,10 +5,11 @@
 * ``playbooks``: any git repository of playbooks; it runs on the item's sites.
 * others (e.g. ``openshift``) register here with :func:`register`.
 
-A kind answers three questions: which sites a job uses (:meth:`ItemKind.sites`), what a
-plan job checks and reports per site (:meth:`ItemKind.plan`), and which files an order
+A kind answers four questions: which sites a job uses (:meth:`ItemKind.sites`), what a
+plan job checks and reports per site (:meth:`ItemKind.plan`), which files an order
 commits before its job runs (:meth:`ItemKind.prepare`; e.g. a cluster's definition, so
-it is reviewable in git).
+it is reviewable in git), and which folders of the worker its jobs write besides their
+own and their sites' (:meth:`ItemKind.sandbox_paths`; jobs run boxed, see :mod:`nfvo.sandbox`).
 """
 from __future__ import annotations
 
@@ -49,6 +50,14 @@ class ItemKind:
     def prepare(self, item, values: dict) -> Prepared | None:
         """Files to commit for an order, or None."""
         return None
+
+    def sandbox_paths(self, values: dict, create: bool = True):
+        """:class:`nfvo.sandbox.Paths` a job with ``values`` may use besides its own folder
+        and its sites' (:func:`nfvo.sandbox.site_paths`): none. ``create``: make missing
+        folders (False for plan jobs, which write nothing)."""
+        from .sandbox import Paths
+
+        return Paths()
 
 
 class ServiceKind(ItemKind):

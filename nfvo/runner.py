@@ -21,16 +21,14 @@ import logging
 import os
 import shutil
 import socket
-import sys
 import time
 from pathlib import Path
 
-import ansible_runner
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import credentials, dialog, extravars, inventory, kinds, orders, remotes, ssh_agent
+from . import credentials, dialog, extravars, inventory, kinds, orders, remotes, sandbox, ssh_agent
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -101,7 +99,9 @@ def _checkout(job: Job, data_dir: Path) -> Path:
         shutil.rmtree(project)
     repo = remotes.clone(job.repository, project, no_checkout=True)  # an allowed remote only (nfvo.remotes)
     repo.git.checkout(job.commit)
-    return project / job.folder if job.folder else project
+    folder = sandbox.inside(project, job.folder or ".", "the item's folder")  # no '..' or link out of it
+    sandbox.inside(folder, job.playbook, "the playbook")
+    return folder
 
 
 def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.RunSecrets) -> None:
@@ -142,13 +142,12 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
 
     own = {"rdcl_mode": job.mode, "rdcl_operation": job.operation}
     extravars.write(data_dir, values, own)  # env/extravars, 0600; user strings !unsafe, never on the command line
-    r = ansible_runner.run(
-        private_data_dir=str(data_dir), project_dir=str(service_dir), playbook=job.playbook,
+    r = sandbox.run(  # boxed, with an environment built from nothing (nfvo.sandbox)
+        private_data_dir=data_dir, project_dir=service_dir, playbook=job.playbook,
         inventory=inv, limit=job.limit or None,
         cmdline="--check" if job.mode == "plan" else None,
-        envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), "ANSIBLE_NOCOLOR": "1",
-                 "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-                 "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_FORCE_COLOR": "0", **agent.env, **secrets.env},
+        envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), **agent.env, **secrets.env},
+        paths=kind.sandbox_paths(values, create=job.mode != "plan"), create_site_roots=job.mode != "plan",
         event_handler=on_event, cancel_callback=on_tick, quiet=True, timeout=job.timeout or None,
         settings={"suppress_ansible_output": True})
     limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]

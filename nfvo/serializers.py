@@ -180,12 +180,30 @@ class PublishRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(str(exc)) from exc
         return value
 
+    @staticmethod
+    def path_problem(path: str) -> str:
+        """Why ``path`` cannot name a place inside the repository ('' when it can): absolute,
+        a ``..`` part, a backslash or a NUL/control character. Links are checked at run time
+        (:func:`nfvo.sandbox.inside`)."""
+        if path.startswith("/") or "\\" in path or any(ord(c) < 32 for c in path):
+            return "must be a relative path with '/' separators and no control characters"
+        if ".." in path.split("/"):
+            return "must not contain '..'"
+        return ""
+
+    def validate_folder(self, value):
+        problem = self.path_problem(value)
+        if problem:
+            raise serializers.ValidationError(f"the folder {value!r} {problem}: it must stay inside the repository")
+        return value
+
     def validate_playbooks(self, value):
         if "create" not in value:
             raise serializers.ValidationError("a 'create' playbook is required")
-        bad = [p for p in value.values() if p.startswith("/") or ".." in p.split("/")]
+        bad = [p for p in value.values() if not p or self.path_problem(p)]
         if bad:
-            raise serializers.ValidationError(f"paths must stay inside the folder: {', '.join(bad)}")
+            raise serializers.ValidationError(f"paths must stay inside the folder (relative, '/' separators, no "
+                                              f"'..', no control characters): {', '.join(map(repr, bad))}")
         return value
 
     def validate_sites(self, value):

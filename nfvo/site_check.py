@@ -1,23 +1,21 @@
 """The "check site" action: reach a site with its connection and credentials, record it.
 
-Runs ``playbooks/check_site.yml`` with ansible-runner on a one-site inventory in a private
-data directory (mode 0700, removed afterwards with the credentials injected into it; the
-SSH key goes to a private ssh-agent), the credentials scrubbed from the message:
+Runs ``playbooks/check_site.yml`` with ansible-runner on a one-site inventory, boxed like a
+job (:mod:`nfvo.sandbox`), in a private data directory (mode 0700, removed afterwards with
+the credentials injected into it; the SSH key goes to a private ssh-agent), the
+credentials scrubbed from the message:
 ``ansible.builtin.ping`` for linux sites (SSH, key, Python), the endpoint checks of the
 ``heat_stack`` / ``k8s_apply`` roles for OpenStack and Kubernetes/OpenShift sites.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-import ansible_runner
 from django.utils import timezone
 
-from . import credentials, inventory, ssh_agent
+from . import credentials, inventory, sandbox, ssh_agent
 from .models import Site
 
 PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
@@ -43,18 +41,16 @@ def check(site: Site, timeout: int = 60) -> dict:
     try:
         with ssh_agent.Agent() as agent:
             inv = inventory.build([site.name], data_dir / "keys", agent, secrets)
-            r = ansible_runner.run(
-                private_data_dir=str(data_dir), project_dir=str(PLAYBOOKS), playbook="check_site.yml",
+            r = sandbox.run(  # boxed like a job, with an environment built from nothing (nfvo.sandbox)
+                private_data_dir=data_dir, project_dir=PLAYBOOKS, playbook="check_site.yml",
                 inventory=inv, extravars={"rdcl_mode": "apply"}, quiet=True, timeout=timeout,
-                envvars={"ANSIBLE_ROLES_PATH": str(PLAYBOOKS / "roles"), "ANSIBLE_NOCOLOR": "1",
+                envvars={"ANSIBLE_ROLES_PATH": str(PLAYBOOKS / "roles"),
                          # a fresh SSH connection: an open ControlPersist master would skip authentication
-                         "ANSIBLE_SSH_ARGS": "-o ControlMaster=no -o ControlPath=none",
-                         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-                         **agent.env, **secrets.env},
+                         "ANSIBLE_SSH_ARGS": "-o ControlMaster=no -o ControlPath=none", **agent.env, **secrets.env},
                 event_handler=on_event, settings={"suppress_ansible_output": True})
         ok = r.status == "successful"
         message = "reachable" if ok else ("; ".join(failures) or f"ansible-runner {r.status} (rc {r.rc})")
-    except ssh_agent.AgentError as exc:
+    except (ssh_agent.AgentError, sandbox.SandboxError) as exc:
         ok, message = False, str(exc)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

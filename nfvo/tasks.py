@@ -4,10 +4,12 @@ Late acks and reject-on-worker-lost: a job whose worker dies is redelivered, and
 :func:`nfvo.runner.claim` makes sure a redelivered job never runs twice at once. Every
 worker starts the reaper (:mod:`nfvo.reaper`) when it is ready.
 """
+import logging
+
 from celery import shared_task
 from celery.signals import worker_ready
 
-from . import reaper, runner
+from . import reaper, runner, sandbox
 
 WAIT_RETRY_SECONDS = 1.0
 
@@ -38,3 +40,11 @@ def publish_project(publication_id: int) -> str:
 @worker_ready.connect
 def _start_reaper(**_):
     reaper.start_thread()
+
+
+@worker_ready.connect
+def _check_sandbox(**_):
+    """Say at start when jobs cannot be boxed (each job then ends ``error`` with the reason),
+    or run unboxed because ``RDCL_JOB_SANDBOX=none``."""
+    for problem in sandbox.system_check():
+        logging.getLogger(__name__).log(problem.level, "%s: %s", problem.id, problem.msg)

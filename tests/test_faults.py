@@ -68,7 +68,7 @@ def item(tmp_path, request):
     made = services.publish_repository(
         "work", remote, "main", "books", {"create": "work.yml", "scale": "work.yml", "delete": "work.yml"},
         ["local"], DIALOG, timeout=120, queue=queue)
-    made.log = tmp_path / "work.log"
+    made.log = tmp_path / "site" / "work.log"  # jobs are boxed: they write only below their sites' rdcl_root
     made.work = tmp_path / "work"
     return made
 
@@ -97,7 +97,7 @@ def _running(job):
 
 
 def test_worker_killed_mid_job_ends_in_error_and_retry_succeeds(item, tmp_path):
-    gate = tmp_path / "gate"
+    gate = tmp_path / "site" / "gate"
     job = services.order(item, {"log_file": str(item.log), "gate": str(gate)})
     with _worker(tmp_path, item, "a") as a:
         _wait(_running(job))
@@ -126,7 +126,7 @@ def test_worker_killed_mid_job_ends_in_error_and_retry_succeeds(item, tmp_path):
 
 
 def test_cancel_a_running_job(item, tmp_path):
-    job = services.order(item, {"log_file": str(item.log), "gate": str(tmp_path / "never")})
+    job = services.order(item, {"log_file": str(item.log), "gate": str(tmp_path / "site" / "never")})
     with _worker(tmp_path, item, "w") as w:
         _wait(_running(job))
         services.cancel(job)
@@ -142,7 +142,7 @@ def test_cancel_a_running_job(item, tmp_path):
 def test_job_times_out_after_the_items_limit(item, tmp_path):
     item.timeout = 4
     item.save()
-    job = services.order(item, {"log_file": str(item.log), "gate": str(tmp_path / "never")})
+    job = services.order(item, {"log_file": str(item.log), "gate": str(tmp_path / "site" / "never")})
     with _worker(tmp_path, item, "w") as w:
         job = wait_for_job(job.pk, 90, w)
     assert job.status == Job.FAILED and "timed out after 4 s" in job.message
@@ -151,7 +151,7 @@ def test_job_times_out_after_the_items_limit(item, tmp_path):
 
 
 def test_a_push_while_an_order_runs_does_not_change_it(item, tmp_path):
-    gate = tmp_path / "gate"
+    gate = tmp_path / "site" / "gate"
     job = services.order(item, {"log_file": str(item.log), "gate": str(gate), "tag": "first"})
     with _worker(tmp_path, item, "w") as w:
         _wait(_running(job))

@@ -8,7 +8,7 @@ from nfvo.dialog import DialogError
 
 from . import files, plan
 from .cluster import from_values
-from .sites import KIND
+from .sites import KIND, state_dir
 
 
 class OpenShiftKind(kinds.ItemKind):
@@ -47,6 +47,26 @@ class OpenShiftKind(kinds.ItemKind):
                    f"OpenShift {cluster.distribution} {cluster.version}; API {cluster.api_url}.\n"
                    "The pull secret and the SSH key are not in this commit.\n")
         return kinds.Prepared(folder=files.folder(cluster.name), files=rendered, message=message)
+
+    def sandbox_paths(self, values: dict, create: bool = True):
+        """The cluster's state folder (:func:`nfvo.openshift.sites.state_dir`, created 0700
+        when ``create``), writable: the installer's assets and kubeconfig; other clusters'
+        stay hidden.
+
+        :raises nfvo.sandbox.SandboxError: the cluster's name or domain leads out of the state root.
+        """
+        from nfvo import sandbox
+        from nfvo.models import Site
+
+        if not values.get("cluster_name") or not values.get("base_domain"):
+            return sandbox.Paths()
+        site = Site.objects.filter(name=values.get("openstack_site") or "").first()
+        root = state_dir("cluster", "domain", site.connection if site else None).parent
+        folder = sandbox.inside(root, f"{values['cluster_name']}.{values['base_domain']}", "the cluster's state folder",
+                                "the OpenShift state root")
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return sandbox.Paths(writable=[folder] if folder.is_dir() else [])
 
 
 def _openstack_site(name: str):
