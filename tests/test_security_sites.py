@@ -323,17 +323,20 @@ def test_register_site_cannot_re_point_a_global_or_another_tenants_site(tmp_path
     values = {"cluster_name": "red1", "base_domain": "red.example", "openstack_site": "osp",
               "pull_secret": json.dumps({"auths": {"r.example.com": {"auth": "eA=="}}}),
               "ssh_public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBz8nPn6Yk2c0q8s0m1w2b4u6y8A0c2e4g6i8k0m2o4 r@x"}
-    placed = user.post("/api/orders/", {"item": "openshift-on-openstack", "parameters": values, "mode": "plan"},
-                       format="json")
-    assert placed.status_code == 201, placed.content
-    instance = placed.json()["instance"]
-
     def register(cluster_name: str) -> Job:
+        """Order a cluster named ``cluster_name`` (plan), then register its site: the job ends
+        as the worker ends a successful run (no OpenShift API answers here)."""
+        placed = user.post("/api/orders/", {"item": "openshift-on-openstack", "mode": "plan", "parameters": {
+            **values, "cluster_name": cluster_name, "base_domain": "evil.example"}}, format="json")
+        assert placed.status_code == 201, placed.content
+        instance = placed.json()["instance"]
+        # the job's values cannot name another cluster: operations take no cluster fields (class 1)
         resp = user.post(f"/api/instances/{instance}/operate/", {"operation": "register_site", "parameters": {
-            "cluster_name": cluster_name, "base_domain": "evil.example"}}, format="json")
+            "cluster_name": "shared"}}, format="json")
+        assert resp.status_code == 400 and "cluster_name" in resp.json(), resp.content
+        resp = user.post(f"/api/instances/{instance}/operate/", {"operation": "register_site"}, format="json")
         assert resp.status_code == 201, resp.content
         job = Job.objects.get(pk=resp.json()["id"])
-        # the job ends as the worker ends a successful run (no OpenShift API answers here)
         runner._finish(job, Job.SUCCESSFUL, "ansible-runner successful (rc 0)", {})
         job.refresh_from_db()
         return job
