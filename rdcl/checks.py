@@ -57,7 +57,7 @@ def on_disk(files: Mapping[str, str]) -> Iterator[tuple[list[Source], Path]]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(raw)
             if is_document(path):
-                sources.append(Source(path, text=files[path], path=target, raw=raw))
+                sources.append(Source(path, text=files[path], path=target, raw=raw, root=root))
         yield sources, root
 
 
