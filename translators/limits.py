@@ -79,6 +79,7 @@ def check_size(data: str | bytes, limits: Limits = DEFAULT) -> None:
                                         "(RDCL_PARSE_MAX_BYTES)")
 
 
+_SCALAR, _ALIAS, _END = yaml.ScalarEvent, yaml.AliasEvent, yaml.StreamEndEvent
 _STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
@@ -88,53 +89,53 @@ def check_yaml(text: str | bytes, limits: Limits = DEFAULT) -> None:
 
     Only libyaml's event parser runs (no objects are built; a syntax error is left for
     the loader to report). Expanded nodes are counted exactly: an alias counts the nodes
-    of the node its anchor names.
+    of the node its anchor names (a collection's count is the running total at its end
+    minus the total at its start).
 
     :raises LimitError: the first limit crossed.
     """
     check_size(text, limits)
-    depth = aliases = total = 0
+    aliases = total = 0
     sizes: dict[str, int] = {}
-    stack: list[list] = []  # [nodes so far, anchor] of each open collection
+    open_: list[tuple[int, str | None]] = []  # (total at its start, anchor) of each open collection
+    loader = _LOADER(text)
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
+        get = loader.get_event
+        while True:
+            event = get()
             kind = event.__class__
-            if kind is yaml.ScalarEvent:
-                weight = 1
+            if kind is _SCALAR:
+                total += 1
                 if event.anchor:
                     sizes[event.anchor] = 1
             elif kind in _STARTS:
-                depth += 1
-                if depth > limits.depth:
+                if len(open_) >= limits.depth:
                     raise LimitError("limit.depth", f"nested more than {limits.depth} levels deep "
                                                     "(RDCL_PARSE_MAX_DEPTH)", event.start_mark.line + 1)
+                open_.append((total, event.anchor))
                 total += 1
-                stack.append([1, event.anchor])
-                continue
             elif kind in _ENDS:
-                depth -= 1
-                weight, anchor = stack.pop()
+                begun, anchor = open_.pop()
                 if anchor:
-                    sizes[anchor] = weight
-                if stack:
-                    stack[-1][0] += weight
+                    sizes[anchor] = total - begun
                 continue
-            elif kind is yaml.AliasEvent:
+            elif kind is _ALIAS:
                 aliases += 1
                 if aliases > limits.aliases:
                     raise LimitError("limit.aliases", f"more than {limits.aliases} aliases "
                                                       "(RDCL_PARSE_MAX_ALIASES)", event.start_mark.line + 1)
-                weight = sizes.get(event.anchor, 1)
+                total += sizes.get(event.anchor, 1)
+            elif kind is _END:
+                return
             else:
                 continue
-            total += weight
             if total > limits.nodes:
                 raise LimitError("limit.nodes", f"more than {limits.nodes} nodes once aliases are expanded "
                                                 "(RDCL_PARSE_MAX_NODES)", event.start_mark.line + 1)
-            if stack:
-                stack[-1][0] += weight
     except yaml.YAMLError:
         return  # the loader reports the syntax error, with its line
+    finally:
+        loader.dispose()
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
