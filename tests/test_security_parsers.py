@@ -153,6 +153,21 @@ def test_translate_refuses_an_import_of_etc_passwd(tmp_path):
     assert "root:" not in run.stdout + run.stderr and not (tmp_path / "out").exists()
 
 
+def test_translate_refuses_symlinks_out_of_the_folder_and_special_files(tmp_path, outside):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "link.yaml").symlink_to(outside)
+    os.mkfifo(tmp_path / "pkg" / "fifo.yaml")
+    (tmp_path / "pkg" / "folder.yaml").mkdir()
+    src = tmp_path / "pkg" / "service.yaml"
+    src.write_text(_template("link.yaml", "fifo.yaml", "folder.yaml"))
+    run = subprocess.run([sys.executable, "-m", "translators", "translate", str(src), "--out", str(tmp_path / "out")],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "imports[0]: [import.outside-project]" in run.stderr
+    assert "imports[1]: [import.not-a-file]" in run.stderr and "imports[2]: [import.not-a-file]" in run.stderr
+    assert CANARY not in run.stdout + run.stderr
+
+
 # -- class 4: parser limits (what does not kill a process; the rest: see the server test) ---
 
 DEEP = 50_000

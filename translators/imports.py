@@ -195,6 +195,8 @@ def check_imports(path: str | Path, root: str | Path | None = None,
         if not _within(target, str(root)):
             return None, _OUTSIDE
         found = beside(importer, relative)
+        if found is None and os.path.lexists(target):  # there, but not a regular file
+            return None, _OUTSIDE if not _within(os.path.realpath(target), real_root) else _NOT_FILE
         if found is None:
             return None, ""  # missing: tosca-parser says so (ImportError), never looking elsewhere
         if not _within(os.path.realpath(found), real_root):
