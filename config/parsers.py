@@ -6,6 +6,10 @@ of :mod:`translators.limits`, checked on the text before anything is built, so a
 nested 50,000 deep is a 400 and not a ``RecursionError``), and strings holding a lone
 UTF-16 surrogate (``"\\ud800"``: valid JSON text but not Unicode, RFC 8259 §8.2; stored, it
 breaks every later read of the row).
+
+:class:`ParseBudgetMiddleware` gives each request one budget of expanded YAML nodes
+(``RDCL_PARSE_MAX_REQUEST_NODES``, :func:`translators.limits.request_budget`) shared by all
+the documents it makes the server read.
 """
 from __future__ import annotations
 
@@ -60,3 +64,14 @@ class LimitedJSONParser(JSONParser):
                              "without its pair): not Unicode text")
         return data
 
+
+
+class ParseBudgetMiddleware:
+    """Serve each request inside :func:`translators.limits.request_budget` (Django middleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with limits.request_budget():
+            return self.get_response(request)

@@ -39,6 +39,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+MIDDLEWARE += ["config.parsers.ParseBudgetMiddleware"]  # one budget of parsed YAML nodes per request
 ROOT_URLCONF = "config.urls"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -97,8 +98,9 @@ REST_FRAMEWORK = {
                                "rest_framework.parsers.MultiPartParser"],
 }
 #: Largest JSON request body the API reads (413 above it). Each YAML/JSON document a user
-#: supplies is also held to RDCL_PARSE_MAX_BYTES / _DEPTH / _ALIASES / _NODES (environment
-#: variables read by translators/limits.py; defaults 5 MiB, 64, 1000, 1,000,000).
+#: supplies is also held to RDCL_PARSE_MAX_BYTES / _DEPTH / _ALIASES / _NODES, and a request's
+#: documents together to RDCL_PARSE_MAX_REQUEST_NODES (environment variables read by
+#: translators/limits.py; defaults 5 MiB, 64, 1000, 1,000,000, 5,000,000).
 RDCL_API_MAX_JSON_BYTES = int(os.environ.get("RDCL_API_MAX_JSON_BYTES", 16 * 1024 * 1024))
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded broker on disk.

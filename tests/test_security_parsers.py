@@ -179,6 +179,18 @@ def test_deeply_nested_json_descriptor_is_refused_naming_the_limit(designer):
     assert "RDCL_PARSE_MAX_DEPTH" in problems[0]["message"]
 
 
+def test_many_documents_under_the_limit_cannot_add_up_in_one_request(designer):
+    """Nine documents of ~600,000 expanded nodes each (each under RDCL_PARSE_MAX_NODES):
+    together over RDCL_PARSE_MAX_REQUEST_NODES."""
+    level = "a: &a [" + ",".join(['"lol"'] * 9) + "]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(5))
+    files = {f"d{n}.yaml": f"n: {n}\n{level}" for n in range(9)}
+    resp = _create(designer, files, "etsi")
+    assert resp.status_code == 400, resp.content
+    rules = {p["rule"] for p in resp.json()["problems"]}
+    assert "limit.request-nodes" in rules and "limit.nodes" not in rules, rules
+
+
 def test_deeply_nested_project_json_upload_is_refused(designer):
     body = '{"vnfd": {"x": ' + "[" * DEEP + "]" * DEEP + "}}"
     resp = designer.post(f"{API}/projects/import/", {"file": _named("project.json", body.encode())},

@@ -15,7 +15,11 @@ sample is far below them: at most 67 KB, depth 15, 10 aliases, 2,854 nodes):
 ``RDCL_PARSE_MAX_BYTES`` [5 MiB] bytes of one document (UTF-8);
 ``RDCL_PARSE_MAX_DEPTH`` [64] nesting of mappings and sequences;
 ``RDCL_PARSE_MAX_ALIASES`` [1000] ``*alias`` references in one document;
-``RDCL_PARSE_MAX_NODES`` [1,000,000] nodes once aliases are expanded.
+``RDCL_PARSE_MAX_NODES`` [1,000,000] nodes once aliases are expanded;
+``RDCL_PARSE_MAX_REQUEST_NODES`` [5,000,000] expanded nodes of all the distinct YAML
+documents checked inside one :func:`request_budget` (an API request: see
+``config.parsers.ParseBudgetMiddleware``), so many documents each under the limit cannot
+add up (rule ``limit.request-nodes``).
 
 A refusal is a :class:`LimitError` whose ``rule`` names the limit (``limit.bytes``,
 ``limit.depth``, ``limit.aliases``, ``limit.nodes``) and whose ``status`` is the HTTP
@@ -23,9 +27,12 @@ status an API answers with (413 for size, 400 for the others). Pure Python, no D
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
@@ -55,6 +62,34 @@ class Limits:
 
 
 DEFAULT = Limits()
+REQUEST_NODES = _env_int("RDCL_PARSE_MAX_REQUEST_NODES", 5_000_000)
+#: The budget of the request being served: ``[nodes left, hashes of the texts charged]``.
+_BUDGET: ContextVar[list | None] = ContextVar("rdcl_parse_budget", default=None)
+
+
+@contextlib.contextmanager
+def request_budget(nodes: int = REQUEST_NODES) -> Iterator[None]:
+    """Inside the block, the YAML documents :func:`check_yaml` passes share ``nodes``
+    expanded nodes (each distinct text is charged once, however often it is checked)."""
+    token = _BUDGET.set([nodes, set()])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _charge(text: str | bytes, nodes: int, line: int | None) -> None:
+    budget = _BUDGET.get()
+    if budget is None or nodes < 1000:
+        return  # no request, or too small to matter (each document is capped anyway)
+    key = hash(text)
+    if key in budget[1]:
+        return
+    budget[1].add(key)
+    budget[0] -= nodes
+    if budget[0] < 0:
+        raise LimitError("limit.request-nodes", "the documents of this request hold more than "
+                                                "RDCL_PARSE_MAX_REQUEST_NODES nodes once aliases are expanded", line)
 
 
 class LimitError(ValueError):
@@ -126,6 +161,7 @@ def check_yaml(text: str | bytes, limits: Limits = DEFAULT) -> None:
                                                       "(RDCL_PARSE_MAX_ALIASES)", event.start_mark.line + 1)
                 total += sizes.get(event.anchor, 1)
             elif kind is _END:
+                _charge(text, total, None)
                 return
             else:
                 continue
