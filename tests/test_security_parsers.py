@@ -191,6 +191,30 @@ def test_many_documents_under_the_limit_cannot_add_up_in_one_request(designer):
     assert "limit.request-nodes" in rules and "limit.nodes" not in rules, rules
 
 
+def _tightest_block(levels: int) -> str:
+    """Block YAML ``levels`` deep with as little indentation as YAML allows: a sequence at
+    its mapping's indentation, then a compact mapping one item further in."""
+    out, column = [], 0
+    for level in range(levels // 2):
+        out.append(" " * column + f"k{level}:")
+        out.append(" " * column + "- ")
+        column += 2
+    return "\n".join(out[:-1]) + "\n" + out[-1] + "x\n"
+
+
+@pytest.mark.parametrize("text", [
+    _tightest_block(70),
+    "- " * 70 + "x\n",
+    "a:\n" + "".join(" " * i + "- b:\n" for i in range(0, 140, 2)),
+    "a: " + "[" * 70 + "]" * 70 + "\n",
+], ids=["same-indent-sequences", "compact-sequences", "compact-mappings", "flow"])
+def test_documents_just_over_the_depth_limit_are_refused(designer, text):
+    """The limit is exact however the nesting is written (the scan is skipped only when
+    cheap bounds prove a document is within it)."""
+    problems = _refusal(_create(designer, {"d.yaml": text}, "etsi"), "d.yaml")
+    assert [p["rule"] for p in problems] == ["limit.depth"], problems
+
+
 def test_deeply_nested_project_json_upload_is_refused(designer):
     body = '{"vnfd": {"x": ' + "[" * DEEP + "]" * DEEP + "}}"
     resp = designer.post(f"{API}/projects/import/", {"file": _named("project.json", body.encode())},

@@ -119,17 +119,41 @@ _STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
+_ENTRY_COLUMN = re.compile(r"^[ \t]*(?:[-?:][ \t]+)*", re.MULTILINE)
+
+
+def _within_by_bounds(text: str, limits: Limits) -> bool:
+    """True when ``text`` cannot cross the depth, alias and node limits, from bounds that
+    cost far less than a scan (most descriptors pass here).
+
+    No ``*``: no alias, and a node takes at least a quarter of a character (``[:]`` is
+    four nodes), so nodes <= 4 * len + 4. Depth: a nested block collection is more
+    indented than its parent, or as indented for a sequence in a mapping, so block depth
+    <= 2 * (the largest column where a line's entries start) + 2; each flow level takes a
+    ``[`` or ``{``; depth <= that + their count.
+    """
+    if "*" in text or 4 * len(text) + 4 > limits.nodes:
+        return False
+    flows = text.count("[") + text.count("{")
+    if flows > limits.depth:
+        return False
+    column = max(map(len, _ENTRY_COLUMN.findall(text)), default=0)
+    return 2 * column + 2 + flows <= limits.depth
+
+
 def check_yaml(text: str | bytes, limits: Limits = DEFAULT) -> None:
     """Check a YAML (or JSON) stream, every document of it, against ``limits``.
 
     Only libyaml's event parser runs (no objects are built; a syntax error is left for
-    the loader to report). Expanded nodes are counted exactly: an alias counts the nodes
-    of the node its anchor names (a collection's count is the running total at its end
-    minus the total at its start).
+    the loader to report), and only when cheap bounds cannot rule a crossing out. Expanded
+    nodes are counted exactly: an alias counts the nodes of the node its anchor names (a
+    collection's count is the running total at its end minus the total at its start).
 
     :raises LimitError: the first limit crossed.
     """
     check_size(text, limits)
+    if isinstance(text, str) and _within_by_bounds(text, limits):
+        return
     aliases = total = 0
     sizes: dict[str, int] = {}
     open_: list[tuple[int, str | None]] = []  # (total at its start, anchor) of each open collection
