@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+MIDDLEWARE += ["config.parsers.ParseBudgetMiddleware"]  # one budget of parsed YAML nodes per request
 ROOT_URLCONF = "config.urls"
 TEMPLATES = [{
     "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -103,7 +104,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # JSON bodies held to size, depth and Unicode limits (config/parsers.py)
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.LimitedJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
 }
+#: Largest JSON request body the API reads (413 above it). Each YAML/JSON document a user
+#: supplies is also held to RDCL_PARSE_MAX_BYTES / _DEPTH / _ALIASES / _NODES, and a request's
+#: documents together to RDCL_PARSE_MAX_REQUEST_NODES (environment variables read by
+#: translators/limits.py; defaults 5 MiB, 64, 1000, 1,000,000, 5,000,000).
+RDCL_API_MAX_JSON_BYTES = int(os.environ.get("RDCL_API_MAX_JSON_BYTES", 16 * 1024 * 1024))
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded broker on disk.
 REDIS_URL = os.environ.get("REDIS_URL", "")

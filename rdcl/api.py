@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -57,9 +58,11 @@ def forbidden(exc: services.Forbidden) -> Response:
 
 
 def attachment(data: bytes | str, filename: str, content_type: str) -> HttpResponse:
-    """A download named ``filename``."""
+    """A download named ``filename``: a quoted ``filename`` when it is printable ASCII, else
+    ``filename*`` percent-encoded (RFC 6266 §4.3 / RFC 5987; Django's
+    ``content_disposition_header``), so no name can break the header."""
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename.replace(chr(34), "_")}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from translators import limits
+
 from .packaging import is_document, path_errors
 from .types.base import ProjectType
 from .types.detect import detect_source, unify
@@ -57,11 +59,9 @@ def on_disk(files: Mapping[str, str]) -> Iterator[tuple[list[Source], Path]]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(raw)
             if is_document(path):
-                sources.append(Source(path, text=files[path], path=target, raw=raw))
+                sources.append(Source(path, text=files[path], path=target, raw=raw, root=root))
         yield sources, root
 
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def validate(type_name: str, files: Mapping[str, str]) -> list[FileProblem]:
@@ -139,8 +139,8 @@ def package_problems(files: Mapping[str, str]) -> list[FileProblem]:
         if not path.lower().endswith((".yaml", ".yml")):
             continue
         try:
-            data = yaml.load(files[path], Loader=_LOADER)
-        except yaml.YAMLError:
+            data = limits.load_yaml(files[path])
+        except (yaml.YAMLError, limits.LimitError):
             continue
         nodes = get(data, ["topology_template", "node_templates"])
         if not isinstance(nodes, dict):

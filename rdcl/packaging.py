@@ -15,7 +15,9 @@ import io
 import json
 import posixpath
 import re
+import unicodedata
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -23,6 +25,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from rdcl.project_import import ProjectImportError, import_project, is_project
+from translators import limits
 
 from .types.problems import FileProblem
 from .types.sources import DOCUMENT_SUFFIXES
@@ -53,6 +56,19 @@ def path_error(path: str) -> str | None:
         return "a file path uses letters, digits, inner spaces and . _ @ + ~ - between '/'"
     if path == TOSCA_META:
         return f"{TOSCA_META} is written by the CSAR download; set the project's entry instead"
+    return None
+
+
+#: Unicode categories a project name may not hold: control, format, surrogate, line and
+#: paragraph separators (a line break in a name would break a download's header).
+CONTROL_CATEGORIES = ("Cc", "Cf", "Cs", "Zl", "Zp")
+
+
+def name_error(name: str) -> str | None:
+    """Why ``name`` cannot name a project (a control or format character), or None."""
+    bad = sorted({f"U+{ord(c):04X}" for c in name if unicodedata.category(c) in CONTROL_CATEGORIES})
+    if bad:
+        return f"a project name has no control or format characters (found {', '.join(bad)})"
     return None
 
 
@@ -105,11 +121,18 @@ def read_upload(name: str, data: bytes) -> Upload:
     A zip is a ``csar`` when it has ``TOSCA-Metadata/`` or ends in ``.csar``; a JSON file
     shaped like an RDCL 3D export (:func:`rdcl.project_import.is_project`) is a
     ``project``; anything else is one ``file`` named by the upload's base name. Problems
-    (rules ``upload.*``, ``csar.*``, ``file.encoding``, ``file.path``) are collected, not raised.
+    (rules ``upload.*``, ``csar.*``, ``file.encoding``, ``file.path``, ``limit.*`` for a
+    project JSON over a parser limit) are collected, not raised; a zip that cannot be
+    read (corrupt, encrypted, unknown compression) is ``upload.zip``.
     """
     base = posixpath.basename(name.replace("\\", "/")) or "descriptor.yaml"
     if zipfile.is_zipfile(io.BytesIO(data)):
-        return _read_zip(base, data)
+        try:
+            return _read_zip(base, data)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError,
+                EOFError, OSError, ValueError) as exc:
+            return Upload("zip", problems=[FileProblem("", "upload.zip", f"not a readable zip archive: {exc}",
+                                                       None, base)])
     if len(data) > MAX_FILE_BYTES:
         return Upload("file", problems=[FileProblem("", "upload.too-large", f"more than {MAX_FILE_BYTES} bytes",
                                                     None, base)])
@@ -118,7 +141,9 @@ def read_upload(name: str, data: bytes) -> Upload:
         return Upload("file", problems=[FileProblem("", "file.encoding", "not UTF-8 text", None, base)])
     if base.lower().endswith(".json"):
         try:
-            parsed = json.loads(text)
+            parsed = limits.load_json(text)
+        except limits.LimitError as exc:
+            return Upload("file", problems=[FileProblem("", exc.rule, exc.message, exc.line, base)])
         except json.JSONDecodeError:
             parsed = None
         if is_project(parsed):
@@ -169,7 +194,10 @@ def _read_zip(base: str, data: bytes) -> Upload:
 
 def _entry_definitions(meta: str, upload: Upload) -> str:
     try:
-        data = yaml.safe_load(meta)
+        data = limits.load_yaml(meta)
+    except limits.LimitError as exc:
+        upload.problems.append(FileProblem("", exc.rule, exc.message, exc.line, TOSCA_META))
+        return ""
     except yaml.YAMLError as exc:
         upload.problems.append(FileProblem("", "csar.meta", " ".join(str(exc).split()), None, TOSCA_META))
         return ""

@@ -7,10 +7,24 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from .models import GraphLayout, Project, ProjectShare, Revision
+from .packaging import name_error
 
 
 def _text(**kwargs) -> serializers.CharField:
     return serializers.CharField(trim_whitespace=False, allow_blank=True, **kwargs)
+
+
+def _plain_name(value: str) -> str:
+    why = name_error(value)
+    if why:
+        raise serializers.ValidationError(why)
+    return value
+
+
+def _name(**kwargs) -> serializers.CharField:
+    """A project name: up to 100 characters, no control or format character
+    (:func:`rdcl.packaging.name_error`)."""
+    return serializers.CharField(max_length=100, validators=[_plain_name], **kwargs)
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -156,7 +170,7 @@ class ProjectCreateSerializer(serializers.Serializer):
     """A new project: empty, with ``files`` (``{path: text}``), or from the type's
     ``example`` (an example's name, or ``all`` for every example of the type)."""
 
-    name = serializers.CharField(max_length=100)
+    name = _name()
     type = serializers.CharField(max_length=64)
     description = serializers.CharField(required=False, default="", allow_blank=True)
     example = serializers.CharField(required=False, default="")
@@ -171,7 +185,7 @@ class ProjectCreateSerializer(serializers.Serializer):
 class ProjectUpdateSerializer(serializers.Serializer):
     """What may change on a project: name, description, and the main template (``entry``) of a TOSCA one."""
 
-    name = serializers.CharField(max_length=100, required=False)
+    name = _name(required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     entry = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
@@ -181,7 +195,7 @@ class ImportSerializer(serializers.Serializer):
     descriptor; ``type`` is detected when not given, ``name`` defaults to the file's stem."""
 
     file = serializers.FileField()
-    name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    name = _name(required=False, default="", allow_blank=True)
     type = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
 
 

@@ -263,6 +263,7 @@ def import_upload(owner, upload_name: str, data: bytes, *, name: str = "", type_
 
 def _stem(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join("_" if packaging.name_error(c) else c for c in base)  # no control character in a name
     return (base.rsplit(".", 1)[0] if "." in base else base)[:100] or "imported"
 
 

@@ -7,14 +7,13 @@ nothing.
 """
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from translators import limits
 from translators.errors import DescriptorError
 
 from . import services
@@ -63,9 +62,23 @@ def project_page(request, pk):
     return render(request, "rdcl/project.html", {"project": project, "config": config})
 
 
+class _BadBody(Exception):
+    """A request body these views cannot use: ``status`` and ``detail`` for the answer."""
+
+    def __init__(self, detail: str, status: int = 400):
+        super().__init__(detail)
+        self.detail, self.status = detail, status
+
+
 def _body(request) -> dict:
+    """The JSON object a request carries (``{}`` when it has none or it is not an object).
+
+    :raises _BadBody: over a parser limit (:mod:`translators.limits`: 413 for its size).
+    """
     try:
-        data = json.loads(request.body or b"{}")
+        data = limits.load_json(request.body or b"{}")
+    except limits.LimitError as exc:
+        raise _BadBody(f"refused: {exc.message}", exc.status) from None
     except ValueError:
         data = None
     return data if isinstance(data, dict) else {}
@@ -77,7 +90,13 @@ def preview(request, pk, view):
     """``{"graph", "problems", "error"}`` of the project with ``files`` (path: text) changed;
     ``graph`` is null when the files cannot be read. Stores nothing."""
     project = _project(request, pk)
-    changes = {p: t for p, t in (_body(request).get("files") or {}).items() if isinstance(t, str)}
+    try:
+        changes = _body(request).get("files") or {}
+    except _BadBody as exc:
+        return JsonResponse({"detail": exc.detail}, status=exc.status)
+    if not isinstance(changes, dict):
+        return JsonResponse({"detail": "files is an object of path: text"}, status=400)
+    changes = {p: t for p, t in changes.items() if isinstance(t, str)}
     files = {**services.current_files(project), **changes}
     problems = services.validation(project, changes)
     try:
@@ -99,7 +118,10 @@ def preview(request, pk, view):
 def check_nesting(request, pk):
     """May a ``child`` node type sit inside a ``parent`` node type? ``allowed`` or the reason."""
     project = _project(request, pk)
-    data = _body(request)
+    try:
+        data = _body(request)
+    except _BadBody as exc:
+        return JsonResponse({"detail": exc.detail}, status=exc.status)
     try:
         answer = get_type(project.type).description_model().check_nesting(str(data.get("child")),
                                                                           str(data.get("parent")))

@@ -7,11 +7,13 @@ import, then ``nested-vdu``). The table says whether it ``loads`` (valid, parsed
 data model, graph built) or is ``rejected``, and for a rejection the rules broken and why;
 ``not-claimed`` samples (Heat templates, RDCL 3D description models) must be recognised as
 no project type at all. The test checks the outcome, the exact set of rules, and that every
-problem is located (file, rule, and a document path or a line).
+problem is located (file, rule, and a document path or a line). Each corpus repository
+(``heat-translator/``, ``tosca-parser/``...) is one package: a sample's imports may use any
+file of its repository (``../custom_types/x.yaml``), and nothing outside it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ import yaml
 from rdcl.project_import import import_project, is_project
 from rdcl.types.detect import detect
 from rdcl.types.registry import get_type
-from rdcl.types.sources import Source, load
+from rdcl.types.sources import Source, as_sources, load
 
 from .conftest import CORPUS
 
@@ -78,7 +80,7 @@ def outcome_of(corpus: Path, relative: str, type_name: str | None) -> Outcome:
     if type_name is None:
         return Outcome("not-claimed" if detect(path) is None else "loads")
     plugin = get_type(type_name)
-    files = path
+    files = [replace(s, root=corpus / relative.split("/")[0]) for s in as_sources(path)]  # its repository
     if path.suffix == ".json" and is_project(load(Source(relative, text=path.read_text())).data):
         files = import_project(path)  # the RDCL 3D project import, as an upload does
     try:

@@ -30,8 +30,10 @@ Outcomes:
 Parameters (``params``) are given at translation time as heat-translator's test gives
 them (``translate_file(..., params=...)``: HOT parameter defaults, flavor choice); the
 reservation sample imports ``samples/tests/data/nfv/...`` relative to heat-translator's
-repository root, so the tests run in a folder where that path leads to the corpus (a
-symbolic link, nothing copied), and the URL import of
+repository root (the working directory of its tests); imports now resolve only beside the
+importing file, inside the package (:mod:`translators.imports`), so that sample is
+translated from a copy whose imports say ``../nfv/...`` (the HOT does not depend on it).
+Each corpus repository is one package (``root``). The URL import of
 ``tosca_single_instance_wordpress_with_url_import.yaml`` is mapped to the corpus copy
 (tosca-parser ``local_defs``) as heat-translator's test mocks it.
 """
@@ -222,22 +224,26 @@ def _id(row) -> str:
     return Path(row[1][0]).stem + ("-" + row[3] if row[3] == OTHER_ALT else "")
 
 
-@pytest.fixture
-def heat_translator_root(corpus, tmp_path_factory, monkeypatch):
-    """Run in a folder where ``samples/tests/data`` is the corpus's heat-translator folder
-    (a link), as heat-translator's tests run in its repository."""
-    root = tmp_path_factory.getbasetemp() / "heat-translator-root"
-    link = root / "samples" / "tests" / "data"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(corpus / "heat-translator", target_is_directory=True)
-    monkeypatch.chdir(root)
-    return root
+#: Samples importing ``samples/tests/data/...`` (heat-translator's repository root as working directory).
+CWD_IMPORTS = "samples/tests/data/"
 
 
-def _ours(src: Path, goldens: list[str], params: dict) -> dict[str, str]:
+def _package_copy(src: str, tmp_path: Path) -> Path:
+    """A copy of sample ``src`` whose working-directory imports are relative (``../nfv/...``),
+    with the files they import, in a package folder ``tmp_path/pkg``."""
+    text = (HT / src).read_text()
+    copy = tmp_path / "pkg" / src
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    for imported in re.findall(re.escape(CWD_IMPORTS) + r"(\S+\.yaml)", text):
+        (tmp_path / "pkg" / imported).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "pkg" / imported).write_text((HT / imported).read_text())
+    copy.write_text(text.replace(CWD_IMPORTS, "../" * src.count("/")))
+    return copy
+
+
+def _ours(src: Path, goldens: list[str], params: dict, root: Path = HT) -> dict[str, str]:
     """Our HOT files for ``src`` named as the goldens (``stack.yaml`` is the main one)."""
-    files = translate_file(src, DEMO_SITES, local_defs=URL_IMPORTS, params=params).files
+    files = translate_file(src, DEMO_SITES, local_defs=URL_IMPORTS, params=params, root=root).files
     out = {k.rsplit("/", 1)[1]: v for k, v in files.items() if k.startswith("templates/core/")}
     out[Path(goldens[0]).name] = out.pop("stack.yaml")
     return out
@@ -260,18 +266,20 @@ def _diff(goldens: list[str], files: dict[str, str]) -> dict:
 
 
 @pytest.mark.parametrize("src,goldens,params,outcome", GOLDENS, ids=[_id(r) for r in GOLDENS])
-def test_golden_output(heat_translator_root, src, goldens, params, outcome):
-    path = HT / src
+def test_golden_output(tmp_path, src, goldens, params, outcome):
+    path, root = HT / src, HT
+    if path.suffix == ".yaml" and CWD_IMPORTS in path.read_text():
+        path, root = _package_copy(src, tmp_path), tmp_path / "pkg"
     if outcome == REJECTED:
         with pytest.raises(TranslationError) as err:
-            _ours(path, goldens, params)
+            _ours(path, goldens, params, root)
         assert {p.rule for p in err.value.problems} == {"hot.structure"}, err.value.report()
         assert src in REJECTED_WHY
         broken = [g for g in goldens if validate.hot_problems((HOT_OUTPUT / g).read_text(), nested=g != goldens[0])]
         assert broken, "the golden itself should fail the structural check"
         assert _diff(goldens, _heat_translator_alone(path, goldens, params)) == {}
         return
-    ours = _ours(path, goldens, params)
+    ours = _ours(path, goldens, params, root)
     texts = {Path(g).name: (HOT_OUTPUT / g).read_text() for g in goldens}
     if outcome == BYTES:
         assert {k: ours.get(k) for k in texts} == texts

@@ -11,7 +11,8 @@ repeatable).
 SRC may also be ETSI NFV descriptors (:mod:`translators.etsi`): an IFA 011 VNFD or IFA 014
 NSD file (JSON/YAML, told by its ``vnfdId``/``nsdIdentifier`` keys), a folder of them (nested
 descriptors under ``k8s/``/``click/``) or an RDCL 3D project JSON; ``--nsd NAME`` picks one
-NSD of several. The TOSCA they became is written as ``tosca/service.yaml``.
+NSD of several. ``--root DIR``: the folder a TOSCA descriptor's imports must stay in (default:
+the descriptor's own folder; :mod:`translators.imports`). The TOSCA they became is written as ``tosca/service.yaml``.
 
 Exit status 0 on success; 1 with every problem listed (file, path, rule) on bad input,
 or with the reason when the target has nothing to write; 2 on a bad command line.
@@ -63,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
                     help="dialog value (TOSCA input): renders manifests (k8s/openshift), HOT parameter defaults (hot); repeatable")
     tr.add_argument("--level", help="SOL 001 instantiation level the pods start at (default: the descriptor's)")
+    tr.add_argument("--root", help="folder a TOSCA descriptor's imports must stay in (default: the descriptor's "
+                                   "folder); imports outside it, absolute paths and URLs are refused")
     tr.add_argument("--nsd", help="ETSI input with several NSDs: the one to translate (its file stem or project key)")
     args = parser.parse_args(argv)
     sites = SiteMap.from_yaml(args.sites) if args.sites else DEMO_SITES
@@ -75,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
                                                 source=Path(args.src).name)
         else:
             translation = translate_file(args.src, sites_for(args.to, sites), k8s_version=args.k8s_version,
-                                         params=params, level=args.level)
+                                         params=params, level=args.level, root=args.root)
         files = select(translation, args.to, dict(args.param))
     except DescriptorError as exc:
         print(exc.report(), file=sys.stderr)

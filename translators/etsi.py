@@ -46,6 +46,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from . import limits
 from .errors import DescriptorError, Problem, TranslationError
 from .tosca_loader import PLACEMENT_POLICY, PROFILE_URL, slug
 from .yamlout import dump
@@ -171,7 +172,9 @@ def read_descriptors(path: str | Path) -> tuple[dict[str, dict], dict[str, Any]]
     for file in files:
         try:
             text = file.read_text()
-            data = json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
+            data = limits.load_json(text) if file.suffix.lower() == ".json" else limits.load_yaml(text)
+        except limits.LimitError as exc:
+            raise DescriptorError(str(file), [Problem("", exc.rule, exc.message, exc.line)]) from None
         except (yaml.YAMLError, ValueError) as exc:
             if path.is_dir():
                 raise DescriptorError(str(file), [Problem("", "yaml.syntax", " ".join(str(exc).split()))]) from None
@@ -688,8 +691,8 @@ def _nested_image(builder: _Builder, vpath: str, vdu: dict) -> str | None:
     found = ref if isinstance(ref, dict) else builder.nested.get(ref) if isinstance(ref, str) else None
     if isinstance(found, str):
         try:
-            found = yaml.safe_load(found)
-        except yaml.YAMLError:
+            found = limits.load_yaml(found)
+        except (yaml.YAMLError, limits.LimitError):
             found = None
     image = _first_image(found)
     if image:
@@ -721,8 +724,8 @@ def _first_image(value: Any) -> str | None:
                 return found
     if isinstance(value, str) and "\n" in value:
         try:
-            return _first_image(yaml.safe_load(value))
-        except yaml.YAMLError:
+            return _first_image(limits.load_yaml(value))
+        except (yaml.YAMLError, limits.LimitError):
             return None
     return None
 

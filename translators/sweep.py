@@ -60,11 +60,12 @@ def translate_all(paths: list[Path], sites: SiteMap, **options) -> list[Outcome]
 
 
 def by_folder(corpus: str | Path, sites: SiteMap, **options) -> dict[str, Tally]:
-    """``{top-level folder of corpus: Tally}`` over every descriptor in it."""
+    """``{top-level folder of corpus: Tally}`` over every descriptor in it; each top-level
+    folder is one package (the ``root`` its descriptors' imports may not leave)."""
     corpus = Path(corpus)
     tallies: dict[str, Tally] = {}
     for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
         tally = tallies.setdefault(folder.name, Tally())
-        for outcome in translate_all(descriptors(folder), sites, **options):
+        for outcome in translate_all(descriptors(folder), sites, **{"root": folder, **options}):
             (tally.translated if outcome.translation else tally.rejected).append(outcome)
     return tallies

@@ -17,6 +17,7 @@ import yaml
 
 from . import levels, literal
 from .errors import DescriptorError, Problem
+from .imports import check_imports, confine_tosca_parser
 from .model import InputModel, NodeModel, ServiceModel
 
 PROFILE_URL = "https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml"
@@ -62,7 +63,7 @@ def slug(text: str) -> str:
 
 
 def load(path: str | Path, local_defs: dict[str, str] | None = None,
-         params: dict[str, Any] | None = None) -> ServiceModel:
+         params: dict[str, Any] | None = None, root: str | Path | None = None) -> ServiceModel:
     """Parse ``path`` (YAML template, or CSAR/zip) into a :class:`ServiceModel`.
 
     ``local_defs`` maps import URLs to local files (tosca-parser ``local_defs``); the
@@ -71,16 +72,26 @@ def load(path: str | Path, local_defs: dict[str, str] | None = None,
     against the inputs' types and constraints); they only reach the HOT (see
     :func:`translators.hot.translate_site`), never the playbooks.
 
-    :raises DescriptorError: unreadable file, YAML syntax, or any tosca-parser error.
+    Before tosca-parser opens anything, the template and every file it imports are held
+    to :mod:`translators.imports` (imports stay inside ``root``, default the template's
+    folder, or a CSAR; URLs only through ``local_defs``) and to the parser limits of
+    :mod:`translators.limits` (rules ``import.*``, ``limit.*``).
+
+    :raises DescriptorError: unreadable file, YAML syntax, a refused import, a document
+        over a limit, or any tosca-parser error.
     """
     from toscaparser.common.exception import ExceptionCollector
     from toscaparser.tosca_template import ToscaTemplate
 
     quiet_libraries()
+    confine_tosca_parser()
     path = Path(path)
     if not path.is_file():
         raise DescriptorError(str(path), [Problem("", "file.missing", "no such file")])
     defs = {PROFILE_URL: str(PROFILE_FILE), **(local_defs or {})}
+    refused = check_imports(path, root, defs)
+    if refused:
+        raise DescriptorError(str(path), refused)
     try:
         tosca = ToscaTemplate(str(path), dict(params) if params else None, True, local_defs=defs)
     except Exception as exc:  # tosca-parser raises many kinds; all become Problems

@@ -60,7 +60,7 @@ class Translation:
 
 def translate_file(path: str | Path, sites: SiteMap, local_defs: dict | None = None,
                    k8s_version: str | None = DEFAULT_K8S_VERSION, params: dict | None = None,
-                   level: str | None = None) -> Translation:
+                   level: str | None = None, root: str | Path | None = None) -> Translation:
     """Translate one descriptor for the given sites.
 
     ``params``: input values fixed at translation time; they become HOT parameter
@@ -68,13 +68,14 @@ def translate_file(path: str | Path, sites: SiteMap, local_defs: dict | None = N
     ``--parameters`` does). Leave them out for a catalogue service: its dialog values
     arrive at run time and are never written into a file. ``level``: the SOL 001
     instantiation level pods start at (default: the descriptor's, see
-    :mod:`translators.levels`).
+    :mod:`translators.levels`). ``root``: the folder its imports must stay in (default: its
+    own folder; see :func:`translators.tosca_loader.load`).
 
     :raises DescriptorError: the descriptor does not parse or validate.
     :raises TranslationError: it validates but a required part cannot be translated.
     :raises ValueError: ``k8s_version`` has no schema in kubernetes-validate.
     """
-    return translate_model(load(path, local_defs, params), sites, k8s_version, level)
+    return translate_model(load(path, local_defs, params, root), sites, k8s_version, level)
 
 
 def translate_model(model: ServiceModel, sites: SiteMap,

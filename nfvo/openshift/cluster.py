@@ -11,11 +11,11 @@ through Nova ("Deploying a cluster with bare-metal machines" in the same docs).
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from dataclasses import dataclass, field
 
 from nfvo.dialog import DialogError
+from translators import limits
 
 CLUSTER_NETWORK = "10.128.0.0/14"
 CLUSTER_HOST_PREFIX = 23
@@ -231,7 +231,7 @@ def _secret_problems(values: dict) -> dict[str, str]:
     """Shape checks of the secret fields; the messages never repeat the values."""
     errors = {}
     try:
-        auths = json.loads(values.get("pull_secret") or "").get("auths")
+        auths = limits.load_json(values.get("pull_secret") or "").get("auths")  # LimitError is a ValueError
     except (ValueError, AttributeError):
         auths = None
     if not isinstance(auths, dict) or not auths:

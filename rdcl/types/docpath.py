@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from translators import limits
+
 Part = str | int
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -36,12 +38,13 @@ def format_path(prefix: str, parts: Iterable[Part]) -> str:
 
 
 def compose(text: str | None) -> yaml.Node | None:
-    """The YAML node tree of ``text`` (None when it is not YAML/JSON or empty)."""
+    """The YAML node tree of ``text`` (None when it is not YAML/JSON, empty or over a
+    parser limit of :mod:`translators.limits`)."""
     if not text:
         return None
     try:
-        return yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError:
+        return limits.compose_yaml(text)
+    except (yaml.YAMLError, limits.LimitError):
         return None
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from translators import limits
 from translators.errors import Problem
 
 from .docpath import LazyNode
@@ -34,7 +35,9 @@ class Source:
     ``name`` is what problems and reports show; ``path`` the file on disk when there is one
     (tosca-parser needs it: imports resolve beside it); ``text`` the decoded content
     (``None`` for archives and undecodable bytes); ``data`` the parsed document when the
-    caller already had it (a project import), else parsed on demand by :func:`load`.
+    caller already had it (a project import), else parsed on demand by :func:`load`;
+    ``root`` the project's folder on disk, which imports may not leave (``None``: the
+    file's own folder).
     """
 
     name: str
@@ -42,6 +45,7 @@ class Source:
     path: Path | None = None
     data: Any = None
     raw: bytes | None = None
+    root: Path | None = None
 
     @property
     def suffix(self) -> str:
@@ -73,18 +77,18 @@ def as_sources(files: Any) -> list[Source]:
 
 def _from_path(path: Path) -> list[Source]:
     if path.is_dir():
-        return [_from_file(p) for p in sorted(path.rglob("*"))
+        return [_from_file(p, path) for p in sorted(path.rglob("*"))
                 if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES + ARCHIVE_SUFFIXES]
     if not path.exists():
         raise FileNotFoundError(str(path))
     return [_from_file(path)]
 
 
-def _from_file(path: Path) -> Source:
+def _from_file(path: Path, root: Path | None = None) -> Source:
     if path.suffix.lower() in ARCHIVE_SUFFIXES:
-        return Source(str(path), path=path)
+        return Source(str(path), path=path, root=root)
     raw = path.read_bytes()
-    return Source(str(path), text=_decode(raw), path=path, raw=raw)
+    return Source(str(path), text=_decode(raw), path=path, raw=raw, root=root)
 
 
 def _from_value(name: str, value: Any) -> Source:
@@ -118,12 +122,20 @@ def load(source: Source) -> Loaded:
     """Parse a YAML or JSON source; syntax and encoding errors become problems.
 
     Rules: ``file.encoding`` (not UTF-8), ``json.syntax``, ``yaml.syntax``, each with the
-    line where the parser stopped.
+    line where the parser stopped; ``limit.*`` for a document over a parser limit
+    (:mod:`translators.limits`), checked before anything is built.
     """
     if source.data is not None:
         return Loaded(source.data, LazyNode(source.text), [])
     if source.text is None:
         return Loaded(None, None, [Problem("", "file.encoding", "not UTF-8 text")])
+    try:
+        if source.suffix == ".json":
+            limits.check_json(source.text)
+        else:
+            limits.check_yaml(source.text)
+    except limits.LimitError as exc:
+        return Loaded(None, None, [Problem("", exc.rule, exc.message, exc.line)])
     if source.suffix == ".json":
         try:
             data = json.loads(source.text)

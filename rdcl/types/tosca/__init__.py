@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from translators import limits
 from translators.errors import DescriptorError, Problem
 from translators.model import ServiceModel
 from translators.tosca_loader import PROFILE_URL, load
@@ -106,7 +107,7 @@ class ToscaType(ProjectType):
         if problems:
             return None, problems
         try:
-            return load(path, defs), []
+            return load(path, defs, root=source.root), []
         except DescriptorError as exc:
             if _types_only(exc, source):
                 return None, []
@@ -123,7 +124,7 @@ class ToscaType(ProjectType):
                 return problems
             read, join = in_archive(lambda name: read_member(path, name))
             return locate(problems, entry[0], read, join, archive=True)
-        read, join = on_disk(path)
+        read, join = on_disk(path, source.root)
         return locate(problems, str(path.resolve()), read, join)
 
     # -- remote imports ------------------------------------------------------------------
@@ -139,7 +140,7 @@ class ToscaType(ProjectType):
             refs = remote_imports(entry[0], read, join)
             main = entry[0]
         else:
-            read, join = on_disk(path)
+            read, join = on_disk(path, source.root)
             main = str(path.resolve())
             refs = remote_imports(main, read, join)
         defs, problems = {}, []
@@ -190,6 +191,7 @@ class ToscaType(ProjectType):
             items = []
             for source in sources:
                 if source.path is None:
+                    source.root = Path(tmp, "files")
                     relative = PurePosixPath(source.name)
                     if relative.is_absolute() or ".." in relative.parts:
                         relative = PurePosixPath(relative.name)
@@ -226,8 +228,8 @@ def tosca_document(source: Source, loaded: Loaded | None) -> dict | None:
             return {} if source.suffix == ".csar" else None
         entry = csar_entry(source.path)
         try:
-            data = yaml.safe_load(entry[1]) if entry and entry[1] else None
-        except yaml.YAMLError:
+            data = limits.load_yaml(entry[1]) if entry and entry[1] else None
+        except (yaml.YAMLError, limits.LimitError):
             data = None
         return data if isinstance(data, dict) else {}
     data = loaded.data if loaded is not None else None

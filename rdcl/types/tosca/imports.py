@@ -5,10 +5,16 @@ unless ``local_defs`` maps that URL to a local file. Descriptors are validated o
 :func:`remote_imports` walks the template and the local files it imports (on disk or in a
 CSAR) and lists every remote import; the project type then maps each to a local file or
 reports it (``import.remote``). TOSCA Simple Profile in YAML 1.3 §3.6.8 (import definition).
+
+The walk reads only regular files inside the project (:func:`on_disk`'s ``root``) and holds
+each to the parser limits; :mod:`translators.imports` refuses the other imports, by rule,
+when the template is loaded.
 """
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +23,14 @@ from urllib.parse import urlparse
 
 import yaml
 
+from translators import limits
+from translators.imports import import_entries
+
 from ..docpath import compose, line_of
 
-REMOTE_SCHEMES = ("http", "https", "ftp")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+__all__ = ["RemoteImport", "import_entries", "is_remote", "remote_imports", "on_disk", "in_archive"]
 
+REMOTE_SCHEMES = ("http", "https", "ftp")
 
 @dataclass(frozen=True)
 class RemoteImport:
@@ -39,28 +48,6 @@ class RemoteImport:
 def is_remote(uri: Any) -> bool:
     """An ``http``, ``https`` or ``ftp`` URL."""
     return isinstance(uri, str) and urlparse(uri).scheme.lower() in REMOTE_SCHEMES
-
-
-def import_entries(data: Any) -> list[tuple[int, Any, str | None]]:
-    """``(index, file, repository)`` of each entry of a template's ``imports``.
-
-    Entries are a string, ``{file, repository, ...}`` (TOSCA 1.2+) or a one-key map
-    ``{name: uri | {file, repository}}`` (TOSCA 1.0).
-    """
-    imports = data.get("imports") if isinstance(data, dict) else None
-    out = []
-    for i, item in enumerate(imports if isinstance(imports, list) else []):
-        if isinstance(item, str):
-            out.append((i, item, None))
-        elif isinstance(item, dict) and "file" in item:
-            out.append((i, item.get("file"), item.get("repository")))
-        elif isinstance(item, dict) and len(item) == 1:
-            value = next(iter(item.values()))
-            if isinstance(value, dict):
-                out.append((i, value.get("file"), value.get("repository")))
-            else:
-                out.append((i, value, None))
-    return out
 
 
 def _repository_url(data: dict, name: str) -> str:
@@ -86,9 +73,9 @@ def remote_imports(start: str, read: Callable[[str], str | None],
         if not text or "imports" not in text:
             continue  # no imports section: no need to parse the file here
         try:
-            data = yaml.load(text, Loader=_LOADER) if text else None
-        except yaml.YAMLError:
-            continue  # tosca-parser reports the syntax error
+            data = limits.load_yaml(text) if text else None
+        except (yaml.YAMLError, limits.LimitError):
+            continue  # the loader reports the syntax error or the limit
         entries = import_entries(data)
         node = compose(text) if entries else None
         for index, file, repository in entries:
@@ -105,16 +92,26 @@ def remote_imports(start: str, read: Callable[[str], str | None],
     return out
 
 
-def on_disk(path: Path) -> tuple[Callable[[str], str | None], Callable[[str], str]]:
-    """``read`` and ``join`` for a template file on disk."""
+def on_disk(path: Path, root: Path | None = None) -> tuple[Callable[[str], str | None], Callable[[str], str]]:
+    """``read`` and ``join`` for a template file on disk in the project folder ``root``
+    (default: the template's folder): ``read`` gives None for anything but a regular file
+    inside ``root`` (an import of ``/etc/passwd`` or ``/dev/zero`` is never opened here)."""
+    base = os.path.realpath(root if root is not None else Path(path).parent)
+
     def read(name: str) -> str | None:
+        real = os.path.realpath(name)
+        if not (real == base or real.startswith(base.rstrip(os.sep) + os.sep)):
+            return None
         try:
-            return Path(name).read_text()
+            if not stat.S_ISREG(os.stat(real).st_mode):
+                return None
+            with open(real, "rb") as handle:
+                return handle.read(limits.DEFAULT.bytes + 1).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             return None
 
     def join(importer: str, relative: str) -> str:
-        return str((Path(importer).parent / relative).resolve())
+        return os.path.normpath(os.path.join(os.path.dirname(importer), relative))
 
     return read, join
 

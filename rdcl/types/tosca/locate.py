@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from translators import limits
 from translators.errors import Problem
 
 from ..docpath import Part, compose, format_path, line_of
@@ -27,7 +28,6 @@ from .imports import import_entries, is_remote
 
 _QUOTED = re.compile(r'"([^"]+)"')
 _WORD = re.compile(r'"([^"\s]+)"')
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _META = "TOSCA-Metadata/TOSCA.meta"
 
 
@@ -37,8 +37,8 @@ class Document:
     def __init__(self, name: str, text: str | None):
         self.name = name
         try:
-            self.data = yaml.load(text, Loader=_LOADER) if text else None
-        except yaml.YAMLError:
+            self.data = limits.load_yaml(text) if text else None
+        except (yaml.YAMLError, limits.LimitError):
             self.data = None
         self.node = compose(text) if isinstance(self.data, dict) else None
 
