@@ -16,7 +16,6 @@ import signal
 import urllib.request
 from pathlib import Path
 
-import git
 import pytest
 from django.conf import settings
 
@@ -138,6 +137,8 @@ def test_a_tenants_playbook_cannot_reach_the_controllers_keys(tmp_path, boxed_wo
     blue_job = wait_for_job(_order(blue_user, "quiet", "plan").pk, 120, boxed_worker)
     assert blue_job.status == Job.SUCCESSFUL, blue_job.message
     blue_folder = Path(settings.RDCL_JOBS_DIR) / str(blue_job.pk)
+    assert not blue_folder.exists()  # a finished job's folder is deleted; a running job's holds its secrets:
+    blue_folder.mkdir(mode=0o700)    # put one back, as blue's job would have it while running
     (blue_folder / "blue-secret.txt").write_text(JOB_CANARY + "\n")
 
     port = free_port("127.0.0.1")

@@ -315,7 +315,7 @@ def test_register_site_cannot_re_point_a_global_or_another_tenants_site(tmp_path
     assert admin.post("/api/sites/", {"name": "shared", "kind": "openshift", "k8s_api_key": K8S_TOKEN,
                                       "connection": {"k8s_host": "https://api.shared.example.com:6443"}},
                       format="json").status_code == 201
-    blue = Site.objects.create(name="blue-ocp", kind="openshift", tenant=Tenant.objects.create(name="blue"),
+    Site.objects.create(name="blue-ocp", kind="openshift", tenant=Tenant.objects.create(name="blue"),
                                labels={"managed_by": "openshift-on-openstack"},
                                connection={"k8s_host": "https://api.blue-ocp.blue.example:6443"})
     before = {s.name: (s.tenant_id, s.kind, s.labels, s.connection) for s in Site.objects.all()}

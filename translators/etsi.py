@@ -38,7 +38,6 @@ translated raises :class:`~translators.errors.TranslationError` naming the VDU.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
