@@ -16,7 +16,12 @@ from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, Catalog
                           PublicationRequestSerializer, PublicationSerializer, PublishRequestSerializer,
                           ServiceInstanceDetailSerializer, ServiceInstanceSerializer, SiteSerializer, TenantSerializer)
 
-FORBIDDEN = Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
+
+
+def forbidden() -> Response:
+    """A new 403 answer for a role that does not allow the action (a new object per call:
+    DRF renders a response in place, so a shared one would carry one caller's state to the next)."""
+    return Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
 
 
 class SiteViewSet(viewsets.ReadOnlyModelViewSet):
@@ -34,7 +39,7 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
 
         site = self.get_object()
         if not access.is_operator(request.user):
-            return FORBIDDEN
+            return forbidden()
         result = site_check.check(site)
         access.audit(request, "check_site", f"site:{site.name}", status=result["status"])
         return Response(result)
@@ -88,7 +93,7 @@ class TenantViewSet(viewsets.ModelViewSet):
             rows = tenant.memberships.select_related("user").order_by("user__username")
             return Response(MembershipSerializer(rows, many=True).data)
         if not access.may_manage_members(request.user, tenant):
-            return FORBIDDEN
+            return forbidden()
         req = MembershipSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         user, role = req.validated_data["user"], req.validated_data["role"]
@@ -104,7 +109,7 @@ class TenantViewSet(viewsets.ModelViewSet):
         """Remove a member (204; 404 when not a member); tenant admins and superusers."""
         tenant = self.get_object()
         if not access.may_manage_members(request.user, tenant):
-            return FORBIDDEN
+            return forbidden()
         deleted, _ = tenant.memberships.filter(user__username=username).delete()
         if not deleted:
             return Response({"detail": f"{username} is not a member of {tenant.name}"},
@@ -141,7 +146,7 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         the item and the commit its ref names now; 400 with errors per field (a ref that
         does not exist included); 403 without an operator role."""
         if not access.is_operator(request.user):
-            return FORBIDDEN
+            return forbidden()
         req = PublishRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = dict(req.validated_data)
@@ -161,7 +166,7 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         """Change an item's settings (operators); 200 with the item."""
         item = self.get_object()
         if not access.is_operator(request.user):
-            return FORBIDDEN
+            return forbidden()
         req = CatalogueSettingsSerializer(item, data=request.data, partial=kwargs.get("partial", False))
         req.is_valid(raise_exception=True)
         req.save()
@@ -173,7 +178,7 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         """Resolve the item's ref again (call it from a push webhook)."""
         item = self.get_object()
         if not access.is_operator(request.user):
-            return FORBIDDEN
+            return forbidden()
         try:
             item = services.refresh(item)
         except LookupError as exc:
@@ -198,7 +203,7 @@ class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
         """``{operation, mode?, limit?, parameters?}`` -> 201 with the job."""
         instance = self.get_object()
         if not access.may_operate(request.user, instance):
-            return FORBIDDEN
+            return forbidden()
         req = OperationRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
@@ -244,7 +249,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         """Cancel the job (at once when not started; through ansible-runner when running)."""
         job = self.get_object()
         if not access.may_operate(request.user, job.instance):
-            return FORBIDDEN
+            return forbidden()
         access.audit(request, "cancel", f"job:{job.pk}")
         return Response(JobSerializer(services.cancel(job, user=request.user)).data)
 
@@ -253,7 +258,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         """Run a finished job's operation again; 201 with the new job, 409 if not finished."""
         job = self.get_object()
         if not access.may_operate(request.user, job.instance):
-            return FORBIDDEN
+            return forbidden()
         try:
             new = services.retry(job, user=request.user)
         except ValueError as exc:
@@ -315,7 +320,7 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def _decide(self, request, decide, verb: str):
         placed = self.get_object()
         if not access.may_approve(request.user, placed):
-            return FORBIDDEN
+            return forbidden()
         req = DecisionSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         try:
@@ -332,6 +337,7 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     which a worker translates, commits, pushes and publishes; poll it for the outcome."""
 
     serializer_class = PublicationSerializer
+    queryset = Publication.objects.none()  # the schema's model (ids are integers); get_queryset filters
 
     def get_queryset(self):
         pubs = Publication.objects.select_related("item", "user")
@@ -349,7 +355,7 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         if project is None:
             return Response({"project": "no such project"}, status=status.HTTP_400_BAD_REQUEST)
         if not access.is_operator(request.user):
-            return FORBIDDEN
+            return forbidden()
         try:
             pub = publications.request(project, request.user)
         except ValueError as exc:

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from django.contrib.auth import get_user_model
 
+from .dialog import schema_problems
 from .models import (AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, OrderTransition, Publication,
                      ServiceInstance, Site, Tenant)
 
@@ -77,6 +78,9 @@ class PublishRequestSerializer(serializers.Serializer):
         except SchemaError as exc:
             where = "/".join(str(p) for p in exc.path) or "(root)"
             raise serializers.ValidationError(f"not a JSON Schema at {where}: {exc.message}") from exc
+        unsafe = schema_problems(value)  # remote $ref, patterns RE2 cannot run
+        if unsafe:
+            raise serializers.ValidationError(unsafe)
         if value.get("type") != "object":
             raise serializers.ValidationError("the dialog must be a schema of type 'object'")
         return value
