@@ -145,10 +145,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 REST_FRAMEWORK = {
-    # Session (the GUI, with CSRF) and token (automation: `Authorization: Token <key>`);
-    # no HTTP Basic: a password sent with every request, and no lockout for it.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication",
-                                       "rest_framework.authentication.TokenAuthentication"],
+    # Token (automation: `Authorization: Token <key>`; first, so a request without
+    # credentials gets 401 and `WWW-Authenticate: Token`) and session (the GUI, with CSRF);
+    # no HTTP Basic: a password sent with every request.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

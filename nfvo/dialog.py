@@ -82,7 +82,7 @@ def check(schema: dict, values: dict) -> dict:
             field = ".".join(str(p) for p in err.absolute_path) or "(dialog)"
             errors.setdefault(field, err.message)
     except Unresolvable as exc:
-        errors["(dialog)"] = f"reference {exc.ref!r} cannot be resolved (only local references '#...' are)"
+        errors["(dialog)"] = f"a $ref of the dialog cannot be resolved: {exc}"
     if errors:
         raise DialogError(errors)
     return values
