@@ -138,6 +138,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.error_responses"],
     # One name per choice set that several fields share (otherwise generated hash names).
     "ENUM_NAME_OVERRIDES": {"RunModeEnum": "nfvo.models.Job.MODES", "ShareModeEnum": "rdcl.models.ProjectShare.MODES",
                             "JobStatusEnum": "nfvo.models.Job.STATUSES", "OrderStatusEnum": "nfvo.models.Order.STATUSES",

@@ -60,10 +60,10 @@ def test_schemathesis_finds_no_server_error_and_no_response_off_the_schema(token
     from django.core.wsgi import get_wsgi_application
     from hypothesis import HealthCheck, Phase, given, settings
     from schemathesis.checks import not_a_server_error
-    from schemathesis.specs.openapi.checks import response_schema_conformance
+    from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
-    checks = [not_a_server_error, response_schema_conformance]
+    checks = [not_a_server_error, status_code_conformance, response_schema_conformance]
     findings: list[str] = []
     answered = {role: Counter() for role in tokens}  # role -> status class (2, 4...) -> count
     not_run: list[str] = []
