@@ -3,7 +3,9 @@ tenants and the audit log. Everything needs a login; what a user sees follows
 :mod:`nfvo.access` (objects of other tenants are 404, not 403)."""
 import git
 from django.db.models import ProtectedError
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -16,6 +18,11 @@ from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, Catalog
                           PublicationRequestSerializer, PublicationSerializer, PublishRequestSerializer,
                           ServiceInstanceDetailSerializer, ServiceInstanceSerializer, SiteSerializer, TenantSerializer)
 
+
+
+def conflict(description: str) -> OpenApiResponse:
+    """The schema of a 409 answer: ``{field: message}`` saying why the state does not allow it."""
+    return OpenApiResponse(OpenApiTypes.OBJECT, description=description)
 
 
 def forbidden() -> Response:
@@ -32,6 +39,9 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SiteSerializer
     lookup_field = "name"
 
+    @extend_schema(request=None, responses={200: inline_serializer("SiteCheck", {
+        "status": serializers.ChoiceField(["ok", "failed"]), "message": serializers.CharField(),
+        "checked": serializers.DateTimeField()})})
     @action(detail=True, methods=["post"])
     def check(self, request, name=None):
         """Reach the site now; 200 with ``{status, message, checked}`` (also stored)."""
@@ -73,6 +83,7 @@ class TenantViewSet(viewsets.ModelViewSet):
         tenant = serializer.save()
         access.audit(self.request, "update_tenant", f"tenant:{tenant.name}")
 
+    @extend_schema(responses={204: None, 409: conflict("the tenant still owns service instances")})
     def destroy(self, request, *args, **kwargs):
         tenant = self.get_object()
         try:
@@ -83,8 +94,11 @@ class TenantViewSet(viewsets.ModelViewSet):
         access.audit(request, "delete_tenant", f"tenant:{tenant.name}")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(methods=["GET"], request=None, responses={200: MembershipSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=MembershipSerializer,
+                   responses={200: MembershipSerializer, 201: MembershipSerializer})
     @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated],
-            serializer_class=MembershipSerializer)
+            serializer_class=MembershipSerializer, pagination_class=None)
     def members(self, request, name=None):
         """GET: the members and their roles. POST ``{user, role}``: add a member or change
         their role (201 added, 200 changed); tenant admins and superusers."""
@@ -103,6 +117,7 @@ class TenantViewSet(viewsets.ModelViewSet):
         return Response({"user": user.get_username(), "role": role},
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
+    @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"members/(?P<username>[^/]+)",
             permission_classes=[permissions.IsAuthenticated])
     def remove_member(self, request, name=None, username=None):
@@ -173,6 +188,7 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         access.audit(request, "change_item", f"item:{item.name}", fields=sorted(request.data))
         return Response(CatalogueItemSerializer(item).data)
 
+    @extend_schema(request=None, responses={200: CatalogueItemSerializer, 409: conflict("the ref no longer resolves")})
     @action(detail=True, methods=["post"])
     def refresh(self, request, name=None):
         """Resolve the item's ref again (call it from a push webhook)."""
@@ -198,6 +214,7 @@ class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ServiceInstanceDetailSerializer if self.action == "retrieve" else ServiceInstanceSerializer
 
+    @extend_schema(request=OperationRequestSerializer, responses={201: JobSerializer})
     @action(detail=True, methods=["post"])
     def operate(self, request, pk=None):
         """``{operation, mode?, limit?, parameters?}`` -> 201 with the job."""
@@ -232,6 +249,10 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return JobSummarySerializer if self.action == "list" else JobSerializer
 
+    @extend_schema(parameters=[OpenApiParameter("after", int, description="events after this counter (default 0)")],
+                   responses={200: inline_serializer("JobEvents", {
+                       "status": serializers.CharField(), "done": serializers.BooleanField(),
+                       "events": JobEventSerializer(many=True)})})
     @action(detail=True)
     def events(self, request, pk=None):
         """Events after ``?after=`` (default 0), at most 500, and whether the job is done."""
@@ -244,6 +265,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"status": job.status, "done": job.done,
                          "events": JobEventSerializer(events, many=True).data})
 
+    @extend_schema(request=None, responses={200: JobSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel the job (at once when not started; through ansible-runner when running)."""
@@ -253,6 +275,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         access.audit(request, "cancel", f"job:{job.pk}")
         return Response(JobSerializer(services.cancel(job, user=request.user)).data)
 
+    @extend_schema(request=None, responses={201: JobSerializer, 409: conflict("the job has not finished")})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         """Run a finished job's operation again; 201 with the new job, 409 if not finished."""
@@ -280,6 +303,7 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return OrderRequestSerializer if self.action == "create" else OrderSerializer
 
+    @extend_schema(responses={201: OrderSerializer, 409: conflict("the item's ref no longer resolves")})
     def create(self, request, *args, **kwargs):
         """Order ``{item, parameters?, mode?, limit?, tenant?}``: 201 with the order (its job
         when no approval is needed), 400 with errors per dialog field, 403 when your role
@@ -306,12 +330,14 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                      instance=placed.instance_id, mode=placed.mode, status=placed.status)
         return Response(OrderSerializer(placed).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={200: OrderSerializer, 409: conflict("the order is not waiting for approval")})
     @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
     def approve(self, request, pk=None):
         """Approve an order waiting at ``approve``: 200 with the order and its queued job;
         403 for your own order or without an operator role; 409 when it is not waiting."""
         return self._decide(request, services.approve, "approve")
 
+    @extend_schema(responses={200: OrderSerializer, 409: conflict("the order is not waiting for approval")})
     @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
     def deny(self, request, pk=None):
         """Deny an order waiting at ``approve``: 200 with the order (``denied``); 403, 409 as approve."""
@@ -346,6 +372,7 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_serializer_class(self):
         return PublicationRequestSerializer if self.action == "create" else PublicationSerializer
 
+    @extend_schema(responses={202: PublicationSerializer})
     def create(self, request, *args, **kwargs):
         from rdcl.services import visible_projects
 
