@@ -4,6 +4,10 @@ TOSCA constraint -> JSON Schema keyword (TOSCA Simple Profile YAML 1.3 §3.6.3):
 in_range -> minimum/maximum, valid_values -> enum, equal -> const, greater_than ->
 exclusiveMinimum, greater_or_equal -> minimum, less_than -> exclusiveMaximum,
 less_or_equal -> maximum, length/min_length/max_length -> minLength/maxLength, pattern.
+
+Dialogs run nothing their publisher chose: a ``$ref`` resolves only inside the dialog (and the
+meta-schemas jsonschema bundles), never over the network, and ``pattern``/``patternProperties``
+are matched by RE2 (linear time); :func:`schema_problems` says what publishing refuses.
 """
 from __future__ import annotations
 
