@@ -1,9 +1,23 @@
-"""Django settings, from the environment. Every setting has an embedded default.
+"""Django settings, from the environment. Every setting has an embedded default, and the
+defaults are the safe ones.
 
-* ``RDCL_VAR``: state folder (SQLite database, git repositories, job data); ``var/``.
+* ``RDCL_VAR``: state folder (SQLite database, git repositories, job data, keys); ``var/``.
 * ``DATABASE_URL``: ``postgres://user@host:port/name``; default SQLite in ``RDCL_VAR``.
 * ``REDIS_URL``: Celery broker; default an embedded broker on disk (kombu filesystem).
-* ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS``; ``RDCL_FERNET_KEY`` encrypts site credentials.
+* ``SECRET_KEY``: default a key generated once per install into ``RDCL_VAR/secret.key`` (0600);
+  ``RDCL_FERNET_KEY`` encrypts site credentials (default ``RDCL_VAR/fernet.key``, the same way).
+* ``DEBUG``: ``1`` turns Django's debug pages on (they list settings and URL patterns); off
+  unless set. Static files are served by the app (whitenoise) either way.
+* ``ALLOWED_HOSTS``: comma-separated host names; ``127.0.0.1,localhost``.
+* ``RDCL_HTTPS=1``: production behind TLS: HTTP redirected to HTTPS, session and CSRF cookies
+  marked secure, HSTS (``RDCL_HSTS_SECONDS``, default one year, with subdomains and preload).
+  ``DEBUG`` unset, ``ALLOWED_HOSTS`` and ``RDCL_HTTPS=1`` make ``manage.py check --deploy`` clean.
+* ``RDCL_TRUSTED_PROXIES``: comma-separated addresses or networks of reverse proxies; only a
+  request whose direct peer is one of them has its ``X-Forwarded-For`` (client address for
+  the audit log and login throttling) and, with ``RDCL_HTTPS=1``, ``X-Forwarded-Proto`` believed.
+  Empty by default: the peer address is the client.
+* ``RDCL_LOGIN_FAILURE_LIMIT`` (5) failed logins for one username from one address lock that
+  pair out for ``RDCL_LOGIN_COOLOFF_MINUTES`` (15) (django-axes); each failure is audited.
 * ``RDCL_GIT_REMOTE``: the services repository translated services are pushed to.
 * ``RDCL_GIT_ALLOWED_REMOTES``: comma-separated git remotes the server may reach besides
   ``RDCL_GIT_REMOTE`` (catalogue items' repositories, at publish, refresh, order and job
@@ -15,18 +29,33 @@
 * ``RDCL_JOB_SANDBOX`` (``bwrap``|``none``), ``RDCL_SANDBOX_HIDE``: how jobs are boxed (:mod:`nfvo.sandbox`).
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
+from django.core.management.utils import get_random_secret_key
+
 from config import state as _state
+from config.keys import key_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("RDCL_VAR", BASE_DIR / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "rdcl-nfvo-development-only-key-change-me")
-DEBUG = os.environ.get("DEBUG", "1") == "1"
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+SECRET_KEY = os.environ.get("SECRET_KEY") or key_file(VAR_DIR / "secret.key", get_random_secret_key)
+DEBUG = os.environ.get("DEBUG", "0") == "1"
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+RDCL_TRUSTED_PROXIES = [a.strip() for a in os.environ.get("RDCL_TRUSTED_PROXIES", "").split(",") if a.strip()]
+RDCL_HTTPS = os.environ.get("RDCL_HTTPS", "0") == "1"
+if RDCL_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("RDCL_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True  # the header's flag only; a listing needs a submission to hstspreload.org
+    if RDCL_TRUSTED_PROXIES:  # a TLS-terminating proxy says the scheme (it must set or strip the header)
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,8 +63,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rdcl",
@@ -43,12 +75,14 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files with DEBUG off, no web server needed
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # the lockout answer (429) for a locked-out login
 ]
 MIDDLEWARE += ["config.parsers.ParseBudgetMiddleware"]  # one budget of parsed YAML nodes per request
 ROOT_URLCONF = "config.urls"
@@ -88,8 +122,26 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves `collectstatic` output from here when there is some
+WHITENOISE_USE_FINDERS = True  # and the app and frontend folders directly, without `collectstatic`
+WHITENOISE_AUTOREFRESH = DEBUG
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes: failed logins counted per (username, client address); the address is
+# nfvo.client_ip's (X-Forwarded-For only from RDCL_TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("RDCL_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("RDCL_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "nfvo.client_ip.client_ip"
+AXES_VERBOSE = False
 SPECTACULAR_SETTINGS = {
     "TITLE": "rdcl-nfvo API",
     "DESCRIPTION": "Sites, catalogue, orders, service instances, jobs and their events.",
@@ -97,12 +149,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.error_responses"],
+    # One name per choice set that several fields share (otherwise generated hash names).
+    "ENUM_NAME_OVERRIDES": {"RunModeEnum": "nfvo.models.Job.MODES", "ShareModeEnum": "rdcl.models.ProjectShare.MODES",
+                            "JobStatusEnum": "nfvo.models.Job.STATUSES", "OrderStatusEnum": "nfvo.models.Order.STATUSES",
+                            "PublicationStatusEnum": "nfvo.models.Publication.STATUSES"},
 }
 
 REST_FRAMEWORK = {
+    # Token (automation: `Authorization: Token <key>`; first, so a request without
+    # credentials gets 401 and `WWW-Authenticate: Token`) and session (the GUI, with CSRF);
+    # no HTTP Basic: a password sent with every request.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",  # limit capped at 1000
     "PAGE_SIZE": 100,
     # JSON bodies held to size, depth and Unicode limits (config/parsers.py)
     "DEFAULT_PARSER_CLASSES": ["config.parsers.LimitedJSONParser", "rest_framework.parsers.FormParser",

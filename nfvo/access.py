@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from .client_ip import client_ip
 from .models import AuditEntry, CatalogueItem, Job, Membership, Order, ServiceInstance, Site, Tenant
 
 ORDERING_ROLES = ("admin", "operator", "user")
@@ -195,9 +196,9 @@ def may_share(user, shared) -> bool:
 
 
 def audit(request, action: str, target: str = "", **detail) -> AuditEntry:
-    """Record ``action`` on ``target`` by the request's user, from its address."""
+    """Record ``action`` on ``target`` by the request's user, from its address
+    (:func:`nfvo.client_ip.client_ip`: ``X-Forwarded-For`` only from a trusted proxy)."""
     user = getattr(request, "user", None)
-    addr = request.META.get("HTTP_X_FORWARDED_FOR", request.META.get("REMOTE_ADDR")) if request else None
     return AuditEntry.objects.create(
         user=user if user is not None and user.is_authenticated else None, action=action, target=target,
-        detail=detail, remote_addr=(addr or "").split(",")[0].strip() or None)
+        detail=detail, remote_addr=client_ip(request) if request is not None else None)

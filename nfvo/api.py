@@ -4,7 +4,9 @@ tenants and the audit log. Everything needs a login; what a user sees follows
 import git
 from django.db import transaction
 from django.db.models import ProtectedError
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -18,7 +20,17 @@ from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, Catalog
                           PublicationRequestSerializer, PublicationSerializer, PublishRequestSerializer,
                           ServiceInstanceDetailSerializer, ServiceInstanceSerializer, SiteSerializer, TenantSerializer)
 
-FORBIDDEN = Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
+
+
+def conflict(description: str) -> OpenApiResponse:
+    """The schema of a 409 answer: ``{field: message}`` saying why the state does not allow it."""
+    return OpenApiResponse(OpenApiTypes.OBJECT, description=description)
+
+
+def forbidden() -> Response:
+    """A new 403 answer for a role that does not allow the action (a new object per call:
+    DRF renders a response in place, so a shared one would carry one caller's state to the next)."""
+    return Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
 
 
 class IsSuperuserOrReadOnly(permissions.BasePermission):
@@ -56,6 +68,9 @@ class SiteViewSet(viewsets.ModelViewSet):
         instance.delete()
         access.audit(self.request, "delete_site", f"site:{instance.name}")
 
+    @extend_schema(request=None, responses={200: inline_serializer("SiteCheck", {
+        "status": serializers.ChoiceField(["ok", "failed"]), "message": serializers.CharField(),
+        "checked": serializers.DateTimeField()})})
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def check(self, request, name=None):
         """Reach the site now; 200 with ``{status, message, checked}`` (also stored)."""
@@ -63,7 +78,7 @@ class SiteViewSet(viewsets.ModelViewSet):
 
         site = self.get_object()
         if not access.may_see_site_details(request.user, site):
-            return Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
+            return forbidden()
         result = site_check.check(site)
         access.audit(request, "check_site", f"site:{site.name}", status=result["status"])
         return Response(result)
@@ -90,6 +105,7 @@ class TenantViewSet(viewsets.ModelViewSet):
         tenant = serializer.save()
         access.audit(self.request, "update_tenant", f"tenant:{tenant.name}")
 
+    @extend_schema(responses={204: None, 409: conflict("the tenant still owns service instances")})
     def destroy(self, request, *args, **kwargs):
         tenant = self.get_object()
         try:
@@ -100,8 +116,11 @@ class TenantViewSet(viewsets.ModelViewSet):
         access.audit(request, "delete_tenant", f"tenant:{tenant.name}")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(methods=["GET"], request=None, responses={200: MembershipSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=MembershipSerializer,
+                   responses={200: MembershipSerializer, 201: MembershipSerializer})
     @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated],
-            serializer_class=MembershipSerializer)
+            serializer_class=MembershipSerializer, pagination_class=None)
     def members(self, request, name=None):
         """GET: the members and their roles. POST ``{user, role}``: add a member or change
         their role (201 added, 200 changed); tenant admins and superusers."""
@@ -110,7 +129,7 @@ class TenantViewSet(viewsets.ModelViewSet):
             rows = tenant.memberships.select_related("user").order_by("user__username")
             return Response(MembershipSerializer(rows, many=True).data)
         if not access.may_manage_members(request.user, tenant):
-            return FORBIDDEN
+            return forbidden()
         req = MembershipSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         user, role = req.validated_data["user"], req.validated_data["role"]
@@ -120,13 +139,14 @@ class TenantViewSet(viewsets.ModelViewSet):
         return Response({"user": user.get_username(), "role": role},
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
+    @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"members/(?P<username>[^/]+)",
             permission_classes=[permissions.IsAuthenticated])
     def remove_member(self, request, name=None, username=None):
         """Remove a member (204; 404 when not a member); tenant admins and superusers."""
         tenant = self.get_object()
         if not access.may_manage_members(request.user, tenant):
-            return FORBIDDEN
+            return forbidden()
         deleted, _ = tenant.memberships.filter(user__username=username).delete()
         if not deleted:
             return Response({"detail": f"{username} is not a member of {tenant.name}"},
@@ -182,7 +202,7 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         ``tenant``), or sharing with every tenant (``tenants: []``) unless a superuser; 409
         when the name belongs to another tenant. Settings left out keep an existing item's."""
         if not access.is_operator(request.user):
-            return FORBIDDEN
+            return forbidden()
         req = PublishRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = dict(req.validated_data)
@@ -223,7 +243,7 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         with every tenant (``tenants: []``) without being a superuser."""
         item = self.get_object()
         if not access.may_change_item(request.user, item):
-            return FORBIDDEN
+            return forbidden()
         req = CatalogueSettingsSerializer(item, data=request.data, partial=kwargs.get("partial", False))
         req.is_valid(raise_exception=True)
         shared = req.validated_data.pop("tenants", None)
@@ -237,6 +257,7 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         access.audit(request, "change_item", f"item:{item.name}", fields=sorted(request.data))
         return Response(CatalogueItemSerializer(item).data)
 
+    @extend_schema(request=None, responses={200: CatalogueItemSerializer, 409: conflict("the ref no longer resolves")})
     @action(detail=True, methods=["post"])
     def refresh(self, request, name=None):
         """Resolve the item's ref again (call it from a push webhook): operators of its owner
@@ -244,7 +265,7 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         cannot be read or is no longer an allowed remote (naming the rule)."""
         item = self.get_object()
         if not access.may_change_item(request.user, item):
-            return FORBIDDEN
+            return forbidden()
         try:
             item = services.refresh(item)
         except remotes.RemoteRefused as exc:
@@ -266,12 +287,13 @@ class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return ServiceInstanceDetailSerializer if self.action == "retrieve" else ServiceInstanceSerializer
 
+    @extend_schema(request=OperationRequestSerializer, responses={201: JobSerializer})
     @action(detail=True, methods=["post"])
     def operate(self, request, pk=None):
         """``{operation, mode?, limit?, parameters?}`` -> 201 with the job."""
         instance = self.get_object()
         if not access.may_operate(request.user, instance):
-            return FORBIDDEN
+            return forbidden()
         req = OperationRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
@@ -300,6 +322,10 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return JobSummarySerializer if self.action == "list" else JobSerializer
 
+    @extend_schema(parameters=[OpenApiParameter("after", int, description="events after this counter (default 0)")],
+                   responses={200: inline_serializer("JobEvents", {
+                       "status": serializers.CharField(), "done": serializers.BooleanField(),
+                       "events": JobEventSerializer(many=True)})})
     @action(detail=True)
     def events(self, request, pk=None):
         """Events after ``?after=`` (default 0), at most 500, and whether the job is done."""
@@ -312,21 +338,23 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         return Response({"status": job.status, "done": job.done,
                          "events": JobEventSerializer(events, many=True).data})
 
+    @extend_schema(request=None, responses={200: JobSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel the job (at once when not started; through ansible-runner when running)."""
         job = self.get_object()
         if not access.may_operate(request.user, job.instance):
-            return FORBIDDEN
+            return forbidden()
         access.audit(request, "cancel", f"job:{job.pk}")
         return Response(JobSerializer(services.cancel(job, user=request.user)).data)
 
+    @extend_schema(request=None, responses={201: JobSerializer, 409: conflict("the job has not finished")})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         """Run a finished job's operation again; 201 with the new job, 409 if not finished."""
         job = self.get_object()
         if not access.may_operate(request.user, job.instance):
-            return FORBIDDEN
+            return forbidden()
         try:
             new = services.retry(job, user=request.user)
         except ValueError as exc:
@@ -348,6 +376,7 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return OrderRequestSerializer if self.action == "create" else OrderSerializer
 
+    @extend_schema(responses={201: OrderSerializer, 409: conflict("the item's ref no longer resolves")})
     def create(self, request, *args, **kwargs):
         """Order ``{item, parameters?, mode?, limit?, tenant?}``: 201 with the order (its job
         when no approval is needed), 400 with errors per dialog field, 403 when your role
@@ -374,12 +403,14 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                      instance=placed.instance_id, mode=placed.mode, status=placed.status)
         return Response(OrderSerializer(placed).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={200: OrderSerializer, 409: conflict("the order is not waiting for approval")})
     @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
     def approve(self, request, pk=None):
         """Approve an order waiting at ``approve``: 200 with the order and its queued job;
         403 for your own order or without an operator role; 409 when it is not waiting."""
         return self._decide(request, services.approve, "approve")
 
+    @extend_schema(responses={200: OrderSerializer, 409: conflict("the order is not waiting for approval")})
     @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
     def deny(self, request, pk=None):
         """Deny an order waiting at ``approve``: 200 with the order (``denied``); 403, 409 as approve."""
@@ -388,7 +419,7 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def _decide(self, request, decide, verb: str):
         placed = self.get_object()
         if not access.may_approve(request.user, placed):
-            return FORBIDDEN
+            return forbidden()
         req = DecisionSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         try:
@@ -405,6 +436,7 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     which a worker translates, commits, pushes and publishes; poll it for the outcome."""
 
     serializer_class = PublicationSerializer
+    queryset = Publication.objects.none()  # the schema's model (ids are integers); get_queryset filters
 
     def get_queryset(self):
         pubs = Publication.objects.select_related("item", "user")
@@ -413,6 +445,7 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_serializer_class(self):
         return PublicationRequestSerializer if self.action == "create" else PublicationSerializer
 
+    @extend_schema(responses={202: PublicationSerializer})
     def create(self, request, *args, **kwargs):
         """``{project, tenant?}``: 202 with the publication; ``tenant`` (one you operate)
         will own the item (default: yours, see :func:`nfvo.access.publishing_tenant`). A
@@ -425,7 +458,7 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         if project is None:
             return Response({"project": "no such project"}, status=status.HTTP_400_BAD_REQUEST)
         if not access.is_operator(request.user):
-            return FORBIDDEN
+            return forbidden()
         try:
             tenant = _requested_tenant(request.user, req.validated_data["tenant"])
             if tenant is not None:

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from . import api
+from .api_token import TokenView
 
 router = DefaultRouter()
 router.register("sites", api.SiteViewSet)
@@ -18,5 +19,6 @@ router.register("publications", api.PublicationViewSet, basename="publication")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

@@ -11,7 +11,7 @@ class NfvoConfig(AppConfig):
 
     def ready(self):
         from . import openshift  # noqa: F401  (registers the openshift item kind and its site receiver)
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.core.checks import register
 
         from .sandbox import system_check
@@ -21,3 +21,14 @@ class NfvoConfig(AppConfig):
         user_logged_in.connect(lambda sender, request, user, **kw: audit(request, "login", f"user:{user}"),
                                weak=False, dispatch_uid="nfvo-audit-login")
         register(system_check, "nfvo")  # jobs run boxed: bwrap must work (nfvo.sandbox)
+        user_login_failed.connect(_audit_login_failed, weak=False, dispatch_uid="nfvo-audit-login-failed")
+
+
+def _audit_login_failed(sender, credentials: dict, request=None, **kw) -> None:
+    """A failed login in the audit log: the username tried (never the password) and the
+    client address. Django sends ``user_login_failed`` for every backend that refused, and
+    for django-axes' lockout refusals too."""
+    from .access import audit
+
+    username = str(credentials.get("username", ""))[:150]
+    audit(request, "login_failed", f"user:{username}", locked_out=bool(getattr(request, "axes_locked_out", False)))

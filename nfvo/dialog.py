@@ -4,12 +4,22 @@ TOSCA constraint -> JSON Schema keyword (TOSCA Simple Profile YAML 1.3 §3.6.3):
 in_range -> minimum/maximum, valid_values -> enum, equal -> const, greater_than ->
 exclusiveMinimum, greater_or_equal -> minimum, less_than -> exclusiveMaximum,
 less_or_equal -> maximum, length/min_length/max_length -> minLength/maxLength, pattern.
+
+Dialogs run nothing their publisher chose: a ``$ref`` resolves only inside the dialog (and the
+meta-schemas jsonschema bundles), never over the network, and ``pattern``/``patternProperties``
+are matched by RE2 (linear time); :func:`schema_problems` says what publishing refuses.
 """
 from __future__ import annotations
 
+import functools
 import re
 
-from jsonschema import Draft202012Validator
+import re2
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import ValidationError
+from referencing import Registry
+from referencing.exceptions import NoSuchResource, Unresolvable
+from referencing.jsonschema import DRAFT202012
 
 from translators.varnames import refusal
 
@@ -102,7 +112,8 @@ def check(schema: dict, values: dict, partial: bool = False) -> dict:
     that change some fields of an ordered instance (an operation's parameters checked
     against the item's dialog): nothing is required and no default is filled in.
 
-    :raises DialogError: every field that breaks the schema, with the reason.
+    :raises DialogError: every field that breaks the schema, with the reason; a dialog
+        :func:`schema_problems` refuses (stored before that check existed) is refused whole.
     """
     values = {k: v for k, v in (values or {}).items()}
     errors = name_errors(values)
@@ -114,25 +125,171 @@ def check(schema: dict, values: dict, partial: bool = False) -> dict:
     for name, prop in (schema.get("properties") or {}).items():
         if not partial and name not in values and isinstance(prop, dict) and "default" in prop:
             values[name] = prop["default"]
+    problems = schema_problems(schema)
+    if problems:
+        raise DialogError({"(dialog)": "; ".join(problems)})
     errors = {}
-    for err in Draft202012Validator(schema).iter_errors(values):
-        field = ".".join(str(p) for p in err.absolute_path) or "(dialog)"
-        if err.validator == "additionalProperties" and err.validator_value is False and isinstance(err.instance, dict):
-            for name in _unexpected(err.schema, err.instance):
-                errors.setdefault(f"{field}.{name}" if err.absolute_path else name,
-                                  "additionalProperties: not a field of this dialog (it has: "
-                                  f"{', '.join(sorted(err.schema.get('properties') or {})) or 'no fields'})")
-            continue
-        errors.setdefault(field, err.message)
+    try:
+        for err in validator(schema).iter_errors(values):
+            field = ".".join(str(p) for p in err.absolute_path) or "(dialog)"
+            if err.validator == "additionalProperties" and err.validator_value is False \
+                    and isinstance(err.instance, dict):
+                for name in _unexpected(err.schema, err.instance):
+                    errors.setdefault(f"{field}.{name}" if err.absolute_path else name,
+                                      "additionalProperties: not a field of this dialog (it has: "
+                                      f"{', '.join(sorted(err.schema.get('properties') or {})) or 'no fields'})")
+                continue
+            errors.setdefault(field, err.message)
+    except Unresolvable as exc:
+        errors["(dialog)"] = f"a $ref of the dialog cannot be resolved: {exc}"
     if errors:
         raise DialogError(errors)
     return values
 
 
 def _unexpected(schema: dict, instance: dict) -> list[str]:
-    """Keys of ``instance`` that neither ``properties`` nor ``patternProperties`` of ``schema`` name."""
+    """Keys of ``instance`` that neither ``properties`` nor ``patternProperties`` of ``schema``
+    name (patterns matched by RE2, :func:`regex`)."""
     props, patterns = schema.get("properties") or {}, schema.get("patternProperties") or {}
-    return [str(k) for k in instance if k not in props and not any(re.search(p, str(k)) for p in patterns)]
+    return [str(k) for k in instance if k not in props and not any(_matches(p, str(k)) for p in patterns)]
+
+
+# -- Dialog schemas run no code the publisher chose: no remote $ref, linear-time patterns --
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # the refusal is reported to the caller, not on stderr
+
+
+@functools.lru_cache(maxsize=1024)
+def regex(pattern: str):
+    """``pattern`` compiled by RE2 (linear time in the text: no catastrophic backtracking).
+
+    RE2 syntax is Perl's without backreferences and lookaround (https://github.com/google/re2/wiki/Syntax).
+
+    :raises re2.error: RE2 cannot compile it (syntax it lacks, or a program over its memory budget).
+    """
+    return re2.compile(pattern, _RE2_OPTIONS)
+
+
+def _regex_error(exc: Exception) -> str:
+    msg = exc.args[0] if exc.args else exc
+    return msg.decode(errors="replace") if isinstance(msg, bytes) else str(msg)
+
+
+def _matches(pattern: str, text: str) -> bool:
+    try:
+        return regex(pattern).search(text) is not None
+    except UnicodeEncodeError:  # a lone surrogate: not text RE2 (UTF-8) can read, so no match
+        return False
+
+
+def _pattern(validator, pattern, instance, schema):
+    if not validator.is_type(instance, "string"):
+        return
+    try:
+        if not _matches(pattern, instance):
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+    except re2.error as exc:
+        yield ValidationError(f"the dialog's pattern {pattern!r} is refused: {_regex_error(exc)}")
+
+
+def _pattern_properties(validator, patterns, instance, schema):
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        try:
+            keys = [k for k in instance if _matches(pattern, k)]
+        except re2.error as exc:
+            yield ValidationError(f"the dialog's pattern {pattern!r} is refused: {_regex_error(exc)}")
+            continue
+        for key in keys:
+            yield from validator.descend(instance[key], subschema, path=key, schema_path=pattern)
+
+
+def _additional_properties(validator, additional, instance, schema):
+    """jsonschema's ``additionalProperties``, with the keys ``patternProperties`` covers
+    found by RE2 (jsonschema's own finds them with Python's backtracking ``re``)."""
+    if not validator.is_type(instance, "object"):
+        return
+    patterns = schema.get("patternProperties") or {}
+    properties = schema.get("properties") or {}
+    try:
+        extras = sorted((k for k in instance if k not in properties
+                         and not any(_matches(p, k) for p in patterns)), key=str)
+    except re2.error as exc:
+        yield ValidationError(f"a pattern of the dialog is refused: {_regex_error(exc)}")
+        return
+    if validator.is_type(additional, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], additional, path=extra)
+    elif not additional and extras:
+        yield ValidationError(f"unexpected field(s): {', '.join(repr(e) for e in extras)}")
+
+
+def _refuse(uri: str):
+    raise NoSuchResource(ref=uri)
+
+
+#: Resolves the JSON Schema meta-schemas (bundled with jsonschema) and references inside the
+#: dialog; any other URI is refused, never fetched (JSON Schema 2020-12 §9.3 leaves retrieval
+#: to the implementation).
+REGISTRY = Registry(retrieve=_refuse)
+
+#: Draft 2020-12 with ``pattern``, ``patternProperties`` and ``additionalProperties`` checked by RE2.
+DialogValidator = validators.extend(Draft202012Validator, {
+    "pattern": _pattern, "patternProperties": _pattern_properties, "additionalProperties": _additional_properties})
+
+
+def validator(schema: dict) -> Draft202012Validator:
+    """The validator of dialog values for ``schema``: :data:`DialogValidator` on :data:`REGISTRY`."""
+    return DialogValidator(schema, registry=REGISTRY)
+
+
+_RE2_FORMAT = FormatChecker(formats=())
+
+
+@_RE2_FORMAT.checks("regex", raises=re2.error)
+def _re2_compiles(value) -> bool:
+    return not isinstance(value, str) or regex(value) is not None
+
+
+#: The 2020-12 meta-schema, asserting ``format: regex`` (``pattern`` values and
+#: ``patternProperties`` names) as RE2 syntax.
+_META = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=_RE2_FORMAT)
+
+
+def schema_problems(schema: dict) -> list[str]:
+    """Why a dialog schema may not be published, one message per problem (empty: none).
+
+    Refused: a ``$ref``/``$dynamicRef`` that is not local (``#...``; nothing is fetched); a
+    ``pattern`` or ``patternProperties`` name RE2 cannot compile (backreferences, lookaround;
+    each named by its path in the dialog); ``unevaluatedProperties`` in a dialog that has
+    ``patternProperties`` (jsonschema matches those names with Python's backtracking ``re``
+    there). Other schema errors are ``Draft202012Validator.check_schema``'s.
+    """
+    if not isinstance(schema, dict):
+        return []
+    problems = []
+    for err in _META.iter_errors(schema):
+        if err.validator == "format" and err.validator_value == "regex":
+            where = "/".join(str(p) for p in err.absolute_path) or "(root)"
+            reason = _regex_error(err.cause) if err.cause else "not RE2 syntax"
+            problems.append(f"{where}: pattern {err.instance!r} is refused (RE2 syntax only): {reason}")
+    subschemas, has_patterns, unevaluated = [DRAFT202012.create_resource(schema)], False, False
+    while subschemas:
+        resource = subschemas.pop()
+        contents = resource.contents
+        if isinstance(contents, dict):
+            for keyword in ("$ref", "$dynamicRef"):
+                ref = contents.get(keyword)
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    problems.append(f"{keyword} {ref!r} is refused: only local references ('#...') are allowed")
+            has_patterns |= "patternProperties" in contents
+            unevaluated |= "unevaluatedProperties" in contents
+        subschemas.extend(resource.subresources())
+    if has_patterns and unevaluated:
+        problems.append("unevaluatedProperties cannot be used with patternProperties in a dialog")
+    return problems
 
 
 SECRET_NAME = re.compile(r"(password|passwd|passphrase|secret|token|private_key|api_key|credential)", re.I)

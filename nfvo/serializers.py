@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from . import access
 from . import credentials as site_credentials
+from .dialog import schema_problems
 from .models import (AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, OrderTransition, Publication,
                      ServiceInstance, Site, Tenant)
 
@@ -250,6 +251,9 @@ def _dialog_schema(value: dict) -> dict:
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.path) or "(root)"
         raise serializers.ValidationError(f"not a JSON Schema at {where}: {exc.message}") from exc
+    unsafe = schema_problems(value)  # remote $ref, patterns RE2 cannot run
+    if unsafe:
+        raise serializers.ValidationError(unsafe)
     if value.get("type") != "object":
         raise serializers.ValidationError("the dialog must be a schema of type 'object'")
     try:

@@ -35,7 +35,17 @@ from .types.description import DescriptionError
 from .types.problems import FileProblem
 from .types.registry import RegistryError, get_type, types
 
-REFUSED = OpenApiResponse(RefusedSerializer, description="refused: every problem listed, nothing stored")
+#: 400: a refusal with every problem (as ``RefusedSerializer``), or the request's invalid fields
+#: (DRF's ``{field: [message, ...]}``, nested for nested fields); nothing stored either way.
+REFUSED = OpenApiResponse({"anyOf": [
+    {"type": "object", "required": ["detail", "problems"], "properties": {
+        "detail": {"type": "string"},
+        "problems": {"type": "array", "items": {
+            "type": "object", "required": ["file", "path", "line", "rule", "message"], "properties": {
+                "file": {"type": "string"}, "path": {"type": "string"}, "line": {"type": ["integer", "null"]},
+                "rule": {"type": "string"}, "message": {"type": "string"}}}}}},
+    {"type": "object", "additionalProperties": {"type": ["array", "object", "string"]}},
+]}, description="refused: every problem listed (or the invalid fields of the request), nothing stored")
 CONFLICT = OpenApiResponse(ConflictSerializer, description="not saved from the current revision")
 FORBIDDEN = OpenApiResponse(description="your access to the project does not allow this")
 BINARY = OpenApiTypes.BINARY
@@ -297,7 +307,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(methods=["GET"], request=None, responses=ShareSerializer(many=True))
     @extend_schema(methods=["POST"], request=ShareSerializer, responses={200: ShareSerializer, 403: FORBIDDEN})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # the whole list, as documented
     def shares(self, request, pk=None):
         """Who the project is shared with (GET); share it with a user, read or write (POST, the owner)."""
         project = self.get_object()

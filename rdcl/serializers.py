@@ -250,7 +250,7 @@ class PositionsSerializer(serializers.Serializer):
 class LayoutSerializer(serializers.ModelSerializer):
     """Stored node positions of a view."""
 
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = GraphLayout

@@ -19,6 +19,28 @@ def corpus() -> Path:
     return CORPUS
 
 
+class LoginClient:
+    """Mixin for Django's test clients: ``login(username=, password=)`` passes a request
+    (from 127.0.0.1), as the login page does and django-axes (login throttling) requires."""
+
+    def login(self, **credentials):
+        from django.http import HttpRequest
+
+        if "request" not in credentials:
+            request = HttpRequest()
+            request.META["REMOTE_ADDR"] = "127.0.0.1"
+            credentials["request"] = request
+        return super().login(**credentials)
+
+
+@pytest.fixture()
+def client():
+    """pytest-django's ``client`` with :class:`LoginClient`'s ``login``."""
+    from django.test import Client
+
+    return type("Client", (LoginClient, Client), {})()
+
+
 @pytest.fixture(scope="session")
 def worker(django_db_setup, tmp_path_factory):
     """A real ``celery worker`` process on the test database and the tests' broker (Redis)."""
