@@ -412,12 +412,7 @@ def test_playbooks_pass_syntax_check_and_ansible_lint(tmp_path):
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
-# -- with the lead's patches (skipped, saying so, until they are applied) ----------------
-
-
 @pytest.mark.integration
-@pytest.mark.skipif(not hasattr(dialog, "seal"), reason="writeOnly dialog values are not encrypted at rest yet "
-                                                        "(nfvo.dialog.seal/unseal)")
 def test_the_database_holds_the_secrets_encrypted(item, worker):
     job = _run(services.order(item, _values(), mode="plan"), worker)
     assert job.status == Job.SUCCESSFUL, job.message
@@ -428,8 +423,6 @@ def test_the_database_holds_the_secrets_encrypted(item, worker):
     assert scaled.status == Job.SUCCESSFUL, scaled.message
 
 
-@pytest.mark.skipif(not hasattr(publish, "_catch_up"), reason="publish_files does not rebase a clone others "
-                                                              "pushed past yet (translators.publish._catch_up)")
 def test_an_order_after_another_publisher_pushed(item, tmp_path):
     services.order(item, _values(), mode="plan")  # commits through the orders' clone
     publish.publish_files({"x.txt": "x\n"}, "elsewhere", "another publisher", item.repository, tmp_path / "other")
