@@ -29,6 +29,8 @@ from translators import publish
 from translators.publish import init_remote
 from translators.validate import hot_problems
 
+from .helpers import LINT_CONFIG, assert_lint_passes
+
 pytestmark = [pytest.mark.openshift, pytest.mark.django_db(transaction=True)]
 
 BIN = Path(sys.executable).parent
@@ -406,10 +408,7 @@ def test_playbooks_pass_syntax_check_and_ansible_lint(tmp_path):
                               f"openstack_site={SITE}", book], check=False, cwd=tmp_path, env=env,
                              capture_output=True, text=True)
         assert run.returncode == 0, run.stdout + run.stderr
-    (tmp_path / ".ansible-lint").write_text("profile: production\noffline: true\nexclude_paths: [hosts.yml]\n")
-    lint = subprocess.run([BIN / "ansible-lint", "--offline", "--nocolor", "."], check=False, cwd=tmp_path, env=env,
-                          capture_output=True, text=True)
-    assert lint.returncode == 0, lint.stdout + lint.stderr
+    assert_lint_passes(tmp_path, env, {**LINT_CONFIG, "exclude_paths": ["hosts.yml"]})
 
 
 @pytest.mark.integration
