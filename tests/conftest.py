@@ -1,7 +1,18 @@
-"""Shared fixtures: the public corpus, a real Celery worker on the test database."""
+"""Shared fixtures (the public corpus, a real Celery worker on the test database, headless
+Chromium) and the gates that keep the suite honest:
+
+* ``RDCL_REQUIRE_DEPS=1`` (``.ci/run`` sets it): a test that would be skipped (the corpus,
+  chromium, OpenSSH or redis-server missing) fails instead, saying why, so a CI machine
+  without a dependency is red, not green with most tests skipped.
+* A test that uses a fixture starting a process or a server (:data:`SERVICE_FIXTURES`) must
+  carry that fixture's markers, and a test without ``integration`` may not start a Celery
+  worker, sshd, redis-server or a browser itself (:data:`SERVICE_COMMANDS`), so
+  ``-m "not integration"`` really leaves out every service.
+"""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,10 +21,77 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("RDCL_CORPUS", REPO.parent / "shared" / "corpus"))
 EXAMPLE = REPO / "examples" / "epc_cran_mec.yaml"
 
+#: ``RDCL_REQUIRE_DEPS=1``: every skip is a failure (CI must run every test).
+REQUIRE_DEPS = os.environ.get("RDCL_REQUIRE_DEPS", "") == "1"
+
+#: Fixture -> markers a test using it must carry (they start a worker, sshd, a live server,
+#: a browser).
+SERVICE_FIXTURES = {"worker": {"integration"}, "sshd_sites": {"integration"}, "live_server": {"integration"},
+                    "browser": {"integration", "browser"}}
+
+#: Words of a command line that starts a service (all of a tuple must appear), refused in a
+#: test without the ``integration`` marker.
+SERVICE_COMMANDS = (("celery", "worker"), ("sshd",), ("redis-server",), ("chromium",), ("runserver",),
+                    ("gunicorn",))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse the run when a test uses a service fixture without its markers (see module doc).
+
+    :raises pytest.UsageError: naming each such test, the fixture and the missing markers.
+    """
+    wrong = []
+    for item in items:
+        has = {m.name for m in item.iter_markers()}
+        for fixture, markers in SERVICE_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()) and not markers <= has:
+                wrong.append(f"{item.nodeid}: uses `{fixture}` without marker(s) "
+                             f"{', '.join(sorted(markers - has))}")
+    if wrong:
+        raise pytest.UsageError("tests that start services must say so:\n  " + "\n  ".join(wrong))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With ``RDCL_REQUIRE_DEPS=1`` a skipped test is reported failed, with the skip's reason."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_DEPS and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and RDCL_REQUIRE_DEPS=1 (CI) runs every test: {reason}"
+
+
+def _starts_a_service(args) -> tuple[str, ...] | None:
+    words = [args] if isinstance(args, (str, bytes, os.PathLike)) else list(args)
+    text = " ".join(os.fsdecode(w) if isinstance(w, (bytes, os.PathLike)) else str(w) for w in words)
+    names = {Path(part).name for part in text.split()}
+    return next((command for command in SERVICE_COMMANDS if set(command) <= names), None)
+
+
+@pytest.fixture(autouse=True)
+def _services_need_the_integration_marker(request, monkeypatch):
+    """In a test without ``integration``, starting a service (:data:`SERVICE_COMMANDS`)
+    fails the test (``subprocess.Popen`` is wrapped for the test's duration)."""
+    if request.node.get_closest_marker("integration"):
+        return
+    popen = subprocess.Popen
+
+    class Guarded(popen):
+        def __init__(self, args, *more, **kwargs):
+            found = _starts_a_service(args)
+            if found:
+                pytest.fail(f"{request.node.nodeid} starts `{' '.join(found)}` but is not marked "
+                            "integration", pytrace=False)
+            super().__init__(args, *more, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", Guarded)
+
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    """``../shared/corpus`` (or ``RDCL_CORPUS``); tests using it skip when it is absent."""
+    """``../shared/corpus`` (or ``RDCL_CORPUS``); tests using it skip when it is absent
+    (and fail under ``RDCL_REQUIRE_DEPS=1``)."""
     if not CORPUS.is_dir():
         pytest.skip(f"public descriptor samples not found at {CORPUS} (set RDCL_CORPUS)")
     return CORPUS

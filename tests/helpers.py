@@ -1,6 +1,9 @@
-"""Helpers shared by the tests that register sites."""
+"""Helpers shared by the tests: sites, users and API clients, and the playbook gates
+(``ansible-playbook --syntax-check`` and ``ansible-lint``)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 import textwrap
@@ -34,14 +37,52 @@ def assert_playbooks_pass(translation, tmp_path) -> None:
     inventory.write_text(yaml.safe_dump({"all": {"children": {
         p.site: {"hosts": {p.site: {"ansible_connection": "local"}}} for p in translation.parts}}}))
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "ANSIBLE_ROLES_PATH": str(folder / "roles"), "HOME": str(tmp_path)}
-    for book in ("site.yml", "create.yml", "delete.yml", "scale.yml"):
-        run = subprocess.run([bin_dir / "ansible-playbook", "--syntax-check", "-i", inventory, book],
-                             cwd=folder, env=env, capture_output=True, text=True)
-        assert run.returncode == 0, run.stdout + run.stderr
-    (folder / ".ansible-lint").write_text("profile: production\noffline: true\n")
-    lint = subprocess.run([bin_dir / "ansible-lint", "--offline", "-p", "."], cwd=folder, env=env,
-                          capture_output=True, text=True)
+    books = ["site.yml", "create.yml", "delete.yml", "scale.yml"]  # one run checks them all
+    run = subprocess.run([bin_dir / "ansible-playbook", "--syntax-check", "-i", inventory, *books],
+                         cwd=folder, env=env, capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.count("playbook: ") == len(books), run.stdout + run.stderr
+    assert_lint_passes(folder, env)
+
+
+#: Keys (content digest and lint configuration) of what ansible-lint passed in this test
+#: process: whole folders, and roles (``roles/<name>/``, which translations copy byte for byte).
+LINTED: set[str] = set()
+LINT_CONFIG = {"profile": "production", "offline": True}
+
+
+def _lint_key(paths: list[Path], base: Path, config: dict) -> str:
+    h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
+    for path in sorted(paths):
+        h.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def assert_lint_passes(folder: Path, env: dict, config: dict = LINT_CONFIG) -> None:
+    """``ansible-lint --offline`` with ``config`` (written as ``folder/.ansible-lint``)
+    passes on ``folder``: a folder of playbooks (its roles in ``roles/``) or a role.
+
+    Linted once per distinct content in a test process (:data:`LINTED`): a folder whose
+    files all passed before is not linted again, and a role under ``roles/`` whose files
+    passed before (in another folder, or alone) is left out of the run (``exclude_paths``),
+    since its tasks are what most of a run costs. ansible-lint's syntax check still loads
+    every role, so the playbooks are checked against the roles as they are.
+
+    :raises AssertionError: ansible-lint failed; its output is the message.
+    """
+    files = [p for p in folder.rglob("*") if p.is_file() and p.name != ".ansible-lint"]
+    whole = _lint_key(files, folder, config)
+    if whole in LINTED:
+        return
+    roles = {r: _lint_key([p for p in files if p.is_relative_to(r)], r, config)
+             for r in sorted((folder / "roles").glob("*")) if r.is_dir()}
+    skip = [f"{r.relative_to(folder)}/" for r, key in roles.items() if key in LINTED]
+    (folder / ".ansible-lint").write_text(yaml.safe_dump(
+        {**config, "exclude_paths": [*config.get("exclude_paths", []), *skip]} if skip else config,
+        default_flow_style=None))  # lists in flow style: yamllint passes the file too
+    lint = subprocess.run([Path(sys.executable).parent / "ansible-lint", "--offline", "--nocolor", "."], cwd=folder,
+                          env=env, capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+    LINTED.update([whole, *roles.values()])
 
 
 def member(name: str, tenant: str, role: str = "user"):

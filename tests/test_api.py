@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from nfvo import pipeline
 from nfvo.models import AuditEntry, CatalogueItem, Job, Tenant
 from tests.fixtures.redis_server import free_port
+from translators.publish import publish_files
 
 from .conftest import EXAMPLE
 from .helpers import api_client, member, register_local_sites
@@ -65,10 +66,17 @@ def test_sites_never_show_credentials(client):
     assert "planted" not in site.ssh_private_key_encrypted
 
 
-def test_refresh_picks_up_a_new_commit(client):
+def test_refresh_picks_up_a_new_commit(client, tmp_path):
     item = client.get("/api/catalogue/epc-cran-mec/").json()
-    resp = client.post("/api/catalogue/epc-cran-mec/refresh/")
+    resp = client.post("/api/catalogue/epc-cran-mec/refresh/")  # nothing pushed: the same commit
     assert resp.status_code == 200 and resp.json()["published_commit"] == item["published_commit"]
+    pushed = publish_files({"notes.txt": "a new commit\n"}, "elsewhere", "another publisher",
+                           CatalogueItem.objects.get().repository, tmp_path / "other")
+    assert pushed.changed and pushed.commit != item["published_commit"]
+    assert CatalogueItem.objects.get().published_commit == item["published_commit"]  # not before a refresh
+    resp = client.post("/api/catalogue/epc-cran-mec/refresh/")
+    assert resp.status_code == 200 and resp.json()["published_commit"] == pushed.commit
+    assert CatalogueItem.objects.get().published_commit == pushed.commit
 
 
 def test_operate_unknown_operation(client):

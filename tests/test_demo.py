@@ -48,7 +48,11 @@ def test_demo_runs_a_corpus_sample_through_the_same_path(corpus, tmp_path):
     assert run.returncode == 0, out
     assert "job 1: successful" in out and "OS::Nova::Server server" in out
     repo = tmp_path / "var" / "git" / "work"
-    assert all("planted-Secret-42" not in p.read_text() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts)
+    files = [p for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts]
+    assert any(p.name == "create.yml" for p in files), files  # the published service is where we look
+    assert [str(p) for p in files if "planted-Secret-42" in p.read_text()] == []
+    assert "planted-Secret-42" not in subprocess.run(["git", "log", "-p", "--all"], cwd=repo, capture_output=True,
+                                                     text=True, check=True).stdout
 
 
 def test_demo_rejects_a_bad_descriptor_with_every_problem(corpus, tmp_path):

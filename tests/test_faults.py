@@ -40,6 +40,10 @@ WORK = """\
     - name: Record the end
       ansible.builtin.shell: echo "end {{ tag }} {{ version }}" >> "{{ log_file }}"
       changed_when: true
+    - name: Use the database password  # in the command line: a verbose event would show it
+      ansible.builtin.shell: printf '%s' '{{ db_password }}' > "{{ log_file }}.db"
+      changed_when: true
+      when: db_password | length > 0
 """
 DIALOG = {"type": "object", "additionalProperties": False, "properties": {
     "tag": {"type": "string", "default": "t"}, "gate": {"type": "string", "default": ""},
@@ -203,11 +207,16 @@ def test_planted_secret_stays_out_of_events_logs_and_git(item, tmp_path):
     with _worker(tmp_path, item, "w") as w:
         job = wait_for_job(services.order(item, {"log_file": str(item.log), "db_password": secret}).pk, 90, w)
     assert job.status == Job.SUCCESSFUL, job.message
+    assert Path(f"{item.log}.db").read_text() == secret  # the playbook had it, in a command line
+    assert JobEvent.objects.filter(job=job, task="Use the database password", status="ok").exists()
     assert not JobEvent.objects.filter(stdout__contains=secret).exists()
     assert secret not in str(job.inventory) and secret not in job.message
     assert secret not in str(job.extra_vars) and secret not in str(job.order.parameters)  # sealed at rest
     assert not job.order.transitions.filter(note__contains=secret).exists()
     assert secret not in (tmp_path / "w.log").read_text()
-    assert not list((Path(os.environ["RDCL_VAR"]) / "jobs" / str(job.pk)).rglob("extravars"))
+    job_dir = Path(os.environ["RDCL_VAR"]) / "jobs" / str(job.pk)  # ansible-runner's private data dir
+    files = [p for p in job_dir.rglob("*") if p.is_file()]
+    assert files and not list(job_dir.rglob("extravars"))
+    assert [str(p) for p in files if secret.encode() in p.read_bytes()] == []  # no artifact, event file...
     bare = git.Repo(item.repository)
     assert secret not in bare.git.log("-p", "--all")

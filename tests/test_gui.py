@@ -14,7 +14,7 @@ from tests.fixtures.redis_server import free_port
 from .conftest import EXAMPLE
 from .helpers import register_local_sites
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_order_from_the_catalogue_and_watch_events_stream(live_server, worker, browser, tmp_path):

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import yaml
 
 from tests.fixtures.sshd import SshSite, free_port, inventory_for
+from tests.helpers import assert_lint_passes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ROLES_PATH = REPO_ROOT / "playbooks" / "roles"
@@ -75,6 +77,15 @@ def _playbook(parts: list[Part], state: str) -> list[dict]:
 
 
 def _run(tmp_path: Path, sites, parts, state: str, label: str, check: bool = False):
+    runner = _run_role(tmp_path, sites, parts, state, label, check)
+    assert runner.status == "successful", f"{label}: {runner.status}\n{runner.stdout.read()}"
+    stats = runner.stats
+    assert sorted(stats["processed"]) == sorted(site.name for site in sites)
+    assert not stats["failures"] and not stats["dark"], stats
+    return runner
+
+
+def _run_role(tmp_path: Path, sites, parts, state: str, label: str, check: bool = False):
     data_dir = tmp_path / label
     (data_dir / "project").mkdir(parents=True)
     (data_dir / "project" / "site.yml").write_text(yaml.safe_dump(_playbook(parts, state)))
@@ -94,10 +105,6 @@ def _run(tmp_path: Path, sites, parts, state: str, label: str, check: bool = Fal
         quiet=True,
         timeout=RUN_TIMEOUT,
     )
-    assert runner.status == "successful", f"{label}: {runner.status}\n{runner.stdout.read()}"
-    stats = runner.stats
-    assert sorted(stats["processed"]) == sorted(site.name for site in sites)
-    assert not stats["failures"] and not stats["dark"], stats
     return runner
 
 
@@ -183,19 +190,99 @@ def test_deploy_check_and_remove(tmp_path, sshd_sites, parts):
     assert not runner.stats["changed"], runner.stats
 
 
-def test_role_passes_ansible_lint_production():
+@pytest.mark.integration
+def test_a_port_another_process_holds_fails_the_deploy_naming_it(tmp_path, sshd_sites, parts):
+    """Another process already listens on the part's port: the part's own process dies
+    ("Address already in use") while the port still answers; the role must fail, saying so."""
+    part = parts[0]
+    squatter = subprocess.Popen(
+        ["/usr/bin/python3", "-m", "http.server", str(part.port), "--bind", part.site.address,
+         "--directory", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_open(part)
+        runner = _run_role(tmp_path, [part.site], [part], "present", "squatted")
+        assert runner.status == "failed", runner.stdout.read()
+        failed = [e["event_data"] for e in runner.events if e.get("event") == "runner_on_failed"]
+        assert [(e["host"], e["task"]) for e in failed] == [
+            (part.site.name, "Check that the started process is alive and is the one listening on its port")]
+        message = failed[0]["res"]["msg"]
+        pid = int(part.pidfile.read_text())
+        assert message.startswith(f"{part.name}: process {pid} (pidfile {part.pidfile}) is not running; "
+                                  f"port {part.site.address}:{part.port} is held by pid {squatter.pid} "), message
+        assert "(address already in use?)" in message and str(part.directory / f"{part.name}.log") in message
+        assert "Address already in use" in (part.directory / f"{part.name}.log").read_text()
+        assert squatter.poll() is None  # the other process is left alone
+    finally:
+        squatter.terminate()
+        squatter.wait(10)
+
+
+def _listener_module():
+    """The role's ``linux_service_listener`` module, imported from its file."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("linux_service_listener",
+                                                  ROLE_DIR / "library" / "linux_service_listener.py")
+    module = importlib.util.module_from_spec(spec)
+    writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in the role
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = writes
+    return module
+
+
+def test_listener_check_tells_ours_from_a_dead_or_a_silent_process(tmp_path):
+    """The check itself, on this host: a child of the pidfile's process listening is ours; a
+    live process that does not listen while another does, and a dead one, are named."""
+    check = _listener_module().check
+    port = free_port("127.0.0.1")
+    pidfile = tmp_path / "part.pid"
+    params = {"name": "part", "pidfile": str(pidfile), "unit": None, "port": port, "address": "127.0.0.1",
+              "timeout": 1.0, "log": ""}
+    serve = f"/usr/bin/python3 -m http.server {port} --bind 127.0.0.1 --directory {tmp_path}"
+    with subprocess.Popen(["/bin/sh", "-c", f"{serve}; true"]) as shell:  # the server is the shell's child
+        try:
+            pidfile.write_text(f"{shell.pid}\n")
+            ok, facts = check(None, {**params, "timeout": 10.0})
+            assert ok and facts["pid"] == shell.pid and facts["listener"] != shell.pid, facts
+            with subprocess.Popen(["/bin/sleep", "60"]) as silent:
+                pidfile.write_text(f"{silent.pid}\n")
+                ok, facts = check(None, params)
+                assert not ok and facts["msg"].startswith(
+                    f"part: process {silent.pid} (pidfile {pidfile}) is alive but not the one listening on port "
+                    f"127.0.0.1:{port}: pid "), facts
+                assert f"http.server {port}" in facts["msg"], facts
+                silent.kill()
+            silent.wait()
+            ok, facts = check(None, params)
+            assert not ok and facts["msg"].startswith(f"part: process {silent.pid} (pidfile {pidfile}) is not running;"
+                                                      f" port 127.0.0.1:{port} is held by pid "), facts
+            ok, facts = check(None, {**params, "port": None})
+            assert not ok and facts["msg"] == f"part: process {silent.pid} (pidfile {pidfile}) is not running"
+        finally:
+            for child in _children_of(shell.pid):
+                os.kill(child, signal.SIGTERM)
+            shell.wait(10)
+
+
+def _children_of(pid: int) -> list[int]:
+    from tests.fixtures.sshd import _children
+
+    return _children(pid)
+
+
+def _wait_open(part: Part, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not _port_open(part):
+        assert time.monotonic() < deadline, f"nothing listens on {part.site.address}:{part.port}"
+        time.sleep(0.1)
+
+
+def test_role_passes_ansible_lint_production(tmp_path):
     """The role passes ansible-lint with the production profile (offline)."""
-    lint = VENV_BIN / "ansible-lint"
-    if not lint.exists():
-        pytest.skip("ansible-lint is not installed in this environment")
-    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run(
-        [str(lint), "--offline", "--profile", "production", "--nocolor", str(ROLE_DIR)],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    role = tmp_path / "linux_service"  # a copy: the lint configuration is written into the folder
+    shutil.copytree(ROLE_DIR, role, ignore=shutil.ignore_patterns("__pycache__"))
+    assert_lint_passes(role, {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+                              "HOME": str(tmp_path)})

@@ -29,6 +29,8 @@ from translators import publish
 from translators.publish import init_remote
 from translators.validate import hot_problems
 
+from .helpers import LINT_CONFIG, assert_lint_passes
+
 pytestmark = [pytest.mark.openshift, pytest.mark.django_db(transaction=True)]
 
 BIN = Path(sys.executable).parent
@@ -411,18 +413,10 @@ def test_playbooks_pass_syntax_check_and_ansible_lint(tmp_path):
                               f"openstack_site={SITE}", book], check=False, cwd=tmp_path, env=env,
                              capture_output=True, text=True)
         assert run.returncode == 0, run.stdout + run.stderr
-    (tmp_path / ".ansible-lint").write_text("profile: production\noffline: true\nexclude_paths: [hosts.yml]\n")
-    lint = subprocess.run([BIN / "ansible-lint", "--offline", "--nocolor", "."], check=False, cwd=tmp_path, env=env,
-                          capture_output=True, text=True)
-    assert lint.returncode == 0, lint.stdout + lint.stderr
-
-
-# -- with the lead's patches (skipped, saying so, until they are applied) ----------------
+    assert_lint_passes(tmp_path, env, {**LINT_CONFIG, "exclude_paths": ["hosts.yml"]})
 
 
 @pytest.mark.integration
-@pytest.mark.skipif(not hasattr(dialog, "seal"), reason="writeOnly dialog values are not encrypted at rest yet "
-                                                        "(nfvo.dialog.seal/unseal)")
 def test_the_database_holds_the_secrets_encrypted(item, worker):
     job = _run(services.order(item, _values(), mode="plan"), worker)
     assert job.status == Job.SUCCESSFUL, job.message
@@ -433,8 +427,6 @@ def test_the_database_holds_the_secrets_encrypted(item, worker):
     assert scaled.status == Job.SUCCESSFUL, scaled.message
 
 
-@pytest.mark.skipif(not hasattr(publish, "_catch_up"), reason="publish_files does not rebase a clone others "
-                                                              "pushed past yet (translators.publish._catch_up)")
 def test_an_order_after_another_publisher_pushed(item, tmp_path):
     services.order(item, _values(), mode="plan")  # commits through the orders' clone
     publish.publish_files({"x.txt": "x\n"}, "elsewhere", "another publisher", item.repository, tmp_path / "other")

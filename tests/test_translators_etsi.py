@@ -147,11 +147,15 @@ def test_ns_merges_the_vnfs_and_connects_external_cps(edge_ns, firewall):
 @pytest.mark.parametrize("name", ["edge_vnf", "edge_ns", "firewall"])
 def test_gates_hot_manifests_playbooks(name, request, tmp_path):
     t = request.getfixturevalue(name)
+    checked = []
     for path, text in t.files.items():
         if path.startswith("templates/") and path.endswith(".yaml"):
             assert validate.hot_problems(text) == [], path
+            checked.append(path)
         if path.endswith(".yaml.j2"):
             assert validate.manifest_problems(_docs(t, Path(path).name[:-len(".yaml.j2")])) == []
+            checked.append(path)
+    assert "templates/core/stack.yaml" in checked, checked
     assert json.loads(t.files["service.json"])["report"] == t.report
     assert_playbooks_pass(t, tmp_path)
 

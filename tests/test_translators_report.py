@@ -6,6 +6,7 @@ import json
 import textwrap
 
 import pytest
+import yaml
 
 from translators.errors import TranslationError
 from translators.sites import DEMO_SITES
@@ -116,13 +117,15 @@ def test_every_untranslated_construct_is_reported_with_why(skipped):
     assert "extra_config" in line(report, "app: artifacts")
     assert "app_scaling ignored" in line(report, "app: scaling policy")
     assert "unit cannot be converted" in line(report, "app: its mem_size is not a memory")
-    assert "no CPU request" not in " ".join(report)  # the autoscaler note names num_cpus instead
-    assert "set num_cpus" in line(report, "app: its autoscaler")
+    assert line(report, "app: its autoscaler") == (
+        "app: its autoscaler measures CPU use against the pods' CPU request, and it has none "
+        "(set num_cpus or milli_cpus); Kubernetes will not scale it")
     helper = line(report, "helper: on linux site edge_server ignores")
     assert all(word in helper for word in ("image", "num_cpus", "replicas"))
     assert "members app, helper" in line(report, "group app_group:")
     assert "not all in one OpenStack" in line(report, "output app_image:")
-    assert not [r for r in report if r.startswith("output vm_address")]  # in the core HOT
+    assert not [r for r in report if r.startswith("output vm_address")]
+    assert "vm_address" in yaml.safe_load(skipped.files["templates/core/stack.yaml"])["outputs"]  # in the core HOT
     assert "not all Heat nodes of one OpenStack site" in line(report, "policy anti_affinity:")
     assert "no effect on rt" in line(report, "policy runtime_place:")
     assert not [r for r in report if r.startswith("policy app_scaling")]  # said once, on app
