@@ -188,6 +188,7 @@ def test_operate_parameters_are_checked_against_the_dialog(greet_item, core, wor
     assert Order.objects.count() == 1
 
 
+@pytest.mark.integration  # its `core` site is an sshd the suite starts
 def test_a_dialog_with_a_reserved_field_name_is_not_published(core, tmp_path):
     ops = api_client(member("oli", "red", "operator"))
     remote = init_remote(tmp_path / "empty.git")
