@@ -124,7 +124,7 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
     """A catalogue item with its dialog schema; ``owner`` is the tenant that published it
     (null: a system item)."""
 
-    owner = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)  # null: a system item
 
     class Meta:
         model = CatalogueItem
@@ -306,7 +306,7 @@ class ServiceInstanceSerializer(serializers.ModelSerializer):
     """A service instance with its state."""
 
     item = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    tenant = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    tenant = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)  # null: a system order
 
     class Meta:
         model = ServiceInstance
