@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from translators.sites import DEMO_SITES  # noqa: E402
 from generated import best, header, heat_translator_alone, vm_lines  # noqa: E402
 
+from translators.sites import DEMO_SITES  # noqa: E402
 from translators.tosca_loader import quiet_libraries  # noqa: E402
 from translators.translate import translate_file  # noqa: E402
 

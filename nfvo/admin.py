@@ -3,8 +3,18 @@ from django import forms
 from django.contrib import admin
 
 from . import credentials
-from .models import (AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, OrderTransition, ServiceInstance,
-                     Site, Tenant)
+from .models import (
+    AuditEntry,
+    CatalogueItem,
+    Job,
+    JobEvent,
+    Membership,
+    Order,
+    OrderTransition,
+    ServiceInstance,
+    Site,
+    Tenant,
+)
 
 
 class SiteForm(forms.ModelForm):

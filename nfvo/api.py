@@ -14,12 +14,26 @@ from . import access, orders, publications, remotes, services
 from .credentials import NAMES as credential_names
 from .dialog import DialogError
 from .models import AuditEntry, CatalogueItem, Membership, Publication, Site, Tenant
-from .serializers import (AuditEntrySerializer, CatalogueItemSerializer, CatalogueSettingsSerializer,
-                          DecisionSerializer, JobEventSerializer, JobSerializer, JobSummarySerializer,
-                          MembershipSerializer, OperationRequestSerializer, OrderRequestSerializer, OrderSerializer,
-                          PublicationRequestSerializer, PublicationSerializer, PublishRequestSerializer,
-                          ServiceInstanceDetailSerializer, ServiceInstanceSerializer, SiteSerializer, TenantSerializer)
-
+from .serializers import (
+    AuditEntrySerializer,
+    CatalogueItemSerializer,
+    CatalogueSettingsSerializer,
+    DecisionSerializer,
+    JobEventSerializer,
+    JobSerializer,
+    JobSummarySerializer,
+    MembershipSerializer,
+    OperationRequestSerializer,
+    OrderRequestSerializer,
+    OrderSerializer,
+    PublicationRequestSerializer,
+    PublicationSerializer,
+    PublishRequestSerializer,
+    ServiceInstanceDetailSerializer,
+    ServiceInstanceSerializer,
+    SiteSerializer,
+    TenantSerializer,
+)
 
 
 def conflict(description: str) -> OpenApiResponse:

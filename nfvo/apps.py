@@ -10,13 +10,12 @@ class NfvoConfig(AppConfig):
     verbose_name = "NFV orchestrator"
 
     def ready(self):
-        from . import openshift  # noqa: F401  (registers the openshift item kind and its site receiver)
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.core.checks import register
 
-        from .sandbox import system_check
-
+        from . import openshift  # noqa: F401  (registers the openshift item kind and its site receiver)
         from .access import audit
+        from .sandbox import system_check
 
         user_logged_in.connect(lambda sender, request, user, **kw: audit(request, "login", f"user:{user}"),
                                weak=False, dispatch_uid="nfvo-audit-login")

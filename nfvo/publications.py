@@ -27,8 +27,8 @@ from translators.publish import PublishError
 from translators.translate import Translation, translate_descriptors, translate_model
 
 from . import access, services, sites
-from .pipeline import publish_translation
 from .models import CatalogueItem, Publication
+from .pipeline import publish_translation
 
 
 def request(project: Project, user, tenant=None) -> Publication:

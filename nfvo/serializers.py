@@ -1,16 +1,26 @@
 """REST API serializers."""
 import json
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework.fields import empty
-
-from django.contrib.auth import get_user_model
 
 from . import access
 from . import credentials as site_credentials
 from .dialog import schema_problems
-from .models import (AuditEntry, CatalogueItem, Job, JobEvent, Membership, Order, OrderTransition, Publication,
-                     ServiceInstance, Site, Tenant)
+from .models import (
+    AuditEntry,
+    CatalogueItem,
+    Job,
+    JobEvent,
+    Membership,
+    Order,
+    OrderTransition,
+    Publication,
+    ServiceInstance,
+    Site,
+    Tenant,
+)
 
 
 def _credential_field(cred):

@@ -25,12 +25,33 @@ from translators.errors import DescriptorError
 from . import checks, services
 from .models import DescriptorFile, GraphLayout, ProjectShare
 from .packaging import MAX_TOTAL_BYTES
-from .serializers import (CheckLinkSerializer, ConflictSerializer, DiffSerializer, FileCreateSerializer,
-                          FileSerializer, FileTextSerializer, GraphSerializer, ImportedSerializer, ImportSerializer,
-                          LayoutSerializer, LinkCheckSerializer, PositionsSerializer, ProjectCreateSerializer,
-                          ProjectDetailSerializer, ProjectSerializer, ProjectTypeSerializer, ProjectUpdateSerializer,
-                          RefusedSerializer, RestoreSerializer, RevisionSerializer, RevisionTextSerializer,
-                          SaveSerializer, ShareSerializer, ValidateRequestSerializer, ValidationSerializer)
+from .serializers import (
+    CheckLinkSerializer,
+    ConflictSerializer,
+    DiffSerializer,
+    FileCreateSerializer,
+    FileSerializer,
+    FileTextSerializer,
+    GraphSerializer,
+    ImportedSerializer,
+    ImportSerializer,
+    LayoutSerializer,
+    LinkCheckSerializer,
+    PositionsSerializer,
+    ProjectCreateSerializer,
+    ProjectDetailSerializer,
+    ProjectSerializer,
+    ProjectTypeSerializer,
+    ProjectUpdateSerializer,
+    RefusedSerializer,
+    RestoreSerializer,
+    RevisionSerializer,
+    RevisionTextSerializer,
+    SaveSerializer,
+    ShareSerializer,
+    ValidateRequestSerializer,
+    ValidationSerializer,
+)
 from .types.description import DescriptionError
 from .types.problems import FileProblem
 from .types.registry import RegistryError, get_type, types

@@ -2,12 +2,10 @@
 catalogue page, see dialog errors per field, then watch the job's events arrive."""
 from __future__ import annotations
 
-
 import pytest
-
-from nfvo import pipeline
 from django.contrib.auth.models import User
 
+from nfvo import pipeline
 from nfvo.models import AuditEntry, Job, Membership, Tenant
 from tests.fixtures.redis_server import free_port
 

@@ -24,7 +24,6 @@ from rdcl.types.detect import detect
 from rdcl.types.registry import get_type
 from rdcl.types.sources import Source, as_sources, load
 
-
 TABLE_FILE = Path(__file__).parent / "data" / "corpus_outcomes.yaml"
 TABLE = yaml.safe_load(TABLE_FILE.read_text())
 OUTCOMES = ("loads", "rejected", "not-claimed")

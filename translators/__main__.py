@@ -26,9 +26,9 @@ from pathlib import Path
 import yaml
 
 from .errors import DescriptorError
+from .etsi import read_descriptors
 from .outputs import TARGETS, OutputError, select, sites_for, write
 from .sites import DEMO_SITES, SiteMap
-from .etsi import read_descriptors
 from .translate import translate_descriptors, translate_file
 from .validate import DEFAULT_K8S_VERSION, schema_version
 

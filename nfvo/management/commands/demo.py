@@ -15,16 +15,14 @@ import urllib.request
 from pathlib import Path
 
 import yaml
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
-from translators.errors import DescriptorError
-from translators.publish import PublishError
 
 from nfvo import dialog, pipeline, services, sites
 from nfvo.openshift import catalogue as openshift_catalogue
 from nfvo.worker import celery_worker, wait_for_job
+from translators.errors import DescriptorError
+from translators.publish import PublishError
 
 BASE_DIR = Path(settings.BASE_DIR)
 
