@@ -83,7 +83,7 @@ class Agent:
                 self._proc.kill()
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def __enter__(self) -> "Agent":
+    def __enter__(self) -> Agent:
         return self
 
     def __exit__(self, *exc) -> None:

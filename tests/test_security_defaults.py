@@ -5,7 +5,6 @@ environment) and asserts what must hold."""
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
 import sys

@@ -39,9 +39,10 @@ translated raises :class:`~translators.errors.TranslationError` naming the VDU.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 

@@ -28,7 +28,7 @@ class Relations:
     children: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, model: ServiceModel, parts: list | None = None) -> "Relations":
+    def of(cls, model: ServiceModel, parts: list | None = None) -> Relations:
         """Relations of ``model`` placed as ``parts`` (:class:`translators.placement.Part`).
 
         Without ``parts`` every container counts as a pod (one node translated alone).

@@ -54,7 +54,7 @@ class SiteMap:
         self.sites = {s.name: s for s in sorted(sites, key=lambda s: s.name)}
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> "SiteMap":
+    def from_yaml(cls, path: str | Path) -> SiteMap:
         """Read ``sites: [{name, kind, default?}, ...]`` from a YAML file."""
         data = yaml.safe_load(Path(path).read_text()) or {}
         return cls([SiteRef(s["name"], s["kind"], bool(s.get("default")), labels_of(s.get("labels")))

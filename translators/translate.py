@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from . import checks, hot, levels, pods, report
@@ -202,7 +202,7 @@ def _copy_roles(files: dict, kinds: set[str]) -> None:
         files.update(_role_files(role))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _role_files(role: str) -> dict[str, str]:
     """The files of a driver role (read once per process: they are part of the product)."""
     return {f"roles/{role}/{path.relative_to(ROLES_DIR / role)}": path.read_text()

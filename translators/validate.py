@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import yaml
 
@@ -110,7 +110,7 @@ class _NoSchema(Exception):
     pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(kind: str, api_version: str, version: str):
     """A jsonschema validator for one kind in kubernetes-validate's strict schemas, and
     whether a document's :func:`shape` decides its validity."""
@@ -174,7 +174,7 @@ def _rules_beyond_types(schema) -> bool:
     return False
 
 
-@lru_cache(maxsize=None)
+@cache
 def _definitions(version: str) -> tuple[dict, bool]:
     """kubernetes-validate's strict definitions of ``version``, and whether shapes decide
     validity under them (no rule beyond types but the apiVersion/kind enums)."""
