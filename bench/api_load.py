@@ -94,11 +94,12 @@ def main() -> None:
     ids = fill(1000, 20)
     cookie = session_cookie()
     port = free_port()
+    log = (var / "gunicorn.log").open("w")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
          "-w", "2", "--threads", "8", "--log-level", "warning"],
         cwd=Path(__file__).resolve().parent.parent, env={**os.environ, "DEBUG": "0"},
-        stdout=open(var / "gunicorn.log", "w"), stderr=subprocess.STDOUT)
+        stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(100):
             try:
@@ -111,6 +112,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        log.close()
     for name, (rate, p50, p95, top, errors) in figures.items():
         print(f"{name:15s} {args.clients} clients: {rate:6.0f} req/s, p50 {p50:5.0f} ms, p95 {p95:5.0f} ms, "
               f"max {top:5.0f} ms, {errors} errors")

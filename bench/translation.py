@@ -14,6 +14,7 @@ them) is timed too, ours only, to show growth with containers. Prints ratios; as
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import tempfile
@@ -60,11 +61,11 @@ def main() -> None:
             mixed.write_text(service(n, pods=True))
             translate_file(vm_only, DEMO_SITES)  # warm-up: imports, caches
             # interleaved pairs, so drift of a shared machine hits both sides alike
-            pairs = [(best(lambda: heat_translator_alone(vm_only), 1),
-                      best(lambda: translate_file(vm_only, DEMO_SITES), 1)) for _ in range(args.repeat)]
+            pairs = [(best(functools.partial(heat_translator_alone, vm_only), 1),
+                      best(functools.partial(translate_file, vm_only, DEMO_SITES), 1)) for _ in range(args.repeat)]
             alone, ours = min(a for a, _ in pairs), min(o for _, o in pairs)
             ratio = statistics.median(o / a for a, o in pairs)
-            ours_mixed = best(lambda: translate_file(mixed, DEMO_SITES), args.repeat)
+            ours_mixed = best(functools.partial(translate_file, mixed, DEMO_SITES), args.repeat)
             growth = f"  (x{ours / previous:.1f} for x{n // prev_n})" if previous else ""
             print(f"{n:>6} {alone:>18.3f} {ours:>8.3f} {ratio:>6.2f} {ours_mixed:>15.3f} "
                   f"{1000 * ours / n:>12.2f}{growth}")

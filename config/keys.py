@@ -6,6 +6,7 @@ together (server, Celery workers) agree on one key and a restart keeps it.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -26,10 +27,8 @@ def key_file(path: Path, make: Callable[[], str]) -> str:
         try:
             with os.fdopen(fd, "w") as f:
                 f.write(make() + "\n")
-            try:
-                os.link(tmp, path)  # atomic; fails when another process made the key first
-            except FileExistsError:
-                pass
+            with contextlib.suppress(FileExistsError):  # another process made the key first
+                os.link(tmp, path)  # atomic
         finally:
             os.unlink(tmp)
     return path.read_text().strip()

@@ -20,7 +20,7 @@ def error_responses(result: dict, generator, request, public) -> dict:
     """``SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]`` entry: adds the 400/401/403/404 answers
     an operation lacks (see the module docstring); returns the schema."""
     for path, methods in (result.get("paths") or {}).items():
-        for method, operation in methods.items():
+        for operation in methods.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             answers = operation["responses"]

@@ -142,10 +142,7 @@ def place_order(item: CatalogueItem, parameters: dict, mode: str = "apply", limi
     _check_mode_and_limit(mode, limit)
     remotes.check(item.repository)  # before anything reaches it (prepared kinds commit to it)
     prepared = kinds.get(item.kind).prepare(item, values)
-    if prepared is not None:
-        commit = _commit_prepared(item, prepared)
-    else:
-        commit = resolve_commit(item.repository, item.ref)
+    commit = _commit_prepared(item, prepared) if prepared is not None else resolve_commit(item.repository, item.ref)
     values = dialog.seal(item.dialog, values)  # writeOnly fields are stored encrypted
     with transaction.atomic():
         instance = ServiceInstance.objects.create(item=item, name=name or item.name, parameters=values,

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,22 +18,22 @@ def celery_worker(env: dict | None = None, log_file: str | Path | None = None, n
     for the ``with`` block; killed if it does not stop within 20 s."""
     from django.conf import settings
 
-    out = open(log_file, "ab") if log_file else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-         "-Q", queues or settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"{name}@%h"],
-        cwd=BASE_DIR, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        yield proc
-    finally:
-        proc.terminate()
+    with ExitStack() as files:  # the log file is closed also when the worker does not start
+        out = files.enter_context(open(log_file, "ab")) if log_file else subprocess.DEVNULL
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+             "-Q", queues or settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel=INFO", "--without-gossip",
+             "--without-mingle", "-n", f"{name}@%h"],
+            cwd=BASE_DIR, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if log_file:
-            out.close()
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def wait_for_job(job_id: int, timeout: float = 600, proc: subprocess.Popen | None = None):

@@ -335,25 +335,26 @@ def server(tmp_path_factory):
                     "User.objects.create_user('eve', password='pw-eve-2b8f')"], env=env, cwd=REPO, check=True,
                    timeout=120)
     port = free_port()
-    log = open(var / "server.log", "wb")
-    proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=REPO,
-                            stdout=log, stderr=subprocess.STDOUT, preexec_fn=_limit_memory)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.3)
-    assert proc.poll() is None, (var / "server.log").read_text()
-    yield proc, base
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with (var / "server.log").open("wb") as log:
+        proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=REPO,
+                                stdout=log, stderr=subprocess.STDOUT, preexec_fn=_limit_memory)
+        try:  # stopped also when it does not come up
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and proc.poll() is None:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.3)
+            assert proc.poll() is None, (var / "server.log").read_text()
+            yield proc, base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def _session(base: str) -> requests.Session:

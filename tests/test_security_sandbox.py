@@ -11,6 +11,7 @@ service must answer after the job ended. Paths leading out of the checkout are r
 publish (400) and, through a symbolic link, at run time (job ``error``)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import urllib.request
@@ -111,10 +112,8 @@ def _order(user, item: str, mode: str = "apply") -> Job:
 
 def _stop(pidfile: Path) -> None:
     if pidfile.exists():
-        try:
+        with contextlib.suppress(ValueError, ProcessLookupError):
             os.kill(int(pidfile.read_text().strip()), signal.SIGTERM)
-        except (ValueError, ProcessLookupError):
-            pass
 
 
 def test_a_tenants_playbook_cannot_reach_the_controllers_keys(tmp_path, boxed_worker):

@@ -41,9 +41,8 @@ def descriptors(folder: str | Path) -> list[Path]:
             continue
         if path.suffix.lower() in (".zip", ".csar"):
             out.append(path)
-        elif path.suffix.lower() in (".yaml", ".yml"):
-            if b"tosca_definitions_version" in path.read_bytes():
-                out.append(path)
+        elif path.suffix.lower() in (".yaml", ".yml") and b"tosca_definitions_version" in path.read_bytes():
+            out.append(path)
     return out
 
 
