@@ -52,7 +52,8 @@ def main() -> None:
     quiet_libraries()
     with tempfile.TemporaryDirectory(prefix="rdcl-bench-") as tmp:
         folder = Path(tmp)
-        print(f"{'VDUs':>6} {'heat-translator s':>18} {'ours s':>8} {'ratio':>6} {'mixed (ours) s':>15} {'ours/VDU ms':>12}")
+        print(f"{'VDUs':>6} {'heat-translator s':>18} {'ours s':>8} {'ratio':>6} "
+              f"{'mixed (ours) s':>15} {'ours/VDU ms':>12}")
         previous, prev_n = None, 0
         for n in args.sizes:
             vm_only = folder / f"vms-{n}.yaml"

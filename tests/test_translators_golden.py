@@ -206,9 +206,10 @@ GOLDENS = [
 #: what is wrong with the golden itself.
 REJECTED_WHY = {
     "etsi_nfv/tosca_nfv_vnf.yaml": "a VNF node alone: resources is empty, a stack with nothing in it",
-    "etsi_nfv/tosca_nfv_scaling_non_target_vdu_in_aspect_delta.yaml":
+    "etsi_nfv/tosca_nfv_scaling_non_target_vdu_in_aspect_delta.yaml": (
         "scaling policies name an AutoScalingGroup (worker_instance) that is not in the template, and "
-        "the nested template is empty (the golden's description says so)",
+        "the nested template is empty (the golden's description says so)"
+    ),
 }
 
 

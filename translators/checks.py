@@ -23,8 +23,9 @@ def _at(node: str, rule: str, message: str) -> Problem:
 def model_problems(model: ServiceModel) -> list[Problem]:
     """Input names a dialog may have (:func:`translators.varnames.refusal`: not ``ansible_*``,
     ``rdcl_*``, a magic variable or a Jinja global; rules ``name.*``), nesting (``vdu_parent``
-    must name a Compute node; bare metal needs a bare-metal parent or none), ``virtual_link`` targets (Networks), TOSCA functions without a value
-    at translation time in a container's properties, scaling bounds, and CPU given once."""
+    must name a Compute node; bare metal needs a bare-metal parent or none), ``virtual_link`` targets
+    (Networks), TOSCA functions without a value at translation time in a container's properties,
+    scaling bounds, and CPU given once."""
     problems = [Problem(f"topology_template.inputs.{i.name}", found[0], f"input {i.name!r}: {found[1]}")
                 for i in model.inputs for found in [refusal(i.name)] if found]
     for node in model.nodes.values():

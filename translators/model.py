@@ -41,9 +41,9 @@ class NodeModel:
 
     ``kind`` is the TOSCA base type of a Heat node: ``compute``
     (tosca.nodes.Compute), ``network`` (tosca.nodes.network.Network), ``port``
-    (tosca.nodes.network.Port) or empty. Containers also carry: ``bare_metal`` (``vdu_parent_bare_metal``: any bare-metal
-    node; for a Compute: it is a bare-metal server), ``links`` (the Network nodes named
-    by ``virtual_link`` requirements), ``capacity`` (``num_cpus``/``mem_size`` of the
+    (tosca.nodes.network.Port) or empty. Containers also carry: ``bare_metal``
+    (``vdu_parent_bare_metal``: any bare-metal node; for a Compute: it is a bare-metal server),
+    ``links`` (the Network nodes named by ``virtual_link`` requirements), ``capacity`` (``num_cpus``/``mem_size`` of the
     host capability of the runtime it is hosted on), ``scaling`` (``min``/``max``/
     ``initial``/``cpu``/``policy`` from properties or a scaling policy), ``unresolved``
     (property paths using a TOSCA function that has no value at translation time),

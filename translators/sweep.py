@@ -39,9 +39,9 @@ def descriptors(folder: str | Path) -> list[Path]:
     for path in sorted(Path(folder).rglob("*")):
         if not path.is_file() or "hot_output" in path.parts or path.name.endswith(".hot.yaml"):
             continue
-        if path.suffix.lower() in (".zip", ".csar"):
-            out.append(path)
-        elif path.suffix.lower() in (".yaml", ".yml") and b"tosca_definitions_version" in path.read_bytes():
+        suffix = path.suffix.lower()
+        if suffix in (".zip", ".csar") or (
+                suffix in (".yaml", ".yml") and b"tosca_definitions_version" in path.read_bytes()):
             out.append(path)
     return out
 

@@ -105,8 +105,10 @@ class Command(BaseCommand):
         say(f"job {job.pk}: {job.status}")
         for site, r in (job.result.get("sites") or {}).items():
             creates = ", ".join(f"{c['type']} {c['name']}" for c in r.get("creates", []))
+            message = f"  {r['message']}" if r["message"] else ""
+            creates = f"  would create: {creates}" if job.mode == "plan" and creates else ""
             say(f"  {site:<12} {r['status']:<11} ok={r['ok']} changed={r['changed']} failed={r['failures']}"
-                f"{'  ' + r['message'] if r['message'] else ''}{'  would create: ' + creates if job.mode == 'plan' and creates else ''}")
+                f"{message}{creates}")
         if job.status != "successful" and job.message:
             say(f"  {job.message}")
         return job
