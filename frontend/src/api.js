@@ -13,6 +13,6 @@ export async function call(method, url, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   let data = null;
-  try { data = await response.json(); } catch (e) { data = null; }
+  try { data = await response.json(); } catch { data = null; }
   return { status: response.status, ok: response.ok, data };
 }

@@ -365,7 +365,7 @@ function elementOf(node) {
   try {
     const at = locate(parse(node.info.file, state.files[node.info.file].text), node.info.path);
     return at ? at[0][at[1]] : null;
-  } catch (e) { return null; }
+  } catch { return null; }
 }
 function editProperty(node, key, raw, old) {
   let value = raw;
@@ -404,7 +404,7 @@ function fileOfKind(kind) {
   const test = kind === "tosca" ? (d) => d && (d.topology_template || d.tosca_definitions_version) : kind === "nsd" ? (d) => d && (d.nsdIdentifier || d.sapd || d.nsd) : (d) => d && (d.vdu || d.vnfdId || d.vnfd);
   const order = [state.file, ...Object.keys(state.files).filter((p) => p !== state.file)];
   for (const path of order) {
-    try { if (path && test(parse(path, state.files[path].text))) return path; } catch (e) { /* unreadable */ }
+    try { if (path && test(parse(path, state.files[path].text))) return path; } catch { /* unreadable */ }
   }
   return null;
 }
@@ -574,7 +574,7 @@ function vnfdOf(vnf) {
   const ref = elementId(vnf);
   for (const path of Object.keys(state.files)) {
     let d;
-    try { d = root(parse(path, state.files[path].text), "vnfd"); } catch (e) { continue; }
+    try { d = root(parse(path, state.files[path].text), "vnfd"); } catch { continue; }
     const stem = path.replace(/^.*\//, "").replace(/\.[^.]+$/, "");
     if (d && d.vdu !== undefined && (d.vnfdId === ref || stem === (vnf.info || {}).vnfd)) {
       return { cps: (d.vnfExtCpd || []).map((c) => c.cpdId).filter(Boolean),
@@ -782,17 +782,17 @@ async function restoreRevision(number) {
 // -- wiring -------------------------------------------------------------------------------
 
 function buildLinkTypes() {
-  const select = $("link-type");
-  select.innerHTML = "";
+  const menu = $("link-type");
+  menu.innerHTML = "";
   const any = document.createElement("option");
   any.value = ""; any.textContent = "any allowed";
-  select.appendChild(any);
+  menu.appendChild(any);
   for (const type of (model.views[state.view] || {}).links || []) {
     const o = document.createElement("option");
     o.value = type; o.textContent = (model.link_types[type] || {}).label || type;
-    select.appendChild(o);
+    menu.appendChild(o);
   }
-  select.hidden = select.options.length < 3;
+  menu.hidden = menu.options.length < 3;
 }
 function buildTabs() {
   const box = $("views");
