@@ -167,6 +167,14 @@ def test_deterministic():
     assert first.files["tosca/service.yaml"] == etsi.to_tosca(_load(NESTED)).text
 
 
+def test_a_nested_type_that_is_not_a_string_is_a_located_problem():
+    """Found by mypy: a list where IFA 011 has a nested type name raised TypeError (unhashable)."""
+    vnfd = {"vnfdId": "x", "vdu": [{"vduId": "p", "vduNestedDesc": "a", "vduNestedDescType": ["kubernetes"]}]}
+    with pytest.raises(TranslationError) as err:
+        translate_descriptors({"x": vnfd}, DEMO_SITES)
+    assert {(p.path, p.rule) for p in err.value.problems} == {("vnfd.x.vdu[0].vduNestedDescType", "etsi.nested-type")}
+
+
 def test_required_parts_are_errors_at_their_path():
     vnfd = {"vnfdId": "x", "vdu": [
         {"vduId": "vm"},

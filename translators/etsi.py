@@ -39,17 +39,26 @@ translated raises :class:`~translators.errors.TranslationError` naming the VDU.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
 import yaml
 
 from . import limits
+from .doc import Doc
 from .errors import DescriptorError, Problem, TranslationError
 from .tosca_loader import PLACEMENT_POLICY, PROFILE_URL, slug
 from .yamlout import dump
+
+if TYPE_CHECKING:
+    from .model import ServiceModel
+    from .translate import Translation
+
+#: An element's identifier as the descriptor writes it (``vduId``, ``cpdId``...): IFA 011 says
+#: a string, YAML may give a number, a missing one is None. Indexes are keyed by it.
+Ident: TypeAlias = Hashable
 
 VM = "rdcl.nodes.Compute.VM"
 BARE_METAL = "rdcl.nodes.Compute.BareMetal"
@@ -60,7 +69,7 @@ PORT = "tosca.nodes.network.Port"
 #: ``null`` is no parent at all).
 BARE_METAL_PARENT = "None"
 NSD_KEYS = ("nsdIdentifier", "nsDf", "sapd")
-_EMPTY = (None, "", [], {})
+_EMPTY: tuple[object, ...] = (None, "", [], {})
 _NODE = re.compile(r"^topology_template\.node_templates\.([^.\[]+)")
 
 #: Keys read by :func:`to_tosca`, or descriptive only (names, versions, protocols): never reported.
@@ -124,7 +133,7 @@ class EtsiTosca:
     text: str
     report: list[str] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)
-    levels: dict = field(default_factory=dict)
+    levels: Doc = field(default_factory=dict)
     vms: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def relocate(self, exc: DescriptorError, source: str) -> TranslationError:
@@ -133,8 +142,9 @@ class EtsiTosca:
         problems = []
         for p in exc.problems:
             match = _NODE.match(p.path or "")
-            origin = self.origins.get(match.group(1)) if match else None
-            problems.append(Problem(origin or p.path, p.rule, f"{p.message} (TOSCA node {match.group(1)})"
+            tosca_node = match.group(1) if match else None
+            origin = self.origins.get(tosca_node) if tosca_node else None
+            problems.append(Problem(origin or p.path, p.rule, f"{p.message} (TOSCA node {tosca_node})"
                                     if origin else p.message))
         return TranslationError(source, problems)
 
@@ -155,7 +165,7 @@ def kind_of(data: Any) -> str | None:
     return None
 
 
-def read_descriptors(path: str | Path) -> tuple[dict[str, dict], dict[str, Any]] | None:
+def read_descriptors(path: str | Path) -> tuple[dict[str, Doc], dict[str, Any]] | None:
     """For the command line: the ETSI descriptors of a file or folder, or None when it holds none.
 
     Returns ``(descriptors, nested)``: name (file stem, or the key in an RDCL 3D project)
@@ -167,7 +177,7 @@ def read_descriptors(path: str | Path) -> tuple[dict[str, dict], dict[str, Any]]
     path = Path(path)
     files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".json", ".yaml", ".yml")) \
         if path.is_dir() else [path] if path.suffix.lower() in (".json", ".yaml", ".yml") else []
-    descriptors: dict[str, dict] = {}
+    descriptors: dict[str, Doc] = {}
     nested: dict[str, Any] = {}
     for file in files:
         try:
@@ -192,7 +202,7 @@ def read_descriptors(path: str | Path) -> tuple[dict[str, dict], dict[str, Any]]
     return (descriptors, nested) if descriptors else None
 
 
-def to_tosca(descriptors: Mapping[str, dict], nested: Mapping[str, Any] | None = None,
+def to_tosca(descriptors: Mapping[str, Doc], nested: Mapping[str, Any] | None = None,
              nsd: str | None = None) -> EtsiTosca:
     """The TOSCA 1.3 service template equivalent to ``descriptors``.
 
@@ -250,8 +260,8 @@ class _Builder:
 
     def __init__(self, nested: dict[str, Any]):
         self.nested = nested
-        self.nodes: dict[str, dict] = {}
-        self.inputs: dict[str, dict] = {}
+        self.nodes: dict[str, Doc] = {}
+        self.inputs: dict[str, Doc] = {}
         self.sites: dict[str, list[str]] = {}
         self.report: list[str] = []
         self.problems: list[Problem] = []
@@ -260,7 +270,7 @@ class _Builder:
         self.level_ids: list[str] = []
         self.default_level: str | None = None
         self.vms: dict[str, tuple[str, str, str]] = {}
-        self.l3: dict[str, dict] = {}       # network node -> subnet properties from the descriptor
+        self.l3: dict[str, Doc] = {}       # network node -> subnet properties from the descriptor
 
     def problem(self, path: str, rule: str, message: str) -> None:
         self.problems.append(Problem(path, rule, message))
@@ -269,7 +279,7 @@ class _Builder:
         if self.problems:
             raise TranslationError("descriptors", self.problems)
 
-    def add(self, name: str, template: dict, origin: str) -> str:
+    def add(self, name: str, template: Doc, origin: str) -> str:
         if name in self.nodes:
             self.problem(origin, "etsi.duplicate-node", f"TOSCA node {name!r} is also made from {self.origins[name]}")
         self.nodes[name] = template
@@ -309,13 +319,13 @@ class _Builder:
             if not props:
                 del self.nodes[name]["properties"]
 
-    def levels_out(self) -> dict:
+    def levels_out(self) -> Doc:
         if not self.levels:
             return {}
         return {"ids": list(self.level_ids), "default": self.default_level, "nodes": dict(self.levels)}
 
     def text(self, name: str) -> str:
-        topology: dict = {}
+        topology: Doc = {}
         if self.inputs:
             topology["inputs"] = self.inputs
         topology["node_templates"] = self.nodes
@@ -335,16 +345,17 @@ def _ident(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", str(value)).strip("_") or "x"
 
 
-def _ok(value: Any) -> bool:
+def _ok(value: object) -> TypeGuard[str]:
+    """A non-empty string (an identifier or a name that was filled in)."""
     return isinstance(value, str) and value != ""
 
 
-def _items(data: dict, key: str) -> list[tuple[int, dict]]:
+def _items(data: Doc, key: str) -> list[tuple[int, Doc]]:
     value = data.get(key)
     return [(i, v) for i, v in enumerate(value if isinstance(value, list) else []) if isinstance(v, dict)]
 
 
-def _leftovers(builder: _Builder, path: str, data: dict, kind: str, also: tuple[str, ...] = ()) -> None:
+def _leftovers(builder: _Builder, path: str, data: Doc, kind: str, also: tuple[str, ...] = ()) -> None:
     """Report every key of ``data`` with a value that is neither read nor descriptive."""
     for key, value in data.items():
         if key in _READ[kind] or key in also or value in _EMPTY or _placeholder(value):
@@ -361,7 +372,7 @@ def _placeholder(value: Any) -> bool:
     return value in _EMPTY
 
 
-def _subnet(data: dict) -> dict:
+def _subnet(data: Doc) -> Doc:
     """TOSCA Network subnet properties from IFA L3ProtocolData (``cidr``, ``ipVersion``,
     ``gatewayIp``, ``dhcpEnabled``, ``ipAllocationPools``), wherever the VL or its profile
     carries it (``l3ProtocolData``, ``virtualLinkProtocolData[].l3ProtocolData``)."""
@@ -371,7 +382,7 @@ def _subnet(data: dict) -> dict:
             l3 = entry["l3ProtocolData"]
     if not isinstance(l3, dict) or not _ok(l3.get("cidr")):
         return {}
-    out: dict = {"cidr": l3["cidr"]}
+    out: Doc = {"cidr": l3["cidr"]}
     version = str(l3.get("ipVersion") or "").lower()
     if version:
         out["ip_version"] = 6 if "6" in version else 4
@@ -388,7 +399,7 @@ def _subnet(data: dict) -> dict:
 # -- NSD ------------------------------------------------------------------------------------
 
 
-def _ns(builder: _Builder, name: str, nsd: dict, vnfds: dict[str, dict]) -> str:
+def _ns(builder: _Builder, name: str, nsd: Doc, vnfds: dict[str, Doc]) -> str:
     """The NSD's first deployment flavour: NS virtual links, then each VNF profile's VNF
     (IFA 014 §6.2.2 Nsd, §6.3.2 NsDf, §6.3.3 VnfProfile, §6.3.4 VirtualLinkProfile)."""
     base = f"nsd.{name}"
@@ -416,7 +427,7 @@ def _ns(builder: _Builder, name: str, nsd: dict, vnfds: dict[str, dict]) -> str:
         builder.report.append(f"{base}.nsDf[{extra}]: not translated, the first NS deployment flavour is used")
     dpath = f"{base}.nsDf[{d}]"
     _leftovers(builder, dpath, df, "nsdf")
-    networks: dict[str, str] = {}    # virtualLinkProfileId -> network node
+    networks: dict[Ident, str] = {}    # virtualLinkProfileId -> network node
     for p, prof in _items(df, "virtualLinkProfile"):
         vld = prof.get("virtualLinkDescId")
         if not _ok(prof.get("virtualLinkProfileId")) or vld not in vls:
@@ -457,14 +468,16 @@ def _ns(builder: _Builder, name: str, nsd: dict, vnfds: dict[str, dict]) -> str:
         if (isinstance(high, int) and high > 1) or (isinstance(low, int) and low > 1):
             builder.report.append(f"{ppath}: one instance of VNF {vname} is deployed (min {low}, max {high}): "
                                   "VNF scaling is not translated, its VDUs scale as their own profiles say")
-        links: dict[str, str] = {}
+        links: dict[Ident, str] = {}
         for c, conn in _items(prof, "nsVirtualLinkConnectivity"):
             net = networks.get(conn.get("virtualLinkProfileId"))
             for cpd in conn.get("cpdId") or []:
-                if net is None and _ok(cpd):
+                if not _ok(cpd):
+                    continue
+                if net is None:
                     builder.report.append(f"{ppath}.nsVirtualLinkConnectivity[{c}]: {cpd} not connected, the "
                                           "virtual link profile is not translated")
-                elif _ok(cpd):
+                else:
                     links[cpd] = net
         level = prof.get("instantiationLevel") if _ok(prof.get("instantiationLevel")) else None
         _vnf(builder, vname, vnfds[vname], prefix, prof.get("flavourId"), links, level, prof.get("site"))
@@ -476,21 +489,21 @@ def _ns(builder: _Builder, name: str, nsd: dict, vnfds: dict[str, dict]) -> str:
 # -- VNFD -----------------------------------------------------------------------------------
 
 
-def _vnf(builder: _Builder, name: str, vnfd: dict, prefix: str, flavour: Any, ns_links: dict[str, str],
+def _vnf(builder: _Builder, name: str, vnfd: Doc, prefix: str, flavour: Any, ns_links: Mapping[Ident, str],
          level: str | None, site: Any = None) -> None:
     """One VNF's nodes (IFA 011 §7.1.2 Vnfd), names prefixed with ``prefix``; ``ns_links``
     maps its external CPD ids to NS network nodes (IFA 014 §6.3.3)."""
     base = f"vnfd.{name}"
     _leftovers(builder, base, vnfd, "vnfd")
     vdus = _items(vnfd, "vdu")
-    vdu_index = {v.get("vduId"): (i, v) for i, v in vdus if _ok(v.get("vduId"))}
-    computes = {c.get("virtualComputeDescId"): c for _, c in _items(vnfd, "virtualComputeDesc")}
-    storages = {s.get("id"): s for _, s in _items(vnfd, "virtualStorageDesc")}
-    vl_index = {v.get("virtualLinkDescId"): (i, v) for i, v in _items(vnfd, "intVirtualLinkDesc")
+    vdu_index: dict[Ident, tuple[int, Doc]] = {v.get("vduId"): (i, v) for i, v in vdus if _ok(v.get("vduId"))}
+    computes: dict[Ident, Doc] = {c.get("virtualComputeDescId"): c for _, c in _items(vnfd, "virtualComputeDesc")}
+    storages: dict[Ident, Doc] = {s.get("id"): s for _, s in _items(vnfd, "virtualStorageDesc")}
+    vl_index: dict[Ident, tuple[int, Doc]] = {v.get("virtualLinkDescId"): (i, v) for i, v in _items(vnfd, "intVirtualLinkDesc")
                 if _ok(v.get("virtualLinkDescId"))}
     df, dpath = _flavour(builder, base, vnfd, flavour)
-    vl_target: dict[str, str] = {}   # internal VL id -> network node
-    cp_target: dict[str, str] = {}   # VduCpd id -> network node (an external CP on an NS link)
+    vl_target: dict[Ident, str] = {}   # internal VL id -> network node
+    cp_target: dict[Ident, str] = {}   # VduCpd id -> network node (an external CP on an NS link)
     for i, ext in _items(vnfd, "vnfExtCpd"):
         net = ns_links.get(ext.get("cpdId"))
         if net is None:
@@ -513,7 +526,7 @@ def _vnf(builder: _Builder, name: str, vnfd: dict, prefix: str, flavour: Any, ns
             builder.l3[node] = _subnet(data) or _subnet(profile)
             vl_target[vl] = node
     counts = _counts(builder, dpath, df, level)
-    kinds = {vid: _vdu_kind(vdu) for vid, (_, vdu) in vdu_index.items()}
+    kinds: dict[Ident, str] = {vid: _vdu_kind(vdu) for vid, (_, vdu) in vdu_index.items()}
     for vid, (i, vdu) in vdu_index.items():
         vpath = f"{base}.vdu[{i}]"
         _leftovers(builder, vpath, vdu, "vdu")
@@ -545,7 +558,7 @@ def _vnf(builder: _Builder, name: str, vnfd: dict, prefix: str, flavour: Any, ns
                                   f"{ns_links[ext['cpdId']]}, its VDU {owner} is a click VNF")
 
 
-def _flavour(builder: _Builder, base: str, vnfd: dict, flavour: Any) -> tuple[dict, str]:
+def _flavour(builder: _Builder, base: str, vnfd: Doc, flavour: Any) -> tuple[Doc, str]:
     dfs = _items(vnfd, "deploymentFlavour")
     if not dfs:
         return {}, f"{base}.deploymentFlavour"
@@ -564,10 +577,10 @@ def _flavour(builder: _Builder, base: str, vnfd: dict, flavour: Any) -> tuple[di
     return chosen[1], path
 
 
-def _counts(builder: _Builder, dpath: str, df: dict, level: str | None) -> dict[str, dict]:
+def _counts(builder: _Builder, dpath: str, df: Doc, level: str | None) -> dict[Ident, Doc]:
     """Per VDU: ``min``/``max`` (VduProfile, IFA 011 §7.1.8.3), ``levels`` (VduLevel per
     InstantiationLevel, §7.1.8.7) and ``initial`` (the count at the default level)."""
-    out: dict[str, dict] = {}
+    out: dict[Ident, Doc] = {}
     for _, prof in _items(df, "vduProfile"):
         out.setdefault(prof.get("vduId"), {}).update(
             {"min": prof.get("minNumberOfInstances"), "max": prof.get("maxNumberOfInstances")})
@@ -596,12 +609,13 @@ def _counts(builder: _Builder, dpath: str, df: dict, level: str | None) -> dict[
     return out
 
 
-def _vdu_kind(vdu: dict) -> str:
+def _vdu_kind(vdu: Doc) -> str:
     nested = vdu.get("vduNestedDesc")
     kind = vdu.get("vduNestedDescType")
     if nested not in _EMPTY or kind not in _EMPTY:
-        return {"kubernetes": "pod", "click": "click"}.get(kind, str(kind))
-    image = vdu.get("swImageDesc") if isinstance(vdu.get("swImageDesc"), dict) else {}
+        return {"kubernetes": "pod", "click": "click"}.get(str(kind), str(kind))  # a list is no kind either
+    image = vdu.get("swImageDesc")
+    image = image if isinstance(image, dict) else {}
     if "docker" in [str(e).lower() for e in image.get("supportedVirtualisationEnvironment") or []]:
         return "pod"
     if vdu.get("vduParent") == BARE_METAL_PARENT or vdu.get("vduParentBareMetal") in (True, "true", "True"):
@@ -609,7 +623,7 @@ def _vdu_kind(vdu: dict) -> str:
     return "vm"
 
 
-def _compute(builder: _Builder, vpath: str, vdu: dict, computes: dict) -> dict | None:
+def _compute(builder: _Builder, vpath: str, vdu: Doc, computes: Mapping[Ident, Doc]) -> Doc | None:
     """The VDU's VirtualComputeDesc (IFA 011 §7.1.9.2), or None (reported)."""
     ref = vdu.get("virtualComputeDesc")
     if ref in computes:
@@ -620,7 +634,7 @@ def _compute(builder: _Builder, vpath: str, vdu: dict, computes: dict) -> dict |
     return None
 
 
-def _cpu_mem(compute: dict | None) -> tuple[Any, Any]:
+def _cpu_mem(compute: Doc | None) -> tuple[Any, Any]:
     if not compute:
         return None, None
     cpu = (compute.get("virtualCpu") or {}).get("numVirtualCpu")
@@ -630,14 +644,15 @@ def _cpu_mem(compute: dict | None) -> tuple[Any, Any]:
     return cpu, mem
 
 
-def _server(builder: _Builder, vpath: str, node: str, vdu: dict, kind: str, computes: dict, storages: dict,
-            count: dict | None) -> None:
+def _server(builder: _Builder, vpath: str, node: str, vdu: Doc, kind: str, computes: Mapping[Ident, Doc],
+            storages: Mapping[Ident, Doc],
+            count: Doc | None) -> None:
     """A VM (or bare-metal) VDU: flavor from its compute/storage descriptors, image from
     its SwImageDesc (IFA 011 §7.1.6.2, §7.1.6.5, §7.1.9.2, §7.1.9.4)."""
     vid = vdu.get("vduId")
     compute = _compute(builder, vpath, vdu, computes)
     cpu, mem = _cpu_mem(compute)
-    host: dict = {}
+    host: Doc = {}
     if cpu is not None:
         host["num_cpus"] = max(1, int(round(cpu)))
     if mem is not None:
@@ -646,11 +661,12 @@ def _server(builder: _Builder, vpath: str, node: str, vdu: dict, kind: str, comp
     size = (storage or {}).get("sizeOfStorage")
     if isinstance(size, (int, float)) and not isinstance(size, bool) and size > 0:
         host["disk_size"] = f"{size:g} GB"
-    tpl: dict = {"type": BARE_METAL if kind == "bare_metal" else VM}
+    tpl: Doc = {"type": BARE_METAL if kind == "bare_metal" else VM}
     if vdu.get("description"):
         tpl["description"] = str(vdu["description"])
-    props: dict = {}
-    image = vdu.get("swImageDesc") if isinstance(vdu.get("swImageDesc"), dict) else {}
+    props: Doc = {}
+    image = vdu.get("swImageDesc")
+    image = image if isinstance(image, dict) else {}
     name = next((image[k] for k in ("name", "swImage", "id") if _ok(image.get(k))), None)
     if name:
         props["image"] = name
@@ -683,7 +699,7 @@ def _server(builder: _Builder, vpath: str, node: str, vdu: dict, kind: str, comp
                                   "groups are not generated from ETSI descriptors")
 
 
-def _nested_image(builder: _Builder, vpath: str, vdu: dict) -> str | None:
+def _nested_image(builder: _Builder, vpath: str, vdu: Doc) -> str | None:
     """A pod's image: from its nested descriptor (inline, or the project's entry it names:
     the first ``image`` in it, a Kubernetes manifest's container image), else the
     ``vduNestedDesc`` name itself; reported either way."""
@@ -698,10 +714,11 @@ def _nested_image(builder: _Builder, vpath: str, vdu: dict) -> str | None:
     if image:
         builder.report.append(f"{vpath}.vduNestedDesc: pod image {image!r} from the nested descriptor")
         return image
-    image_desc = vdu.get("swImageDesc") if isinstance(vdu.get("swImageDesc"), dict) else {}
+    image_desc = vdu.get("swImageDesc")
+    image_desc = image_desc if isinstance(image_desc, dict) else {}
     if _ok(image_desc.get("name")):
         builder.report.append(f"{vpath}.swImageDesc: pod image {image_desc['name']!r} (a docker swImageDesc)")
-        return image_desc["name"]
+        return str(image_desc["name"])
     if _ok(ref):
         builder.report.append(f"{vpath}.vduNestedDesc: no nested descriptor {ref!r} among the project's resources: "
                               f"its name is used as the pod image")
@@ -712,7 +729,7 @@ def _nested_image(builder: _Builder, vpath: str, vdu: dict) -> str | None:
 def _first_image(value: Any) -> str | None:
     if isinstance(value, dict):
         if _ok(value.get("image")):
-            return value["image"]
+            return str(value["image"])
         for key in sorted(value, key=lambda k: (k not in ("spec", "template", "containers"), str(k))):
             found = _first_image(value[key])
             if found:
@@ -730,11 +747,11 @@ def _first_image(value: Any) -> str | None:
     return None
 
 
-def _pod(builder: _Builder, vpath: str, node: str, vdu: dict, prefix: str, vdu_index: dict, kinds: dict,
-         computes: dict, count: dict | None) -> None:
+def _pod(builder: _Builder, vpath: str, node: str, vdu: Doc, prefix: str, vdu_index: Mapping[Ident, tuple[int, Doc]],
+         kinds: Mapping[Ident, str], computes: Mapping[Ident, Doc], count: Doc | None) -> None:
     """A kubernetes nested VDU (Superfluidity extension of IFA 011 §7.1.6.2)."""
     vid = vdu.get("vduId")
-    props: dict = {}
+    props: Doc = {}
     image = _nested_image(builder, vpath, vdu)
     if image:
         props["image"] = image
@@ -777,15 +794,15 @@ def _pod(builder: _Builder, vpath: str, node: str, vdu: dict, prefix: str, vdu_i
         props["max_replicas"] = high
     if count.get("levels"):
         builder.levels[node] = dict(count["levels"])
-    tpl: dict = {"type": POD}
+    tpl: Doc = {"type": POD}
     if vdu.get("description"):
         tpl["description"] = str(vdu["description"])
     tpl["properties"] = props
     builder.add(node, tpl, vpath)
 
 
-def _cp(builder: _Builder, path: str, index: int, cp: dict, node: str, kind: str, prefix: str,
-        vl_target: dict[str, str], cp_target: dict[str, str], site: Any) -> None:
+def _cp(builder: _Builder, path: str, index: int, cp: Doc, node: str, kind: str, prefix: str,
+        vl_target: Mapping[Ident, str], cp_target: Mapping[Ident, str], site: Any) -> None:
     """A VduCpd (IFA 011 §7.1.6.4): a Port of a server, or a virtual link of a pod."""
     cid = cp.get("cpdId")
     _leftovers(builder, path, cp, "cpd")
@@ -817,7 +834,7 @@ def _cp(builder: _Builder, path: str, index: int, cp: dict, node: str, kind: str
 # -- after loading ------------------------------------------------------------------------
 
 
-def apply_levels(model, converted: EtsiTosca) -> None:
+def apply_levels(model: ServiceModel, converted: EtsiTosca) -> None:
     """Give the loaded model the pods' instantiation levels (IFA 011 §7.1.8.7
     InstantiationLevel/VduLevel), in the shape :func:`translators.levels.read` makes for
     SOL 001 policies, so the chosen level sets the replicas and ``scale.yml -e
@@ -832,7 +849,7 @@ def apply_levels(model, converted: EtsiTosca) -> None:
                     "policies": [], "vm_targets": {}}
 
 
-def check_servers(translation, converted: EtsiTosca, source: str) -> None:
+def check_servers(translation: Translation, converted: EtsiTosca, source: str) -> None:
     """Every server made from a VDU has a flavor: heat-translator leaves it empty when no
     flavor fits the compute descriptor (IFA 011 §7.1.9.2: ``virtualMemSize`` is in GB).
 

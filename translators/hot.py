@@ -26,6 +26,7 @@ import re
 
 import yaml
 
+from .doc import Doc
 from .errors import Problem, TranslationError
 from .model import ServiceModel
 from .tosca_loader import PLACEMENT_POLICY, heat_supports, quiet_libraries
@@ -168,7 +169,8 @@ def _ensure_metadata(files: dict[str, str], parsed: dict[str, dict], wanted: dic
                                     "of that name to carry the node labels as metadata"))
             continue
         props = parsed[holders[0]]["resources"][server].setdefault("properties", {}) or {}
-        current = props.get("metadata") if isinstance(props.get("metadata"), dict) else {}
+        current = props.get("metadata")
+        current = current if isinstance(current, dict) else {}
         if {k: current.get(k) for k in meta} != meta:
             props["metadata"] = {**current, **meta}
             parsed[holders[0]]["resources"][server]["properties"] = props
@@ -383,7 +385,7 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
                             else res[m].get("depends_on") or []) if d in moved]
         inner[m] = _retarget(body, mapping) | ({"depends_on": deps} if deps else {})
     top_params = hot.get("parameters") or {}
-    nested = {"heat_template_version": hot.get("heat_template_version"),
+    nested: Doc = {"heat_template_version": hot.get("heat_template_version"),
               "description": f"One instance of VDU {vdu} and its ports (ResourceGroup {vdu} of the main template)",
               "parameters": {**{mapping[r]: {"type": "string"} for r in given},
                              **{p: {k: v for k, v in (top_params.get(p) or {"type": "string"}).items()
@@ -391,7 +393,7 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
               "resources": inner}
     if not nested["parameters"]:
         del nested["parameters"]
-    group = {"type": "OS::Heat::ResourceGroup",
+    group: Doc = {"type": "OS::Heat::ResourceGroup",
              "properties": {"count": {"get_param": scaling.param},
                             "resource_def": {"type": name, "properties": {
                                 **{mapping[r]: {"get_resource": r} for r in given},

@@ -41,6 +41,7 @@ from urllib.parse import urlparse
 import yaml
 
 from . import limits
+from .doc import Doc
 from .errors import Problem
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -55,7 +56,7 @@ def import_entries(data: Any) -> list[tuple[int, Any, str | None]]:
     ``(index, None, None)``.
     """
     imports = data.get("imports") if isinstance(data, dict) else None
-    out = []
+    out: list[tuple[int, Any, str | None]] = []
     for i, item in enumerate(imports if isinstance(imports, list) else []):
         if isinstance(item, str):
             out.append((i, item, None))
@@ -159,7 +160,8 @@ class _Walk:
             return None
         found = next((v for k, v in node.value if getattr(k, "value", None) == "imports"), None)
         if isinstance(found, yaml.SequenceNode) and 0 <= index < len(found.value):
-            return found.value[index].start_mark.line + 1
+            line: int = found.value[index].start_mark.line
+            return line + 1
         return None
 
 
@@ -291,7 +293,7 @@ def confine_tosca_parser() -> None:
 
     original = ImportsLoader._load_import_template
 
-    def load_import_template(self, import_name, import_uri_def):
+    def load_import_template(self: ImportsLoader, import_name: str, import_uri_def: str | Doc) -> Any:  # tosca-parser's
         from toscaparser.common.exception import ExceptionCollector
 
         file = import_uri_def.get("file") if isinstance(import_uri_def, dict) else import_uri_def

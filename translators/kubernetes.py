@@ -27,6 +27,7 @@ import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
 from . import vnffg
+from .doc import Doc
 from .k8s import config, network, openshift, scaling, workload
 from .k8s.common import MANAGED_BY, dns_name, fill_int_markers
 from .k8s.scheduling import BAREMETAL_LABEL, PARENT_LABEL, parent_label_value
@@ -41,7 +42,7 @@ FLAVOURS = ("kubernetes", "openshift")
 
 
 def documents(model: ServiceModel, node: NodeModel, flavour: str = "kubernetes",
-              relations: Relations | None = None, notes: list[str] | None = None) -> list[dict]:
+              relations: Relations | None = None, notes: list[str] | None = None) -> list[Doc]:
     """The manifests of one container node as dicts, integer dialog fields as markers
     (:func:`translators.k8s.common.int_field`). What cannot be translated is appended to
     ``notes`` (translation report lines).
@@ -63,7 +64,7 @@ def documents(model: ServiceModel, node: NodeModel, flavour: str = "kubernetes",
     return [d for d in docs if d]
 
 
-def dump(docs: list[dict]) -> str:
+def dump(docs: list[Doc]) -> str:
     """Manifest template text of ``docs`` (integer markers become ``{{ x | int }}``)."""
     return fill_int_markers(dump_docs(docs))
 
@@ -79,7 +80,7 @@ def project_manifest(model: ServiceModel) -> str:
     return dump([openshift.project(model)])
 
 
-def render_text(template: str, values: dict) -> str:
+def render_text(template: str, values: Doc) -> str:
     """A manifest template filled with dialog values, in jinja2's ``SandboxedEnvironment``
     (no attribute or method that reaches Python internals; the controller runs no code a
     template names). Descriptor text in the template is escaped already
@@ -92,7 +93,7 @@ def render_text(template: str, values: dict) -> str:
     return env.from_string(template).render(**values)
 
 
-def render(template: str, values: dict) -> list[dict]:
+def render(template: str, values: Doc) -> list[Doc]:
     """Fill a manifest template with dialog values and parse it (plan jobs, tests).
 
     :raises jinja2.UndefinedError: a value the template needs is missing.

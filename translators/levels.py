@@ -22,9 +22,15 @@ goes to the site's group_vars (:func:`heat_scale_vars`) for ``scale.yml``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from .doc import Doc
 from .errors import Problem, TranslationError
 from .model import NodeModel, ServiceModel
+
+if TYPE_CHECKING:
+    from toscaparser.policy import Policy
+    from toscaparser.tosca_template import ToscaTemplate
 
 INSTANTIATION_LEVELS = "tosca.policies.nfv.InstantiationLevels"
 VDU_LEVELS = "tosca.policies.nfv.VduInstantiationLevels"
@@ -36,14 +42,14 @@ INITIAL_DELTA = "tosca.policies.nfv.VduInitialDelta"
 VM_TYPES = ("tosca.nodes.nfv.Vdu.Compute", "tosca.nodes.Compute")
 
 
-def read(tosca, nodes: dict[str, NodeModel]) -> dict:
+def read(tosca: ToscaTemplate, nodes: dict[str, NodeModel]) -> Doc:
     """Set ``levels`` on the container nodes VduInstantiationLevels policies target
     (directly or through a group) and return the service's levels: ``{"ids": [level
     ids, descriptor order], "default": id or None, "policies": [names of the
     VduInstantiationLevels policies], "vm_targets": {policy: [non-container targets]}}``;
     empty when the descriptor has no such policy."""
     groups = {g.name: list(g.members or []) for g in getattr(tosca.topology_template, "groups", []) or []}
-    out: dict = {}
+    out: Doc = {}
     for policy in tosca.policies:
         props = policy.properties or {}
         if policy.is_derived_from(INSTANTIATION_LEVELS):
@@ -203,7 +209,7 @@ class VmScaling:
         return "OS::Heat::AutoScalingGroup" if self.aspect else "OS::Heat::ResourceGroup"
 
 
-def _whole(value) -> int | None:
+def _whole(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
@@ -234,7 +240,7 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
     groups = {g.name: list(g.members or []) for g in getattr(tosca.topology_template, "groups", []) or []}
     templates = {n.name: n for n in tosca.nodetemplates}
 
-    def targets(policy) -> list[str]:
+    def targets(policy: Policy) -> list[str]:
         return [m for t in policy.targets or [] for m in groups.get(t, [t])]
 
     def is_vm(name: str) -> bool:
@@ -242,7 +248,11 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
         return (node is not None and node.role == "heat" and name in templates
                 and any(templates[name].is_derived_from(t) for t in VM_TYPES))
 
-    aspects, deltas, initial, vdu_levels, scale_info = {}, {}, {}, {}, {}
+    aspects: Doc = {}  # aspect id -> {max_scale_level, step_deltas, ...}
+    deltas: dict[str, tuple[str | None, Doc]] = {}  # vdu -> (aspect, {delta id: instances})
+    initial: dict[str, Any] = {}  # vdu -> initial instances
+    vdu_levels: dict[str, Doc] = {}  # vdu -> {level id: instances}
+    scale_info: Doc = {}  # level id -> {aspect: {scale_level}}
     for policy in tosca.policies:
         props = policy.properties or {}
         if policy.is_derived_from(SCALING_ASPECTS):
@@ -267,17 +277,20 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
         if not is_vm(vdu) or (vdu not in vdu_levels and vdu not in deltas):
             continue
         scaling = VmScaling(vdu)
-        aspect, step_ids = None, []
-        if vdu in deltas and deltas[vdu][0] in aspects:
-            aspect = deltas[vdu][0]
+        aspect = deltas[vdu][0] if vdu in deltas else None
+        step_ids = []
+        if aspect is not None and aspect in aspects:
             step_ids = list((aspects[aspect] or {}).get("step_deltas") or [])
+        else:
+            aspect = None
         scaling.aspect = aspect
         start = _whole(initial.get(vdu))
         top = _whole((aspects.get(aspect) or {}).get("max_scale_level")) if aspect else None
         if aspect and start is not None and top is not None and step_ids:
             per_step = [_whole(deltas[vdu][1].get(step_ids[min(i, len(step_ids) - 1)])) for i in range(top)]
-            if None not in per_step:
-                scaling.steps = [start + sum(per_step[:k]) for k in range(top + 1)]
+            whole = [n for n in per_step if n is not None]
+            if len(whole) == len(per_step):
+                scaling.steps = [start + sum(whole[:k]) for k in range(top + 1)]
         profile = templates[vdu].get_property_value("vdu_profile") or {}
         profile = profile if isinstance(profile, dict) else {}
         for level in model.levels.get("ids") or list(scale_info) or list(vdu_levels.get(vdu) or {}):
@@ -304,7 +317,7 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
             if not scaling.low <= count <= scaling.high:
                 scaling.bad_levels[level] = f"{count} instances of {vdu} is outside {scaling.low}..{scaling.high}"
                 del scaling.levels[level]
-        scaling.default = (scaling.levels.get(chosen) if chosen in scaling.levels
+        scaling.default = (scaling.levels[chosen] if chosen is not None and chosen in scaling.levels
                            else start if start is not None and scaling.low <= start <= scaling.high else scaling.low)
         scaling.param = f"{vdu}_desired_capacity" if aspect else f"{vdu}_count"
         scaling.refused = None if aspect else _wrap_refused(model, templates, vdu)
@@ -312,7 +325,7 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
     return out
 
 
-def _wrap_refused(model: ServiceModel, templates: dict, vdu: str) -> str | None:
+def _wrap_refused(model: ServiceModel, templates: Doc, vdu: str) -> str | None:
     """Why a VM VDU without an aspect cannot become a ResourceGroup (None: it can)."""
     import re
 
@@ -331,12 +344,16 @@ def _wrap_refused(model: ServiceModel, templates: dict, vdu: str) -> str | None:
     return None
 
 
-def _req_nodes(req: dict) -> list[str]:
-    return [v.get("node") if isinstance(v, dict) else v for v in req.values()
-            if isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("node"), str))]
+def _req_nodes(req: Doc) -> list[str]:
+    out = []
+    for value in req.values():
+        node = value.get("node") if isinstance(value, dict) else value
+        if isinstance(node, str):
+            out.append(node)
+    return out
 
 
-def heat_scale_vars(scalings: list[VmScaling]) -> dict:
+def heat_scale_vars(scalings: list[VmScaling]) -> Doc:
     """The group_vars of an OpenStack site whose HOT carries ``scalings``' parameters:
     ``heat_stack_scale_params`` (``{param: {vdu, min, max, default}}``), ``heat_stack_scale_levels``
     (``{level: {param: count}}``, levels every VDU can reach; a VDU without a count at a
@@ -347,7 +364,7 @@ def heat_scale_vars(scalings: list[VmScaling]) -> dict:
     scalings = [s for s in scalings if s.refused is None]
     if not scalings:
         return {}
-    out: dict = {"heat_stack_scale_params": {s.param: {"vdu": s.vdu, "min": s.low, "max": s.high, "default": s.default}
+    out: Doc = {"heat_stack_scale_params": {s.param: {"vdu": s.vdu, "min": s.low, "max": s.high, "default": s.default}
                                        for s in scalings}}
     bad = {lvl: why for s in scalings for lvl, why in s.bad_levels.items()}
     table: dict[str, dict[str, int]] = {}
@@ -356,7 +373,7 @@ def heat_scale_vars(scalings: list[VmScaling]) -> dict:
             if level not in bad:
                 table.setdefault(level, {})[s.param] = count
     out["heat_stack_scale_levels"] = table
-    aspects: dict[str, dict] = {}
+    aspects: dict[str, Doc] = {}
     for s in scalings:
         if s.aspect and s.steps:
             entry = aspects.setdefault(s.aspect, {"max_scale_level": len(s.steps) - 1, "steps": {}})

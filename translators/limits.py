@@ -64,7 +64,7 @@ class Limits:
 DEFAULT = Limits()
 REQUEST_NODES = _env_int("RDCL_PARSE_MAX_REQUEST_NODES", 5_000_000)
 #: The budget of the request being served: ``[nodes left, hashes of the texts charged]``.
-_BUDGET: ContextVar[list | None] = ContextVar("rdcl_parse_budget", default=None)
+_BUDGET: ContextVar[list[Any] | None] = ContextVar("rdcl_parse_budget", default=None)
 
 
 @contextlib.contextmanager
@@ -232,7 +232,7 @@ def load_yaml(text: str | bytes, limits: Limits = DEFAULT) -> Any:
     return yaml.load(text, Loader=_LOADER)
 
 
-def load_all_yaml(text: str | bytes, limits: Limits = DEFAULT) -> list:
+def load_all_yaml(text: str | bytes, limits: Limits = DEFAULT) -> list[Any]:
     """Every document of ``text`` (see :func:`load_yaml`)."""
     check_yaml(text, limits)
     return list(yaml.load_all(text, Loader=_LOADER))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
+from typing import Any
 
 #: A bare reference ``{{ name }}`` (group 1: the name), or a ``{`` that opens a Jinja delimiter.
 _TOKEN = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}|\{(?=[{%#])")
@@ -38,19 +39,19 @@ def template_text(text: str, keep: Container[str] = ()) -> str:
     if "{" not in text and not text.startswith(HEADER):
         return text
 
-    def one(match: re.Match) -> str:
-        name = match.group(1)
+    def one(match: re.Match[str]) -> str:
+        name, whole = match.group(1), match.group(0)
         if name is not None and (name in keep or name.startswith("rdcl_")):
-            return match.group(0)
+            return whole
         if name is not None:  # a reference to anything else: its own '{{' is text
-            return OPEN + match.group(0)[1:]
+            return OPEN + whole[1:]
         return OPEN
 
     out = _TOKEN.sub(one, text)
     return HASH + out[1:] if out.startswith(HEADER) else out
 
 
-def template_data(value):
+def template_data(value: Any) -> Any:
     """``value`` (a string, list, map or scalar from a descriptor: an input's default) with
     every string in it, keys left alone, passed through :func:`template_text`."""
     if isinstance(value, str):

@@ -27,7 +27,7 @@ class InputModel:
     default: Any = None
     required: bool = True
     description: str = ""
-    constraints: tuple = ()
+    constraints: tuple[Any, ...] = ()
 
 
 @dataclass

@@ -18,6 +18,7 @@ import jinja2
 import yaml
 
 from . import kubernetes
+from .doc import Doc
 from .relations import POD_KINDS
 from .sites import SiteMap, SiteRef
 from .translate import Translation
@@ -40,7 +41,7 @@ def sites_for(target: str, sites: SiteMap) -> SiteMap:
                     for s in sites.sites.values()])
 
 
-def select(translation: Translation, target: str, values: dict | None = None) -> dict[str, str]:
+def select(translation: Translation, target: str, values: Doc | None = None) -> dict[str, str]:
     """Files (path in the service folder -> text) that ``target`` writes.
 
     ``values``: dialog values over the descriptor's defaults (k8s/openshift only).
@@ -62,7 +63,7 @@ def select(translation: Translation, target: str, values: dict | None = None) ->
     raise OutputError(f"unknown target {target!r}; one of {', '.join(TARGETS)}")
 
 
-def _rendered(translation: Translation, values: dict) -> dict[str, str]:
+def _rendered(translation: Translation, values: Doc) -> dict[str, str]:
     defaults = json.loads(translation.files["group_vars/all.json"])
     values = {**defaults, **values}
     version = translation.k8s_version or DEFAULT_K8S_VERSION

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import Problem, TranslationError
-from .model import ServiceModel
+from .model import NodeModel, ServiceModel
 from .sites import KINDS_FOR_ROLE, SiteMap
 
 DEPLOYED_ROLES = ("heat", "container")
@@ -76,15 +76,16 @@ def _order(model: ServiceModel, sites: SiteMap) -> list[Part]:
     parts: dict[str, Part] = {}
     for node in _node_order(model):
         if node.role in DEPLOYED_ROLES:
-            parts.setdefault(node.site, Part(node.site, sites.get(node.site).kind)).nodes.append(node.name)
+            parts.setdefault(node.site, Part(node.site, sites.sites[node.site].kind)).nodes.append(node.name)
     for part in parts.values():
-        before = set()
+        before: set[str] = set()
         for name in part.nodes:
             for dep in _deployed_deps(model, name):
                 if model.nodes[dep].site != part.site:
                     before.add(model.nodes[dep].site)
         part.after = sorted(before)
-    ordered, done = [], set()
+    ordered: list[Part] = []
+    done: set[str] = set()
     while len(ordered) < len(parts):
         ready = sorted(p for p in parts if p not in done and set(parts[p].after) <= done)
         if not ready:
@@ -97,9 +98,9 @@ def _order(model: ServiceModel, sites: SiteMap) -> list[Part]:
     return ordered
 
 
-def _deployed_deps(model: ServiceModel, name: str, seen: frozenset = frozenset()) -> set[str]:
+def _deployed_deps(model: ServiceModel, name: str, seen: frozenset[str] = frozenset()) -> set[str]:
     """Deployed nodes ``name`` depends on, looking through runtimes (which deploy nothing)."""
-    out = set()
+    out: set[str] = set()
     for dep in model.nodes[name].depends_on:
         if dep in seen:
             continue
@@ -110,14 +111,14 @@ def _deployed_deps(model: ServiceModel, name: str, seen: frozenset = frozenset()
     return out
 
 
-def _node_order(model: ServiceModel):
+def _node_order(model: ServiceModel) -> list[NodeModel]:
     """Nodes in dependency order (Kahn's algorithm, descriptor order among equals).
 
     :raises TranslationError: requirements that form a cycle.
     """
     names = list(model.nodes)
     pending = {n: set(d for d in model.nodes[n].depends_on if d in model.nodes) for n in names}
-    ordered = []
+    ordered: list[NodeModel] = []
     while pending:
         ready = [n for n in names if n in pending and not pending[n]]
         if not ready:

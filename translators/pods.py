@@ -10,6 +10,7 @@ integer fields taken from inputs are checked with a placeholder integer
 from __future__ import annotations
 
 from . import kubernetes, levels
+from .doc import Doc
 from .errors import Problem, TranslationError
 from .k8s.common import dns_name, sample
 from .k8s.openshift import project
@@ -22,8 +23,8 @@ from .validate import manifest_problems
 PROJECT = "_project"
 
 
-def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict[str, dict],
-                   files: dict[str, str], notes: list[str], k8s_version: str | None) -> dict:
+def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict[str, Doc],
+                   files: dict[str, str], notes: list[str], k8s_version: str | None) -> Doc:
     """Write the part's manifest templates into ``files`` and return what the site got:
     ``templates`` (paths, apply order), ``resources`` (``[{name, type}]`` per object),
     ``manifests`` (``[{node, template}]``), ``node_labels`` (``[{vdu, labels,
@@ -34,9 +35,11 @@ def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict
 
     :raises TranslationError: a manifest fails the schema (the node is named).
     """
-    manifests, resources, problems = [], [], []
+    manifests: list[dict[str, str]] = []
+    resources: list[dict[str, str]] = []
+    problems: list[Problem] = []
 
-    def emit(node: str, docs: list[dict]) -> None:
+    def emit(node: str, docs: list[Doc]) -> None:
         path = f"templates/{part.site}/{node}.yaml.j2"
         files[path] = kubernetes.dump(docs)
         resources.extend({"name": d["metadata"]["name"], "type": d["kind"]} for d in docs)
@@ -59,20 +62,20 @@ def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict
             "levels": levels.counts(model, part.nodes), "workloads": _workloads(model, part)}
 
 
-def _workloads(model: ServiceModel, part: Part) -> dict[str, dict]:
+def _workloads(model: ServiceModel, part: Part) -> dict[str, Doc]:
     """Per pod node: its Deployment's name and, when an autoscaler owns its replicas,
     ``hpa: true`` with the aspect's ``max`` (what ``scale.yml`` needs)."""
     out = {}
     for name in part.nodes:
         node = model.nodes[name]
-        entry: dict = {"deployment": dns_name(name), "hpa": bool(node.scaling)}
+        entry: Doc = {"deployment": dns_name(name), "hpa": bool(node.scaling)}
         if node.scaling:
             entry["max"] = node.scaling["max"]
         out[name] = entry
     return out
 
 
-def _needed(model: ServiceModel, part: Part, labels: dict[str, dict]) -> list[dict]:
+def _needed(model: ServiceModel, part: Part, labels: dict[str, Doc]) -> list[Doc]:
     """Node labels of the parents of this part's pods, and of every bare-metal server
     when one of them asks for bare metal: ``{vdu, site, output, labels, taints,
     node_taints}`` (``site``/``output``: the VM's site and the HOT output naming it)."""

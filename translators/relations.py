@@ -10,8 +10,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .model import ServiceModel
+
+if TYPE_CHECKING:
+    from .placement import Part
 
 POD_KINDS = ("kubernetes", "openshift")
 
@@ -28,7 +32,7 @@ class Relations:
     children: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, model: ServiceModel, parts: list | None = None) -> Relations:
+    def of(cls, model: ServiceModel, parts: list[Part] | None = None) -> Relations:
         """Relations of ``model`` placed as ``parts`` (:class:`translators.placement.Part`).
 
         Without ``parts`` every container counts as a pod (one node translated alone).

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from .doc import Doc
+
 KINDS = ("openstack", "kubernetes", "openshift", "linux")
 #: Site kinds each node role can be deployed on (first kind preferred for defaults).
 KINDS_FOR_ROLE = {
@@ -31,7 +33,7 @@ class SiteRef:
     default: bool = False
     labels: tuple[tuple[str, str], ...] = ()
 
-    def matches(self, selector: dict) -> bool:
+    def matches(self, selector: Doc) -> bool:
         """True when the site has the selector's ``kind`` (if given) and all its ``labels``."""
         mine = dict(self.labels)
         return selector.get("kind", self.kind) == self.kind and \
@@ -64,7 +66,7 @@ class SiteMap:
         """The site called ``name``, or None."""
         return self.sites.get(name)
 
-    def select(self, selector: dict, role: str) -> list[SiteRef]:
+    def select(self, selector: Doc, role: str) -> list[SiteRef]:
         """Sites a node of ``role`` may run on that match ``selector`` (``{kind?, labels?}``),
         best first: the default site, then :data:`KINDS_FOR_ROLE` order, then the name."""
         kinds = KINDS_FOR_ROLE.get(role, ())
@@ -84,7 +86,7 @@ class SiteMap:
         return fits[0] if fits else None
 
 
-def labels_of(labels: dict | None) -> tuple[tuple[str, str], ...]:
+def labels_of(labels: Doc | None) -> tuple[tuple[str, str], ...]:
     """A site's labels as :class:`SiteRef` keeps them: sorted ``(key, value)`` strings."""
     return tuple(sorted((str(k), str(v)) for k, v in (labels or {}).items()))
 

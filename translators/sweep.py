@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, Unpack
 
+from .doc import Doc
 from .errors import DescriptorError
 from .sites import SiteMap
 from .translate import Translation, translate_file
@@ -46,7 +48,17 @@ def descriptors(folder: str | Path) -> list[Path]:
     return out
 
 
-def translate_all(paths: list[Path], sites: SiteMap, **options) -> list[Outcome]:
+class Options(TypedDict, total=False):
+    """Keyword arguments of :func:`translators.translate.translate_file` a sweep passes on."""
+
+    local_defs: Doc | None
+    k8s_version: str | None
+    params: Doc | None
+    level: str | None
+    root: str | Path | None
+
+
+def translate_all(paths: list[Path], sites: SiteMap, **options: Unpack[Options]) -> list[Outcome]:
     """Translate each path; a DescriptorError (or TranslationError) is an outcome, any
     other exception propagates (it is a bug)."""
     out = []
@@ -58,13 +70,14 @@ def translate_all(paths: list[Path], sites: SiteMap, **options) -> list[Outcome]
     return out
 
 
-def by_folder(corpus: str | Path, sites: SiteMap, **options) -> dict[str, Tally]:
+def by_folder(corpus: str | Path, sites: SiteMap, **options: Unpack[Options]) -> dict[str, Tally]:
     """``{top-level folder of corpus: Tally}`` over every descriptor in it; each top-level
     folder is one package (the ``root`` its descriptors' imports may not leave)."""
     corpus = Path(corpus)
     tallies: dict[str, Tally] = {}
     for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
         tally = tallies.setdefault(folder.name, Tally())
-        for outcome in translate_all(descriptors(folder), sites, **{"root": folder, **options}):
+        each: Options = {"root": folder, **options}
+        for outcome in translate_all(descriptors(folder), sites, **each):
             (tally.translated if outcome.translation else tally.rejected).append(outcome)
     return tallies

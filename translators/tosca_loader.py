@@ -11,14 +11,20 @@ import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from . import levels, literal
+from .doc import Doc
 from .errors import DescriptorError, Problem
 from .imports import check_imports, confine_tosca_parser
 from .model import InputModel, NodeModel, ServiceModel
+
+if TYPE_CHECKING:
+    from toscaparser.entity_template import EntityTemplate
+    from toscaparser.nodetemplate import NodeTemplate
+    from toscaparser.tosca_template import ToscaTemplate
 
 PROFILE_URL = "https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml"
 PROFILE_FILE = Path(__file__).parent / "profile" / "rdcl_nfvo_types_1_0.yaml"
@@ -108,7 +114,7 @@ def load(path: str | Path, local_defs: dict[str, str] | None = None,
     return model
 
 
-def _raw_yaml(path: Path) -> dict:
+def _raw_yaml(path: Path) -> Doc:
     if path.suffix.lower() in (".zip", ".csar"):
         return {}
     try:
@@ -126,7 +132,7 @@ def _raw_yaml(path: Path) -> dict:
 _NAMED = re.compile(r'(template|policy|input|output|group)s? "([^"]+)"', re.I)
 
 
-def _problem(exc: Exception, raw: dict) -> Problem:
+def _problem(exc: Exception, raw: Doc) -> Problem:
     message = getattr(exc, "message", None) or str(exc)
     message = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
     path = ""
@@ -153,9 +159,10 @@ def _line_of(node: Any, path: str) -> int | None:
                 if isinstance(item, yaml.MappingNode):
                     found = next((v for k, v in item.value if k.value == key), found)
         if found is None:
-            return node.start_mark.line + 1
+            break
         node = found
-    return node.start_mark.line + 1
+    line: int = node.start_mark.line
+    return line + 1
 
 
 class Unresolved(str):
@@ -164,7 +171,7 @@ class Unresolved(str):
     function; :func:`unresolved_paths` finds it so a container using one is an error."""
 
 
-def _plain(value: Any, nodes: dict | None = None, owner: str = "", seen: frozenset = frozenset(),
+def _plain(value: Any, nodes: Doc | None = None, owner: str = "", seen: frozenset[tuple[str, str]] = frozenset(),
            text: Callable[[str], str] | None = None) -> Any:
     """Property value with ``get_input`` turned into the Ansible expression ``{{ name }}``.
 
@@ -198,7 +205,7 @@ def _plain(value: Any, nodes: dict | None = None, owner: str = "", seen: frozens
     return value
 
 
-def _function(name: str, args: Any, nodes: dict | None, owner: str = "", seen: frozenset = frozenset(),
+def _function(name: str, args: Any, nodes: Doc | None, owner: str = "", seen: frozenset[tuple[str, str]] = frozenset(),
               text: Callable[[str], str] | None = None) -> Any:
     if name == "get_input" and isinstance(args, str):
         return "{{ %s }}" % args
@@ -236,7 +243,7 @@ def unresolved_paths(value: Any, where: str = "") -> list[str]:
     return []
 
 
-def heat_supports(entity) -> bool:
+def heat_supports(entity: EntityTemplate) -> bool:
     """True when heat-translator maps ``entity``'s type, or a type it derives from."""
     from translator.hot.translate_node_templates import TOSCA_TO_HOT_TYPE
 
@@ -248,7 +255,7 @@ def heat_supports(entity) -> bool:
     return False
 
 
-def _role(node) -> str:
+def _role(node: NodeTemplate) -> str:
     if any(node.is_derived_from(t) for t in FORWARDING_PATHS):
         return "path"
     if node.is_derived_from(CONTAINER):
@@ -258,7 +265,7 @@ def _role(node) -> str:
     return "heat" if heat_supports(node) else "unsupported"
 
 
-def _targets(node, relationship: str) -> list[str]:
+def _targets(node: NodeTemplate, relationship: str) -> list[str]:
     out = []
     for req in node.requirements or []:
         for key, value in req.items():
@@ -268,7 +275,7 @@ def _targets(node, relationship: str) -> list[str]:
     return out
 
 
-def _image(node, props: dict) -> str | None:
+def _image(node: NodeTemplate, props: Doc) -> str | None:
     image = props.get("image")
     if image and isinstance(image, str) and not isinstance(image, Unresolved):
         return image
@@ -278,7 +285,7 @@ def _image(node, props: dict) -> str | None:
     return None
 
 
-def _parent(node, nodes: dict, props: dict) -> str | None:
+def _parent(node: NodeTemplate, nodes: Doc, props: Doc) -> str | None:
     """The Compute node a container is nested in: ``vdu_parent``, else its host chain."""
     explicit = props.get("vdu_parent")
     if explicit:
@@ -289,11 +296,11 @@ def _parent(node, nodes: dict, props: dict) -> str | None:
         hosts = _targets(current, "host")
         current = nodes.get(hosts[0]) if hosts else None
         if current is not None and current.is_derived_from(COMPUTE):
-            return current.name
+            return str(current.name)
     return None
 
 
-def _capacity(node, nodes: dict) -> dict:
+def _capacity(node: NodeTemplate, nodes: Doc) -> Doc:
     """``num_cpus``/``mem_size`` of the host capability (tosca.capabilities.Container) of
     the runtime a container is hosted on, as written in the descriptor."""
     hosts = _targets(node, "host")
@@ -305,7 +312,7 @@ def _capacity(node, nodes: dict) -> dict:
     return {k: _plain(props[k], nodes, text=literal.template_text) for k in ("num_cpus", "mem_size") if k in props}
 
 
-def _operations(node) -> tuple[str, ...]:
+def _operations(node: NodeTemplate) -> tuple[str, ...]:
     """``Interface.operation`` names that have an implementation in the template."""
     out = []
     for iface, ops in sorted((node.entity_tpl.get("interfaces") or {}).items()):
@@ -316,20 +323,20 @@ def _operations(node) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _other_artifacts(node) -> tuple[str, ...]:
+def _other_artifacts(node: NodeTemplate) -> tuple[str, ...]:
     """Artifacts of a container besides its image (nothing runs them)."""
     return tuple(sorted(name for name, art in (node.entity_tpl.get("artifacts") or {}).items()
                         if not (isinstance(art, dict) and "Image" in str(art.get("type", "")))))
 
 
-def _scaling_properties(props: dict) -> dict:
+def _scaling_properties(props: Doc) -> Doc:
     if props.get("max_replicas") is None:
         return {}
     return {"min": props.get("min_replicas"), "max": props["max_replicas"], "initial": None,
             "cpu": props.get("target_cpu_utilization"), "policy": None}
 
 
-def _scaling_policies(tosca, nodes: dict[str, NodeModel], by_name: dict) -> None:
+def _scaling_policies(tosca: ToscaTemplate, nodes: dict[str, NodeModel], by_name: Doc) -> None:
     """Scaling aspects (policies derived from tosca.policies.Scaling with ``min_instances``
     and ``max_instances``) that target containers, directly or through a group."""
     groups = {g.name: list(g.members or []) for g in getattr(tosca.topology_template, "groups", []) or []}
@@ -352,7 +359,7 @@ def _scaling_policies(tosca, nodes: dict[str, NodeModel], by_name: dict) -> None
                                 "cpu": props.get("target_cpu_utilization"), "policy": policy.name}
 
 
-def _kind(node) -> str:
+def _kind(node: NodeTemplate) -> str:
     for kind, base in (("compute", COMPUTE), ("network", NETWORK), ("port", PORT)):
         if node.is_derived_from(base):
             return kind
@@ -369,7 +376,7 @@ def _links_roles(nodes: dict[str, NodeModel], raw_targets: dict[str, list[str]])
             nodes[name].role = "link"
 
 
-def _model(tosca, path: Path) -> ServiceModel:
+def _model(tosca: ToscaTemplate, path: Path) -> ServiceModel:
     by_name = {n.name: n for n in tosca.nodetemplates}
     meta = tosca.tpl.get("metadata") or {}
     meta = meta if isinstance(meta, dict) else {}
@@ -392,7 +399,7 @@ def _model(tosca, path: Path) -> ServiceModel:
             description=node.entity_tpl.get("description", "") or "")
         if role == "container":
             model.parent = _parent(node, by_name, props)
-            if model.parent in by_name:
+            if model.parent is not None and model.parent in by_name:
                 deps.append(model.parent)
             model.parent_mandatory = bool(props.get("vdu_parent_mandatory", True))
             model.bare_metal = bool(props.get("vdu_parent_bare_metal", False))
@@ -428,7 +435,7 @@ def _model(tosca, path: Path) -> ServiceModel:
         inputs=inputs, nodes=nodes, tosca=tosca, levels=service_levels)
 
 
-def _hops(node, by_name: dict) -> tuple[str, ...]:
+def _hops(node: NodeTemplate, by_name: Doc) -> tuple[str, ...]:
     """A forwarding path's ``forwarder`` targets in order; a Port (or NFV CP) counts as
     the node it is bound to (``binding``/``virtualBinding``)."""
     out = []
@@ -441,6 +448,10 @@ def _hops(node, by_name: dict) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _req_targets(req: dict) -> list[str]:
-    return [v.get("node") if isinstance(v, dict) else v for v in req.values()
-            if isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("node"), str))]
+def _req_targets(req: Doc) -> list[str]:
+    out = []
+    for value in req.values():
+        node = value.get("node") if isinstance(value, dict) else value
+        if isinstance(node, str):
+            out.append(node)
+    return out

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from . import checks, hot, levels, pods, report
+from .doc import Doc
 from .errors import TranslationError
 from .k8s.scheduling import node_labels
 from .literal import template_data
@@ -58,8 +59,8 @@ class Translation:
         return root
 
 
-def translate_file(path: str | Path, sites: SiteMap, local_defs: dict | None = None,
-                   k8s_version: str | None = DEFAULT_K8S_VERSION, params: dict | None = None,
+def translate_file(path: str | Path, sites: SiteMap, local_defs: Doc | None = None,
+                   k8s_version: str | None = DEFAULT_K8S_VERSION, params: Doc | None = None,
                    level: str | None = None, root: str | Path | None = None) -> Translation:
     """Translate one descriptor for the given sites.
 
@@ -118,7 +119,7 @@ def translate_model(model: ServiceModel, sites: SiteMap,
         "rdcl_mode": "apply",
         **({"rdcl_levels": model.levels["ids"]} if any(n.levels for n in model.nodes.values()) else {}),
         **{i.name: template_data(i.default) for i in model.inputs if i.default is not None}})
-    index = {
+    index: Doc = {
         "service": model.name, "source": Path(model.source).name, "digest": model.digest,
         "description": model.description, "playbooks": {"create": "create.yml", "delete": "delete.yml",
                                                         "scale": "scale.yml", "site": "site.yml"},
@@ -134,9 +135,9 @@ def translate_model(model: ServiceModel, sites: SiteMap,
     return result
 
 
-def translate_descriptors(descriptors: dict[str, dict], sites: SiteMap, nested: dict | None = None,
+def translate_descriptors(descriptors: dict[str, Doc], sites: SiteMap, nested: Doc | None = None,
                           nsd: str | None = None, k8s_version: str | None = DEFAULT_K8S_VERSION,
-                          params: dict | None = None, level: str | None = None,
+                          params: Doc | None = None, level: str | None = None,
                           source: str | None = None) -> Translation:
     """Translate ETSI NFV descriptors (IFA 011 VNFDs, IFA 014 NSDs, Superfluidity nested
     VDUs) as :func:`translate_file` translates TOSCA: the same files, plus
@@ -179,7 +180,7 @@ def translate_descriptors(descriptors: dict[str, dict], sites: SiteMap, nested: 
 
 
 def _translate_part(model: ServiceModel, part: Part, result: Translation, rel: Relations,
-                    labels: dict[str, dict]) -> dict:
+                    labels: dict[str, Doc]) -> Doc:
     files = result.files
     if part.kind == "openstack":
         hot_files, resources = hot.translate_site(model, part.nodes, labels)
@@ -191,11 +192,11 @@ def _translate_part(model: ServiceModel, part: Part, result: Translation, rel: R
     return {"templates": [], "resources": [{"name": n, "type": "process"} for n in part.nodes]}
 
 
-def _json(data: dict) -> str:
+def _json(data: Doc) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _copy_roles(files: dict, kinds: set[str]) -> None:
+def _copy_roles(files: Doc, kinds: set[str]) -> None:
     from .playbooks import DRIVERS
 
     for role in sorted({DRIVERS[k] for k in kinds}):

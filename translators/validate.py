@@ -19,19 +19,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from .doc import Doc
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 DEFAULT_K8S_VERSION = "1.33.0"
 
 
-def load_yaml(text: str):
+def load_yaml(text: str) -> Any:
     """Parse YAML with LibYAML when PyYAML has it (as tosca-parser does)."""
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def hot_problems(hot_text: str | dict, nested: bool = False) -> list[str]:
+def hot_problems(hot_text: str | Doc, nested: bool = False) -> list[str]:
     """Problems in a HOT document (empty list when it is well formed).
 
     ``nested``: a template used as a resource type (e.g. by an AutoScalingGroup); it may
@@ -61,7 +68,7 @@ def hot_problems(hot_text: str | dict, nested: bool = False) -> list[str]:
     return problems
 
 
-def _references(node, where="", out=None):
+def _references(node: Any, where: str = "", out: list[tuple[str, str, str]] | None = None) -> list[tuple[str, str, str]]:
     out = [] if out is None else out
     if isinstance(node, dict):
         for key, value in node.items():
@@ -111,7 +118,7 @@ class _NoSchema(Exception):
 
 
 @cache
-def _validator(kind: str, api_version: str, version: str):
+def _validator(kind: str, api_version: str, version: str) -> tuple[Validator, bool]:
     """A jsonschema validator for one kind in kubernetes-validate's strict schemas, and
     whether a document's :func:`shape` decides its validity."""
     import jsonschema
@@ -135,10 +142,10 @@ _TYPE_FIELDS = ("apiVersion", "kind")
 _VALUE_RULES = ("enum", "const", "pattern", "minLength", "maxLength", "minimum", "maximum",
                 "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems", "maxItems",
                 "uniqueItems", "minProperties", "maxProperties")
-_valid_shapes: set = set()
+_valid_shapes: set[Hashable] = set()
 
 
-def shape(value, key: str = ""):
+def shape(value: Any, key: str = "") -> Hashable:
     """What a Kubernetes schema sees of ``value``: structure and types, and the strings
     of ``apiVersion``/``kind`` fields (a hashable tuple)."""
     if isinstance(value, dict):
@@ -152,11 +159,11 @@ def shape(value, key: str = ""):
     return type(value).__name__
 
 
-def _rules_beyond_types(schema) -> bool:
+def _rules_beyond_types(schema: Doc) -> bool:
     """True when ``schema`` constrains a value other than an ``apiVersion``/``kind``
     string beyond its type (walks ``properties`` by name; property *names* such as
     JSONSchemaProps' ``enum`` field are not rules)."""
-    stack = [(schema, "")]
+    stack: list[tuple[Any, str]] = [(schema, "")]  # (JSON Schema node, property name)
     while stack:
         node, name = stack.pop()
         if isinstance(node, list):
@@ -175,7 +182,7 @@ def _rules_beyond_types(schema) -> bool:
 
 
 @cache
-def _definitions(version: str) -> tuple[dict, bool]:
+def _definitions(version: str) -> tuple[Doc, bool]:
     """kubernetes-validate's strict definitions of ``version``, and whether shapes decide
     validity under them (no rule beyond types but the apiVersion/kind enums)."""
     from kubernetes_validate import utils
@@ -184,7 +191,7 @@ def _definitions(version: str) -> tuple[dict, bool]:
     return definitions, not _rules_beyond_types(definitions)
 
 
-def manifest_problems(docs: list[dict], version: str = DEFAULT_K8S_VERSION) -> list[str]:
+def manifest_problems(docs: list[Doc], version: str = DEFAULT_K8S_VERSION) -> list[str]:
     """Schema errors of manifests (``kind/name: path: message`` each; empty when valid).
 
     Kubernetes kinds: the OpenAPI schema of Kubernetes ``version`` (kubernetes-validate's
@@ -233,7 +240,7 @@ _ROUTE_TLS = {"termination", "certificate", "key", "caCertificate", "destination
               "insecureEdgeTerminationPolicy", "externalCertificate"}
 
 
-def openshift_problems(doc: dict) -> list[str]:
+def openshift_problems(doc: Doc) -> list[str]:
     """Structural problems of an OpenShift 4 Route (route.openshift.io/v1) or Project
     (project.openshift.io/v1): apiVersion and kind, DNS names, field names and types."""
     kind, api = doc.get("kind"), doc.get("apiVersion")
@@ -253,7 +260,7 @@ def openshift_problems(doc: dict) -> list[str]:
     return problems + _route_spec_problems(spec)
 
 
-def _metadata_problems(meta, name_rule) -> list[str]:
+def _metadata_problems(meta: object, name_rule: re.Pattern[str]) -> list[str]:
     if not isinstance(meta, dict):
         return ["metadata: must be a mapping"]
     problems = [f"metadata.{k}: unknown field" for k in sorted(set(meta) - _META_FIELDS)]
@@ -266,7 +273,7 @@ def _metadata_problems(meta, name_rule) -> list[str]:
     return problems
 
 
-def _route_spec_problems(spec: dict) -> list[str]:
+def _route_spec_problems(spec: Doc) -> list[str]:
     problems = [f"spec.{k}: unknown field" for k in sorted(set(spec) - _ROUTE_SPEC)]
     to = spec.get("to")
     if not isinstance(to, dict) or to.get("kind", "Service") != "Service" or not isinstance(to.get("name"), str) \

@@ -59,9 +59,9 @@ def refusal(name: object) -> tuple[str, str] | None:
         if name.lower().startswith(prefix):
             owner = "Ansible's connection and magic variables" if prefix == "ansible_" else "rdcl-nfvo's own variables"
             return rule, f"names starting with {prefix!r} are reserved for {owner}"
-    rule = _reserved().get(name)
-    if rule == "name.magic":
-        return rule, f"{name!r} is an Ansible magic or connection variable"
-    if rule:
-        return rule, f"{name!r} is a name Ansible's templating defines (a Jinja global)"
+    reserved = _reserved().get(name)
+    if reserved == "name.magic":
+        return reserved, f"{name!r} is an Ansible magic or connection variable"
+    if reserved:
+        return reserved, f"{name!r} is a name Ansible's templating defines (a Jinja global)"
     return None

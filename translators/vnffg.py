@@ -19,6 +19,7 @@ extension), so none is emitted and the translation report names each VM hop.
 """
 from __future__ import annotations
 
+from .doc import Doc
 from .k8s.common import NAME_LABEL, dns_name, metadata
 from .k8s.network import _cidr, ports
 from .model import NodeModel, ServiceModel
@@ -30,7 +31,7 @@ def paths(model: ServiceModel) -> list[NodeModel]:
     return [n for n in model.nodes.values() if n.role == "path"]
 
 
-def _peers(model: ServiceModel, node: NodeModel, prev: str, rel: Relations) -> list[dict]:
+def _peers(model: ServiceModel, node: NodeModel, prev: str, rel: Relations) -> list[Doc]:
     before = model.nodes.get(prev)
     if before is None:
         return []
@@ -42,7 +43,7 @@ def _peers(model: ServiceModel, node: NodeModel, prev: str, rel: Relations) -> l
     return []
 
 
-def network_policies(model: ServiceModel, node: NodeModel, rel: Relations, notes: list[str]) -> list[dict]:
+def network_policies(model: ServiceModel, node: NodeModel, rel: Relations, notes: list[str]) -> list[Doc]:
     """The NetworkPolicies of pod ``node`` on forwarding paths (see the module's rule);
     a previous hop that no label or cidr names is a report line in ``notes``."""
     out = []
@@ -55,7 +56,7 @@ def network_policies(model: ServiceModel, node: NodeModel, rel: Relations, notes
             if not peers:
                 notes.append(f"path {path.name}: {node.name} admits no traffic from the hop before it, {prev}: "
                              "no pod label or network cidr names its address (ingress along the path is closed)")
-            rule: dict = {"from": peers} if peers else {}
+            rule: Doc = {"from": peers} if peers else {}
             numbers = ports(node)
             if numbers:
                 rule["ports"] = [{"port": p, "protocol": "TCP"} for p in numbers]

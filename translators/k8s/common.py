@@ -8,7 +8,9 @@ valid YAML for Kubernetes, so it is written as a marker (:func:`int_field`) that
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeGuard
+
+from ..doc import Doc
 
 MANAGED_BY = "rdcl-nfvo"
 NAME_LABEL = "app.kubernetes.io/name"
@@ -22,18 +24,19 @@ def dns_name(text: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")[:63].strip("-") or "x"
 
 
-def is_expr(value: Any) -> bool:
+def is_expr(value: object) -> TypeGuard[str]:
     """True for a dialog value written as ``{{ input }}``."""
     return isinstance(value, str) and bool(EXPR.match(value))
 
 
-def int_field(value: Any) -> Any:
+def int_field(value: Any) -> int | str:
     """An integer field: a literal stays, ``{{ input }}`` becomes a marker.
 
     :raises ValueError: neither an integer nor an input expression.
     """
-    if is_expr(value):
-        return f"{INT_MARK}{EXPR.match(value).group(1)}"
+    expr = EXPR.match(value) if isinstance(value, str) else None
+    if expr:
+        return f"{INT_MARK}{expr.group(1)}"
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not an integer")
     return int(value)
@@ -62,6 +65,6 @@ def labels(service: str, node: str) -> dict[str, str]:
             "app.kubernetes.io/managed-by": MANAGED_BY}
 
 
-def metadata(service: str, node: str, name: str | None = None) -> dict:
+def metadata(service: str, node: str, name: str | None = None) -> Doc:
     """``metadata`` of an object made for ``node`` (named after it unless ``name``)."""
     return {"name": name or dns_name(node), "labels": labels(service, node)}

@@ -13,6 +13,7 @@ import hashlib
 import posixpath
 import re
 
+from ..doc import Doc
 from ..model import NodeModel, ServiceModel
 from .common import dns_name, metadata
 
@@ -54,7 +55,7 @@ def _keys(paths: list[str]) -> dict[str, str]:
     return keys
 
 
-def configmap(model: ServiceModel, node: NodeModel) -> tuple[dict | None, dict]:
+def configmap(model: ServiceModel, node: NodeModel) -> tuple[Doc | None, Doc]:
     """The ConfigMap of ``node``'s files and what the pod needs to mount it.
 
     Returns ``(configmap, mount)``; ``mount`` has ``volume`` (a PodSpec volume),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 
+from ..doc import Doc
 from ..model import NodeModel, ServiceModel
 from ..relations import Relations
 from .common import NAME_LABEL, dns_name, int_field, is_expr, metadata
@@ -37,13 +38,13 @@ def link_labels(node: NodeModel) -> dict[str, str]:
     return {LINK_LABEL_PREFIX + dns_name(link): "member" for link in node.links}
 
 
-def ports(node: NodeModel) -> list:
+def ports(node: NodeModel) -> list[int | str]:
     """The node's ports as integer fields (literal or dialog markers)."""
     return [int_field(p) for p in node.properties.get("ports") or []]
 
 
 def service(model: ServiceModel, node: NodeModel, rel: Relations | None = None,
-            notes: list[str] | None = None) -> dict | None:
+            notes: list[str] | None = None) -> Doc | None:
     """The Service of ``node``'s ports, or None when it has none.
 
     A ClusterIP Service is reachable inside its cluster only: each node outside it that
@@ -73,8 +74,8 @@ def _cidr(model: ServiceModel, network: str) -> str | None:
     return value if isinstance(value, str) and value and not is_expr(value) else None
 
 
-def _client_peers(model: ServiceModel, node: NodeModel, rel: Relations, notes: list[str]) -> list[dict]:
-    peers = []
+def _client_peers(model: ServiceModel, node: NodeModel, rel: Relations, notes: list[str]) -> list[Doc]:
+    peers: list[Doc] = []
     for name in rel.clients.get(node.name, []):
         client = model.nodes[name]
         if name in rel.pods and client.site == node.site:
@@ -90,18 +91,18 @@ def _client_peers(model: ServiceModel, node: NodeModel, rel: Relations, notes: l
     return peers
 
 
-def network_policy(model: ServiceModel, node: NodeModel, rel: Relations, notes: list[str]) -> dict | None:
+def network_policy(model: ServiceModel, node: NodeModel, rel: Relations, notes: list[str]) -> Doc | None:
     """The NetworkPolicy of a pod on virtual links (see the module's rule), or None."""
     if not node.links:
         return None
-    peers = []
+    peers: list[Doc] = []
     for link in node.links:
         peers.append({"podSelector": {"matchLabels": {LINK_LABEL_PREFIX + dns_name(link): "member"}}})
         if link in model.nodes and model.nodes[link].role == "heat" and _cidr(model, link):
             peers.append({"ipBlock": {"cidr": _cidr(model, link)}})
     peers += _client_peers(model, node, rel, notes)
     unique = list({json.dumps(p, sort_keys=True): p for p in peers}.values())
-    rule: dict = {"from": unique}
+    rule: Doc = {"from": unique}
     numbers = ports(node)
     if numbers:
         rule["ports"] = [{"port": p, "protocol": "TCP"} for p in numbers]

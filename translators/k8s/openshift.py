@@ -10,11 +10,12 @@ manifest_problems` checks them structurally instead.
 """
 from __future__ import annotations
 
+from ..doc import Doc
 from ..model import NodeModel, ServiceModel
 from .common import MANAGED_BY, dns_name, metadata
 
 
-def routes(model: ServiceModel, node: NodeModel, service: dict | None) -> list[dict]:
+def routes(model: ServiceModel, node: NodeModel, service: Doc | None) -> list[Doc]:
     """One Route per port of ``service`` (none without a Service)."""
     if not service:
         return []
@@ -28,7 +29,7 @@ def routes(model: ServiceModel, node: NodeModel, service: dict | None) -> list[d
     return out
 
 
-def project(model: ServiceModel) -> dict:
+def project(model: ServiceModel) -> Doc:
     """The Project (namespace) of the service."""
     annotations = {"openshift.io/display-name": model.name}
     if model.description:

@@ -16,13 +16,14 @@ Deployment's replicas, which the autoscaler would override.
 """
 from __future__ import annotations
 
+from ..doc import Doc
 from ..model import NodeModel, ServiceModel
 from .common import dns_name, int_field, is_expr, metadata
 
 DEFAULT_CPU_TARGET = 80
 
 
-def replicas(node: NodeModel, level: str | None = None):
+def replicas(node: NodeModel, level: str | None = None) -> int | str:
     """Pods at instantiation: the node's ``number_of_instances`` at instantiation level
     ``level`` (ETSI GS NFV-SOL 001 §6.10 VduInstantiationLevels, see
     :mod:`translators.levels`), else the scaling aspect's initial count, else ``replicas``."""
@@ -32,7 +33,7 @@ def replicas(node: NodeModel, level: str | None = None):
     return int_field(initial if initial is not None else node.properties.get("replicas", 1))
 
 
-def level_bounds(node: NodeModel, level: str | None, low, high):
+def level_bounds(node: NodeModel, level: str | None, low: int | str, high: int | str) -> tuple[int | str, int | str]:
     """Autoscaler bounds at instantiation level ``level``: the autoscaler owns the
     replicas, so the level's count becomes ``minReplicas`` (at least 1) and
     ``maxReplicas`` grows to it when smaller; ``scale.yml -e scale_level=L`` does the
@@ -50,7 +51,7 @@ def scaling_problems(node: NodeModel) -> list[str]:
         return []
     low, high = node.scaling.get("min"), node.scaling.get("max")
     low = node.properties.get("replicas", 1) if low is None else low
-    if any(is_expr(v) for v in (low, high)) or not all(isinstance(v, int) for v in (low, high)):
+    if not isinstance(low, int) or not isinstance(high, int):  # dialog values: checked at run time
         return []
     problems = []
     if high < 1:
@@ -60,7 +61,7 @@ def scaling_problems(node: NodeModel) -> list[str]:
     return problems
 
 
-def hpa(model: ServiceModel, node: NodeModel, cpu_request: bool, notes: list[str]) -> dict | None:
+def hpa(model: ServiceModel, node: NodeModel, cpu_request: bool, notes: list[str]) -> Doc | None:
     """The autoscaler of ``node``'s Deployment, or None when it does not scale."""
     if not node.scaling:
         return None

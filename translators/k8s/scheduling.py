@@ -26,6 +26,7 @@ labels the Kubernetes Node (``kubernetes.core.k8s``, ``state: patched``) and tai
 """
 from __future__ import annotations
 
+from ..doc import Doc
 from ..model import NodeModel, ServiceModel
 from ..relations import Relations
 from .common import dns_name
@@ -61,7 +62,7 @@ def reserved(model: ServiceModel, rel: Relations, parent: str) -> bool:
     return any(model.nodes[p].parent_mandatory for p in rel.children.get(parent, ()))
 
 
-def pod_scheduling(model: ServiceModel, node: NodeModel, rel: Relations) -> dict:
+def pod_scheduling(model: ServiceModel, node: NodeModel, rel: Relations) -> Doc:
     """PodSpec fields (``nodeSelector``, ``affinity``, ``tolerations``) for ``node``;
     empty when it may run on any node."""
     if node.parent:
@@ -70,7 +71,7 @@ def pod_scheduling(model: ServiceModel, node: NodeModel, rel: Relations) -> dict
         key, value = BAREMETAL_LABEL, ""
     else:
         return {}
-    spec: dict = {}
+    spec: Doc = {}
     if node.parent_mandatory:
         spec["nodeSelector"] = {key: value}
     else:
@@ -82,12 +83,12 @@ def pod_scheduling(model: ServiceModel, node: NodeModel, rel: Relations) -> dict
     return spec
 
 
-def node_labels(model: ServiceModel, rel: Relations) -> dict[str, dict]:
+def node_labels(model: ServiceModel, rel: Relations) -> dict[str, Doc]:
     """``{server: {"labels": {key: value}, "taints": ["key=value:Effect"]}}`` for every
     Compute node a pod is nested in, and every bare-metal server when a pod asks for
     bare metal; sorted by server name."""
     wants_bare_metal = any(model.nodes[p].bare_metal and not model.nodes[p].parent for p in rel.pods)
-    out: dict[str, dict] = {}
+    out: dict[str, Doc] = {}
     for name in sorted(model.nodes):
         node = model.nodes[name]
         if node.kind != "compute":

@@ -13,6 +13,7 @@ Requests equal limits (Guaranteed QoS: the VDU gets what it declares, no more).
 """
 from __future__ import annotations
 
+from ..doc import Doc
 from ..model import NodeModel, ServiceModel
 from ..relations import Relations
 from . import quantity
@@ -23,7 +24,7 @@ from .scaling import replicas
 from .scheduling import pod_scheduling
 
 
-def resources(node: NodeModel, notes: list[str]) -> dict:
+def resources(node: NodeModel, notes: list[str]) -> dict[str, str]:
     """``{"cpu": q, "memory": q}`` for requests and limits (keys left out when unknown).
 
     CPU: the container's ``milli_cpus`` or ``num_cpus``, else its runtime's ``num_cpus``;
@@ -36,11 +37,12 @@ def resources(node: NodeModel, notes: list[str]) -> dict:
                        (capacity.get("num_cpus"), "num_cpus", "its runtime's", quantity.cpu)],
                "memory": [(props.get("mem_size"), "mem_size", "its", quantity.memory),
                           (capacity.get("mem_size"), "mem_size", "its runtime's", quantity.memory)]}
-    out = {}
+    out: dict[str, str] = {}
     for key, options in choices.items():
-        value, prop, source, convert = next((o for o in options if o[0] is not None), (None,) * 4)
-        if value is None:
+        found = next((o for o in options if o[0] is not None), None)
+        if found is None:
             continue
+        value, prop, source, convert = found
         try:
             out[key] = convert(value)
         except ValueError as exc:
@@ -48,9 +50,9 @@ def resources(node: NodeModel, notes: list[str]) -> dict:
     return out
 
 
-def container(node: NodeModel, compute: dict, mount: dict) -> dict:
+def container(node: NodeModel, compute: Doc, mount: Doc) -> Doc:
     """The Deployment's single container (core/v1 Container)."""
-    spec = {"name": dns_name(node.name), "image": node.image}
+    spec: Doc = {"name": dns_name(node.name), "image": node.image}
     if node.properties.get("command"):
         spec["command"] = [str(a) for a in node.properties["command"]]
         if mount:
@@ -68,12 +70,12 @@ def container(node: NodeModel, compute: dict, mount: dict) -> dict:
     return spec
 
 
-def deployment(model: ServiceModel, node: NodeModel, rel: Relations, compute: dict, mount: dict) -> dict:
+def deployment(model: ServiceModel, node: NodeModel, rel: Relations, compute: Doc, mount: Doc) -> Doc:
     """The Deployment of ``node`` (``compute`` from :func:`resources`, ``mount`` from
     :func:`translators.k8s.config.configmap`)."""
     name = dns_name(node.name)
     meta = labels(model.name, node.name)
-    template: dict = {"metadata": {"labels": {**meta, **link_labels(node)}}}
+    template: Doc = {"metadata": {"labels": {**meta, **link_labels(node)}}}
     if mount:
         template["metadata"]["annotations"] = {CHECKSUM_ANNOTATION: mount["checksum"]}
     pod = {"containers": [container(node, compute, mount)], **pod_scheduling(model, node, rel)}
