@@ -15,6 +15,10 @@ import pytest
 import yaml
 
 from tests.fixtures.openstack import FLAVOR, IMAGE, NETWORK
+from tests.fixtures.redis_server import free_port
+
+from .conftest import EXAMPLE
+from .helpers import api_client, member, register_local_sites
 
 BIN = Path(sys.executable).parent
 
@@ -29,6 +33,16 @@ SERVER_STACK = {
             "flavor": FLAVOR, "image": IMAGE, "networks": [{"network": NETWORK}]}}}}},
     "outputs": {"names": {"value": {"get_attr": ["vms", "name"]}}},
 }
+
+
+#: heat-translator's flavors (name -> vcpus, RAM MiB, disk GiB) and image for the demo's core VMs,
+#: which the test's cloud offers (admin-created, public).
+FLAVORS = {"m1.small": (1, 2048, 20), "m1.medium": (2, 4096, 40), "m1.large": (4, 8192, 80)}
+DEMO_IMAGE = "rhel-6.5-test-image"
+#: The demo's core VDUs: host properties the descriptor asks for (vcpus, RAM MiB, disk GiB) and
+#: the network each is on (a connection point on epc-s1; none: the site's network).
+DEMO_VDUS = {"epc_hss": ((1, 2048, 10), NETWORK), "epc_mme": ((2, 4096, 10), "epc-s1"),
+             "epc_spgw": ((2, 4096, 10), "epc-s1"), "mec_vm": ((4, 8192, 40), NETWORK)}
 
 
 def run_playbook(tmp_path: Path, cloud: dict, tasks: list[dict]) -> dict:
@@ -98,3 +112,82 @@ def test_control_plane_figures(openstack_cloud):
     assert 0 < figures["start_seconds"] < 600 and figures["rss_mib"] > 500, figures
     assert all(p.popen.poll() is None for p in openstack_cloud.processes), [
         (p.name, p.popen.poll()) for p in openstack_cloud.processes]
+
+
+def _demo_cloud_site(openstack_cloud, tmp_path):
+    """The demo's four sites, ``core`` pointing at the control plane as its member user: the
+    Keystone URL, user, project and network in the connection, the password an encrypted
+    credential. Creates heat-translator's flavors and image on the cloud (as admin)."""
+    from nfvo.models import Site
+
+    admin = openstack_cloud.connect("admin")
+    for name, (vcpus, ram, disk) in FLAVORS.items():
+        if admin.compute.find_flavor(name) is None:
+            admin.compute.create_flavor(name=name, vcpus=vcpus, ram=ram, disk=disk, is_public=True)
+    if admin.image.find_image(DEMO_IMAGE) is None:
+        image = admin.image.post("/images", json={"name": DEMO_IMAGE, "disk_format": "raw",
+                                                  "container_format": "bare", "visibility": "public"}).json()
+        admin.image.put(f"/images/{image['id']}/file", data=b"\0" * 4096,
+                        headers={"Content-Type": "application/octet-stream"})
+    register_local_sites(tmp_path, free_port(), free_port())
+    auth = openstack_cloud.cloud()["auth"]
+    core = Site.objects.get(name="core")
+    core.connection = {"os_auth_url": auth["auth_url"], "os_cloud": "core", "os_username": auth["username"],
+                       "os_project_name": auth["project_name"], "os_user_domain_name": "Default",
+                       "os_project_domain_name": "Default", "os_region_name": "RegionOne", "os_network": NETWORK,
+                       "ansible_python_interpreter": sys.executable}
+    core.set_credential("os_password", auth["password"])
+    core.save()
+    return auth["password"]
+
+
+def _stack_servers(conn, stack) -> dict:
+    """``{resource name: server}`` of the OS::Nova::Server resources of ``stack``."""
+    return {r.name: conn.compute.get_server(r.physical_resource_id)
+            for r in conn.orchestration.resources(stack) if r.resource_type == "OS::Nova::Server"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_core_site_applied_by_an_order_then_deleted(openstack_cloud, worker, tmp_path):
+    """The demo service's core site, ordered through the API by a tenant user and run by a real
+    worker: its stack reaches CREATE_COMPLETE, each VDU is an ACTIVE server with the flavor the
+    descriptor's host properties ask for, heat-translator's image, and its network (its connection
+    point's, or the site's ``os_network`` for a VDU without one); the password is in no event.
+    Deleting the instance removes the stack and its servers; a second delete succeeds."""
+    from nfvo import pipeline
+    from nfvo.models import Job, JobEvent
+    from nfvo.worker import wait_for_job
+
+    password = _demo_cloud_site(openstack_cloud, tmp_path)
+    _, _, item = pipeline.publish_descriptor(EXAMPLE)
+    user = member("ana", "red")
+    placed = api_client(user).post("/api/orders/", {"item": item.name, "mode": "apply", "limit": "core"},
+                                   format="json")
+    assert placed.status_code == 201, placed.content
+    job = wait_for_job(placed.json()["job"]["id"], 900, worker)
+    assert job.status == Job.SUCCESSFUL, job.message
+    assert job.result["sites"]["core"]["status"] == "ok"
+    assert not JobEvent.objects.filter(stdout__contains=password).exists() and password not in str(job.inventory)
+
+    conn = openstack_cloud.connect()
+    stack = conn.orchestration.find_stack("epc-cran-mec-core")
+    assert stack is not None and stack.status == "CREATE_COMPLETE", (stack.status, stack.status_reason)
+    servers = _stack_servers(conn, stack)
+    assert set(servers) == set(DEMO_VDUS)
+    for name, ((vcpus, ram, disk), network) in DEMO_VDUS.items():
+        server = servers[name]
+        assert server.status == "ACTIVE", (name, server.status, server.fault)
+        flavor = conn.compute.find_flavor(server.flavor.name)
+        assert (flavor.vcpus, flavor.ram) == (vcpus, ram) and flavor.disk >= disk, (name, flavor)
+        assert conn.image.get_image(server.image.id).name == DEMO_IMAGE
+        assert list(server.addresses) == [network], (name, server.addresses)
+
+    client = api_client(user)
+    for attempt in ("delete", "delete again"):
+        resp = client.post(f"/api/instances/{job.instance_id}/operate/", {"operation": "delete", "limit": "core"},
+                           format="json")
+        assert resp.status_code == 201, (attempt, resp.content)
+        done = wait_for_job(resp.json()["id"], 900, worker)
+        assert done.status == Job.SUCCESSFUL, (attempt, done.message)
+        assert conn.orchestration.find_stack("epc-cran-mec-core") is None
+        assert not [s for s in conn.compute.servers() if s.id in {v.id for v in servers.values()}]
