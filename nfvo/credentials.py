@@ -20,7 +20,9 @@ write-only in the API and the admin, and *injected* into one run only:
 ``secure.yaml`` is openstacksdk's file for the secret half of ``clouds.yaml`` (its
 ``OS_CLIENT_SECURE_FILE``): its ``clouds.<os_cloud>.auth`` is merged into the cloud the
 site names, so ``cloud: "{{ os_cloud }}"`` authenticates without the secret in any
-playbook. A site's ``connection`` (plain host variables) refuses secret-looking keys
+playbook. The site's plain connection keys of :data:`CLOUD_AUTH` and :data:`CLOUD_TOP`
+(``os_auth_url``, ``os_username``, ``os_project_name``, domains, region...) complete that
+cloud there, so a site needs no ``clouds.yaml`` on the worker. A site's ``connection`` (plain host variables) refuses secret-looking keys
 (:func:`secret_keys`); :func:`split_connection` moves such keys into credentials (the YAML
 loader and migration ``0005_site_credentials`` use it).
 
@@ -83,6 +85,13 @@ ALIASES = {
     "k8s_api_key": "k8s_api_key", "k8s_auth_api_key": "k8s_api_key", "k8s_token": "k8s_api_key",
     "ssh_private_key": "ssh_private_key", "k8s_kubeconfig_content": "k8s_kubeconfig",
 }
+#: Plain site connection keys -> ``auth`` keys of the site's cloud in ``secure.yaml``.
+CLOUD_AUTH = {"os_auth_url": "auth_url", "os_username": "username", "os_user_id": "user_id",
+              "os_project_name": "project_name", "os_project_id": "project_id",
+              "os_user_domain_name": "user_domain_name", "os_project_domain_name": "project_domain_name",
+              "os_application_credential_id": "application_credential_id"}
+#: Plain site connection keys -> top-level keys of the site's cloud in ``secure.yaml``.
+CLOUD_TOP = {"os_region_name": "region_name", "os_interface": "interface"}
 SECRET_NAME = re.compile(r"(^|_)(pass|passwd|password|passphrase)($|_)|secret|token|private_key|api_?key"
                          r"|credential|auth_key|kubeconfig_content", re.I)
 KUBECONFIG_SECRETS = ("token", "password", "client-key-data", "client-certificate-data", "id-token",
@@ -224,7 +233,12 @@ class RunSecrets:
             if cred.name in ("os_password", "os_application_credential_secret"):
                 field = "password" if cred.name == "os_password" else "application_credential_secret"
                 cloud = str(hv.get("os_cloud") or site.name)
-                self._clouds.setdefault(cloud, {"auth": {}})["auth"][field] = value
+                entry = self._clouds.setdefault(cloud, {"auth": {}})
+                entry["auth"][field] = value
+                entry["auth"].update({CLOUD_AUTH[k]: str(v) for k, v in site.connection.items() if k in CLOUD_AUTH})
+                entry.update({CLOUD_TOP[k]: str(v) for k, v in site.connection.items() if k in CLOUD_TOP})
+                if field == "application_credential_secret":
+                    entry["auth_type"] = "v3applicationcredential"
         if self._clouds:
             self._write("secure.yaml", yaml.safe_dump({"clouds": self._clouds}))
         return hv

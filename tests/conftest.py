@@ -11,6 +11,7 @@ Chromium) and the gates that keep the suite honest:
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -27,20 +28,26 @@ REQUIRE_DEPS = os.environ.get("RDCL_REQUIRE_DEPS", "") == "1"
 #: Fixture -> markers a test using it must carry (they start a worker, sshd, a live server,
 #: a browser).
 SERVICE_FIXTURES = {"worker": {"integration"}, "sshd_sites": {"integration"}, "live_server": {"integration"},
-                    "browser": {"integration", "browser"}}
+                    "browser": {"integration", "browser"}, "openstack_cloud": {"integration", "openstack"}}
 
 #: Words of a command line that starts a service (all of a tuple must appear), refused in a
 #: test without the ``integration`` marker.
 SERVICE_COMMANDS = (("celery", "worker"), ("sshd",), ("redis-server",), ("chromium",), ("runserver",),
-                    ("gunicorn",))
+                    ("gunicorn",), ("uwsgi",), ("heat-all",), ("neutron-server",), ("nova-api",), ("mariadbd",))
 
 
 def pytest_collection_modifyitems(config, items):
-    """Refuse the run when a test uses a service fixture without its markers (see module doc).
+    """Refuse the run when a test uses a service fixture without its markers (see module doc),
+    or when tests of more than one module use the OpenStack control plane (``openstack_cloud``:
+    one module, so ``--dist loadfile`` gives it to one process and one control plane starts).
 
     :raises pytest.UsageError: naming each such test, the fixture and the missing markers.
     """
     wrong = []
+    cloud_modules = {item.path.name for item in items if "openstack_cloud" in getattr(item, "fixturenames", ())}
+    if len(cloud_modules) > 1:
+        wrong.append(f"the `openstack_cloud` fixture is used in {', '.join(sorted(cloud_modules))}: keep those tests in "
+                     "one module (one control plane per run)")
     for item in items:
         has = {m.name for m in item.iter_markers()}
         for fixture, markers in SERVICE_FIXTURES.items():
@@ -132,6 +139,28 @@ def worker(django_db_setup, tmp_path_factory):
     with celery_worker(env=env, log_file=log, name="tests") as proc:
         proc.log_file = log
         yield proc
+
+
+@pytest.fixture(scope="session")
+def openstack_cloud(tmp_path_factory):
+    """A real OpenStack control plane on loopback (:class:`tests.fixtures.openstack.ControlPlane`),
+    started once and stopped at the end; skips when its Debian packages are missing (and fails
+    under ``RDCL_REQUIRE_DEPS=1``). Its start time and memory go to
+    ``bench/results/openstack-control-plane.json``."""
+    from tests.fixtures.openstack import ControlPlane, missing
+
+    gone = missing()
+    if gone:
+        pytest.skip(f"OpenStack packages missing ({', '.join(gone)}): apt-get install $(cat .ci/openstack-packages)")
+    plane = ControlPlane(tmp_path_factory.mktemp("openstack"))
+    try:
+        plane.start()
+        results = REPO / "bench" / "results"
+        results.mkdir(parents=True, exist_ok=True)
+        (results / "openstack-control-plane.json").write_text(json.dumps(plane.figures) + "\n")
+        yield plane
+    finally:
+        plane.stop()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

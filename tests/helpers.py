@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -122,3 +123,14 @@ topology_template:
         properties: {site: moon}
         targets: [app]
 """
+
+
+def undo_site_network(text: str) -> str:
+    """A HOT text with what :func:`translators.hot.add_site_network` writes taken out again
+    (the site's network of servers without one, its parameter)."""
+    text = text.replace("      networks:\n      - network: {get_param: rdcl_network}\n", "")
+    text = re.sub(r"^parameters:\n  rdcl_network:\n(?:    .*\n)+\Z", "", text, flags=re.M)
+    text = re.sub(r"        properties:\n          rdcl_network: \{get_param: rdcl_network\}\n(?!          )", "", text)
+    text = text.replace("          rdcl_network: {get_param: rdcl_network}\n", "")
+    text = re.sub(r"^  rdcl_network:\n(?:    .*\n)+", "", text, flags=re.M)
+    return text.replace("\nparameters:\nresources:", "\nparameters: {}\nresources:")

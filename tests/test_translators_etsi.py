@@ -70,7 +70,7 @@ def test_vm_vdu_is_a_server_with_the_flavor_of_its_compute_descriptor(edge_vnf):
     assert server["type"] == "OS::Nova::Server"
     assert server["properties"]["flavor"] == "m1.large"  # 4 vCPU, 8 GB: edge_compute
     assert server["properties"]["image"] == {"get_param": "edge_vm_image"}  # no swImageDesc: a dialog field
-    assert server["properties"]["metadata"]["nfvo.rdcl.io/vdu"] == "edge-edge-vm"  # its pods' node label
+    assert server["properties"]["metadata"]["nfvo.rdcl.io:vdu"] == "edge-edge-vm"  # its pods' node label (Nova: ":" for "/")
     assert hot["resources"]["mgmt_vl"]["type"] == "OS::Neutron::Net"
     assert hot["resources"]["mgmt_vl_subnet"]["properties"]["cidr"] == {"get_param": "mgmt_vl_cidr"}
     assert [_res(n["port"]) for n in server["properties"]["networks"]] == ["edge_vm_mgmt"]

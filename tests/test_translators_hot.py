@@ -22,8 +22,8 @@ def test_parent_vm_metadata_is_the_only_change_to_heat_translators_text():
     plain, _ = hot.translate_site(model, core.nodes, node_labels={})  # heat-translator's own text
     ours = translate_file(EXAMPLE, DEMO_SITES).files["templates/core/stack.yaml"]
     inserted = ("      metadata:\n"
-                "        nfvo.rdcl.io/taints: nfvo.rdcl.io/vdu=epc-cran-mec-mec-vm:NoSchedule\n"
-                "        nfvo.rdcl.io/vdu: epc-cran-mec-mec-vm\n")
+                "        nfvo.rdcl.io:taints: nfvo.rdcl.io/vdu=epc-cran-mec-mec-vm:NoSchedule\n"
+                "        nfvo.rdcl.io:vdu: epc-cran-mec-mec-vm\n")
     output = ("outputs:\n"
               "  rdcl_node_mec_vm:\n"
               "    description: name of server mec_vm (its Kubernetes node)\n"
@@ -35,9 +35,9 @@ def test_parent_vm_metadata_is_the_only_change_to_heat_translators_text():
     assert ours.replace(inserted, "", 1).replace(output, "outputs: {}\n") == plain["stack.yaml"]
     server = yaml.safe_load(ours)["resources"]["mec_vm"]
     assert server["type"] == "OS::Nova::Server"
-    assert server["properties"]["metadata"] == {
-        kubernetes.PARENT_LABEL: "epc-cran-mec-mec-vm",
-        "nfvo.rdcl.io/taints": "nfvo.rdcl.io/vdu=epc-cran-mec-mec-vm:NoSchedule"}
+    assert server["properties"]["metadata"] == {  # Nova refuses "/" in metadata keys
+        "nfvo.rdcl.io:vdu": "epc-cran-mec-mec-vm",
+        "nfvo.rdcl.io:taints": "nfvo.rdcl.io/vdu=epc-cran-mec-mec-vm:NoSchedule"}
     assert validate.hot_problems(ours) == []
 
 
@@ -45,9 +45,9 @@ def test_bare_metal_server_flavor_and_label(tmp_path):
     stack = yaml.safe_load(translate_file(write_variant(tmp_path), SITES).files["templates/core/stack.yaml"])
     bare = stack["resources"]["bm_node"]["properties"]
     assert bare["flavor"] == "bm.large"  # rdcl.nodes.Compute.BareMetal's flavor, not a best match
-    assert bare["metadata"] == {kubernetes.BAREMETAL_LABEL: ""}
+    assert bare["metadata"] == {hot.nova_metadata_key(kubernetes.BAREMETAL_LABEL): ""}
     vm = stack["resources"]["mec_vm"]["properties"]
-    assert vm["metadata"][kubernetes.PARENT_LABEL] == "edge-depth-mec-vm"
+    assert vm["metadata"][hot.nova_metadata_key(kubernetes.PARENT_LABEL)] == "edge-depth-mec-vm"
     assert vm["flavor"] != "bm.large"
 
 

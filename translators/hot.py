@@ -8,7 +8,8 @@ exactly heat-translator's, byte for byte.
 
 Nested VDUs: a VM that pods are nested in (or a bare-metal server pods ask for) gets
 the Kubernetes node labels and taints its node must carry as OS::Nova::Server
-``metadata`` (see :mod:`translators.k8s.scheduling`), written into heat-translator's
+``metadata`` (see :mod:`translators.k8s.scheduling`; keys with ``:`` for ``/``, which Nova
+refuses in metadata keys), written into heat-translator's
 text at that server only; every other byte stays heat-translator's.
 
 VM instance counts (SOL 001 §6.10 instantiation levels and scaling aspects, see
@@ -18,6 +19,14 @@ AutoScalingGroup of a SOL 001 scaling aspect ("to be replaced by users") becomes
 ``{get_param: <vdu>_desired_capacity}``; a server with levels but no aspect becomes an
 ``OS::Heat::ResourceGroup`` of a nested template holding it and its ports, ``count:
 {get_param: <vdu>_count}``. Services without levels or aspects keep heat-translator's bytes.
+
+Servers without a network: a VDU without a connection point becomes an OS::Nova::Server with no
+``networks``, which Nova refuses since compute API microversion 2.37 ("nics are required after
+microversion 2.36"; Heat asks for the newest). Each such server gets the site's network,
+``networks: [{network: {get_param: rdcl_network}}]`` (:data:`SITE_NETWORK`), a ``string``
+parameter the site's ``os_network`` fills at run time (:func:`translators.playbooks.group_vars`);
+in a nested template (scaling group) the parameter is passed down by the group. Templates whose
+servers all have networks keep heat-translator's bytes.
 """
 from __future__ import annotations
 
@@ -30,6 +39,12 @@ from .doc import Doc
 from .errors import Problem, TranslationError
 from .model import ServiceModel
 from .tosca_loader import PLACEMENT_POLICY, heat_supports, quiet_libraries
+
+
+#: HOT parameter naming the site's network for servers without a connection point.
+SITE_NETWORK = "rdcl_network"
+SITE_NETWORK_PARAMETER = {"type": "string", "description": "network of the servers without a connection point "
+                                                            "(the site's os_network)"}
 
 
 class _DeferredInputs(dict):
@@ -79,6 +94,7 @@ def translate_site(model: ServiceModel, node_names: list[str],
     wanted = {s: server_metadata(v) for s, v in node_labels.items() if s in node_names}
     files = _add_metadata(files, wanted)
     files["stack.yaml"] = _add_outputs(files["stack.yaml"], wanted)
+    files = add_site_network(files)
     files = scale_parameters(model, node_names, files)
     problems, parsed = [], {}
     for name, text in sorted(files.items()):
@@ -97,13 +113,22 @@ def translate_site(model: ServiceModel, node_names: list[str],
 
 def server_metadata(node: dict) -> dict[str, str]:
     """Nova server metadata for one entry of ``node_labels``: the labels, and the taints
-    as ``key=value:Effect`` joined by commas under :data:`~translators.k8s.scheduling.TAINTS_METADATA`."""
+    as ``key=value:Effect`` joined by commas under :data:`~translators.k8s.scheduling.TAINTS_METADATA`,
+    keys as :func:`nova_metadata_key` writes them."""
     from .k8s.scheduling import TAINTS_METADATA
 
     meta = dict(node["labels"])
     if node.get("taints"):
         meta[TAINTS_METADATA] = ",".join(node["taints"])
-    return meta
+    return {nova_metadata_key(k): v for k, v in meta.items()}
+
+
+def nova_metadata_key(label: str) -> str:
+    """A Kubernetes label key as a Nova server metadata key: Nova accepts only
+    ``^[a-zA-Z0-9-_:. ]{1,255}$`` (compute API schema ``metadata``; a ``/`` gets HTTP 400),
+    so the prefix separator ``/`` is written ``:``, which a label key never holds
+    (``nfvo.rdcl.io/vdu`` -> ``nfvo.rdcl.io:vdu``)."""
+    return label.replace("/", ":")
 
 
 def _add_metadata(files: dict[str, str], wanted: dict[str, dict]) -> dict[str, str]:
@@ -123,6 +148,90 @@ def _add_metadata(files: dict[str, str], wanted: dict[str, dict]) -> dict[str, s
             files[name] = files[name][:end] + block + files[name][end:]
             break
     return files
+
+
+def _without_network(hot: dict) -> list[str]:
+    """Names of the OS::Nova::Server resources of a parsed HOT that have no ``networks``."""
+    return sorted(name for name, body in (hot.get("resources") or {}).items()
+                  if isinstance(body, dict) and body.get("type") == "OS::Nova::Server"
+                  and not (body.get("properties") or {}).get("networks"))
+
+
+def add_site_network(files: dict[str, str]) -> dict[str, str]:
+    """``files`` (HOT file name -> text) where every OS::Nova::Server without ``networks``
+    gets ``networks: [{network: {get_param: rdcl_network}}]`` and the file the parameter
+    :data:`SITE_NETWORK`; a nested template's parameter is given by the groups of
+    ``stack.yaml`` whose ``resource``/``resource_def`` is that file (``rdcl_network:
+    {get_param: rdcl_network}``). In ``stack.yaml`` the two lines are written into
+    heat-translator's text at the server (other bytes stay); other layouts are parsed,
+    changed and written out again. Files without such a server, and files that are not YAML
+    (the structural check after reports them), are returned as they are."""
+    from .validate import load_yaml
+    from .yamlout import dump
+
+    files = dict(files)
+    nested_with = []
+    for name in sorted(files, key=lambda n: (n != "stack.yaml", n)):
+        try:
+            hot = load_yaml(files[name]) or {}
+        except yaml.YAMLError:  # reported by the structural check after
+            continue
+        servers = _without_network(hot) if isinstance(hot, dict) else []
+        if not servers:
+            continue
+        if name != "stack.yaml":
+            nested_with.append(name)
+        text = files[name]
+        for server in servers:
+            anchor = f"\n  {server}:\n    type: OS::Nova::Server\n    properties:\n"
+            if text.count(anchor) == 1:
+                at = text.index(anchor) + len(anchor)
+                text = text[:at] + "      networks:\n      - network: {get_param: %s}\n" % SITE_NETWORK + text[at:]
+            else:
+                hot = load_yaml(text)
+                props = hot["resources"][server].get("properties") or {}
+                hot["resources"][server]["properties"] = {**props, "networks": [{"network": {"get_param": SITE_NETWORK}}]}
+                text = dump(hot)
+        if re.search(r"^parameters:", text, re.M) is None and text.endswith("\n"):  # heat-translator's nested
+            files[name] = text + dump({"parameters": {SITE_NETWORK: SITE_NETWORK_PARAMETER}})
+        else:
+            files[name] = _add_parameters(text, {SITE_NETWORK: SITE_NETWORK_PARAMETER})
+    if nested_with:
+        files["stack.yaml"] = _pass_site_network(files["stack.yaml"], nested_with)
+        if SITE_NETWORK not in (load_yaml(files["stack.yaml"]).get("parameters") or {}):
+            files["stack.yaml"] = _add_parameters(files["stack.yaml"], {SITE_NETWORK: SITE_NETWORK_PARAMETER})
+    return files
+
+
+def _pass_site_network(text: str, nested: list[str]) -> str:
+    """``stack.yaml`` text whose groups making one of the ``nested`` templates (``resource``
+    of an AutoScalingGroup, ``resource_def`` of a ResourceGroup) give it :data:`SITE_NETWORK`.
+    heat-translator's layout (``        type: <file>`` then optionally ``        properties:``)
+    gets the line written in; other layouts are parsed, changed and written out again."""
+    from .validate import load_yaml
+    from .yamlout import dump
+
+    line = "          %s: {get_param: %s}\n" % (SITE_NETWORK, SITE_NETWORK)
+    edited = text
+    for name in nested:
+        head = f"\n        type: {name}\n"
+        if edited.count(head) != 1:
+            break
+        at = edited.index(head) + len(head)
+        if edited.startswith("        properties:\n", at):
+            at += len("        properties:\n")
+            edited = edited[:at] + line + edited[at:]
+        else:
+            edited = edited[:at] + "        properties:\n" + line + edited[at:]
+    else:
+        return edited
+    top = load_yaml(text)
+    for body in (top.get("resources") or {}).values():
+        props = (body or {}).get("properties") or {}
+        inner = props.get("resource") or props.get("resource_def")
+        if isinstance(inner, dict) and inner.get("type") in nested:
+            inner["properties"] = {**(inner.get("properties") or {}), SITE_NETWORK: {"get_param": SITE_NETWORK}}
+    return dump(top)
 
 
 def _add_outputs(text: str, servers: dict) -> str:

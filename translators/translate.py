@@ -186,7 +186,11 @@ def _translate_part(model: ServiceModel, part: Part, result: Translation, rel: R
         hot_files, resources = hot.translate_site(model, part.nodes, labels)
         for name, text in hot_files.items():
             files[f"templates/{part.site}/{name}"] = text
-        return {"templates": [f"templates/{part.site}/stack.yaml"], "resources": resources}
+        from .validate import load_yaml
+
+        site_network = hot.SITE_NETWORK in ((load_yaml(hot_files["stack.yaml"]) or {}).get("parameters") or {})
+        return {"templates": [f"templates/{part.site}/stack.yaml"], "resources": resources,
+                "site_network": site_network}
     if part.kind in POD_KINDS:
         return pods.translate_part(model, part, rel, labels, files, result.report, result.k8s_version)
     return {"templates": [], "resources": [{"name": n, "type": "process"} for n in part.nodes]}
