@@ -8,6 +8,7 @@ one job, read its events after a cursor. Prints both and their ratios; asserts n
 
     .venv/bin/python bench/api_load.py [--clients 50] [--seconds 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,11 +34,28 @@ def fill(jobs: int, events: int) -> list[int]:
 
     item = CatalogueItem.objects.create(name="load", repository="/dev/null", playbooks={"create": "x.yml"})
     instance = ServiceInstance.objects.create(item=item, name="load")
-    made = Job.objects.bulk_create([Job(instance=instance, playbook="x.yml", repository="/dev/null",
-                                        commit="0" * 40, status="successful") for _ in range(jobs)])
-    JobEvent.objects.bulk_create([JobEvent(job=j, counter=c, event="runner_on_ok", host="site", task=f"task {c}",
-                                           status="ok", stdout=f"ok: [site] task {c}")
-                                  for j in made for c in range(1, events + 1)], batch_size=2000)
+    made = Job.objects.bulk_create(
+        [
+            Job(instance=instance, playbook="x.yml", repository="/dev/null", commit="0" * 40, status="successful")
+            for _ in range(jobs)
+        ]
+    )
+    JobEvent.objects.bulk_create(
+        [
+            JobEvent(
+                job=j,
+                counter=c,
+                event="runner_on_ok",
+                host="site",
+                task=f"task {c}",
+                status="ok",
+                stdout=f"ok: [site] task {c}",
+            )
+            for j in made
+            for c in range(1, events + 1)
+        ],
+        batch_size=2000,
+    )
     return [j.pk for j in made]
 
 
@@ -96,10 +114,23 @@ def main() -> None:
     port = free_port()
     log = (var / "gunicorn.log").open("w")
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", "2", "--threads", "8", "--log-level", "warning"],
-        cwd=Path(__file__).resolve().parent.parent, env={**os.environ, "DEBUG": "0"},
-        stdout=log, stderr=subprocess.STDOUT)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DEBUG": "0"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         for _ in range(100):
             try:
@@ -107,18 +138,23 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        figures = {name: phase(port, args, cookie, lambda f=f: f(ids))
-                   for name, f in (("baseline /api/", baseline), ("jobs workload", workload))}
+        figures = {
+            name: phase(port, args, cookie, lambda f=f: f(ids))
+            for name, f in (("baseline /api/", baseline), ("jobs workload", workload))
+        }
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
     for name, (rate, p50, p95, top, errors) in figures.items():
-        print(f"{name:15s} {args.clients} clients: {rate:6.0f} req/s, p50 {p50:5.0f} ms, p95 {p95:5.0f} ms, "
-              f"max {top:5.0f} ms, {errors} errors")
+        print(
+            f"{name:15s} {args.clients} clients: {rate:6.0f} req/s, p50 {p50:5.0f} ms, p95 {p95:5.0f} ms, "
+            f"max {top:5.0f} ms, {errors} errors"
+        )
     (b_rate, b_p50, b_p95, _, _), (w_rate, w_p50, w_p95, _, _) = figures.values()
-    print(f"ratio workload/baseline: throughput {w_rate / b_rate:.2f}, p50 {w_p50 / b_p50:.2f}, "
-          f"p95 {w_p95 / b_p95:.2f}")
+    print(
+        f"ratio workload/baseline: throughput {w_rate / b_rate:.2f}, p50 {w_p50 / b_p50:.2f}, p95 {w_p95 / b_p95:.2f}"
+    )
 
 
 def phase(port: int, args, cookie: str, paths) -> tuple[float, float, float, float, int]:
@@ -126,8 +162,10 @@ def phase(port: int, args, cookie: str, paths) -> tuple[float, float, float, flo
     latencies: list[float] = []
     errors: list[str] = []
     until = time.monotonic() + args.seconds
-    threads = [threading.Thread(target=client, args=(port, paths, until, latencies, errors, cookie))
-               for _ in range(args.clients)]
+    threads = [
+        threading.Thread(target=client, args=(port, paths, until, latencies, errors, cookie))
+        for _ in range(args.clients)
+    ]
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -136,8 +174,13 @@ def phase(port: int, args, cookie: str, paths) -> tuple[float, float, float, flo
     elapsed = time.perf_counter() - start
     latencies.sort()
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    return (len(latencies) / elapsed, 1000 * statistics.median(latencies), 1000 * p95, 1000 * latencies[-1],
-            len(errors))
+    return (
+        len(latencies) / elapsed,
+        1000 * statistics.median(latencies),
+        1000 * p95,
+        1000 * latencies[-1],
+        len(errors),
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Set-up shared by the job benchmarks: a private state folder, Django, a bare repository
 holding a one-task playbook, local linux sites and a catalogue item for it."""
+
 from __future__ import annotations
 
 import json
@@ -51,9 +52,16 @@ def one_task_item(var: Path, sites: list[str], queue: str = ""):
     work.remote("origin").push("HEAD:refs/heads/main").raise_if_error()
     for name in sites:
         Site.objects.get_or_create(name=name, kind="linux", connection={"rdcl_root": str(var / name)})
-    return services.publish_repository("bench", remote, "main", "one_task", {"create": "site.yml"}, sites,
-                                       {"type": "object", "properties": {"target": {"type": "string"}}},
-                                       queue=queue)
+    return services.publish_repository(
+        "bench",
+        remote,
+        "main",
+        "one_task",
+        {"create": "site.yml"},
+        sites,
+        {"type": "object", "properties": {"target": {"type": "string"}}},
+        queue=queue,
+    )
 
 
 def bare_command(var: Path, sites: list[str]) -> list[str]:
@@ -62,8 +70,12 @@ def bare_command(var: Path, sites: list[str]) -> list[str]:
 
     inventory = var / "inventory.json"
     inventory.write_text(json.dumps(build(sites, None)))
-    return [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory),
-            str(var / "bench-work" / "one_task" / "site.yml")]
+    return [
+        str(Path(sys.executable).parent / "ansible-playbook"),
+        "-i",
+        str(inventory),
+        str(var / "bench-work" / "one_task" / "site.yml"),
+    ]
 
 
 def bare_env() -> dict:

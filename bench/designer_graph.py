@@ -15,6 +15,7 @@ same, unchanged project, whose graph is cached under the revisions' digests
 graph of what it stored (:func:`rdcl.services.keep_graph`), so that first open does not
 parse.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,14 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=3)
     args = parser.parse_args()
     var = tempfile.mkdtemp(prefix="rdcl-bench-")
-    os.environ.update({"RDCL_VAR": var, "DATABASE_URL": f"sqlite:///{var}/bench.sqlite3",
-                       "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+    os.environ.update(
+        {
+            "RDCL_VAR": var,
+            "DATABASE_URL": f"sqlite:///{var}/bench.sqlite3",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+        }
+    )
     sys.path.insert(0, str(REPO))
     import django
 
@@ -61,8 +68,11 @@ def main() -> None:
     started = time.perf_counter()
     project = services.create_project(user, "big", "tosca", {"big.yaml": descriptor(args.nodes)})
     graph = services.graph(project, "topology")
-    print(f"project created and validated in {(time.perf_counter() - started) * 1000:.0f} ms: "
-          f"{len(graph['nodes'])} nodes, {len(graph['links'])} links", flush=True)
+    print(
+        f"project created and validated in {(time.perf_counter() - started) * 1000:.0f} ms: "
+        f"{len(graph['nodes'])} nodes, {len(graph['links'])} links",
+        flush=True,
+    )
 
     StaticLiveServerTestCase.setUpClass()
     url = StaticLiveServerTestCase.live_server_url
@@ -70,8 +80,11 @@ def main() -> None:
 
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM,
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url + "/accounts/login/")
             page.fill("#id_username", "bench")
@@ -82,15 +95,23 @@ def main() -> None:
 
             cache.clear()
             for run in range(args.runs):
-                _open(page, f"{url}/designer/projects/{project.pk}/", graph,
-                      f"run {run + 1} ({'cold: parsed' if run == 0 else 'cached graph'})")
+                _open(
+                    page,
+                    f"{url}/designer/projects/{project.pk}/",
+                    graph,
+                    f"run {run + 1} ({'cold: parsed' if run == 0 else 'cached graph'})",
+                )
             text = descriptor(args.nodes)
             for number in range(1, args.saves + 1):
                 started = time.perf_counter()
                 services.save_file(project, "big.yaml", f"{text}# save {number}\n", number, user)
                 saved = (time.perf_counter() - started) * 1000
-                _open(page, f"{url}/designer/projects/{project.pk}/", graph,
-                      f"after save {number} (saved in {saved:.0f} ms; first open)")
+                _open(
+                    page,
+                    f"{url}/designer/projects/{project.pk}/",
+                    graph,
+                    f"after save {number} (saved in {saved:.0f} ms; first open)",
+                )
             browser.close()
     finally:
         StaticLiveServerTestCase.tearDownClass()
@@ -100,9 +121,13 @@ def _open(page, url: str, graph: dict, label: str) -> None:
     """Open ``url`` until the graph is drawn, drag its first node; print the times."""
     started = time.perf_counter()
     page.goto(url)
-    page.wait_for_function(f"document.querySelectorAll('#graph g.node').length === {len(graph['nodes'])}"
-                           f" && document.querySelectorAll('#graph line.link').length === "
-                           f"{len(graph['links'])}", polling="raf", timeout=60_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('#graph g.node').length === {len(graph['nodes'])}"
+        f" && document.querySelectorAll('#graph line.link').length === "
+        f"{len(graph['links'])}",
+        polling="raf",
+        timeout=60_000,
+    )
     drawn = time.perf_counter()
     timing = page.evaluate("""() => {
       const nav = performance.getEntriesByType('navigation')[0];
@@ -122,14 +147,18 @@ def _open(page, url: str, graph: dict, label: str) -> None:
     page.mouse.down()
     page.mouse.move(box["x"] + 60, box["y"] + 40, steps=2)
     page.mouse.up()
-    page.wait_for_function("([x]) => window.designer.pos[window.designer.graph.nodes[0].id].x !== x",
-                           arg=[before["x"]], polling="raf")
+    page.wait_for_function(
+        "([x]) => window.designer.pos[window.designer.graph.nodes[0].id].x !== x", arg=[before["x"]], polling="raf"
+    )
     done = time.perf_counter()
-    print(f"{label}: graph drawn in "
-          f"{(drawn - started) * 1000:.0f} ms, drawn and dragged in {(done - started) * 1000:.0f} ms "
-          f"(in the page: HTML {timing['html']:.0f} ms, DOM ready {timing['domReady']:.0f} ms, "
-          f"graph request sent at {timing['graphStart']:.0f} ms and answered in {timing['graphApi']:.0f} ms, "
-          f"drawn by {timing['now']:.0f} ms)", flush=True)
+    print(
+        f"{label}: graph drawn in "
+        f"{(drawn - started) * 1000:.0f} ms, drawn and dragged in {(done - started) * 1000:.0f} ms "
+        f"(in the page: HTML {timing['html']:.0f} ms, DOM ready {timing['domReady']:.0f} ms, "
+        f"graph request sent at {timing['graphStart']:.0f} ms and answered in {timing['graphApi']:.0f} ms, "
+        f"drawn by {timing['now']:.0f} ms)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ The two alternate, in turns of order (shared CPUs drift); the first round is a w
 left out; the figures are medians of wall time and of this process's CPU time (the steadier
 one when other work shares the CPUs).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     var = tempfile.mkdtemp(prefix="rdcl-bench-")
-    os.environ.update({"RDCL_VAR": var, "DATABASE_URL": f"sqlite:///{var}/bench.sqlite3",
-                       "DJANGO_SETTINGS_MODULE": "config.settings"})
+    os.environ.update(
+        {"RDCL_VAR": var, "DATABASE_URL": f"sqlite:///{var}/bench.sqlite3", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    )
     import django
 
     django.setup()
@@ -66,7 +68,7 @@ def main() -> None:
     # mode -> "save"/"open" -> "wall"/"cpu" -> ms per round
     times = {mode: {what: {"wall": [], "cpu": []} for what in ("save", "open")} for mode in ("baseline", "now")}
     for run in range(args.runs + 1):
-        for mode in (("baseline", "now") if run % 2 else ("now", "baseline")):
+        for mode in ("baseline", "now") if run % 2 else ("now", "baseline"):
             services._gate = validate_only if mode == "baseline" else gate
             try:
                 marks = [(time.perf_counter(), time.process_time())]
@@ -82,17 +84,24 @@ def main() -> None:
                 for what, start, end in (("save", marks[0], marks[1]), ("open", marks[1], marks[2])):
                     times[mode][what]["wall"].append((end[0] - start[0]) * 1000)
                     times[mode][what]["cpu"].append((end[1] - start[1]) * 1000)
-    med = {mode: {what: {clock: statistics.median(v) for clock, v in clocks.items()} for what, clocks in parts.items()}
-           for mode, parts in times.items()}
+    med = {
+        mode: {what: {clock: statistics.median(v) for clock, v in clocks.items()} for what, clocks in parts.items()}
+        for mode, parts in times.items()
+    }
     for mode in ("baseline", "now"):
         save, opened = med[mode]["save"], med[mode]["open"]
-        print(f"{mode:8}: save {save['wall']:4.0f} ms wall / {save['cpu']:4.0f} ms CPU, first graph after it "
-              f"{opened['wall']:4.0f} / {opened['cpu']:4.0f} ms, save + first graph "
-              f"{save['wall'] + opened['wall']:4.0f} / {save['cpu'] + opened['cpu']:4.0f} ms", flush=True)
+        print(
+            f"{mode:8}: save {save['wall']:4.0f} ms wall / {save['cpu']:4.0f} ms CPU, first graph after it "
+            f"{opened['wall']:4.0f} / {opened['cpu']:4.0f} ms, save + first graph "
+            f"{save['wall'] + opened['wall']:4.0f} / {save['cpu'] + opened['cpu']:4.0f} ms",
+            flush=True,
+        )
     for clock in ("wall", "cpu"):
         now, base = med["now"], med["baseline"]
-        print(f"ratio now/baseline ({clock}): save {now['save'][clock] / base['save'][clock]:.2f}, save + first graph "
-              f"{(now['save'][clock] + now['open'][clock]) / (base['save'][clock] + base['open'][clock]):.2f}")
+        print(
+            f"ratio now/baseline ({clock}): save {now['save'][clock] / base['save'][clock]:.2f}, save + first graph "
+            f"{(now['save'][clock] + now['open'][clock]) / (base['save'][clock] + base['open'][clock]):.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Pieces shared by the translation benchmarks: generated TOSCA services, timing, and
 heat-translator alone on a file."""
+
 from __future__ import annotations
 
 import gc
@@ -15,22 +16,33 @@ from translators.tosca_loader import PROFILE_FILE, PROFILE_URL  # noqa: E402
 
 def header(vdus: int) -> list[str]:
     """First lines of a generated service: version, imports, and the one Network."""
-    return ["tosca_definitions_version: tosca_simple_yaml_1_3",
-            f"description: generated service, {vdus} VDUs",
-            "imports:", f"  - {PROFILE_URL}",
-            "topology_template:", "  node_templates:",
-            "    net:", "      type: tosca.nodes.network.Network",
-            "      properties: {network_name: net, cidr: 10.0.0.0/16, ip_version: 4}"]
+    return [
+        "tosca_definitions_version: tosca_simple_yaml_1_3",
+        f"description: generated service, {vdus} VDUs",
+        "imports:",
+        f"  - {PROFILE_URL}",
+        "topology_template:",
+        "  node_templates:",
+        "    net:",
+        "      type: tosca.nodes.network.Network",
+        "      properties: {network_name: net, cidr: 10.0.0.0/16, ip_version: 4}",
+    ]
 
 
 def vm_lines(i: int) -> list[str]:
     """VDU ``vdu<i>``: a Compute node with a Port on the Network."""
-    return [f"    vdu{i}:", "      type: tosca.nodes.Compute",
-            "      capabilities:",
-            "        host: {properties: {num_cpus: 2, mem_size: 2 GB, disk_size: 10 GB}}",
-            "        os: {properties: {type: linux, distribution: ubuntu, version: '22.04'}}",
-            f"    port{i}:", "      type: tosca.nodes.network.Port",
-            "      requirements:", f"        - binding: vdu{i}", "        - link: net"]
+    return [
+        f"    vdu{i}:",
+        "      type: tosca.nodes.Compute",
+        "      capabilities:",
+        "        host: {properties: {num_cpus: 2, mem_size: 2 GB, disk_size: 10 GB}}",
+        "        os: {properties: {type: linux, distribution: ubuntu, version: '22.04'}}",
+        f"    port{i}:",
+        "      type: tosca.nodes.network.Port",
+        "      requirements:",
+        f"        - binding: vdu{i}",
+        "        - link: net",
+    ]
 
 
 def best(fn, repeat: int) -> float:

@@ -9,6 +9,7 @@ the ratio; asserts nothing.
 
     .venv/bin/python bench/job_overhead.py [--runs 5]
 """
+
 from __future__ import annotations
 
 import argparse

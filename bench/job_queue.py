@@ -10,6 +10,7 @@ asserts nothing.
 
     .venv/bin/python bench/job_queue.py [--orders 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,8 +67,10 @@ def main() -> None:
     latency = [(j.started - j.enqueued).total_seconds() for j in done if j.started and j.enqueued]
     # pickup latency measured on a quiet queue too: one order at a time
     quiet = []
-    with celery_worker(log_file=var / "w-quiet.log", name="quiet"), \
-            celery_worker(log_file=var / "w-quiet2.log", name="quiet2"):
+    with (
+        celery_worker(log_file=var / "w-quiet.log", name="quiet"),
+        celery_worker(log_file=var / "w-quiet2.log", name="quiet2"),
+    ):
         time.sleep(3)
         for _ in range(20):
             job = services.order(item, {"target": SITES[0]})
@@ -85,10 +88,14 @@ def main() -> None:
     bare = time.perf_counter() - bare_start
 
     print(f"{args.orders} orders, 2 workers, 4 sites: {statuses} (lost: {args.orders - sum(statuses.values())})")
-    print(f"pickup latency, idle queue (accepted -> running): p50 {1000 * statistics.median(quiet):.0f} ms, "
-          f"p99 {1000 * percentile(quiet, 99):.0f} ms")
-    print(f"pickup latency under load (sent -> running): p50 {statistics.median(latency):.1f} s, "
-          f"p99 {percentile(latency, 99):.1f} s")
+    print(
+        f"pickup latency, idle queue (accepted -> running): p50 {1000 * statistics.median(quiet):.0f} ms, "
+        f"p99 {1000 * percentile(quiet, 99):.0f} ms"
+    )
+    print(
+        f"pickup latency under load (sent -> running): p50 {statistics.median(latency):.1f} s, "
+        f"p99 {percentile(latency, 99):.1f} s"
+    )
     print(f"throughput: {60 * args.orders / elapsed:.1f} jobs/min ({elapsed:.1f} s)")
     print(f"bare ansible-playbook, sequential: {60 * args.orders / bare:.1f} runs/min ({bare:.1f} s)")
     print(f"ratio (time) jobs/bare: {elapsed / bare:.2f}")

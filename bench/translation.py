@@ -11,6 +11,7 @@ them) is timed too, ours only, to show growth with containers. Prints ratios; as
 
     .venv/bin/python bench/translation.py [--sizes 1 10 100] [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,11 +35,17 @@ def service(vdus: int, pods: bool) -> str:
     lines = header(vdus)
     for i in range(vdus):
         if pods and i % 2:
-            lines += [f"    rt{i}:", "      type: tosca.nodes.Container.Runtime",
-                      "      requirements:", f"        - host: vdu{i - 1}",
-                      f"    vdu{i}:", "      type: rdcl.nodes.Container.Application",
-                      f"      properties: {{image: app:{i}, ports: [{8000 + i}], replicas: 2}}",
-                      "      requirements:", f"        - host: rt{i}"]
+            lines += [
+                f"    rt{i}:",
+                "      type: tosca.nodes.Container.Runtime",
+                "      requirements:",
+                f"        - host: vdu{i - 1}",
+                f"    vdu{i}:",
+                "      type: rdcl.nodes.Container.Application",
+                f"      properties: {{image: app:{i}, ports: [{8000 + i}], replicas: 2}}",
+                "      requirements:",
+                f"        - host: rt{i}",
+            ]
             continue
         lines += vm_lines(i)
     return "\n".join(lines) + "\n"
@@ -52,8 +59,10 @@ def main() -> None:
     quiet_libraries()
     with tempfile.TemporaryDirectory(prefix="rdcl-bench-") as tmp:
         folder = Path(tmp)
-        print(f"{'VDUs':>6} {'heat-translator s':>18} {'ours s':>8} {'ratio':>6} "
-              f"{'mixed (ours) s':>15} {'ours/VDU ms':>12}")
+        print(
+            f"{'VDUs':>6} {'heat-translator s':>18} {'ours s':>8} {'ratio':>6} "
+            f"{'mixed (ours) s':>15} {'ours/VDU ms':>12}"
+        )
         previous, prev_n = None, 0
         for n in args.sizes:
             vm_only = folder / f"vms-{n}.yaml"
@@ -62,17 +71,25 @@ def main() -> None:
             mixed.write_text(service(n, pods=True))
             translate_file(vm_only, DEMO_SITES)  # warm-up: imports, caches
             # interleaved pairs, so drift of a shared machine hits both sides alike
-            pairs = [(best(functools.partial(heat_translator_alone, vm_only), 1),
-                      best(functools.partial(translate_file, vm_only, DEMO_SITES), 1)) for _ in range(args.repeat)]
+            pairs = [
+                (
+                    best(functools.partial(heat_translator_alone, vm_only), 1),
+                    best(functools.partial(translate_file, vm_only, DEMO_SITES), 1),
+                )
+                for _ in range(args.repeat)
+            ]
             alone, ours = min(a for a, _ in pairs), min(o for _, o in pairs)
             ratio = statistics.median(o / a for a, o in pairs)
             ours_mixed = best(functools.partial(translate_file, mixed, DEMO_SITES), args.repeat)
             growth = f"  (x{ours / previous:.1f} for x{n // prev_n})" if previous else ""
-            print(f"{n:>6} {alone:>18.3f} {ours:>8.3f} {ratio:>6.2f} {ours_mixed:>15.3f} "
-                  f"{1000 * ours / n:>12.2f}{growth}")
+            print(
+                f"{n:>6} {alone:>18.3f} {ours:>8.3f} {ratio:>6.2f} {ours_mixed:>15.3f} {1000 * ours / n:>12.2f}{growth}"
+            )
             previous, prev_n = ours, n
-    print("times: best of --repeat; ratio: median of --repeat interleaved pairs, ours / heat-translator "
-          "alone on the same file (target: at most 1.5)")
+    print(
+        "times: best of --repeat; ratio: median of --repeat interleaved pairs, ours / heat-translator "
+        "alone on the same file (target: at most 1.5)"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ common rules of the rejections. Nothing is asserted; the tests hold the expectat
 
     .venv/bin/python bench/translation_corpus.py [--corpus DIR] [--problems]
 """
+
 from __future__ import annotations
 
 import argparse

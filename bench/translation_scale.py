@@ -25,6 +25,7 @@ at N VDUs instead.
 
     .venv/bin/python bench/translation_scale.py [--sizes 10 100 1000] [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,7 @@ from translators.sites import SiteMap, SiteRef  # noqa: E402
 from translators.tosca_loader import load, quiet_libraries  # noqa: E402
 from translators.translate import translate_model  # noqa: E402
 
-SITES = SiteMap([SiteRef("core", "openstack", True), SiteRef("edge", "kubernetes", True),
-                 SiteRef("apps", "openshift")])
+SITES = SiteMap([SiteRef("core", "openstack", True), SiteRef("edge", "kubernetes", True), SiteRef("apps", "openshift")])
 
 
 def service(vdus: int, pods: bool = True) -> str:
@@ -58,16 +58,25 @@ def service(vdus: int, pods: bool = True) -> str:
         if not pods:
             continue
         (edge if i % 4 == 1 else apps).append(f"vdu{i}")
-        lines += [f"    rt{i}:", "      type: tosca.nodes.Container.Runtime",
-                  "      requirements:", f"        - host: vdu{i - 1}",
-                  f"    vdu{i}:", "      type: rdcl.nodes.Container.Application",
-                  "      properties:",
-                  f"        image: registry.local/app:{i}",
-                  f"        ports: [{8000 + i % 1000}]",
-                  "        replicas: 2", "        max_replicas: 4",
-                  "        milli_cpus: 500", "        mem_size: 256 MiB",
-                  f"        files: {{app.conf: \"id={i}\\n\"}}",
-                  "      requirements:", f"        - host: rt{i}", "        - virtual_link: net"]
+        lines += [
+            f"    rt{i}:",
+            "      type: tosca.nodes.Container.Runtime",
+            "      requirements:",
+            f"        - host: vdu{i - 1}",
+            f"    vdu{i}:",
+            "      type: rdcl.nodes.Container.Application",
+            "      properties:",
+            f"        image: registry.local/app:{i}",
+            f"        ports: [{8000 + i % 1000}]",
+            "        replicas: 2",
+            "        max_replicas: 4",
+            "        milli_cpus: 500",
+            "        mem_size: 256 MiB",
+            f'        files: {{app.conf: "id={i}\\n"}}',
+            "      requirements:",
+            f"        - host: rt{i}",
+            "        - virtual_link: net",
+        ]
         if previous and (previous in edge) == (f"vdu{i}" in edge):
             lines.append(f"        - dependency: {previous}")
         previous = f"vdu{i}"
@@ -76,8 +85,12 @@ def service(vdus: int, pods: bool = True) -> str:
         lines += ["  policies:"]
         for site, targets in (("core", vms), ("edge", edge), ("apps", apps)):
             if targets:
-                lines += [f"    - {site}_placement:", "        type: rdcl.policies.Placement",
-                          f"        properties: {{site: {site}}}", f"        targets: [{', '.join(targets)}]"]
+                lines += [
+                    f"    - {site}_placement:",
+                    "        type: rdcl.policies.Placement",
+                    f"        properties: {{site: {site}}}",
+                    f"        targets: [{', '.join(targets)}]",
+                ]
     return "\n".join(lines) + "\n"
 
 
@@ -113,7 +126,7 @@ def peak_mib(path: Path) -> float:
     translate_model(load(path), SITES)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return peak / 2 ** 20
+    return peak / 2**20
 
 
 def profile(n: int, folder: Path) -> None:
@@ -143,8 +156,10 @@ def main() -> None:
 def table(sizes: list[int], repeat: int, folder: Path) -> None:
     """Print one row per size (see the module docstring)."""
     translate_model(load(_write(folder, "warm", service(4))), SITES)  # imports, schema caches
-    print(f"{'VDUs':>5} {'parse s':>8} {'translate s':>12} {'of which HOT':>13} {'total s':>8} {'peak MiB':>9} "
-          f"{'growth':>7} {'heat-translator s':>18} {'growth':>7} {'total/h-t':>10}")
+    print(
+        f"{'VDUs':>5} {'parse s':>8} {'translate s':>12} {'of which HOT':>13} {'total s':>8} {'peak MiB':>9} "
+        f"{'growth':>7} {'heat-translator s':>18} {'growth':>7} {'total/h-t':>10}"
+    )
     prev = None
     for n in sizes:
         full = _write(folder, f"full-{n}", service(n))
@@ -156,11 +171,16 @@ def table(sizes: list[int], repeat: int, folder: Path) -> None:
         peak = peak_mib(full)
         growth = f"x{total / prev[0]:.1f}" if prev else "-"
         growth_ht = f"x{alone / prev[1]:.1f}" if prev else "-"
-        print(f"{n:>5} {parse:>8.3f} {trans:>12.3f} {in_hot:>13.3f} {total:>8.3f} {peak:>9.1f} {growth:>7} "
-              f"{alone:>18.3f} {growth_ht:>7} {total / alone:>10.2f}", flush=True)
+        print(
+            f"{n:>5} {parse:>8.3f} {trans:>12.3f} {in_hot:>13.3f} {total:>8.3f} {peak:>9.1f} {growth:>7} "
+            f"{alone:>18.3f} {growth_ht:>7} {total / alone:>10.2f}",
+            flush=True,
+        )
         prev = (total, alone)
-    print("growth: total time for 10x the VDUs (x10 = linear); heat-translator: VM part only, "
-          "parse + translate; total/h-t: all outputs of the whole service / HOT of its VM part")
+    print(
+        "growth: total time for 10x the VDUs (x10 = linear); heat-translator: VM part only, "
+        "parse + translate; total/h-t: all outputs of the whole service / HOT of its VM part"
+    )
 
 
 def _write(folder: Path, name: str, text: str) -> Path:

@@ -19,6 +19,7 @@ file's text: parsing, schema, the type's rules, lines for every problem):
 The first (cold) run is shown apart: it compiles validators and imports tosca-parser's
 type definitions; the median of the warm runs is the figure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,24 +41,45 @@ def etsi_vnfd(count: int, nested: bool = False) -> dict:
     vdus, profiles = [], []
     for i in range(count):
         pod = nested and i % 2 == 1
-        vdu = {"vduId": f"vdu{i}", "name": f"VDU {i}", "description": "generated",
-               "intCpd": [{"cpdId": f"vdu{i}_a", "layerProtocol": "Ethernet", "intVirtualLinkDesc": "vl_a"},
-                          {"cpdId": f"vdu{i}_b", "layerProtocol": "Ethernet", "intVirtualLinkDesc": "vl_b"}]}
+        vdu = {
+            "vduId": f"vdu{i}",
+            "name": f"VDU {i}",
+            "description": "generated",
+            "intCpd": [
+                {"cpdId": f"vdu{i}_a", "layerProtocol": "Ethernet", "intVirtualLinkDesc": "vl_a"},
+                {"cpdId": f"vdu{i}_b", "layerProtocol": "Ethernet", "intVirtualLinkDesc": "vl_b"},
+            ],
+        }
         if pod:
-            vdu.update(vduParent=f"vdu{i - 1}", vduParentMandatory=True, vduNestedDesc=f"app{i}",
-                       vduNestedDescType="kubernetes")
+            vdu.update(
+                vduParent=f"vdu{i - 1}",
+                vduParentMandatory=True,
+                vduNestedDesc=f"app{i}",
+                vduNestedDescType="kubernetes",
+            )
             vdu["intCpd"][0]["internalIfRef"] = "eth0"
         else:
             vdu["virtualComputeDesc"] = "compute"
         vdus.append(vdu)
         profiles.append({"vduId": f"vdu{i}", "minNumberOfInstances": 1, "maxNumberOfInstances": 2})
     return {
-        "vnfdId": "generated", "vnfProvider": "bench", "vnfProductName": "Generated", "vnfSoftwareVersion": "1.0",
-        "vnfdVersion": "1.0", "vnfmInfo": ["rdcl-nfvo"], "vdu": vdus,
-        "virtualComputeDesc": [{"virtualComputeDescId": "compute", "virtualMemory": {"virtualMemSize": 4},
-                                "virtualCpu": {"numVirtualCpu": 2}}],
-        "intVirtualLinkDesc": [{"virtualLinkDescId": name, "connectivityType": {"layerProtocol": "Ethernet"}}
-                               for name in ("vl_a", "vl_b")],
+        "vnfdId": "generated",
+        "vnfProvider": "bench",
+        "vnfProductName": "Generated",
+        "vnfSoftwareVersion": "1.0",
+        "vnfdVersion": "1.0",
+        "vnfmInfo": ["rdcl-nfvo"],
+        "vdu": vdus,
+        "virtualComputeDesc": [
+            {
+                "virtualComputeDescId": "compute",
+                "virtualMemory": {"virtualMemSize": 4},
+                "virtualCpu": {"numVirtualCpu": 2},
+            }
+        ],
+        "intVirtualLinkDesc": [
+            {"virtualLinkDescId": name, "connectivityType": {"layerProtocol": "Ethernet"}} for name in ("vl_a", "vl_b")
+        ],
         "vnfExtCpd": [{"cpdId": "ext", "layerProtocol": "Ethernet", "intVirtualLinkDesc": "vl_a"}],
         "deploymentFlavour": [{"flavourId": "default", "vduProfile": profiles}],
     }
@@ -67,13 +89,24 @@ def tosca_service(count: int) -> str:
     """TOSCA 1.3 text with ``count`` Compute nodes, a Port each, and two networks."""
     lines = ["tosca_definitions_version: tosca_simple_yaml_1_3", "topology_template:", "  node_templates:"]
     for net in ("net_a", "net_b"):
-        lines += [f"    {net}:", "      type: tosca.nodes.network.Network",
-                  "      properties: {network_name: " + net + "}"]
+        lines += [
+            f"    {net}:",
+            "      type: tosca.nodes.network.Network",
+            "      properties: {network_name: " + net + "}",
+        ]
     for i in range(count):
-        lines += [f"    vdu{i}:", "      type: tosca.nodes.Compute", "      capabilities:", "        host:",
-                  "          properties: {num_cpus: 2, mem_size: 2 GB, disk_size: 10 GB}",
-                  f"    port{i}:", "      type: tosca.nodes.network.Port", "      requirements:",
-                  f"        - binding: vdu{i}", f"        - link: net_{'ab'[i % 2]}"]
+        lines += [
+            f"    vdu{i}:",
+            "      type: tosca.nodes.Compute",
+            "      capabilities:",
+            "        host:",
+            "          properties: {num_cpus: 2, mem_size: 2 GB, disk_size: 10 GB}",
+            f"    port{i}:",
+            "      type: tosca.nodes.network.Port",
+            "      requirements:",
+            f"        - binding: vdu{i}",
+            f"        - link: net_{'ab'[i % 2]}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -131,8 +164,14 @@ def main() -> None:
     print(f"{'type':<11} {'ours ms':>8} {'baseline ms':>12} {'ratio':>6} {'cold ours/base ms':>18}  baseline")
     for name, (cold, warm), (bcold, bwarm), what in rows:
         print(f"{name:<11} {warm:8.1f} {bwarm:12.1f} {warm / bwarm:6.2f} {cold:9.0f}/{bcold:<8.0f}  {what}")
-    print(json.dumps({name: {"ms": round(warm, 1), "baseline_ms": round(bwarm, 1), "ratio": round(warm / bwarm, 2)}
-                      for name, (_, warm), (_, bwarm), _ in rows}))
+    print(
+        json.dumps(
+            {
+                name: {"ms": round(warm, 1), "baseline_ms": round(bwarm, 1), "ratio": round(warm / bwarm, 2)}
+                for name, (_, warm), (_, bwarm), _ in rows
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ A key the environment does not give is read from a file in ``RDCL_VAR``; the fir
 that needs it writes it there (mode 0600) with an atomic ``link``, so processes starting
 together (server, Celery workers) agree on one key and a restart keeps it.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -5,11 +5,15 @@ does not allow it) on any operation, 404 on any operation with a path parameter 
 other tenants too) and 400 with the invalid fields (``{field: [message, ...]}``) on any
 operation that reads a body or a query; views document their other answers themselves.
 """
+
 from __future__ import annotations
 
 DETAIL = {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}}
-INVALID = {"type": "object", "description": "the invalid fields: {field: [message, ...]} (nested for nested fields)",
-           "additionalProperties": {}}
+INVALID = {
+    "type": "object",
+    "description": "the invalid fields: {field: [message, ...]} (nested for nested fields)",
+    "additionalProperties": {},
+}
 
 
 def _answer(description: str, schema: dict) -> dict:

@@ -1,4 +1,5 @@
 """Pagination of every REST API list (``REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"]``)."""
+
 from __future__ import annotations
 
 from rest_framework.pagination import LimitOffsetPagination

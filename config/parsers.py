@@ -11,6 +11,7 @@ breaks every later read of the row).
 (``RDCL_PARSE_MAX_REQUEST_NODES``, :func:`translators.limits.request_budget`) shared by all
 the documents it makes the server read.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -60,10 +61,11 @@ class LimitedJSONParser(JSONParser):
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None
         if limits.lone_surrogates(text, data):
-            raise ParseError("JSON parse error - a string holds a lone UTF-16 surrogate (\\ud800-\\udfff "
-                             "without its pair): not Unicode text")
+            raise ParseError(
+                "JSON parse error - a string holds a lone UTF-16 surrogate (\\ud800-\\udfff "
+                "without its pair): not Unicode text"
+            )
         return data
-
 
 
 class ParseBudgetMiddleware:

@@ -28,6 +28,7 @@ defaults are the safe ones.
   refused. See :mod:`nfvo.remotes`.
 * ``RDCL_JOB_SANDBOX`` (``bwrap``|``none``), ``RDCL_SANDBOX_HIDE``: how jobs are boxed (:mod:`nfvo.sandbox`).
 """
+
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -86,31 +87,46 @@ MIDDLEWARE = [
 ]
 MIDDLEWARE += ["config.parsers.ParseBudgetMiddleware"]  # one budget of parsed YAML nodes per request
 ROOT_URLCONF = "config.urls"
-TEMPLATES = [{
-    "BACKEND": "django.template.backends.django.DjangoTemplates",
-    "DIRS": [],
-    "APP_DIRS": True,
-    "OPTIONS": {"context_processors": [
-        "django.template.context_processors.request",
-        "django.contrib.auth.context_processors.auth",
-        "django.contrib.messages.context_processors.messages",
-    ]},
-}]
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
 WSGI_APPLICATION = "config.wsgi.application"
 
 
 def _database(url: str | None) -> dict:
     if url and url.startswith(("postgres://", "postgresql://")):
         u = urlparse(url)
-        return {"ENGINE": "django.db.backends.postgresql", "NAME": u.path.lstrip("/"),
-                "USER": u.username or "", "PASSWORD": u.password or "",
-                "HOST": u.hostname or "", "PORT": str(u.port or "")}
-    name = Path(url[len("sqlite:///"):]) if url and url.startswith("sqlite:///") else VAR_DIR / "db.sqlite3"
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": u.path.lstrip("/"),
+            "USER": u.username or "",
+            "PASSWORD": u.password or "",
+            "HOST": u.hostname or "",
+            "PORT": str(u.port or ""),
+        }
+    name = Path(url[len("sqlite:///") :]) if url and url.startswith("sqlite:///") else VAR_DIR / "db.sqlite3"
     # A file for tests too: the Celery worker the tests start opens the same database.
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(name),
-            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE",
-                        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
-            "TEST": {"NAME": os.environ.get("RDCL_TEST_DB", str(VAR_DIR / "test-db.sqlite3"))}}
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(name),
+        "OPTIONS": {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+        "TEST": {"NAME": os.environ.get("RDCL_TEST_DB", str(VAR_DIR / "test-db.sqlite3"))},
+    }
 
 
 DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
@@ -151,24 +167,33 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.openapi.error_responses"],
     # One name per choice set that several fields share (otherwise generated hash names).
-    "ENUM_NAME_OVERRIDES": {"RunModeEnum": "nfvo.models.Job.MODES", "ShareModeEnum": "rdcl.models.ProjectShare.MODES",
-                            "JobStatusEnum": "nfvo.models.Job.STATUSES", "OrderStatusEnum": "nfvo.models.Order.STATUSES",
-                            "PublicationStatusEnum": "nfvo.models.Publication.STATUSES"},
+    "ENUM_NAME_OVERRIDES": {
+        "RunModeEnum": "nfvo.models.Job.MODES",
+        "ShareModeEnum": "rdcl.models.ProjectShare.MODES",
+        "JobStatusEnum": "nfvo.models.Job.STATUSES",
+        "OrderStatusEnum": "nfvo.models.Order.STATUSES",
+        "PublicationStatusEnum": "nfvo.models.Publication.STATUSES",
+    },
 }
 
 REST_FRAMEWORK = {
     # Token (automation: `Authorization: Token <key>`; first, so a request without
     # credentials gets 401 and `WWW-Authenticate: Token`) and session (the GUI, with CSRF);
     # no HTTP Basic: a password sent with every request.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication",
-                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",  # limit capped at 1000
     "PAGE_SIZE": 100,
     # JSON bodies held to size, depth and Unicode limits (config/parsers.py)
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.LimitedJSONParser", "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 #: Largest JSON request body the API reads (413 above it). Each YAML/JSON document a user
 #: supplies is also held to RDCL_PARSE_MAX_BYTES / _DEPTH / _ALIASES / _NODES, and a request's
@@ -180,9 +205,16 @@ RDCL_API_MAX_JSON_BYTES = int(os.environ.get("RDCL_API_MAX_JSON_BYTES", 16 * 102
 REDIS_URL = os.environ.get("REDIS_URL", "")
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS = {} if REDIS_URL else {
-    "data_folder_in": str(BROKER_DIR / "queue"), "data_folder_out": str(BROKER_DIR / "queue"),
-    "control_folder": str(BROKER_DIR / "control"), "polling_interval": 0.1}
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {}
+    if REDIS_URL
+    else {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "polling_interval": 0.1,
+    }
+)
 if not REDIS_URL:
     for key in ("data_folder_in", "control_folder"):
         Path(CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True, exist_ok=True)
@@ -200,8 +232,11 @@ RDCL_GIT_ALLOWED_REMOTES = [e.strip() for e in os.environ.get("RDCL_GIT_ALLOWED_
 RDCL_JOBS_DIR = Path(os.environ.get("RDCL_JOBS_DIR", VAR_DIR / "jobs"))
 RDCL_FERNET_KEY = os.environ.get("RDCL_FERNET_KEY", "")
 # State is private (issue 10): umask 077 for this process, 0700/0600 on what exists (config/state.py).
-_state.restrict(VAR_DIR, files=[Path(DATABASES["default"]["NAME"])] if "sqlite" in DATABASES["default"]["ENGINE"]
-                else [], folders=[RDCL_JOBS_DIR])
+_state.restrict(
+    VAR_DIR,
+    files=[Path(DATABASES["default"]["NAME"])] if "sqlite" in DATABASES["default"]["ENGINE"] else [],
+    folders=[RDCL_JOBS_DIR],
+)
 # Jobs and site checks run in a bubblewrap sandbox (nfvo.sandbox): "bwrap" (default; a job
 # ends in error when bwrap cannot run) or "none" (unboxed). RDCL_SANDBOX_HIDE: more paths
 # (os.pathsep-separated) hidden from playbooks, besides RDCL_VAR and the others listed there.
@@ -213,8 +248,7 @@ RDCL_SANDBOX_HIDE = os.environ.get("RDCL_SANDBOX_HIDE", "")
 RDCL_HEARTBEAT_STALE = float(os.environ.get("RDCL_HEARTBEAT_STALE", "60"))
 RDCL_REAP_INTERVAL = float(os.environ.get("RDCL_REAP_INTERVAL", "15"))
 RDCL_REQUEUE_AFTER = float(os.environ.get("RDCL_REQUEUE_AFTER", "120"))
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
-                                    "interval_max": 1}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ server, Celery workers) loads before it writes anything: it sets the process uma
 journals, keys, git repositories, job folders) and takes group and other permissions
 off what an older install already created at the top of ``RDCL_VAR``.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """URL routes: GUI pages, REST API, admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 

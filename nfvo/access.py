@@ -18,6 +18,7 @@ sites by name, kind, labels, owner and which credentials are set; connection det
 (``connection``, the last check's message) only superusers and operators of the owner
 tenant. Credential values nobody reads back.
 """
+
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
@@ -51,8 +52,11 @@ def items(user) -> QuerySet:
     if is_admin(user):
         return CatalogueItem.objects.all()
     mine = tenants(user)
-    return CatalogueItem.objects.filter(Q(tenants__isnull=True) | Q(tenants__in=mine)).distinct() \
-        if user and user.is_authenticated else CatalogueItem.objects.none()
+    return (
+        CatalogueItem.objects.filter(Q(tenants__isnull=True) | Q(tenants__in=mine)).distinct()
+        if user and user.is_authenticated
+        else CatalogueItem.objects.none()
+    )
 
 
 def sites(user) -> QuerySet:
@@ -66,8 +70,9 @@ def sites(user) -> QuerySet:
 
 def may_see_site_details(user, site: Site) -> bool:
     """Read a site's connection and check it: superusers, and operators of its owner tenant."""
-    return is_admin(user) or (site.tenant_id is not None
-                              and tenants(user, OPERATOR_ROLES).filter(pk=site.tenant_id).exists())
+    return is_admin(user) or (
+        site.tenant_id is not None and tenants(user, OPERATOR_ROLES).filter(pk=site.tenant_id).exists()
+    )
 
 
 def instances(user) -> QuerySet:
@@ -200,5 +205,9 @@ def audit(request, action: str, target: str = "", **detail) -> AuditEntry:
     (:func:`nfvo.client_ip.client_ip`: ``X-Forwarded-For`` only from a trusted proxy)."""
     user = getattr(request, "user", None)
     return AuditEntry.objects.create(
-        user=user if user is not None and user.is_authenticated else None, action=action, target=target,
-        detail=detail, remote_addr=client_ip(request) if request is not None else None)
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        target=target,
+        detail=detail,
+        remote_addr=client_ip(request) if request is not None else None,
+    )

@@ -1,4 +1,5 @@
 """Admin pages (operators register sites and inspect jobs here)."""
+
 from django import forms
 from django.contrib import admin
 
@@ -22,8 +23,12 @@ class SiteForm(forms.ModelForm):
     rendered (``render_value=False``), a blank input keeps it, ``clear`` removes the ones
     ticked. ``connection`` refuses secret-looking keys, naming them."""
 
-    clear = forms.MultipleChoiceField(choices=[(n, n) for n in credentials.NAMES], required=False,
-                                      widget=forms.CheckboxSelectMultiple, help_text="credentials to remove")
+    clear = forms.MultipleChoiceField(
+        choices=[(n, n) for n in credentials.NAMES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="credentials to remove",
+    )
 
     class Meta:
         model = Site
@@ -40,8 +45,9 @@ class SiteForm(forms.ModelForm):
         value = self.cleaned_data.get("connection") or {}
         found = credentials.secret_keys(value) if isinstance(value, dict) else []
         if found:
-            raise forms.ValidationError(f"secret-looking keys are not kept in connection: {', '.join(found)}; "
-                                        "use the credential fields")
+            raise forms.ValidationError(
+                f"secret-looking keys are not kept in connection: {', '.join(found)}; use the credential fields"
+            )
         return value
 
     def save(self, commit=True):

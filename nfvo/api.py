@@ -1,6 +1,7 @@
 """REST API (Django REST framework): sites, catalogue, orders, instances, jobs, events,
 tenants and the audit log. Everything needs a login; what a user sees follows
 :mod:`nfvo.access` (objects of other tenants are 404, not 403)."""
+
 import git
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -82,9 +83,19 @@ class SiteViewSet(viewsets.ModelViewSet):
         instance.delete()
         access.audit(self.request, "delete_site", f"site:{instance.name}")
 
-    @extend_schema(request=None, responses={200: inline_serializer("SiteCheck", {
-        "status": serializers.ChoiceField(["ok", "failed"]), "message": serializers.CharField(),
-        "checked": serializers.DateTimeField()})})
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer(
+                "SiteCheck",
+                {
+                    "status": serializers.ChoiceField(["ok", "failed"]),
+                    "message": serializers.CharField(),
+                    "checked": serializers.DateTimeField(),
+                },
+            )
+        },
+    )
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def check(self, request, name=None):
         """Reach the site now; 200 with ``{status, message, checked}`` (also stored)."""
@@ -125,16 +136,24 @@ class TenantViewSet(viewsets.ModelViewSet):
         try:
             tenant.delete()
         except ProtectedError:
-            return Response({"detail": f"tenant {tenant.name} still owns service instances or catalogue items"},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {"detail": f"tenant {tenant.name} still owns service instances or catalogue items"},
+                status=status.HTTP_409_CONFLICT,
+            )
         access.audit(request, "delete_tenant", f"tenant:{tenant.name}")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(methods=["GET"], request=None, responses={200: MembershipSerializer(many=True)})
-    @extend_schema(methods=["POST"], request=MembershipSerializer,
-                   responses={200: MembershipSerializer, 201: MembershipSerializer})
-    @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated],
-            serializer_class=MembershipSerializer, pagination_class=None)
+    @extend_schema(
+        methods=["POST"], request=MembershipSerializer, responses={200: MembershipSerializer, 201: MembershipSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[permissions.IsAuthenticated],
+        serializer_class=MembershipSerializer,
+        pagination_class=None,
+    )
     def members(self, request, name=None):
         """GET: the members and their roles. POST ``{user, role}``: add a member or change
         their role (201 added, 200 changed); tenant admins and superusers."""
@@ -148,14 +167,25 @@ class TenantViewSet(viewsets.ModelViewSet):
         req.is_valid(raise_exception=True)
         user, role = req.validated_data["user"], req.validated_data["role"]
         _, created = Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": role})
-        access.audit(request, "add_member" if created else "change_member", f"tenant:{tenant.name}",
-                     user=user.get_username(), role=role)
-        return Response({"user": user.get_username(), "role": role},
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        access.audit(
+            request,
+            "add_member" if created else "change_member",
+            f"tenant:{tenant.name}",
+            user=user.get_username(),
+            role=role,
+        )
+        return Response(
+            {"user": user.get_username(), "role": role},
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=None, responses={204: None})
-    @action(detail=True, methods=["delete"], url_path=r"members/(?P<username>[^/]+)",
-            permission_classes=[permissions.IsAuthenticated])
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"members/(?P<username>[^/]+)",
+        permission_classes=[permissions.IsAuthenticated],
+    )
     def remove_member(self, request, name=None, username=None):
         """Remove a member (204; 404 when not a member); tenant admins and superusers."""
         tenant = self.get_object()
@@ -163,8 +193,9 @@ class TenantViewSet(viewsets.ModelViewSet):
             return forbidden()
         deleted, _ = tenant.memberships.filter(user__username=username).delete()
         if not deleted:
-            return Response({"detail": f"{username} is not a member of {tenant.name}"},
-                            status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": f"{username} is not a member of {tenant.name}"}, status=status.HTTP_404_NOT_FOUND
+            )
         access.audit(request, "remove_member", f"tenant:{tenant.name}", user=username)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -205,8 +236,11 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         return access.items(self.request.user)
 
     def get_serializer_class(self):
-        return {"create": PublishRequestSerializer, "update": CatalogueSettingsSerializer,
-                "partial_update": CatalogueSettingsSerializer}.get(self.action, CatalogueItemSerializer)
+        return {
+            "create": PublishRequestSerializer,
+            "update": CatalogueSettingsSerializer,
+            "partial_update": CatalogueSettingsSerializer,
+        }.get(self.action, CatalogueItemSerializer)
 
     def create(self, request, *args, **kwargs):
         """Publish ``{name, repository, ref, folder, playbooks, sites, dialog, tenant?, ...}``
@@ -224,17 +258,29 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         if "tenants" not in request.data:  # a form leaving it out reads as [] (every tenant): keep as is
             shared = None
         try:
-            owner = access.publishing_tenant(request.user, CatalogueItem.objects.filter(name=name).first(),
-                                             _requested_tenant(request.user, data.pop("tenant", "")))
+            owner = access.publishing_tenant(
+                request.user,
+                CatalogueItem.objects.filter(name=name).first(),
+                _requested_tenant(request.user, data.pop("tenant", "")),
+            )
             if shared is not None and not access.may_share(request.user, shared):
                 raise PermissionError("only superusers share an item with every tenant; name its tenants")
         except PermissionError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         try:
             item = services.publish_repository(
-                name, data.pop("repository"), data.pop("ref"), data.pop("folder"), data.pop("playbooks"),
-                data.pop("sites"), dialog_schema=data.pop("dialog"), tenants=shared, owner=owner,
-                take_over=access.may_take_over(request.user), **data)
+                name,
+                data.pop("repository"),
+                data.pop("ref"),
+                data.pop("folder"),
+                data.pop("playbooks"),
+                data.pop("sites"),
+                dialog_schema=data.pop("dialog"),
+                tenants=shared,
+                owner=owner,
+                take_over=access.may_take_over(request.user),
+                **data,
+            )
         except services.NameTaken as exc:
             access.audit(request, "publish_refused", f"item:{name}", reason=str(exc))
             return Response({"name": str(exc)}, status=status.HTTP_409_CONFLICT)
@@ -245,10 +291,16 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         except DialogError as exc:
             return Response({"dialog": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
         except git.GitError as exc:  # GitPython's own refusals: never a 500
-            return Response({"repository": f"cannot read the repository: {str(exc)[:500]}"},
-                            status=status.HTTP_400_BAD_REQUEST)
-        access.audit(request, "publish", f"item:{item.name}", commit=item.published_commit,
-                     owner=item.owner.name if item.owner else None)
+            return Response(
+                {"repository": f"cannot read the repository: {str(exc)[:500]}"}, status=status.HTTP_400_BAD_REQUEST
+            )
+        access.audit(
+            request,
+            "publish",
+            f"item:{item.name}",
+            commit=item.published_commit,
+            owner=item.owner.name if item.owner else None,
+        )
         return Response(CatalogueItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -262,8 +314,10 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         req.is_valid(raise_exception=True)
         shared = req.validated_data.pop("tenants", None)
         if shared is not None and not access.may_share(request.user, shared):
-            return Response({"detail": "only superusers share an item with every tenant; name its tenants"},
-                            status=status.HTTP_403_FORBIDDEN)
+            return Response(
+                {"detail": "only superusers share an item with every tenant; name its tenants"},
+                status=status.HTTP_403_FORBIDDEN,
+            )
         with transaction.atomic():
             req.save()
             if shared is not None:
@@ -312,8 +366,9 @@ class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
         req.is_valid(raise_exception=True)
         data = req.validated_data
         try:
-            job = services.operate(instance, data["operation"], data["mode"], data["limit"],
-                                   data["parameters"], user=request.user)
+            job = services.operate(
+                instance, data["operation"], data["mode"], data["limit"], data["parameters"], user=request.user
+            )
         except KeyError as exc:
             return Response({"operation": str(exc).strip("'\\\"")}, status=status.HTTP_400_BAD_REQUEST)
         except DialogError as exc:
@@ -336,10 +391,19 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return JobSummarySerializer if self.action == "list" else JobSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("after", int, description="events after this counter (default 0)")],
-                   responses={200: inline_serializer("JobEvents", {
-                       "status": serializers.CharField(), "done": serializers.BooleanField(),
-                       "events": JobEventSerializer(many=True)})})
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int, description="events after this counter (default 0)")],
+        responses={
+            200: inline_serializer(
+                "JobEvents",
+                {
+                    "status": serializers.CharField(),
+                    "done": serializers.BooleanField(),
+                    "events": JobEventSerializer(many=True),
+                },
+            )
+        },
+    )
     @action(detail=True)
     def events(self, request, pk=None):
         """Events after ``?after=`` (default 0), at most 500, and whether the job is done."""
@@ -349,8 +413,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         except ValueError:
             return Response({"after": "must be an integer"}, status=status.HTTP_400_BAD_REQUEST)
         events = job.events.filter(counter__gt=after).order_by("counter")[:500]
-        return Response({"status": job.status, "done": job.done,
-                         "events": JobEventSerializer(events, many=True).data})
+        return Response({"status": job.status, "done": job.done, "events": JobEventSerializer(events, many=True).data})
 
     @extend_schema(request=None, responses={200: JobSerializer})
     @action(detail=True, methods=["post"])
@@ -384,8 +447,11 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = OrderSerializer
 
     def get_queryset(self):
-        return access.orders(self.request.user).select_related("item", "user", "instance__tenant") \
+        return (
+            access.orders(self.request.user)
+            .select_related("item", "user", "instance__tenant")
             .prefetch_related("transitions", "jobs")
+        )
 
     def get_serializer_class(self):
         return OrderRequestSerializer if self.action == "create" else OrderSerializer
@@ -404,8 +470,9 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         tenant = Tenant.objects.filter(name=data["tenant"]).first() if data.get("tenant") else None
         try:
             tenant = access.ordering_tenant(request.user, item, tenant)
-            placed = services.place_order(item, data["parameters"], data["mode"], data["limit"],
-                                          user=request.user, tenant=tenant)
+            placed = services.place_order(
+                item, data["parameters"], data["mode"], data["limit"], user=request.user, tenant=tenant
+            )
         except PermissionError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         except DialogError as exc:
@@ -413,8 +480,16 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except (LookupError, remotes.RemoteRefused) as exc:  # ref gone, repository no longer allowed
             return Response({"item": str(exc)}, status=status.HTTP_409_CONFLICT)
         job = placed.jobs.first()
-        access.audit(request, "order", f"item:{item.name}", order=placed.pk, job=job.pk if job else None,
-                     instance=placed.instance_id, mode=placed.mode, status=placed.status)
+        access.audit(
+            request,
+            "order",
+            f"item:{item.name}",
+            order=placed.pk,
+            job=job.pk if job else None,
+            instance=placed.instance_id,
+            mode=placed.mode,
+            status=placed.status,
+        )
         return Response(OrderSerializer(placed).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: OrderSerializer, 409: conflict("the order is not waiting for approval")})
@@ -483,6 +558,5 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             pub = publications.request(project, request.user, tenant)
         except ValueError as exc:
             return Response({"project": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        access.audit(request, "publish_project", f"project:{project.pk}", publication=pub.pk,
-                     revisions=pub.revisions)
+        access.audit(request, "publish_project", f"project:{project.pk}", publication=pub.pk, revisions=pub.revisions)
         return Response(PublicationSerializer(pub).data, status=status.HTTP_202_ACCEPTED)

@@ -5,6 +5,7 @@ POST (created on first call, then the same one) and revokes it with DELETE; scri
 ``Authorization: Token <key>``. ``manage.py drf_create_token <username>`` makes one from the
 command line (``-r`` replaces it). A token acts with its user's roles; both calls are audited.
 """
+
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -26,8 +27,10 @@ class TokenView(APIView):
         token, created = Token.objects.get_or_create(user=request.user)
         if created:
             access.audit(request, "create_token", f"user:{request.user}")
-        return Response({"token": token.key, "user": request.user.get_username()},
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            {"token": token.key, "user": request.user.get_username()},
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="revoked (or there was none)")})
     def delete(self, request):

@@ -1,4 +1,5 @@
 """REST API routes (``/api/``)."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter

@@ -1,4 +1,5 @@
 """App config."""
+
 from django.apps import AppConfig
 
 
@@ -17,8 +18,11 @@ class NfvoConfig(AppConfig):
         from .access import audit
         from .sandbox import system_check
 
-        user_logged_in.connect(lambda sender, request, user, **kw: audit(request, "login", f"user:{user}"),
-                               weak=False, dispatch_uid="nfvo-audit-login")
+        user_logged_in.connect(
+            lambda sender, request, user, **kw: audit(request, "login", f"user:{user}"),
+            weak=False,
+            dispatch_uid="nfvo-audit-login",
+        )
         register(system_check, "nfvo")  # jobs run boxed: bwrap must work (nfvo.sandbox)
         user_login_failed.connect(_audit_login_failed, weak=False, dispatch_uid="nfvo-audit-login-failed")
 

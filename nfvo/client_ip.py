@@ -6,6 +6,7 @@ empty by default). Only then is ``X-Forwarded-For`` read, from the right: the fi
 that is not itself a trusted proxy is the client (each proxy appends the peer it saw, so
 entries left of it are whatever the client wrote and are never believed).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -28,8 +29,11 @@ def trusted_proxy(addr: str | None) -> bool:
     ip = _address(addr)
     if ip is None:
         return False
-    return any(ip in ipaddress.ip_network(net.strip(), strict=False)
-               for net in getattr(settings, "RDCL_TRUSTED_PROXIES", ()) if net.strip())
+    return any(
+        ip in ipaddress.ip_network(net.strip(), strict=False)
+        for net in getattr(settings, "RDCL_TRUSTED_PROXIES", ())
+        if net.strip()
+    )
 
 
 def client_ip(request) -> str | None:

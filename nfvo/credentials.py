@@ -22,7 +22,8 @@ write-only in the API and the admin, and *injected* into one run only:
 site names, so ``cloud: "{{ os_cloud }}"`` authenticates without the secret in any
 playbook. The site's plain connection keys of :data:`CLOUD_AUTH` and :data:`CLOUD_TOP`
 (``os_auth_url``, ``os_username``, ``os_project_name``, domains, region...) complete that
-cloud there, so a site needs no ``clouds.yaml`` on the worker. A site's ``connection`` (plain host variables) refuses secret-looking keys
+cloud there, so a site needs no ``clouds.yaml`` on the worker. A site's ``connection``
+(plain host variables) refuses secret-looking keys
 (:func:`secret_keys`); :func:`split_connection` moves such keys into credentials (the YAML
 loader and migration ``0005_site_credentials`` use it).
 
@@ -30,6 +31,7 @@ A :class:`RunSecrets` gathers what one run injects: the files, the environment, 
 to scrub from everything stored (:meth:`RunSecrets.scrub`) and the host variables to mask
 in the stored inventory.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,44 +60,89 @@ class Credential:
 
 
 CREDENTIALS = (
-    Credential("ssh_private_key", ("linux",), None,
-               "OpenSSH private key (unencrypted); given to the run's ssh-agent, never written to disk", True),
+    Credential(
+        "ssh_private_key",
+        ("linux",),
+        None,
+        "OpenSSH private key (unencrypted); given to the run's ssh-agent, never written to disk",
+        True,
+    ),
     Credential("ssh_password", ("linux",), "ansible_password", "SSH login password (ansible_password)"),
-    Credential("become_password", ("linux",), "ansible_become_password",
-               "privilege escalation password (ansible_become_password)"),
-    Credential("os_password", ("openstack",), "os_password",
-               "OpenStack password of the site's cloud (secure.yaml auth.password)"),
-    Credential("os_application_credential_secret", ("openstack",), "os_application_credential_secret",
-               "OpenStack application credential secret (secure.yaml auth.application_credential_secret)"),
+    Credential(
+        "become_password",
+        ("linux",),
+        "ansible_become_password",
+        "privilege escalation password (ansible_become_password)",
+    ),
+    Credential(
+        "os_password",
+        ("openstack",),
+        "os_password",
+        "OpenStack password of the site's cloud (secure.yaml auth.password)",
+    ),
+    Credential(
+        "os_application_credential_secret",
+        ("openstack",),
+        "os_application_credential_secret",
+        "OpenStack application credential secret (secure.yaml auth.application_credential_secret)",
+    ),
     Credential("k8s_api_key", ("kubernetes", "openshift"), "k8s_api_key", "Kubernetes bearer token (api_key)"),
-    Credential("k8s_kubeconfig", ("kubernetes", "openshift"), None,
-               "kubeconfig text; written to a 0600 file of the run, named by k8s_kubeconfig", True),
-    Credential("secret_vars", (), None, "further secret host variables: a JSON object {name: value}",
-               is_object=True),
+    Credential(
+        "k8s_kubeconfig",
+        ("kubernetes", "openshift"),
+        None,
+        "kubeconfig text; written to a 0600 file of the run, named by k8s_kubeconfig",
+        True,
+    ),
+    Credential("secret_vars", (), None, "further secret host variables: a JSON object {name: value}", is_object=True),
 )
 BY_NAME = {c.name: c for c in CREDENTIALS}
 NAMES = tuple(BY_NAME)
 
 #: Connection keys that are credentials under another name (Ansible's aliases included).
 ALIASES = {
-    "ansible_password": "ssh_password", "ansible_ssh_pass": "ssh_password", "ansible_ssh_password": "ssh_password",
-    "ansible_become_password": "become_password", "ansible_become_pass": "become_password",
-    "ansible_sudo_pass": "become_password", "ansible_sudo_password": "become_password",
-    "os_password": "os_password", "os_application_credential_secret": "os_application_credential_secret",
-    "k8s_api_key": "k8s_api_key", "k8s_auth_api_key": "k8s_api_key", "k8s_token": "k8s_api_key",
-    "ssh_private_key": "ssh_private_key", "k8s_kubeconfig_content": "k8s_kubeconfig",
+    "ansible_password": "ssh_password",
+    "ansible_ssh_pass": "ssh_password",
+    "ansible_ssh_password": "ssh_password",
+    "ansible_become_password": "become_password",
+    "ansible_become_pass": "become_password",
+    "ansible_sudo_pass": "become_password",
+    "ansible_sudo_password": "become_password",
+    "os_password": "os_password",
+    "os_application_credential_secret": "os_application_credential_secret",
+    "k8s_api_key": "k8s_api_key",
+    "k8s_auth_api_key": "k8s_api_key",
+    "k8s_token": "k8s_api_key",
+    "ssh_private_key": "ssh_private_key",
+    "k8s_kubeconfig_content": "k8s_kubeconfig",
 }
 #: Plain site connection keys -> ``auth`` keys of the site's cloud in ``secure.yaml``.
-CLOUD_AUTH = {"os_auth_url": "auth_url", "os_username": "username", "os_user_id": "user_id",
-              "os_project_name": "project_name", "os_project_id": "project_id",
-              "os_user_domain_name": "user_domain_name", "os_project_domain_name": "project_domain_name",
-              "os_application_credential_id": "application_credential_id"}
+CLOUD_AUTH = {
+    "os_auth_url": "auth_url",
+    "os_username": "username",
+    "os_user_id": "user_id",
+    "os_project_name": "project_name",
+    "os_project_id": "project_id",
+    "os_user_domain_name": "user_domain_name",
+    "os_project_domain_name": "project_domain_name",
+    "os_application_credential_id": "application_credential_id",
+}
 #: Plain site connection keys -> top-level keys of the site's cloud in ``secure.yaml``.
 CLOUD_TOP = {"os_region_name": "region_name", "os_interface": "interface"}
-SECRET_NAME = re.compile(r"(^|_)(pass|passwd|password|passphrase)($|_)|secret|token|private_key|api_?key"
-                         r"|credential|auth_key|kubeconfig_content", re.I)
-KUBECONFIG_SECRETS = ("token", "password", "client-key-data", "client-certificate-data", "id-token",
-                      "refresh-token", "client-secret")
+SECRET_NAME = re.compile(
+    r"(^|_)(pass|passwd|password|passphrase)($|_)|secret|token|private_key|api_?key"
+    r"|credential|auth_key|kubeconfig_content",
+    re.I,
+)
+KUBECONFIG_SECRETS = (
+    "token",
+    "password",
+    "client-key-data",
+    "client-certificate-data",
+    "id-token",
+    "refresh-token",
+    "client-secret",
+)
 NOT_SECRET = re.compile(r"_(id|name)$", re.I)  # os_application_credential_id names, does not unlock
 
 
@@ -266,7 +313,9 @@ class RunSecrets:
         variables a credential set, and any value holding an injected secret."""
         out = {"all": {"children": {}}}
         for group, data in inventory["all"]["children"].items():
-            hosts = {h: {k: (MASK if k in self.masked_vars.get(h, ()) else self.scrub(v)) for k, v in hv.items()}
-                     for h, hv in data["hosts"].items()}
+            hosts = {
+                h: {k: (MASK if k in self.masked_vars.get(h, ()) else self.scrub(v)) for k, v in hv.items()}
+                for h, hv in data["hosts"].items()
+            }
             out["all"]["children"][group] = {"hosts": hosts}
         return out

@@ -9,6 +9,7 @@ Dialogs run nothing their publisher chose: a ``$ref`` resolves only inside the d
 meta-schemas jsonschema bundles), never over the network, and ``pattern``/``patternProperties``
 are matched by RE2 (linear time); :func:`schema_problems` says what publishing refuses.
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,14 +24,29 @@ from referencing.jsonschema import DRAFT202012
 
 from translators.varnames import refusal
 
-TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean": "boolean",
-         "list": "array", "map": "object", "range": "array", "PortDef": "integer",
-         "tosca.datatypes.network.PortDef": "integer"}
+TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "float": "number",
+    "boolean": "boolean",
+    "list": "array",
+    "map": "object",
+    "range": "array",
+    "PortDef": "integer",
+    "tosca.datatypes.network.PortDef": "integer",
+}
 PORT = {"minimum": 1, "maximum": 65535}
-CONSTRAINTS = {"valid_values": "enum", "equal": "const", "greater_than": "exclusiveMinimum",
-               "greater_or_equal": "minimum", "less_than": "exclusiveMaximum",
-               "less_or_equal": "maximum", "min_length": "minLength", "max_length": "maxLength",
-               "pattern": "pattern"}
+CONSTRAINTS = {
+    "valid_values": "enum",
+    "equal": "const",
+    "greater_than": "exclusiveMinimum",
+    "greater_or_equal": "minimum",
+    "less_than": "exclusiveMaximum",
+    "less_or_equal": "maximum",
+    "min_length": "minLength",
+    "max_length": "maxLength",
+    "pattern": "pattern",
+}
 MODES = ("apply", "plan")
 SEALED = "fernet:"
 
@@ -100,8 +116,13 @@ def schema_from_inputs(inputs: list[dict]) -> dict:
                 elif key in CONSTRAINTS:
                     prop[CONSTRAINTS[key]] = value
         props[item["name"]] = prop
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
-            "properties": props, "required": required, "additionalProperties": False}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": props,
+        "required": required,
+        "additionalProperties": False,
+    }
 
 
 def check(schema: dict, values: dict, partial: bool = False) -> dict:
@@ -132,12 +153,17 @@ def check(schema: dict, values: dict, partial: bool = False) -> dict:
     try:
         for err in validator(schema).iter_errors(values):
             field = ".".join(str(p) for p in err.absolute_path) or "(dialog)"
-            if err.validator == "additionalProperties" and err.validator_value is False \
-                    and isinstance(err.instance, dict):
+            if (
+                err.validator == "additionalProperties"
+                and err.validator_value is False
+                and isinstance(err.instance, dict)
+            ):
                 for name in _unexpected(err.schema, err.instance):
-                    errors.setdefault(f"{field}.{name}" if err.absolute_path else name,
-                                      "additionalProperties: not a field of this dialog (it has: "
-                                      f"{', '.join(sorted(err.schema.get('properties') or {})) or 'no fields'})")
+                    errors.setdefault(
+                        f"{field}.{name}" if err.absolute_path else name,
+                        "additionalProperties: not a field of this dialog (it has: "
+                        f"{', '.join(sorted(err.schema.get('properties') or {})) or 'no fields'})",
+                    )
                 continue
             errors.setdefault(field, err.message)
     except Unresolvable as exc:
@@ -214,8 +240,9 @@ def _additional_properties(validator, additional, instance, schema):
     patterns = schema.get("patternProperties") or {}
     properties = schema.get("properties") or {}
     try:
-        extras = sorted((k for k in instance if k not in properties
-                         and not any(_matches(p, k) for p in patterns)), key=str)
+        extras = sorted(
+            (k for k in instance if k not in properties and not any(_matches(p, k) for p in patterns)), key=str
+        )
     except re2.error as exc:
         yield ValidationError(f"a pattern of the dialog is refused: {_regex_error(exc)}")
         return
@@ -236,8 +263,10 @@ def _refuse(uri: str):
 REGISTRY = Registry(retrieve=_refuse)
 
 #: Draft 2020-12 with ``pattern``, ``patternProperties`` and ``additionalProperties`` checked by RE2.
-DialogValidator = validators.extend(Draft202012Validator, {
-    "pattern": _pattern, "patternProperties": _pattern_properties, "additionalProperties": _additional_properties})
+DialogValidator = validators.extend(
+    Draft202012Validator,
+    {"pattern": _pattern, "patternProperties": _pattern_properties, "additionalProperties": _additional_properties},
+)
 
 
 def validator(schema: dict) -> Draft202012Validator:
@@ -299,8 +328,11 @@ def secret_fields(schema: dict) -> set[str]:
     """Dialog fields that hold secrets: marked ``writeOnly`` or ``format: password``
     (JSON Schema 2020-12 §9.4 / OpenAPI), or named like one (``db_password``,
     ``api_token``, ``pull_secret``...), so a dialog that forgot the mark still seals them."""
-    return {n for n, p in (schema.get("properties") or {}).items()
-            if isinstance(p, dict) and (p.get("writeOnly") or p.get("format") == "password" or SECRET_NAME.search(n))}
+    return {
+        n
+        for n, p in (schema.get("properties") or {}).items()
+        if isinstance(p, dict) and (p.get("writeOnly") or p.get("format") == "password" or SECRET_NAME.search(n))
+    }
 
 
 def seal(schema: dict, values: dict) -> dict:
@@ -309,13 +341,16 @@ def seal(schema: dict, values: dict) -> dict:
     from .secrets import encrypt
 
     hidden = secret_fields(schema)
-    return {k: SEALED + encrypt(v) if k in hidden and isinstance(v, str) and v and not v.startswith(SEALED) else v
-            for k, v in values.items()}
+    return {
+        k: SEALED + encrypt(v) if k in hidden and isinstance(v, str) and v and not v.startswith(SEALED) else v
+        for k, v in values.items()
+    }
 
 
 def unseal(values: dict) -> dict:
     """The plain values of :func:`seal`."""
     from .secrets import decrypt
 
-    return {k: decrypt(v[len(SEALED):]) if isinstance(v, str) and v.startswith(SEALED) else v
-            for k, v in values.items()}
+    return {
+        k: decrypt(v[len(SEALED) :]) if isinstance(v, str) and v.startswith(SEALED) else v for k, v in values.items()
+    }

@@ -11,6 +11,7 @@ which every user-supplied string, keys included and at any depth, carries Ansibl
 and ansible-core 2.19 would load ``!unsafe ''`` as None). Only the orchestrator's own variables
 (:data:`OWN`: ``rdcl_mode``, ``rdcl_operation``) are written plain.
 """
+
 from __future__ import annotations
 
 import os

@@ -12,6 +12,7 @@ it is offered that key alone. The site's other credentials are injected by a
 folder); :func:`public_view` is the inventory with those masked, as stored on the job.
 A job of a tenant may use global sites and its tenant's own sites only.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,20 +49,29 @@ def host_vars(site: Site, keys_dir: Path | None, agent=None, run: RunSecrets | N
     else:
         hv.setdefault("ansible_python_interpreter", "/usr/bin/python3")
         hv.setdefault("rdcl_bind_address", hv["ansible_host"])
-        hv.setdefault("ansible_ssh_common_args", "-o StrictHostKeyChecking=accept-new "
-                      "-o UserKnownHostsFile=" + str((keys_dir or Path("/tmp")) / "known_hosts"))
+        hv.setdefault(
+            "ansible_ssh_common_args",
+            "-o StrictHostKeyChecking=accept-new "
+            "-o UserKnownHostsFile=" + str((keys_dir or Path("/tmp")) / "known_hosts"),
+        )
     key = site.ssh_private_key()
     if key and agent is not None:  # the private key goes to the run's ssh-agent, never to disk
         public = agent.add(site.name, key)
-        hv["ansible_ssh_common_args"] = (hv.get("ansible_ssh_common_args", "")
-                                         + f" -o IdentityFile={public} -o IdentitiesOnly=yes").strip()
+        hv["ansible_ssh_common_args"] = (
+            hv.get("ansible_ssh_common_args", "") + f" -o IdentityFile={public} -o IdentitiesOnly=yes"
+        ).strip()
     if run is not None:
         run.inject(site, host_name(site.name), hv)
     return hv
 
 
-def build(site_names: list[str], keys_dir: Path | None, agent=None, run: RunSecrets | None = None,
-          tenant_id: int | None = None) -> dict:
+def build(
+    site_names: list[str],
+    keys_dir: Path | None,
+    agent=None,
+    run: RunSecrets | None = None,
+    tenant_id: int | None = None,
+) -> dict:
     """Inventory dict ``{all: {children: {<site>: {hosts: {<site>-host: vars}}}}}``.
 
     ``tenant_id``: the tenant the run is for; its inventory may hold global sites and
@@ -76,8 +86,9 @@ def build(site_names: list[str], keys_dir: Path | None, agent=None, run: RunSecr
     foreign = sorted(n for n, s in sites.items() if tenant_id is not None and s.tenant_id not in (None, tenant_id))
     if foreign:
         raise LookupError(f"sites of another tenant: {', '.join(foreign)}")
-    children = {name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir, agent, run)}}
-                for name in sorted(site_names)}
+    children = {
+        name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir, agent, run)}} for name in sorted(site_names)
+    }
     for name in sorted(site_names):
         for group in attribute_groups(sites[name]):
             if group not in sites:  # a site's own group wins over a label group of that name
@@ -88,6 +99,7 @@ def build(site_names: list[str], keys_dir: Path | None, agent=None, run: RunSecr
 def attribute_groups(site: Site) -> list[str]:
     """Inventory groups of a site besides its own: ``kind_<kind>`` and ``<label>_<value>``
     (lower case, characters other than ``[a-z0-9_]`` replaced by ``_``)."""
+
     def clean(text) -> str:
         return re.sub(r"[^a-z0-9_]", "_", str(text).lower())
 

@@ -11,6 +11,7 @@ commits before its job runs (:meth:`ItemKind.prepare`; e.g. a cluster's definiti
 it is reviewable in git), and which folders of the worker its jobs write besides their
 own and their sites' (:meth:`ItemKind.sandbox_paths`; jobs run boxed, see :mod:`nfvo.sandbox`).
 """
+
 from __future__ import annotations
 
 import json
@@ -72,8 +73,9 @@ class ServiceKind(ItemKind):
         return json.loads(path.read_text()) if path.exists() else {}
 
     def sites(self, folder: Path, item, values: dict, tenant_id: int | None = None) -> list[str]:
-        return [p["site"] for p in self.index(folder).get("parts") or []] or super().sites(folder, item, values,
-                                                                                           tenant_id)
+        return [p["site"] for p in self.index(folder).get("parts") or []] or super().sites(
+            folder, item, values, tenant_id
+        )
 
     def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
         """Render and validate every part's templates (HOT structure, Kubernetes OpenAPI)."""

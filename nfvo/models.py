@@ -3,6 +3,7 @@
 A job follows AWX's status machine: pending -> running -> successful | failed |
 canceled | error. Its events are rows (ansible-runner event data).
 """
+
 from __future__ import annotations
 
 import json
@@ -77,8 +78,14 @@ class Site(models.Model):
     KINDS = [(k, k) for k in ("openstack", "kubernetes", "openshift", "linux")]
     name = models.SlugField(max_length=63, unique=True)
     kind = models.CharField(max_length=16, choices=KINDS)
-    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.CASCADE, related_name="sites",
-                               help_text="Owner; none: a global site, managed by superusers.")
+    tenant = models.ForeignKey(
+        Tenant,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sites",
+        help_text="Owner; none: a global site, managed by superusers.",
+    )
     labels = models.JSONField(default=dict, blank=True)
     connection = models.JSONField(default=dict, blank=True)
     is_default = models.BooleanField(default=False, help_text="Default site of its kind for unplaced nodes.")
@@ -140,8 +147,9 @@ class CatalogueItem(models.Model):
     """
 
     name = models.SlugField(max_length=100, unique=True)
-    kind = models.CharField(max_length=40, default="playbooks",
-                            help_text="service (translated), playbooks (any repository), openshift, ...")
+    kind = models.CharField(
+        max_length=40, default="playbooks", help_text="service (translated), playbooks (any repository), openshift, ..."
+    )
     description = models.TextField(blank=True)
     repository = models.CharField(max_length=500)
     ref = models.CharField(max_length=200, default="main")
@@ -149,23 +157,37 @@ class CatalogueItem(models.Model):
     playbooks = models.JSONField(default=dict)
     dialog = models.JSONField(default=dict)
     operation_dialogs = models.JSONField(
-        default=dict, blank=True,
+        default=dict,
+        blank=True,
         help_text="{operation: JSON Schema} of the parameters an operation takes (e.g. scale); "
-                  "an operation without one takes fields of the item's dialog.")
+        "an operation without one takes fields of the item's dialog.",
+    )
     sites = models.JSONField(default=list)
     source = models.CharField(max_length=500, blank=True)
     digest = models.CharField(max_length=80, blank=True)
     published_commit = models.CharField(max_length=40, blank=True)
-    owner = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_items",
-                              help_text="The tenant that published it and alone may change it; none: a system item "
-                                        "(superusers, the demo, management commands).")
-    tenants = models.ManyToManyField(Tenant, blank=True, related_name="items",
-                                     help_text="Shared with these tenants (always its owner); none: every tenant.")
+    owner = models.ForeignKey(
+        Tenant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_items",
+        help_text="The tenant that published it and alone may change it; none: a system item "
+        "(superusers, the demo, management commands).",
+    )
+    tenants = models.ManyToManyField(
+        Tenant,
+        blank=True,
+        related_name="items",
+        help_text="Shared with these tenants (always its owner); none: every tenant.",
+    )
     timeout = models.PositiveIntegerField(default=3600, help_text="Seconds a job of this item may run.")
-    queue = models.CharField(max_length=100, blank=True,
-                             help_text="Celery queue for its jobs (workers close to its sites); blank: default.")
+    queue = models.CharField(
+        max_length=100, blank=True, help_text="Celery queue for its jobs (workers close to its sites); blank: default."
+    )
     requires_approval = models.BooleanField(
-        default=False, help_text="Orders wait for an operator of the ordering tenant to approve them.")
+        default=False, help_text="Orders wait for an operator of the ordering tenant to approve them."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -180,8 +202,14 @@ class ServiceInstance(models.Model):
 
     STATES = [(s, s) for s in ("new", "active", "failed", "deleted", "needs_attention", "denied")]
     item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="instances")
-    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.PROTECT, related_name="instances",
-                               help_text="None: a system order, visible to admins only.")
+    tenant = models.ForeignKey(
+        Tenant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instances",
+        help_text="None: a system order, visible to admins only.",
+    )
     name = models.CharField(max_length=100)
     state = models.CharField(max_length=20, choices=STATES, default="new")
     parameters = models.JSONField(default=dict)
@@ -204,7 +232,13 @@ class Order(models.Model):
     """
 
     PARSE_DIALOG, APPROVE, RUN_JOB, DONE, FAILED, DENIED = (
-        "parse_dialog", "approve", "run_job", "done", "failed", "denied")
+        "parse_dialog",
+        "approve",
+        "run_job",
+        "done",
+        "failed",
+        "denied",
+    )
     STATUSES = [(s, s) for s in (PARSE_DIALOG, APPROVE, RUN_JOB, DONE, FAILED, DENIED)]
     item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="orders")
     instance = models.ForeignKey(ServiceInstance, on_delete=models.PROTECT, related_name="orders")
@@ -234,8 +268,9 @@ class OrderTransition(models.Model):
     source = models.CharField(max_length=20, blank=True, help_text="'' for the first transition")
     target = models.CharField(max_length=20)
     time = models.DateTimeField(auto_now_add=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor = models.CharField(max_length=200)
     note = models.TextField(blank=True)
 
@@ -250,14 +285,22 @@ class Job(models.Model):
     """One playbook run with ansible-runner; ``result`` holds the per-site outcome."""
 
     PENDING, WAITING, RUNNING, SUCCESSFUL, FAILED, CANCELED, ERROR = (
-        "pending", "waiting", "running", "successful", "failed", "canceled", "error")
+        "pending",
+        "waiting",
+        "running",
+        "successful",
+        "failed",
+        "canceled",
+        "error",
+    )
     STATUSES = [(s, s) for s in (PENDING, WAITING, RUNNING, SUCCESSFUL, FAILED, CANCELED, ERROR)]
     MODES = [("apply", "apply"), ("plan", "plan")]
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
     instance = models.ForeignKey(ServiceInstance, on_delete=models.PROTECT, related_name="jobs")
     operation = models.CharField(max_length=40, default="create")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     playbook = models.CharField(max_length=200)
     mode = models.CharField(max_length=8, choices=MODES, default="apply")
     limit = models.CharField(max_length=500, blank=True)
@@ -328,10 +371,17 @@ class Publication(models.Model):
     STATUSES = [(s, s) for s in (PENDING, RUNNING, PUBLISHED, FAILED)]
     project = models.ForeignKey("rdcl.Project", null=True, on_delete=models.SET_NULL, related_name="publications")
     project_name = models.CharField(max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
-    tenant = models.ForeignKey(Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               help_text="The tenant asked to own the item; none: the publisher's (see access)")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tenant = models.ForeignKey(
+        Tenant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The tenant asked to own the item; none: the publisher's (see access)",
+    )
     revisions = models.JSONField(default=dict)
     status = models.CharField(max_length=12, choices=STATUSES, default=PENDING)
     item = models.ForeignKey(CatalogueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

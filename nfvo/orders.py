@@ -14,6 +14,7 @@ Allowed moves (anything else raises :class:`TransitionError`)::
     run_job      -> done | failed           the order's job ends
     failed       -> run_job                 the failed job is retried
 """
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -44,12 +45,14 @@ def actor_name(user, fallback: str = "system") -> str:
 
 def start(order: Order, user=None, note: str = "") -> OrderTransition:
     """Record the first step of a new order (``'' -> parse_dialog``): its dialog was parsed."""
-    return OrderTransition.objects.create(order=order, source="", target=Order.PARSE_DIALOG, user=user,
-                                          actor=actor_name(user), note=note)
+    return OrderTransition.objects.create(
+        order=order, source="", target=Order.PARSE_DIALOG, user=user, actor=actor_name(user), note=note
+    )
 
 
-def move(order: Order, target: str, user=None, actor: str = "", note: str = "",
-         source: str | None = None) -> OrderTransition:
+def move(
+    order: Order, target: str, user=None, actor: str = "", note: str = "", source: str | None = None
+) -> OrderTransition:
     """Move ``order`` from its current status to ``target``, atomically, and record it.
 
     :param user: the person acting (None for the system; then ``actor`` names it).
@@ -66,8 +69,9 @@ def move(order: Order, target: str, user=None, actor: str = "", note: str = "",
             order.refresh_from_db(fields=["status"])
             raise TransitionError(order, target, order.status)
         order.status = target
-        return OrderTransition.objects.create(order=order, source=current, target=target, user=user,
-                                              actor=actor or actor_name(user), note=note)
+        return OrderTransition.objects.create(
+            order=order, source=current, target=target, user=user, actor=actor or actor_name(user), note=note
+        )
 
 
 def job_finished(job: Job, actor: str) -> OrderTransition | None:

@@ -5,6 +5,7 @@ before the working clone is touched; nor when the service's name belongs to anot
 tenant: the name is checked before the commit (the service's folder in the repository is
 the item's, and orders resolve its branch when they are placed).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,8 +31,9 @@ def publish_descriptor(path: str | Path, owner: Tenant | None = None) -> tuple[T
     return (translation, *publish_translation(translation, owner))
 
 
-def publish_translation(translation: Translation, owner: Tenant | None = None,
-                        take_over: bool = False) -> tuple[Published, CatalogueItem]:
+def publish_translation(
+    translation: Translation, owner: Tenant | None = None, take_over: bool = False
+) -> tuple[Published, CatalogueItem]:
     """Commit and push a translated service to ``RDCL_GIT_REMOTE`` (a local bare repository
     is made when missing), then create or update its catalogue item for ``owner``.
 
@@ -39,6 +41,8 @@ def publish_translation(translation: Translation, owner: Tenant | None = None,
     :raises PublishError: the push failed (the commit stays local; publish again to retry).
     """
     services.claim_name(translation.name, owner, take_over)
-    remote = init_remote(settings.RDCL_GIT_REMOTE) if "://" not in settings.RDCL_GIT_REMOTE else settings.RDCL_GIT_REMOTE
+    remote = (
+        init_remote(settings.RDCL_GIT_REMOTE) if "://" not in settings.RDCL_GIT_REMOTE else settings.RDCL_GIT_REMOTE
+    )
     published = publish(translation, remote, settings.RDCL_GIT_WORKDIR)
     return published, services.publish_item(published, translation.files[INDEX], owner, take_over)

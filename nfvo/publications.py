@@ -12,6 +12,7 @@ model: no second parser), translates the service, commits and pushes it
 another tenant owns ends the publication failed before anything is committed; a failed
 push keeps the local commit (publish again to push it).
 """
+
 from __future__ import annotations
 
 from pathlib import PurePosixPath
@@ -44,8 +45,9 @@ def request(project: Project, user, tenant=None) -> Publication:
     if not revisions:
         raise ValueError(f"project {project.name} has no files to publish")
     with transaction.atomic():
-        pub = Publication.objects.create(project=project, project_name=project.name, user=user, tenant=tenant,
-                                         revisions=revisions)
+        pub = Publication.objects.create(
+            project=project, project_name=project.name, user=user, tenant=tenant, revisions=revisions
+        )
         transaction.on_commit(lambda: enqueue(pub))
     return pub
 
@@ -66,8 +68,9 @@ def run(pub_id: int) -> Publication | None:
         if pub.project is None:
             raise ValueError(f"project {pub.project_name} was deleted before it could be published")
         translation = translate_project(pub.project.type, files_at(pub.project, pub.revisions), pub.project.entry)
-        owner = access.publishing_tenant(pub.user, CatalogueItem.objects.filter(name=translation.name).first(),
-                                         pub.tenant)
+        owner = access.publishing_tenant(
+            pub.user, CatalogueItem.objects.filter(name=translation.name).first(), pub.tenant
+        )
         published, item = publish_translation(translation, owner, take_over=access.may_take_over(pub.user))
     except Refused as exc:
         return _end(pub, Publication.FAILED, str(exc), problems=exc.problems)
@@ -77,8 +80,14 @@ def run(pub_id: int) -> Publication | None:
         return _end(pub, Publication.FAILED, str(exc))
     except services.NameTaken as exc:
         return _end(pub, Publication.FAILED, f"{exc}; nothing was committed")
-    return _end(pub, Publication.PUBLISHED, f"published {item.name} at {published.commit}", item=item,
-                commit=published.commit, report=translation.report)
+    return _end(
+        pub,
+        Publication.PUBLISHED,
+        f"published {item.name} at {published.commit}",
+        item=item,
+        commit=published.commit,
+        report=translation.report,
+    )
 
 
 def _end(pub: Publication, status: str, message: str, **fields) -> Publication:
@@ -93,8 +102,9 @@ def files_at(project: Project, revisions: dict[str, int]) -> dict[str, str]:
 
     :raises LookupError: a file or revision is gone (the file was deleted meanwhile).
     """
-    rows = Revision.objects.filter(file__project=project, file__path__in=list(revisions)) \
-        .values_list("file__path", "number", "text")
+    rows = Revision.objects.filter(file__project=project, file__path__in=list(revisions)).values_list(
+        "file__path", "number", "text"
+    )
     found = {path: text for path, number, text in rows if revisions.get(path) == number}
     missing = sorted(set(revisions) - set(found))
     if missing:
@@ -133,23 +143,34 @@ def translate_project(type_name: str, files: dict[str, str], entry: str = "") ->
                 return _translate_tosca(model, files, entry)
             if hasattr(model, "descriptors"):
                 return _translate_etsi(model)
-            raise TranslationError("(project)", [Problem("", "translate.type",
-                                                         f"{type_name} projects have no translation")])
+            raise TranslationError(
+                "(project)", [Problem("", "translate.type", f"{type_name} projects have no translation")]
+            )
         except DescriptorError as exc:  # name the project's file, never the scratch folder
-            raise Refused(exc.report().replace(scratch, "").splitlines()[0],
-                          [_problem(exc, p, scratch, model) for p in exc.problems]) from None
+            raise Refused(
+                exc.report().replace(scratch, "").splitlines()[0],
+                [_problem(exc, p, scratch, model) for p in exc.problems],
+            ) from None
 
 
 def _translate_tosca(model, files: dict[str, str], entry: str) -> Translation:
     main = packaging.main_template(files, entry)
     if main is None:
-        raise TranslationError("(project)", [Problem(
-            "", "translate.no-entry", "no main service template: set the project's entry (several YAML files "
-            "have a topology_template)")])
+        raise TranslationError(
+            "(project)",
+            [
+                Problem(
+                    "",
+                    "translate.no-entry",
+                    "no main service template: set the project's entry (several YAML files have a topology_template)",
+                )
+            ],
+        )
     service = model.services.get(main)
     if service is None:
-        raise TranslationError(main, [Problem("", "translate.no-topology",
-                                              f"{main} defines types only; there is nothing to deploy")])
+        raise TranslationError(
+            main, [Problem("", "translate.no-topology", f"{main} defines types only; there is nothing to deploy")]
+        )
     return translate_model(service, sites.site_map())
 
 
@@ -168,9 +189,16 @@ def _problem(exc: DescriptorError, problem: Problem, scratch: str, model) -> dic
     descriptors the file of the descriptor its path names (``vnfd.<name>....``)."""
     file = exc.file.replace(scratch, "")
     for descriptor in getattr(model, "descriptors", ()):
-        if problem.path.startswith((f"{descriptor.kind}.{descriptor.name}.", f"{descriptor.kind}.{descriptor.name}[")) \
-                or problem.path == f"{descriptor.kind}.{descriptor.name}":
+        if (
+            problem.path.startswith((f"{descriptor.kind}.{descriptor.name}.", f"{descriptor.kind}.{descriptor.name}["))
+            or problem.path == f"{descriptor.kind}.{descriptor.name}"
+        ):
             file = descriptor.file
             break
-    return {"file": file, "path": problem.path, "line": problem.line, "rule": problem.rule,
-            "message": problem.message.replace(scratch, "")}
+    return {
+        "file": file,
+        "path": problem.path,
+        "line": problem.line,
+        "rule": problem.rule,
+        "message": problem.message.replace(scratch, ""),
+    }

@@ -13,6 +13,7 @@
 
 Every worker runs :func:`reap` when it starts and every ``RDCL_REAP_INTERVAL`` seconds.
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,11 +56,15 @@ def reap_dead_jobs() -> list[int]:
         gone = _process_gone(job.worker)
         if not gone and (job.heartbeat or job.started or timezone.now()) > stale:
             continue
-        reason = (f"worker {job.worker} died mid-job" if gone else
-                  f"worker {job.worker} stopped sending heartbeats (last {job.heartbeat:%H:%M:%S} UTC)")
+        reason = (
+            f"worker {job.worker} died mid-job"
+            if gone
+            else f"worker {job.worker} stopped sending heartbeats (last {job.heartbeat:%H:%M:%S} UTC)"
+        )
         with transaction.atomic():
             if Job.objects.filter(pk=job.pk, status=Job.RUNNING).update(
-                    status=Job.ERROR, message=f"{reason}; retry the operation", finished=timezone.now()):
+                status=Job.ERROR, message=f"{reason}; retry the operation", finished=timezone.now()
+            ):
                 if job.mutating:
                     job.instance.state = "needs_attention"
                     job.instance.save(update_fields=["state"])
@@ -77,8 +82,9 @@ def remove_ended_job_folders() -> list[int]:
     (a running, pending or waiting job keeps its folder); returns their job ids."""
     root = Path(settings.RDCL_JOBS_DIR)
     ids = [int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit()] if root.is_dir() else []
-    live = set(Job.objects.filter(pk__in=ids, status__in=[Job.PENDING, Job.WAITING, Job.RUNNING])
-               .values_list("pk", flat=True))
+    live = set(
+        Job.objects.filter(pk__in=ids, status__in=[Job.PENDING, Job.WAITING, Job.RUNNING]).values_list("pk", flat=True)
+    )
     removed = [pk for pk in ids if pk not in live]
     for pk in removed:
         shutil.rmtree(root / str(pk), ignore_errors=True)
@@ -90,8 +96,11 @@ def requeue_lost_jobs() -> list[int]:
     from .services import enqueue
 
     before = timezone.now() - timedelta(seconds=settings.RDCL_REQUEUE_AFTER)
-    lost = Job.objects.filter(status__in=[Job.PENDING, Job.WAITING], cancel_requested=False).filter(
-        Q(enqueued__isnull=True) | Q(enqueued__lt=before)).order_by("pk")
+    lost = (
+        Job.objects.filter(status__in=[Job.PENDING, Job.WAITING], cancel_requested=False)
+        .filter(Q(enqueued__isnull=True) | Q(enqueued__lt=before))
+        .order_by("pk")
+    )
     return [job.pk for job in lost if enqueue(job)]
 
 
@@ -108,12 +117,17 @@ def requeue_lost_publications() -> list[int]:
 
 def reap() -> dict:
     """One pass: dead jobs, ended jobs' folders, then lost jobs and publications."""
-    return {"reaped": reap_dead_jobs(), "removed": remove_ended_job_folders(), "requeued": requeue_lost_jobs(),
-            "publications": requeue_lost_publications()}
+    return {
+        "reaped": reap_dead_jobs(),
+        "removed": remove_ended_job_folders(),
+        "requeued": requeue_lost_jobs(),
+        "publications": requeue_lost_publications(),
+    }
 
 
 def start_thread() -> threading.Thread:
     """Run :func:`reap` now and then every ``RDCL_REAP_INTERVAL`` seconds, in the background."""
+
     def loop():
         while True:
             try:

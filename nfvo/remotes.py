@@ -23,6 +23,7 @@ relative paths [``git.remote.local``]. Git itself then runs with ``--`` before t
 ``GIT_ALLOW_PROTOCOL`` set to the remote's one protocol, no redirects followed and no
 terminal prompt.
 """
+
 from __future__ import annotations
 
 import os
@@ -75,11 +76,15 @@ def check(url: str) -> Remote:
         if entry.matches(remote):
             return remote
     if remote.scheme == "file":
-        raise RemoteRefused("git.remote.local", "local repositories are allowed only inside the folders "
-                                                "RDCL_GIT_ALLOWED_REMOTES lists")
+        raise RemoteRefused(
+            "git.remote.local", "local repositories are allowed only inside the folders RDCL_GIT_ALLOWED_REMOTES lists"
+        )
     port = f":{remote.port}" if remote.port else ""
-    raise RemoteRefused("git.remote.host", f"{remote.scheme}://{remote.host}{port}{remote.path} is not a scheme, "
-                                           "host and path RDCL_GIT_ALLOWED_REMOTES lists")
+    raise RemoteRefused(
+        "git.remote.host",
+        f"{remote.scheme}://{remote.host}{port}{remote.path} is not a scheme, "
+        "host and path RDCL_GIT_ALLOWED_REMOTES lists",
+    )
 
 
 def parse(url: str) -> Remote:
@@ -210,8 +215,13 @@ def _inside(path: str, folder: str) -> bool:
 def environment(remote: Remote) -> dict[str, str]:
     """Environment for a git command reaching ``remote``: its protocol only (git's
     ``GIT_ALLOW_PROTOCOL``), no HTTP redirect followed, never a terminal prompt."""
-    return {"GIT_ALLOW_PROTOCOL": remote.scheme, "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_COUNT": "1",
-            "GIT_CONFIG_KEY_0": "http.followRedirects", "GIT_CONFIG_VALUE_0": "false"}
+    return {
+        "GIT_ALLOW_PROTOCOL": remote.scheme,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.followRedirects",
+        "GIT_CONFIG_VALUE_0": "false",
+    }
 
 
 def ls_remote(url: str, ref: str) -> str:

@@ -15,6 +15,7 @@ Site credentials are injected for the run only (:class:`nfvo.credentials.RunSecr
 and scrubbed from every event, message and result stored; the private data directory
 is deleted when the job ends (and by the reaper for a job whose worker died).
 """
+
 from __future__ import annotations
 
 import logging
@@ -57,8 +58,12 @@ def claim(job_id: int):
         job = Job.objects.select_for_update().get(pk=job_id)
         if job.status not in (Job.PENDING, Job.WAITING):
             return None
-        busy = job.mutating and Job.objects.filter(
-            instance_id=job.instance_id, status=Job.RUNNING, mode="apply").exclude(pk=job.pk).exists()
+        busy = (
+            job.mutating
+            and Job.objects.filter(instance_id=job.instance_id, status=Job.RUNNING, mode="apply")
+            .exclude(pk=job.pk)
+            .exists()
+        )
         if busy:
             Job.objects.filter(pk=job.pk).update(status=Job.WAITING)
             return WAIT
@@ -143,13 +148,21 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
     own = {"rdcl_mode": job.mode, "rdcl_operation": job.operation}
     extravars.write(data_dir, values, own)  # env/extravars, 0600; user strings !unsafe, never on the command line
     r = sandbox.run(  # boxed, with an environment built from nothing (nfvo.sandbox)
-        private_data_dir=data_dir, project_dir=service_dir, playbook=job.playbook,
-        inventory=inv, limit=job.limit or None,
+        private_data_dir=data_dir,
+        project_dir=service_dir,
+        playbook=job.playbook,
+        inventory=inv,
+        limit=job.limit or None,
         cmdline="--check" if job.mode == "plan" else None,
         envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), **agent.env, **secrets.env},
-        paths=kind.sandbox_paths(values, create=job.mode != "plan"), create_site_roots=job.mode != "plan",
-        event_handler=on_event, cancel_callback=on_tick, quiet=True, timeout=job.timeout or None,
-        settings={"suppress_ansible_output": True})
+        paths=kind.sandbox_paths(values, create=job.mode != "plan"),
+        create_site_roots=job.mode != "plan",
+        event_handler=on_event,
+        cancel_callback=on_tick,
+        quiet=True,
+        timeout=job.timeout or None,
+        settings={"suppress_ansible_output": True},
+    )
     limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]
     sites = _site_results(stats, limited, plan, failures)
     status = {"successful": Job.SUCCESSFUL, "canceled": Job.CANCELED}.get(r.status, Job.FAILED)
@@ -177,10 +190,16 @@ def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.Run
     if status in ("failed", "unreachable") and not data.get("ignore_errors"):
         failures[site] = f"{data.get('task', '')}: {res.get('msg', status)}"
     JobEvent.objects.create(
-        job=job, counter=event.get("counter", 0), event=name,
-        play=str(data.get("play", ""))[:500], task=str(data.get("task", ""))[:500],
-        host=site[:200], status=status, changed=bool(res.get("changed")),
-        stdout=event.get("stdout", "") or "")
+        job=job,
+        counter=event.get("counter", 0),
+        event=name,
+        play=str(data.get("play", ""))[:500],
+        task=str(data.get("task", ""))[:500],
+        host=site[:200],
+        status=status,
+        changed=bool(res.get("changed")),
+        stdout=event.get("stdout", "") or "",
+    )
     return event
 
 

@@ -50,6 +50,7 @@ the hidden paths. ansible-runner's own ``process_isolation`` with ``bwrap`` is n
 it always adds ``--unshare-pid`` and ``--die-with-parent``, which kill the services a
 local site starts when the job ends.
 """
+
 from __future__ import annotations
 
 import os
@@ -66,15 +67,39 @@ from django.conf import settings
 MODES = ("bwrap", "none")
 #: Variables ansible-runner sets for its event callback and artifacts (ansible_runner.config._base
 #: prepare_env); kept from its environment, everything else comes from :func:`environment`.
-RUNNER_VARS = ("ANSIBLE_CALLBACK_PLUGINS", "ANSIBLE_STDOUT_CALLBACK", "ORIGINAL_STDOUT_CALLBACK",
-               "ANSIBLE_LOAD_CALLBACK_PLUGINS", "AD_HOC_COMMAND_ID", "ANSIBLE_RETRY_FILES_ENABLED",
-               "ANSIBLE_HOST_KEY_CHECKING", "AWX_ISOLATED_DATA_DIR", "ANSIBLE_CACHE_PLUGIN",
-               "ANSIBLE_CACHE_PLUGIN_CONNECTION", "RUNNER_OMIT_EVENTS", "RUNNER_ONLY_FAILED_EVENTS")
+RUNNER_VARS = (
+    "ANSIBLE_CALLBACK_PLUGINS",
+    "ANSIBLE_STDOUT_CALLBACK",
+    "ORIGINAL_STDOUT_CALLBACK",
+    "ANSIBLE_LOAD_CALLBACK_PLUGINS",
+    "AD_HOC_COMMAND_ID",
+    "ANSIBLE_RETRY_FILES_ENABLED",
+    "ANSIBLE_HOST_KEY_CHECKING",
+    "AWX_ISOLATED_DATA_DIR",
+    "ANSIBLE_CACHE_PLUGIN",
+    "ANSIBLE_CACHE_PLUGIN_CONNECTION",
+    "RUNNER_OMIT_EVENTS",
+    "RUNNER_ONLY_FAILED_EVENTS",
+)
 #: Variables of the worker's environment a playbook gets: locale, time zone, the state root
 #: rule of the playbooks (``RDCL_VAR``), and what reaching a cloud API may need (proxies, CA
 #: bundles). A proxy URL with a password in it would reach the playbook: use proxy ACLs.
-PASSED_VARS = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "RDCL_VAR", "http_proxy", "https_proxy", "no_proxy",
-               "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE")
+PASSED_VARS = (
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "RDCL_VAR",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+)
 #: Socket folders of local database and broker servers (hidden: peer authentication would
 #: take the box for the worker's user).
 SOCKET_DIRS = ("/run/postgresql", "/var/run/postgresql", "/run/redis", "/var/run/redis")
@@ -116,8 +141,12 @@ def _bwrap_works(path: str) -> str:
     if path in _WORKING:
         return ""
     try:
-        done = subprocess.run([path, "--unshare-user", "--disable-userns", "--ro-bind", "/", "/", "--dev", "/dev",
-                               "--", "/bin/true"], capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [path, "--unshare-user", "--disable-userns", "--ro-bind", "/", "/", "--dev", "/dev", "--", "/bin/true"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
     if done.returncode == 0:
@@ -137,12 +166,16 @@ def bwrap() -> str | None:
         return None
     path = shutil.which("bwrap")
     if path is None:
-        raise SandboxError("jobs run in a bubblewrap sandbox (RDCL_JOB_SANDBOX=bwrap) but bwrap is not installed: "
-                           "install the Debian package bubblewrap, or set RDCL_JOB_SANDBOX=none to run jobs unboxed")
+        raise SandboxError(
+            "jobs run in a bubblewrap sandbox (RDCL_JOB_SANDBOX=bwrap) but bwrap is not installed: "
+            "install the Debian package bubblewrap, or set RDCL_JOB_SANDBOX=none to run jobs unboxed"
+        )
     problem = _bwrap_works(path)
     if problem:
-        raise SandboxError(f"bwrap cannot create the job sandbox ({problem}): allow unprivileged user "
-                           "namespaces, or set RDCL_JOB_SANDBOX=none to run jobs unboxed")
+        raise SandboxError(
+            f"bwrap cannot create the job sandbox ({problem}): allow unprivileged user "
+            "namespaces, or set RDCL_JOB_SANDBOX=none to run jobs unboxed"
+        )
     return path
 
 
@@ -155,8 +188,9 @@ def inside(root: Path, relative: str, what: str, within: str = "the repository's
     base = Path(root).resolve()
     target = (base / relative).resolve()
     if target != base and base not in target.parents:
-        raise SandboxError(f"{what} {relative!r} leads outside {within} (through '..', an absolute path "
-                           "or a symbolic link): refused")
+        raise SandboxError(
+            f"{what} {relative!r} leads outside {within} (through '..', an absolute path or a symbolic link): refused"
+        )
     return target
 
 
@@ -173,8 +207,14 @@ def hidden_paths() -> list[Path]:
     """Existing paths the playbook must not see (absolute, resolved, each once); see the
     module's docstring for why each is there."""
     db = settings.DATABASES["default"]
-    candidates = [settings.VAR_DIR, settings.RDCL_JOBS_DIR, settings.RDCL_GIT_WORKDIR,
-                  getattr(settings, "BROKER_DIR", None), *_home_paths(), *SOCKET_DIRS]
+    candidates = [
+        settings.VAR_DIR,
+        settings.RDCL_JOBS_DIR,
+        settings.RDCL_GIT_WORKDIR,
+        getattr(settings, "BROKER_DIR", None),
+        *_home_paths(),
+        *SOCKET_DIRS,
+    ]
     remote = str(getattr(settings, "RDCL_GIT_REMOTE", "") or "")
     if remote and "://" not in remote and ":" not in remote.split("/")[0]:
         candidates.append(Path(remote))
@@ -230,8 +270,19 @@ def bwrap_args(data_dir: Path, cwd: Path, paths: Paths) -> list[str]:
         ``rdcl_root`` set to ``RDCL_VAR``): binding it would uncover the controller's state.
     """
     hidden = hidden_paths()
-    args = ["--unshare-user", "--disable-userns", "--cap-drop", "ALL",
-            "--ro-bind", "/", "/", "--dev", "/dev", "--tmpfs", "/tmp"]
+    args = [
+        "--unshare-user",
+        "--disable-userns",
+        "--cap-drop",
+        "ALL",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+    ]
     for path in sorted(hidden, key=lambda p: len(p.parts)):
         args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
     home = data_dir / "home"
@@ -242,16 +293,21 @@ def bwrap_args(data_dir: Path, cwd: Path, paths: Paths) -> list[str]:
     for flag, source, dest in binds:
         clash = _overlaps(source, hidden)
         if clash is not None:
-            raise SandboxError(f"{source} cannot be given to a job: it is or contains {clash}, "
-                               "which jobs must not see (move the site's folder out of it)")
+            raise SandboxError(
+                f"{source} cannot be given to a job: it is or contains {clash}, "
+                "which jobs must not see (move the site's folder out of it)"
+            )
         args += [flag, str(source), str(dest)]
     if clouds.is_dir():  # the worker's clouds.yaml, where openstacksdk looks under the box's HOME
         args += ["--ro-bind", str(clouds.resolve()), str(home.resolve() / ".config" / "openstack")]
     state = _worker_home() / ".rdcl-nfvo"
     for path in paths.writable:  # the playbooks' fallback state root follows HOME: bind it there too
         if state in Path(path).resolve().parents:
-            args += ["--bind", str(Path(path).resolve()), str(home.resolve() / Path(path).resolve().relative_to(
-                _worker_home()))]
+            args += [
+                "--bind",
+                str(Path(path).resolve()),
+                str(home.resolve() / Path(path).resolve().relative_to(_worker_home())),
+            ]
     return args + ["--chdir", str(Path(cwd).resolve())]
 
 
@@ -263,15 +319,28 @@ def environment(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str
     home = Path(data_dir) / "home"
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     env = {k: os.environ[k] for k in PASSED_VARS if os.environ.get(k)}
-    env.update({
-        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH") or "/usr/bin:/bin"]),
-        "HOME": str(home), "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_RETRY_FILES_ENABLED": "0"})
+    env.update(
+        {
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH") or "/usr/bin:/bin"]),
+            "HOME": str(home),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        }
+    )
     env.update(extra or {})
     return env
 
 
-def run(*, private_data_dir: Path, project_dir: Path, envvars: dict[str, str] | None = None,
-        paths: Paths | None = None, create_site_roots: bool = True, **kwargs):
+def run(
+    *,
+    private_data_dir: Path,
+    project_dir: Path,
+    envvars: dict[str, str] | None = None,
+    paths: Paths | None = None,
+    create_site_roots: bool = True,
+    **kwargs,
+):
     """Run ansible-runner like :func:`ansible_runner.run` (``kwargs``: its ``playbook``,
     ``inventory``, ``extravars``, ``limit``, ``cmdline``, ``event_handler``,
     ``cancel_callback``, ``timeout``, ``settings``...), with the environment of
@@ -310,8 +379,11 @@ def system_check(app_configs=None, **kwargs) -> list:
 
     try:
         if bwrap() is None:
-            return [checks.Warning("RDCL_JOB_SANDBOX=none: playbooks run unboxed, with the worker's files in reach",
-                            id="nfvo.W010")]
+            return [
+                checks.Warning(
+                    "RDCL_JOB_SANDBOX=none: playbooks run unboxed, with the worker's files in reach", id="nfvo.W010"
+                )
+            ]
     except SandboxError as exc:
         return [checks.Error(str(exc), id="nfvo.E010")]
     return []

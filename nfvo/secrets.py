@@ -3,6 +3,7 @@
 The key is ``settings.RDCL_FERNET_KEY`` or, in the embedded default, a key generated
 once in ``RDCL_VAR/fernet.key`` (mode 0600).
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """REST API serializers."""
+
 import json
 
 from django.contrib.auth import get_user_model
@@ -26,9 +27,16 @@ from .models import (
 def _credential_field(cred):
     if cred.is_object:
         return serializers.DictField(write_only=True, required=False, allow_null=True, help_text=cred.help)
-    return serializers.CharField(write_only=True, required=False, allow_blank=True, allow_null=True,
-                                 trim_whitespace=False, max_length=65536, help_text=cred.help,
-                                 style={"input_type": "password"})
+    return serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        trim_whitespace=False,
+        max_length=65536,
+        help_text=cred.help,
+        style={"input_type": "password"},
+    )
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -39,8 +47,13 @@ class SiteSerializer(serializers.ModelSerializer):
     (:func:`nfvo.access.may_see_site_details`) get no ``connection`` and only the status
     and time of the last check."""
 
-    tenant = serializers.SlugRelatedField(slug_field="name", queryset=Tenant.objects.all(), required=False,
-                                          allow_null=True, help_text="owner; null: a global site")
+    tenant = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Tenant.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="owner; null: a global site",
+    )
     credentials = serializers.SerializerMethodField()
     has_ssh_key = serializers.SerializerMethodField()
     ssh_private_key = _credential_field(site_credentials.BY_NAME["ssh_private_key"])
@@ -54,8 +67,18 @@ class SiteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Site
-        fields = ["name", "kind", "tenant", "labels", "connection", "is_default", "credentials", "has_ssh_key",
-                  "last_check", *site_credentials.NAMES]
+        fields = [
+            "name",
+            "kind",
+            "tenant",
+            "labels",
+            "connection",
+            "is_default",
+            "credentials",
+            "has_ssh_key",
+            "last_check",
+            *site_credentials.NAMES,
+        ]
         read_only_fields = ["last_check"]
 
     def get_credentials(self, site) -> list[str]:
@@ -71,7 +94,8 @@ class SiteSerializer(serializers.ModelSerializer):
         if found:
             raise serializers.ValidationError(
                 f"secret-looking keys are not kept in connection: {', '.join(found)}; "
-                f"set them as credentials ({', '.join(site_credentials.NAMES)}: secret_vars for any other)")
+                f"set them as credentials ({', '.join(site_credentials.NAMES)}: secret_vars for any other)"
+            )
         return value
 
     def validate_labels(self, value):
@@ -138,9 +162,22 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CatalogueItem
-        fields = ["name", "owner", "description", "repository", "ref", "folder", "playbooks", "dialog",
-                  "operation_dialogs",
-                  "sites", "source", "digest", "published_commit", "requires_approval"]
+        fields = [
+            "name",
+            "owner",
+            "description",
+            "repository",
+            "ref",
+            "folder",
+            "playbooks",
+            "dialog",
+            "operation_dialogs",
+            "sites",
+            "source",
+            "digest",
+            "published_commit",
+            "requires_approval",
+        ]
 
 
 class KeptBooleanField(serializers.BooleanField):
@@ -179,8 +216,7 @@ class PublishRequestSerializer(serializers.Serializer):
     timeout = serializers.IntegerField(min_value=1, max_value=7 * 24 * 3600, required=False)
     queue = serializers.CharField(max_length=100, required=False, allow_blank=True)
     requires_approval = KeptBooleanField(required=False)
-    tenants = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tenant.objects.all(),
-                                           required=False)
+    tenants = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tenant.objects.all(), required=False)
 
     def validate_repository(self, value):
         from .remotes import RemoteRefused, check
@@ -213,8 +249,10 @@ class PublishRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError("a 'create' playbook is required")
         bad = [p for p in value.values() if not p or self.path_problem(p)]
         if bad:
-            raise serializers.ValidationError(f"paths must stay inside the folder (relative, '/' separators, no "
-                                              f"'..', no control characters): {', '.join(map(repr, bad))}")
+            raise serializers.ValidationError(
+                f"paths must stay inside the folder (relative, '/' separators, no "
+                f"'..', no control characters): {', '.join(map(repr, bad))}"
+            )
         return value
 
     def validate_sites(self, value):
@@ -275,8 +313,7 @@ def _dialog_schema(value: dict) -> dict:
 class CatalogueSettingsSerializer(serializers.ModelSerializer):
     """What an operator may change on a published item without publishing it again."""
 
-    tenants = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tenant.objects.all(),
-                                           required=False)
+    tenants = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tenant.objects.all(), required=False)
 
     class Meta:
         model = CatalogueItem
@@ -289,9 +326,32 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "instance", "operation", "user", "playbook", "mode", "limit", "status", "repository",
-                  "folder", "commit", "inventory", "extra_vars", "result", "message", "timeout", "queue",
-                  "retry_of", "cancel_requested", "worker", "heartbeat", "created", "started", "finished"]
+        fields = [
+            "id",
+            "instance",
+            "operation",
+            "user",
+            "playbook",
+            "mode",
+            "limit",
+            "status",
+            "repository",
+            "folder",
+            "commit",
+            "inventory",
+            "extra_vars",
+            "result",
+            "message",
+            "timeout",
+            "queue",
+            "retry_of",
+            "cancel_requested",
+            "worker",
+            "heartbeat",
+            "created",
+            "started",
+            "finished",
+        ]
 
 
 class JobSummarySerializer(serializers.ModelSerializer):
@@ -300,8 +360,19 @@ class JobSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "instance", "operation", "mode", "limit", "status", "commit", "retry_of", "created",
-                  "started", "finished"]
+        fields = [
+            "id",
+            "instance",
+            "operation",
+            "mode",
+            "limit",
+            "status",
+            "commit",
+            "retry_of",
+            "created",
+            "started",
+            "finished",
+        ]
 
 
 class JobEventSerializer(serializers.ModelSerializer):
@@ -357,8 +428,21 @@ class OrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = ["id", "item", "instance", "tenant", "user", "status", "commit", "mode", "limit", "parameters",
-                  "created", "transitions", "job"]
+        fields = [
+            "id",
+            "item",
+            "instance",
+            "tenant",
+            "user",
+            "status",
+            "commit",
+            "mode",
+            "limit",
+            "parameters",
+            "created",
+            "transitions",
+            "job",
+        ]
 
     def get_tenant(self, order) -> str | None:
         tenant = order.instance.tenant
@@ -433,8 +517,21 @@ class PublicationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Publication
-        fields = ["id", "project", "project_name", "user", "revisions", "status", "item", "commit", "message",
-                  "problems", "report", "created", "finished"]
+        fields = [
+            "id",
+            "project",
+            "project_name",
+            "user",
+            "revisions",
+            "status",
+            "item",
+            "commit",
+            "message",
+            "problems",
+            "report",
+            "created",
+            "finished",
+        ]
         read_only_fields = fields
 
 

@@ -4,6 +4,7 @@ ManageIQ's flow for Ansible playbook services (parse_dialog -> run_job), with th
 stored before anything is queued: the job is enqueued only after the transaction that
 created it commits, so an accepted order is never lost to a broker hiccup.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,15 +29,29 @@ log = logging.getLogger(__name__)
 #: heat_stack and k8s_apply roles' scale tasks): an instantiation level, or a scaling
 #: aspect and its scale level; the roles check the names against the service.
 SCALE_DIALOG = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "additionalProperties": False,
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
     "properties": {
-        "scale_level": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
-                        "description": "an instantiation level of the service"},
-        "scale_aspect": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
-                         "description": "a scaling aspect (with scale_steps)"},
-        "scale_steps": {"type": "integer", "minimum": 0, "maximum": 10000,
-                        "description": "the aspect's scale level: its initial delta plus this many steps"}},
-    "dependentRequired": {"scale_aspect": ["scale_steps"], "scale_steps": ["scale_aspect"]}}
+        "scale_level": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
+            "description": "an instantiation level of the service",
+        },
+        "scale_aspect": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
+            "description": "a scaling aspect (with scale_steps)",
+        },
+        "scale_steps": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 10000,
+            "description": "the aspect's scale level: its initial delta plus this many steps",
+        },
+    },
+    "dependentRequired": {"scale_aspect": ["scale_steps"], "scale_steps": ["scale_aspect"]},
+}
 
 
 class NameTaken(Exception):
@@ -57,8 +72,10 @@ def claim_name(name: str, owner: Tenant | None, take_over: bool = False) -> Cata
     """
     item = CatalogueItem.objects.filter(name=name).first()
     if item is not None and item.owner_id != (owner.pk if owner else None) and not take_over:
-        raise NameTaken(f"catalogue item {name} belongs to another tenant (or is a system item): "
-                        "only its owner's operators publish under that name; choose another name")
+        raise NameTaken(
+            f"catalogue item {name} belongs to another tenant (or is a system item): "
+            "only its owner's operators publish under that name; choose another name"
+        )
     return item
 
 
@@ -77,8 +94,9 @@ def share(item: CatalogueItem, shared, created: bool = False) -> None:
     item.tenants.set(shared)
 
 
-def publish_item(published: Published, index_text: str, owner: Tenant | None = None,
-                 take_over: bool = False) -> CatalogueItem:
+def publish_item(
+    published: Published, index_text: str, owner: Tenant | None = None, take_over: bool = False
+) -> CatalogueItem:
     """Create or update the catalogue item of a published service (``service.json`` text)
     for ``owner`` (None: the system). A new item of a tenant is shared with it only; an
     existing one keeps its approval, sharing, timeout and queue.
@@ -94,13 +112,24 @@ def publish_item(published: Published, index_text: str, owner: Tenant | None = N
     remotes.check(published.remote)
     with transaction.atomic():
         claim_name(index["service"], owner, take_over)
-        item, created = CatalogueItem.objects.update_or_create(name=index["service"], defaults={
-            "kind": "service", "description": index.get("description", ""), "repository": published.remote,
-            "ref": published.branch, "folder": published.folder, "playbooks": index["playbooks"],
-            "dialog": dialog.schema_from_inputs(index.get("inputs") or []),
-            "operation_dialogs": {"scale": SCALE_DIALOG} if "scale" in index["playbooks"] else {},
-            "sites": [p["site"] for p in index.get("parts") or []], "source": index.get("source", ""),
-            "digest": index.get("digest", ""), "published_commit": published.commit, "owner": owner})
+        item, created = CatalogueItem.objects.update_or_create(
+            name=index["service"],
+            defaults={
+                "kind": "service",
+                "description": index.get("description", ""),
+                "repository": published.remote,
+                "ref": published.branch,
+                "folder": published.folder,
+                "playbooks": index["playbooks"],
+                "dialog": dialog.schema_from_inputs(index.get("inputs") or []),
+                "operation_dialogs": {"scale": SCALE_DIALOG} if "scale" in index["playbooks"] else {},
+                "sites": [p["site"] for p in index.get("parts") or []],
+                "source": index.get("source", ""),
+                "digest": index.get("digest", ""),
+                "published_commit": published.commit,
+                "owner": owner,
+            },
+        )
         share(item, None, created)
     return item
 
@@ -125,8 +154,9 @@ def resolve_commit(repository: str, ref: str) -> str:
     return out.split()[0]
 
 
-def place_order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str = "",
-                name: str = "", user=None, tenant=None) -> Order:
+def place_order(
+    item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str = "", name: str = "", user=None, tenant=None
+) -> Order:
     """Order ``item``: parse the dialog, pin the commit, record order + service instance.
 
     The order then waits for approval (items with ``requires_approval``) or starts its
@@ -145,10 +175,10 @@ def place_order(item: CatalogueItem, parameters: dict, mode: str = "apply", limi
     commit = _commit_prepared(item, prepared) if prepared is not None else resolve_commit(item.repository, item.ref)
     values = dialog.seal(item.dialog, values)  # writeOnly fields are stored encrypted
     with transaction.atomic():
-        instance = ServiceInstance.objects.create(item=item, name=name or item.name, parameters=values,
-                                                  tenant=tenant)
-        order_row = Order.objects.create(item=item, instance=instance, parameters=values, commit=commit,
-                                         mode=mode, limit=limit, user=user)
+        instance = ServiceInstance.objects.create(item=item, name=name or item.name, parameters=values, tenant=tenant)
+        order_row = Order.objects.create(
+            item=item, instance=instance, parameters=values, commit=commit, mode=mode, limit=limit, user=user
+        )
         orders.start(order_row, user, note=f"dialog valid; commit {commit}")
         if item.requires_approval:
             orders.move(order_row, Order.APPROVE, user, note="waiting for an operator of the tenant")
@@ -157,8 +187,9 @@ def place_order(item: CatalogueItem, parameters: dict, mode: str = "apply", limi
     return order_row
 
 
-def order(item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str = "",
-          name: str = "", user=None, tenant=None) -> Job:
+def order(
+    item: CatalogueItem, parameters: dict, mode: str = "apply", limit: str = "", name: str = "", user=None, tenant=None
+) -> Job:
     """:func:`place_order` for an item that needs no approval; returns the order's create job.
 
     :raises ValueError: the item requires approval (use :func:`place_order`).
@@ -192,8 +223,16 @@ def deny(order_row: Order, user, note: str = "") -> Order:
 def _order_job(order_row: Order, user, note: str, source: str | None = None) -> Job:
     """Move the order to ``run_job`` and create its create job (call inside a transaction)."""
     orders.move(order_row, Order.RUN_JOB, user, note=note, source=source)
-    return _job(order_row.instance, "create", order_row.mode, order_row.limit, order_row.commit,
-                order_row.parameters, order_row, user=user)
+    return _job(
+        order_row.instance,
+        "create",
+        order_row.mode,
+        order_row.limit,
+        order_row.commit,
+        order_row.parameters,
+        order_row,
+        user=user,
+    )
 
 
 def _commit_prepared(item: CatalogueItem, prepared: kinds.Prepared) -> str:
@@ -204,12 +243,19 @@ def _commit_prepared(item: CatalogueItem, prepared: kinds.Prepared) -> str:
 
     clone = settings.VAR_DIR / "git" / "clones" / hashlib.sha256(item.repository.encode()).hexdigest()[:16]
     folder = f"{item.folder}/{prepared.folder}".strip("/")
-    return publish_files(prepared.files, folder, prepared.message or f"{item.name}: order files",
-                         item.repository, clone, branch=item.ref).commit
+    return publish_files(
+        prepared.files, folder, prepared.message or f"{item.name}: order files", item.repository, clone, branch=item.ref
+    ).commit
 
 
-def operate(instance: ServiceInstance, operation: str, mode: str = "apply", limit: str = "",
-            extra: dict | None = None, user=None) -> Job:
+def operate(
+    instance: ServiceInstance,
+    operation: str,
+    mode: str = "apply",
+    limit: str = "",
+    extra: dict | None = None,
+    user=None,
+) -> Job:
     """Run a lifecycle operation (``delete``, ``scale``, ...) on an ordered instance.
 
     Runs the commit the instance was ordered at, with its dialog values plus ``extra``:
@@ -229,8 +275,9 @@ def operate(instance: ServiceInstance, operation: str, mode: str = "apply", limi
     extra = dialog.check(schema if schema is not None else item.dialog, extra or {}, partial=schema is None)
     commit = instance.orders.order_by("-id").first().commit
     with transaction.atomic():
-        sealed = dialog.seal({"properties": {**(item.dialog.get("properties") or {}),
-                                             **((schema or {}).get("properties") or {})}}, extra)
+        sealed = dialog.seal(
+            {"properties": {**(item.dialog.get("properties") or {}), **((schema or {}).get("properties") or {})}}, extra
+        )
         values = {**instance.parameters, **sealed}
         return _job(instance, operation, mode, limit, commit, values, user=user)
 
@@ -246,9 +293,21 @@ def _check_mode_and_limit(mode: str, limit: str) -> None:
 def _job(instance, operation, mode, limit, commit, values, order_row=None, retry_of=None, user=None) -> Job:
     item = instance.item
     job = Job.objects.create(
-        order=order_row, instance=instance, operation=operation, user=user, playbook=item.playbooks[operation],
-        mode=mode, limit=limit, repository=item.repository, folder=item.folder, commit=commit,
-        extra_vars=values, timeout=item.timeout, queue=item.queue, retry_of=retry_of)
+        order=order_row,
+        instance=instance,
+        operation=operation,
+        user=user,
+        playbook=item.playbooks[operation],
+        mode=mode,
+        limit=limit,
+        repository=item.repository,
+        folder=item.folder,
+        commit=commit,
+        extra_vars=values,
+        timeout=item.timeout,
+        queue=item.queue,
+        retry_of=retry_of,
+    )
     transaction.on_commit(lambda: enqueue(job))
     return job
 
@@ -280,7 +339,8 @@ def cancel(job: Job, user=None) -> Job:
     with transaction.atomic():
         Job.objects.filter(pk=job.pk).update(cancel_requested=True)
         stopped = Job.objects.filter(pk=job.pk, status__in=[Job.PENDING, Job.WAITING]).update(
-            status=Job.CANCELED, message="canceled before it started", finished=timezone.now())
+            status=Job.CANCELED, message="canceled before it started", finished=timezone.now()
+        )
         job.refresh_from_db()
         if stopped:
             orders.job_finished(job, actor=orders.actor_name(user))
@@ -302,15 +362,37 @@ def retry(job: Job, user=None) -> Job:
                 order_row = job.order
             except orders.TransitionError:
                 pass  # the order did not fail (e.g. a successful job run again): the retry is on its own
-        return _job(job.instance, job.operation, job.mode, job.limit, job.commit, job.extra_vars,
-                    order_row=order_row, retry_of=job, user=user)
+        return _job(
+            job.instance,
+            job.operation,
+            job.mode,
+            job.limit,
+            job.commit,
+            job.extra_vars,
+            order_row=order_row,
+            retry_of=job,
+            user=user,
+        )
 
 
-def publish_repository(name: str, repository: str, ref: str, folder: str, playbooks: dict,
-                       sites: list, dialog_schema: dict | None = None, description: str | None = None,
-                       timeout: int | None = None, queue: str | None = None, kind: str = "playbooks",
-                       requires_approval: bool | None = None, tenants=None, owner: Tenant | None = None,
-                       take_over: bool = False, operation_dialogs: dict | None = None) -> CatalogueItem:
+def publish_repository(
+    name: str,
+    repository: str,
+    ref: str,
+    folder: str,
+    playbooks: dict,
+    sites: list,
+    dialog_schema: dict | None = None,
+    description: str | None = None,
+    timeout: int | None = None,
+    queue: str | None = None,
+    kind: str = "playbooks",
+    requires_approval: bool | None = None,
+    tenants=None,
+    owner: Tenant | None = None,
+    take_over: bool = False,
+    operation_dialogs: dict | None = None,
+) -> CatalogueItem:
     """Publish any git repository of playbooks as a catalogue item (ManageIQ's path) for
     ``owner`` (None: a system item).
 
@@ -343,10 +425,22 @@ def publish_repository(name: str, repository: str, ref: str, folder: str, playbo
     kept = {"description": description, "timeout": timeout, "queue": queue, "requires_approval": requires_approval}
     with transaction.atomic():
         claim_name(name, owner, take_over)
-        item, created = CatalogueItem.objects.update_or_create(name=name, defaults={
-            "repository": repository, "ref": ref, "folder": folder, "playbooks": playbooks, "sites": sites,
-            "published_commit": commit, "kind": kind, "dialog": schema, "operation_dialogs": per_operation,
-            "owner": owner, **{key: value for key, value in kept.items() if value is not None}})
+        item, created = CatalogueItem.objects.update_or_create(
+            name=name,
+            defaults={
+                "repository": repository,
+                "ref": ref,
+                "folder": folder,
+                "playbooks": playbooks,
+                "sites": sites,
+                "published_commit": commit,
+                "kind": kind,
+                "dialog": schema,
+                "operation_dialogs": per_operation,
+                "owner": owner,
+                **{key: value for key, value in kept.items() if value is not None},
+            },
+        )
         share(item, tenants, created)
     return item
 

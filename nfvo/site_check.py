@@ -7,6 +7,7 @@ credentials scrubbed from the message:
 ``ansible.builtin.ping`` for linux sites (SSH, key, Python), the endpoint checks of the
 ``heat_stack`` / ``k8s_apply`` roles for OpenStack and Kubernetes/OpenShift sites.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -42,20 +43,34 @@ def check(site: Site, timeout: int = 60) -> dict:
         with ssh_agent.Agent() as agent:
             inv = inventory.build([site.name], data_dir / "keys", agent, secrets)
             r = sandbox.run(  # boxed like a job, with an environment built from nothing (nfvo.sandbox)
-                private_data_dir=data_dir, project_dir=PLAYBOOKS, playbook="check_site.yml",
-                inventory=inv, extravars={"rdcl_mode": "apply"}, quiet=True, timeout=timeout,
-                envvars={"ANSIBLE_ROLES_PATH": str(PLAYBOOKS / "roles"),
-                         # a fresh SSH connection: an open ControlPersist master would skip authentication
-                         "ANSIBLE_SSH_ARGS": "-o ControlMaster=no -o ControlPath=none", **agent.env, **secrets.env},
-                event_handler=on_event, settings={"suppress_ansible_output": True})
+                private_data_dir=data_dir,
+                project_dir=PLAYBOOKS,
+                playbook="check_site.yml",
+                inventory=inv,
+                extravars={"rdcl_mode": "apply"},
+                quiet=True,
+                timeout=timeout,
+                envvars={
+                    "ANSIBLE_ROLES_PATH": str(PLAYBOOKS / "roles"),
+                    # a fresh SSH connection: an open ControlPersist master would skip authentication
+                    "ANSIBLE_SSH_ARGS": "-o ControlMaster=no -o ControlPath=none",
+                    **agent.env,
+                    **secrets.env,
+                },
+                event_handler=on_event,
+                settings={"suppress_ansible_output": True},
+            )
         ok = r.status == "successful"
         message = "reachable" if ok else ("; ".join(failures) or f"ansible-runner {r.status} (rc {r.rc})")
     except (ssh_agent.AgentError, sandbox.SandboxError) as exc:
         ok, message = False, str(exc)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
-    result = {"status": "ok" if ok else "failed", "message": secrets.scrub(message)[:2000],
-              "checked": timezone.now().isoformat()}
+    result = {
+        "status": "ok" if ok else "failed",
+        "message": secrets.scrub(message)[:2000],
+        "checked": timezone.now().isoformat(),
+    }
     site.last_check = result
     site.save(update_fields=["last_check"])
     return result

@@ -1,5 +1,6 @@
 """Register sites from a YAML file, select sites for a catalogue item, and give the
 translators the sites they may use."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -40,13 +41,20 @@ def load(path: str | Path) -> list[Site]:
         found.update(entry.get("credentials") or {})
         unknown = sorted(set(found) - set(credentials.NAMES))
         if unknown:
-            raise ValueError(f"site {entry['name']}: not credentials: {', '.join(unknown)} "
-                             f"(known: {', '.join(credentials.NAMES)})")
+            raise ValueError(
+                f"site {entry['name']}: not credentials: {', '.join(unknown)} (known: {', '.join(credentials.NAMES)})"
+            )
         if key_file:
             found["ssh_private_key"] = Path(key_file).read_text()
-        site, _ = Site.objects.update_or_create(name=entry["name"], defaults={
-            "kind": entry["kind"], "labels": entry.get("labels") or {}, "connection": connection,
-            "is_default": bool(entry.get("default"))})
+        site, _ = Site.objects.update_or_create(
+            name=entry["name"],
+            defaults={
+                "kind": entry["kind"],
+                "labels": entry.get("labels") or {},
+                "connection": connection,
+                "is_default": bool(entry.get("default")),
+            },
+        )
         for name, value in found.items():
             site.set_credential(name, value)
         if found:
@@ -86,8 +94,12 @@ def select(entries: list, tenant_id: int | None = ALL_TENANTS) -> list[str]:
             if entry not in registered:
                 raise LookupError(f"site {entry!r} is not registered")
             found = [entry]
-        elif isinstance(entry, dict) and entry and set(entry) <= {"kind", "labels"} \
-                and isinstance(entry.get("labels", {}), dict):
+        elif (
+            isinstance(entry, dict)
+            and entry
+            and set(entry) <= {"kind", "labels"}
+            and isinstance(entry.get("labels", {}), dict)
+        ):
             found = [name for name, site in registered.items() if site.matches(entry)]
             if not found:
                 raise LookupError(f"site selector {entry} matches no registered site")

@@ -8,6 +8,7 @@ selects which agent identity is offered), so each site gets its own key and no o
 run reaches the agent through ``SSH_AUTH_SOCK``, passed in ansible-runner's ``envvars``
 input. Closing the agent forgets every key.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,9 @@ class Agent:
     def _start(self) -> None:
         """:raises AgentError: ``ssh-agent`` is missing or did not open its socket within 5 s."""
         try:
-            self._proc = subprocess.Popen(["ssh-agent", "-D", "-a", str(self.socket)],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self._proc = subprocess.Popen(
+                ["ssh-agent", "-D", "-a", str(self.socket)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
         except FileNotFoundError:  # the folder goes with close()
             raise AgentError("ssh-agent is not installed (Debian: openssh-client)") from None
         deadline = time.monotonic() + 5
@@ -61,10 +63,17 @@ class Agent:
         if self._proc is None:
             self._start()
         key = private_key if private_key.endswith("\n") else private_key + "\n"
-        public = subprocess.run(["ssh-keygen", "-y", "-f", "/dev/stdin"], input=key, text=True,
-                                capture_output=True, timeout=30)
-        added = subprocess.run(["ssh-add", "-q", "-"], input=key, text=True, capture_output=True,
-                               env={**os.environ, **self.env}, timeout=30)
+        public = subprocess.run(
+            ["ssh-keygen", "-y", "-f", "/dev/stdin"], input=key, text=True, capture_output=True, timeout=30
+        )
+        added = subprocess.run(
+            ["ssh-add", "-q", "-"],
+            input=key,
+            text=True,
+            capture_output=True,
+            env={**os.environ, **self.env},
+            timeout=30,
+        )
         if public.returncode != 0 or added.returncode != 0:
             raise AgentError(f"the SSH key of {name} is not an unencrypted private key ssh-add can read")
         path = self.folder / f"{name}.pub"
@@ -88,4 +97,3 @@ class Agent:
 
     def __exit__(self, *exc) -> None:
         self.close()
-

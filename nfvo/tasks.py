@@ -4,6 +4,7 @@ Late acks and reject-on-worker-lost: a job whose worker dies is redelivered, and
 :func:`nfvo.runner.claim` makes sure a redelivered job never runs twice at once. Every
 worker starts the reaper (:mod:`nfvo.reaper`) when it is ready.
 """
+
 import logging
 
 from celery import shared_task

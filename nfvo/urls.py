@@ -1,4 +1,5 @@
 """GUI routes."""
+
 from django.urls import path
 
 from . import views

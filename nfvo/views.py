@@ -1,4 +1,5 @@
 """GUI pages: overview, catalogue item (dialog and order), job (live events)."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -9,11 +10,17 @@ from .dialog import DialogError
 @login_required
 def home(request):
     """Sites, the catalogue, your service instances and the latest jobs."""
-    return render(request, "nfvo/home.html", {
-        "sites": access.sites(request.user), "items": access.items(request.user),
-        "instances": access.instances(request.user).select_related("item", "tenant")[:20],
-        "jobs": access.jobs(request.user).select_related("instance")[:20],
-        "orders": access.orders(request.user).select_related("item", "user")[:20]})
+    return render(
+        request,
+        "nfvo/home.html",
+        {
+            "sites": access.sites(request.user),
+            "items": access.items(request.user),
+            "instances": access.instances(request.user).select_related("item", "tenant")[:20],
+            "jobs": access.jobs(request.user).select_related("instance")[:20],
+            "orders": access.orders(request.user).select_related("item", "user")[:20],
+        },
+    )
 
 
 @login_required
@@ -29,20 +36,40 @@ def item(request, name):
                 values[field] = _coerce(raw, prop.get("type"))
         try:
             tenant = access.ordering_tenant(request.user, obj)
-            placed = services.place_order(obj, values, request.POST.get("mode", "plan"),
-                                          request.POST.get("limit", ""), user=request.user, tenant=tenant)
+            placed = services.place_order(
+                obj,
+                values,
+                request.POST.get("mode", "plan"),
+                request.POST.get("limit", ""),
+                user=request.user,
+                tenant=tenant,
+            )
             job = placed.jobs.first()
-            access.audit(request, "order", f"item:{obj.name}", order=placed.pk, job=job.pk if job else None,
-                         mode=placed.mode, status=placed.status)
+            access.audit(
+                request,
+                "order",
+                f"item:{obj.name}",
+                order=placed.pk,
+                job=job.pk if job else None,
+                mode=placed.mode,
+                status=placed.status,
+            )
             return redirect("job", pk=job.pk) if job else redirect("order", pk=placed.pk)
         except DialogError as exc:
             errors = exc.errors
         except (PermissionError, LookupError, remotes.RemoteRefused) as exc:
             errors = {"(order)": str(exc)}
     hidden = dialog.secret_fields(obj.dialog)
-    rows = [{"name": f, "prop": p, "secret": f in hidden, "error": errors.get(f, ""),
-             "value": "" if f in hidden else values.get(f, p.get("default", ""))}  # never echo a secret
-            for f, p in fields.items()]
+    rows = [
+        {
+            "name": f,
+            "prop": p,
+            "secret": f in hidden,
+            "error": errors.get(f, ""),
+            "value": "" if f in hidden else values.get(f, p.get("default", "")),
+        }  # never echo a secret
+        for f, p in fields.items()
+    ]
     return render(request, "nfvo/item.html", {"item": obj, "rows": rows, "errors": errors})
 
 
@@ -90,5 +117,6 @@ def order(request, pk):
 def instance(request, pk):
     """A service instance: its state, its orders and its history of operations."""
     obj = get_object_or_404(access.instances(request.user).select_related("item", "tenant"), pk=pk)
-    return render(request, "nfvo/instance.html", {
-        "instance": obj, "operations": obj.jobs.select_related("user").order_by("id")})
+    return render(
+        request, "nfvo/instance.html", {"instance": obj, "operations": obj.jobs.select_related("user").order_by("id")}
+    )

@@ -1,4 +1,5 @@
 """Start and stop a Celery worker process (the demo and the tests use a real worker)."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def celery_worker(env: dict | None = None, log_file: str | Path | None = None, name: str = "rdcl",
-                  queues: str | None = None):
+def celery_worker(
+    env: dict | None = None, log_file: str | Path | None = None, name: str = "rdcl", queues: str | None = None
+):
     """A ``celery worker`` subprocess (solo pool) on ``queues`` (default: the jobs queue),
     for the ``with`` block; killed if it does not stop within 20 s."""
     from django.conf import settings
@@ -21,10 +23,28 @@ def celery_worker(env: dict | None = None, log_file: str | Path | None = None, n
     with ExitStack() as files:  # the log file is closed also when the worker does not start
         out = files.enter_context(open(log_file, "ab")) if log_file else subprocess.DEVNULL
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
-             "-Q", queues or settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel=INFO", "--without-gossip",
-             "--without-mingle", "-n", f"{name}@%h"],
-            cwd=BASE_DIR, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "-Q",
+                queues or settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"{name}@%h",
+            ],
+            cwd=BASE_DIR,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         try:
             yield proc
         finally:

@@ -1,5 +1,6 @@
 """Admin pages of the designer: projects, shares, files and their revisions (read-only:
 changes go through the API, which validates them)."""
+
 from django.contrib import admin
 
 from .models import DescriptorFile, GraphLayout, Project, ProjectShare, Revision

@@ -6,6 +6,7 @@ existence is not leaked); a read-only share that tries to write gets 403. A chan
 would make the project invalid is 400 with every problem and stores nothing; a save from a
 stale revision is 409 with the current revision. The logic is in :mod:`rdcl.services`.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -58,15 +59,35 @@ from .types.registry import RegistryError, get_type, types
 
 #: 400: a refusal with every problem (as ``RefusedSerializer``), or the request's invalid fields
 #: (DRF's ``{field: [message, ...]}``, nested for nested fields); nothing stored either way.
-REFUSED = OpenApiResponse({"anyOf": [
-    {"type": "object", "required": ["detail", "problems"], "properties": {
-        "detail": {"type": "string"},
-        "problems": {"type": "array", "items": {
-            "type": "object", "required": ["file", "path", "line", "rule", "message"], "properties": {
-                "file": {"type": "string"}, "path": {"type": "string"}, "line": {"type": ["integer", "null"]},
-                "rule": {"type": "string"}, "message": {"type": "string"}}}}}},
-    {"type": "object", "additionalProperties": {"type": ["array", "object", "string"]}},
-]}, description="refused: every problem listed (or the invalid fields of the request), nothing stored")
+REFUSED = OpenApiResponse(
+    {
+        "anyOf": [
+            {
+                "type": "object",
+                "required": ["detail", "problems"],
+                "properties": {
+                    "detail": {"type": "string"},
+                    "problems": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["file", "path", "line", "rule", "message"],
+                            "properties": {
+                                "file": {"type": "string"},
+                                "path": {"type": "string"},
+                                "line": {"type": ["integer", "null"]},
+                                "rule": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+            {"type": "object", "additionalProperties": {"type": ["array", "object", "string"]}},
+        ]
+    },
+    description="refused: every problem listed (or the invalid fields of the request), nothing stored",
+)
 CONFLICT = OpenApiResponse(ConflictSerializer, description="not saved from the current revision")
 FORBIDDEN = OpenApiResponse(description="your access to the project does not allow this")
 BINARY = OpenApiTypes.BINARY
@@ -108,9 +129,15 @@ def type_data(name: str, with_text: bool = True) -> dict:
     except DescriptionError as exc:
         model, error = None, str(exc)
     examples = [{"name": n, "text": t} for n, t in services.examples(name).items()]
-    return {"name": plugin.name, "label": plugin.label, "extends": list(plugin.extends),
-            "csar": checks.is_tosca(plugin), "description_model": model, "error": error,
-            "examples": examples if with_text else [{"name": e["name"], "text": ""} for e in examples]}
+    return {
+        "name": plugin.name,
+        "label": plugin.label,
+        "extends": list(plugin.extends),
+        "csar": checks.is_tosca(plugin),
+        "description_model": model,
+        "error": error,
+        "examples": examples if with_text else [{"name": e["name"], "text": ""} for e in examples],
+    }
 
 
 class ProjectTypeViewSet(viewsets.ViewSet):
@@ -157,8 +184,9 @@ def _check_link(plugin, request) -> Response:
     list=extend_schema(summary="Projects you own or that are shared with you"),
     retrieve=extend_schema(summary="A project with its files"),
     create=extend_schema(request=ProjectCreateSerializer, responses={201: ProjectDetailSerializer, 400: REFUSED}),
-    partial_update=extend_schema(request=ProjectUpdateSerializer,
-                                 responses={200: ProjectDetailSerializer, 400: REFUSED, 403: FORBIDDEN}),
+    partial_update=extend_schema(
+        request=ProjectUpdateSerializer, responses={200: ProjectDetailSerializer, 400: REFUSED, 403: FORBIDDEN}
+    ),
     destroy=extend_schema(responses={204: None, 403: FORBIDDEN}),
 )
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -180,15 +208,18 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = req.validated_data
         try:
             if data["example"]:
-                project = services.create_from_example(request.user, data["name"], data["type"], data["example"],
-                                                       data["description"])
+                project = services.create_from_example(
+                    request.user, data["name"], data["type"], data["example"], data["description"]
+                )
             else:
-                project = services.create_project(request.user, data["name"], data["type"], data["files"],
-                                                  description=data["description"])
+                project = services.create_project(
+                    request.user, data["name"], data["type"], data["files"], description=data["description"]
+                )
         except services.Refused as exc:
             return refused(exc)
-        return Response(ProjectDetailSerializer(project, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            ProjectDetailSerializer(project, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request, pk=None):
         """Rename, describe, or set the main template (``entry``) of a TOSCA project (write access)."""
@@ -211,8 +242,10 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except services.Refused as exc:
             return refused(exc)
         except IntegrityError:
-            return Response({"name": [f"the owner has a project named {data['name']!r} already"]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"name": [f"the owner has a project named {data['name']!r} already"]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         return Response(ProjectDetailSerializer(project, context={"request": request}).data)
 
     def destroy(self, request, pk=None):
@@ -225,8 +258,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request={"multipart/form-data": ImportSerializer},
-                   responses={201: ImportedSerializer, 400: REFUSED})
+    @extend_schema(request={"multipart/form-data": ImportSerializer}, responses={201: ImportedSerializer, 400: REFUSED})
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_(self, request):
         """Import a zip or CSAR of descriptor files, an RDCL 3D project JSON, or one
@@ -236,15 +268,20 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = req.validated_data
         upload = data["file"]
         if upload.size > MAX_TOTAL_BYTES:
-            return Response({"detail": f"refused, nothing stored: more than {MAX_TOTAL_BYTES} bytes", "problems": []},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"detail": f"refused, nothing stored: more than {MAX_TOTAL_BYTES} bytes", "problems": []},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         try:
-            imported = services.import_upload(request.user, upload.name, upload.read(), name=data["name"],
-                                              type_name=data["type"])
+            imported = services.import_upload(
+                request.user, upload.name, upload.read(), name=data["name"], type_name=data["type"]
+            )
         except services.Refused as exc:
             return refused(exc)
-        return Response(ImportedSerializer(imported.project, context={"request": request, "kind": imported.kind}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            ImportedSerializer(imported.project, context={"request": request, "kind": imported.kind}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(methods=["GET"], request=None, responses=ValidationSerializer)
     @extend_schema(methods=["POST"], request=ValidateRequestSerializer, responses=ValidationSerializer)
@@ -267,8 +304,9 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project = self.get_object()
         return attachment(services.project_zip(project), f"{project.name}.zip", "application/zip")
 
-    @extend_schema(responses={(200, "application/zip"): BINARY,
-                              400: OpenApiResponse(description="not a TOSCA project")})
+    @extend_schema(
+        responses={(200, "application/zip"): BINARY, 400: OpenApiResponse(description="not a TOSCA project")}
+    )
     @action(detail=True, methods=["get"])
     def csar(self, request, pk=None):
         """A TOSCA project as a CSAR (ETSI GS NFV-SOL 004): ``TOSCA-Metadata/TOSCA.meta``
@@ -280,8 +318,13 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         return attachment(data, f"{project.name}.csar", "application/zip")
 
-    @extend_schema(responses={200: GraphSerializer, 404: OpenApiResponse(description="unknown view"),
-                              409: OpenApiResponse(RefusedSerializer, description="stored files the type cannot read")})
+    @extend_schema(
+        responses={
+            200: GraphSerializer,
+            404: OpenApiResponse(description="unknown view"),
+            409: OpenApiResponse(RefusedSerializer, description="stored files the type cannot read"),
+        }
+    )
     @action(detail=True, methods=["get"], url_path=r"graph/(?P<view>[A-Za-z0-9_.-]+)")
     def graph(self, request, pk=None, view=None):
         """The graph of one view (nodes with their stored positions, links), from the project type's graph builder."""
@@ -291,10 +334,16 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except KeyError as exc:
             raise Http404(exc.args[0]) from None
         except DescriptorError as exc:  # stored when valid; only a changed plugin gets here
-            return Response({"detail": f"the project's files cannot be read: {exc.file}",
-                             "problems": [checks.problem_data(FileProblem(p.path, p.rule, p.message, p.line,
-                                                                          exc.file)) for p in exc.problems]},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {
+                    "detail": f"the project's files cannot be read: {exc.file}",
+                    "problems": [
+                        checks.problem_data(FileProblem(p.path, p.rule, p.message, p.line, exc.file))
+                        for p in exc.problems
+                    ],
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
 
     @extend_schema(methods=["GET"], request=None, responses=LayoutSerializer)
     @extend_schema(methods=["PUT"], request=PositionsSerializer, responses={200: LayoutSerializer, 403: FORBIDDEN})
@@ -380,8 +429,9 @@ class FileViewSet(viewsets.GenericViewSet):
     def project(self):
         """The project in the URL, if the user may see it (else 404)."""
         if not hasattr(self, "_project"):
-            self._project = get_object_or_404(services.visible_projects(self.request.user),
-                                              pk=self.kwargs["project_pk"])
+            self._project = get_object_or_404(
+                services.visible_projects(self.request.user), pk=self.kwargs["project_pk"]
+            )
         return self._project
 
     def get_queryset(self):
@@ -400,8 +450,10 @@ class FileViewSet(viewsets.GenericViewSet):
         except ValueError:
             raise Http404("a revision is a number") from None
 
-    @extend_schema(parameters=[OpenApiParameter("path", str, description="only the file at this path")],
-                   responses=FileSerializer(many=True))
+    @extend_schema(
+        parameters=[OpenApiParameter("path", str, description="only the file at this path")],
+        responses=FileSerializer(many=True),
+    )
     def list(self, request, project_pk=None):
         """The files (their current revisions)."""
         current = list(services.current_revisions(self.project()).values())
@@ -410,8 +462,9 @@ class FileViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(current)
         return self.get_paginated_response(FileSerializer(page, many=True).data)
 
-    @extend_schema(request=FileCreateSerializer,
-                   responses={201: FileTextSerializer, 400: REFUSED, 403: FORBIDDEN, 409: CONFLICT})
+    @extend_schema(
+        request=FileCreateSerializer, responses={201: FileTextSerializer, 400: REFUSED, 403: FORBIDDEN, 409: CONFLICT}
+    )
     def create(self, request, project_pk=None):
         """Add a file (revision 1); 409 when the path exists already."""
         try:
@@ -435,8 +488,9 @@ class FileViewSet(viewsets.GenericViewSet):
         revision = self._revision(self.get_object(), request.query_params.get("revision"))
         return Response(FileTextSerializer(revision).data)
 
-    @extend_schema(request=SaveSerializer,
-                   responses={200: FileTextSerializer, 400: REFUSED, 403: FORBIDDEN, 409: CONFLICT})
+    @extend_schema(
+        request=SaveSerializer, responses={200: FileTextSerializer, 400: REFUSED, 403: FORBIDDEN, 409: CONFLICT}
+    )
     def update(self, request, project_pk=None, pk=None):
         """Save a new revision: validated with the whole project (400 with every problem,
         nothing stored); 409 with the current revision when ``base_revision`` is not it."""
@@ -449,8 +503,9 @@ class FileViewSet(viewsets.GenericViewSet):
         req.is_valid(raise_exception=True)
         data = req.validated_data
         try:
-            revision = services.save_file(self.project(), file.path, data["text"], data["base_revision"],
-                                          request.user, data["message"])
+            revision = services.save_file(
+                self.project(), file.path, data["text"], data["base_revision"], request.user, data["message"]
+            )
         except services.Refused as exc:
             return refused(exc)
         except services.Conflict as exc:
@@ -468,8 +523,9 @@ class FileViewSet(viewsets.GenericViewSet):
         try:
             base = int(request.query_params.get("base_revision", ""))
         except ValueError:
-            return Response({"base_revision": ["required: the file's current revision"]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"base_revision": ["required: the file's current revision"]}, status=status.HTTP_400_BAD_REQUEST
+            )
         try:
             services.delete_file(self.project(), file.path, base, request.user)
         except services.Refused as exc:
@@ -492,8 +548,9 @@ class FileViewSet(viewsets.GenericViewSet):
         """One revision with its text."""
         return Response(RevisionTextSerializer(self._revision(self.get_object(), number)).data)
 
-    @extend_schema(request=RestoreSerializer,
-                   responses={201: FileTextSerializer, 400: REFUSED, 403: FORBIDDEN, 409: CONFLICT})
+    @extend_schema(
+        request=RestoreSerializer, responses={201: FileTextSerializer, 400: REFUSED, 403: FORBIDDEN, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"], url_path=r"revisions/(?P<number>[0-9]+)/restore")
     def restore(self, request, project_pk=None, pk=None, number=None):
         """Make revision ``number``'s text the current one again: a new revision, validated like a save."""
@@ -514,17 +571,28 @@ class FileViewSet(viewsets.GenericViewSet):
             return conflict(exc)
         return Response(FileTextSerializer(revision).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[OpenApiParameter("from", int, description="default: the revision before `to`"),
-                               OpenApiParameter("to", int, description="default: the current revision")],
-                   responses=DiffSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, description="default: the revision before `to`"),
+            OpenApiParameter("to", int, description="default: the current revision"),
+        ],
+        responses=DiffSerializer,
+    )
     @action(detail=True, methods=["get"])
     def diff(self, request, project_pk=None, pk=None):
         """Unified diff between two revisions (default: the current one and the one before)."""
         file = self.get_object()
         new = self._revision(file, request.query_params.get("to"))
         old = self._revision(file, request.query_params.get("from") or max(new.number - 1, 1))
-        return Response({"file": file.pk, "path": file.path, "old": old.number, "new": new.number,
-                         "diff": services.diff(file, old.number, new.number)})
+        return Response(
+            {
+                "file": file.pk,
+                "path": file.path,
+                "old": old.number,
+                "new": new.number,
+                "diff": services.diff(file, old.number, new.number),
+            }
+        )
 
     @extend_schema(parameters=[REVISION], responses={(200, "application/octet-stream"): BINARY})
     @action(detail=True, methods=["get"])
@@ -533,6 +601,6 @@ class FileViewSet(viewsets.GenericViewSet):
         file = self.get_object()
         revision = self._revision(file, request.query_params.get("revision"))
         kind = {"json": "application/json", "yaml": "application/yaml", "yml": "application/yaml"}.get(
-            file.path.rsplit(".", 1)[-1].lower(), "text/plain")
+            file.path.rsplit(".", 1)[-1].lower(), "text/plain"
+        )
         return attachment(revision.text.encode("utf-8"), file.path.rsplit("/", 1)[-1], f"{kind}; charset=utf-8")
-

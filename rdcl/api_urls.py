@@ -6,6 +6,7 @@
 ``shares/<username>/``; ``projects/<id>/files/`` and ``projects/<id>/files/<file id>/`` with
 ``revisions/``, ``revisions/<n>/``, ``revisions/<n>/restore/``, ``diff/``, ``download/``.
 """
+
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 

@@ -1,4 +1,5 @@
 """App config."""
+
 from django.apps import AppConfig
 
 

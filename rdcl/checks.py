@@ -9,6 +9,7 @@ not descriptors. A TOSCA project whose files are valid is also checked as a pack
 (:func:`package_problems`): the files its templates' artifacts and operations name must be
 in the project, as they must be in the CSAR the designer downloads.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -61,7 +62,6 @@ def on_disk(files: Mapping[str, str]) -> Iterator[tuple[list[Source], Path]]:
             if is_document(path):
                 sources.append(Source(path, text=files[path], path=target, raw=raw, root=root))
         yield sources, root
-
 
 
 def validate(type_name: str, files: Mapping[str, str]) -> list[FileProblem]:
@@ -161,8 +161,11 @@ def _file_refs(node: dict) -> Iterator[tuple[list, str]]:
     for key, artifact in artifacts.items():
         if isinstance(artifact, str):
             yield ["artifacts", key], artifact
-        elif isinstance(artifact, dict) and isinstance(artifact.get("file"), str) \
-                and "Image" not in str(artifact.get("type", "")):
+        elif (
+            isinstance(artifact, dict)
+            and isinstance(artifact.get("file"), str)
+            and "Image" not in str(artifact.get("type", ""))
+        ):
             yield ["artifacts", key, "file"], artifact["file"]
     interfaces = node.get("interfaces") if isinstance(node.get("interfaces"), dict) else {}
     for iface, operations in interfaces.items():
@@ -210,11 +213,14 @@ def _run(plugin: ProjectType, sources: list[Source], root: Path) -> tuple[list[F
     try:
         problems, model = plugin.validate_and_parse(sources)
     except Exception as exc:  # noqa: BLE001 - reported as a problem, see validate()
-        return [FileProblem("", "validator.crash", f"{plugin.name} validator failed: {type(exc).__name__}: {exc}",
-                            None, "")], None
+        return [
+            FileProblem("", "validator.crash", f"{plugin.name} validator failed: {type(exc).__name__}: {exc}", None, "")
+        ], None
     scratch = str(root) + "/"
-    return [dataclasses.replace(p, message=p.message.replace(scratch, ""),
-                                file=p.file.replace(scratch, "")) for p in problems], model
+    return [
+        dataclasses.replace(p, message=p.message.replace(scratch, ""), file=p.file.replace(scratch, ""))
+        for p in problems
+    ], model
 
 
 def detect(files: Mapping[str, str]) -> tuple[str | None, dict[str, str | None]]:
@@ -268,5 +274,10 @@ def view_graph(type_name: str, full: dict, view: str) -> dict:
 
 def problem_data(problem: FileProblem) -> dict[str, Any]:
     """A problem as the API shows it: ``{"file", "path", "line", "rule", "message"}``."""
-    return {"file": problem.file, "path": problem.path, "line": problem.line, "rule": problem.rule,
-            "message": problem.message}
+    return {
+        "file": problem.file,
+        "path": problem.path,
+        "line": problem.line,
+        "rule": problem.rule,
+        "message": problem.message,
+    }

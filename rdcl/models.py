@@ -5,6 +5,7 @@ A descriptor file's content lives only in its revisions; the current one is the 
 the highest ``number``. ``(file, number)`` is unique, so two saves made from the same base
 revision cannot both be stored (see :func:`rdcl.services.save_file`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -89,8 +90,9 @@ class Revision(models.Model):
     number = models.PositiveIntegerField()
     text = models.TextField()
     digest = models.CharField(max_length=64)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="rdcl_revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="rdcl_revisions"
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
     message = models.CharField(max_length=500, blank=True, default="")
 
@@ -113,8 +115,9 @@ class GraphLayout(models.Model):
     view = models.CharField(max_length=64)
     positions = models.JSONField(default=dict)
     updated = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["project_id", "view"]

@@ -9,6 +9,7 @@ service template. The designer generates ``TOSCA.meta``; an imported one is read
 ``Entry-Definitions`` and not kept as a file. No manifest, certificate or signature is
 produced (SOL 004 §5 security options are not implemented).
 """
+
 from __future__ import annotations
 
 import io
@@ -129,13 +130,23 @@ def read_upload(name: str, data: bytes) -> Upload:
     if zipfile.is_zipfile(io.BytesIO(data)):
         try:
             return _read_zip(base, data)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError,
-                EOFError, OSError, ValueError) as exc:
-            return Upload("zip", problems=[FileProblem("", "upload.zip", f"not a readable zip archive: {exc}",
-                                                       None, base)])
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            zlib.error,
+            NotImplementedError,
+            RuntimeError,
+            EOFError,
+            OSError,
+            ValueError,
+        ) as exc:
+            return Upload(
+                "zip", problems=[FileProblem("", "upload.zip", f"not a readable zip archive: {exc}", None, base)]
+            )
     if len(data) > MAX_FILE_BYTES:
-        return Upload("file", problems=[FileProblem("", "upload.too-large", f"more than {MAX_FILE_BYTES} bytes",
-                                                    None, base)])
+        return Upload(
+            "file", problems=[FileProblem("", "upload.too-large", f"more than {MAX_FILE_BYTES} bytes", None, base)]
+        )
     text = _decode(data)
     if text is None:
         return Upload("file", problems=[FileProblem("", "file.encoding", "not UTF-8 text", None, base)])
@@ -166,19 +177,29 @@ def _read_zip(base: str, data: bytes) -> Upload:
         upload = Upload("csar" if csar else "zip")
         total = sum(i.file_size for i in members)
         if len(members) > MAX_FILES or total > MAX_TOTAL_BYTES:
-            upload.problems.append(FileProblem("", "upload.too-large", f"{len(members)} files, {total} bytes "
-                                               f"inflated; at most {MAX_FILES} files, {MAX_TOTAL_BYTES} bytes",
-                                               None, base))
+            upload.problems.append(
+                FileProblem(
+                    "",
+                    "upload.too-large",
+                    f"{len(members)} files, {total} bytes inflated; at most {MAX_FILES} files, {MAX_TOTAL_BYTES} bytes",
+                    None,
+                    base,
+                )
+            )
             return upload
         for info in members:
             if info.file_size > MAX_FILE_BYTES:
-                upload.problems.append(FileProblem("", "upload.too-large", f"more than {MAX_FILE_BYTES} bytes",
-                                                   None, info.filename))
+                upload.problems.append(
+                    FileProblem("", "upload.too-large", f"more than {MAX_FILE_BYTES} bytes", None, info.filename)
+                )
                 continue
             text = _decode(archive.read(info))
             if text is None:
-                upload.problems.append(FileProblem("", "file.encoding", "not UTF-8 text: the designer keeps "
-                                                   "text files only", None, info.filename))
+                upload.problems.append(
+                    FileProblem(
+                        "", "file.encoding", "not UTF-8 text: the designer keeps text files only", None, info.filename
+                    )
+                )
             else:
                 upload.files[info.filename] = text
     meta = upload.files.pop(TOSCA_META, None)
@@ -203,11 +224,13 @@ def _entry_definitions(meta: str, upload: Upload) -> str:
         return ""
     entry = str(data.get("Entry-Definitions") or "") if isinstance(data, dict) else ""
     if not entry:
-        upload.problems.append(FileProblem("Entry-Definitions", "csar.meta", "TOSCA.meta has no Entry-Definitions",
-                                           None, TOSCA_META))
+        upload.problems.append(
+            FileProblem("Entry-Definitions", "csar.meta", "TOSCA.meta has no Entry-Definitions", None, TOSCA_META)
+        )
     elif entry not in upload.files:
-        upload.problems.append(FileProblem("Entry-Definitions", "csar.entry-missing",
-                                           f"{entry} is not in the archive", None, TOSCA_META))
+        upload.problems.append(
+            FileProblem("Entry-Definitions", "csar.entry-missing", f"{entry} is not in the archive", None, TOSCA_META)
+        )
     return entry
 
 
@@ -242,10 +265,7 @@ def main_template(files: Mapping[str, str], entry: str = "") -> str | None:
 def tosca_meta(entry: str, created_by: str) -> str:
     """``TOSCA-Metadata/TOSCA.meta`` (block 0 keys of TOSCA Simple Profile §3.10.2, as SOL 004 §4.1.2 uses them)."""
     author = re.sub(r"[^A-Za-z0-9 ._@+()-]", "_", created_by).strip() or "rdcl-nfvo"
-    return ("TOSCA-Meta-File-Version: 1.0\n"
-            "CSAR-Version: 1.1\n"
-            f"Created-By: {author}\n"
-            f"Entry-Definitions: {entry}\n")
+    return f"TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\nCreated-By: {author}\nEntry-Definitions: {entry}\n"
 
 
 def build_zip(files: Mapping[str, str]) -> bytes:

@@ -10,6 +10,7 @@ name in the project to the descriptor::
 ``{"vnfd/vnf_tof.json": {...}, "nsd/nsd_mec.json": {...}, "resource/config_tof": "..."}``.
 Pure Python (no Django).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,11 +31,15 @@ class ProjectImportError(ValueError):
 def is_project(data: Any) -> bool:
     """A dict whose keys are all project kinds, with at least ``nsd`` or ``vnfd``, each a
     map of name -> descriptor (not itself a single descriptor)."""
-    return (isinstance(data, dict) and bool(data) and set(data) <= set(KINDS)
-            and any(k in data for k in DESCRIPTOR_KINDS)
-            and all(isinstance(v, dict) for v in data.values())
-            and not any(k in data.get("vnfd", {}) for k in ("vnfdId", "vdu"))
-            and not any(k in data.get("nsd", {}) for k in ("nsdIdentifier", "nsDf")))
+    return (
+        isinstance(data, dict)
+        and bool(data)
+        and set(data) <= set(KINDS)
+        and any(k in data for k in DESCRIPTOR_KINDS)
+        and all(isinstance(v, dict) for v in data.values())
+        and not any(k in data.get("vnfd", {}) for k in ("vnfdId", "vdu"))
+        and not any(k in data.get("nsd", {}) for k in ("nsdIdentifier", "nsDf"))
+    )
 
 
 def iter_project(data: dict) -> Iterator[tuple[str, str, Any]]:
@@ -61,8 +66,10 @@ def import_project(project: str | Path | dict) -> dict[str, Any]:
             raise ProjectImportError(f"{project}: not a readable JSON file: {exc}") from None
     if not is_project(project):
         kinds = ", ".join(KINDS)
-        raise ProjectImportError(f"not an RDCL 3D project: expected top-level keys among {kinds} "
-                                 "(with nsd or vnfd), each mapping names to descriptors")
+        raise ProjectImportError(
+            f"not an RDCL 3D project: expected top-level keys among {kinds} "
+            "(with nsd or vnfd), each mapping names to descriptors"
+        )
     files = {}
     for kind, name, value in iter_project(project):
         if "/" in name or name in ("", ".", ".."):

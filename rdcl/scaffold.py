@@ -4,6 +4,7 @@ The new type is a :class:`rdcl.types.generic.GraphDocumentType`: its descriptors
 graphs checked against its ``description.yaml``, so it validates and draws as soon as it
 exists; replace ``parse``/``validate``/``build_graph`` to read a real descriptor format.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ class {cls}(GraphDocumentType):
     label = "{label}"
 '''
 
-DESCRIPTION = '''# Description model of the {name} project type (see rdcl/types/description.py).
+DESCRIPTION = """# Description model of the {name} project type (see rdcl/types/description.py).
 name: {name}
 label: {label}
 version: 1
@@ -62,9 +63,9 @@ views:
     label: Everything
     nodes: [host, function, network]
     links: [attachment]
-'''
+"""
 
-EXAMPLE = '''# A {name} descriptor to start from.
+EXAMPLE = """# A {name} descriptor to start from.
 type: {name}
 name: example
 nodes:
@@ -74,7 +75,7 @@ nodes:
 links:
   - {{source: server, target: lan, type: attachment}}
   - {{source: app, target: lan, type: attachment}}
-'''
+"""
 
 
 class ScaffoldError(ValueError):
@@ -99,8 +100,11 @@ def scaffold(name: str, dest: str | Path | None = None, label: str | None = None
     if dest.is_dir() and name in types(extra):
         raise ScaffoldError(f"a project type named {name!r} exists already")
     label = label or f"{name} descriptors"
-    values = {"name": name, "label": label.replace('"', "'"),
-              "cls": "".join(part.title() for part in re.split(r"[-_]", name)) + "Type"}
+    values = {
+        "name": name,
+        "label": label.replace('"', "'"),
+        "cls": "".join(part.title() for part in re.split(r"[-_]", name)) + "Type",
+    }
     (folder / "examples").mkdir(parents=True)
     (folder / "__init__.py").write_text(INIT.format(**values))
     (folder / "description.yaml").write_text(DESCRIPTION.format(**values))

@@ -3,6 +3,7 @@
 Descriptor texts are kept byte for byte (no whitespace trimming). A file in a listing is its
 current revision (:class:`FileSerializer`); revisions are numbered per file from 1.
 """
+
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 

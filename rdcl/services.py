@@ -13,6 +13,7 @@
   cached under the new revisions' digests (:func:`keep_graph`): opening the project next
   does not parse it again.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -112,8 +113,11 @@ def share(project: Project, user, mode: str) -> ProjectShare:
 def current_revisions(project: Project) -> dict[str, Revision]:
     """The current revision of each file of ``project``, by path (sorted)."""
     latest = Revision.objects.filter(file=OuterRef("file")).order_by("-number").values("number")[:1]
-    revisions = (Revision.objects.filter(file__project=project, number=Subquery(latest))
-                 .select_related("file", "author").order_by("file__path"))
+    revisions = (
+        Revision.objects.filter(file__project=project, number=Subquery(latest))
+        .select_related("file", "author")
+        .order_by("file__path")
+    )
     return {r.file.path: r for r in revisions}
 
 
@@ -150,8 +154,10 @@ def _gate(type_name: str, files: Mapping[str, str]) -> tuple[list[dict], dict | 
 
 
 def _path_problems(files: Mapping[str, str]) -> list[dict]:
-    return [{"file": path, "path": "", "line": None, "rule": "file.path", "message": why}
-            for path, why in packaging.path_errors(files).items()]
+    return [
+        {"file": path, "path": "", "line": None, "rule": "file.path", "message": why}
+        for path, why in packaging.path_errors(files).items()
+    ]
 
 
 def diff(file: DescriptorFile, old: int, new: int) -> str:
@@ -174,8 +180,16 @@ def _lines(text: str) -> list[str]:
 # -- creating ----------------------------------------------------------------------------
 
 
-def create_project(owner, name: str, type_name: str, files: Mapping[str, str] | None = None, *,
-                   entry: str = "", description: str = "", message: str = "created") -> Project:
+def create_project(
+    owner,
+    name: str,
+    type_name: str,
+    files: Mapping[str, str] | None = None,
+    *,
+    entry: str = "",
+    description: str = "",
+    message: str = "created",
+) -> Project:
     """A new project of ``type_name`` with ``files`` (each at revision 1 by ``owner``).
 
     :raises Refused: unknown type, a name ``owner`` already uses, or invalid files.
@@ -193,8 +207,14 @@ def create_project(owner, name: str, type_name: str, files: Mapping[str, str] | 
         raise Refused(problems)
     try:
         with transaction.atomic():
-            project = Project.objects.create(owner=owner, name=name, type=type_name, entry=entry,
-                                             description=description, generation=1 if files else 0)
+            project = Project.objects.create(
+                owner=owner,
+                name=name,
+                type=type_name,
+                entry=entry,
+                description=description,
+                generation=1 if files else 0,
+            )
             for path in sorted(files):
                 stored = DescriptorFile.objects.create(project=project, path=path)
                 Revision.objects.create(file=stored, number=1, text=files[path], author=owner, message=message[:500])
@@ -218,8 +238,9 @@ def create_from_example(owner, name: str, type_name: str, example: str = "all", 
         if example not in found:
             raise Refused([], f"{type_name} has no example {example!r}; examples: {', '.join(found)}")
         found = {example: found[example]}
-    return create_project(owner, name, type_name, found, description=description,
-                          message=f"from the {type_name} example")
+    return create_project(
+        owner, name, type_name, found, description=description, message=f"from the {type_name} example"
+    )
 
 
 def examples(type_name: str) -> dict[str, str]:
@@ -256,8 +277,9 @@ def import_upload(owner, upload_name: str, data: bytes, *, name: str = "", type_
             said = "; ".join(f"{path}: {claim or 'no type'}" for path, claim in claims.items()) or "no YAML/JSON file"
             raise Refused([], f"cannot tell the project type ({said}); give type")
     name = name or _stem(upload_name)
-    project = create_project(owner, name, type_name, upload.files, entry=upload.entry,
-                             message=f"imported from {upload_name}")
+    project = create_project(
+        owner, name, type_name, upload.files, entry=upload.entry, message=f"imported from {upload_name}"
+    )
     return Imported(project, upload.kind)
 
 
@@ -285,8 +307,7 @@ def restore(file: DescriptorFile, number: int, base_revision: int, author, messa
     :raises Revision.DoesNotExist: no such revision. :raises Conflict, Refused: as :func:`save_file`.
     """
     old = file.revisions.get(number=number)
-    return save_file(file.project, file.path, old.text, base_revision, author,
-                     message or f"restored revision {number}")
+    return save_file(file.project, file.path, old.text, base_revision, author, message or f"restored revision {number}")
 
 
 def delete_file(project: Project, path: str, base_revision: int, author) -> None:
@@ -304,16 +325,19 @@ def set_entry(project: Project, entry: str) -> Project:
     """
     if entry and not checks.is_tosca(get_type(project.type)):
         raise Refused([], f"a {project.type} project has no entry (main template): only TOSCA projects do")
-    if entry and (not entry.lower().endswith((".yaml", ".yml"))
-                  or not DescriptorFile.objects.filter(project=project, path=entry).exists()):
+    if entry and (
+        not entry.lower().endswith((".yaml", ".yml"))
+        or not DescriptorFile.objects.filter(project=project, path=entry).exists()
+    ):
         raise Refused([], f"entry {entry!r} is not a YAML file of the project")
     project.entry = entry
     project.save(update_fields=["entry"])
     return project
 
 
-def _commit(project: Project, changes: Mapping[str, str | None], bases: Mapping[str, int], author,
-            message: str) -> dict[str, Revision | None]:
+def _commit(
+    project: Project, changes: Mapping[str, str | None], bases: Mapping[str, int], author, message: str
+) -> dict[str, Revision | None]:
     """Apply ``changes`` (``{path: text}``, None deletes) made from ``bases`` (``{path:
     revision number}``): validate the whole project with them, then store them in one
     transaction if nothing moved meanwhile. Returns the new revisions by path."""
@@ -340,7 +364,8 @@ def _commit(project: Project, changes: Mapping[str, str | None], bases: Mapping[
         try:
             with transaction.atomic():
                 moved = not Project.objects.filter(pk=project.pk, generation=generation).update(
-                    generation=F("generation") + 1, entry=entry)
+                    generation=F("generation") + 1, entry=entry
+                )
                 if moved:
                     continue  # another change was stored since we read: validate again
                 revisions = _store(project, changes, bases, author, message)
@@ -361,8 +386,9 @@ def _store(project, changes, bases, author, message) -> dict[str, Revision | Non
             out[path] = None
             continue
         stored, _ = DescriptorFile.objects.get_or_create(project=project, path=path)
-        out[path] = Revision.objects.create(file=stored, number=bases[path] + 1, text=text, author=author,
-                                            message=message)
+        out[path] = Revision.objects.create(
+            file=stored, number=bases[path] + 1, text=text, author=author, message=message
+        )
     project.refresh_from_db(fields=["generation", "entry"])
     return out
 
@@ -372,8 +398,11 @@ def _conflict(path: str, base: int, current: Revision | None) -> Conflict:
         return Conflict(f"{path} does not exist (any more); save it as a new file (base revision 0)")
     if base == 0:
         return Conflict(f"{path} exists already (revision {current.number}); save from that revision", current)
-    return Conflict(f"{path} is at revision {current.number}, not {base}: someone saved it meanwhile; "
-                    "merge with the current text and save from it", current)
+    return Conflict(
+        f"{path} is at revision {current.number}, not {base}: someone saved it meanwhile; "
+        "merge with the current text and save from it",
+        current,
+    )
 
 
 # -- graph -------------------------------------------------------------------------------
@@ -385,8 +414,12 @@ def graph(project: Project, view: str) -> dict:
     :raises KeyError: unknown view (message lists the views).
     """
     revisions = current_revisions(project)
-    data = cached_graph(project.type, {path: r.text for path, r in revisions.items()}, view,
-                        {path: r.digest for path, r in revisions.items()})
+    data = cached_graph(
+        project.type,
+        {path: r.text for path, r in revisions.items()},
+        view,
+        {path: r.digest for path, r in revisions.items()},
+    )
     layout = GraphLayout.objects.filter(project=project, view=view).first()
     positions = layout.positions if layout else {}
     for node in data["nodes"]:
@@ -399,8 +432,7 @@ GRAPH_CACHE_VERSION = 1
 GRAPH_CACHE_SECONDS = 24 * 3600
 
 
-def cached_graph(type_name: str, files: Mapping[str, str], view: str,
-                 digests: Mapping[str, str] | None = None) -> dict:
+def cached_graph(type_name: str, files: Mapping[str, str], view: str, digests: Mapping[str, str] | None = None) -> dict:
     """:func:`rdcl.checks.graph`, with the whole graph kept in Django's cache under the
     files' digests (a revision's ``digest``; computed for unsaved ``files``): opening a
     project whose files did not change does not parse them again (tosca-parser takes
@@ -446,7 +478,8 @@ def set_positions(project: Project, view: str, positions: dict, user) -> GraphLa
     if view not in views:
         raise KeyError(f"unknown view {view!r} of {project.type}; views: {', '.join(views)}")
     layout, _ = GraphLayout.objects.update_or_create(
-        project=project, view=view, defaults={"positions": positions, "updated_by": user, "updated": timezone.now()})
+        project=project, view=view, defaults={"positions": positions, "updated_by": user, "updated": timezone.now()}
+    )
     return layout
 
 

@@ -1,4 +1,5 @@
 """Designer GUI routes (``/designer/``)."""
+
 from django.urls import path
 
 from . import views

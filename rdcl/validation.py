@@ -6,6 +6,7 @@ no type given, each file's type is detected, and files whose types refine one an
 (``etsi`` and ``nested-vdu``) are validated together as the refined type. The result is one
 :class:`FileReport` per file. Pure Python: the command only prints it.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -40,8 +41,9 @@ class FileReport:
         return [p.format(self.file) for p in self.problems]
 
 
-def validate_paths(paths: Iterable[str | Path], type_name: str | None = None,
-                   extra: Iterable[str | Path] = ()) -> list[FileReport]:
+def validate_paths(
+    paths: Iterable[str | Path], type_name: str | None = None, extra: Iterable[str | Path] = ()
+) -> list[FileReport]:
     """Reports for every file under ``paths`` (see module doc), in path order.
 
     :raises rdcl.types.registry.RegistryError: ``type_name`` is not a known type.
@@ -89,8 +91,10 @@ def _validate_group(plugin: ProjectType, group: list[Source]) -> list[FileReport
     try:
         problems = plugin.validate(group)
     except Exception as exc:  # noqa: BLE001 - a validator bug must not hide the other files' results
-        return [_bad(s.name, "validator.crash", f"{plugin.name} validator failed: "
-                                                f"{type(exc).__name__}: {exc}") for s in group]
+        return [
+            _bad(s.name, "validator.crash", f"{plugin.name} validator failed: {type(exc).__name__}: {exc}")
+            for s in group
+        ]
     by_file: dict[str, list[FileProblem]] = {s.name: [] for s in group}
     for problem in problems:
         by_file.setdefault(problem.file, []).append(problem)

@@ -5,6 +5,7 @@ the REST API lacks: the graph of unsaved text (``preview``) and the nesting chec
 The page reads and saves files through the REST API (``/api/rdcl/``); these helpers store
 nothing.
 """
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -45,20 +46,35 @@ def project_list(request):
             else:
                 return redirect("rdcl:project", pk=project.pk)
     catalogue = {name: [e for e in services.examples(name)] for name in types()}
-    return render(request, "rdcl/project_list.html", {
-        "projects": services.visible_projects(request.user).select_related("owner").order_by("name"),
-        "catalogue": catalogue, "types": [(n, get_type(n).label) for n in types()]})
+    return render(
+        request,
+        "rdcl/project_list.html",
+        {
+            "projects": services.visible_projects(request.user).select_related("owner").order_by("name"),
+            "catalogue": catalogue,
+            "types": [(n, get_type(n).label) for n in types()],
+        },
+    )
 
 
 @login_required
 def project_page(request, pk):
     """The project's files, a graph per view of its type and the text editor."""
     project = _project(request, pk)
-    files = [{"id": r.file_id, "path": path, "revision": r.number, "text": r.text}
-             for path, r in sorted(services.current_revisions(project).items())]
-    config = {"project": {"id": project.pk, "name": project.name, "type": project.type,
-                          "access": services.access_of(project, request.user)},
-              "type": type_data(project.type, with_text=False), "files": files}
+    files = [
+        {"id": r.file_id, "path": path, "revision": r.number, "text": r.text}
+        for path, r in sorted(services.current_revisions(project).items())
+    ]
+    config = {
+        "project": {
+            "id": project.pk,
+            "name": project.name,
+            "type": project.type,
+            "access": services.access_of(project, request.user),
+        },
+        "type": type_data(project.type, with_text=False),
+        "files": files,
+    }
     return render(request, "rdcl/project.html", {"project": project, "config": config})
 
 
@@ -123,8 +139,9 @@ def check_nesting(request, pk):
     except _BadBody as exc:
         return JsonResponse({"detail": exc.detail}, status=exc.status)
     try:
-        answer = get_type(project.type).description_model().check_nesting(str(data.get("child")),
-                                                                          str(data.get("parent")))
+        answer = (
+            get_type(project.type).description_model().check_nesting(str(data.get("child")), str(data.get("parent")))
+        )
     except DescriptionError as exc:
         return JsonResponse({"allowed": False, "reason": str(exc)})
     return JsonResponse({"allowed": answer.allowed, "reason": answer.reason})

@@ -9,6 +9,7 @@ Chromium) and the gates that keep the suite honest:
   worker, sshd, redis-server or a browser itself (:data:`SERVICE_COMMANDS`), so
   ``-m "not integration"`` really leaves out every service.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,13 +28,29 @@ REQUIRE_DEPS = os.environ.get("RDCL_REQUIRE_DEPS", "") == "1"
 
 #: Fixture -> markers a test using it must carry (they start a worker, sshd, a live server,
 #: a browser).
-SERVICE_FIXTURES = {"worker": {"integration"}, "sshd_sites": {"integration"}, "live_server": {"integration"},
-                    "browser": {"integration", "browser"}, "openstack_cloud": {"integration", "openstack"}}
+SERVICE_FIXTURES = {
+    "worker": {"integration"},
+    "sshd_sites": {"integration"},
+    "live_server": {"integration"},
+    "browser": {"integration", "browser"},
+    "openstack_cloud": {"integration", "openstack"},
+}
 
 #: Words of a command line that starts a service (all of a tuple must appear), refused in a
 #: test without the ``integration`` marker.
-SERVICE_COMMANDS = (("celery", "worker"), ("sshd",), ("redis-server",), ("chromium",), ("runserver",),
-                    ("gunicorn",), ("uwsgi",), ("heat-all",), ("neutron-server",), ("nova-api",), ("mariadbd",))
+SERVICE_COMMANDS = (
+    ("celery", "worker"),
+    ("sshd",),
+    ("redis-server",),
+    ("chromium",),
+    ("runserver",),
+    ("gunicorn",),
+    ("uwsgi",),
+    ("heat-all",),
+    ("neutron-server",),
+    ("nova-api",),
+    ("mariadbd",),
+)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -46,14 +63,15 @@ def pytest_collection_modifyitems(config, items):
     wrong = []
     cloud_modules = {item.path.name for item in items if "openstack_cloud" in getattr(item, "fixturenames", ())}
     if len(cloud_modules) > 1:
-        wrong.append(f"the `openstack_cloud` fixture is used in {', '.join(sorted(cloud_modules))}: keep those tests in "
-                     "one module (one control plane per run)")
+        wrong.append(
+            f"the `openstack_cloud` fixture is used in {', '.join(sorted(cloud_modules))}: keep those tests in "
+            "one module (one control plane per run)"
+        )
     for item in items:
         has = {m.name for m in item.iter_markers()}
         for fixture, markers in SERVICE_FIXTURES.items():
             if fixture in getattr(item, "fixturenames", ()) and not markers <= has:
-                wrong.append(f"{item.nodeid}: uses `{fixture}` without marker(s) "
-                             f"{', '.join(sorted(markers - has))}")
+                wrong.append(f"{item.nodeid}: uses `{fixture}` without marker(s) {', '.join(sorted(markers - has))}")
     if wrong:
         raise pytest.UsageError("tests that start services must say so:\n  " + "\n  ".join(wrong))
 
@@ -88,8 +106,9 @@ def _services_need_the_integration_marker(request, monkeypatch):
         def __init__(self, args, *more, **kwargs):
             found = _starts_a_service(args)
             if found:
-                pytest.fail(f"{request.node.nodeid} starts `{' '.join(found)}` but is not marked "
-                            "integration", pytrace=False)
+                pytest.fail(
+                    f"{request.node.nodeid} starts `{' '.join(found)}` but is not marked integration", pytrace=False
+                )
             super().__init__(args, *more, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", Guarded)
@@ -133,8 +152,10 @@ def worker(django_db_setup, tmp_path_factory):
 
     from nfvo.worker import celery_worker
 
-    env = {"DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
-           "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env = {
+        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with celery_worker(env=env, log_file=log, name="tests") as proc:
         proc.log_file = log
@@ -177,9 +198,19 @@ def browser():
     # test itself are synchronous and safe (Django's documented switch for this case).
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -193,5 +224,7 @@ def sol001(corpus):
     """The SOL 001 v2.6.1 type files of the corpus for their forge.etsi.org URLs
     (tosca-parser ``local_defs``; nothing is fetched)."""
     folder = corpus / "heat-translator" / "etsi_nfv"
-    return {SOL001_FORGE + name: str(folder / name)
-            for name in ("etsi_nfv_sol001_common_types.yaml", "etsi_nfv_sol001_vnfd_types.yaml")}
+    return {
+        SOL001_FORGE + name: str(folder / name)
+        for name in ("etsi_nfv_sol001_common_types.yaml", "etsi_nfv_sol001_vnfd_types.yaml")
+    }

@@ -1,5 +1,6 @@
 """Helpers shared by the tests: sites, users and API clients, and the playbook gates
 (``ansible-playbook --syntax-check`` and ``ansible-lint``)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,14 +19,16 @@ def register_local_sites(tmp_path, os_port: int, k8s_port: int):
     from nfvo import sites
 
     path = tmp_path / "sites.yml"
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         sites:
           - {{name: core, kind: openstack, default: true,
              connection: {{os_auth_url: "http://127.0.0.1:{os_port}/v3", os_cloud: core}}}}
           - {{name: edge, kind: kubernetes, default: true, connection: {{k8s_host: "https://127.0.0.1:{k8s_port}"}}}}
           - {{name: core_server, kind: linux, connection: {{rdcl_root: {tmp_path}/core_server}}}}
           - {{name: edge_server, kind: linux, connection: {{rdcl_root: {tmp_path}/edge_server}}}}
-        """))
+        """)
+    )
     return sites.load(path)
 
 
@@ -35,12 +38,26 @@ def assert_playbooks_pass(translation, tmp_path) -> None:
     bin_dir = Path(sys.executable).parent
     folder = translation.write(tmp_path)
     inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"children": {
-        p.site: {"hosts": {p.site: {"ansible_connection": "local"}}} for p in translation.parts}}}))
+    inventory.write_text(
+        yaml.safe_dump(
+            {
+                "all": {
+                    "children": {
+                        p.site: {"hosts": {p.site: {"ansible_connection": "local"}}} for p in translation.parts
+                    }
+                }
+            }
+        )
+    )
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "ANSIBLE_ROLES_PATH": str(folder / "roles"), "HOME": str(tmp_path)}
     books = ["site.yml", "create.yml", "delete.yml", "scale.yml"]  # one run checks them all
-    run = subprocess.run([bin_dir / "ansible-playbook", "--syntax-check", "-i", inventory, *books],
-                         cwd=folder, env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [bin_dir / "ansible-playbook", "--syntax-check", "-i", inventory, *books],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0 and run.stdout.count("playbook: ") == len(books), run.stdout + run.stderr
     assert_lint_passes(folder, env)
 
@@ -74,14 +91,25 @@ def assert_lint_passes(folder: Path, env: dict, config: dict = LINT_CONFIG) -> N
     whole = _lint_key(files, folder, config)
     if whole in LINTED:
         return
-    roles = {r: _lint_key([p for p in files if p.is_relative_to(r)], r, config)
-             for r in sorted((folder / "roles").glob("*")) if r.is_dir()}
+    roles = {
+        r: _lint_key([p for p in files if p.is_relative_to(r)], r, config)
+        for r in sorted((folder / "roles").glob("*"))
+        if r.is_dir()
+    }
     skip = [f"{r.relative_to(folder)}/" for r, key in roles.items() if key in LINTED]
-    (folder / ".ansible-lint").write_text(yaml.safe_dump(
-        {**config, "exclude_paths": [*config.get("exclude_paths", []), *skip]} if skip else config,
-        default_flow_style=None))  # lists in flow style: yamllint passes the file too
-    lint = subprocess.run([Path(sys.executable).parent / "ansible-lint", "--offline", "--nocolor", "."], cwd=folder,
-                          env=env, capture_output=True, text=True)
+    (folder / ".ansible-lint").write_text(
+        yaml.safe_dump(
+            {**config, "exclude_paths": [*config.get("exclude_paths", []), *skip]} if skip else config,
+            default_flow_style=None,
+        )
+    )  # lists in flow style: yamllint passes the file too
+    lint = subprocess.run(
+        [Path(sys.executable).parent / "ansible-lint", "--offline", "--nocolor", "."],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert lint.returncode == 0, lint.stdout + lint.stderr
     LINTED.update([whole, *roles.values()])
 

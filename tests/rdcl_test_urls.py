@@ -1,4 +1,5 @@
 """Test URLs for the designer's API when ``config/urls.py`` does not route ``api/rdcl/`` yet."""
+
 from django.urls import include, path
 
 urlpatterns = [

@@ -7,6 +7,7 @@ it drops the folder, broker, queue and database it inherited from the controller
 its own, so its Celery workers, sshd sites and fault tests (which stop and restart their
 Redis) never meet another worker's.
 """
+
 import getpass
 import os
 import tempfile
@@ -27,7 +28,9 @@ os.environ.setdefault("RDCL_QUEUE", f"jobs-test-{os.getpid()}")  # no stale mess
 os.environ.setdefault("RDCL_TEST_DB", os.path.join(os.environ["RDCL_VAR"], "test-db.sqlite3"))
 # Tests publish from bare repositories in pytest's temporary folders and the state folder;
 # nothing else local (the default allows only RDCL_GIT_REMOTE).
-os.environ.setdefault("RDCL_GIT_ALLOWED_REMOTES", ",".join([
-    os.path.join(tempfile.gettempdir(), f"pytest-of-{getpass.getuser()}"), os.environ["RDCL_VAR"]]))
+os.environ.setdefault(
+    "RDCL_GIT_ALLOWED_REMOTES",
+    ",".join([os.path.join(tempfile.gettempdir(), f"pytest-of-{getpass.getuser()}"), os.environ["RDCL_VAR"]]),
+)
 
 from config.settings import *  # noqa: E402,F401,F403

@@ -1,4 +1,5 @@
 """REST API: ordering with per-field errors, job events with a cursor, cancel, retry, refresh."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,8 +26,7 @@ def client(tmp_path):
 
 
 def test_order_errors_per_field_and_nothing_stored(client):
-    resp = client.post("/api/orders/", {"item": "epc-cran-mec", "parameters": {"core_status_port": 80}},
-                       format="json")
+    resp = client.post("/api/orders/", {"item": "epc-cran-mec", "parameters": {"core_status_port": 80}}, format="json")
     assert resp.status_code == 400
     assert "minimum" in resp.json()["parameters"]["core_status_port"]
     assert not Job.objects.exists()
@@ -50,8 +50,11 @@ def test_order_then_events_cursor_cancel_and_retry(client):
     assert retried.status_code == 201 and retried.json()["retry_of"] == job["id"]
     steps = client.get(f"/api/orders/{placed['id']}/").json()
     assert [(t["source"], t["target"], t["actor"]) for t in steps["transitions"]] == [
-        ("", "parse_dialog", "ana"), ("parse_dialog", "run_job", "ana"), ("run_job", "failed", "ana"),
-        ("failed", "run_job", "ana")]
+        ("", "parse_dialog", "ana"),
+        ("parse_dialog", "run_job", "ana"),
+        ("run_job", "failed", "ana"),
+        ("failed", "run_job", "ana"),
+    ]
     assert steps["status"] == "run_job" and steps["job"]["id"] == retried.json()["id"]
 
 
@@ -70,8 +73,13 @@ def test_refresh_picks_up_a_new_commit(client, tmp_path):
     item = client.get("/api/catalogue/epc-cran-mec/").json()
     resp = client.post("/api/catalogue/epc-cran-mec/refresh/")  # nothing pushed: the same commit
     assert resp.status_code == 200 and resp.json()["published_commit"] == item["published_commit"]
-    pushed = publish_files({"notes.txt": "a new commit\n"}, "elsewhere", "another publisher",
-                           CatalogueItem.objects.get().repository, tmp_path / "other")
+    pushed = publish_files(
+        {"notes.txt": "a new commit\n"},
+        "elsewhere",
+        "another publisher",
+        CatalogueItem.objects.get().repository,
+        tmp_path / "other",
+    )
     assert pushed.changed and pushed.commit != item["published_commit"]
     assert CatalogueItem.objects.get().published_commit == item["published_commit"]  # not before a refresh
     resp = client.post("/api/catalogue/epc-cran-mec/refresh/")
@@ -85,8 +93,9 @@ def test_operate_unknown_operation(client):
     job = services.order(CatalogueItem.objects.get(), {}, mode="plan", tenant=Tenant.objects.get(name="red"))
     resp = client.post(f"/api/instances/{job.instance_id}/operate/", {"operation": "fly"}, format="json")
     assert resp.status_code == 400 and "fly" in resp.json()["operation"]
-    ok = client.post(f"/api/instances/{job.instance_id}/operate/", {"operation": "delete", "mode": "plan"},
-                     format="json")
+    ok = client.post(
+        f"/api/instances/{job.instance_id}/operate/", {"operation": "delete", "mode": "plan"}, format="json"
+    )
     assert ok.status_code == 201 and ok.json()["playbook"] == "delete.yml"
 
 
@@ -116,12 +125,15 @@ def test_items_shared_with_a_tenant_and_roles(client):
 
 
 def test_every_action_is_audited_with_who_and_where(client):
-    job = client.post("/api/orders/", {"item": "epc-cran-mec", "mode": "plan"}, format="json",
-                      REMOTE_ADDR="127.0.0.9").json()["job"]
+    job = client.post(
+        "/api/orders/", {"item": "epc-cran-mec", "mode": "plan"}, format="json", REMOTE_ADDR="127.0.0.9"
+    ).json()["job"]
     client.post(f"/api/jobs/{job['id']}/cancel/", REMOTE_ADDR="127.0.0.9")
     entries = list(AuditEntry.objects.order_by("id").values_list("user__username", "action", "target", "remote_addr"))
-    assert entries == [("ana", "order", "item:epc-cran-mec", "127.0.0.9"),
-                       ("ana", "cancel", f"job:{job['id']}", "127.0.0.9")]
+    assert entries == [
+        ("ana", "order", "item:epc-cran-mec", "127.0.0.9"),
+        ("ana", "cancel", f"job:{job['id']}", "127.0.0.9"),
+    ]
     assert client.get("/api/audit/").status_code == 403
     admin = api_client(User.objects.create_superuser("root"))
     assert [e["action"] for e in admin.get("/api/audit/").json()["results"]] == ["cancel", "order"]

@@ -9,6 +9,7 @@ and role (default 6) and ``RDCL_FUZZ_SECONDS`` (default 150) for the whole run; 
 not reached in time are reported, and fail the test, so the bound cannot hide a finding.
 ``RDCL_FUZZ_RANDOM=1`` draws new examples each run (a deeper, non-repeating run).
 """
+
 from __future__ import annotations
 
 import os
@@ -45,13 +46,24 @@ def fuzz(tmp_path) -> dict:
     from rdcl import services as designer
 
     url = init_remote(tmp_path / "books.git")
-    publish_files({"nothing.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"}, "books", "nothing.yml",
-                  url, tmp_path / "work")
+    publish_files(
+        {"nothing.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"},
+        "books",
+        "nothing.yml",
+        url,
+        tmp_path / "work",
+    )
     Site.objects.create(name="edge_a", kind="linux", connection={"rdcl_root": str(tmp_path / "edge_a")})
-    item = services.publish_repository("nothing", url, "main", "books", {"create": "nothing.yml"}, ["edge_a"],
-                                       dialog_schema={"type": "object", "properties": {
-                                           "size": {"type": "integer", "minimum": 1, "default": 1}}},
-                                       queue="fuzz-no-worker")
+    item = services.publish_repository(
+        "nothing",
+        url,
+        "main",
+        "books",
+        {"create": "nothing.yml"},
+        ["edge_a"],
+        dialog_schema={"type": "object", "properties": {"size": {"type": "integer", "minimum": 1, "default": 1}}},
+        queue="fuzz-no-worker",
+    )
     user = member("uma", "red")
     order = services.place_order(item, {"size": 2}, "plan", "", user=user, tenant=user.memberships.get().tenant)
     admin = User.objects.create_superuser("root", password="a-long-admin-passphrase")
@@ -59,15 +71,21 @@ def fuzz(tmp_path) -> dict:
     project = designer.create_from_example(user, "fuzzed", "tosca")
     file = project.files.order_by("id").first()
     known = {
-        "/api/audit/": {"id": audit.pk}, "/api/catalogue/": {"name": item.name}, "/api/sites/": {"name": "edge_a"},
-        "/api/instances/": {"id": order.instance_id}, "/api/jobs/": {"id": order.jobs.get().pk},
-        "/api/orders/": {"id": order.pk}, "/api/tenants/": {"name": "red", "username": "uma"},
+        "/api/audit/": {"id": audit.pk},
+        "/api/catalogue/": {"name": item.name},
+        "/api/sites/": {"name": "edge_a"},
+        "/api/instances/": {"id": order.instance_id},
+        "/api/jobs/": {"id": order.jobs.get().pk},
+        "/api/orders/": {"id": order.pk},
+        "/api/tenants/": {"name": "red", "username": "uma"},
         "/api/rdcl/types/": {"name": "tosca"},
         "/api/rdcl/projects/": {"id": project.pk, "project_pk": project.pk, "view": "topology", "username": "root"},
         "/api/rdcl/projects/{project_pk}/files/": {"project_pk": project.pk, "id": file.pk, "number": 1},
     }
-    return {"tokens": {"user": Token.objects.create(user=user).key, "admin": Token.objects.create(user=admin).key},
-            "known": known}
+    return {
+        "tokens": {"user": Token.objects.create(user=user).key, "admin": Token.objects.create(user=admin).key},
+        "known": known,
+    }
 
 
 def _known(path: str, known: dict) -> dict | None:
@@ -75,8 +93,7 @@ def _known(path: str, known: dict) -> dict | None:
     None when the path has none or no object is known for it."""
     if "{" not in path:
         return None
-    prefixes = [p for p in known if path.startswith(p.split("{")[0]) and (
-        "{" not in p or path.startswith(p))]
+    prefixes = [p for p in known if path.startswith(p.split("{")[0]) and ("{" not in p or path.startswith(p))]
     if not prefixes:
         return None
     values = known[max(prefixes, key=len)]
@@ -118,12 +135,20 @@ def test_schemathesis_finds_no_server_error_and_no_response_off_the_schema(fuzz)
                     not_run.append(name)
                     continue
 
-                @settings(max_examples=examples, deadline=None, database=None, derandomize=not RANDOM,
-                          suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+                @settings(
+                    max_examples=examples,
+                    deadline=None,
+                    database=None,
+                    derandomize=not RANDOM,
+                    suppress_health_check=list(HealthCheck),
+                    phases=[Phase.explicit, Phase.generate],
+                )
                 @given(case=operation.as_strategy(path_parameters=path_parameters))
                 def run(case):  # called below, in this iteration: key and role are this loop's
-                    response = case.call_and_validate(headers={"Authorization": f"Token {key}"},  # noqa: B023
-                                                      checks=checks)
+                    response = case.call_and_validate(
+                        headers={"Authorization": f"Token {key}"},  # noqa: B023
+                        checks=checks,
+                    )
                     answered[role][response.status_code // 100] += 1  # noqa: B023
 
                 try:

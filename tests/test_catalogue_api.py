@@ -1,5 +1,6 @@
 """Publishing any git repository of playbooks through the API, changing an item's settings,
 and a service instance's history of operations (API and page)."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,19 +41,32 @@ def remote(tmp_path):
 
 
 def _item(remote: str, **over) -> dict:
-    return {"name": "nothing", "repository": remote, "ref": "main", "folder": "books",
-            "playbooks": {"create": "nothing.yml", "delete": "nothing.yml"}, "sites": [{"labels": {"role": "edge"}}],
-            "dialog": {"type": "object", "properties": {"size": {"type": "integer", "minimum": 1, "default": 1}}},
-            **over}
+    return {
+        "name": "nothing",
+        "repository": remote,
+        "ref": "main",
+        "folder": "books",
+        "playbooks": {"create": "nothing.yml", "delete": "nothing.yml"},
+        "sites": [{"labels": {"role": "edge"}}],
+        "dialog": {"type": "object", "properties": {"size": {"type": "integer", "minimum": 1, "default": 1}}},
+        **over,
+    }
 
 
 def test_an_operator_publishes_a_repository_with_errors_per_field(remote):
     ops = _api("oli", "red", "operator")
     _api("uma", "red", "user")
     Tenant.objects.create(name="blue")
-    bad = ops.post("/api/catalogue/", _item(remote, playbooks={"delete": "../x.yml"}, sites=["nowhere"],
-                                            dialog={"type": "object", "properties": {"n": {"type": "int"}}}),
-                   format="json")
+    bad = ops.post(
+        "/api/catalogue/",
+        _item(
+            remote,
+            playbooks={"delete": "../x.yml"},
+            sites=["nowhere"],
+            dialog={"type": "object", "properties": {"n": {"type": "int"}}},
+        ),
+        format="json",
+    )
     assert bad.status_code == 400
     errors = bad.json()
     assert "'create' playbook is required" in errors["playbooks"][0]
@@ -71,8 +85,11 @@ def test_an_operator_publishes_a_repository_with_errors_per_field(remote):
     user.force_authenticate(User.objects.get(username="uma"))
     assert user.post("/api/catalogue/", _item(remote, name="other"), format="json").status_code == 403
     assert user.patch("/api/catalogue/nothing/", {"timeout": 5}, format="json").status_code == 403
-    changed = ops.patch("/api/catalogue/nothing/", {"requires_approval": False, "timeout": 600,
-                                                    "tenants": ["red", "blue"]}, format="json")
+    changed = ops.patch(
+        "/api/catalogue/nothing/",
+        {"requires_approval": False, "timeout": 600, "tenants": ["red", "blue"]},
+        format="json",
+    )
     assert changed.status_code == 200, changed.content
     item.refresh_from_db()
     assert (item.requires_approval, item.timeout) == (False, 600)
@@ -82,9 +99,15 @@ def test_an_operator_publishes_a_repository_with_errors_per_field(remote):
 
 
 def test_an_instance_shows_its_state_and_history_of_operations(remote, client):
-    item = services.publish_repository("nothing", remote, "main", "books",
-                                       {"create": "nothing.yml", "delete": "nothing.yml"}, ["edge_a"],
-                                       queue="catalogue-tests-no-worker")
+    item = services.publish_repository(
+        "nothing",
+        remote,
+        "main",
+        "books",
+        {"create": "nothing.yml", "delete": "nothing.yml"},
+        ["edge_a"],
+        queue="catalogue-tests-no-worker",
+    )
     red = Tenant.objects.create(name="red")
     created = services.order(item, {}, mode="plan", tenant=red)
     deleted = services.operate(created.instance, "delete", mode="plan")
@@ -93,7 +116,9 @@ def test_an_instance_shows_its_state_and_history_of_operations(remote, client):
     assert (body["item"], body["tenant"], body["state"]) == ("nothing", "red", "new")
     assert body["orders"] == [created.order_id]
     assert [(o["id"], o["operation"], o["status"]) for o in body["operations"]] == [
-        (created.pk, "create", "pending"), (deleted.pk, "delete", "pending")]
+        (created.pk, "create", "pending"),
+        (deleted.pk, "delete", "pending"),
+    ]
     assert "operations" not in api.get("/api/instances/").json()["results"][0]  # lists stay small
     assert client.login(username="uma", password="pw-uma")
     page = client.get(f"/instances/{created.instance_id}/").content.decode()
@@ -108,18 +133,33 @@ def test_an_instance_shows_its_state_and_history_of_operations(remote, client):
 def test_secret_dialog_fields_are_sealed_at_rest_and_never_echoed(remote, client):
     from nfvo import dialog
 
-    schema = {"type": "object", "properties": {
-        "db_password": {"type": "string"}, "pull": {"type": "string", "writeOnly": True},
-        "admin_pw": {"type": "string", "format": "password"}, "api_token": {"type": "string"},
-        "size": {"type": "integer", "default": 1}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "db_password": {"type": "string"},
+            "pull": {"type": "string", "writeOnly": True},
+            "admin_pw": {"type": "string", "format": "password"},
+            "api_token": {"type": "string"},
+            "size": {"type": "integer", "default": 1},
+        },
+    }
     assert dialog.secret_fields(schema) == {"db_password", "pull", "admin_pw", "api_token"}
     sealed = dialog.seal(schema, {"db_password": "s3cret-a", "pull": "s3cret-b", "size": 2})
     assert sealed["size"] == 2 and all(sealed[k].startswith("fernet:") for k in ("db_password", "pull"))
     assert dialog.unseal(sealed) == {"db_password": "s3cret-a", "pull": "s3cret-b", "size": 2}
-    services.publish_repository("secretive", remote, "main", "books", {"create": "nothing.yml"}, ["edge_a"],
-                                dialog_schema={**schema, "properties": {
-                                    **schema["properties"], "db_password": {"type": "string", "default": "d3fault"}}},
-                                queue="catalogue-tests-no-worker")
+    services.publish_repository(
+        "secretive",
+        remote,
+        "main",
+        "books",
+        {"create": "nothing.yml"},
+        ["edge_a"],
+        dialog_schema={
+            **schema,
+            "properties": {**schema["properties"], "db_password": {"type": "string", "default": "d3fault"}},
+        },
+        queue="catalogue-tests-no-worker",
+    )
     User.objects.create_superuser("root", password="pw-root")
     assert client.login(username="root", password="pw-root")
     page = client.get("/catalogue/secretive/").content.decode()

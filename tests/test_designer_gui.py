@@ -3,6 +3,7 @@ nested-VDU project from an example, add a VM and a pod from the palette, nest th
 VM by drawing a link, see the text follow, see an error in the text marked on its line, save,
 reload and find the graph as it was left. Screenshots of each step are kept as artifacts
 (the test's tmp dir and ``var/test-artifacts/designer/``)."""
+
 from __future__ import annotations
 
 import json
@@ -129,10 +130,12 @@ def test_design_a_nested_vdu_project(live_server, browser, tmp_path):
     good = editor_text(page)
     lines = good.splitlines()
     bad_line = next(i for i, line in enumerate(lines) if '"vduParent": "vm1"' in line) + 1
-    page.evaluate("""([n]) => { const ed = window.designerEditor; const line = ed.state.doc.line(n);
+    page.evaluate(
+        """([n]) => { const ed = window.designerEditor; const line = ed.state.doc.line(n);
         ed.dispatch({changes: {from: line.from, to: line.to, insert: line.text.replace('"vm1"', '"vm9"')},
         selection: {anchor: line.from}, scrollIntoView: true}); }""",
-                  [bad_line])
+        [bad_line],
+    )
     expect(page.locator(".cm-lint-marker-error")).to_have_count(1)
     expect(page.locator(".cm-lintRange-error")).to_have_count(1)
     expect(page.locator("#problems")).to_contain_text("nested-vdu.parent-unknown")
@@ -144,8 +147,11 @@ def test_design_a_nested_vdu_project(live_server, browser, tmp_path):
     shot("error-marked")
 
     # put it right, then save
-    page.evaluate("""([t]) => { const ed = window.designerEditor;
-        ed.dispatch({changes: {from: 0, to: ed.state.doc.length, insert: t}}); }""", [good])
+    page.evaluate(
+        """([t]) => { const ed = window.designerEditor;
+        ed.dispatch({changes: {from: 0, to: ed.state.doc.length, insert: t}}); }""",
+        [good],
+    )
     expect(page.locator(".cm-lint-marker-error")).to_have_count(0)
     expect(page.locator("#problems")).to_have_text("")
     page.click("#save")
@@ -230,7 +236,8 @@ def test_tosca_palette_links_and_history(live_server, browser, tmp_path):
     node(page, "net").click()
     expect(page.locator("#status.refused")).to_contain_text(
         "a 'tosca.relationships.network.LinksTo' link cannot join 'tosca.nodes.Compute' to "
-        "'tosca.nodes.network.Network'; it joins tosca.nodes.network.Port-tosca.nodes.network.Network")
+        "'tosca.nodes.network.Network'; it joins tosca.nodes.network.Port-tosca.nodes.network.Network"
+    )
     assert "requirements" not in yaml.safe_load(editor_text(page))["topology_template"]["node_templates"]["compute1"]
     shot("tosca-link-refused")
 
@@ -323,13 +330,17 @@ def test_ns_view_links_vnfs_to_virtual_links(live_server, browser, tmp_path):
     node(page, "firewall_nsd/vl1").click()
     expect(page.locator('#graph line.link[data-type="vnf_vl"]')).to_have_count(3)
     link = page.locator('#graph line.link[data-type="vnf_vl"]').evaluate_all(
-        "els => els.map(e => [e.__data__.source, e.__data__.target])")
+        "els => els.map(e => [e.__data__.source, e.__data__.target])"
+    )
     assert [vnf, "firewall_nsd/vl1"] in link
     nsd = json.loads(page.evaluate("window.designer.files['firewall_nsd.json'].text"))
     df = nsd["nsDf"][0]
     assert {"virtualLinkProfileId": "vl1_profile", "virtualLinkDescId": "vl1", "flavourId": "default"} in df[
-        "virtualLinkProfile"]
-    assert {"virtualLinkProfileId": "vl1_profile", "cpdId": ["ext_cp1"]} in df["vnfProfile"][0]["nsVirtualLinkConnectivity"]
+        "virtualLinkProfile"
+    ]
+    assert {"virtualLinkProfileId": "vl1_profile", "cpdId": ["ext_cp1"]} in df["vnfProfile"][0][
+        "nsVirtualLinkConnectivity"
+    ]
     # the same link again is refused
     node(page, vnf).click()
     node(page, "firewall_nsd/vl1").click()
@@ -340,8 +351,9 @@ def test_ns_view_links_vnfs_to_virtual_links(live_server, browser, tmp_path):
     expect(page.locator("#status")).to_contain_text("saved firewall_nsd.json r2, firewall_vnfd.yaml r2")
     shot("ns-vnf-linked-and-saved")
     stored = json.loads(services.current_files(project)["firewall_nsd.json"])
-    assert {"virtualLinkProfileId": "vl1_profile", "cpdId": ["ext_cp1"]} in \
-        stored["nsDf"][0]["vnfProfile"][0]["nsVirtualLinkConnectivity"]
+    assert {"virtualLinkProfileId": "vl1_profile", "cpdId": ["ext_cp1"]} in stored["nsDf"][0]["vnfProfile"][0][
+        "nsVirtualLinkConnectivity"
+    ]
     assert not errors, errors
 
 

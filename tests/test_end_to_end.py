@@ -1,5 +1,6 @@
 """The main job end to end: descriptor -> git -> catalogue -> order -> Redis -> Celery
 worker -> ansible-runner -> two SSH sites (sshd on 127.0.0.2 and 127.0.0.3), and back."""
+
 from __future__ import annotations
 
 import socket
@@ -61,8 +62,17 @@ def _closed(address: str, port: int) -> bool:
 
 def _register(sshd_sites):
     for s in sshd_sites:
-        site = Site(name=s.name, kind="linux", labels={"role": s.name.split("_")[0]}, connection={
-            "ansible_host": s.address, "ansible_port": s.port, "ansible_user": s.user, "rdcl_root": str(s.root)})
+        site = Site(
+            name=s.name,
+            kind="linux",
+            labels={"role": s.name.split("_")[0]},
+            connection={
+                "ansible_host": s.address,
+                "ansible_port": s.port,
+                "ansible_user": s.user,
+                "rdcl_root": str(s.root),
+            },
+        )
         site.set_ssh_private_key(s.private_key.read_text())
         site.save()
     return {s.name: s for s in sshd_sites}
@@ -130,9 +140,17 @@ def test_plan_mode_reports_per_site_and_contacts_nothing(worker, tmp_path):
     assert job.status == Job.SUCCESSFUL, job.message
     sites = job.result["sites"]
     assert [c["name"] for c in sites["core"]["creates"] if c["type"] == "OS::Nova::Server"] == [
-        "epc_hss", "epc_mme", "epc_spgw", "mec_vm"]
+        "epc_hss",
+        "epc_mme",
+        "epc_spgw",
+        "mec_vm",
+    ]
     assert {(c["type"], c["name"]) for c in sites["edge"]["creates"]} == {
-        ("Deployment", "mec-app"), ("Service", "mec-app"), ("Deployment", "cran-du"), ("Service", "cran-du")}
+        ("Deployment", "mec-app"),
+        ("Service", "mec-app"),
+        ("Deployment", "cran-du"),
+        ("Service", "cran-du"),
+    }
     assert sites["core_server"]["status"] == "ok"
     # check mode: nothing was deployed on the linux sites
     assert not (tmp_path / "core_server").exists() and not (tmp_path / "edge_server").exists()
@@ -179,8 +197,12 @@ def test_dialog_errors_are_per_field(tmp_path):
     register_local_sites(tmp_path, free_port(), free_port())
     _, _, item = pipeline.publish_descriptor(EXAMPLE)
     assert item.dialog["properties"]["core_status_port"] == {
-        "type": "integer", "description": "TCP port of the core status service.", "default": 18081,
-        "minimum": 1024, "maximum": 65535}
+        "type": "integer",
+        "description": "TCP port of the core status service.",
+        "default": 18081,
+        "minimum": 1024,
+        "maximum": 65535,
+    }
     with pytest.raises(DialogError) as err:
         services.order(item, {"core_status_port": 80, "edge_status_port": "x", "nope": 1})
     assert set(err.value.errors) == {"core_status_port", "edge_status_port", "nope"}  # the unknown field is named

@@ -2,6 +2,7 @@
 while orders arrive, cancel, timeout, a push while an order runs, two concurrent scale
 operations on one instance, a planted secret. Real Redis, real worker processes, real git,
 real ansible-runner; each test asserts the final state of orders, jobs and instances."""
+
 from __future__ import annotations
 
 import os
@@ -45,11 +46,18 @@ WORK = """\
       changed_when: true
       when: db_password | length > 0
 """
-DIALOG = {"type": "object", "additionalProperties": False, "properties": {
-    "tag": {"type": "string", "default": "t"}, "gate": {"type": "string", "default": ""},
-    "seconds": {"type": "integer", "default": 0, "minimum": 0},
-    "log_file": {"type": "string"}, "version": {"type": "string", "default": "v1"},
-    "db_password": {"type": "string", "default": ""}}}
+DIALOG = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "tag": {"type": "string", "default": "t"},
+        "gate": {"type": "string", "default": ""},
+        "seconds": {"type": "integer", "default": 0, "minimum": 0},
+        "log_file": {"type": "string"},
+        "version": {"type": "string", "default": "v1"},
+        "db_password": {"type": "string", "default": ""},
+    },
+}
 
 
 def _push(workdir: Path, remote: str, version: str) -> str:
@@ -70,8 +78,16 @@ def item(tmp_path, request):
     Site.objects.create(name="local", kind="linux", connection={"rdcl_root": str(tmp_path / "site")})
     queue = f"faults-{request.node.name[:40]}-{os.getpid()}"
     made = services.publish_repository(
-        "work", remote, "main", "books", {"create": "work.yml", "scale": "work.yml", "delete": "work.yml"},
-        ["local"], DIALOG, timeout=120, queue=queue)
+        "work",
+        remote,
+        "main",
+        "books",
+        {"create": "work.yml", "scale": "work.yml", "delete": "work.yml"},
+        ["local"],
+        DIALOG,
+        timeout=120,
+        queue=queue,
+    )
     made.log = tmp_path / "site" / "work.log"  # jobs are boxed: they write only below their sites' rdcl_root
     made.work = tmp_path / "work"
     return made
@@ -80,9 +96,13 @@ def item(tmp_path, request):
 def _worker(tmp_path, item, name, **env):
     from django.conf import settings
 
-    env = {"DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
-           "DJANGO_SETTINGS_MODULE": "config.settings", "RDCL_HEARTBEAT_STALE": "20",
-           "RDCL_REAP_INTERVAL": "1", **env}
+    env = {
+        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "RDCL_HEARTBEAT_STALE": "20",
+        "RDCL_REAP_INTERVAL": "1",
+        **env,
+    }
     return celery_worker(env=env, log_file=tmp_path / f"{name}.log", name=name, queues=item.queue)
 
 
@@ -96,8 +116,10 @@ def _wait(predicate, timeout=60.0):
 
 
 def _running(job):
-    return lambda: Job.objects.get(pk=job.pk).status == Job.RUNNING and \
-        JobEvent.objects.filter(job=job, task="Wait for the gate").exists()
+    return lambda: (
+        Job.objects.get(pk=job.pk).status == Job.RUNNING
+        and JobEvent.objects.filter(job=job, task="Wait for the gate").exists()
+    )
 
 
 def test_worker_killed_mid_job_ends_in_error_and_retry_succeeds(item, tmp_path):
@@ -124,8 +146,13 @@ def test_worker_killed_mid_job_ends_in_error_and_retry_succeeds(item, tmp_path):
     placed = Order.objects.get(pk=job.order_id)
     steps = list(placed.transitions.values_list("source", "target", "actor"))
     assert placed.status == Order.DONE and again.order_id == placed.pk
-    assert [(s, t) for s, t, _ in steps] == [("", "parse_dialog"), ("parse_dialog", "run_job"),
-                                             ("run_job", "failed"), ("failed", "run_job"), ("run_job", "done")]
+    assert [(s, t) for s, t, _ in steps] == [
+        ("", "parse_dialog"),
+        ("parse_dialog", "run_job"),
+        ("run_job", "failed"),
+        ("failed", "run_job"),
+        ("run_job", "done"),
+    ]
     assert steps[2][2].startswith("reaper ") and steps[4][2].startswith("worker ")
 
 

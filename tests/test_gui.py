@@ -1,5 +1,6 @@
 """The GUI in a real browser (Debian chromium driven by Playwright): order an item from the
 catalogue page, see dialog errors per field, then watch the job's events arrive."""
+
 from __future__ import annotations
 
 import pytest

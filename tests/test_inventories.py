@@ -1,4 +1,5 @@
 """The example multi-site inventories load as sites, and translation can use them."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,13 @@ def test_example_inventories_register_sites_of_every_kind(capsys):
     assert len(files) == 3
     call_command("load_sites", *map(str, files))
     kinds = dict(Site.objects.values_list("name", "kind"))
-    assert kinds == {"core_dc": "openstack", "core_mgmt": "linux", "edge_k8s": "kubernetes",
-                     "edge_server": "linux", "epc": "openstack"}
+    assert kinds == {
+        "core_dc": "openstack",
+        "core_mgmt": "linux",
+        "edge_k8s": "kubernetes",
+        "edge_server": "linux",
+        "epc": "openstack",
+    }
     assert Site.objects.get(name="edge_k8s").labels == {"role": "edge", "capability": "sriov"}
     assert "edge_k8s (kubernetes)" in capsys.readouterr().out
     smap = sites.site_map()
@@ -29,8 +35,10 @@ def test_an_ssh_key_file_is_stored_encrypted_and_not_kept(tmp_path):
     key = tmp_path / "id"
     key.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nplanted-key\n-----END OPENSSH PRIVATE KEY-----\n")
     spec = tmp_path / "s.yml"
-    spec.write_text(f"sites:\n  - name: srv\n    kind: linux\n    connection: {{ansible_host: 127.0.0.5, "
-                    f"ssh_private_key_file: {key}}}\n")
+    spec.write_text(
+        f"sites:\n  - name: srv\n    kind: linux\n    connection: {{ansible_host: 127.0.0.5, "
+        f"ssh_private_key_file: {key}}}\n"
+    )
     (site,) = sites.load(spec)
     assert "planted-key" in site.ssh_private_key()
     assert "planted-key" not in site.ssh_private_key_encrypted and "ssh_private_key_file" not in site.connection
@@ -71,12 +79,14 @@ def test_an_item_with_a_selector_runs_on_the_matching_sites_as_a_label_group(tmp
 
     for name, role in (("edge_a", "edge"), ("edge_b", "edge"), ("core_a", "core")):
         (tmp_path / name).mkdir()
-        Site.objects.create(name=name, kind="linux", labels={"role": role},
-                            connection={"rdcl_root": str(tmp_path / name)})
+        Site.objects.create(
+            name=name, kind="linux", labels={"role": role}, connection={"rdcl_root": str(tmp_path / name)}
+        )
     remote = init_remote(tmp_path / "books.git")
     publish_files({"mark.yml": MARK}, "books", "mark.yml", remote, tmp_path / "work")
-    item = services.publish_repository("mark-edge", remote, "main", "books", {"create": "mark.yml"},
-                                       [{"labels": {"role": "edge"}}])
+    item = services.publish_repository(
+        "mark-edge", remote, "main", "books", {"create": "mark.yml"}, [{"labels": {"role": "edge"}}]
+    )
     job = wait_for_job(services.order(item, {}).pk, 120, worker)
     assert job.status == "successful", job.message
     assert (tmp_path / "edge_a" / "mark").read_text() == "edge_a\n"

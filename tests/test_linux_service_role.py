@@ -56,8 +56,14 @@ def _role_vars(part: Part, state: str) -> dict:
         "linux_service_dir": str(part.directory),
         "linux_service_files": {"hello.txt": part.content},
         "linux_service_command": [
-            "/usr/bin/python3", "-m", "http.server", str(part.port),
-            "--bind", part.site.address, "--directory", str(part.directory),
+            "/usr/bin/python3",
+            "-m",
+            "http.server",
+            str(part.port),
+            "--bind",
+            part.site.address,
+            "--directory",
+            str(part.directory),
         ],
         "linux_service_environment": {"PYTHONUNBUFFERED": "1"},
         "linux_service_port": part.port,
@@ -196,20 +202,33 @@ def test_a_port_another_process_holds_fails_the_deploy_naming_it(tmp_path, sshd_
     ("Address already in use") while the port still answers; the role must fail, saying so."""
     part = parts[0]
     squatter = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "http.server", str(part.port), "--bind", part.site.address,
-         "--directory", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            "/usr/bin/python3",
+            "-m",
+            "http.server",
+            str(part.port),
+            "--bind",
+            part.site.address,
+            "--directory",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_open(part)
         runner = _run_role(tmp_path, [part.site], [part], "present", "squatted")
         assert runner.status == "failed", runner.stdout.read()
         failed = [e["event_data"] for e in runner.events if e.get("event") == "runner_on_failed"]
         assert [(e["host"], e["task"]) for e in failed] == [
-            (part.site.name, "Check that the started process is alive and is the one listening on its port")]
+            (part.site.name, "Check that the started process is alive and is the one listening on its port")
+        ]
         message = failed[0]["res"]["msg"]
         pid = int(part.pidfile.read_text())
-        assert message.startswith(f"{part.name}: process {pid} (pidfile {part.pidfile}) is not running; "
-                                  f"port {part.site.address}:{part.port} is held by pid {squatter.pid} "), message
+        assert message.startswith(
+            f"{part.name}: process {pid} (pidfile {part.pidfile}) is not running; "
+            f"port {part.site.address}:{part.port} is held by pid {squatter.pid} "
+        ), message
         assert "(address already in use?)" in message and str(part.directory / f"{part.name}.log") in message
         assert "Address already in use" in (part.directory / f"{part.name}.log").read_text()
         assert squatter.poll() is None  # the other process is left alone
@@ -222,8 +241,9 @@ def _listener_module():
     """The role's ``linux_service_listener`` module, imported from its file."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("linux_service_listener",
-                                                  ROLE_DIR / "library" / "linux_service_listener.py")
+    spec = importlib.util.spec_from_file_location(
+        "linux_service_listener", ROLE_DIR / "library" / "linux_service_listener.py"
+    )
     module = importlib.util.module_from_spec(spec)
     writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in the role
     try:
@@ -239,8 +259,15 @@ def test_listener_check_tells_ours_from_a_dead_or_a_silent_process(tmp_path):
     check = _listener_module().check
     port = free_port("127.0.0.1")
     pidfile = tmp_path / "part.pid"
-    params = {"name": "part", "pidfile": str(pidfile), "unit": None, "port": port, "address": "127.0.0.1",
-              "timeout": 1.0, "log": ""}
+    params = {
+        "name": "part",
+        "pidfile": str(pidfile),
+        "unit": None,
+        "port": port,
+        "address": "127.0.0.1",
+        "timeout": 1.0,
+        "log": "",
+    }
     serve = f"/usr/bin/python3 -m http.server {port} --bind 127.0.0.1 --directory {tmp_path}"
     with subprocess.Popen(["/bin/sh", "-c", f"{serve}; true"]) as shell:  # the server is the shell's child
         try:
@@ -252,13 +279,15 @@ def test_listener_check_tells_ours_from_a_dead_or_a_silent_process(tmp_path):
                 ok, facts = check(None, params)
                 assert not ok and facts["msg"].startswith(
                     f"part: process {silent.pid} (pidfile {pidfile}) is alive but not the one listening on port "
-                    f"127.0.0.1:{port}: pid "), facts
+                    f"127.0.0.1:{port}: pid "
+                ), facts
                 assert f"http.server {port}" in facts["msg"], facts
                 silent.kill()
             silent.wait()
             ok, facts = check(None, params)
-            assert not ok and facts["msg"].startswith(f"part: process {silent.pid} (pidfile {pidfile}) is not running;"
-                                                      f" port 127.0.0.1:{port} is held by pid "), facts
+            assert not ok and facts["msg"].startswith(
+                f"part: process {silent.pid} (pidfile {pidfile}) is not running; port 127.0.0.1:{port} is held by pid "
+            ), facts
             ok, facts = check(None, {**params, "port": None})
             assert not ok and facts["msg"] == f"part: process {silent.pid} (pidfile {pidfile}) is not running"
         finally:
@@ -284,5 +313,6 @@ def test_role_passes_ansible_lint_production(tmp_path):
     """The role passes ansible-lint with the production profile (offline)."""
     role = tmp_path / "linux_service"  # a copy: the lint configuration is written into the folder
     shutil.copytree(ROLE_DIR, role, ignore=shutil.ignore_patterns("__pycache__"))
-    assert_lint_passes(role, {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-                              "HOME": str(tmp_path)})
+    assert_lint_passes(
+        role, {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}", "HOME": str(tmp_path)}
+    )

@@ -5,6 +5,7 @@ order commits its cluster's definition, and a real Celery worker runs the playbo
 with ansible-runner in check mode. Apply runs against an OpenStack site on a closed
 loopback port and must fail naming the endpoint. No OpenStack, no installer here.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,11 @@ def worker(django_db_setup, tmp_path_factory):
     from django.conf import settings
 
     log = tmp_path_factory.mktemp("openshift-worker") / "worker.log"
-    env = {"DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
-           "DJANGO_SETTINGS_MODULE": "config.settings", "CELERY_WORKER_INCLUDE": "nfvo.openshift"}
+    env = {
+        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CELERY_WORKER_INCLUDE": "nfvo.openshift",
+    }
     with celery_worker(env=env, log_file=log, name="openshift", queues=QUEUE) as proc:
         proc.log_file = log
         yield proc
@@ -68,9 +72,15 @@ def closed_port():
 def item(tmp_path, closed_port, request):
     """The published item and an OpenStack site nobody answers for; its jobs go to the
     module's worker when the test uses it, else to a queue nobody listens on."""
-    Site.objects.create(name=SITE, kind="openstack", connection={
-        "os_auth_url": f"http://127.0.0.1:{closed_port}/v3", "os_cloud": "osp-cloud",
-        "openshift_state_dir": str(tmp_path / "state")})
+    Site.objects.create(
+        name=SITE,
+        kind="openstack",
+        connection={
+            "os_auth_url": f"http://127.0.0.1:{closed_port}/v3",
+            "os_cloud": "osp-cloud",
+            "openshift_state_dir": str(tmp_path / "state"),
+        },
+    )
     queue = QUEUE if "worker" in request.fixturenames else IDLE
     made = catalogue.publish_item(init_remote(tmp_path / "services.git"), tmp_path / "work", queue=queue)
     made.endpoint = f"http://127.0.0.1:{closed_port}/v3"
@@ -78,8 +88,14 @@ def item(tmp_path, closed_port, request):
 
 
 def _values(**overrides) -> dict:
-    return {"cluster_name": "ocp1", "base_domain": "example.com", "openstack_site": SITE,
-            "pull_secret": PULL_SECRET, "ssh_public_key": SSH_KEY, **overrides}
+    return {
+        "cluster_name": "ocp1",
+        "base_domain": "example.com",
+        "openstack_site": SITE,
+        "pull_secret": PULL_SECRET,
+        "ssh_public_key": SSH_KEY,
+        **overrides,
+    }
 
 
 def _eventually(predicate, timeout=10.0) -> bool:
@@ -121,10 +137,14 @@ def _assert_no_secret(job, worker):
     data folder, the worker's log, or anywhere in the repository's history."""
     from django.conf import settings
 
-    texts = {"events": "\n".join(JobEvent.objects.filter(job=job).values_list("stdout", flat=True)),
-             "result": json.dumps(job.result), "message": job.message, "inventory": json.dumps(job.inventory),
-             "worker log": worker.log_file.read_text(errors="replace"),
-             "git": git.Repo(job.repository).git.log("-p", "--all")}
+    texts = {
+        "events": "\n".join(JobEvent.objects.filter(job=job).values_list("stdout", flat=True)),
+        "result": json.dumps(job.result),
+        "message": job.message,
+        "inventory": json.dumps(job.inventory),
+        "worker log": worker.log_file.read_text(errors="replace"),
+        "git": git.Repo(job.repository).git.log("-p", "--all"),
+    }
     job_dir = Path(settings.RDCL_JOBS_DIR) / str(job.pk)
     for path in job_dir.rglob("*"):
         if path.is_file() and ".git" not in path.parts:
@@ -142,8 +162,12 @@ def test_plan_1_master_1_infra_5_workers_ovn(item, worker):
     job = _run(services.order(item, _values(), mode="plan"), worker)
     report = _site(job)
     assert report["kind"] == "openstack" and report["stack"] == "ocp1" and report["network_type"] == "OVNKubernetes"
-    assert {k: report["counts"][k] for k in ("masters", "infra", "workers", "baremetal_workers")} == \
-        {"masters": 1, "infra": 1, "workers": 5, "baremetal_workers": 0}
+    assert {k: report["counts"][k] for k in ("masters", "infra", "workers", "baremetal_workers")} == {
+        "masters": 1,
+        "infra": 1,
+        "workers": 5,
+        "baremetal_workers": 0,
+    }
     assert [s["name"] for s in _servers(report, "master")] == ["ocp1-master-0"]
     assert [s["name"] for s in _servers(report, "infra")] == ["ocp1-infra-0"]
     assert [s["name"] for s in _servers(report, "worker")] == [f"ocp1-worker-{i}" for i in range(5)]
@@ -153,8 +177,11 @@ def test_plan_1_master_1_infra_5_workers_ovn(item, worker):
     assert {s["network"] for s in _servers(report)} == {"ocp1-network"}
     assert {s["group"] for s in _servers(report, "worker")} == {"ocp1-workers"}
     assert report["counts"]["servers"] == 8 and report["counts"]["ports"] == 8 + 2
-    assert [f["name"] for f in _of_type(report, "OS::Neutron::FloatingIP")] == \
-        ["ocp1-api-fip", "ocp1-ingress-fip", "ocp1-bootstrap-fip"]
+    assert [f["name"] for f in _of_type(report, "OS::Neutron::FloatingIP")] == [
+        "ocp1-api-fip",
+        "ocp1-ingress-fip",
+        "ocp1-bootstrap-fip",
+    ]
     assert {p["fixed_ip"] for p in _of_type(report, "OS::Neutron::Port") if "fixed_ip" in p} == {"10.0.0.5", "10.0.0.7"}
     assert _of_type(report, "OS::Neutron::Router")[0]["external_network"] == "public"
     assert report["kuryr"] is None and not _of_type(report, "OS::Neutron::Trunk")
@@ -178,9 +205,16 @@ def test_plan_1_master_1_infra_5_workers_ovn(item, worker):
 
 @pytest.mark.integration
 def test_plan_3_masters_2_vm_workers_2_baremetal(item, worker):
-    values = _values(cluster_name="metal", master_count=3, infra_count=0, worker_count=2,
-                     baremetal_worker_count=2, baremetal_flavor="bm.large", baremetal_network="ironic-provisioning",
-                     worker_flavor="m1.2xlarge")
+    values = _values(
+        cluster_name="metal",
+        master_count=3,
+        infra_count=0,
+        worker_count=2,
+        baremetal_worker_count=2,
+        baremetal_flavor="bm.large",
+        baremetal_network="ironic-provisioning",
+        worker_flavor="m1.2xlarge",
+    )
     job = _run(services.order(item, values, mode="plan"), worker)
     report = _site(job)
     assert [s["name"] for s in _servers(report, "master")] == ["metal-master-0", "metal-master-1", "metal-master-2"]
@@ -188,16 +222,20 @@ def test_plan_3_masters_2_vm_workers_2_baremetal(item, worker):
     assert [s["name"] for s in _servers(report, "worker")] == ["metal-worker-0", "metal-worker-1"]
     metal = _servers(report, "baremetal-worker")
     assert [s["name"] for s in metal] == ["metal-baremetal-worker-0", "metal-baremetal-worker-1"]
-    assert all(s["baremetal"] and s["flavor"] == "bm.large" and s["network"] == "ironic-provisioning"
-               and s["group"] == "" for s in metal)
+    assert all(
+        s["baremetal"] and s["flavor"] == "bm.large" and s["network"] == "ironic-provisioning" and s["group"] == ""
+        for s in metal
+    )
     assert {s["flavor"] for s in _servers(report, "worker")} == {"m1.2xlarge"}
     assert not any(s["baremetal"] for s in _servers(report) if s["role"] != "baremetal-worker")
     bm_ports = [p for p in _of_type(report, "OS::Neutron::Port") if p["name"].startswith("metal-baremetal")]
     assert {p["network"] for p in bm_ports} == {"ironic-provisioning"} and len(bm_ports) == 2
     assert report["counts"]["servers"] == 1 + 3 + 2 + 2
     stack = yaml.safe_load(_committed(job, "clusters/metal/stack.yaml"))
-    assert stack["resources"]["baremetal_workers"]["properties"]["resource_def"]["properties"]["network"] == \
-        "ironic-provisioning"
+    assert (
+        stack["resources"]["baremetal_workers"]["properties"]["resource_def"]["properties"]["network"]
+        == "ironic-provisioning"
+    )
     params = yaml.safe_load(_committed(job, "clusters/metal/parameters.yaml"))["parameters"]
     assert params["baremetal_worker_count"] == 2 and params["baremetal_flavor"] == "bm.large"
     _assert_no_secret(job, worker)
@@ -205,20 +243,41 @@ def test_plan_3_masters_2_vm_workers_2_baremetal(item, worker):
 
 @pytest.mark.integration
 def test_plan_kuryr_pools_and_trunks(item, worker):
-    values = _values(cluster_name="kuryr", openshift_version="4.14", network_type="Kuryr", worker_count=2,
-                     kuryr_pool_min=2, kuryr_pool_max=20, kuryr_pool_batch=5, kuryr_prepopulate=True)
+    values = _values(
+        cluster_name="kuryr",
+        openshift_version="4.14",
+        network_type="Kuryr",
+        worker_count=2,
+        kuryr_pool_min=2,
+        kuryr_pool_max=20,
+        kuryr_pool_batch=5,
+        kuryr_prepopulate=True,
+    )
     job = _run(services.order(item, values, mode="plan"), worker)
     report = _site(job)
     assert report["network_type"] == "Kuryr"
-    assert report["kuryr"] == {"pool_driver": "nested", "pool_min": 2, "pool_max": 20, "pool_batch": 5,
-                               "prepopulate": True}
+    assert report["kuryr"] == {
+        "pool_driver": "nested",
+        "pool_min": 2,
+        "pool_max": 20,
+        "pool_batch": 5,
+        "prepopulate": True,
+    }
     trunks = _of_type(report, "OS::Neutron::Trunk")
-    assert [t["name"] for t in trunks] == ["kuryr-master-0-trunk", "kuryr-infra-0-trunk",
-                                           "kuryr-worker-0-trunk", "kuryr-worker-1-trunk"]
+    assert [t["name"] for t in trunks] == [
+        "kuryr-master-0-trunk",
+        "kuryr-infra-0-trunk",
+        "kuryr-worker-0-trunk",
+        "kuryr-worker-1-trunk",
+    ]
     assert {t["ports_pool_driver"] for t in trunks} == {"nested"}
     manifest = yaml.safe_load(_committed(job, "clusters/kuryr/manifests/cluster-network-03-config.yml"))
     assert manifest["spec"]["defaultNetwork"]["kuryrConfig"] == {
-        "enablePortPoolsPrepopulation": True, "poolMinPorts": 2, "poolMaxPorts": 20, "poolBatchPorts": 5}
+        "enablePortPoolsPrepopulation": True,
+        "poolMinPorts": 2,
+        "poolMaxPorts": 20,
+        "poolBatchPorts": 5,
+    }
     assert yaml.safe_load(_committed(job, "clusters/kuryr/install-config.yaml"))["networking"]["networkType"] == "Kuryr"
     assert "node_trunk.yaml" in _committed(job, "clusters/kuryr/stack.yaml")
     inventory = yaml.safe_load(_committed(job, "clusters/kuryr/inventory.yml"))["all"]["vars"]
@@ -236,8 +295,9 @@ def test_scale_from_5_to_7_workers_and_back(item, worker):
     report = _site(up)
     assert up.playbook == "scale.yml" and up.commit == created.commit
     assert [s["name"] for s in _servers(report, "worker")] == [f"ocp1-worker-{i}" for i in range(7)]
-    assert report["changes"] == {"worker_count": {"ordered": 5, "now": 7, "add": ["ocp1-worker-5", "ocp1-worker-6"],
-                                                  "remove": []}}
+    assert report["changes"] == {
+        "worker_count": {"ordered": 5, "now": 7, "add": ["ocp1-worker-5", "ocp1-worker-6"], "remove": []}
+    }
     stdout = "\n".join(JobEvent.objects.filter(job=up).values_list("stdout", flat=True))
     assert "workers 5 ordered -> 7" in stdout and "ocp1-worker-6" in stdout
     back = _run(services.operate(created.instance, "scale", mode="plan", extra={"worker_count": 5}), worker)
@@ -280,8 +340,10 @@ def test_register_site_in_plan_mode_and_when_an_apply_job_succeeds(item, worker,
 
     site = sites.register_site(created.extra_vars, created.instance_id)  # what a successful apply does
     assert (site.name, site.kind) == ("ocp1", "openshift")
-    assert site.connection == {"k8s_host": "https://api.ocp1.example.com:6443",
-                               "k8s_kubeconfig": str(tmp_path / "state" / "ocp1.example.com" / "auth" / "kubeconfig")}
+    assert site.connection == {
+        "k8s_host": "https://api.ocp1.example.com:6443",
+        "k8s_kubeconfig": str(tmp_path / "state" / "ocp1.example.com" / "auth" / "kubeconfig"),
+    }
     assert site.labels["openstack_site"] == SITE
     assert sites.unregister_site(created.extra_vars) and not Site.objects.filter(name="ocp1").exists()
 
@@ -314,18 +376,21 @@ def test_apply_against_an_unreachable_openstack_fails_naming_the_endpoint(item, 
 # -- order-time checks (no worker) -----------------------------------------------------
 
 
-@pytest.mark.parametrize("values, field", [
-    (_values(openstack_site="nowhere"), "openstack_site"),
-    (_values(network_type="Kuryr", openshift_version="4.16"), "network_type"),
-    (_values(network_type="Kuryr", openshift_version="4.14", baremetal_worker_count=1), "network_type"),
-    (_values(network_type="Kuryr", openshift_version="4.14", kuryr_pool_min=9, kuryr_pool_max=3), "kuryr_pool_min"),
-    (_values(machine_cidr="10.128.0.0/16"), "machine_cidr"),
-    (_values(machine_cidr="10.0.0.0/28", worker_count=5), "machine_cidr"),
-    (_values(pull_secret="not json " + PULL_MARK), "pull_secret"),
-    (_values(ssh_public_key="ssh-ed25519 " + SSH_MARK + " x\nssh-rsa AAAA"), "ssh_public_key"),
-    (_values(master_count=2), "master_count"),
-    (_values(cluster_name=SITE), "cluster_name"),
-])
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        (_values(openstack_site="nowhere"), "openstack_site"),
+        (_values(network_type="Kuryr", openshift_version="4.16"), "network_type"),
+        (_values(network_type="Kuryr", openshift_version="4.14", baremetal_worker_count=1), "network_type"),
+        (_values(network_type="Kuryr", openshift_version="4.14", kuryr_pool_min=9, kuryr_pool_max=3), "kuryr_pool_min"),
+        (_values(machine_cidr="10.128.0.0/16"), "machine_cidr"),
+        (_values(machine_cidr="10.0.0.0/28", worker_count=5), "machine_cidr"),
+        (_values(pull_secret="not json " + PULL_MARK), "pull_secret"),
+        (_values(ssh_public_key="ssh-ed25519 " + SSH_MARK + " x\nssh-rsa AAAA"), "ssh_public_key"),
+        (_values(master_count=2), "master_count"),
+        (_values(cluster_name=SITE), "cluster_name"),
+    ],
+)
 def test_bad_orders_are_refused_before_anything_is_committed(item, values, field):
     head = git.Repo(item.repository).head.commit.hexsha
     with pytest.raises(DialogError) as err:
@@ -343,7 +408,7 @@ def test_item_is_published_with_its_dialog_and_keeps_cluster_definitions(item, t
     again = catalogue.publish_item(item.repository, tmp_path / "work", queue=QUEUE)
     tree = git.Repo(item.repository).commit(again.published_commit).tree
     assert (tree / FOLDER / "clusters" / "ocp1" / "stack.yaml") and (tree / FOLDER / "install.yml")
-    assert (tree / FOLDER / "roles" / "heat_stack" / "tasks" / "endpoint.yml")
+    assert tree / FOLDER / "roles" / "heat_stack" / "tasks" / "endpoint.yml"
 
 
 # -- the definition and the playbooks, without Django ------------------------------------
@@ -390,8 +455,10 @@ def test_plan_report_follows_the_operation(tmp_path):
     assert deleted["deletes"][-1]["name"] == "ocp1-network" and deleted["unregisters_site"] == "ocp1"
     scaled = run("scale", worker_count=4)
     assert [s["name"] for s in _servers(scaled)][-1] == "ocp1-worker-3" and not _servers(scaled, "bootstrap")
-    assert "registers_site" not in scaled and scaled["changes"]["worker_count"]["add"] == ["ocp1-worker-2",
-                                                                                         "ocp1-worker-3"]
+    assert "registers_site" not in scaled and scaled["changes"]["worker_count"]["add"] == [
+        "ocp1-worker-2",
+        "ocp1-worker-3",
+    ]
     registered = run("register_site")
     assert registered["creates"] == [] and registered["registers_site"]["name"] == "ocp1"
     created = run("create")
@@ -405,13 +472,19 @@ def test_playbooks_pass_syntax_check_and_ansible_lint(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
     inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"children": {SITE: {"hosts": {f"{SITE}-host": {
-        "ansible_connection": "local"}}}}}}))
+    inventory.write_text(
+        yaml.safe_dump({"all": {"children": {SITE: {"hosts": {f"{SITE}-host": {"ansible_connection": "local"}}}}}})
+    )
     env = {"PATH": f"{BIN}:/usr/bin:/bin", "ANSIBLE_ROLES_PATH": str(tmp_path / "roles"), "HOME": str(tmp_path)}
     for book in sorted(set(catalogue.PLAYBOOKS.values())):
-        run = subprocess.run([BIN / "ansible-playbook", "--syntax-check", "-i", inventory, "-e",
-                              f"openstack_site={SITE}", book], check=False, cwd=tmp_path, env=env,
-                             capture_output=True, text=True)
+        run = subprocess.run(
+            [BIN / "ansible-playbook", "--syntax-check", "-i", inventory, "-e", f"openstack_site={SITE}", book],
+            check=False,
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert run.returncode == 0, run.stdout + run.stderr
     assert_lint_passes(tmp_path, env, {**LINT_CONFIG, "exclude_paths": ["hosts.yml"]})
 

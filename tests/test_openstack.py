@@ -3,6 +3,7 @@
 Every test that uses the control plane lives in this module: ``--dist loadfile`` then gives them
 to one process and a single control plane starts (tests/conftest.py refuses a second module).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,10 +28,18 @@ pytestmark = [pytest.mark.integration, pytest.mark.openstack]
 SERVER_STACK = {
     "heat_template_version": "2018-08-31",
     "parameters": {"count": {"type": "number", "default": 1}},
-    "resources": {"vms": {"type": "OS::Heat::ResourceGroup", "properties": {
-        "count": {"get_param": "count"},
-        "resource_def": {"type": "OS::Nova::Server", "properties": {
-            "flavor": FLAVOR, "image": IMAGE, "networks": [{"network": NETWORK}]}}}}},
+    "resources": {
+        "vms": {
+            "type": "OS::Heat::ResourceGroup",
+            "properties": {
+                "count": {"get_param": "count"},
+                "resource_def": {
+                    "type": "OS::Nova::Server",
+                    "properties": {"flavor": FLAVOR, "image": IMAGE, "networks": [{"network": NETWORK}]},
+                },
+            },
+        }
+    },
     "outputs": {"names": {"value": {"get_attr": ["vms", "name"]}}},
 }
 
@@ -41,21 +50,36 @@ FLAVORS = {"m1.small": (1, 2048, 20), "m1.medium": (2, 4096, 40), "m1.large": (4
 DEMO_IMAGE = "rhel-6.5-test-image"
 #: The demo's core VDUs: host properties the descriptor asks for (vcpus, RAM MiB, disk GiB) and
 #: the network each is on (a connection point on epc-s1; none: the site's network).
-DEMO_VDUS = {"epc_hss": ((1, 2048, 10), NETWORK), "epc_mme": ((2, 4096, 10), "epc-s1"),
-             "epc_spgw": ((2, 4096, 10), "epc-s1"), "mec_vm": ((4, 8192, 40), NETWORK)}
+DEMO_VDUS = {
+    "epc_hss": ((1, 2048, 10), NETWORK),
+    "epc_mme": ((2, 4096, 10), "epc-s1"),
+    "epc_spgw": ((2, 4096, 10), "epc-s1"),
+    "mec_vm": ((4, 8192, 40), NETWORK),
+}
 
 
 def run_playbook(tmp_path: Path, cloud: dict, tasks: list[dict]) -> dict:
     """Run ``tasks`` on localhost with ``ansible-playbook`` (cloud ``test`` = ``cloud``);
     returns the json callback's document."""
     (tmp_path / "clouds.yaml").write_text(yaml.safe_dump({"clouds": {"test": cloud}}))
-    (tmp_path / "play.yml").write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False,
-                                                        "tasks": tasks}]))
+    (tmp_path / "play.yml").write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
     env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-    env.update(OS_CLIENT_CONFIG_FILE=str(tmp_path / "clouds.yaml"), ANSIBLE_STDOUT_CALLBACK="json",
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_HOME=str(tmp_path / "ansible"), HOME=str(tmp_path))
-    run = subprocess.run([BIN / "ansible-playbook", "-c", "local", "-i", "localhost,", "play.yml"], cwd=tmp_path,
-                         env=env, capture_output=True, text=True, timeout=900, check=False)
+    env.update(
+        OS_CLIENT_CONFIG_FILE=str(tmp_path / "clouds.yaml"),
+        ANSIBLE_STDOUT_CALLBACK="json",
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_HOME=str(tmp_path / "ansible"),
+        HOME=str(tmp_path),
+    )
+    run = subprocess.run(
+        [BIN / "ansible-playbook", "-c", "local", "-i", "localhost,", "play.yml"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert run.stdout, run.stderr
     return json.loads(run.stdout)
 
@@ -70,16 +94,28 @@ def test_every_openstack_cloud_module_works_against_the_control_plane(openstack_
     the member user: a stack of one server is created (CREATE_COMPLETE, its server ACTIVE with the
     fixture's flavor and image), read, scaled to two servers (UPDATE_COMPLETE), deleted, and a
     second delete succeeds."""
-    stack = {"cloud": "test", "name": "rdcl-modules", "template": str(tmp_path / "stack.yaml"), "wait": True,
-             "timeout": 600}
+    stack = {
+        "cloud": "test",
+        "name": "rdcl-modules",
+        "template": str(tmp_path / "stack.yaml"),
+        "wait": True,
+        "timeout": 600,
+    }
     (tmp_path / "stack.yaml").write_text(yaml.safe_dump(SERVER_STACK))
-    doc = run_playbook(tmp_path, openstack_cloud.cloud(), [
-        {"name": "auth", "openstack.cloud.auth": {"cloud": "test"}},
-        {"name": "no such image", "openstack.cloud.image": {"cloud": "test", "name": "rdcl-none", "state": "absent"}},
-        {"name": "create", "openstack.cloud.stack": {**stack, "parameters": {"count": 1}}},
-        {"name": "read", "openstack.cloud.stack_info": {"cloud": "test", "name": "rdcl-modules"}},
-        {"name": "scale", "openstack.cloud.stack": {**stack, "parameters": {"count": 2}}},
-    ])
+    doc = run_playbook(
+        tmp_path,
+        openstack_cloud.cloud(),
+        [
+            {"name": "auth", "openstack.cloud.auth": {"cloud": "test"}},
+            {
+                "name": "no such image",
+                "openstack.cloud.image": {"cloud": "test", "name": "rdcl-none", "state": "absent"},
+            },
+            {"name": "create", "openstack.cloud.stack": {**stack, "parameters": {"count": 1}}},
+            {"name": "read", "openstack.cloud.stack_info": {"cloud": "test", "name": "rdcl-modules"}},
+            {"name": "scale", "openstack.cloud.stack": {**stack, "parameters": {"count": 2}}},
+        ],
+    )
     results = task_results(doc)
     assert not any(r.get("failed") for r in results.values()), json.dumps(results, indent=1)[:4000]
     assert results["auth"]["auth_token"]
@@ -93,12 +129,20 @@ def test_every_openstack_cloud_module_works_against_the_control_plane(openstack_
     assert {s.flavor.name for s in servers} == {FLAVOR}
     assert {conn.image.get_image(s.image.id).name for s in servers} == {IMAGE}
     assert all(list(s.addresses) == [NETWORK] for s in servers), [s.addresses for s in servers]
-    doc = run_playbook(tmp_path, openstack_cloud.cloud(), [
-        {"name": "delete", "openstack.cloud.stack": {"cloud": "test", "name": "rdcl-modules", "state": "absent",
-                                                     "wait": True}},
-        {"name": "delete again", "openstack.cloud.stack": {"cloud": "test", "name": "rdcl-modules",
-                                                           "state": "absent", "wait": True}},
-    ])
+    doc = run_playbook(
+        tmp_path,
+        openstack_cloud.cloud(),
+        [
+            {
+                "name": "delete",
+                "openstack.cloud.stack": {"cloud": "test", "name": "rdcl-modules", "state": "absent", "wait": True},
+            },
+            {
+                "name": "delete again",
+                "openstack.cloud.stack": {"cloud": "test", "name": "rdcl-modules", "state": "absent", "wait": True},
+            },
+        ],
+    )
     results = task_results(doc)
     assert not any(r.get("failed") for r in results.values()), json.dumps(results, indent=1)[:4000]
     assert results["delete"]["changed"] and not results["delete again"]["changed"]
@@ -111,7 +155,8 @@ def test_control_plane_figures(openstack_cloud):
     figures = openstack_cloud.figures
     assert 0 < figures["start_seconds"] < 600 and figures["rss_mib"] > 500, figures
     assert all(p.popen.poll() is None for p in openstack_cloud.processes), [
-        (p.name, p.popen.poll()) for p in openstack_cloud.processes]
+        (p.name, p.popen.poll()) for p in openstack_cloud.processes
+    ]
 
 
 def _demo_cloud_site(openstack_cloud, tmp_path):
@@ -125,17 +170,27 @@ def _demo_cloud_site(openstack_cloud, tmp_path):
         if admin.compute.find_flavor(name) is None:
             admin.compute.create_flavor(name=name, vcpus=vcpus, ram=ram, disk=disk, is_public=True)
     if admin.image.find_image(DEMO_IMAGE) is None:
-        image = admin.image.post("/images", json={"name": DEMO_IMAGE, "disk_format": "raw",
-                                                  "container_format": "bare", "visibility": "public"}).json()
-        admin.image.put(f"/images/{image['id']}/file", data=b"\0" * 4096,
-                        headers={"Content-Type": "application/octet-stream"})
+        image = admin.image.post(
+            "/images",
+            json={"name": DEMO_IMAGE, "disk_format": "raw", "container_format": "bare", "visibility": "public"},
+        ).json()
+        admin.image.put(
+            f"/images/{image['id']}/file", data=b"\0" * 4096, headers={"Content-Type": "application/octet-stream"}
+        )
     register_local_sites(tmp_path, free_port(), free_port())
     auth = openstack_cloud.cloud()["auth"]
     core = Site.objects.get(name="core")
-    core.connection = {"os_auth_url": auth["auth_url"], "os_cloud": "core", "os_username": auth["username"],
-                       "os_project_name": auth["project_name"], "os_user_domain_name": "Default",
-                       "os_project_domain_name": "Default", "os_region_name": "RegionOne", "os_network": NETWORK,
-                       "ansible_python_interpreter": sys.executable}
+    core.connection = {
+        "os_auth_url": auth["auth_url"],
+        "os_cloud": "core",
+        "os_username": auth["username"],
+        "os_project_name": auth["project_name"],
+        "os_user_domain_name": "Default",
+        "os_project_domain_name": "Default",
+        "os_region_name": "RegionOne",
+        "os_network": NETWORK,
+        "ansible_python_interpreter": sys.executable,
+    }
     core.set_credential("os_password", auth["password"])
     core.save()
     return auth["password"]
@@ -143,8 +198,11 @@ def _demo_cloud_site(openstack_cloud, tmp_path):
 
 def _stack_servers(conn, stack) -> dict:
     """``{resource name: server}`` of the OS::Nova::Server resources of ``stack``."""
-    return {r.name: conn.compute.get_server(r.physical_resource_id)
-            for r in conn.orchestration.resources(stack) if r.resource_type == "OS::Nova::Server"}
+    return {
+        r.name: conn.compute.get_server(r.physical_resource_id)
+        for r in conn.orchestration.resources(stack)
+        if r.resource_type == "OS::Nova::Server"
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -161,8 +219,7 @@ def test_demo_core_site_applied_by_an_order_then_deleted(openstack_cloud, worker
     password = _demo_cloud_site(openstack_cloud, tmp_path)
     _, _, item = pipeline.publish_descriptor(EXAMPLE)
     user = member("ana", "red")
-    placed = api_client(user).post("/api/orders/", {"item": item.name, "mode": "apply", "limit": "core"},
-                                   format="json")
+    placed = api_client(user).post("/api/orders/", {"item": item.name, "mode": "apply", "limit": "core"}, format="json")
     assert placed.status_code == 201, placed.content
     job = wait_for_job(placed.json()["job"]["id"], 900, worker)
     assert job.status == Job.SUCCESSFUL, job.message
@@ -184,8 +241,9 @@ def test_demo_core_site_applied_by_an_order_then_deleted(openstack_cloud, worker
 
     client = api_client(user)
     for attempt in ("delete", "delete again"):
-        resp = client.post(f"/api/instances/{job.instance_id}/operate/", {"operation": "delete", "limit": "core"},
-                           format="json")
+        resp = client.post(
+            f"/api/instances/{job.instance_id}/operate/", {"operation": "delete", "limit": "core"}, format="json"
+        )
         assert resp.status_code == 201, (attempt, resp.content)
         done = wait_for_job(resp.json()["id"], 900, worker)
         assert done.status == Job.SUCCESSFUL, (attempt, done.message)

@@ -8,6 +8,7 @@ way to pass is to get as far as the connection attempt: an import or version err
 missing openstacksdk, fails. Fast (no service started); the same modules run against a real
 control plane in ``tests/test_openstack.py``.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
@@ -35,8 +35,14 @@ MODULES = {
 }
 
 #: What the modules say when they fail before any request: none of these may appear.
-IMPORT_ERRORS = ("has no attribute 'version'", "openstacksdk is required", "ModuleNotFoundError", "ImportError",
-                 "requires at least", "couldn't resolve module")
+IMPORT_ERRORS = (
+    "has no attribute 'version'",
+    "openstacksdk is required",
+    "ModuleNotFoundError",
+    "ImportError",
+    "requires at least",
+    "couldn't resolve module",
+)
 
 
 def _closed_port() -> int:
@@ -51,14 +57,36 @@ def unreachable_cloud(tmp_path_factory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("clouds")
     port = _closed_port()
     clouds = folder / "clouds.yaml"
-    clouds.write_text(yaml.safe_dump({"clouds": {"probe": {
-        "auth": {"auth_url": f"http://127.0.0.1:{port}/v3", "username": "u", "password": "p", "project_name": "p",
-                 "user_domain_name": "Default", "project_domain_name": "Default"},
-        "region_name": "RegionOne", "identity_api_version": 3}}}))
+    clouds.write_text(
+        yaml.safe_dump(
+            {
+                "clouds": {
+                    "probe": {
+                        "auth": {
+                            "auth_url": f"http://127.0.0.1:{port}/v3",
+                            "username": "u",
+                            "password": "p",
+                            "project_name": "p",
+                            "user_domain_name": "Default",
+                            "project_domain_name": "Default",
+                        },
+                        "region_name": "RegionOne",
+                        "identity_api_version": 3,
+                    }
+                }
+            }
+        )
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
-    env.update(OS_CLIENT_CONFIG_FILE=str(clouds), ANSIBLE_STDOUT_CALLBACK="json", ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
-               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_HOME=str(folder / "ansible"),
-               ANSIBLE_LOCAL_TEMP=str(folder / "tmp"), HOME=str(folder))
+    env.update(
+        OS_CLIENT_CONFIG_FILE=str(clouds),
+        ANSIBLE_STDOUT_CALLBACK="json",
+        ANSIBLE_LOAD_CALLBACK_PLUGINS="1",
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_HOME=str(folder / "ansible"),
+        ANSIBLE_LOCAL_TEMP=str(folder / "tmp"),
+        HOME=str(folder),
+    )
     return env
 
 
@@ -67,8 +95,14 @@ def test_module_gets_as_far_as_the_connection(module, unreachable_cloud):
     """The module imports openstacksdk, builds its connection and fails only on the refused
     connection to Keystone (keystoneauth's ``ConnectFailure``)."""
     args = json.dumps({"cloud": "probe", "timeout": 5, **MODULES[module]})
-    run = subprocess.run([BIN / "ansible", "localhost", "-c", "local", "-i", "localhost,", "-m", module, "-a", args],
-                         env=unreachable_cloud, capture_output=True, text=True, timeout=300, check=False)
+    run = subprocess.run(
+        [BIN / "ansible", "localhost", "-c", "local", "-i", "localhost,", "-m", module, "-a", args],
+        env=unreachable_cloud,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     result = json.loads(run.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
     text = json.dumps(result)
     assert result.get("failed"), text

@@ -1,6 +1,7 @@
 """Orders as a state machine (parse_dialog -> approve -> run_job -> done/failed) with each
 step stored with its time and actor; approval rules; tenant and membership management
 through the API. The run to ``done`` uses a real Celery worker and ansible-runner."""
+
 from __future__ import annotations
 
 import threading
@@ -50,8 +51,10 @@ def test_an_order_waits_for_approval_then_runs(item):
     assert Job.objects.get().order_id == placed["id"]
     steps = [(t["source"], t["target"], t["actor"], t["note"]) for t in body["transitions"]]
     assert steps[0][:3] == ("", "parse_dialog", "ana") and steps[0][3].startswith("dialog valid; commit ")
-    assert steps[1:] == [("parse_dialog", "approve", "ana", "waiting for an operator of the tenant"),
-                         ("approve", "run_job", "oli", "capacity is there")]
+    assert steps[1:] == [
+        ("parse_dialog", "approve", "ana", "waiting for an operator of the tenant"),
+        ("approve", "run_job", "oli", "capacity is there"),
+    ]
     times = [t["time"] for t in body["transitions"]]
     assert times == sorted(times)
     again = ops.post(f"/api/orders/{placed['id']}/approve/", format="json")
@@ -135,8 +138,9 @@ def test_an_unknown_order_is_404_and_a_bad_dialog_stores_nothing(item):
 def test_an_approved_order_runs_to_done(item, worker):
     CatalogueItem.objects.filter(pk=item.pk).update(queue="")  # the shared worker's queue
     item.refresh_from_db()
-    placed = services.place_order(item, {}, mode="plan", user=member("ana", "red"),
-                                  tenant=Tenant.objects.get(name="red"))
+    placed = services.place_order(
+        item, {}, mode="plan", user=member("ana", "red"), tenant=Tenant.objects.get(name="red")
+    )
     job = services.approve(placed, member("oli", "red", "operator"), "go")
     job = wait_for_job(job.pk, 300, worker)
     assert job.status == Job.SUCCESSFUL, job.message
@@ -158,16 +162,20 @@ def test_tenants_and_members_through_the_api(item):
     assert root.post("/api/tenants/green/members/", {"user": "gus", "role": "admin"}, format="json").status_code == 201
     gus = api_client(User.objects.get(username="gus"))
     assert gus.post("/api/tenants/green/members/", {"user": "ana", "role": "user"}, format="json").status_code == 201
-    assert gus.post("/api/tenants/green/members/", {"user": "ana", "role": "operator"},
-                    format="json").status_code == 200  # a new role, not a second membership
+    assert (
+        gus.post("/api/tenants/green/members/", {"user": "ana", "role": "operator"}, format="json").status_code == 200
+    )  # a new role, not a second membership
     bad = gus.post("/api/tenants/green/members/", {"user": "ana", "role": "king"}, format="json")
     assert bad.status_code == 400 and "role" in bad.json()
-    assert gus.post("/api/tenants/green/members/", {"user": "nobody", "role": "user"},
-                    format="json").status_code == 400
-    assert gus.get("/api/tenants/green/members/").json() == [{"user": "ana", "role": "operator"},
-                                                             {"user": "gus", "role": "admin"}]
-    assert api_client(ana).post("/api/tenants/green/members/", {"user": "ana", "role": "admin"},
-                             format="json").status_code == 403  # an operator does not manage members
+    assert gus.post("/api/tenants/green/members/", {"user": "nobody", "role": "user"}, format="json").status_code == 400
+    assert gus.get("/api/tenants/green/members/").json() == [
+        {"user": "ana", "role": "operator"},
+        {"user": "gus", "role": "admin"},
+    ]
+    assert (
+        api_client(ana).post("/api/tenants/green/members/", {"user": "ana", "role": "admin"}, format="json").status_code
+        == 403
+    )  # an operator does not manage members
     assert api_client(ana).get("/api/tenants/blue/").status_code == 404
     assert gus.delete("/api/tenants/green/members/ana/").status_code == 204
     assert gus.delete("/api/tenants/green/members/ana/").status_code == 404
@@ -176,4 +184,11 @@ def test_tenants_and_members_through_the_api(item):
     assert root.delete("/api/tenants/red/").status_code == 409
     assert root.delete("/api/tenants/green/").status_code == 204
     assert [e.action for e in AuditEntry.objects.order_by("id")] == [
-        "create_tenant", "add_member", "add_member", "change_member", "remove_member", "order", "delete_tenant"]
+        "create_tenant",
+        "add_member",
+        "add_member",
+        "change_member",
+        "remove_member",
+        "order",
+        "delete_tenant",
+    ]

@@ -2,6 +2,7 @@
 it was asked at, committed and pushed to the bare repository, published as an item; a
 project the translators refuse ends ``failed`` with every problem located. Real Celery
 worker, real git."""
+
 from __future__ import annotations
 
 import time
@@ -71,8 +72,9 @@ def test_who_may_publish(operator):
     project = designer.create_from_example(operator, "nested", "tosca")
     designer_user = member("dee", "red", "designer")
     designer.share(project, designer_user, "read")
-    assert api_client(designer_user).post("/api/publications/", {"project": project.pk},
-                                          format="json").status_code == 403  # not an operator
+    assert (
+        api_client(designer_user).post("/api/publications/", {"project": project.pk}, format="json").status_code == 403
+    )  # not an operator
     stranger = member("sam", "blue", "operator")
     resp = api_client(stranger).post("/api/publications/", {"project": project.pk}, format="json")
     assert resp.status_code == 400 and resp.json() == {"project": "no such project"}  # not visible to them

@@ -1,4 +1,5 @@
 """Git publishing with GitPython against a real bare repository on disk."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,5 +1,6 @@
 """Designer REST API (/api/rdcl/): projects, imports, revisions, conflicts, the validation
 gate, access, downloads, graphs, link checks and the OpenAPI document."""
+
 from __future__ import annotations
 
 import hashlib
@@ -129,21 +130,32 @@ def test_create_refusals(api):
     assert taken.status_code == 400 and "already" in taken.json()["detail"]
     bad_path = api.post(f"{API}/projects/", {"name": "y", "type": "etsi", "files": {"../x.json": "{}"}}, format="json")
     assert bad_path.status_code == 400 and bad_path.json()["problems"][0]["rule"] == "file.path"
-    clash = api.post(f"{API}/projects/", {"name": "y", "type": "etsi", "files": {"a": "{}", "a/b.json": "{}"}},
-                     format="json")
-    assert clash.json()["problems"] == [{"file": "a", "path": "", "line": None, "rule": "file.path",
-                                         "message": "a is a file, and a/b.json uses it as a folder"}]
+    clash = api.post(
+        f"{API}/projects/", {"name": "y", "type": "etsi", "files": {"a": "{}", "a/b.json": "{}"}}, format="json"
+    )
+    assert clash.json()["problems"] == [
+        {
+            "file": "a",
+            "path": "",
+            "line": None,
+            "rule": "file.path",
+            "message": "a is a file, and a/b.json uses it as a folder",
+        }
+    ]
     assert Project.objects.count() == 1
 
 
 # -- imports ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, files", [
-    ("test_project.json", ["nsd/nsd_mec.json", "vnfd/vnf_tof.json"]),
-    ("test_project_2.json", ["nsd/nsd_osm.json", "vnfd/vnf1.json"]),
-    ("test_tof.json", ["nsd/nsd_tof.json", "resource/config_tof", "vnfd/vnf1.json"]),
-])
+@pytest.mark.parametrize(
+    "name, files",
+    [
+        ("test_project.json", ["nsd/nsd_mec.json", "vnfd/vnf_tof.json"]),
+        ("test_project_2.json", ["nsd/nsd_osm.json", "vnfd/vnf1.json"]),
+        ("test_tof.json", ["nsd/nsd_tof.json", "resource/config_tof", "vnfd/vnf1.json"]),
+    ],
+)
 def test_import_rdcl3d_project_json(api, corpus, name, files):
     resp = _upload(api, name, (corpus / "sf2heat" / name).read_bytes())
     assert resp.status_code == 201, resp.content
@@ -210,7 +222,7 @@ def test_refused_imports_store_nothing(api, corpus):
             archive.writestr(name, data)
     resp = _upload(api, "wordpress.csar", buffer.getvalue())
     assert resp.status_code == 400
-    problem, = resp.json()["problems"]
+    (problem,) = resp.json()["problems"]
     template = kept["Definitions/tosca_single_instance_wordpress.yaml"].decode()
     assert problem["file"] == "Definitions/tosca_single_instance_wordpress.yaml"
     assert problem["rule"] == "package.file-missing" and "Scripts/WordPress/install.sh" in problem["message"]
@@ -256,8 +268,10 @@ def test_save_history_diff_and_restore(api, ana):
     assert saved.json()["digest"] == hashlib.sha256(second.encode()).hexdigest()
 
     history = api.get(url + "revisions/").json()["results"]
-    assert [(r["number"], r["author"], r["message"]) for r in history] == [(2, "ana", "1.1"),
-                                                                           (1, "ana", "from the nested-vdu example")]
+    assert [(r["number"], r["author"], r["message"]) for r in history] == [
+        (2, "ana", "1.1"),
+        (1, "ana", "from the nested-vdu example"),
+    ]
     assert api.get(url + "revisions/1/").json()["text"] == first
 
     diff = api.get(url + "diff/?from=1&to=2").json()
@@ -343,8 +357,10 @@ def test_a_save_stored_while_another_validates_makes_that_one_a_conflict(api, an
         services.save_file(project, "edge_vnfd.json", text.replace("Edge MEC", "A"), 1, ana, "A")
     assert raised.value.current.number == 2 and raised.value.current.message == "B"
     assert len(calls) == 2  # A was not stored from its stale validation; it was looked at again
-    assert [r.message for r in Revision.objects.filter(file__path="edge_vnfd.json").order_by("number")] == \
-        ["from the nested-vdu example", "B"]
+    assert [r.message for r in Revision.objects.filter(file__path="edge_vnfd.json").order_by("number")] == [
+        "from the nested-vdu example",
+        "B",
+    ]
 
     # a change to another file meanwhile: validated again with it, then stored
     calls.clear()
@@ -381,8 +397,11 @@ def test_concurrent_saves_from_one_base_one_wins(ana):
     def save(version):
         try:
             start.wait()
-            resp = _client(ana).put(url, {"text": text.replace('"vnfdVersion": "1.0"', f'"vnfdVersion": "{version}"'),
-                                          "base_revision": 1}, format="json")
+            resp = _client(ana).put(
+                url,
+                {"text": text.replace('"vnfdVersion": "1.0"', f'"vnfdVersion": "{version}"'), "base_revision": 1},
+                format="json",
+            )
             results[version] = resp.status_code
         finally:
             connection.close()
@@ -406,15 +425,17 @@ def test_invalid_save_is_refused_with_every_problem_and_nothing_stored(api):
     vnfd = _file(project, "edge_vnfd.json")
     url = f"{API}/projects/{project['id']}/files/{vnfd['id']}/"
     text = api.get(url).json()["text"]
-    bad = (text.replace('"vduParent": "edge_vm",\n      "vduParentMandatory": true',
-                        '"vduParent": "nowhere",\n      "vduParentMandatory": true')
-           .replace('  "vnfProvider": "rdcl-nfvo",\n', ""))
+    bad = text.replace(
+        '"vduParent": "edge_vm",\n      "vduParentMandatory": true',
+        '"vduParent": "nowhere",\n      "vduParentMandatory": true',
+    ).replace('  "vnfProvider": "rdcl-nfvo",\n', "")
     assert bad.count("nowhere") == 1 and "vnfProvider" not in bad
     generation = Project.objects.get(pk=project["id"]).generation
 
     # a dry run shows the same problems and stores nothing either
-    dry = api.post(f"{API}/projects/{project['id']}/validate/", {"files": {"edge_vnfd.json": bad}},
-                   format="json").json()
+    dry = api.post(
+        f"{API}/projects/{project['id']}/validate/", {"files": {"edge_vnfd.json": bad}}, format="json"
+    ).json()
     resp = api.put(url, {"text": bad, "base_revision": 1}, format="json")
     assert resp.status_code == 400
     body = resp.json()
@@ -445,13 +466,25 @@ def test_strangers_get_404_readers_403_on_write_writers_may_save(api, ana):
 
     stranger = _client(User.objects.create_user("bob"))
     assert stranger.get(f"{API}/projects/").json()["results"] == []
-    for path in ("", "files/", f"files/{vnfd['id']}/", f"files/{vnfd['id']}/revisions/", "graph/vnf/",
-                 "download/", "validate/", "shares/"):
+    for path in (
+        "",
+        "files/",
+        f"files/{vnfd['id']}/",
+        f"files/{vnfd['id']}/revisions/",
+        "graph/vnf/",
+        "download/",
+        "validate/",
+        "shares/",
+    ):
         assert stranger.get(f"{API}/projects/{pid}/{path}").status_code == 404, path
     assert stranger.put(url, {"text": text, "base_revision": 1}, format="json").status_code == 404
     assert stranger.delete(f"{API}/projects/{pid}/").status_code == 404
-    assert stranger.post(f"{API}/projects/{pid}/check-link/", {"source": "vnf", "target": "ns_vl"},
-                         format="json").status_code == 404
+    assert (
+        stranger.post(
+            f"{API}/projects/{pid}/check-link/", {"source": "vnf", "target": "ns_vl"}, format="json"
+        ).status_code
+        == 404
+    )
 
     shared = api.post(f"{API}/projects/{pid}/shares/", {"user": "bob", "mode": "read"}, format="json")
     assert shared.status_code == 200 and shared.json() == {"user": "bob", "mode": "read"}
@@ -459,17 +492,22 @@ def test_strangers_get_404_readers_403_on_write_writers_may_save(api, ana):
     assert stranger.get(url).json()["text"] == text
     assert stranger.get(f"{API}/projects/{pid}/download/").status_code == 200
     assert stranger.put(url, {"text": text, "base_revision": 1}, format="json").status_code == 403
-    assert stranger.put(f"{API}/projects/{pid}/graph/vnf/positions/", {"positions": {}},
-                        format="json").status_code == 403
-    assert stranger.post(f"{API}/projects/{pid}/files/", {"path": "x.json", "text": "{}"},
-                         format="json").status_code == 403
+    assert (
+        stranger.put(f"{API}/projects/{pid}/graph/vnf/positions/", {"positions": {}}, format="json").status_code == 403
+    )
+    assert (
+        stranger.post(f"{API}/projects/{pid}/files/", {"path": "x.json", "text": "{}"}, format="json").status_code
+        == 403
+    )
     assert Revision.objects.filter(file_id=vnfd["id"]).count() == 1
 
     api.post(f"{API}/projects/{pid}/shares/", {"user": "bob", "mode": "write"}, format="json")
     assert stranger.put(url, {"text": text, "base_revision": 1}, format="json").status_code == 200
     assert Revision.objects.get(file_id=vnfd["id"], number=2).author.username == "bob"
-    assert stranger.post(f"{API}/projects/{pid}/shares/", {"user": "bob", "mode": "write"},
-                         format="json").status_code == 403  # sharing is the owner's
+    assert (
+        stranger.post(f"{API}/projects/{pid}/shares/", {"user": "bob", "mode": "write"}, format="json").status_code
+        == 403
+    )  # sharing is the owner's
     assert stranger.delete(f"{API}/projects/{pid}/").status_code == 403
     assert api.post(f"{API}/projects/{pid}/shares/", {"user": "ana", "mode": "read"}, format="json").status_code == 400
 
@@ -518,14 +556,16 @@ def test_graph_views_and_positions_persist(api, ana):
         "edge_vnfd/mec_pod": ("vnf_k8s_vdu", "edge_vnfd/edge_vm"),
         "edge_vnfd/cache_pod": ("vnf_k8s_vdu", "edge_vnfd/edge_vm"),
         "edge_vnfd/fronthaul_click": ("vnf_click_vdu", "edge_vnfd/bare-metal"),
-        "edge_vnfd/bare-metal": ("bare_metal", None)}
+        "edge_vnfd/bare-metal": ("bare_metal", None),
+    }
     unknown = api.get(f"{API}/projects/{pid}/graph/nope/")
     assert unknown.status_code == 404 and "views: ns, vnf, nested" in unknown.json()["detail"]
 
     node = nested[0]["id"]
     assert nested[0]["position"] is None
-    put = api.put(f"{API}/projects/{pid}/graph/nested/positions/", {"positions": {node: {"x": 10, "y": -2.5}}},
-                  format="json")
+    put = api.put(
+        f"{API}/projects/{pid}/graph/nested/positions/", {"positions": {node: {"x": 10, "y": -2.5}}}, format="json"
+    )
     assert put.status_code == 200 and put.json()["updated_by"] == "ana"
     again = api.get(f"{API}/projects/{pid}/graph/nested/").json()["nodes"]
     assert next(n for n in again if n["id"] == node)["position"] == {"x": 10.0, "y": -2.5}
@@ -548,14 +588,19 @@ def test_graph_views_and_positions_persist(api, ana):
 
 def test_link_check_in_a_project_refuses_with_the_reason(api):
     pid = _new(api)["id"]
-    refused = api.post(f"{API}/projects/{pid}/check-link/", {"source": "vnf_vdu_cp", "target": "vnf_vl", "view": "ns"},
-                       format="json").json()
+    refused = api.post(
+        f"{API}/projects/{pid}/check-link/", {"source": "vnf_vdu_cp", "target": "vnf_vl", "view": "ns"}, format="json"
+    ).json()
     assert refused == {"allowed": False, "link_type": None, "reason": "view 'ns' does not show 'vnf_vdu_cp' nodes"}
-    wrong = api.post(f"{API}/projects/{pid}/check-link/",
-                     {"source": "vnf_vdu_cp", "target": "vnf_vl", "link_type": "sap_vl"}, format="json").json()
+    wrong = api.post(
+        f"{API}/projects/{pid}/check-link/",
+        {"source": "vnf_vdu_cp", "target": "vnf_vl", "link_type": "sap_vl"},
+        format="json",
+    ).json()
     assert not wrong["allowed"] and "a 'sap_vl' link cannot join" in wrong["reason"]
-    ok = api.post(f"{API}/projects/{pid}/check-link/", {"source": "vnf_vdu_cp", "target": "vnf_k8s_vdu"},
-                  format="json").json()
+    ok = api.post(
+        f"{API}/projects/{pid}/check-link/", {"source": "vnf_vdu_cp", "target": "vnf_k8s_vdu"}, format="json"
+    ).json()
     assert ok == {"allowed": True, "link_type": "vdu_cp", "reason": ""}
     assert api.post(f"{API}/projects/{pid}/check-link/", {"source": "vnf"}, format="json").status_code == 400
 
@@ -567,11 +612,17 @@ def test_openapi_document_has_the_designer_paths(api):
     schema = api.get("/api/schema/?format=json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    assert {f"{API}/types/", f"{API}/projects/", f"{API}/projects/import/",
-            f"{API}/projects/{{id}}/graph/{{view}}/positions/", f"{API}/projects/{{id}}/check-link/",
-            f"{API}/projects/{{id}}/csar/", f"{API}/projects/{{project_pk}}/files/{{id}}/",
-            f"{API}/projects/{{project_pk}}/files/{{id}}/revisions/{{number}}/restore/",
-            f"{API}/projects/{{project_pk}}/files/{{id}}/diff/"} <= set(paths)
+    assert {
+        f"{API}/types/",
+        f"{API}/projects/",
+        f"{API}/projects/import/",
+        f"{API}/projects/{{id}}/graph/{{view}}/positions/",
+        f"{API}/projects/{{id}}/check-link/",
+        f"{API}/projects/{{id}}/csar/",
+        f"{API}/projects/{{project_pk}}/files/{{id}}/",
+        f"{API}/projects/{{project_pk}}/files/{{id}}/revisions/{{number}}/restore/",
+        f"{API}/projects/{{project_pk}}/files/{{id}}/diff/",
+    } <= set(paths)
     save = paths[f"{API}/projects/{{project_pk}}/files/{{id}}/"]["put"]
     assert {"200", "400", "403", "409"} <= set(save["responses"])
 
@@ -593,8 +644,9 @@ def test_graph_is_cached_by_the_files_digests_and_follows_saves(api, ana):
     text = services.current_files(stored)[entry["path"]]
     assert "  node_templates:\n" in text
     added = text.replace("  node_templates:\n", "  node_templates:\n    extra_node:\n      type: tosca.nodes.Root\n", 1)
-    saved = api.put(f"{API}/projects/{pid}/files/{entry['id']}/", {"text": added, "base_revision": entry["revision"]},
-                    format="json")
+    saved = api.put(
+        f"{API}/projects/{pid}/files/{entry['id']}/", {"text": added, "base_revision": entry["revision"]}, format="json"
+    )
     assert saved.status_code == 200, saved.content
     after = api.get(f"{API}/projects/{pid}/graph/topology/").json()
     assert {n["id"] for n in after["nodes"]} == {n["id"] for n in first["nodes"]} | {"extra_node"}
@@ -637,18 +689,24 @@ def test_first_graph_after_a_save_or_an_import_does_not_parse_again(api, monkeyp
     cache.clear()
     entry = next(f for f in project["files"] if f["path"].endswith(".yaml"))
     text = services.current_files(Project.objects.get(pk=pid))[entry["path"]]
-    added = text.replace("  node_templates:\n", "  node_templates:\n    extra_node:\n      type: tosca.nodes.Root\n"
-                         "      requirements:\n        - dependency: vm\n", 1)
-    saved = api.put(f"{API}/projects/{pid}/files/{entry['id']}/", {"text": added, "base_revision": entry["revision"]},
-                    format="json")
+    added = text.replace(
+        "  node_templates:\n",
+        "  node_templates:\n    extra_node:\n      type: tosca.nodes.Root\n"
+        "      requirements:\n        - dependency: vm\n",
+        1,
+    )
+    saved = api.put(
+        f"{API}/projects/{pid}/files/{entry['id']}/", {"text": added, "base_revision": entry["revision"]}, format="json"
+    )
     assert saved.status_code == 200, saved.content
     yaml_files = [f for f in project["files"] if f["path"].endswith((".yaml", ".yml"))]
     assert len(read) == len(yaml_files) and parsed == []  # the gate: one reading of each template
     del read[:]
     graph = api.get(f"{API}/projects/{pid}/graph/topology/").json()
     assert read == [] and parsed == []  # the first open after the save: from the cache
-    assert {"source": "extra_node", "target": "vm"} in [{k: link[k] for k in ("source", "target")}
-                                                        for link in graph["links"]]
+    assert {"source": "extra_node", "target": "vm"} in [
+        {k: link[k] for k in ("source", "target")} for link in graph["links"]
+    ]
     files = services.current_files(Project.objects.get(pk=pid))
     fresh = checks.view_graph("tosca", checks.full_graph("tosca", files), "topology")
     assert _without_positions(graph) == fresh
@@ -680,8 +738,9 @@ def test_etsi_graph_after_a_save_is_the_one_validation_read(api, monkeypatch):
     parsed = _counting(monkeypatch, EtsiType, "parse")
     changed = text.replace("description: packet filter", "description: stateful packet filter", 1)
     assert changed != text
-    saved = api.put(f"{API}/projects/{pid}/files/{vnfd['id']}/", {"text": changed, "base_revision": vnfd["revision"]},
-                    format="json")
+    saved = api.put(
+        f"{API}/projects/{pid}/files/{vnfd['id']}/", {"text": changed, "base_revision": vnfd["revision"]}, format="json"
+    )
     assert saved.status_code == 200, saved.content
     graph = api.get(f"{API}/projects/{pid}/graph/vnf/").json()
     assert parsed == [] and graph["nodes"] and len(cache._cache) == 1

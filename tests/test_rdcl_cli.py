@@ -1,4 +1,5 @@
 """``manage.py rdcl_validate`` and ``manage.py rdcl_new_type`` as a user runs them."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,15 @@ from .conftest import REPO
 def manage(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "RDCL_TYPES_PATH"}
     environment.update(DJANGO_SETTINGS_MODULE="config.settings", **(env or {}))
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=environment, check=False,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=environment,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_validate_reports_one_line_per_file_and_exit_status(corpus, tmp_path):
@@ -35,25 +43,32 @@ def test_validate_reports_one_line_per_file_and_exit_status(corpus, tmp_path):
     result = manage("rdcl_validate", str(sf2heat), str(archive), str(csar), str(broken))
     lines = result.stdout.splitlines()
     assert result.returncode == 1, result.stderr
-    assert lines[:3] == [f"{sf2heat}/test_project.json: valid (nested-vdu)",
-                         f"{sf2heat}/test_project_2.json: valid (nested-vdu)",
-                         f"{sf2heat}/test_tof.json: valid (nested-vdu)"]
+    assert lines[:3] == [
+        f"{sf2heat}/test_project.json: valid (nested-vdu)",
+        f"{sf2heat}/test_project_2.json: valid (nested-vdu)",
+        f"{sf2heat}/test_tof.json: valid (nested-vdu)",
+    ]
     assert f"{archive}/descriptors/firewall_nsd.json: valid (etsi)" in lines
     assert f"{archive}/descriptors/firewall_vnfd.yaml: valid (etsi)" in lines
     assert f"{csar}: valid (tosca)" in lines
     errors = [line for line in lines if line.startswith(str(broken))]
     assert len(errors) == 2 and len(lines) == 8
     mandatory_line = broken.read_text().splitlines().index('     "vduParentMandatory": true,') + 1
-    assert errors[0] == (f"{broken}:{mandatory_line}: vnfd.vnf1.vdu[0].vduParentMandatory: "
-                         "[nested-vdu.mandatory-without-parent] vduParentMandatory is true but the VDU has no "
-                         "vduParent (Superfluidity nested-VDU extension)")
+    assert errors[0] == (
+        f"{broken}:{mandatory_line}: vnfd.vnf1.vdu[0].vduParentMandatory: "
+        "[nested-vdu.mandatory-without-parent] vduParentMandatory is true but the VDU has no "
+        "vduParent (Superfluidity nested-VDU extension)"
+    )
     assert ": vnfd.vnf1.vdu[1].vduParent: [nested-vdu.parent-unknown] vduParent 'ghost_vm'" in errors[1]
     assert "1 of 7 file(s) invalid" in result.stderr
 
     sol001 = corpus / "heat-translator" / "etsi_nfv"
     forge = tmp_path / "forge_vnf.yaml"  # the SOL 001 types imported by URL: found in --sol001-path
-    forge.write_text((sol001 / "tosca_nfv_vl.yaml").read_text().replace(
-        "  - etsi_nfv_sol001", "  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001"))
+    forge.write_text(
+        (sol001 / "tosca_nfv_vl.yaml")
+        .read_text()
+        .replace("  - etsi_nfv_sol001", "  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001")
+    )
     assert forge.read_text().count("https://forge.etsi.org/") == 2
     valid = manage("rdcl_validate", "--type", "tosca-nfv", "--sol001-path", str(sol001), str(forge))
     assert (valid.returncode, valid.stdout.strip()) == (0, f"{forge}: valid (tosca-nfv)")
@@ -69,9 +84,12 @@ def test_validate_refuses_unknown_types_and_unknown_files(corpus, tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"{empty}: <document>: [type.unknown] empty file",
-        (f"{hot}: <document>: [type.unknown] no project type recognises this file (types: etsi, nested-vdu, "
-         "tosca, tosca-nfv); give one with --type"),
-        f"{tmp_path / 'missing.json'}: <document>: [file.missing] no such file or folder"]
+        (
+            f"{hot}: <document>: [type.unknown] no project type recognises this file (types: etsi, nested-vdu, "
+            "tosca, tosca-nfv); give one with --type"
+        ),
+        f"{tmp_path / 'missing.json'}: <document>: [file.missing] no such file or folder",
+    ]
 
 
 def test_scaffolded_type_is_used_by_validate(tmp_path):

@@ -11,6 +11,7 @@ problem is located (file, rule, and a document path or a line). Each corpus repo
 (``heat-translator/``, ``tosca-parser/``...) is one package: a sample's imports may use any
 file of its repository (``../custom_types/x.yaml``), and nothing outside it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -45,8 +46,11 @@ class Outcome:
 
 def samples(corpus: Path) -> list[str]:
     """Relative paths of every sample file of the corpus (its README excepted), sorted."""
-    return sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")
-                  if p.is_file() and p.relative_to(corpus) != Path("README.md"))
+    return sorted(
+        str(p.relative_to(corpus))
+        for p in corpus.rglob("*")
+        if p.is_file() and p.relative_to(corpus) != Path("README.md")
+    )
 
 
 def type_of(corpus: Path, relative: str) -> str | None:
@@ -63,8 +67,7 @@ def type_of(corpus: Path, relative: str) -> str | None:
         return "nested-vdu"
     if top == "rdcl3d":
         family = relative.split("/")[1]
-        return {"etsi": "etsi", "superfluidity": "nested-vdu", "tosca": "tosca",
-                "toscanfv": "tosca-nfv"}.get(family)
+        return {"etsi": "etsi", "superfluidity": "nested-vdu", "tosca": "tosca", "toscanfv": "tosca-nfv"}.get(family)
     if path.suffix.lower() in (".yaml", ".yml"):
         loaded = load(Source(relative, text=path.read_text(errors="replace")))
         if isinstance(loaded.data, dict) and "heat_template_version" in loaded.data:
@@ -84,8 +87,13 @@ def outcome_of(corpus: Path, relative: str, type_name: str | None) -> Outcome:
     try:
         problems = plugin.validate(files)
         if problems:
-            return Outcome("rejected", [{"file": p.file, "path": p.path, "line": p.line, "rule": p.rule,
-                                         "message": p.message} for p in problems])
+            return Outcome(
+                "rejected",
+                [
+                    {"file": p.file, "path": p.path, "line": p.line, "rule": p.rule, "message": p.message}
+                    for p in problems
+                ],
+            )
         plugin.build_graph(plugin.parse(files))
     except Exception as exc:  # noqa: BLE001 - a crash is reported as the sample's outcome
         return Outcome("crash", crash=f"{type(exc).__name__}: {exc}")

@@ -1,4 +1,5 @@
 """ETSI (IFA 011 / IFA 014) and nested-VDU project types: schema, rules, lines, graphs."""
+
 from __future__ import annotations
 
 import copy
@@ -29,11 +30,18 @@ def tof_vnfd(corpus) -> dict:
     return import_project(corpus / "sf2heat" / "test_tof.json")["vnfd/vnf1.json"]
 
 
-@pytest.mark.parametrize("relative", [
-    "sf2heat/test_project.json", "sf2heat/test_project_2.json", "sf2heat/test_tof.json",
-    "rdcl3d/superfluidity/descriptor_template/vnfd.json", "rdcl3d/superfluidity/descriptor_template/nsd.json",
-    "rdcl3d/etsi/descriptor_template/vnfd.json", "rdcl3d/etsi/descriptor_template/nsd.json",
-])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "sf2heat/test_project.json",
+        "sf2heat/test_project_2.json",
+        "sf2heat/test_tof.json",
+        "rdcl3d/superfluidity/descriptor_template/vnfd.json",
+        "rdcl3d/superfluidity/descriptor_template/nsd.json",
+        "rdcl3d/etsi/descriptor_template/vnfd.json",
+        "rdcl3d/etsi/descriptor_template/nsd.json",
+    ],
+)
 def test_rdcl3d_projects_and_templates_are_valid(corpus, relative):
     assert NESTED.validate(corpus / relative) == []
     assert ETSI.validate(corpus / relative) == []
@@ -43,18 +51,24 @@ def test_rdcl3d_vdu_fragments_are_not_descriptors(corpus):
     folder = corpus / "rdcl3d" / "superfluidity" / "descriptor_template"
     problems = NESTED.validate(folder)
     assert {p.file.rsplit("/", 1)[1] for p in problems} == {
-        "k8sservicecpd.json", "vdu_docker_image.json", "vdu_generic.json", "vdu_with_nested_desc.json",
-        "vdunesteddesc.json"}
+        "k8sservicecpd.json",
+        "vdu_docker_image.json",
+        "vdu_generic.json",
+        "vdu_with_nested_desc.json",
+        "vdunesteddesc.json",
+    }
     assert {p.rule for p in problems} == {"etsi.not-a-descriptor"}
 
 
 def test_schema_and_rule_problems_name_path_rule_and_line(tmp_path):
     text = ETSI.examples()[1].read_text()  # firewall_vnfd.yaml
     assert "numVirtualCpu: 2" in text
-    broken = (text.replace("virtualCpu: {numVirtualCpu: 2}", "virtualCpu: {numVirtualCpu: two}")
-                  .replace("vnfProvider: rdcl-nfvo\n", "")
-                  .replace("intVirtualLinkDesc: outside_vl", "intVirtualLinkDesc: nowhere", 1)
-                  .replace("maxNumberOfInstances: 1}", "maxNumberOfInstances: 0}"))
+    broken = (
+        text.replace("virtualCpu: {numVirtualCpu: 2}", "virtualCpu: {numVirtualCpu: two}")
+        .replace("vnfProvider: rdcl-nfvo\n", "")
+        .replace("intVirtualLinkDesc: outside_vl", "intVirtualLinkDesc: nowhere", 1)
+        .replace("maxNumberOfInstances: 1}", "maxNumberOfInstances: 0}")
+    )
     path = tmp_path / "firewall_vnfd.yaml"
     path.write_text(broken)
     problems = ETSI.validate(path)
@@ -66,16 +80,20 @@ def test_schema_and_rule_problems_name_path_rule_and_line(tmp_path):
         ("vnfd.deploymentFlavour[0].vduProfile[0].maxNumberOfInstances", "etsi.instances-range"),
     }
     assert all(p.file == str(path) for p in problems)
-    assert found[("vnfd.virtualComputeDesc[0].virtualCpu.numVirtualCpu", "schema.type")].line == \
-        _line(broken, "numVirtualCpu: two")
-    assert found[("vnfd.vdu[0].intCpd[1].intVirtualLinkDesc", "etsi.unknown-reference")].line == \
-        _line(broken, "intVirtualLinkDesc: nowhere")
+    assert found[("vnfd.virtualComputeDesc[0].virtualCpu.numVirtualCpu", "schema.type")].line == _line(
+        broken, "numVirtualCpu: two"
+    )
+    assert found[("vnfd.vdu[0].intCpd[1].intVirtualLinkDesc", "etsi.unknown-reference")].line == _line(
+        broken, "intVirtualLinkDesc: nowhere"
+    )
     assert found[("vnfd.vnfProvider", "schema.required")].line == _line(broken, "vnfdId: firewall")
     message = found[("vnfd.vdu[0].intCpd[1].intVirtualLinkDesc", "etsi.unknown-reference")].message
     assert "'nowhere'" in message and "inside_vl, outside_vl" in message
     assert found[("vnfd.vnfProvider", "schema.required")].message.endswith("(ETSI GS NFV-IFA 011 §7.1.2 (Vnfd))")
-    assert "§7.1.8.3" in found[("vnfd.deploymentFlavour[0].vduProfile[0].maxNumberOfInstances",
-                                "etsi.instances-range")].message
+    assert (
+        "§7.1.8.3"
+        in found[("vnfd.deploymentFlavour[0].vduProfile[0].maxNumberOfInstances", "etsi.instances-range")].message
+    )
     assert [p.line for p in problems] == sorted(p.line for p in problems)
 
 
@@ -84,10 +102,14 @@ def test_duplicate_ids_and_unknown_vnfd(tof_vnfd):
     vnfd["vdu"][1]["vduId"] = vnfd["vdu"][0]["vduId"]
     vnfd["vdu"][1]["intCpd"][0]["cpdId"] = "net_mgmt"
     problems = ETSI.validate({"vnf1.json": vnfd})
-    assert _where(problems) == {("vnfd.vdu[1].vduId", "etsi.duplicate-id"),
-                                ("vnfd.vdu[1].intCpd[0].cpdId", "etsi.duplicate-id")}
-    assert "already defined at vnfd.vdu[0].vduId" in problems[0].message or \
-        "already defined at vnfd.vdu[0].vduId" in problems[1].message
+    assert _where(problems) == {
+        ("vnfd.vdu[1].vduId", "etsi.duplicate-id"),
+        ("vnfd.vdu[1].intCpd[0].cpdId", "etsi.duplicate-id"),
+    }
+    assert (
+        "already defined at vnfd.vdu[0].vduId" in problems[0].message
+        or "already defined at vnfd.vdu[0].vduId" in problems[1].message
+    )
 
     nsd = ETSI.parse(ETSI.examples()).of_kind("nsd")[0].data
     alone = ETSI.validate({"ns.json": nsd})
@@ -107,6 +129,7 @@ def test_syntax_errors_name_the_line(tmp_path):
 
 # -- nested-VDU rules: one broken descriptor each, exact path ---------------------------
 
+
 def _nested_problems(vnfd: dict) -> tuple[list, str]:
     text = json.dumps(vnfd, indent=2)
     return NESTED.validate({"vnfd.json": text}), text
@@ -122,24 +145,25 @@ def test_parent_must_exist_in_the_same_vnfd(tof_vnfd):
 
 
 def test_bare_metal_parent_is_not_a_vdu_reference(tof_vnfd):
-    tof_vnfd["vdu"][1].update(vduParent="None", vduParentMandatory=True,
-                              vduNestedDesc="router", vduNestedDescType="click")
+    tof_vnfd["vdu"][1].update(
+        vduParent="None", vduParentMandatory=True, vduNestedDesc="router", vduNestedDescType="click"
+    )
     assert _nested_problems(tof_vnfd)[0] == []
 
 
 def test_mandatory_parent_needs_a_parent(tof_vnfd):
     tof_vnfd["vdu"][0]["vduParentMandatory"] = True
     problems, text = _nested_problems(tof_vnfd)
-    assert [(p.path, p.rule) for p in problems] == [("vnfd.vdu[0].vduParentMandatory",
-                                                     "nested-vdu.mandatory-without-parent")]
+    assert [(p.path, p.rule) for p in problems] == [
+        ("vnfd.vdu[0].vduParentMandatory", "nested-vdu.mandatory-without-parent")
+    ]
     assert problems[0].line == _line(text, '"vduParentMandatory": true')
 
 
 def test_nested_descriptor_needs_its_type(tof_vnfd):
     tof_vnfd["vdu"][1]["vduNestedDesc"] = "router_pod"
     problems, text = _nested_problems(tof_vnfd)
-    assert [(p.path, p.rule) for p in problems] == [("vnfd.vdu[1].vduNestedDescType",
-                                                     "nested-vdu.nested-type-missing")]
+    assert [(p.path, p.rule) for p in problems] == [("vnfd.vdu[1].vduNestedDescType", "nested-vdu.nested-type-missing")]
     assert problems[0].line == _line(text, '"vduNestedDesc": "router_pod"')
     tof_vnfd["vdu"][1]["vduNestedDescType"] = "docker"
     problems, _ = _nested_problems(tof_vnfd)
@@ -150,8 +174,10 @@ def test_no_cycles_of_parents(tof_vnfd):
     tof_vnfd["vdu"][0]["vduParent"] = "vnf_vdu_router_tof"
     tof_vnfd["vdu"][1]["vduParent"] = "vnf_vdu_tof"
     problems, text = _nested_problems(tof_vnfd)
-    assert [(p.path, p.rule) for p in problems] == [("vnfd.vdu[0].vduParent", "nested-vdu.parent-cycle"),
-                                                    ("vnfd.vdu[1].vduParent", "nested-vdu.parent-cycle")]
+    assert [(p.path, p.rule) for p in problems] == [
+        ("vnfd.vdu[0].vduParent", "nested-vdu.parent-cycle"),
+        ("vnfd.vdu[1].vduParent", "nested-vdu.parent-cycle"),
+    ]
     assert "vnf_vdu_tof -> vnf_vdu_router_tof -> vnf_vdu_tof" in problems[0].message
     assert problems[1].line == _line(text, '"vduParent": "vnf_vdu_tof"')
 
@@ -159,7 +185,8 @@ def test_no_cycles_of_parents(tof_vnfd):
     tof_vnfd["vdu"][0]["vduParent"] = "vnf_vdu_tof"
     problems, _ = _nested_problems(tof_vnfd)
     assert [(p.path, p.rule, p.message.split(" (")[0]) for p in problems] == [
-        ("vnfd.vdu[0].vduParent", "nested-vdu.parent-cycle", "cycle of parents: vnf_vdu_tof -> vnf_vdu_tof")]
+        ("vnfd.vdu[0].vduParent", "nested-vdu.parent-cycle", "cycle of parents: vnf_vdu_tof -> vnf_vdu_tof")
+    ]
 
 
 def test_rules_point_into_the_project_file(corpus, tmp_path):
@@ -169,12 +196,16 @@ def test_rules_point_into_the_project_file(corpus, tmp_path):
     text = json.dumps(project, indent=1)
     path.write_text(text)
     (problem,) = NESTED.validate(path)
-    assert (problem.file, problem.path, problem.rule) == (str(path), "vnfd.vnf1.vdu[1].vduParent",
-                                                          "nested-vdu.parent-unknown")
+    assert (problem.file, problem.path, problem.rule) == (
+        str(path),
+        "vnfd.vnf1.vdu[1].vduParent",
+        "nested-vdu.parent-unknown",
+    )
     assert problem.line == _line(text, '"vduParent": "ghost_vm"')
 
 
 # -- graphs of sf2heat projects ---------------------------------------------------------
+
 
 def test_ns_view_of_an_sf2heat_project(corpus):
     model = NESTED.parse(corpus / "sf2heat" / "test_project.json")
@@ -199,22 +230,39 @@ def test_vnf_view_of_an_sf2heat_project(corpus):
     assert types["vnf1/net_router_tof"] == "vnf_vdu_cp" and types["vnf1/vnf_vl_tof"] == "vnf_vl"
     assert types["vnf1/vnf_ext_cp_net_ran"] == "vnf_ext_cp"
     links = {(link["source"], link["target"], link["type"]) for link in graph["links"]}
-    assert {("vnf1/net_router_tof", "vnf1/vnf_vdu_router_tof", "vdu_cp"),
-            ("vnf1/net_router_tof", "vnf1/vnf_vl_tof", "cp_vl"),
-            ("vnf1/net_tof", "vnf1/vnf_vl_tof", "cp_vl"),
-            ("vnf1/vnf_ext_cp_net_ran", "vnf1/vnf_vl_ran", "ext_cp_vl")} <= links
+    assert {
+        ("vnf1/net_router_tof", "vnf1/vnf_vdu_router_tof", "vdu_cp"),
+        ("vnf1/net_router_tof", "vnf1/vnf_vl_tof", "cp_vl"),
+        ("vnf1/net_tof", "vnf1/vnf_vl_tof", "cp_vl"),
+        ("vnf1/vnf_ext_cp_net_ran", "vnf1/vnf_vl_ran", "ext_cp_vl"),
+    } <= links
     assert all(n["parent"] is None for n in graph["nodes"])  # no nesting in this project
 
 
 def test_nested_view_puts_pods_inside_their_vms(corpus):
     project = json.loads((corpus / "sf2heat" / "test_tof.json").read_text())
     vdus = project["vnfd"]["vnf1"]["vdu"]
-    vdus.append({"vduId": "tof_agent", "name": "ToF agent", "intCpd": [
-        {"cpdId": "tof_agent_eth0", "intVirtualLinkDesc": "vnf_vl_mgmt", "internalIfRef": "eth0"}],
-        "vduParent": "vnf_vdu_tof", "vduParentMandatory": True,
-        "vduNestedDesc": "tof_agent", "vduNestedDescType": "kubernetes"})
-    vdus.append({"vduId": "fronthaul", "name": "fronthaul", "intCpd": [], "vduParent": "None",
-                 "vduNestedDesc": "fronthaul", "vduNestedDescType": "click"})
+    vdus.append(
+        {
+            "vduId": "tof_agent",
+            "name": "ToF agent",
+            "intCpd": [{"cpdId": "tof_agent_eth0", "intVirtualLinkDesc": "vnf_vl_mgmt", "internalIfRef": "eth0"}],
+            "vduParent": "vnf_vdu_tof",
+            "vduParentMandatory": True,
+            "vduNestedDesc": "tof_agent",
+            "vduNestedDescType": "kubernetes",
+        }
+    )
+    vdus.append(
+        {
+            "vduId": "fronthaul",
+            "name": "fronthaul",
+            "intCpd": [],
+            "vduParent": "None",
+            "vduNestedDesc": "fronthaul",
+            "vduNestedDescType": "click",
+        }
+    )
     files = {"tof.json": project}
     assert NESTED.validate(files) == []
     model = NESTED.parse(files)
@@ -268,8 +316,10 @@ def test_inlined_schemas_find_the_errors_the_plain_schemas_find(plugin):
     vnfd = json.loads(NESTED.examples()[1].read_text())  # edge_vnfd.json
     found = 0
     for broken in _mutations(vnfd):
-        ours = sorted((list(map(str, e.absolute_path)), e.validator, e.message)
-                      for e in schemas.validator(schema_id).iter_errors(broken))
+        ours = sorted(
+            (list(map(str, e.absolute_path)), e.validator, e.message)
+            for e in schemas.validator(schema_id).iter_errors(broken)
+        )
         theirs = sorted((list(map(str, e.absolute_path)), e.validator, e.message) for e in plain.iter_errors(broken))
         assert ours == theirs
         found += len(ours)

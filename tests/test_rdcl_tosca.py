@@ -1,5 +1,6 @@
 """TOSCA and TOSCA NFV / SOL 001 project types: tosca-parser validation, no remote fetch,
 SOL 001 type files found locally, graphs."""
+
 from __future__ import annotations
 
 import socket
@@ -33,12 +34,15 @@ def offline(monkeypatch):
     assert attempts == [], f"network used: {attempts!r}"
 
 
-@pytest.mark.parametrize("relative", [
-    "tosca-parser/tosca_helloworld.yaml",
-    "heat-translator/tosca_elk.yaml",                 # imports custom types beside it
-    "tosca-parser/CSAR/csar_hello_world.zip",
-    "tosca-parser/custom_types/wordpress.yaml",       # type definitions only
-])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "tosca-parser/tosca_helloworld.yaml",
+        "heat-translator/tosca_elk.yaml",  # imports custom types beside it
+        "tosca-parser/CSAR/csar_hello_world.zip",
+        "tosca-parser/custom_types/wordpress.yaml",  # type definitions only
+    ],
+)
 def test_tosca_samples_are_valid(corpus, relative, offline):
     assert TOSCA.validate(corpus / relative) == []
 
@@ -87,7 +91,9 @@ def test_sol001_urls_without_local_files_are_reported(corpus, tmp_path, offline,
     monkeypatch.delenv(SOL001_ENV, raising=False)
     problems = NFV.validate(_forge_vnfd(corpus, tmp_path / "d"))
     assert [(p.path, p.rule, p.line) for p in problems] == [
-        ("imports[0]", "sol001.type-file-missing", 7), ("imports[1]", "sol001.type-file-missing", 8)]
+        ("imports[0]", "sol001.type-file-missing", 7),
+        ("imports[1]", "sol001.type-file-missing", 8),
+    ]
     assert "etsi_nfv_sol001_common_types.yaml (v2.6.1)" in problems[0].message
     assert "never downloaded" in problems[0].message
 
@@ -127,13 +133,17 @@ def test_sol001_vnf_view(corpus):
     model = NFV.parse(path)
     graph = NFV.graph(model, "vnf")
     assert {n["id"]: n["type"] for n in graph["nodes"]} == {
-        "VNF": "tosca.nodes.nfv.VNF", "VDU1": "tosca.nodes.nfv.Vdu.Compute",
-        "VirtualStorage": "tosca.nodes.nfv.Vdu.VirtualBlockStorage", "CP1": "tosca.nodes.nfv.VduCp",
-        "VL1": "tosca.nodes.nfv.VnfVirtualLink"}
+        "VNF": "tosca.nodes.nfv.VNF",
+        "VDU1": "tosca.nodes.nfv.Vdu.Compute",
+        "VirtualStorage": "tosca.nodes.nfv.Vdu.VirtualBlockStorage",
+        "CP1": "tosca.nodes.nfv.VduCp",
+        "VL1": "tosca.nodes.nfv.VnfVirtualLink",
+    }
     assert {(link["source"], link["target"], link["type"]) for link in graph["links"]} == {
         ("VDU1", "VirtualStorage", "tosca.relationships.nfv.AttachesTo"),
         ("CP1", "VDU1", "tosca.relationships.nfv.VirtualBindsTo"),
-        ("CP1", "VL1", "tosca.relationships.nfv.VirtualLinksTo")}
+        ("CP1", "VL1", "tosca.relationships.nfv.VirtualLinksTo"),
+    }
     assert NFV.description_model().check_graph(NFV.build_graph(model)) == []
 
 
@@ -150,7 +160,12 @@ def test_topology_view_nests_the_pod_in_its_vm():
     assert ("mme_port", "epc_net", "tosca.relationships.network.LinksTo") in links
     assert ("epc_mme", "epc_hss", "tosca.relationships.DependsOn") in links
     network = TOSCA.graph(model, "network")
-    assert {n["type"] for n in network["nodes"]} == {"tosca.nodes.Compute", "tosca.nodes.network.Port",
-                                                     "tosca.nodes.network.Network"}
-    assert {link["type"] for link in network["links"]} == {"tosca.relationships.network.LinksTo",
-                                                          "tosca.relationships.network.BindsTo"}
+    assert {n["type"] for n in network["nodes"]} == {
+        "tosca.nodes.Compute",
+        "tosca.nodes.network.Port",
+        "tosca.nodes.network.Network",
+    }
+    assert {link["type"] for link in network["links"]} == {
+        "tosca.relationships.network.LinksTo",
+        "tosca.relationships.network.BindsTo",
+    }

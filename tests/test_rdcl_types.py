@@ -1,5 +1,6 @@
 """Project-type plugins: registry, description models, link checks, detection, scaffolding,
 RDCL 3D project import."""
+
 from __future__ import annotations
 
 import json
@@ -54,8 +55,9 @@ def test_examples_are_valid_detected_and_draw_within_their_model(name):
         ids = {n["id"] for n in graph["nodes"]}
         assert graph["view"] == view and graph["nodes"], view  # the all() below need something to check
         assert all(any(t in spec["nodes"] for t in desc.ancestors(n["type"])) for n in graph["nodes"])
-        assert all(link["type"] in spec.get("links", []) and {link["source"], link["target"]} <= ids
-                   for link in graph["links"])
+        assert all(
+            link["type"] in spec.get("links", []) and {link["source"], link["target"]} <= ids for link in graph["links"]
+        )
         assert all(n["parent"] is None or n["parent"] in ids for n in graph["nodes"])
     with pytest.raises(KeyError, match="unknown view 'nope'"):
         plugin.graph(model, "nope")
@@ -79,10 +81,13 @@ def test_check_link_refuses_with_a_reason():
     hosted = "tosca.relationships.HostedOn"
     assert tosca.check_link("tosca.nodes.WebServer", "tosca.nodes.Compute", hosted)  # via SoftwareComponent
     port_on_net = tosca.check_link("tosca.nodes.network.Port", "tosca.nodes.network.Network", hosted)
-    assert not port_on_net and "cannot join 'tosca.nodes.network.Port' to 'tosca.nodes.network.Network'" \
-        in port_on_net.reason
-    assert not tosca.check_link("tosca.nodes.network.Network", "tosca.nodes.network.Port",
-                                "tosca.relationships.network.LinksTo")  # directed
+    assert (
+        not port_on_net
+        and "cannot join 'tosca.nodes.network.Port' to 'tosca.nodes.network.Network'" in port_on_net.reason
+    )
+    assert not tosca.check_link(
+        "tosca.nodes.network.Network", "tosca.nodes.network.Port", "tosca.relationships.network.LinksTo"
+    )  # directed
 
     nested = get_type("nested-vdu").description_model()
     assert nested.check_nesting("vnf_k8s_vdu", "vnf_vdu")
@@ -96,18 +101,30 @@ def test_check_link_refuses_with_a_reason():
 
 def test_composition_constraints_are_checked_on_graphs():
     desc = get_type("etsi").description_model()
-    graph = {"nodes": [{"id": "sap", "type": "ns_cp"}, {"id": "a", "type": "ns_vl"}, {"id": "b", "type": "ns_vl"},
-                       {"id": "cp", "type": "vnf_vdu_cp"}],
-             "links": [{"source": "sap", "target": "a", "type": "sap_vl"},
-                       {"source": "sap", "target": "b", "type": "sap_vl"}]}
+    graph = {
+        "nodes": [
+            {"id": "sap", "type": "ns_cp"},
+            {"id": "a", "type": "ns_vl"},
+            {"id": "b", "type": "ns_vl"},
+            {"id": "cp", "type": "vnf_vdu_cp"},
+        ],
+        "links": [
+            {"source": "sap", "target": "a", "type": "sap_vl"},
+            {"source": "sap", "target": "b", "type": "sap_vl"},
+        ],
+    }
     problems = desc.check_graph(graph)
     assert any(p.startswith("node sap: sap-one-vl: 2 sap_vl link(s)") for p in problems)
     assert any(p.startswith("node cp: vdu-cp-one-vdu: 0 vdu_cp link(s)") for p in problems)
 
 
 def test_description_models_are_validated():
-    base = {"name": "t", "node_types": {"a": {"label": "A"}}, "link_types": {},
-            "views": {"v": {"label": "V", "nodes": ["a"]}}}
+    base = {
+        "name": "t",
+        "node_types": {"a": {"label": "A"}},
+        "link_types": {},
+        "views": {"v": {"label": "V", "nodes": ["a"]}},
+    }
     assert DescriptionModel.from_dict(base).node_types == {"a": {"label": "A"}}
     with pytest.raises(DescriptionError, match="undeclared types: views.v.nodes: b"):
         DescriptionModel.from_dict({**base, "views": {"v": {"label": "V", "nodes": ["a", "b"]}}})
@@ -127,25 +144,28 @@ def test_extended_description_model_keeps_the_base():
     assert "tosca.nodes.Compute" in get_type("tosca-nfv").description_model().node_types
 
 
-@pytest.mark.parametrize("relative, expected", [
-    ("tosca-parser/tosca_helloworld.yaml", "tosca"),
-    ("heat-translator/etsi_nfv/tosca_nfv_vnf.yaml", "tosca-nfv"),
-    ("heat-translator/etsi_nfv/etsi_nfv_sol001_common_types.yaml", "tosca-nfv"),
-    ("tosca-parser/extensions/tosca_helloworld_nfv.yaml", "tosca-nfv"),
-    ("tosca-parser/CSAR/csar_hello_world.zip", "tosca"),
-    ("tosca-parser/CSAR/csar_multiple_deployment_flavour.zip", "tosca-nfv"),
-    ("tosca-parser/CSAR/csar_elk.csar", "tosca"),
-    ("heat-translator/tosca_helloworld_invalid.yaml", "tosca"),  # bad version key: still TOSCA
-    ("rdcl3d/etsi/descriptor_template/vnfd.json", "etsi"),
-    ("rdcl3d/etsi/descriptor_template/nsd.json", "etsi"),
-    ("rdcl3d/superfluidity/descriptor_template/vnfd.json", "nested-vdu"),
-    ("sf2heat/test_project_2.json", "nested-vdu"),
-    ("heat-translator/etsi_nfv", "tosca-nfv"),
-    ("rdcl3d/etsi/descriptor_template", "etsi"),
-    ("heat-translator/hot_output/hot_hello_world.yaml", None),
-    ("rdcl3d/superfluidity/descriptor_template/vdu_generic.json", None),
-    ("tosca-parser/CSAR/csar_not_zip.zip", None),
-])
+@pytest.mark.parametrize(
+    "relative, expected",
+    [
+        ("tosca-parser/tosca_helloworld.yaml", "tosca"),
+        ("heat-translator/etsi_nfv/tosca_nfv_vnf.yaml", "tosca-nfv"),
+        ("heat-translator/etsi_nfv/etsi_nfv_sol001_common_types.yaml", "tosca-nfv"),
+        ("tosca-parser/extensions/tosca_helloworld_nfv.yaml", "tosca-nfv"),
+        ("tosca-parser/CSAR/csar_hello_world.zip", "tosca"),
+        ("tosca-parser/CSAR/csar_multiple_deployment_flavour.zip", "tosca-nfv"),
+        ("tosca-parser/CSAR/csar_elk.csar", "tosca"),
+        ("heat-translator/tosca_helloworld_invalid.yaml", "tosca"),  # bad version key: still TOSCA
+        ("rdcl3d/etsi/descriptor_template/vnfd.json", "etsi"),
+        ("rdcl3d/etsi/descriptor_template/nsd.json", "etsi"),
+        ("rdcl3d/superfluidity/descriptor_template/vnfd.json", "nested-vdu"),
+        ("sf2heat/test_project_2.json", "nested-vdu"),
+        ("heat-translator/etsi_nfv", "tosca-nfv"),
+        ("rdcl3d/etsi/descriptor_template", "etsi"),
+        ("heat-translator/hot_output/hot_hello_world.yaml", None),
+        ("rdcl3d/superfluidity/descriptor_template/vdu_generic.json", None),
+        ("tosca-parser/CSAR/csar_not_zip.zip", None),
+    ],
+)
 def test_detection(corpus, relative, expected):
     assert detect(corpus / relative) == expected
 
@@ -176,8 +196,10 @@ def test_scaffolded_type_is_discovered_and_validates(tmp_path):
     assert {n["id"]: n["parent"] for n in nested["nodes"]}["app"] == "server"
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text("type: lab-net\nnodes:\n  - {id: h, type: host}\n  - {id: f, type: function, parent: h}\n"
-                   "  - {id: g, type: function, parent: f}\nlinks:\n  - {source: h, target: f, type: attachment}\n")
+    bad.write_text(
+        "type: lab-net\nnodes:\n  - {id: h, type: host}\n  - {id: f, type: function, parent: h}\n"
+        "  - {id: g, type: function, parent: f}\nlinks:\n  - {source: h, target: f, type: attachment}\n"
+    )
     problems = {(p.path, p.rule, p.line) for p in plugin.validate(bad)}
     assert ("nodes[2].parent", "graph.nesting-refused", 5) in problems
     assert ("links[0]", "graph.link-refused", 7) in problems

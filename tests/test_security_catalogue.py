@@ -5,6 +5,7 @@ must hold (the 409/403/404/400, the item unchanged, no marker file, no connectio
 
 Tenant ``red`` (operator ``oli``) owns items; tenant ``blue`` (operator ``bob``) attacks.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -49,15 +50,29 @@ def _repo(path: Path, say: str) -> str:
 
 
 def _item(repository: str, **over) -> dict:
-    return {"name": "nothing", "repository": repository, "ref": "main", "folder": "books",
-            "playbooks": {"create": "nothing.yml"}, "sites": ["edge_a"], **over}
+    return {
+        "name": "nothing",
+        "repository": repository,
+        "ref": "main",
+        "folder": "books",
+        "playbooks": {"create": "nothing.yml"},
+        "sites": ["edge_a"],
+        **over,
+    }
 
 
 def _state(name: str = "nothing") -> tuple:
     """What a takeover would change: repository, commit, approval, sharing, owner, timeout, queue."""
     item = CatalogueItem.objects.get(name=name)
-    return (item.repository, item.published_commit, item.requires_approval,
-            sorted(t.name for t in item.tenants.all()), item.owner_id, item.timeout, item.queue)
+    return (
+        item.repository,
+        item.published_commit,
+        item.requires_approval,
+        sorted(t.name for t in item.tenants.all()),
+        item.owner_id,
+        item.timeout,
+        item.queue,
+    )
 
 
 @pytest.fixture
@@ -65,8 +80,13 @@ def red(tmp_path):
     """Red's operator ``oli`` and user ``uma``; red's repository; blue's operator ``bob`` and his repository."""
     Site.objects.create(name="edge_a", kind="linux", labels={"role": "edge"})
     oli, uma, bob = member("oli", "red", "operator"), member("uma", "red"), member("bob", "blue", "operator")
-    return {"oli": api_client(oli), "uma": api_client(uma), "bob": api_client(bob),
-            "repo": _repo(tmp_path / "red.git", "red"), "evil": _repo(tmp_path / "blue.git", "blue")}
+    return {
+        "oli": api_client(oli),
+        "uma": api_client(uma),
+        "bob": api_client(bob),
+        "repo": _repo(tmp_path / "red.git", "red"),
+        "evil": _repo(tmp_path / "blue.git", "blue"),
+    }
 
 
 def test_another_tenant_cannot_publish_over_an_item_through_the_api(red):
@@ -75,8 +95,11 @@ def test_another_tenant_cannot_publish_over_an_item_through_the_api(red):
     assert made.json()["owner"] == "red"
     before = _state()
     assert before[3] == ["red"] and before[2] is True  # a new item of a tenant: its owner only
-    for attempt in (_item(red["evil"]), _item(red["evil"], requires_approval=False, tenants=["blue"]),
-                    _item(red["repo"], ref="main")):  # even the same repository: the name is red's
+    for attempt in (
+        _item(red["evil"]),
+        _item(red["evil"], requires_approval=False, tenants=["blue"]),
+        _item(red["repo"], ref="main"),
+    ):  # even the same repository: the name is red's
         resp = red["bob"].post("/api/catalogue/", attempt, format="json")
         assert resp.status_code == 409, resp.content
         assert "belongs to another tenant" in resp.json()["name"]
@@ -99,8 +122,16 @@ def test_another_tenant_cannot_publish_over_an_item_through_the_api(red):
 
 def test_a_republication_by_the_owner_keeps_approval_sharing_timeout_and_queue(red, tmp_path):
     Tenant.objects.create(name="green")
-    assert red["oli"].post("/api/catalogue/", _item(red["repo"], requires_approval=True, timeout=600, queue="q-red",
-                                                    tenants=["green"]), format="json").status_code == 201
+    assert (
+        red["oli"]
+        .post(
+            "/api/catalogue/",
+            _item(red["repo"], requires_approval=True, timeout=600, queue="q-red", tenants=["green"]),
+            format="json",
+        )
+        .status_code
+        == 201
+    )
     first = _state()
     assert first[2:4] == (True, ["green", "red"])  # the owner is always among the tenants
     publish_files({"nothing.yml": BOOK.format(say="again")}, "books", "again", red["repo"], tmp_path / "red.git-work")
@@ -114,12 +145,18 @@ def test_a_republication_by_the_owner_keeps_approval_sharing_timeout_and_queue(r
 
 
 def test_another_tenant_cannot_change_or_refresh_an_item(red, tmp_path):
-    assert red["oli"].post("/api/catalogue/", _item(red["repo"], requires_approval=True), format="json").status_code == 201
+    assert (
+        red["oli"].post("/api/catalogue/", _item(red["repo"], requires_approval=True), format="json").status_code == 201
+    )
     publish_files({"nothing.yml": BOOK.format(say="later")}, "books", "later", red["repo"], tmp_path / "red.git-work")
     before = _state()  # a refresh would pick up the later commit
     # not shared with blue: bob cannot see it
-    assert red["bob"].patch("/api/catalogue/nothing/", {"requires_approval": False, "tenants": ["blue"]},
-                            format="json").status_code == 404
+    assert (
+        red["bob"]
+        .patch("/api/catalogue/nothing/", {"requires_approval": False, "tenants": ["blue"]}, format="json")
+        .status_code
+        == 404
+    )
     assert red["bob"].post("/api/catalogue/nothing/refresh/").status_code == 404
     assert _state() == before
     # shared with every tenant (a superuser did it): bob sees it, still may not change it
@@ -130,8 +167,16 @@ def test_another_tenant_cannot_change_or_refresh_an_item(red, tmp_path):
     assert red["bob"].get("/api/catalogue/nothing/").status_code == 200
     for body in ({"requires_approval": False}, {"tenants": ["blue"]}, {"queue": "blue-workers", "timeout": 1}):
         assert red["bob"].patch("/api/catalogue/nothing/", body, format="json").status_code == 403
-    assert red["bob"].put("/api/catalogue/nothing/", {"requires_approval": False, "timeout": 1, "queue": "",
-                                                      "description": ""}, format="json").status_code == 403
+    assert (
+        red["bob"]
+        .put(
+            "/api/catalogue/nothing/",
+            {"requires_approval": False, "timeout": 1, "queue": "", "description": ""},
+            format="json",
+        )
+        .status_code
+        == 403
+    )
     assert red["bob"].post("/api/catalogue/nothing/refresh/").status_code == 403
     assert red["uma"].patch("/api/catalogue/nothing/", {"requires_approval": False}, format="json").status_code == 403
     assert _state() == before
@@ -142,7 +187,11 @@ def test_another_tenant_cannot_change_or_refresh_an_item(red, tmp_path):
     refreshed = red["oli"].post("/api/catalogue/nothing/refresh/")
     assert refreshed.status_code == 200 and refreshed.json()["published_commit"] != before[1]
     assert [(e.user.username, e.action) for e in AuditEntry.objects.order_by("id")] == [
-        ("oli", "publish"), ("root", "change_item"), ("oli", "change_item"), ("oli", "refresh")]
+        ("oli", "publish"),
+        ("root", "change_item"),
+        ("oli", "change_item"),
+        ("oli", "refresh"),
+    ]
 
 
 def _final(pub_id: int, timeout: float = 120) -> Publication:
@@ -168,8 +217,9 @@ def test_another_tenant_cannot_publish_over_an_item_from_the_designer(tmp_path, 
     assert before[3] == ["red"] and before[4] == Tenant.objects.get(name="red").pk
     head = git.cmd.Git().ls_remote(settings.RDCL_GIT_REMOTE, "refs/heads/main")
     text = next(iter(designer.current_revisions(mine).values())).text
-    theirs = designer.create_project(bob, "nested", "tosca", {"nested_container.yaml": text.replace(
-        "nginx:1.27", "nginx:1.26")})  # the same service name, other content: a commit if it got that far
+    theirs = designer.create_project(
+        bob, "nested", "tosca", {"nested_container.yaml": text.replace("nginx:1.27", "nginx:1.26")}
+    )  # the same service name, other content: a commit if it got that far
     resp = api_client(bob).post("/api/publications/", {"project": theirs.pk}, format="json")
     assert resp.status_code == 202, resp.content
     pub = _final(resp.json()["id"])
@@ -177,8 +227,10 @@ def test_another_tenant_cannot_publish_over_an_item_from_the_designer(tmp_path, 
     assert "belongs to another tenant" in pub.message and "nothing was committed" in pub.message
     assert _state(name) == before
     assert git.cmd.Git().ls_remote(settings.RDCL_GIT_REMOTE, "refs/heads/main") == head  # nothing pushed
-    assert api_client(bob).post("/api/publications/", {"project": theirs.pk, "tenant": "red"},
-                                format="json").status_code == 403
+    assert (
+        api_client(bob).post("/api/publications/", {"project": theirs.pk, "tenant": "red"}, format="json").status_code
+        == 403
+    )
 
 
 class Listener:
@@ -220,17 +272,20 @@ def outside():
         shutil.rmtree(folder)
 
 
-@pytest.mark.parametrize("attack,rule", [
-    ("ext::sh -c touch% {marker}", "git.remote.transport"),
-    ("fd::0", "git.remote.transport"),
-    ("--upload-pack=touch {marker}", "git.remote.syntax"),
-    ("-u touch {marker}", "git.remote.syntax"),
-    ("file:///etc", "git.remote.local"),
-    ("{outside}", "git.remote.local"),
-    ("http://127.0.0.1:{port}/", "git.remote.host"),
-    ("ssh://-oProxyCommand=touch% {marker}/x", "git.remote.syntax"),
-    ("https://[::1/x", "git.remote.syntax"),
-])
+@pytest.mark.parametrize(
+    "attack,rule",
+    [
+        ("ext::sh -c touch% {marker}", "git.remote.transport"),
+        ("fd::0", "git.remote.transport"),
+        ("--upload-pack=touch {marker}", "git.remote.syntax"),
+        ("-u touch {marker}", "git.remote.syntax"),
+        ("file:///etc", "git.remote.local"),
+        ("{outside}", "git.remote.local"),
+        ("http://127.0.0.1:{port}/", "git.remote.host"),
+        ("ssh://-oProxyCommand=touch% {marker}/x", "git.remote.syntax"),
+        ("https://[::1/x", "git.remote.syntax"),
+    ],
+)
 def test_publishing_from_a_remote_not_allowed_is_refused_before_git_runs(red, tmp_path, outside, attack, rule):
     marker = tmp_path / "marker"
     listener = Listener()
@@ -270,13 +325,18 @@ def test_a_stored_item_whose_remote_is_no_longer_allowed_is_neither_refreshed_no
 @pytest.mark.integration
 def test_a_job_never_clones_a_remote_that_is_not_allowed(red, outside, worker):
     """Operations and retries do not pass the order's check: the worker's checkout refuses."""
-    assert red["oli"].post("/api/catalogue/", _item(red["repo"], queue="security-tests-no-worker"),
-                           format="json").status_code == 201
+    assert (
+        red["oli"]
+        .post("/api/catalogue/", _item(red["repo"], queue="security-tests-no-worker"), format="json")
+        .status_code
+        == 201
+    )
     placed = red["uma"].post("/api/orders/", {"item": "nothing", "mode": "plan"}, format="json")
     assert placed.status_code == 201, placed.content
     CatalogueItem.objects.filter(name="nothing").update(repository=outside, queue="")  # re-pointed behind our back
-    resp = red["uma"].post(f"/api/instances/{placed.json()['instance']}/operate/",
-                           {"operation": "create", "mode": "plan"}, format="json")
+    resp = red["uma"].post(
+        f"/api/instances/{placed.json()['instance']}/operate/", {"operation": "create", "mode": "plan"}, format="json"
+    )
     assert resp.status_code == 201, resp.content
     from nfvo.worker import wait_for_job
 

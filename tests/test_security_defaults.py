@@ -2,6 +2,7 @@
 patterns): each test performs the attack through the public surface (HTTP, the login page,
 the API as the least-privileged role that could try it, a process started with a clean
 environment) and asserts what must hold."""
+
 from __future__ import annotations
 
 import json
@@ -35,15 +36,24 @@ PYTHON = sys.executable
 
 def _clean_env(var: Path, **extra) -> dict:
     """The environment of a fresh install: nothing but PATH, HOME and the state folder."""
-    return {"PATH": "/usr/bin:/bin", "HOME": str(var), "RDCL_VAR": str(var), "PYTHONPATH": str(REPO),
-            "DJANGO_SETTINGS_MODULE": "config.settings", **extra}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(var),
+        "RDCL_VAR": str(var),
+        "PYTHONPATH": str(REPO),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        **extra,
+    }
 
 
 def _settings_values(var: Path, **extra) -> dict:
-    code = ("import json, config.settings as s; print(json.dumps({'DEBUG': s.DEBUG, 'SECRET_KEY': s.SECRET_KEY, "
-            "'AUTH': s.REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'], 'VALIDATORS': len(s.AUTH_PASSWORD_VALIDATORS)}))")
-    run = subprocess.run([PYTHON, "-c", code], cwd=REPO, env=_clean_env(var, **extra), capture_output=True,
-                         text=True, timeout=120)
+    code = (
+        "import json, config.settings as s; print(json.dumps({'DEBUG': s.DEBUG, 'SECRET_KEY': s.SECRET_KEY, "
+        "'AUTH': s.REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'], 'VALIDATORS': len(s.AUTH_PASSWORD_VALIDATORS)}))"
+    )
+    run = subprocess.run(
+        [PYTHON, "-c", code], cwd=REPO, env=_clean_env(var, **extra), capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -63,16 +73,23 @@ def test_a_fresh_install_has_debug_off_and_its_own_keys_0600_stable_across_resta
     # the Fernet key of site credentials: the same rule
     code = "import django; django.setup(); from nfvo import secrets; print(secrets.decrypt(secrets.encrypt('x')))"
     for _ in range(2):
-        run = subprocess.run([PYTHON, "-c", code], cwd=REPO, env=_clean_env(tmp_path), capture_output=True,
-                             text=True, timeout=120)
+        run = subprocess.run(
+            [PYTHON, "-c", code], cwd=REPO, env=_clean_env(tmp_path), capture_output=True, text=True, timeout=120
+        )
         assert run.returncode == 0 and run.stdout.strip() == "x", run.stderr
     assert stat.S_IMODE((tmp_path / "fernet.key").stat().st_mode) == 0o600
 
 
 def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path):
     def check(**env):
-        return subprocess.run([PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=REPO,
-                              env=_clean_env(tmp_path, **env), capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            cwd=REPO,
+            env=_clean_env(tmp_path, **env),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     production = check(RDCL_HTTPS="1", ALLOWED_HOSTS="nfvo.example.com")
     assert production.returncode == 0, production.stdout + production.stderr
@@ -94,8 +111,13 @@ def test_runserver_with_debug_off_lists_no_urls_and_still_serves_the_gui_static_
     port = free_port()
     log = tmp_path / "runserver.log"
     with open(log, "w") as out:
-        server = subprocess.Popen([PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"], cwd=REPO,
-                                  env=_clean_env(tmp_path), stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=REPO,
+            env=_clean_env(tmp_path),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
@@ -128,13 +150,17 @@ def test_password_validators_refuse_a_weak_password_where_users_are_made(client)
     User.objects.create_superuser("root", password="a-long-admin-passphrase")
     client.force_login(User.objects.get(username="root"))
     for weak in ("password", "12345678901234", "short-1"):
-        resp = client.post("/admin/auth/user/add/", {"username": "weak", "password1": weak, "password2": weak,
-                                                     "usable_password": "true"})
+        resp = client.post(
+            "/admin/auth/user/add/",
+            {"username": "weak", "password1": weak, "password2": weak, "usable_password": "true"},
+        )
         assert resp.status_code == 200, weak  # the form again, with the validator's error
         assert not User.objects.filter(username="weak").exists(), weak
     strong = "correct-horse-battery-staple-17"
-    resp = client.post("/admin/auth/user/add/", {"username": "strong", "password1": strong, "password2": strong,
-                                                 "usable_password": "true"})
+    resp = client.post(
+        "/admin/auth/user/add/",
+        {"username": "strong", "password1": strong, "password2": strong, "usable_password": "true"},
+    )
     assert resp.status_code == 302 and User.objects.get(username="strong").check_password(strong)
 
 
@@ -202,7 +228,9 @@ def test_basic_auth_is_refused_and_api_tokens_work(client):
     assert bot.delete("/api/token/").status_code == 204
     assert bot.get("/api/tenants/").status_code == 401  # revoked
     assert [a for a in AuditEntry.objects.order_by("id").values_list("action", flat=True) if "token" in a] == [
-        "create_token", "revoke_token"]
+        "create_token",
+        "revoke_token",
+    ]
     out = __import__("io").StringIO()
     call_command("drf_create_token", "ana", stdout=out)  # the command-line way
     cli = APIClient()
@@ -214,16 +242,28 @@ def test_basic_auth_is_refused_and_api_tokens_work(client):
 def remote(tmp_path):
     """A bare repository whose ``main`` holds ``books/nothing.yml``, and a site to run it on."""
     url = init_remote(tmp_path / "books.git")
-    publish_files({"nothing.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"}, "books", "nothing.yml",
-                  url, tmp_path / "work")
+    publish_files(
+        {"nothing.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"},
+        "books",
+        "nothing.yml",
+        url,
+        tmp_path / "work",
+    )
     Site.objects.create(name="edge_a", kind="linux")
     return url
 
 
 def _publication(remote: str, name: str, dialog: dict) -> dict:
-    return {"name": name, "repository": remote, "ref": "main", "folder": "books",
-            "playbooks": {"create": "nothing.yml"}, "sites": ["edge_a"], "dialog": dialog,
-            "queue": "security-tests-no-worker"}
+    return {
+        "name": name,
+        "repository": remote,
+        "ref": "main",
+        "folder": "books",
+        "playbooks": {"create": "nothing.yml"},
+        "sites": ["edge_a"],
+        "dialog": dialog,
+        "queue": "security-tests-no-worker",
+    }
 
 
 def test_403_answers_are_new_objects_not_one_shared_response(remote):
@@ -278,11 +318,19 @@ def test_a_dialog_ref_to_a_remote_url_is_refused_and_never_fetched(remote, liste
         assert any(base + "/evil.json" in msg and ref_key in msg for msg in resp.json()["dialog"])
     assert not CatalogueItem.objects.filter(name="reffy").exists()
     # an item stored with one (published before the check) is refused at order time, not fetched
-    item = services.publish_repository("older", remote, "main", "books", {"create": "nothing.yml"}, ["edge_a"],
-                                       dialog_schema={"type": "object", "properties": {}},
-                                       queue="security-tests-no-worker")
-    CatalogueItem.objects.filter(pk=item.pk).update(dialog={
-        "type": "object", "properties": {"greeting": {"$ref": base + "/order.json"}}})
+    item = services.publish_repository(
+        "older",
+        remote,
+        "main",
+        "books",
+        {"create": "nothing.yml"},
+        ["edge_a"],
+        dialog_schema={"type": "object", "properties": {}},
+        queue="security-tests-no-worker",
+    )
+    CatalogueItem.objects.filter(pk=item.pk).update(
+        dialog={"type": "object", "properties": {"greeting": {"$ref": base + "/order.json"}}}
+    )
     uma = api_client(member("uma", "red"))
     resp = uma.post("/api/orders/", {"item": "older", "parameters": {"greeting": "hi"}}, format="json")
     assert resp.status_code == 400 and base + "/order.json" in json.dumps(resp.json())
@@ -293,23 +341,31 @@ def test_a_dialog_ref_to_a_remote_url_is_refused_and_never_fetched(remote, liste
 def test_dialog_patterns_run_on_re2_and_catastrophic_ones_cost_nothing(remote):
     oli = api_client(member("oli", "red", "operator"))
     # RE2 has no backreferences nor lookaround: such patterns are refused by path, not run by Python's re
-    refused = {"properties/greeting/pattern": {"properties": {"greeting": {"type": "string", "pattern": r"^(a+)\1$"}}},
-               "patternProperties": {"patternProperties": {"^(?=x)": {"type": "string"}}},
-               "properties/tags/propertyNames/pattern": {"properties": {"tags": {
-                   "type": "object", "propertyNames": {"pattern": r"(?<=a)b"}}}}}
+    refused = {
+        "properties/greeting/pattern": {"properties": {"greeting": {"type": "string", "pattern": r"^(a+)\1$"}}},
+        "patternProperties": {"patternProperties": {"^(?=x)": {"type": "string"}}},
+        "properties/tags/propertyNames/pattern": {
+            "properties": {"tags": {"type": "object", "propertyNames": {"pattern": r"(?<=a)b"}}}
+        },
+    }
     for where, dialog in refused.items():
-        resp = oli.post("/api/catalogue/", _publication(remote, "patterned", {"type": "object", **dialog}),
-                        format="json")
+        resp = oli.post(
+            "/api/catalogue/", _publication(remote, "patterned", {"type": "object", **dialog}), format="json"
+        )
         assert resp.status_code == 400, resp.content
         assert any(msg.startswith(where + ":") and "RE2" in msg for msg in resp.json()["dialog"]), resp.json()
-    dialog = {"type": "object", "additionalProperties": False,
-              "properties": {"greeting": {"type": "string", "pattern": "^(a+)+$"}},
-              "patternProperties": {"^(b+)+$": {"type": "integer"}}}
+    dialog = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"greeting": {"type": "string", "pattern": "^(a+)+$"}},
+        "patternProperties": {"^(b+)+$": {"type": "integer"}},
+    }
     assert oli.post("/api/catalogue/", _publication(remote, "patterned", dialog), format="json").status_code == 201
     uma = api_client(member("uma", "red"))
     evil = "a" * 30 + "b"  # 2^30 backtracking steps for Python's re on each of these
-    resp = uma.post("/api/orders/", {"item": "patterned", "parameters": {"greeting": evil, "b" * 30 + "c": 1}},
-                    format="json")
+    resp = uma.post(
+        "/api/orders/", {"item": "patterned", "parameters": {"greeting": evil, "b" * 30 + "c": 1}}, format="json"
+    )
     assert resp.status_code == 400
     errors = resp.json()["parameters"]
     assert "does not match" in errors["greeting"] and "not a field" in errors["b" * 30 + "c"]
@@ -321,6 +377,6 @@ def test_a_huge_list_limit_is_capped_not_a_server_error():
     """Found by the schemathesis run: ``?limit=`` past SQLite's integers was a 500."""
     uma = api_client(member("uma", "red"))
     for path in ("/api/orders/", "/api/instances/", "/api/jobs/", "/api/tenants/", "/api/rdcl/projects/"):
-        resp = uma.get(path, {"limit": str(10 ** 30), "offset": "-5"})
+        resp = uma.get(path, {"limit": str(10**30), "offset": "-5"})
         assert resp.status_code == 200, (path, resp.status_code)
     assert uma.get("/api/tenants/", {"limit": "5000"}).json()["results"] == [{"name": "red", "description": ""}]

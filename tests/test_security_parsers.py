@@ -7,6 +7,7 @@ least privilege that may create, import and save projects) or a plain tenant ``u
 expansion, ``/dev/zero``) run against a real server process started here under
 ``RLIMIT_AS``, which must still answer afterwards.
 """
+
 from __future__ import annotations
 
 import io
@@ -44,8 +45,7 @@ UP = "../" * 16  # more than any scratch folder is deep
 
 def _template(*imports: str) -> str:
     listed = "".join(f"  - {json.dumps(i)}\n" for i in imports)
-    return (f"{TOSCA}imports:\n{listed}topology_template:\n  node_templates:\n"
-            "    vm: {type: tosca.nodes.Compute}\n")
+    return f"{TOSCA}imports:\n{listed}topology_template:\n  node_templates:\n    vm: {{type: tosca.nodes.Compute}}\n"
 
 
 @pytest.fixture
@@ -79,19 +79,21 @@ def _refusal(resp, file: str = "main.yaml") -> list[dict]:
 # -- class 3: descriptors stay in their folder ----------------------------------------------
 
 
-@pytest.mark.parametrize("existing,missing,rule", [
-    ("/etc/passwd", "/etc/passwd-not-there", "import.absolute-path"),
-    ("{secret}", "{secret}.not-there", "import.absolute-path"),
-    (UP + "etc/passwd", UP + "etc/passwd-not-there", "import.outside-project"),
-    (UP + "{secret_rel}", UP + "{secret_rel}.not-there", "import.outside-project"),
-    ("file:///etc/passwd", "file:///etc/passwd-not-there", "import.url"),
-    ("file://{secret}", "file://{secret}.not-there", "import.url"),
-    # relative to the server's working directory: not a file of the project, whatever is there
-    ("var/admin-password", "var/admin-password-not-there", "ImportError"),
-], ids=["etc-passwd", "abs-secret", "dotdot-passwd", "dotdot-secret", "file-url", "file-url-secret",
-        "cwd-relative"])  # /dev/zero: in test_server_survives_parser_attacks (it exhausted the process)
-def test_imports_outside_the_project_are_refused_by_rule_and_answer_alike(designer, outside, existing,
-                                                                         missing, rule):
+@pytest.mark.parametrize(
+    "existing,missing,rule",
+    [
+        ("/etc/passwd", "/etc/passwd-not-there", "import.absolute-path"),
+        ("{secret}", "{secret}.not-there", "import.absolute-path"),
+        (UP + "etc/passwd", UP + "etc/passwd-not-there", "import.outside-project"),
+        (UP + "{secret_rel}", UP + "{secret_rel}.not-there", "import.outside-project"),
+        ("file:///etc/passwd", "file:///etc/passwd-not-there", "import.url"),
+        ("file://{secret}", "file://{secret}.not-there", "import.url"),
+        # relative to the server's working directory: not a file of the project, whatever is there
+        ("var/admin-password", "var/admin-password-not-there", "ImportError"),
+    ],
+    ids=["etc-passwd", "abs-secret", "dotdot-passwd", "dotdot-secret", "file-url", "file-url-secret", "cwd-relative"],
+)  # /dev/zero: in test_server_survives_parser_attacks (it exhausted the process)
+def test_imports_outside_the_project_are_refused_by_rule_and_answer_alike(designer, outside, existing, missing, rule):
     names = {"secret": str(outside), "secret_rel": str(outside).lstrip("/")}
     existing, missing = existing.format(**names), missing.format(**names)
     answers = []
@@ -113,39 +115,57 @@ def test_a_project_file_is_read_never_the_same_name_in_the_working_directory(des
 
 
 def test_imports_are_checked_through_imported_files(designer, outside):
-    files = {"main.yaml": _template("types/t.yaml"),
-             "types/t.yaml": f"{TOSCA}imports:\n  - /etc/passwd\n  - {UP}{str(outside).lstrip('/')}\n"}
+    files = {
+        "main.yaml": _template("types/t.yaml"),
+        "types/t.yaml": f"{TOSCA}imports:\n  - /etc/passwd\n  - {UP}{str(outside).lstrip('/')}\n",
+    }
     problems = _refusal(_create(designer, files))
-    assert {(p["path"], p["rule"]) for p in problems} == {("imports[0]", "import.absolute-path"),
-                                                          ("imports[1]", "import.outside-project")}
+    assert {(p["path"], p["rule"]) for p in problems} == {
+        ("imports[0]", "import.absolute-path"),
+        ("imports[1]", "import.outside-project"),
+    }
     assert all(p["message"].startswith("in types/t.yaml: ") for p in problems)
 
 
 def test_a_saved_file_cannot_start_importing_outside(designer, outside):
     project = _create(designer, {"main.yaml": _template("types.yaml"), "types.yaml": TYPES}).json()
     types = next(f for f in project["files"] if f["path"] == "types.yaml")
-    resp = designer.put(f"{API}/projects/{project['id']}/files/{types['id']}/",
-                        {"text": f"{TYPES}imports:\n  - file://{outside}\n", "base_revision": 1}, format="json")
+    resp = designer.put(
+        f"{API}/projects/{project['id']}/files/{types['id']}/",
+        {"text": f"{TYPES}imports:\n  - file://{outside}\n", "base_revision": 1},
+        format="json",
+    )
     assert any(p["rule"] == "import.url" for p in _refusal(resp, "types.yaml"))
 
 
 def test_csar_members_import_only_members(designer, outside):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("TOSCA-Metadata/TOSCA.meta", "TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\n"
-                                                       "Created-By: x\nEntry-Definitions: main.yaml\n")
+        archive.writestr(
+            "TOSCA-Metadata/TOSCA.meta",
+            "TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\nCreated-By: x\nEntry-Definitions: main.yaml\n",
+        )
         archive.writestr("main.yaml", _template("../../../../../../etc/passwd", f"file://{outside}", "/etc/passwd"))
-    resp = designer.post(f"{API}/projects/import/", {"file": _named("evil.csar", buffer.getvalue())},
-                         format="multipart")
+    resp = designer.post(
+        f"{API}/projects/import/", {"file": _named("evil.csar", buffer.getvalue())}, format="multipart"
+    )
     assert {(p["path"], p["rule"]) for p in _refusal(resp)} == {
-        ("imports[0]", "import.outside-project"), ("imports[1]", "import.url"), ("imports[2]", "import.absolute-path")}
+        ("imports[0]", "import.outside-project"),
+        ("imports[1]", "import.url"),
+        ("imports[2]", "import.absolute-path"),
+    }
 
 
 def test_translate_refuses_an_import_of_etc_passwd(tmp_path):
     src = tmp_path / "service.yaml"
     src.write_text(_template("/etc/passwd", "../../../../../../../../etc/passwd"))
-    run = subprocess.run([sys.executable, "-m", "translators", "translate", str(src), "--out", str(tmp_path / "out")],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "translators", "translate", str(src), "--out", str(tmp_path / "out")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "imports[0]: [import.absolute-path]" in run.stderr
     assert "imports[1]: [import.outside-project]" in run.stderr
@@ -159,8 +179,13 @@ def test_translate_refuses_symlinks_out_of_the_folder_and_special_files(tmp_path
     (tmp_path / "pkg" / "folder.yaml").mkdir()
     src = tmp_path / "pkg" / "service.yaml"
     src.write_text(_template("link.yaml", "fifo.yaml", "folder.yaml"))
-    run = subprocess.run([sys.executable, "-m", "translators", "translate", str(src), "--out", str(tmp_path / "out")],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "translators", "translate", str(src), "--out", str(tmp_path / "out")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "imports[0]: [import.outside-project]" in run.stderr
     assert "imports[1]: [import.not-a-file]" in run.stderr and "imports[2]: [import.not-a-file]" in run.stderr
@@ -181,8 +206,12 @@ def test_deeply_nested_json_descriptor_is_refused_naming_the_limit(designer):
 def test_many_documents_under_the_limit_cannot_add_up_in_one_request(designer):
     """Nine documents of ~600,000 expanded nodes each (each under RDCL_PARSE_MAX_NODES):
     together over RDCL_PARSE_MAX_REQUEST_NODES."""
-    level = "a: &a [" + ",".join(['"lol"'] * 9) + "]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(5))
+    level = (
+        "a: &a ["
+        + ",".join(['"lol"'] * 9)
+        + "]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(5))
+    )
     files = {f"d{n}.yaml": f"n: {n}\n{level}" for n in range(9)}
     resp = _create(designer, files, "etsi")
     assert resp.status_code == 400, resp.content
@@ -201,12 +230,16 @@ def _tightest_block(levels: int) -> str:
     return "\n".join(out[:-1]) + "\n" + out[-1] + "x\n"
 
 
-@pytest.mark.parametrize("text", [
-    _tightest_block(70),
-    "- " * 70 + "x\n",
-    "a:\n" + "".join(" " * i + "- b:\n" for i in range(0, 140, 2)),
-    "a: " + "[" * 70 + "]" * 70 + "\n",
-], ids=["same-indent-sequences", "compact-sequences", "compact-mappings", "flow"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        _tightest_block(70),
+        "- " * 70 + "x\n",
+        "a:\n" + "".join(" " * i + "- b:\n" for i in range(0, 140, 2)),
+        "a: " + "[" * 70 + "]" * 70 + "\n",
+    ],
+    ids=["same-indent-sequences", "compact-sequences", "compact-mappings", "flow"],
+)
 def test_documents_just_over_the_depth_limit_are_refused(designer, text):
     """The limit is exact however the nesting is written (the scan is skipped only when
     cheap bounds prove a document is within it)."""
@@ -216,8 +249,7 @@ def test_documents_just_over_the_depth_limit_are_refused(designer, text):
 
 def test_deeply_nested_project_json_upload_is_refused(designer):
     body = '{"vnfd": {"x": ' + "[" * DEEP + "]" * DEEP + "}}"
-    resp = designer.post(f"{API}/projects/import/", {"file": _named("project.json", body.encode())},
-                         format="multipart")
+    resp = designer.post(f"{API}/projects/import/", {"file": _named("project.json", body.encode())}, format="multipart")
     problems = _refusal(resp, "project.json")
     assert [p["rule"] for p in problems] == ["limit.depth"]
 
@@ -230,8 +262,9 @@ def test_deeply_nested_request_body_is_400_naming_the_limit(designer):
 
 @override_settings(RDCL_API_MAX_JSON_BYTES=4096)
 def test_oversize_request_body_is_413_naming_the_limit(designer):
-    resp = designer.post(f"{API}/projects/", {"name": "big", "type": "etsi", "files": {"v.json": "x" * 5000}},
-                         format="json")
+    resp = designer.post(
+        f"{API}/projects/", {"name": "big", "type": "etsi", "files": {"v.json": "x" * 5000}}, format="json"
+    )
     assert resp.status_code == 413 and "RDCL_API_MAX_JSON_BYTES" in resp.json()["detail"], resp.content
     assert not Project.objects.exists()
 
@@ -240,8 +273,11 @@ def test_oversize_request_body_is_413_naming_the_limit(designer):
 def test_lone_surrogate_in_an_order_value_is_refused_and_lists_keep_working(tmp_path):
     register_local_sites(tmp_path, free_port(), free_port())
     source = tmp_path / "greeting.yaml"
-    source.write_text(EXAMPLE.read_text().replace(
-        "  inputs:\n", "  inputs:\n    greeting:\n      type: string\n      default: hello\n", 1))
+    source.write_text(
+        EXAMPLE.read_text().replace(
+            "  inputs:\n", "  inputs:\n    greeting:\n      type: string\n      default: hello\n", 1
+        )
+    )
     _, _, item = pipeline.publish_descriptor(source)
     ana = api_client(member("ana", "red"))
     body = json.dumps({"item": item.name, "mode": "plan", "parameters": {"greeting": "\ud800"}})
@@ -284,7 +320,7 @@ def test_bad_zips_are_400(designer):
     method = bytearray(data)
     for header in (b"PK\x03\x04", b"PK\x01\x02"):  # compression method 99 in both headers
         at = data.index(header) + (8 if header == b"PK\x03\x04" else 10)
-        method[at:at + 2] = (99).to_bytes(2, "little")
+        method[at : at + 2] = (99).to_bytes(2, "little")
     for name, blob in (("crc.zip", corrupt), ("method.zip", bytes(method))):
         resp = designer.post(f"{API}/projects/import/", {"file": _named(name, blob)}, format="multipart")
         assert resp.status_code == 400, (name, resp.content)
@@ -313,8 +349,9 @@ def _named(name: str, data: bytes) -> io.BytesIO:
 # -- the attacks that would take a server process down -----------------------------------------
 
 #: 9 levels of 9 aliases: 660 bytes, 9^9 (387,420,489) strings once expanded.
-LAUGHS = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+)
 SERVER_MEMORY = 1536 * 1024 * 1024  # RLIMIT_AS of the server: a regression fails the test, not the machine
 
 
@@ -331,13 +368,28 @@ def server(tmp_path_factory):
     env.update(RDCL_VAR=str(var), DJANGO_SETTINGS_MODULE="config.settings", PYTHONUNBUFFERED="1")
     manage = [sys.executable, str(REPO / "manage.py")]
     subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=REPO, check=True, timeout=300)
-    subprocess.run([*manage, "shell", "-c", "from django.contrib.auth.models import User; "
-                    "User.objects.create_user('eve', password='pw-eve-2b8f')"], env=env, cwd=REPO, check=True,
-                   timeout=120)
+    subprocess.run(
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from django.contrib.auth.models import User; User.objects.create_user('eve', password='pw-eve-2b8f')",
+        ],
+        env=env,
+        cwd=REPO,
+        check=True,
+        timeout=120,
+    )
     port = free_port()
     with (var / "server.log").open("wb") as log:
-        proc = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env, cwd=REPO,
-                                stdout=log, stderr=subprocess.STDOUT, preexec_fn=_limit_memory)
+        proc = subprocess.Popen(
+            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+            env=env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_limit_memory,
+        )
         try:  # stopped also when it does not come up
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 120
@@ -360,31 +412,48 @@ def server(tmp_path_factory):
 def _session(base: str) -> requests.Session:
     session = requests.Session()
     session.get(f"{base}/accounts/login/", timeout=30)
-    login = session.post(f"{base}/accounts/login/", data={
-        "username": "eve", "password": "pw-eve-2b8f", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-        headers={"Referer": f"{base}/accounts/login/"}, timeout=30, allow_redirects=False)
+    login = session.post(
+        f"{base}/accounts/login/",
+        data={"username": "eve", "password": "pw-eve-2b8f", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=30,
+        allow_redirects=False,
+    )
     assert login.status_code == 302, login.text[:500]
     session.headers["X-CSRFToken"] = session.cookies["csrftoken"]
     session.headers["Referer"] = base + "/"
     return session
 
 
-@pytest.mark.parametrize("type_name,files,rules", [
-    ("tosca", {"deep.yaml": "a: " + "[" * DEEP + "]" * DEEP + "\n"}, {"limit.depth"}),
-    ("etsi", {"deep.yaml": "a: " + "{a: " * DEEP + "}" * DEEP + "\n"}, {"limit.depth"}),
-    ("etsi", {"laughs.yaml": LAUGHS}, {"limit.nodes"}),
-    ("tosca", {"laughs.yaml": TOSCA + LAUGHS}, {"limit.nodes"}),
-    ("tosca", {"main.yaml": _template("/dev/zero")}, {"import.absolute-path"}),
-    ("tosca", {"main.yaml": _template(UP + "dev/zero")}, {"import.outside-project"}),
-], ids=["yaml-flow-50000", "yaml-map-50000", "billion-laughs-etsi", "billion-laughs-tosca", "dev-zero",
-        "dotdot-dev-zero"])
+@pytest.mark.parametrize(
+    "type_name,files,rules",
+    [
+        ("tosca", {"deep.yaml": "a: " + "[" * DEEP + "]" * DEEP + "\n"}, {"limit.depth"}),
+        ("etsi", {"deep.yaml": "a: " + "{a: " * DEEP + "}" * DEEP + "\n"}, {"limit.depth"}),
+        ("etsi", {"laughs.yaml": LAUGHS}, {"limit.nodes"}),
+        ("tosca", {"laughs.yaml": TOSCA + LAUGHS}, {"limit.nodes"}),
+        ("tosca", {"main.yaml": _template("/dev/zero")}, {"import.absolute-path"}),
+        ("tosca", {"main.yaml": _template(UP + "dev/zero")}, {"import.outside-project"}),
+    ],
+    ids=[
+        "yaml-flow-50000",
+        "yaml-map-50000",
+        "billion-laughs-etsi",
+        "billion-laughs-tosca",
+        "dev-zero",
+        "dotdot-dev-zero",
+    ],
+)
 def test_server_survives_parser_attacks(server, type_name, files, rules):
     proc, base = server
     assert len(LAUGHS) < 700
     session = _session(base)
     try:
-        resp = session.post(f"{base}{API}/projects/", json={"name": f"attack-{type_name}", "type": type_name,
-                                                             "files": files}, timeout=60)
+        resp = session.post(
+            f"{base}{API}/projects/",
+            json={"name": f"attack-{type_name}", "type": type_name, "files": files},
+            timeout=60,
+        )
     except requests.RequestException as exc:
         pytest.fail(f"the server did not answer the attack: {exc!r} (alive: {proc.poll() is None})")
     assert resp.status_code == 400, resp.text[:2000]

@@ -9,6 +9,7 @@ legitimate service on its local site with the ``linux_service`` role. A plain us
 secret may show in any event, the stored result or the job; no marker may exist; the
 service must answer after the job ended. Paths leading out of the checkout are refused at
 publish (400) and, through a symbolic link, at run time (job ``error``)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -88,19 +89,33 @@ def boxed_worker(tmp_path, django_db_setup):
     secrets.encrypt("make sure the key file exists")
     key = (settings.VAR_DIR / "fernet.key").read_text().strip()
     queue = f"sandbox-{os.getpid()}-{tmp_path.name}"[:80]
-    env = {"DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
-           "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": SECRET_KEY_CANARY, "RDCL_FERNET_KEY": key}
-    with celery_worker(env=env, log_file=tmp_path / "worker.log", name=f"sandbox-{tmp_path.name}",
-                       queues=queue) as proc:
+    env = {
+        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": SECRET_KEY_CANARY,
+        "RDCL_FERNET_KEY": key,
+    }
+    with celery_worker(
+        env=env, log_file=tmp_path / "worker.log", name=f"sandbox-{tmp_path.name}", queues=queue
+    ) as proc:
         proc.queue, proc.fernet_key = queue, key
         yield proc
 
 
 def _publish(ops, remote: str, name: str, queue: str, **over):
-    body = {"name": name, "repository": remote, "ref": "main", "folder": "books",
-            "playbooks": {"create": "attack.yml", "delete": "attack.yml"}, "sites": ["red_local"],
-            "dialog": {"type": "object", "properties": {}}, "queue": queue, "timeout": 300,
-            "tenants": ["red", "blue"], **over}
+    body = {
+        "name": name,
+        "repository": remote,
+        "ref": "main",
+        "folder": "books",
+        "playbooks": {"create": "attack.yml", "delete": "attack.yml"},
+        "sites": ["red_local"],
+        "dialog": {"type": "object", "properties": {}},
+        "queue": queue,
+        "timeout": 300,
+        "tenants": ["red", "blue"],
+        **over,
+    }
     return ops.post("/api/catalogue/", body, format="json")
 
 
@@ -123,32 +138,52 @@ def test_a_tenants_playbook_cannot_reach_the_controllers_keys(tmp_path, boxed_wo
     blue_user = api_client(member("bert", "blue", "user"))
     site_root = tmp_path / "red_site"
     Site.objects.create(name="red_local", kind="linux", connection={"rdcl_root": str(site_root)})
-    Site.objects.create(name="blue_remote", kind="linux", connection={"ansible_host": "127.0.0.9",
-                                                                      "rdcl_canary": DB_CANARY})
+    Site.objects.create(
+        name="blue_remote", kind="linux", connection={"ansible_host": "127.0.0.9", "rdcl_canary": DB_CANARY}
+    )
     (settings.VAR_DIR / "canary.txt").write_text(VAR_CANARY + "\n")
     db = settings.DATABASES["default"]["NAME"]
 
     # tenant blue's job ran before; its folder keeps something of blue's
     remote = init_remote(tmp_path / "books.git")
-    publish_files({"attack.yml": "- {name: Nothing, hosts: all, gather_facts: false, tasks: []}\n"},
-                  "books", "blue's playbook", remote, tmp_path / "work-blue")
+    publish_files(
+        {"attack.yml": "- {name: Nothing, hosts: all, gather_facts: false, tasks: []}\n"},
+        "books",
+        "blue's playbook",
+        remote,
+        tmp_path / "work-blue",
+    )
     assert _publish(ops, remote, "quiet", boxed_worker.queue).status_code == 201
     blue_job = wait_for_job(_order(blue_user, "quiet", "plan").pk, 120, boxed_worker)
     assert blue_job.status == Job.SUCCESSFUL, blue_job.message
     blue_folder = Path(settings.RDCL_JOBS_DIR) / str(blue_job.pk)
     assert not blue_folder.exists()  # a finished job's folder is deleted; a running job's holds its secrets:
-    blue_folder.mkdir(mode=0o700)    # put one back, as blue's job would have it while running
+    blue_folder.mkdir(mode=0o700)  # put one back, as blue's job would have it while running
     (blue_folder / "blue-secret.txt").write_text(JOB_CANARY + "\n")
 
     port = free_port("127.0.0.1")
-    reads = [settings.VAR_DIR / "fernet.key", settings.VAR_DIR / "canary.txt", db, f"{db}-wal",
-             blue_folder / "blue-secret.txt", f"/proc/{boxed_worker.pid}/environ"]
-    markers = [settings.VAR_DIR / "pwned", tmp_path / "pwned", Path(settings.BASE_DIR) / "pwned",
-               blue_folder / "pwned", Path(settings.RDCL_JOBS_DIR) / "pwned"]
+    reads = [
+        settings.VAR_DIR / "fernet.key",
+        settings.VAR_DIR / "canary.txt",
+        db,
+        f"{db}-wal",
+        blue_folder / "blue-secret.txt",
+        f"/proc/{boxed_worker.pid}/environ",
+    ]
+    markers = [
+        settings.VAR_DIR / "pwned",
+        tmp_path / "pwned",
+        Path(settings.BASE_DIR) / "pwned",
+        blue_folder / "pwned",
+        Path(settings.RDCL_JOBS_DIR) / "pwned",
+    ]
     for marker in markers:  # none left by an earlier (unboxed) run
         Path(marker).unlink(missing_ok=True)
-    book = (ATTACK.replace("@READ@", " ".join(f'"{p}"' for p in reads))
-            .replace("@WRITE@", " ".join(f'"{p}"' for p in markers)).replace("@PORT@", str(port)))
+    book = (
+        ATTACK.replace("@READ@", " ".join(f'"{p}"' for p in reads))
+        .replace("@WRITE@", " ".join(f'"{p}"' for p in markers))
+        .replace("@PORT@", str(port))
+    )
     publish_files({"attack.yml": book, **_role_files()}, "books", "red's playbook", remote, tmp_path / "work-red")
     assert _publish(ops, remote, "red-web", boxed_worker.queue).status_code == 201
 
@@ -178,13 +213,22 @@ def test_publishing_a_folder_or_playbook_outside_the_checkout_is_refused(tmp_pat
     Tenant.objects.create(name="blue")
     Site.objects.create(name="red_local", kind="linux", connection={"rdcl_root": str(tmp_path / "site")})
     remote = init_remote(tmp_path / "books.git")
-    publish_files({"attack.yml": "- {name: Nothing, hosts: all, gather_facts: false, tasks: []}\n"},
-                  "books", "playbook", remote, tmp_path / "work")
-    for over, field in (({"folder": "../../"}, "folder"), ({"folder": "/etc"}, "folder"),
-                        ({"folder": "books\\..\\.."}, "folder"), ({"folder": "books/../.."}, "folder"),
-                        ({"playbooks": {"create": "../x.yml"}}, "playbooks"),
-                        ({"playbooks": {"create": "/etc/x.yml"}}, "playbooks"),
-                        ({"playbooks": {"create": "..\\x.yml"}}, "playbooks")):
+    publish_files(
+        {"attack.yml": "- {name: Nothing, hosts: all, gather_facts: false, tasks: []}\n"},
+        "books",
+        "playbook",
+        remote,
+        tmp_path / "work",
+    )
+    for over, field in (
+        ({"folder": "../../"}, "folder"),
+        ({"folder": "/etc"}, "folder"),
+        ({"folder": "books\\..\\.."}, "folder"),
+        ({"folder": "books/../.."}, "folder"),
+        ({"playbooks": {"create": "../x.yml"}}, "playbooks"),
+        ({"playbooks": {"create": "/etc/x.yml"}}, "playbooks"),
+        ({"playbooks": {"create": "..\\x.yml"}}, "playbooks"),
+    ):
         answer = _publish(ops, remote, "escape", "nobody-listens", **over)
         assert answer.status_code == 400, (over, answer.content)
         assert "inside" in answer.json()[field][0], answer.json()
@@ -200,8 +244,10 @@ def test_a_symbolic_link_out_of_the_checkout_ends_the_job_in_error(tmp_path, box
     Site.objects.create(name="red_local", kind="linux", connection={"rdcl_root": str(tmp_path / "site")})
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "attack.yml").write_text("- {name: Escaped, hosts: all, gather_facts: false, tasks: "
-                                        f"[{{ansible.builtin.file: {{path: '{tmp_path}/escaped', state: touch}}}}]}}\n")
+    (outside / "attack.yml").write_text(
+        "- {name: Escaped, hosts: all, gather_facts: false, tasks: "
+        f"[{{ansible.builtin.file: {{path: '{tmp_path}/escaped', state: touch}}}}]}}\n"
+    )
     remote = init_remote(tmp_path / "books.git")
     repo = working_clone(remote, tmp_path / "work")
     os.symlink(outside, tmp_path / "work" / "books")  # the folder is a link out of the repository

@@ -8,6 +8,7 @@ with) its site's passwords on a real sshd site run by a real worker, a worker ki
 SIGKILL mid-job, and a tenant's ``register_site`` operation naming a global or another
 tenant's site. Canary values are planted and looked for everywhere they could land.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,16 @@ K8S_TOKEN = "canary-k8s-token-d04b9f"
 KUBECONFIG = "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user: {token: canary-kubeconfig-tok-61c0}\n"
 KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\ncanary-ssh-key-body-77aa35\n-----END OPENSSH PRIVATE KEY-----\n"
 VAR_TOKEN = "canary-secret-var-0f3e"
-CANARIES = (SSH_PW, BECOME_PW, OS_PW, OS_APP, K8S_TOKEN, "canary-kubeconfig-tok-61c0", "canary-ssh-key-body-77aa35",
-            VAR_TOKEN)
+CANARIES = (
+    SSH_PW,
+    BECOME_PW,
+    OS_PW,
+    OS_APP,
+    K8S_TOKEN,
+    "canary-kubeconfig-tok-61c0",
+    "canary-ssh-key-body-77aa35",
+    VAR_TOKEN,
+)
 
 
 def _admin():
@@ -66,13 +75,30 @@ def planted():
     returns the superuser's API client."""
     admin = _admin()
     bodies = [
-        {"name": "srv", "kind": "linux", "connection": {"ansible_host": "127.0.0.9", "ansible_user": "ops"},
-         "ssh_private_key": KEY, "ssh_password": SSH_PW, "become_password": BECOME_PW,
-         "secret_vars": {"app_db_token": VAR_TOKEN}},
-        {"name": "cloud", "kind": "openstack", "connection": {"os_auth_url": "http://127.0.0.1:9/v3", "os_cloud": "c"},
-         "os_password": OS_PW, "os_application_credential_secret": OS_APP},
-        {"name": "k8s", "kind": "kubernetes", "connection": {"k8s_host": "https://127.0.0.1:9"},
-         "k8s_api_key": K8S_TOKEN, "k8s_kubeconfig": KUBECONFIG}]
+        {
+            "name": "srv",
+            "kind": "linux",
+            "connection": {"ansible_host": "127.0.0.9", "ansible_user": "ops"},
+            "ssh_private_key": KEY,
+            "ssh_password": SSH_PW,
+            "become_password": BECOME_PW,
+            "secret_vars": {"app_db_token": VAR_TOKEN},
+        },
+        {
+            "name": "cloud",
+            "kind": "openstack",
+            "connection": {"os_auth_url": "http://127.0.0.1:9/v3", "os_cloud": "c"},
+            "os_password": OS_PW,
+            "os_application_credential_secret": OS_APP,
+        },
+        {
+            "name": "k8s",
+            "kind": "kubernetes",
+            "connection": {"k8s_host": "https://127.0.0.1:9"},
+            "k8s_api_key": K8S_TOKEN,
+            "k8s_kubeconfig": KUBECONFIG,
+        },
+    ]
     for body in bodies:
         resp = admin.post("/api/sites/", body, format="json")
         assert resp.status_code == 201, resp.content
@@ -104,8 +130,11 @@ def test_a_tenant_user_never_reads_a_site_credential(planted):
 
 
 def test_secret_keys_in_connection_are_refused_by_name(planted):
-    resp = planted.patch("/api/sites/srv/", {"connection": {"ansible_host": "127.0.0.9", "ansible_ssh_pass": "x1y2z3",
-                                                            "os_password": "p4ss"}}, format="json")
+    resp = planted.patch(
+        "/api/sites/srv/",
+        {"connection": {"ansible_host": "127.0.0.9", "ansible_ssh_pass": "x1y2z3", "os_password": "p4ss"}},
+        format="json",
+    )
     assert resp.status_code == 400
     assert "ansible_ssh_pass" in resp.json()["connection"][0] and "os_password" in resp.json()["connection"][0]
     assert Site.objects.get(name="srv").connection == {"ansible_host": "127.0.0.9", "ansible_user": "ops"}
@@ -126,13 +155,21 @@ def test_the_admin_site_page_never_renders_a_credential(planted):
     _absent(admin.get("/admin/nfvo/site/").content.decode(), "the admin site list")
     srv = Site.objects.get(name="srv")
     url = f"/admin/nfvo/site/{srv.pk}/change/"
-    form = {"name": "srv", "kind": "linux", "tenant": "", "labels": "{}", "last_check": "{}",
-            "connection": json.dumps({"ansible_host": "127.0.0.9", "ansible_become_pass": "in-the-clear"})}
+    form = {
+        "name": "srv",
+        "kind": "linux",
+        "tenant": "",
+        "labels": "{}",
+        "last_check": "{}",
+        "connection": json.dumps({"ansible_host": "127.0.0.9", "ansible_become_pass": "in-the-clear"}),
+    }
     refused = admin.post(url, form)
     assert refused.status_code == 200 and "ansible_become_pass" in refused.content.decode()  # the form, with the error
     assert Site.objects.get(name="srv").connection == srv.connection
-    changed = admin.post(url, {**form, "connection": json.dumps({"ansible_host": "127.0.0.9"}),
-                               "become_password": "canary-new-become-4410"})
+    changed = admin.post(
+        url,
+        {**form, "connection": json.dumps({"ansible_host": "127.0.0.9"}), "become_password": "canary-new-become-4410"},
+    )
     assert changed.status_code == 302
     srv.refresh_from_db()
     assert srv.credential("become_password") == "canary-new-become-4410"
@@ -144,8 +181,10 @@ def test_only_superusers_create_change_delete_and_check_global_sites(planted):
     for role in ("operator", "admin", "user"):
         client = api_client(member(f"m-{role}", "red", role))
         assert client.post("/api/sites/", {"name": "mine", "kind": "linux"}, format="json").status_code == 403
-        assert client.patch("/api/sites/srv/", {"connection": {"ansible_host": "10.6.6.6"}},
-                            format="json").status_code == 403
+        assert (
+            client.patch("/api/sites/srv/", {"connection": {"ansible_host": "10.6.6.6"}}, format="json").status_code
+            == 403
+        )
         assert client.put("/api/sites/srv/", {"name": "srv", "kind": "linux"}, format="json").status_code == 403
         assert client.delete("/api/sites/srv/").status_code == 403
         assert client.post("/api/sites/srv/check/").status_code == 403
@@ -156,9 +195,17 @@ def test_only_superusers_create_change_delete_and_check_global_sites(planted):
 
 def test_a_tenants_site_is_its_own(planted):
     Tenant.objects.create(name="blue")
-    made = planted.post("/api/sites/", {"name": "blue-ocp", "kind": "openshift", "tenant": "blue",
-                                        "k8s_api_key": K8S_TOKEN,
-                                        "connection": {"k8s_host": "https://api.blue.example:6443"}}, format="json")
+    made = planted.post(
+        "/api/sites/",
+        {
+            "name": "blue-ocp",
+            "kind": "openshift",
+            "tenant": "blue",
+            "k8s_api_key": K8S_TOKEN,
+            "connection": {"k8s_host": "https://api.blue.example:6443"},
+        },
+        format="json",
+    )
     assert made.status_code == 201, made.content
     red = api_client(member("rita", "red", "operator"))
     assert "blue-ocp" not in [s["name"] for s in _rows(red.get("/api/sites/"))]
@@ -180,10 +227,16 @@ def test_state_is_private_from_the_first_start(tmp_path):
         path.chmod(mode)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "RDCL_JOBS_DIR", "RDCL_TEST_DB")}
     code = "import django; django.setup(); open(__import__('sys').argv[1], 'w').write('x')"
-    subprocess.run([sys.executable, "-c", code, str(var / "new-file")], cwd=REPO, check=True,
-                   env={**env, "RDCL_VAR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings"})
-    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (var, var / "jobs", var / "db.sqlite3",
-                                                              var / "fernet.key", var / "new-file")}
+    subprocess.run(
+        [sys.executable, "-c", code, str(var / "new-file")],
+        cwd=REPO,
+        check=True,
+        env={**env, "RDCL_VAR": str(var), "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    modes = {
+        p.name: stat.S_IMODE(p.stat().st_mode)
+        for p in (var, var / "jobs", var / "db.sqlite3", var / "fernet.key", var / "new-file")
+    }
     assert modes == {"var": 0o700, "jobs": 0o700, "db.sqlite3": 0o600, "fernet.key": 0o600, "new-file": 0o600}
 
 
@@ -225,8 +278,17 @@ def _item(tmp_path, name: str, playbook: str, sites: list[str], queue: str = "",
     repo.git.add("-A")
     repo.index.commit("playbook", author=AUTHOR, committer=AUTHOR)
     repo.remote("origin").push("HEAD:refs/heads/main").raise_if_error()
-    return services.publish_repository(name, remote, "main", "books", {"create": "main.yml"}, sites,
-                                       dialog or {"type": "object", "properties": {}}, timeout=180, queue=queue)
+    return services.publish_repository(
+        name,
+        remote,
+        "main",
+        "books",
+        {"create": "main.yml"},
+        sites,
+        dialog or {"type": "object", "properties": {}},
+        timeout=180,
+        queue=queue,
+    )
 
 
 @pytest.mark.integration
@@ -234,10 +296,23 @@ def test_a_playbook_printing_its_sites_passwords_leaks_nothing(sshd_sites, worke
     s = sshd_sites[0]
     admin = _admin()
     key = s.private_key.read_text()
-    resp = admin.post("/api/sites/", {
-        "name": s.name, "kind": "linux", "ssh_private_key": key, "ssh_password": SSH_PW, "become_password": BECOME_PW,
-        "connection": {"ansible_host": s.address, "ansible_port": s.port, "ansible_user": s.user,
-                       "rdcl_root": str(s.root)}}, format="json")
+    resp = admin.post(
+        "/api/sites/",
+        {
+            "name": s.name,
+            "kind": "linux",
+            "ssh_private_key": key,
+            "ssh_password": SSH_PW,
+            "become_password": BECOME_PW,
+            "connection": {
+                "ansible_host": s.address,
+                "ansible_port": s.port,
+                "ansible_user": s.user,
+                "rdcl_root": str(s.root),
+            },
+        },
+        format="json",
+    )
     assert resp.status_code == 201, resp.content
     _item(tmp_path, "leak", LEAK, [s.name])
     user = api_client(member("uma", "red", "user"))
@@ -250,12 +325,16 @@ def test_a_playbook_printing_its_sites_passwords_leaks_nothing(sshd_sites, worke
     hv = job.inventory["all"]["children"][s.name]["hosts"][f"{s.name}-host"]
     assert hv["ansible_password"] == hv["ansible_become_password"] == "********"
     canaries = (SSH_PW, BECOME_PW, key.splitlines()[1])
-    texts = {"inventory": json.dumps(job.inventory), "result": json.dumps(job.result), "message": job.message,
-             "events": json.dumps(list(JobEvent.objects.filter(job=job).values()), default=str),
-             "order": json.dumps(user.get(f"/api/orders/{placed.json()['id']}/").json()),
-             "job API": user.get(f"/api/jobs/{job.pk}/").content.decode(),
-             "events API": user.get(f"/api/jobs/{job.pk}/events/").content.decode(),
-             "worker log": worker.log_file.read_text(errors="replace")}
+    texts = {
+        "inventory": json.dumps(job.inventory),
+        "result": json.dumps(job.result),
+        "message": job.message,
+        "events": json.dumps(list(JobEvent.objects.filter(job=job).values()), default=str),
+        "order": json.dumps(user.get(f"/api/orders/{placed.json()['id']}/").json()),
+        "job API": user.get(f"/api/jobs/{job.pk}/").content.decode(),
+        "events API": user.get(f"/api/jobs/{job.pk}/events/").content.decode(),
+        "worker log": worker.log_file.read_text(errors="replace"),
+    }
     for where, text in texts.items():
         _absent(text, where, canaries)
     assert not (Path(settings.RDCL_JOBS_DIR) / str(job.pk)).exists()  # the private data directory is gone
@@ -265,12 +344,17 @@ def test_a_playbook_printing_its_sites_passwords_leaks_nothing(sshd_sites, worke
 def test_a_killed_workers_job_folder_is_private_while_it_runs_and_reaped(tmp_path):
     Site.objects.create(name="local", kind="linux", connection={"rdcl_root": str(tmp_path / "site")})
     queue = f"security-kill-{os.getpid()}"
-    item = _item(tmp_path, "gated", GATE, ["local"], queue,
-                 {"type": "object", "properties": {"gate": {"type": "string"}}})
+    item = _item(
+        tmp_path, "gated", GATE, ["local"], queue, {"type": "object", "properties": {"gate": {"type": "string"}}}
+    )
     gate = tmp_path / "gate"
     job = services.order(item, {"gate": str(gate)})
-    env = {"DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
-           "DJANGO_SETTINGS_MODULE": "config.settings", "RDCL_HEARTBEAT_STALE": "20", "RDCL_REAP_INTERVAL": "1"}
+    env = {
+        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "RDCL_HEARTBEAT_STALE": "20",
+        "RDCL_REAP_INTERVAL": "1",
+    }
     folder = Path(settings.RDCL_JOBS_DIR) / str(job.pk)
     try:
         with celery_worker(env=env, log_file=tmp_path / "a.log", name="kill-a", queues=queue) as a:
@@ -303,36 +387,73 @@ def _wait(predicate, timeout=90.0):
 
 # -- class 7: job values do not re-point shared sites ------------------------------------
 
+
 def test_register_site_cannot_re_point_a_global_or_another_tenants_site(tmp_path):
     import nfvo.openshift  # noqa: F401  (the kind and its receiver, in this process)
     from nfvo import runner
     from nfvo.openshift import catalogue
 
-    Site.objects.create(name="osp", kind="openstack", connection={
-        "os_auth_url": f"http://127.0.0.1:{free_port()}/v3", "os_cloud": "osp", "openshift_state_dir": str(tmp_path)})
+    Site.objects.create(
+        name="osp",
+        kind="openstack",
+        connection={
+            "os_auth_url": f"http://127.0.0.1:{free_port()}/v3",
+            "os_cloud": "osp",
+            "openshift_state_dir": str(tmp_path),
+        },
+    )
     catalogue.publish_item(init_remote(tmp_path / "services.git"), tmp_path / "work", queue="security-idle")
     admin = _admin()
-    assert admin.post("/api/sites/", {"name": "shared", "kind": "openshift", "k8s_api_key": K8S_TOKEN,
-                                      "connection": {"k8s_host": "https://api.shared.example.com:6443"}},
-                      format="json").status_code == 201
-    Site.objects.create(name="blue-ocp", kind="openshift", tenant=Tenant.objects.create(name="blue"),
-                               labels={"managed_by": "openshift-on-openstack"},
-                               connection={"k8s_host": "https://api.blue-ocp.blue.example:6443"})
+    assert (
+        admin.post(
+            "/api/sites/",
+            {
+                "name": "shared",
+                "kind": "openshift",
+                "k8s_api_key": K8S_TOKEN,
+                "connection": {"k8s_host": "https://api.shared.example.com:6443"},
+            },
+            format="json",
+        ).status_code
+        == 201
+    )
+    Site.objects.create(
+        name="blue-ocp",
+        kind="openshift",
+        tenant=Tenant.objects.create(name="blue"),
+        labels={"managed_by": "openshift-on-openstack"},
+        connection={"k8s_host": "https://api.blue-ocp.blue.example:6443"},
+    )
     before = {s.name: (s.tenant_id, s.kind, s.labels, s.connection) for s in Site.objects.all()}
     user = api_client(member("uma", "red", "user"))
-    values = {"cluster_name": "red1", "base_domain": "red.example", "openstack_site": "osp",
-              "pull_secret": json.dumps({"auths": {"r.example.com": {"auth": "eA=="}}}),
-              "ssh_public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBz8nPn6Yk2c0q8s0m1w2b4u6y8A0c2e4g6i8k0m2o4 r@x"}
+    values = {
+        "cluster_name": "red1",
+        "base_domain": "red.example",
+        "openstack_site": "osp",
+        "pull_secret": json.dumps({"auths": {"r.example.com": {"auth": "eA=="}}}),
+        "ssh_public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBz8nPn6Yk2c0q8s0m1w2b4u6y8A0c2e4g6i8k0m2o4 r@x",
+    }
+
     def register(cluster_name: str) -> Job:
         """Order a cluster named ``cluster_name`` (plan), then register its site: the job ends
         as the worker ends a successful run (no OpenShift API answers here)."""
-        placed = user.post("/api/orders/", {"item": "openshift-on-openstack", "mode": "plan", "parameters": {
-            **values, "cluster_name": cluster_name, "base_domain": "evil.example"}}, format="json")
+        placed = user.post(
+            "/api/orders/",
+            {
+                "item": "openshift-on-openstack",
+                "mode": "plan",
+                "parameters": {**values, "cluster_name": cluster_name, "base_domain": "evil.example"},
+            },
+            format="json",
+        )
         assert placed.status_code == 201, placed.content
         instance = placed.json()["instance"]
         # the job's values cannot name another cluster: operations take no cluster fields (class 1)
-        resp = user.post(f"/api/instances/{instance}/operate/", {"operation": "register_site", "parameters": {
-            "cluster_name": "shared"}}, format="json")
+        resp = user.post(
+            f"/api/instances/{instance}/operate/",
+            {"operation": "register_site", "parameters": {"cluster_name": "shared"}},
+            format="json",
+        )
         assert resp.status_code == 400 and "cluster_name" in resp.json(), resp.content
         resp = user.post(f"/api/instances/{instance}/operate/", {"operation": "register_site"}, format="json")
         assert resp.status_code == 201, resp.content
@@ -361,9 +482,16 @@ def test_passwords_kept_in_connection_before_0005_move_to_the_encrypted_store(pl
 
     from django.apps import apps
 
-    Site.objects.create(name="old", kind="linux", connection={
-        "ansible_host": "127.0.0.8", "ansible_ssh_pass": SSH_PW, "ansible_become_pass": BECOME_PW,
-        "app_api_token": VAR_TOKEN})
+    Site.objects.create(
+        name="old",
+        kind="linux",
+        connection={
+            "ansible_host": "127.0.0.8",
+            "ansible_ssh_pass": SSH_PW,
+            "ansible_become_pass": BECOME_PW,
+            "app_api_token": VAR_TOKEN,
+        },
+    )
     import_module("nfvo.migrations.0005_site_credentials").move_secrets(apps, None)
     site = Site.objects.get(name="old")
     assert site.connection == {"ansible_host": "127.0.0.8"}
@@ -421,7 +549,8 @@ def test_a_job_reaches_no_site_of_another_tenant(worker, tmp_path):
     mine = run(red_user, "everywhere")  # a selector matches global sites and the tenant's own only
     assert mine.status == Job.SUCCESSFUL, mine.message
     assert set(mine.inventory["all"]["children"]) == {"shared_box", "kind_linux"} and list(mine.result["sites"]) == [
-        "shared_box"]
+        "shared_box"
+    ]
     named = run(red_user, "named")
     assert named.status == Job.ERROR and "blue_box" in named.message and "not registered" in named.message
     assert not JobEvent.objects.filter(job=named).exists()

@@ -6,6 +6,7 @@ job on a real Celery worker with ansible-runner against an sshd site, and checks
 hold: no marker file, the 400 naming the field and the rule, the literal text where the
 playbook put it, the secret nowhere.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,10 +45,14 @@ GREET = """\
         mode: "0600"
 """
 #: The item's dialog as its operator publishes it: no additionalProperties (stored closed).
-DIALOG = {"type": "object", "properties": {
-    "greeting": {"type": "string"},
-    "db_password": {"type": "string", "writeOnly": True, "default": ""},
-    "steps": {"type": "integer", "default": 1}}}
+DIALOG = {
+    "type": "object",
+    "properties": {
+        "greeting": {"type": "string"},
+        "db_password": {"type": "string", "writeOnly": True, "default": ""},
+        "steps": {"type": "integer", "default": 1},
+    },
+}
 
 
 def lookup(marker: Path) -> str:
@@ -56,9 +61,17 @@ def lookup(marker: Path) -> str:
 
 
 def _site(sshd_site, name: str | None = None) -> Site:
-    site = Site(name=name or sshd_site.name, kind="linux", connection={
-        "ansible_host": sshd_site.address, "ansible_port": sshd_site.port, "ansible_user": sshd_site.user,
-        "rdcl_root": str(sshd_site.root), "ansible_python_interpreter": sys.executable})
+    site = Site(
+        name=name or sshd_site.name,
+        kind="linux",
+        connection={
+            "ansible_host": sshd_site.address,
+            "ansible_port": sshd_site.port,
+            "ansible_user": sshd_site.user,
+            "rdcl_root": str(sshd_site.root),
+            "ansible_python_interpreter": sys.executable,
+        },
+    )
     site.set_ssh_private_key(sshd_site.private_key.read_text())
     site.save()
     return site
@@ -84,18 +97,30 @@ def greet_item(core, tmp_path):
     repo.index.commit("greet.yml", author=AUTHOR, committer=AUTHOR)
     repo.remote("origin").push("HEAD:refs/heads/main").raise_if_error()
     ops = api_client(member("oli", "red", "operator"))
-    resp = ops.post("/api/catalogue/", {
-        "name": "greet", "repository": remote, "ref": "main", "folder": "books",
-        "playbooks": {"create": "greet.yml", "delete": "greet.yml", "scale": "greet.yml"}, "sites": ["core_server"],
-        "dialog": DIALOG, "operation_dialogs": {"scale": {"type": "object", "properties": {
-            "steps": {"type": "integer", "minimum": 0}}}}}, format="json")
+    resp = ops.post(
+        "/api/catalogue/",
+        {
+            "name": "greet",
+            "repository": remote,
+            "ref": "main",
+            "folder": "books",
+            "playbooks": {"create": "greet.yml", "delete": "greet.yml", "scale": "greet.yml"},
+            "sites": ["core_server"],
+            "dialog": DIALOG,
+            "operation_dialogs": {
+                "scale": {"type": "object", "properties": {"steps": {"type": "integer", "minimum": 0}}}
+            },
+        },
+        format="json",
+    )
     assert resp.status_code == 201, resp.content
     return CatalogueItem.objects.get(name="greet")
 
 
 def _order(user, parameters: dict, mode: str, **extra):
-    return api_client(user).post("/api/orders/", {"item": "greet", "mode": mode, "parameters": parameters, **extra},
-                                 format="json")
+    return api_client(user).post(
+        "/api/orders/", {"item": "greet", "mode": mode, "parameters": parameters, **extra}, format="json"
+    )
 
 
 def _events(job: Job) -> str:
@@ -122,8 +147,11 @@ def test_a_dialog_value_is_never_templated_in_plan_or_apply(greet_item, core, wo
 
 
 def test_the_extra_vars_file_is_private_and_every_user_string_unsafe(tmp_path):
-    path = extravars.write(tmp_path, {"greeting": "{{ x }}", "nested": {"k{{": ["{% y %}", 3]}, "empty": ""},
-                           {"rdcl_mode": "plan", "rdcl_operation": "create"})
+    path = extravars.write(
+        tmp_path,
+        {"greeting": "{{ x }}", "nested": {"k{{": ["{% y %}", 3]}, "empty": ""},
+        {"rdcl_mode": "plan", "rdcl_operation": "create"},
+    )
     assert path == tmp_path / "env" / "extravars"
     assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
     text = path.read_text()
@@ -140,8 +168,9 @@ def test_a_retried_job_with_a_reserved_name_stored_before_the_rules_does_not_run
     resp = _order(uma, {"greeting": "hello"}, "plan")
     old = wait_for_job(resp.json()["job"]["id"], 300, worker)
     marker = tmp_path / "marker-retry"
-    Job.objects.filter(pk=old.pk).update(extra_vars={**old.extra_vars, "ansible_ssh_common_args":
-                                                     f"-o ProxyCommand=touch {marker}"})  # as stored before the fix
+    Job.objects.filter(pk=old.pk).update(
+        extra_vars={**old.extra_vars, "ansible_ssh_common_args": f"-o ProxyCommand=touch {marker}"}
+    )  # as stored before the fix
     again = api_client(uma).post(f"/api/jobs/{old.pk}/retry/", format="json")
     assert again.status_code == 201, again.content
     job = wait_for_job(again.json()["id"], 300, worker)
@@ -164,8 +193,10 @@ def test_operate_parameters_are_checked_against_the_dialog(greet_item, core, wor
         jobs = Job.objects.count()
         resp = api.post(url, {"operation": operation, "parameters": attacks}, format="json")
         assert resp.status_code == 400, resp.content
-        assert resp.json() == {"ansible_ssh_common_args": "name.ansible-prefix: names starting with 'ansible_' are "
-                                                          "reserved for Ansible's connection and magic variables"}
+        assert resp.json() == {
+            "ansible_ssh_common_args": "name.ansible-prefix: names starting with 'ansible_' are "
+            "reserved for Ansible's connection and magic variables"
+        }
         unknown = api.post(url, {"operation": operation, "parameters": {"nonsense": 1}}, format="json")
         assert unknown.status_code == 400 and unknown.json()["nonsense"].startswith("additionalProperties: ")
         assert Job.objects.count() == jobs
@@ -174,8 +205,9 @@ def test_operate_parameters_are_checked_against_the_dialog(greet_item, core, wor
     assert api.post(url, {"operation": "scale", "parameters": {"steps": -1}}, format="json").status_code == 400
     ok = api.post(url, {"operation": "scale", "mode": "plan", "parameters": {"steps": 2}}, format="json")
     assert ok.status_code == 201, ok.content
-    changed = api.post(url, {"operation": "delete", "mode": "plan", "parameters": {"greeting": lookup(marker)}},
-                       format="json")
+    changed = api.post(
+        url, {"operation": "delete", "mode": "plan", "parameters": {"greeting": lookup(marker)}}, format="json"
+    )
     assert changed.status_code == 201, changed.content
     for body in (ok.json(), changed.json()):
         assert wait_for_job(body["id"], 300, worker).status == Job.SUCCESSFUL
@@ -192,18 +224,38 @@ def test_operate_parameters_are_checked_against_the_dialog(greet_item, core, wor
 def test_a_dialog_with_a_reserved_field_name_is_not_published(core, tmp_path):
     ops = api_client(member("oli", "red", "operator"))
     remote = init_remote(tmp_path / "empty.git")
-    for name, rule in (("ansible_host", "name.ansible-prefix"), ("rdcl_x", "name.rdcl-prefix"),
-                       ("inventory_hostname", "name.magic"), ("lookup", "name.template-global")):
-        resp = ops.post("/api/catalogue/", {
-            "name": "bad", "repository": remote, "ref": "main", "playbooks": {"create": "x.yml"},
-            "sites": ["core_server"], "dialog": {"type": "object", "properties": {name: {"type": "string"}}}},
-            format="json")
+    for name, rule in (
+        ("ansible_host", "name.ansible-prefix"),
+        ("rdcl_x", "name.rdcl-prefix"),
+        ("inventory_hostname", "name.magic"),
+        ("lookup", "name.template-global"),
+    ):
+        resp = ops.post(
+            "/api/catalogue/",
+            {
+                "name": "bad",
+                "repository": remote,
+                "ref": "main",
+                "playbooks": {"create": "x.yml"},
+                "sites": ["core_server"],
+                "dialog": {"type": "object", "properties": {name: {"type": "string"}}},
+            },
+            format="json",
+        )
         assert resp.status_code == 400, resp.content
         assert resp.json()["dialog"][0].startswith(f"properties.{name}: {rule}: ")
-        per_op = ops.post("/api/catalogue/", {
-            "name": "bad", "repository": remote, "ref": "main", "playbooks": {"create": "x.yml", "scale": "x.yml"},
-            "sites": ["core_server"], "operation_dialogs": {"scale": {
-                "type": "object", "properties": {name: {"type": "string"}}}}}, format="json")
+        per_op = ops.post(
+            "/api/catalogue/",
+            {
+                "name": "bad",
+                "repository": remote,
+                "ref": "main",
+                "playbooks": {"create": "x.yml", "scale": "x.yml"},
+                "sites": ["core_server"],
+                "operation_dialogs": {"scale": {"type": "object", "properties": {name: {"type": "string"}}}},
+            },
+            format="json",
+        )
         assert per_op.status_code == 400 and f"properties.{name}: {rule}: " in str(per_op.json()["operation_dialogs"])
     assert not CatalogueItem.objects.exists()
 
@@ -219,12 +271,23 @@ def test_a_sealed_secret_cannot_be_printed_by_referencing_it(greet_item, core, w
     assert (core.root / "greeting-apply.txt").read_text() == "{{ db_password }}"
     assert "greeting=[{{ db_password }}]" in _events(job)
     api = api_client(uma)
-    seen = [_events(job), json.dumps(job.result), job.message, json.dumps(job.extra_vars),
-            json.dumps(list(Order.objects.values_list("parameters", flat=True))),
-            json.dumps(list(ServiceInstance.objects.values_list("parameters", flat=True))),
-            *(api.get(u).content.decode() for u in (f"/api/jobs/{job.pk}/", f"/api/jobs/{job.pk}/events/",
-                                                    f"/api/orders/{resp.json()['id']}/",
-                                                    f"/api/instances/{job.instance_id}/"))]
+    seen = [
+        _events(job),
+        json.dumps(job.result),
+        job.message,
+        json.dumps(job.extra_vars),
+        json.dumps(list(Order.objects.values_list("parameters", flat=True))),
+        json.dumps(list(ServiceInstance.objects.values_list("parameters", flat=True))),
+        *(
+            api.get(u).content.decode()
+            for u in (
+                f"/api/jobs/{job.pk}/",
+                f"/api/jobs/{job.pk}/events/",
+                f"/api/orders/{resp.json()['id']}/",
+                f"/api/instances/{job.instance_id}/",
+            )
+        ),
+    ]
     assert all(secret not in text for text in seen)
     assert job.extra_vars["db_password"].startswith("fernet:")
 
@@ -278,9 +341,13 @@ def test_descriptor_text_is_never_templated(core, worker, tmp_path):
     spec = json.loads((folder / ".run" / "rdcl-inert-text-core-app.json").read_text())
     assert spec["command"] == ["/usr/bin/env", f"RDCL_WORD={texts['cmd']}", "/bin/sleep", "600"]
     assert spec["environment"] == {"GREETING": texts["env"], "WORD": "plain"}
-    deleted = wait_for_job(api.post(f"/api/instances/{job.instance_id}/operate/",
-                                    {"operation": "delete", "limit": "core_server"}, format="json").json()["id"],
-                           300, worker)
+    deleted = wait_for_job(
+        api.post(
+            f"/api/instances/{job.instance_id}/operate/", {"operation": "delete", "limit": "core_server"}, format="json"
+        ).json()["id"],
+        300,
+        worker,
+    )
     assert deleted.status == Job.SUCCESSFUL, deleted.message
     assert not [k for k, m in markers.items() if m.exists()]
 
@@ -303,7 +370,8 @@ def _ansible_template(tmp_path: Path, template: str) -> str:
     data = tmp_path / "render"
     (data / "project").mkdir(parents=True)
     (data / "project" / "m.yaml.j2").write_text(template)
-    (data / "project" / "render.yml").write_text(textwrap.dedent("""\
+    (data / "project" / "render.yml").write_text(
+        textwrap.dedent("""\
         - hosts: localhost
           gather_facts: false
           tasks:
@@ -311,13 +379,27 @@ def _ansible_template(tmp_path: Path, template: str) -> str:
                 content: "{{ lookup('ansible.builtin.template', 'm.yaml.j2') }}"
                 dest: "{{ out }}"
                 mode: "0600"
-        """))
+        """)
+    )
     extravars.write(data, {"word": "plain", "out": str(tmp_path / "rendered.yaml")})
     (data / "inventory").mkdir()
-    (data / "inventory" / "hosts.yml").write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {
-        "ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
-    run = ansible_runner.run(private_data_dir=str(data), playbook="render.yml", quiet=True,
-                             envvars={"PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"})
+    (data / "inventory" / "hosts.yml").write_text(
+        yaml.safe_dump(
+            {
+                "all": {
+                    "hosts": {
+                        "localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+                    }
+                }
+            }
+        )
+    )
+    run = ansible_runner.run(
+        private_data_dir=str(data),
+        playbook="render.yml",
+        quiet=True,
+        envvars={"PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"},
+    )
     assert run.status == "successful", run.stdout.read()
     return (tmp_path / "rendered.yaml").read_text()
 

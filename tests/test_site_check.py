@@ -1,4 +1,5 @@
 """The "check site" action against real peers: two sshd sites, a wrong key, closed ports."""
+
 from __future__ import annotations
 
 import subprocess
@@ -15,8 +16,16 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 
 def _ssh_site(s, key_text: str) -> Site:
-    site = Site(name=s.name, kind="linux", connection={
-        "ansible_host": s.address, "ansible_port": s.port, "ansible_user": s.user, "rdcl_root": str(s.root)})
+    site = Site(
+        name=s.name,
+        kind="linux",
+        connection={
+            "ansible_host": s.address,
+            "ansible_port": s.port,
+            "ansible_user": s.user,
+            "rdcl_root": str(s.root),
+        },
+    )
     site.set_ssh_private_key(key_text)
     site.save()
     return site
@@ -39,9 +48,13 @@ def test_a_wrong_key_fails_the_check_without_showing_it(sshd_sites, tmp_path):
     assert wrong.read_text().splitlines()[1] not in result["message"]
 
 
-@pytest.mark.parametrize("kind,connection,what", [
-    ("openstack", {"os_auth_url": "http://127.0.0.1:{port}/v3"}, "OpenStack endpoint"),
-    ("kubernetes", {"k8s_host": "https://127.0.0.1:{port}"}, "Kubernetes API")])
+@pytest.mark.parametrize(
+    "kind,connection,what",
+    [
+        ("openstack", {"os_auth_url": "http://127.0.0.1:{port}/v3"}, "OpenStack endpoint"),
+        ("kubernetes", {"k8s_host": "https://127.0.0.1:{port}"}, "Kubernetes API"),
+    ],
+)
 def test_unreachable_cloud_is_named(kind, connection, what):
     port = free_port()
     conn = {k: v.format(port=port) for k, v in connection.items()}
@@ -63,9 +76,14 @@ def test_check_playbook_passes_syntax_check_and_ansible_lint(tmp_path):
     from .conftest import REPO
 
     bin_dir = Path(sys.executable).parent
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path),
-           "ANSIBLE_ROLES_PATH": str(REPO / "playbooks" / "roles")}
-    for cmd in ([bin_dir / "ansible-playbook", "--syntax-check", "-i", "localhost,", "check_site.yml"],
-                [bin_dir / "ansible-lint", "--offline", "--profile", "production", "check_site.yml"]):
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "ANSIBLE_ROLES_PATH": str(REPO / "playbooks" / "roles"),
+    }
+    for cmd in (
+        [bin_dir / "ansible-playbook", "--syntax-check", "-i", "localhost,", "check_site.yml"],
+        [bin_dir / "ansible-lint", "--offline", "--profile", "production", "check_site.yml"],
+    ):
         run = subprocess.run(cmd, cwd=REPO / "playbooks", env=env, capture_output=True, text=True)
         assert run.returncode == 0, run.stdout + run.stderr

@@ -1,5 +1,6 @@
 """Site keys reach SSH through a private ssh-agent: only public keys are ever on disk,
 each site is offered its own key alone, and a bad key is refused without showing it."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,9 @@ def test_keys_live_in_the_agent_and_only_public_keys_are_written(tmp_path):
         assert oct(agent.folder.stat().st_mode & 0o777) == "0o700"
         assert agent.env == {} and not agent.socket.exists()  # no key yet: no ssh-agent process
         paths = [agent.add("core", one), agent.add("edge", two)]
-        listed = subprocess.run(["ssh-add", "-L"], env={**os.environ, **agent.env}, capture_output=True,
-                                text=True, check=True).stdout
+        listed = subprocess.run(
+            ["ssh-add", "-L"], env={**os.environ, **agent.env}, capture_output=True, text=True, check=True
+        ).stdout
         assert one_pub in listed and two_pub in listed
         assert [p.read_text().split()[1] for p in paths] == [one_pub, two_pub]
         assert sorted(p.name for p in agent.folder.iterdir()) == ["agent.sock", "core.pub", "edge.pub"]
@@ -47,7 +49,8 @@ def test_a_site_is_offered_its_own_key_alone(tmp_path):
     site.save()
     with Agent() as agent:
         hv = inventory.build(["edge_server"], tmp_path / "keys", agent)["all"]["children"]["edge_server"]["hosts"][
-            "edge_server-host"]
+            "edge_server-host"
+        ]
         args = hv["ansible_ssh_common_args"]
         assert f"-o IdentityFile={agent.folder / 'edge_server.pub'} -o IdentitiesOnly=yes" in args
         assert "ansible_ssh_private_key_file" not in hv and "PRIVATE" not in str(hv)

@@ -1,4 +1,5 @@
 """Parsing and validation: every error named with file, path and rule; no tracebacks."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Translation of the example and of the public corpus: HOT, manifests, playbooks."""
+
 from __future__ import annotations
 
 import json
@@ -63,15 +64,22 @@ def test_manifests_validate_and_pin_the_nested_pod(example):
 
 
 def test_a_broken_manifest_is_caught():
-    docs = [{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
-             "spec": {"replicas": "two", "selector": {}, "template": {}}}]
+    docs = [
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "x"},
+            "spec": {"replicas": "two", "selector": {}, "template": {}},
+        }
+    ]
     assert any("replicas" in p for p in validate.manifest_problems(docs))
 
 
 def test_optional_parent_becomes_preferred_affinity(tmp_path):
-    src = EXAMPLE.read_text().replace("        replicas: 1\n      requirements:\n        - host: mec_runtime",
-                                      "        replicas: 1\n        vdu_parent_mandatory: false\n"
-                                      "      requirements:\n        - host: mec_runtime")
+    src = EXAMPLE.read_text().replace(
+        "        replicas: 1\n      requirements:\n        - host: mec_runtime",
+        "        replicas: 1\n        vdu_parent_mandatory: false\n      requirements:\n        - host: mec_runtime",
+    )
     (tmp_path / "svc.yaml").write_text(src)
     t = translate_file(tmp_path / "svc.yaml", DEMO_SITES)
     pod = kubernetes.render(t.files["templates/edge/mec_app.yaml.j2"], {})[0]["spec"]["template"]["spec"]
@@ -91,8 +99,14 @@ def test_no_secret_or_host_baked_in(example):
 
 
 def test_unknown_or_wrong_kind_site_is_an_error_naming_the_node():
-    sites = SiteMap([SiteRef("core", "openstack", True), SiteRef("edge", "linux"),
-                     SiteRef("core_server", "linux"), SiteRef("edge_server", "linux")])
+    sites = SiteMap(
+        [
+            SiteRef("core", "openstack", True),
+            SiteRef("edge", "linux"),
+            SiteRef("core_server", "linux"),
+            SiteRef("edge_server", "linux"),
+        ]
+    )
     with pytest.raises(TranslationError) as err:
         translate_file(EXAMPLE, sites)
     problems = {p.path: p.rule for p in err.value.problems}
@@ -126,12 +140,20 @@ def test_corpus_translates_or_fails_cleanly(corpus):
     counts = {name: (len(t.translated), len(t.rejected)) for name, t in tallies.items()}
     # Measured with tosca-parser 2.12.0 and heat-translator 3.5.0 (sf2heat holds RDCL 3D
     # JSON projects, no TOSCA file; rdcl3d's tosca/descriptor_template/tosca.yaml is empty).
-    assert counts == {"heat-translator": (68, 23), "rdcl3d": (0, 1), "sf2heat": (0, 0),
-                      "tosca-parser": (53, 110)}, counts
+    assert counts == {"heat-translator": (68, 23), "rdcl3d": (0, 1), "sf2heat": (0, 0), "tosca-parser": (53, 110)}, (
+        counts
+    )
 
 
-@pytest.mark.parametrize("name", ["tosca_helloworld.yaml", "tosca_single_instance_wordpress.yaml",
-                                  "tosca_nodejs_mongodb_two_instances.yaml", "tosca_elk.yaml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tosca_helloworld.yaml",
+        "tosca_single_instance_wordpress.yaml",
+        "tosca_nodejs_mongodb_two_instances.yaml",
+        "tosca_elk.yaml",
+    ],
+)
 def test_single_site_hot_is_heat_translators_own(corpus, name):
     from toscaparser.tosca_template import ToscaTemplate
     from translator.hot.tosca_translator import TOSCATranslator
@@ -149,9 +171,20 @@ def test_helloworld_matches_heat_translators_golden_output(corpus):
 
 
 def test_cli_reports_bad_input_and_exit_status(corpus, tmp_path):
-    run = subprocess.run([sys.executable, "-m", "translators", "translate",
-                          str(corpus / "heat-translator" / "tosca_helloworld_invalid.yaml"), "--out", str(tmp_path)],
-                         capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "translators",
+            "translate",
+            str(corpus / "heat-translator" / "tosca_helloworld_invalid.yaml"),
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+    )
     assert run.returncode == 1
     assert "[MissingRequiredFieldError]" in run.stderr and "Traceback" not in run.stderr
     assert list(tmp_path.iterdir()) == []
@@ -184,10 +217,14 @@ topology_template:
 def test_a_site_selector_places_nodes_on_the_best_matching_site(tmp_path):
     path = tmp_path / "selected.yaml"
     path.write_text(SELECTED)
-    sites = SiteMap([SiteRef("edge_a", "linux", labels=(("role", "edge"),)),
-                     SiteRef("edge_b", "linux", labels=(("capability", "sriov"), ("role", "edge"))),
-                     SiteRef("edge_k8s", "kubernetes", True, (("capability", "sriov"), ("role", "edge"))),
-                     SiteRef("core", "openstack", True, (("role", "core"),))])
+    sites = SiteMap(
+        [
+            SiteRef("edge_a", "linux", labels=(("role", "edge"),)),
+            SiteRef("edge_b", "linux", labels=(("capability", "sriov"), ("role", "edge"))),
+            SiteRef("edge_k8s", "kubernetes", True, (("capability", "sriov"), ("role", "edge"))),
+            SiteRef("core", "openstack", True, (("role", "core"),)),
+        ]
+    )
     result = translate_file(path, sites)
     assert {p.site: p.nodes for p in result.parts} == {"edge_a": ["probe"], "edge_k8s": ["cache"]}
     assert any("site selector" in line and "edge_a" in line for line in result.report)
@@ -195,5 +232,6 @@ def test_a_site_selector_places_nodes_on_the_best_matching_site(tmp_path):
         translate_file(path, SiteMap([SiteRef("core", "openstack", True, (("role", "core"),))]))
     assert [(p.path, p.rule) for p in err.value.problems] == [
         ("topology_template.node_templates.probe", "placement.no-match"),
-        ("topology_template.node_templates.cache", "placement.no-match")]
+        ("topology_template.node_templates.cache", "placement.no-match"),
+    ]
     assert "{'kind': 'linux', 'labels': {'role': 'edge'}}" in err.value.problems[0].message

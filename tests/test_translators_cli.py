@@ -1,4 +1,5 @@
 """``python -m translators translate SRC --to hot|k8s|openshift|playbooks --k8s-version V``."""
+
 from __future__ import annotations
 
 import subprocess
@@ -17,8 +18,9 @@ from .conftest import EXAMPLE, REPO
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "translators", "translate", *map(str, args)],
-                          capture_output=True, text=True, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "translators", "translate", *map(str, args)], capture_output=True, text=True, cwd=REPO
+    )
 
 
 def written(folder: Path) -> set[str]:
@@ -40,9 +42,9 @@ def test_hot_target_writes_only_the_openstack_templates(tmp_path):
     assert validate.hot_problems(text) == []
 
 
-@pytest.mark.parametrize("target, kinds", [
-    ("k8s", {"Deployment", "Service"}),
-    ("openshift", {"Project", "Deployment", "Service", "Route"})])
+@pytest.mark.parametrize(
+    "target, kinds", [("k8s", {"Deployment", "Service"}), ("openshift", {"Project", "Deployment", "Service", "Route"})]
+)
 def test_manifest_targets_write_rendered_valid_manifests(tmp_path, target, kinds):
     run = cli(EXAMPLE, "--to", target, "--k8s-version", "1.30", "--out", tmp_path)
     assert run.returncode == 0, run.stderr
@@ -70,7 +72,8 @@ def test_unknown_kubernetes_version_is_a_usage_error(tmp_path):
 
 def test_inputs_without_default_need_a_param(tmp_path):
     src = tmp_path / "svc.yaml"
-    src.write_text(textwrap.dedent("""\
+    src.write_text(
+        textwrap.dedent("""\
         tosca_definitions_version: tosca_simple_yaml_1_3
         metadata: {template_name: needs-param}
         imports:
@@ -82,7 +85,8 @@ def test_inputs_without_default_need_a_param(tmp_path):
             web:
               type: rdcl.nodes.Container.Application
               properties: {image: web:1, ports: [{get_input: web_port}]}
-        """))
+        """)
+    )
     out = tmp_path / "out"
     run = cli(src, "--to", "k8s", "--out", out)
     assert run.returncode == 1

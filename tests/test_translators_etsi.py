@@ -1,4 +1,5 @@
 """ETSI NFV-IFA 011/014 and nested-VDU descriptors translated through TOSCA (translators.etsi)."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,7 @@ CORPUS_OUTCOMES = {
 
 
 def _load(folder: Path) -> dict[str, dict]:
-    return {p.stem: yaml.safe_load(p.read_text()) for p in sorted(folder.iterdir())
-            if p.suffix in (".json", ".yaml")}
+    return {p.stem: yaml.safe_load(p.read_text()) for p in sorted(folder.iterdir()) if p.suffix in (".json", ".yaml")}
 
 
 def _hot(translation) -> dict:
@@ -70,13 +70,17 @@ def test_vm_vdu_is_a_server_with_the_flavor_of_its_compute_descriptor(edge_vnf):
     assert server["type"] == "OS::Nova::Server"
     assert server["properties"]["flavor"] == "m1.large"  # 4 vCPU, 8 GB: edge_compute
     assert server["properties"]["image"] == {"get_param": "edge_vm_image"}  # no swImageDesc: a dialog field
-    assert server["properties"]["metadata"]["nfvo.rdcl.io:vdu"] == "edge-edge-vm"  # its pods' node label (Nova: ":" for "/")
+    assert (
+        server["properties"]["metadata"]["nfvo.rdcl.io:vdu"] == "edge-edge-vm"
+    )  # its pods' node label (Nova: ":" for "/")
     assert hot["resources"]["mgmt_vl"]["type"] == "OS::Neutron::Net"
     assert hot["resources"]["mgmt_vl_subnet"]["properties"]["cidr"] == {"get_param": "mgmt_vl_cidr"}
     assert [_res(n["port"]) for n in server["properties"]["networks"]] == ["edge_vm_mgmt"]
     tosca = yaml.safe_load(edge_vnf.files["tosca/service.yaml"])
-    assert tosca["topology_template"]["node_templates"]["edge_vm"]["capabilities"]["host"]["properties"] == \
-        {"num_cpus": 4, "mem_size": "8 GB"}
+    assert tosca["topology_template"]["node_templates"]["edge_vm"]["capabilities"]["host"]["properties"] == {
+        "num_cpus": 4,
+        "mem_size": "8 GB",
+    }
 
 
 def test_nested_pods_are_pinned_preferred_and_click_is_reported(edge_vnf):
@@ -90,31 +94,61 @@ def test_nested_pods_are_pinned_preferred_and_click_is_reported(edge_vnf):
     cache = _docs(edge_vnf, "cache_pod")
     assert validate.manifest_problems(cache) == []
     affinity = cache[0]["spec"]["template"]["spec"]["affinity"]["nodeAffinity"]
-    assert affinity["preferredDuringSchedulingIgnoredDuringExecution"][0]["preference"]["matchExpressions"] == \
-        [{"key": kubernetes.PARENT_LABEL, "operator": "In", "values": ["edge-edge-vm"]}]
+    assert affinity["preferredDuringSchedulingIgnoredDuringExecution"][0]["preference"]["matchExpressions"] == [
+        {"key": kubernetes.PARENT_LABEL, "operator": "In", "values": ["edge-edge-vm"]}
+    ]
     assert "nodeSelector" not in cache[0]["spec"]["template"]["spec"]
-    assert any(r.startswith("vnfd.edge_vnfd.vdu[3].vduNestedDescType: click VNFs are not translated")
-               for r in edge_vnf.report)
+    assert any(
+        r.startswith("vnfd.edge_vnfd.vdu[3].vduNestedDescType: click VNFs are not translated") for r in edge_vnf.report
+    )
     assert not any("fronthaul" in f for f in edge_vnf.files if f.startswith("templates/"))
     assert "vnfd.edge_vnfd.intVirtualLinkDesc[1]: no connection point is on it: no network made" in edge_vnf.report
 
 
 def test_bare_metal_pod_and_port_order_follow_internal_if_ref():
-    vnfd = {"vnfdId": "bm", "vdu": [
-        {"vduId": "vm", "virtualComputeDesc": "c", "swImageDesc": {"name": "debian-12"},
-         "intCpd": [{"cpdId": "b", "intVirtualLinkDesc": "vl2", "internalIfRef": "eth1"},
-                    {"cpdId": "a", "intVirtualLinkDesc": "vl1", "internalIfRef": "eth0"}]},
-        {"vduId": "pod", "vduParent": "None", "vduNestedDesc": "app", "vduNestedDescType": "kubernetes",
-         "virtualComputeDesc": "small"}],
-        "virtualComputeDesc": [{"virtualComputeDescId": "c", "virtualCpu": {"numVirtualCpu": 2},
-                                "virtualMemory": {"virtualMemSize": 4}},
-                               {"virtualComputeDescId": "small", "virtualCpu": {"numVirtualCpu": 0.5},
-                                "virtualMemory": {"virtualMemSize": 1}}],
-        "intVirtualLinkDesc": [{"virtualLinkDescId": "vl1", "virtualLinkProtocolData": [
-            {"l3ProtocolData": {"cidr": "10.1.0.0/24", "ipVersion": "IPV4", "gatewayIp": "10.1.0.1"}}]},
-            {"virtualLinkDescId": "vl2"}]}
-    t = translate_descriptors({"bm": vnfd}, DEMO_SITES, nested={"app": {"kind": "Pod", "spec": {
-        "containers": [{"name": "app", "image": "registry.local/app:2"}]}}})
+    vnfd = {
+        "vnfdId": "bm",
+        "vdu": [
+            {
+                "vduId": "vm",
+                "virtualComputeDesc": "c",
+                "swImageDesc": {"name": "debian-12"},
+                "intCpd": [
+                    {"cpdId": "b", "intVirtualLinkDesc": "vl2", "internalIfRef": "eth1"},
+                    {"cpdId": "a", "intVirtualLinkDesc": "vl1", "internalIfRef": "eth0"},
+                ],
+            },
+            {
+                "vduId": "pod",
+                "vduParent": "None",
+                "vduNestedDesc": "app",
+                "vduNestedDescType": "kubernetes",
+                "virtualComputeDesc": "small",
+            },
+        ],
+        "virtualComputeDesc": [
+            {"virtualComputeDescId": "c", "virtualCpu": {"numVirtualCpu": 2}, "virtualMemory": {"virtualMemSize": 4}},
+            {
+                "virtualComputeDescId": "small",
+                "virtualCpu": {"numVirtualCpu": 0.5},
+                "virtualMemory": {"virtualMemSize": 1},
+            },
+        ],
+        "intVirtualLinkDesc": [
+            {
+                "virtualLinkDescId": "vl1",
+                "virtualLinkProtocolData": [
+                    {"l3ProtocolData": {"cidr": "10.1.0.0/24", "ipVersion": "IPV4", "gatewayIp": "10.1.0.1"}}
+                ],
+            },
+            {"virtualLinkDescId": "vl2"},
+        ],
+    }
+    t = translate_descriptors(
+        {"bm": vnfd},
+        DEMO_SITES,
+        nested={"app": {"kind": "Pod", "spec": {"containers": [{"name": "app", "image": "registry.local/app:2"}]}}},
+    )
     hot = _hot(t)
     ports = hot["resources"]["vm"]["properties"]["networks"]
     assert [_res(p["port"]) for p in ports] == ["a", "b"]  # eth0, eth1: not intCpd order
@@ -140,8 +174,9 @@ def test_ns_merges_the_vnfs_and_connects_external_cps(edge_ns, firewall):
     assert server["image"] == "firewall" and server["flavor"] == "m1.medium"  # 2 vCPU, 2 GB
     nets = {r: _res(fw["resources"][r]["properties"]["network"]) for r in ("fw_fw_inside", "fw_fw_outside")}
     assert nets == {"fw_fw_inside": "access_vl", "fw_fw_outside": "internet_vl"}
-    assert any(r.startswith("nsd.firewall_nsd.sapd[0] users: service access point not translated")
-               for r in firewall.report)
+    assert any(
+        r.startswith("nsd.firewall_nsd.sapd[0] users: service access point not translated") for r in firewall.report
+    )
 
 
 @pytest.mark.parametrize("name", ["edge_vnf", "edge_ns", "firewall"])
@@ -153,7 +188,7 @@ def test_gates_hot_manifests_playbooks(name, request, tmp_path):
             assert validate.hot_problems(text) == [], path
             checked.append(path)
         if path.endswith(".yaml.j2"):
-            assert validate.manifest_problems(_docs(t, Path(path).name[:-len(".yaml.j2")])) == []
+            assert validate.manifest_problems(_docs(t, Path(path).name[: -len(".yaml.j2")])) == []
             checked.append(path)
     assert "templates/core/stack.yaml" in checked, checked
     assert json.loads(t.files["service.json"])["report"] == t.report
@@ -176,21 +211,31 @@ def test_a_nested_type_that_is_not_a_string_is_a_located_problem():
 
 
 def test_required_parts_are_errors_at_their_path():
-    vnfd = {"vnfdId": "x", "vdu": [
-        {"vduId": "vm"},
-        {"vduId": "p", "vduParent": "q", "vduNestedDesc": "a", "vduNestedDescType": "kubernetes"},
-        {"vduId": "q", "vduNestedDesc": "b", "vduNestedDescType": "unikernel"}]}
+    vnfd = {
+        "vnfdId": "x",
+        "vdu": [
+            {"vduId": "vm"},
+            {"vduId": "p", "vduParent": "q", "vduNestedDesc": "a", "vduNestedDescType": "kubernetes"},
+            {"vduId": "q", "vduNestedDesc": "b", "vduNestedDescType": "unikernel"},
+        ],
+    }
     with pytest.raises(TranslationError) as err:
         translate_descriptors({"x": vnfd}, DEMO_SITES)
     found = {(p.path, p.rule) for p in err.value.problems}
-    assert found == {("vnfd.x.vdu[1].vduParent", "etsi.vdu-parent"),
-                     ("vnfd.x.vdu[2].vduNestedDescType", "etsi.nested-type")}
+    assert found == {
+        ("vnfd.x.vdu[1].vduParent", "etsi.vdu-parent"),
+        ("vnfd.x.vdu[2].vduNestedDescType", "etsi.nested-type"),
+    }
     assert err.value.file == "x"
 
 
 def test_cli_translates_an_etsi_folder(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "translators", "translate", str(NESTED), "--out", str(tmp_path)],
-                         cwd=REPO, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "translators", "translate", str(NESTED), "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "edge-site" / "tosca" / "service.yaml").is_file()
     assert "click VNFs are not translated" in run.stdout

@@ -4,6 +4,7 @@ per-aspect values in the site's group_vars (:func:`translators.levels.heat_scale
 and ``scale.yml`` to a level or an aspect's scale level (role ``heat_stack``): checked with
 ansible-playbook and ansible-lint, run in plan mode and against a closed port (no
 OpenStack here: the stack update itself does not run)."""
+
 from __future__ import annotations
 
 import json
@@ -115,7 +116,6 @@ VNFD = textwrap.dedent("""\
     """)
 
 
-
 @pytest.fixture(scope="module")
 def vnfd(tmp_path_factory):
     path = tmp_path_factory.mktemp("vm-levels") / "vm_levels.yaml"
@@ -135,22 +135,33 @@ def _hot(translation, name="stack.yaml"):
 def test_aspect_group_and_level_group_get_count_parameters(small):
     hot = _hot(small)
     assert hot["parameters"]["worker_desired_capacity"] == {
-        "type": "number", "description": "instances of VDU worker (scaling aspect workers, scale levels 0..3)",
-        "default": 1, "constraints": [{"range": {"min": 1, "max": 4}}]}  # initial 1 + 3 steps of 1
+        "type": "number",
+        "description": "instances of VDU worker (scaling aspect workers, scale levels 0..3)",
+        "default": 1,
+        "constraints": [{"range": {"min": 1, "max": 4}}],
+    }  # initial 1 + 3 steps of 1
     assert hot["parameters"]["lb_count"] == {
-        "type": "number", "description": "instances of VDU lb (instantiation levels)",
-        "default": 1, "constraints": [{"range": {"min": 1, "max": 2}}]}  # its vdu_profile
+        "type": "number",
+        "description": "instances of VDU lb (instantiation levels)",
+        "default": 1,
+        "constraints": [{"range": {"min": 1, "max": 2}}],
+    }  # its vdu_profile
     workers = hot["resources"]["workers"]
     assert workers["type"] == "OS::Heat::AutoScalingGroup"
     assert workers["properties"]["desired_capacity"] == {"get_param": "worker_desired_capacity"}
     assert (workers["properties"]["min_size"], workers["properties"]["max_size"]) == (1, 4)
     lb = hot["resources"]["lb"]
     assert lb["type"] == "OS::Heat::ResourceGroup" and lb["properties"]["count"] == {"get_param": "lb_count"}
-    assert lb["properties"]["resource_def"] == {"type": "lb.hot.yaml",
-                                                "properties": {"lb_flavor_id": {"get_resource": "lb_flavor"}}}
+    assert lb["properties"]["resource_def"] == {
+        "type": "lb.hot.yaml",
+        "properties": {"lb_flavor_id": {"get_resource": "lb_flavor"}},
+    }
     assert "lb_cp" not in hot["resources"]  # the port goes with the server: one per instance
     nested = _hot(small, "lb.hot.yaml")
-    assert {k: v["type"] for k, v in nested["resources"].items()} == {"lb": "OS::Nova::Server", "lb_cp": "OS::Neutron::Port"}
+    assert {k: v["type"] for k, v in nested["resources"].items()} == {
+        "lb": "OS::Nova::Server",
+        "lb_cp": "OS::Neutron::Port",
+    }
     assert nested["resources"]["lb"]["properties"]["flavor"] == {"get_param": "lb_flavor_id"}
     for rel, text in small.files.items():
         if rel.startswith("templates/core/"):
@@ -170,10 +181,13 @@ def test_chosen_level_is_the_default_and_output_is_deterministic(vnfd, sol001, s
 
 def test_group_vars_carry_counts_per_level_and_per_scale_level(small):
     core = json.loads(small.files["group_vars/core.json"])
-    assert core["heat_stack_scale_levels"] == {"small": {"worker_desired_capacity": 1, "lb_count": 1},
-                                         "large": {"worker_desired_capacity": 3, "lb_count": 2}}
-    assert core["heat_stack_scale_aspects"] == {"workers": {"max_scale_level": 3, "steps": {
-        str(k): {"worker_desired_capacity": 1 + k} for k in range(4)}}}
+    assert core["heat_stack_scale_levels"] == {
+        "small": {"worker_desired_capacity": 1, "lb_count": 1},
+        "large": {"worker_desired_capacity": 3, "lb_count": 2},
+    }
+    assert core["heat_stack_scale_aspects"] == {
+        "workers": {"max_scale_level": 3, "steps": {str(k): {"worker_desired_capacity": 1 + k} for k in range(4)}}
+    }
     assert core["heat_stack_scale_params"]["lb_count"] == {"vdu": "lb", "min": 1, "max": 2, "default": 1}
     assert core["heat_stack_scale_level_ids"] == ["small", "large"]
 
@@ -194,29 +208,36 @@ def test_a_level_beyond_the_aspect_is_unreachable(corpus):
     t = translate_file(src, DEMO_SITES)
     core = json.loads(t.files["group_vars/core.json"])
     assert core["heat_stack_scale_unreachable"] == {
-        "instantiation_level_3": "scale level 4 of aspect worker_instance1 is beyond its max_scale_level 2"}
+        "instantiation_level_3": "scale level 4 of aspect worker_instance1 is beyond its max_scale_level 2"
+    }
     assert set(core["heat_stack_scale_levels"]) == {"instantiation_level_1", "instantiation_level_2"}
     assert any("level instantiation_level_3 cannot be reached" in r for r in t.report)
 
 
 def test_a_vdu_with_a_volume_stays_one_server(sol001, tmp_path):
-    text = VNFD.replace("""    lb_cp:
-""", """      requirements:
+    text = VNFD.replace(
+        """    lb_cp:
+""",
+        """      requirements:
         - virtual_storage: lb_disk
     lb_disk:
       type: tosca.nodes.nfv.Vdu.VirtualBlockStorage
       properties:
         virtual_block_storage_data: {size_of_storage: 1 GiB}
     lb_cp:
-""", 1)
+""",
+        1,
+    )
     path = tmp_path / "vm_levels_volume.yaml"
     path.write_text(text)
     t = translate_file(path, DEMO_SITES, sol001)
     hot = _hot(t)
     assert hot["resources"]["lb"]["type"] == "OS::Nova::Server" and "lb_count" not in hot["parameters"]
     assert "lb_count" not in json.loads(t.files["group_vars/core.json"])["heat_stack_scale_params"]
-    assert ("lb: VM count not made a parameter, it stays one server: it requires other nodes (volumes or "
-            "storage: one volume cannot serve several servers)") in t.report
+    assert (
+        "lb: VM count not made a parameter, it stays one server: it requires other nodes (volumes or "
+        "storage: one volume cannot serve several servers)"
+    ) in t.report
 
 
 def test_scale_playbook_passes_syntax_check_and_lint(small, tmp_path):
@@ -236,12 +257,35 @@ def folder(small, tmp_path_factory):
 
 def _scale(folder: Path, tmp_path: Path, *extra: str, os_auth_url: str = "http://127.0.0.1:9/v3"):
     inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"children": {"core": {"hosts": {"core": {
-        "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-        "os_auth_url": os_auth_url, "os_cloud": "core"}}}}}}))
+    inventory.write_text(
+        yaml.safe_dump(
+            {
+                "all": {
+                    "children": {
+                        "core": {
+                            "hosts": {
+                                "core": {
+                                    "ansible_connection": "local",
+                                    "ansible_python_interpreter": sys.executable,
+                                    "os_auth_url": os_auth_url,
+                                    "os_cloud": "core",
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        )
+    )
     env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "ANSIBLE_ROLES_PATH": str(folder / "roles")}
-    run = subprocess.run([BIN / "ansible-playbook", "-i", inventory, "scale.yml", *extra], cwd=folder, env=env,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [BIN / "ansible-playbook", "-i", inventory, "scale.yml", *extra],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return run.returncode, " ".join(run.stdout.split())
 
 

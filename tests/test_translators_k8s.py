@@ -2,6 +2,7 @@
 nested and bare-metal pods, files, resources, autoscaling, virtual links and an
 OpenShift site validates (kubernetes-validate for Kubernetes kinds, the structural check
 for OpenShift kinds) and has the expected fields; output is byte-identical run to run."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,7 @@ from translators.translate import translate_file
 from .conftest import EXAMPLE, REPO
 from .helpers import assert_playbooks_pass
 
-SITES = SiteMap([SiteRef("core", "openstack", True), SiteRef("edge", "kubernetes", True),
-                 SiteRef("apps", "openshift")])
+SITES = SiteMap([SiteRef("core", "openstack", True), SiteRef("edge", "kubernetes", True), SiteRef("apps", "openshift")])
 
 EDGE_DEPTH = textwrap.dedent("""\
     tosca_definitions_version: tosca_simple_yaml_1_3
@@ -173,8 +173,15 @@ def test_every_manifest_validates_for_kubernetes_validate_itself(example, varian
                         assert validate.openshift_problems(doc) == []
                     else:
                         kubernetes_validate.validate(doc, validate.DEFAULT_K8S_VERSION, strict=True)
-    assert seen == {"ConfigMap", "Deployment", "Service", "NetworkPolicy", "HorizontalPodAutoscaler",
-                    "Route", "Project"}
+    assert seen == {
+        "ConfigMap",
+        "Deployment",
+        "Service",
+        "NetworkPolicy",
+        "HorizontalPodAutoscaler",
+        "Route",
+        "Project",
+    }
 
 
 @pytest.mark.parametrize("version", ["1.25.0", "1.37.0"])
@@ -197,15 +204,21 @@ def test_example_pods_keep_their_shape(example):
     mec = pod_spec(docs["mec_app"])
     assert mec["nodeSelector"] == {kubernetes.PARENT_LABEL: "epc-cran-mec-mec-vm"}
     # mec_vm is reserved for the pod that requires it: tainted, and the pod tolerates it
-    assert mec["tolerations"] == [{"key": kubernetes.PARENT_LABEL, "operator": "Equal",
-                                   "value": "epc-cran-mec-mec-vm", "effect": "NoSchedule"}]
+    assert mec["tolerations"] == [
+        {"key": kubernetes.PARENT_LABEL, "operator": "Equal", "value": "epc-cran-mec-mec-vm", "effect": "NoSchedule"}
+    ]
     assert "tolerations" not in pod_spec(docs["cran_du"])
     edge = json.loads(example.files["group_vars/edge.json"])
-    assert edge["k8s_apply_node_labels"] == [{
-        "vdu": "mec_vm", "site": "core", "output": "rdcl_node_mec_vm",
-        "labels": {kubernetes.PARENT_LABEL: "epc-cran-mec-mec-vm"},
-        "taints": ["nfvo.rdcl.io/vdu=epc-cran-mec-mec-vm:NoSchedule"],
-        "node_taints": [{"key": "nfvo.rdcl.io/vdu", "value": "epc-cran-mec-mec-vm", "effect": "NoSchedule"}]}]
+    assert edge["k8s_apply_node_labels"] == [
+        {
+            "vdu": "mec_vm",
+            "site": "core",
+            "output": "rdcl_node_mec_vm",
+            "labels": {kubernetes.PARENT_LABEL: "epc-cran-mec-mec-vm"},
+            "taints": ["nfvo.rdcl.io/vdu=epc-cran-mec-mec-vm:NoSchedule"],
+            "node_taints": [{"key": "nfvo.rdcl.io/vdu", "value": "epc-cran-mec-mec-vm", "effect": "NoSchedule"}],
+        }
+    ]
 
 
 def test_configmap_from_files_is_mounted(variant):
@@ -214,8 +227,18 @@ def test_configmap_from_files_is_mounted(variant):
     assert config["metadata"]["name"] == "cache-files"
     assert config["data"] == {"cache.conf": "size=1g\n", "conf.d_extra.conf": "ttl=60\n"}
     pod = docs["Deployment"]["spec"]["template"]["spec"]
-    assert pod["volumes"] == [{"name": "rdcl-files", "configMap": {"name": "cache-files", "items": [
-        {"key": "cache.conf", "path": "cache.conf"}, {"key": "conf.d_extra.conf", "path": "conf.d/extra.conf"}]}}]
+    assert pod["volumes"] == [
+        {
+            "name": "rdcl-files",
+            "configMap": {
+                "name": "cache-files",
+                "items": [
+                    {"key": "cache.conf", "path": "cache.conf"},
+                    {"key": "conf.d_extra.conf", "path": "conf.d/extra.conf"},
+                ],
+            },
+        }
+    ]
     container = pod["containers"][0]
     assert container["volumeMounts"] == [{"name": "rdcl-files", "mountPath": "/etc/rdcl/files", "readOnly": True}]
     assert container["workingDir"] == "/etc/rdcl/files"  # a command runs among its files, as on linux
@@ -237,13 +260,21 @@ def test_replicas_and_autoscalers(variant):
     assert cache["Deployment"]["spec"]["replicas"] == 2  # the input's default
     assert cache["HorizontalPodAutoscaler"]["spec"] == {
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "cache"},
-        "minReplicas": 2, "maxReplicas": 6,
-        "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
-            "type": "Utilization", "averageUtilization": 70}}}]}
+        "minReplicas": 2,
+        "maxReplicas": 6,
+        "metrics": [
+            {
+                "type": "Resource",
+                "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+            }
+        ],
+    }
     portal = by_kind(rendered(variant, "apps")["portal"])  # from the rdcl.policies.Scaling policy
     assert portal["Deployment"]["spec"]["replicas"] == 3
-    assert (portal["HorizontalPodAutoscaler"]["spec"]["minReplicas"],
-            portal["HorizontalPodAutoscaler"]["spec"]["maxReplicas"]) == (2, 5)
+    assert (
+        portal["HorizontalPodAutoscaler"]["spec"]["minReplicas"],
+        portal["HorizontalPodAutoscaler"]["spec"]["maxReplicas"],
+    ) == (2, 5)
     assert any(line.startswith("portal: its autoscaler") for line in variant.report)
     template = variant.files["templates/edge/cache.yaml.j2"]
     assert "replicas: {{ cache_replicas | int }}" in template and "minReplicas: {{ cache_replicas | int }}" in template
@@ -254,11 +285,16 @@ def test_network_policy_admits_links_and_clients_only(variant):
     policy = by_kind(docs["cache"])["NetworkPolicy"]["spec"]
     assert policy["podSelector"] == {"matchLabels": {"app.kubernetes.io/name": "cache"}}
     assert policy["policyTypes"] == ["Ingress"]
-    assert policy["ingress"] == [{
-        "from": [{"podSelector": {"matchLabels": {"vl.nfvo.rdcl.io/fronthaul": "member"}}},
-                 {"ipBlock": {"cidr": "10.20.0.0/24"}},  # VMs on the link (mec_port)
-                 {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "dpi"}}}],  # dpi requires cache
-        "ports": [{"port": 8080, "protocol": "TCP"}, {"port": 8443, "protocol": "TCP"}]}]
+    assert policy["ingress"] == [
+        {
+            "from": [
+                {"podSelector": {"matchLabels": {"vl.nfvo.rdcl.io/fronthaul": "member"}}},
+                {"ipBlock": {"cidr": "10.20.0.0/24"}},  # VMs on the link (mec_port)
+                {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "dpi"}}},
+            ],  # dpi requires cache
+            "ports": [{"port": 8080, "protocol": "TCP"}, {"port": 8443, "protocol": "TCP"}],
+        }
+    ]
     labels = by_kind(docs["dpi"])["Deployment"]["spec"]["template"]["metadata"]["labels"]
     assert labels["vl.nfvo.rdcl.io/fronthaul"] == "member"
     assert "ports" not in by_kind(docs["dpi"])["NetworkPolicy"]["spec"]["ingress"][0]
@@ -270,26 +306,39 @@ def test_nested_preferred_and_bare_metal_scheduling(variant):
     dpi = pod_spec(docs["dpi"])
     assert "nodeSelector" not in dpi
     assert dpi["affinity"]["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"] == [
-        {"weight": 100, "preference": {"matchExpressions": [
-            {"key": kubernetes.PARENT_LABEL, "operator": "In", "values": ["edge-depth-mec-vm"]}]}}]
+        {
+            "weight": 100,
+            "preference": {
+                "matchExpressions": [
+                    {"key": kubernetes.PARENT_LABEL, "operator": "In", "values": ["edge-depth-mec-vm"]}
+                ]
+            },
+        }
+    ]
     assert dpi["tolerations"][0]["value"] == "edge-depth-mec-vm"  # its parent is reserved by cache
     upf = pod_spec(docs["upf"])
     assert upf["nodeSelector"] == {kubernetes.BAREMETAL_LABEL: ""} and "tolerations" not in upf
     labels = json.loads(variant.files["group_vars/edge.json"])["k8s_apply_node_labels"]
     assert [{k: e[k] for k in ("vdu", "labels", "taints")} for e in labels] == [
         {"vdu": "bm_node", "labels": {kubernetes.BAREMETAL_LABEL: ""}, "taints": []},
-        {"vdu": "mec_vm", "labels": {kubernetes.PARENT_LABEL: "edge-depth-mec-vm"},
-         "taints": ["nfvo.rdcl.io/vdu=edge-depth-mec-vm:NoSchedule"]}]
+        {
+            "vdu": "mec_vm",
+            "labels": {kubernetes.PARENT_LABEL: "edge-depth-mec-vm"},
+            "taints": ["nfvo.rdcl.io/vdu=edge-depth-mec-vm:NoSchedule"],
+        },
+    ]
     assert [e["output"] for e in labels] == ["rdcl_node_bm_node", "rdcl_node_mec_vm"]
     assert by_kind(docs["upf"])["Service"]["spec"]["type"] == "LoadBalancer"
 
 
 def test_optional_bare_metal_is_a_preferred_affinity(tmp_path):
-    text = EDGE_DEPTH.replace("vdu_parent_bare_metal: true", "vdu_parent_bare_metal: true\n"
-                              "        vdu_parent_mandatory: false")
+    text = EDGE_DEPTH.replace(
+        "vdu_parent_bare_metal: true", "vdu_parent_bare_metal: true\n        vdu_parent_mandatory: false"
+    )
     pod = pod_spec(rendered(translate_file(write_variant(tmp_path, text), SITES), "edge")["upf"])
     assert pod["affinity"]["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"][0]["preference"] == {
-        "matchExpressions": [{"key": kubernetes.BAREMETAL_LABEL, "operator": "Exists"}]}
+        "matchExpressions": [{"key": kubernetes.BAREMETAL_LABEL, "operator": "Exists"}]
+    }
 
 
 def test_openshift_flavour_adds_routes_and_the_project(variant):
@@ -302,8 +351,10 @@ def test_openshift_flavour_adds_routes_and_the_project(variant):
     route = by_kind(docs["portal"])["Route"]
     assert route["apiVersion"] == "route.openshift.io/v1"
     assert route["metadata"]["name"] == "portal-tcp-0"
-    assert route["spec"] == {"to": {"kind": "Service", "name": "portal", "weight": 100},
-                             "port": {"targetPort": "tcp-0"}}
+    assert route["spec"] == {
+        "to": {"kind": "Service", "name": "portal", "weight": 100},
+        "port": {"targetPort": "tcp-0"},
+    }
     assert "Route" not in by_kind(rendered(variant, "edge")["cache"])  # kubernetes site: no Routes
     index = json.loads(variant.files["service.json"])
     apps = next(p for p in index["parts"] if p["site"] == "apps")
@@ -312,24 +363,39 @@ def test_openshift_flavour_adds_routes_and_the_project(variant):
 
 
 def test_openshift_check_catches_a_broken_route():
-    good = {"apiVersion": "route.openshift.io/v1", "kind": "Route", "metadata": {"name": "a"},
-            "spec": {"to": {"kind": "Service", "name": "a"}}}
+    good = {
+        "apiVersion": "route.openshift.io/v1",
+        "kind": "Route",
+        "metadata": {"name": "a"},
+        "spec": {"to": {"kind": "Service", "name": "a"}},
+    }
     assert validate.manifest_problems([good]) == []
-    bad = {**good, "metadata": {"name": "A_b"}, "spec": {"to": {"kind": "Pod", "name": "a"}, "hostname": "x",
-                                                          "tls": {"termination": "sometimes"}}}
+    bad = {
+        **good,
+        "metadata": {"name": "A_b"},
+        "spec": {"to": {"kind": "Pod", "name": "a"}, "hostname": "x", "tls": {"termination": "sometimes"}},
+    }
     problems = validate.manifest_problems([bad])
     assert any("metadata.name" in p for p in problems)
     assert any("spec.hostname: unknown field" in p for p in problems)
     assert any("spec.to" in p for p in problems) and any("termination" in p for p in problems)
     project = {"apiVersion": "project.openshift.io/v1", "kind": "Project", "metadata": {"name": "x" * 64}}
-    assert validate.manifest_problems([project]) == ["Project/" + "x" * 64 + ": metadata.name: "
-                                                     f"{'x' * 64!r} is not a valid name"]
+    assert validate.manifest_problems([project]) == [
+        "Project/" + "x" * 64 + f": metadata.name: {'x' * 64!r} is not a valid name"
+    ]
 
 
 def test_the_shape_cache_never_hides_an_error():
-    doc = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
-           "spec": {"selector": {"matchLabels": {"a": "b"}}, "replicas": 1,
-                    "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c"}]}}}}
+    doc = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "x"},
+        "spec": {
+            "selector": {"matchLabels": {"a": "b"}},
+            "replicas": 1,
+            "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c"}]}},
+        },
+    }
     assert validate.manifest_problems([doc]) == []
     again = json.loads(json.dumps(doc))
     again["spec"]["replicas"] = "1"  # same keys, another type
@@ -337,12 +403,19 @@ def test_the_shape_cache_never_hides_an_error():
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(again, validate.DEFAULT_K8S_VERSION, strict=True)
     assert validate.manifest_problems([doc], "1.99") == [
-        "kubernetes-validate has no schema for Kubernetes 1.99 (it has 1.25.0 to 1.37.0)"]
+        "kubernetes-validate has no schema for Kubernetes 1.99 (it has 1.25.0 to 1.37.0)"
+    ]
 
 
 def test_quantities():
     assert [quantity.memory(v) for v in ("2 GB", "256 MiB", "1.5 GB", "512 MB", "4 GiB", "1000 B")] == [
-        "2G", "256Mi", "1500M", "512M", "4Gi", "1k"]
+        "2G",
+        "256Mi",
+        "1500M",
+        "512M",
+        "4Gi",
+        "1k",
+    ]
     assert [quantity.cpu(v) for v in (1, 2, 0.25)] == ["1", "2", "250m"]
     assert [quantity.millicpu(v) for v in (500, 2000, "{{ m }}")] == ["500m", "2", "{{ m }}m"]
     with pytest.raises(ValueError):
@@ -363,20 +436,29 @@ def test_same_input_same_bytes_across_processes(tmp_path):
     """Byte-identical output for the same input, in fresh interpreters with different
     hash seeds (set and dict order cannot leak into the files)."""
     src = write_variant(tmp_path)
-    script = ("import hashlib, json, sys; from translators.translate import translate_file; "
-              "from tests.test_translators_k8s import SITES; "
-              "from translators.sites import DEMO_SITES; "
-              "files = {**translate_file(sys.argv[1], SITES).files, "
-              "**{'example/' + k: v for k, v in translate_file(sys.argv[2], DEMO_SITES).files.items()}}; "
-              "print(hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest())")
+    script = (
+        "import hashlib, json, sys; from translators.translate import translate_file; "
+        "from tests.test_translators_k8s import SITES; "
+        "from translators.sites import DEMO_SITES; "
+        "files = {**translate_file(sys.argv[1], SITES).files, "
+        "**{'example/' + k: v for k, v in translate_file(sys.argv[2], DEMO_SITES).files.items()}}; "
+        "print(hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest())"
+    )
     digests = set()
     for seed in ("0", "1", "12345"):
-        run = subprocess.run([sys.executable, "-c", script, str(src), str(EXAMPLE)], cwd=REPO,
-                             env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True)
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(src), str(EXAMPLE)],
+            cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+        )
         assert run.returncode == 0, run.stderr
         digests.add(run.stdout.strip())
-    here = {**translate_file(src, SITES).files,
-            **{"example/" + k: v for k, v in translate_file(EXAMPLE, DEMO_SITES).files.items()}}
+    here = {
+        **translate_file(src, SITES).files,
+        **{"example/" + k: v for k, v in translate_file(EXAMPLE, DEMO_SITES).files.items()},
+    }
     assert digests == {_digest(here)}
 
 

@@ -3,6 +3,7 @@ level (Deployment replicas, or the autoscaler's bounds), VNFFG forwarding paths 
 NetworkPolicies, and the parent VMs' Kubernetes nodes labelled and tainted by the
 generated playbooks (checked with ansible-playbook and ansible-lint, and run against a
 closed port and a server that is not Kubernetes: no cluster here)."""
+
 from __future__ import annotations
 
 import http.server
@@ -115,7 +116,6 @@ SFC = textwrap.dedent("""\
     """)
 
 
-
 def _write(tmp_path, text, name):
     path = tmp_path / name
     path.write_text(text)
@@ -139,11 +139,16 @@ def test_default_instantiation_level_sets_replicas(cnf):
     smf = _docs(t, "smf")
     assert smf["Deployment"]["spec"]["replicas"] == 1
     # the autoscaler owns smf's replicas: the level's count is its floor (at least 1)
-    assert (smf["HorizontalPodAutoscaler"]["spec"]["minReplicas"], smf["HorizontalPodAutoscaler"]["spec"]["maxReplicas"]) == (1, 3)
+    assert (
+        smf["HorizontalPodAutoscaler"]["spec"]["minReplicas"],
+        smf["HorizontalPodAutoscaler"]["spec"]["maxReplicas"],
+    ) == (1, 3)
     edge = json.loads(t.files["group_vars/edge.json"])
     assert edge["k8s_apply_levels"] == {"small": {"upf": 1, "smf": 1}, "large": {"upf": 5, "smf": 5}}
-    assert edge["k8s_apply_workloads"] == {"upf": {"deployment": "upf", "hpa": False},
-                                           "smf": {"deployment": "smf", "hpa": True, "max": 3}}
+    assert edge["k8s_apply_workloads"] == {
+        "upf": {"deployment": "upf", "hpa": False},
+        "smf": {"deployment": "smf", "hpa": True, "max": 3},
+    }
     assert json.loads(t.files["group_vars/all.json"])["rdcl_levels"] == ["small", "large"]
     assert any(r.startswith("instantiation level small:") for r in t.report)
     assert not any("instantiation_levels" in r or "pod_levels" in r for r in t.report)
@@ -163,8 +168,11 @@ def test_chosen_level_and_unknown_level(cnf, sol001):
 
 
 def test_level_from_the_instantiation_level_input(sol001, tmp_path):
-    text = CNF.replace("topology_template:\n", "topology_template:\n  inputs:\n"
-                       "    instantiation_level: {type: string, default: large}\n", 1)
+    text = CNF.replace(
+        "topology_template:\n",
+        "topology_template:\n  inputs:\n    instantiation_level: {type: string, default: large}\n",
+        1,
+    )
     t = translate_file(_write(tmp_path, text, "cnf_input.yaml"), DEMO_SITES, sol001)
     assert _docs(t, "upf")["Deployment"]["spec"]["replicas"] == 5
 
@@ -196,13 +204,35 @@ def _closed_port() -> int:
 
 def _run(folder: Path, tmp_path: Path, book: str, k8s_host: str, *extra: str) -> subprocess.CompletedProcess:
     inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"children": {
-        "core": {"hosts": {"core": {"ansible_connection": "local"}}},
-        "edge": {"hosts": {"edge": {"ansible_connection": "local", "k8s_host": k8s_host,
-                                    "ansible_python_interpreter": sys.executable}}}}}}))
+    inventory.write_text(
+        yaml.safe_dump(
+            {
+                "all": {
+                    "children": {
+                        "core": {"hosts": {"core": {"ansible_connection": "local"}}},
+                        "edge": {
+                            "hosts": {
+                                "edge": {
+                                    "ansible_connection": "local",
+                                    "k8s_host": k8s_host,
+                                    "ansible_python_interpreter": sys.executable,
+                                }
+                            }
+                        },
+                    }
+                }
+            }
+        )
+    )
     env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path), "ANSIBLE_ROLES_PATH": str(folder / "roles")}
-    return subprocess.run([BIN / "ansible-playbook", "-i", inventory, book, "--limit", "edge", *extra],
-                          cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [BIN / "ansible-playbook", "-i", inventory, book, "--limit", "edge", *extra],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_scale_to_a_level_against_a_closed_port_and_an_unknown_level(cnf, tmp_path):
@@ -245,7 +275,9 @@ def test_parent_vm_nodes_are_labelled_and_tainted_by_create(tmp_path):
     finally:
         server.shutdown()
     assert run.returncode != 0
-    assert "the Kubernetes node of VM mec_vm is unknown: set k8s_node_names.mec_vm on the site" in " ".join(run.stdout.split())
+    assert "the Kubernetes node of VM mec_vm is unknown: set k8s_node_names.mec_vm on the site" in " ".join(
+        run.stdout.split()
+    )
     assert "Apply | namespace" not in run.stdout  # stopped before applying anything
 
 
@@ -253,8 +285,12 @@ def test_forwarding_path_becomes_network_policies(tmp_path):
     t = translate_file(_write(tmp_path, SFC, "sfc.yaml"), DEMO_SITES)
     nat = _docs(t, "nat")["NetworkPolicy"]
     assert nat["metadata"]["name"] == "fp1-nat"
-    assert nat["spec"]["ingress"] == [{"from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "dpi"}}}],
-                                       "ports": [{"port": 9100, "protocol": "TCP"}]}]
+    assert nat["spec"]["ingress"] == [
+        {
+            "from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "dpi"}}}],
+            "ports": [{"port": 9100, "protocol": "TCP"}],
+        }
+    ]
     dpi = _docs(t, "dpi")["NetworkPolicy"]
     assert dpi["spec"]["ingress"][0]["from"] == [{"ipBlock": {"cidr": "10.30.0.0/24"}}]  # the VM before it
     for node in ("dpi", "nat"):
@@ -264,7 +300,11 @@ def test_forwarding_path_becomes_network_policies(tmp_path):
     assert "VM hops fw are not chained: networking-sfc resources" in report
     assert "group vnffg1: forwarding graph" in report
     hot = yaml.safe_load(t.files["templates/core/stack.yaml"])
-    assert not [r for r in hot["resources"].values() if r["type"].startswith("OS::Neutron::Port") and r["type"] != "OS::Neutron::Port"]
+    assert not [
+        r
+        for r in hot["resources"].values()
+        if r["type"].startswith("OS::Neutron::Port") and r["type"] != "OS::Neutron::Port"
+    ]
     assert "fp1" not in hot["resources"]
     assert translate_file(tmp_path / "sfc.yaml", DEMO_SITES).files == t.files
 

@@ -1,5 +1,6 @@
 """Nothing is dropped silently: what is not translated is a report line saying why; what
 is required and cannot be translated is an error naming the node, all errors together."""
+
 from __future__ import annotations
 
 import json
@@ -119,7 +120,8 @@ def test_every_untranslated_construct_is_reported_with_why(skipped):
     assert "unit cannot be converted" in line(report, "app: its mem_size is not a memory")
     assert line(report, "app: its autoscaler") == (
         "app: its autoscaler measures CPU use against the pods' CPU request, and it has none "
-        "(set num_cpus or milli_cpus); Kubernetes will not scale it")
+        "(set num_cpus or milli_cpus); Kubernetes will not scale it"
+    )
     helper = line(report, "helper: on linux site edge_server ignores")
     assert all(word in helper for word in ("image", "num_cpus", "replicas"))
     assert "members app, helper" in line(report, "group app_group:")
@@ -185,10 +187,15 @@ def test_required_things_that_cannot_be_translated_are_errors_naming_the_node(tm
     with pytest.raises(TranslationError) as err:
         translate_file(path, DEMO_SITES)
     found = {(p.path.rsplit(".", 1)[-1], p.rule) for p in err.value.problems}
-    assert found == {("no_parent", "container.vdu-parent"), ("parent_is_net", "container.vdu-parent"),
-                     ("bare_on_vm", "container.vdu-parent"), ("link_to_vm", "container.virtual-link"),
-                     ("runtime_value", "container.function"), ("bad_scaling", "container.scaling"),
-                     ("two_cpus", "container.resources")}
+    assert found == {
+        ("no_parent", "container.vdu-parent"),
+        ("parent_is_net", "container.vdu-parent"),
+        ("bare_on_vm", "container.vdu-parent"),
+        ("link_to_vm", "container.virtual-link"),
+        ("runtime_value", "container.function"),
+        ("bad_scaling", "container.scaling"),
+        ("two_cpus", "container.resources"),
+    }
     assert all(p.path.startswith("topology_template.node_templates.") for p in err.value.problems)
     text = err.value.report()
     assert "properties.environment.VM_IP (get_attribute)" in text
@@ -197,7 +204,10 @@ def test_required_things_that_cannot_be_translated_are_errors_naming_the_node(tm
 
 def test_files_a_pod_cannot_mount_are_errors(tmp_path):
     path = tmp_path / "files.yaml"
-    path.write_text(HEAD + textwrap.dedent("""\
+    path.write_text(
+        HEAD
+        + textwrap.dedent(
+            """\
         topology_template:
           node_templates:
             escape:
@@ -211,7 +221,10 @@ def test_files_a_pod_cannot_mount_are_errors(tmp_path):
               properties:
                 image: a:1
                 files: {big.bin: "%s"}
-        """ % ("x" * (1024 * 1024 + 1))))
+        """
+            % ("x" * (1024 * 1024 + 1))
+        )
+    )
     with pytest.raises(TranslationError) as err:
         translate_file(path, DEMO_SITES)
     messages = {(p.path.rsplit(".", 1)[-1], p.message.split(" ")[0]) for p in err.value.problems}
@@ -221,7 +234,9 @@ def test_files_a_pod_cannot_mount_are_errors(tmp_path):
 
 def test_get_property_and_concat_become_values_and_cycles_are_errors(tmp_path):
     path = tmp_path / "functions.yaml"
-    path.write_text(HEAD + textwrap.dedent("""\
+    path.write_text(
+        HEAD
+        + textwrap.dedent("""\
         topology_template:
           inputs:
             tag: {type: string, default: "1.0"}
@@ -236,15 +251,22 @@ def test_get_property_and_concat_become_values_and_cycles_are_errors(tmp_path):
               properties:
                 image: {get_property: [a, image]}
                 environment: {A_IMAGE: {get_property: [a, image]}}
-        """))
+        """)
+    )
     model = translate_file(path, DEMO_SITES).model
     assert model.nodes["a"].image == model.nodes["b"].image == "registry.local/a:{{ tag }}"
     assert model.nodes["a"].properties["command"] == ["/bin/a", "registry.local/a:{{ tag }}"]
     assert model.nodes["b"].properties["environment"] == {"A_IMAGE": "registry.local/a:{{ tag }}"}
-    cycle = ("    c:\n      type: rdcl.nodes.Container.Application\n      properties:\n"
-             "        image: c:1\n        environment: {Y: {get_property: [b, environment]}}\n")
-    path.write_text(path.read_text().replace("environment: {A_IMAGE: {get_property: [a, image]}}",
-                                             "environment: {X: {get_property: [c, environment]}}") + cycle)
+    cycle = (
+        "    c:\n      type: rdcl.nodes.Container.Application\n      properties:\n"
+        "        image: c:1\n        environment: {Y: {get_property: [b, environment]}}\n"
+    )
+    path.write_text(
+        path.read_text().replace(
+            "environment: {A_IMAGE: {get_property: [a, image]}}", "environment: {X: {get_property: [c, environment]}}"
+        )
+        + cycle
+    )
     with pytest.raises(TranslationError) as err:
         translate_file(path, DEMO_SITES)
     assert {p.rule for p in err.value.problems} == {"container.function"}

@@ -17,6 +17,7 @@ the descriptor's own folder; :mod:`translators.imports`). The TOSCA they became 
 Exit status 0 on success; 1 with every problem listed (file, path, rule) on bad input,
 or with the reason when the target has nothing to write; 2 on a bad command line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,16 +57,33 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("src")
     tr.add_argument("--out", required=True, help="folder; the service goes in OUT/<service>/")
     tr.add_argument("--sites", help="YAML file: sites: [{name, kind, default?}]; default: demo sites")
-    tr.add_argument("--to", choices=TARGETS, default="playbooks",
-                    help="playbooks: everything (default); hot: HOT of the OpenStack sites only; "
-                         "k8s/openshift: rendered manifests only, in that flavour")
-    tr.add_argument("--k8s-version", type=_version, default=DEFAULT_K8S_VERSION,
-                    help=f"Kubernetes version whose schema the manifests must pass (default {DEFAULT_K8S_VERSION})")
-    tr.add_argument("--param", type=_param, action="append", default=[], metavar="NAME=VALUE",
-                    help="dialog value (TOSCA input): renders manifests (k8s/openshift), HOT parameter defaults (hot); repeatable")
+    tr.add_argument(
+        "--to",
+        choices=TARGETS,
+        default="playbooks",
+        help="playbooks: everything (default); hot: HOT of the OpenStack sites only; "
+        "k8s/openshift: rendered manifests only, in that flavour",
+    )
+    tr.add_argument(
+        "--k8s-version",
+        type=_version,
+        default=DEFAULT_K8S_VERSION,
+        help=f"Kubernetes version whose schema the manifests must pass (default {DEFAULT_K8S_VERSION})",
+    )
+    tr.add_argument(
+        "--param",
+        type=_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="dialog value (TOSCA input): renders manifests (k8s/openshift), HOT parameter defaults (hot); repeatable",
+    )
     tr.add_argument("--level", help="SOL 001 instantiation level the pods start at (default: the descriptor's)")
-    tr.add_argument("--root", help="folder a TOSCA descriptor's imports must stay in (default: the descriptor's "
-                                   "folder); imports outside it, absolute paths and URLs are refused")
+    tr.add_argument(
+        "--root",
+        help="folder a TOSCA descriptor's imports must stay in (default: the descriptor's "
+        "folder); imports outside it, absolute paths and URLs are refused",
+    )
     tr.add_argument("--nsd", help="ETSI input with several NSDs: the one to translate (its file stem or project key)")
     args = parser.parse_args(argv)
     sites = SiteMap.from_yaml(args.sites) if args.sites else DEMO_SITES
@@ -73,12 +91,25 @@ def main(argv: list[str] | None = None) -> int:
         params = dict(args.param) if args.to == "hot" else None
         found = read_descriptors(args.src)
         if found is not None:  # ETSI VNFD/NSD files, a folder of them or an RDCL 3D project
-            translation = translate_descriptors(found[0], sites_for(args.to, sites), found[1], nsd=args.nsd,
-                                                k8s_version=args.k8s_version, params=params, level=args.level,
-                                                source=Path(args.src).name)
+            translation = translate_descriptors(
+                found[0],
+                sites_for(args.to, sites),
+                found[1],
+                nsd=args.nsd,
+                k8s_version=args.k8s_version,
+                params=params,
+                level=args.level,
+                source=Path(args.src).name,
+            )
         else:
-            translation = translate_file(args.src, sites_for(args.to, sites), k8s_version=args.k8s_version,
-                                         params=params, level=args.level, root=args.root)
+            translation = translate_file(
+                args.src,
+                sites_for(args.to, sites),
+                k8s_version=args.k8s_version,
+                params=params,
+                level=args.level,
+                root=args.root,
+            )
         files = select(translation, args.to, dict(args.param))
     except DescriptorError as exc:
         print(exc.report(), file=sys.stderr)

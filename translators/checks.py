@@ -5,6 +5,7 @@
 :class:`~translators.errors.Problem` at ``topology_template.node_templates.<node>``
 with a rule ``container.*``; callers raise them together as a TranslationError.
 """
+
 from __future__ import annotations
 
 from .errors import Problem
@@ -26,27 +27,51 @@ def model_problems(model: ServiceModel) -> list[Problem]:
     must name a Compute node; bare metal needs a bare-metal parent or none), ``virtual_link`` targets
     (Networks), TOSCA functions without a value at translation time in a container's properties,
     scaling bounds, and CPU given once."""
-    problems = [Problem(f"topology_template.inputs.{i.name}", found[0], f"input {i.name!r}: {found[1]}")
-                for i in model.inputs for found in [refusal(i.name)] if found]
+    problems = [
+        Problem(f"topology_template.inputs.{i.name}", found[0], f"input {i.name!r}: {found[1]}")
+        for i in model.inputs
+        for found in [refusal(i.name)]
+        if found
+    ]
     for node in model.nodes.values():
         if node.role != "container":
             continue
         parent = model.nodes.get(node.parent) if node.parent else None
         if node.parent and (parent is None or parent.kind != "compute"):
-            problems.append(_at(node.name, "container.vdu-parent",
-                                f"vdu_parent {node.parent!r} is not a tosca.nodes.Compute node template"))
+            problems.append(
+                _at(
+                    node.name,
+                    "container.vdu-parent",
+                    f"vdu_parent {node.parent!r} is not a tosca.nodes.Compute node template",
+                )
+            )
         elif node.bare_metal and parent is not None and not parent.bare_metal:
-            problems.append(_at(node.name, "container.vdu-parent",
-                                f"vdu_parent_bare_metal is true but its parent {node.parent!r} is a VM "
-                                "(use an rdcl.nodes.Compute.BareMetal parent, or no parent)"))
+            problems.append(
+                _at(
+                    node.name,
+                    "container.vdu-parent",
+                    f"vdu_parent_bare_metal is true but its parent {node.parent!r} is a VM "
+                    "(use an rdcl.nodes.Compute.BareMetal parent, or no parent)",
+                )
+            )
         for link in node.links:
             if link not in model.nodes or model.nodes[link].kind != "network":
-                problems.append(_at(node.name, "container.virtual-link",
-                                    f"virtual_link {link!r} is not a tosca.nodes.network.Network node template"))
+                problems.append(
+                    _at(
+                        node.name,
+                        "container.virtual-link",
+                        f"virtual_link {link!r} is not a tosca.nodes.network.Network node template",
+                    )
+                )
         for path in node.unresolved:
-            problems.append(_at(node.name, "container.function",
-                                f"{path}: has no value before deployment; a container gets only literal "
-                                "values and get_input, get_property and concat of them"))
+            problems.append(
+                _at(
+                    node.name,
+                    "container.function",
+                    f"{path}: has no value before deployment; a container gets only literal "
+                    "values and get_input, get_property and concat of them",
+                )
+            )
         problems += [_at(node.name, "container.scaling", p) for p in scaling_problems(node)]
         if node.properties.get("num_cpus") is not None and node.properties.get("milli_cpus") is not None:
             problems.append(_at(node.name, "container.resources", "num_cpus and milli_cpus both set; give one"))
@@ -64,17 +89,29 @@ def part_problems(model: ServiceModel, parts: list[Part]) -> list[Problem]:
                 continue
             if part.kind in POD_KINDS:
                 if not node.image:
-                    problems.append(_at(name, "container.image", f"placed on {part.kind} site {part.site!r} "
-                                                                 "but has no image property or image artifact"))
+                    problems.append(
+                        _at(
+                            name,
+                            "container.image",
+                            f"placed on {part.kind} site {part.site!r} but has no image property or image artifact",
+                        )
+                    )
                 problems += [_at(name, "container.files", p) for p in file_problems(node)]
             elif part.kind == "linux":
                 if not IDENTIFIER.match(name):
-                    problems.append(_at(name, "container.name",
-                                        f"placed on linux site {part.site!r}: its name is a variable name in the "
-                                        "playbooks, so it must be an identifier (ASCII letters, digits, '_')"))
+                    problems.append(
+                        _at(
+                            name,
+                            "container.name",
+                            f"placed on linux site {part.site!r}: its name is a variable name in the "
+                            "playbooks, so it must be an identifier (ASCII letters, digits, '_')",
+                        )
+                    )
                 if not node.properties.get("command"):
-                    problems.append(_at(name, "container.command",
-                                        f"placed on linux site {part.site!r} but has no command to start"))
-                problems += [_at(name, "container.files", p) for p in file_problems(node)
-                             if p.startswith("file ")]
+                    problems.append(
+                        _at(
+                            name, "container.command", f"placed on linux site {part.site!r} but has no command to start"
+                        )
+                    )
+                problems += [_at(name, "container.files", p) for p in file_problems(node) if p.startswith("file ")]
     return problems

@@ -1,4 +1,5 @@
 """Errors that name the file, the path in the document and the rule broken."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

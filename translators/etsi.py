@@ -36,6 +36,7 @@ VNFFGs, click VDUs...) becomes a line of the translation report with its path in
 document (``vnfd.edge_vnfd.vdu[3].vduNestedDescType``); a required part that cannot be
 translated raises :class:`~translators.errors.TranslationError` naming the VDU.
 """
+
 from __future__ import annotations
 
 import re
@@ -74,23 +75,94 @@ _NODE = re.compile(r"^topology_template\.node_templates\.([^.\[]+)")
 
 #: Keys read by :func:`to_tosca`, or descriptive only (names, versions, protocols): never reported.
 _READ = {
-    "vnfd": {"vnfdId", "vnfProvider", "vnfProductName", "vnfSoftwareVersion", "vnfdVersion", "vnfProductInfoName",
-             "vnfProductInfoDescription", "vnfmInfo", "localizationLanguage", "defaultLocalizationLanguage",
-             "vdu", "virtualComputeDesc", "virtualStorageDesc", "intVirtualLinkDesc", "vnfExtCpd",
-             "deploymentFlavour", "site", "description", "name"},
-    "vdu": {"vduId", "name", "description", "intCpd", "virtualComputeDesc", "virtualStorageDesc", "swImageDesc",
-            "vduParent", "vduParentMandatory", "vduParentBareMetal", "vduNestedDesc", "vduNestedDescType", "site"},
-    "cpd": {"cpdId", "layerProtocol", "cpRole", "description", "intVirtualLinkDesc", "internalIfRef", "intCpd",
-            "nsVirtualLinkDescId", "associatedCpdId", "sapAddressAssignment"},
-    "vl": {"virtualLinkDescId", "connectivityType", "description", "virtuaLinkDescVersion", "virtualLinkDescVersion",
-           "virtualLinkDescProvider", "l3ProtocolData", "virtualLinkProtocolData"},
-    "df": {"flavourId", "description", "vduProfile", "instantiationLevel", "defaultInstantiationLevelId",
-           "virtualLinkProfile"},
-    "nsd": {"nsdIdentifier", "designer", "version", "nsdName", "nsdInvariantId", "vnfdId", "virtualLinkDesc",
-            "nsDf", "sapd"},
+    "vnfd": {
+        "vnfdId",
+        "vnfProvider",
+        "vnfProductName",
+        "vnfSoftwareVersion",
+        "vnfdVersion",
+        "vnfProductInfoName",
+        "vnfProductInfoDescription",
+        "vnfmInfo",
+        "localizationLanguage",
+        "defaultLocalizationLanguage",
+        "vdu",
+        "virtualComputeDesc",
+        "virtualStorageDesc",
+        "intVirtualLinkDesc",
+        "vnfExtCpd",
+        "deploymentFlavour",
+        "site",
+        "description",
+        "name",
+    },
+    "vdu": {
+        "vduId",
+        "name",
+        "description",
+        "intCpd",
+        "virtualComputeDesc",
+        "virtualStorageDesc",
+        "swImageDesc",
+        "vduParent",
+        "vduParentMandatory",
+        "vduParentBareMetal",
+        "vduNestedDesc",
+        "vduNestedDescType",
+        "site",
+    },
+    "cpd": {
+        "cpdId",
+        "layerProtocol",
+        "cpRole",
+        "description",
+        "intVirtualLinkDesc",
+        "internalIfRef",
+        "intCpd",
+        "nsVirtualLinkDescId",
+        "associatedCpdId",
+        "sapAddressAssignment",
+    },
+    "vl": {
+        "virtualLinkDescId",
+        "connectivityType",
+        "description",
+        "virtuaLinkDescVersion",
+        "virtualLinkDescVersion",
+        "virtualLinkDescProvider",
+        "l3ProtocolData",
+        "virtualLinkProtocolData",
+    },
+    "df": {
+        "flavourId",
+        "description",
+        "vduProfile",
+        "instantiationLevel",
+        "defaultInstantiationLevelId",
+        "virtualLinkProfile",
+    },
+    "nsd": {
+        "nsdIdentifier",
+        "designer",
+        "version",
+        "nsdName",
+        "nsdInvariantId",
+        "vnfdId",
+        "virtualLinkDesc",
+        "nsDf",
+        "sapd",
+    },
     "nsdf": {"nsDfId", "flavourKey", "virtualLinkProfile", "vnfProfile", "description"},
-    "vnfprofile": {"vnfProfileId", "vnfdId", "flavourId", "minNumberOfInstances", "maxNumberOfInstances",
-                   "nsVirtualLinkConnectivity", "instantiationLevel", "site"},
+    "vnfprofile": {
+        "vnfProfileId",
+        "vnfdId",
+        "flavourId",
+        "minNumberOfInstances",
+        "maxNumberOfInstances",
+        "nsVirtualLinkConnectivity",
+        "instantiationLevel",
+        "site",
+    },
 }
 #: Why a known construct is not translated (report wording); others read "not translated".
 _WHY = {
@@ -144,8 +216,9 @@ class EtsiTosca:
             match = _NODE.match(p.path or "")
             tosca_node = match.group(1) if match else None
             origin = self.origins.get(tosca_node) if tosca_node else None
-            problems.append(Problem(origin or p.path, p.rule, f"{p.message} (TOSCA node {tosca_node})"
-                                    if origin else p.message))
+            problems.append(
+                Problem(origin or p.path, p.rule, f"{p.message} (TOSCA node {tosca_node})" if origin else p.message)
+            )
         return TranslationError(source, problems)
 
 
@@ -175,8 +248,13 @@ def read_descriptors(path: str | Path) -> tuple[dict[str, Doc], dict[str, Any]] 
     :raises DescriptorError: a file of the folder is not valid YAML/JSON.
     """
     path = Path(path)
-    files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".json", ".yaml", ".yml")) \
-        if path.is_dir() else [path] if path.suffix.lower() in (".json", ".yaml", ".yml") else []
+    files = (
+        sorted(p for p in path.rglob("*") if p.suffix.lower() in (".json", ".yaml", ".yml"))
+        if path.is_dir()
+        else [path]
+        if path.suffix.lower() in (".json", ".yaml", ".yml")
+        else []
+    )
     descriptors: dict[str, Doc] = {}
     nested: dict[str, Any] = {}
     for file in files:
@@ -202,8 +280,9 @@ def read_descriptors(path: str | Path) -> tuple[dict[str, Doc], dict[str, Any]] 
     return (descriptors, nested) if descriptors else None
 
 
-def to_tosca(descriptors: Mapping[str, Doc], nested: Mapping[str, Any] | None = None,
-             nsd: str | None = None) -> EtsiTosca:
+def to_tosca(
+    descriptors: Mapping[str, Doc], nested: Mapping[str, Any] | None = None, nsd: str | None = None
+) -> EtsiTosca:
     """The TOSCA 1.3 service template equivalent to ``descriptors``.
 
     ``descriptors``: name -> VNFD or NSD dict (what the designer's ``EtsiModel`` holds:
@@ -224,7 +303,9 @@ def to_tosca(descriptors: Mapping[str, Doc], nested: Mapping[str, Any] | None = 
     vnfds = {name: data for name, (kind, data) in docs.items() if kind == "vnfd"}
     for name, (kind, _) in docs.items():
         if kind not in ("nsd", "vnfd"):
-            builder.problem(name, "etsi.not-a-descriptor", "neither a VNFD (vnfdId, vdu) nor an NSD (nsdIdentifier, nsDf)")
+            builder.problem(
+                name, "etsi.not-a-descriptor", "neither a VNFD (vnfdId, vdu) nor an NSD (nsdIdentifier, nsDf)"
+            )
     if nsd is not None and nsd not in nsds:
         builder.problem(nsd, "etsi.unknown-nsd", f"no NSD {nsd!r} (NSDs: {', '.join(nsds) or 'none'})")
     elif nsd is None and len(nsds) > 1:
@@ -245,11 +326,20 @@ def to_tosca(descriptors: Mapping[str, Doc], nested: Mapping[str, Any] | None = 
         name = next(iter(vnfds.values())).get("vnfdId") or next(iter(vnfds)) if not several else "vnfds"
     builder.finish()
     if not builder.nodes and not builder.problems:
-        builder.problem(f"nsd.{chosen}.nsDf" if chosen else "vnfd", "etsi.nothing-to-deploy",
-                        "no VDU or virtual link could be translated (see the report: " + "; ".join(builder.report[-3:]) + ")")
+        builder.problem(
+            f"nsd.{chosen}.nsDf" if chosen else "vnfd",
+            "etsi.nothing-to-deploy",
+            "no VDU or virtual link could be translated (see the report: " + "; ".join(builder.report[-3:]) + ")",
+        )
     builder.raise_problems()
-    return EtsiTosca(name=str(name), text=builder.text(str(name)), report=builder.report,
-                     origins=builder.origins, levels=builder.levels_out(), vms=builder.vms)
+    return EtsiTosca(
+        name=str(name),
+        text=builder.text(str(name)),
+        report=builder.report,
+        origins=builder.origins,
+        levels=builder.levels_out(),
+        vms=builder.vms,
+    )
 
 
 # -- building -------------------------------------------------------------------------------
@@ -270,7 +360,7 @@ class _Builder:
         self.level_ids: list[str] = []
         self.default_level: str | None = None
         self.vms: dict[str, tuple[str, str, str]] = {}
-        self.l3: dict[str, Doc] = {}       # network node -> subnet properties from the descriptor
+        self.l3: dict[str, Doc] = {}  # network node -> subnet properties from the descriptor
 
     def problem(self, path: str, rule: str, message: str) -> None:
         self.problems.append(Problem(path, rule, message))
@@ -308,11 +398,15 @@ class _Builder:
             props.update(self.l3.get(name, {}))
             if linked[name] == "port" and "cidr" not in props:
                 self.inputs[f"{name}_cidr"] = {
-                    "type": "string", "default": f"172.{16 + k // 256}.{k % 256}.0/24",
-                    "description": f"subnet of {self.origins[name]} (no L3ProtocolData in the descriptor)"}
+                    "type": "string",
+                    "default": f"172.{16 + k // 256}.{k % 256}.0/24",
+                    "description": f"subnet of {self.origins[name]} (no L3ProtocolData in the descriptor)",
+                }
                 props["cidr"] = {"get_input": f"{name}_cidr"}
-                self.report.append(f"{self.origins[name]}: no L3ProtocolData: the subnet CIDR is the input "
-                                   f"{name}_cidr (default {self.inputs[f'{name}_cidr']['default']})")
+                self.report.append(
+                    f"{self.origins[name]}: no L3ProtocolData: the subnet CIDR is the input "
+                    f"{name}_cidr (default {self.inputs[f'{name}_cidr']['default']})"
+                )
                 k += 1
             if linked[name] == "port":
                 props.setdefault("network_name", name)
@@ -330,13 +424,23 @@ class _Builder:
             topology["inputs"] = self.inputs
         topology["node_templates"] = self.nodes
         if self.sites:
-            topology["policies"] = [{f"placement_{slug(site).replace('-', '_')}": {
-                "type": PLACEMENT_POLICY, "properties": {"site": site}, "targets": nodes}}
-                for site, nodes in self.sites.items()]
-        doc = {"tosca_definitions_version": "tosca_simple_yaml_1_3",
-               "description": f"Translated by rdcl-nfvo from the ETSI NFV descriptors of {name}.",
-               "metadata": {"template_name": name, "template_author": "rdcl-nfvo (from ETSI NFV-IFA 011/014)"},
-               "imports": [PROFILE_URL], "topology_template": topology}
+            topology["policies"] = [
+                {
+                    f"placement_{slug(site).replace('-', '_')}": {
+                        "type": PLACEMENT_POLICY,
+                        "properties": {"site": site},
+                        "targets": nodes,
+                    }
+                }
+                for site, nodes in self.sites.items()
+            ]
+        doc = {
+            "tosca_definitions_version": "tosca_simple_yaml_1_3",
+            "description": f"Translated by rdcl-nfvo from the ETSI NFV descriptors of {name}.",
+            "metadata": {"template_name": name, "template_author": "rdcl-nfvo (from ETSI NFV-IFA 011/014)"},
+            "imports": [PROFILE_URL],
+            "topology_template": topology,
+        }
         return dump(doc)
 
 
@@ -360,7 +464,9 @@ def _leftovers(builder: _Builder, path: str, data: Doc, kind: str, also: tuple[s
     for key, value in data.items():
         if key in _READ[kind] or key in also or value in _EMPTY or _placeholder(value):
             continue
-        builder.report.append(f"{path}.{key}: not translated ({_WHY.get(key, 'no equivalent in the generated service')})")
+        builder.report.append(
+            f"{path}.{key}: not translated ({_WHY.get(key, 'no equivalent in the generated service')})"
+        )
 
 
 def _placeholder(value: Any) -> bool:
@@ -408,9 +514,11 @@ def _ns(builder: _Builder, name: str, nsd: Doc, vnfds: dict[str, Doc]) -> str:
     listed = [r for r in nsd.get("vnfdId") or [] if _ok(r)]
     for i, ref in enumerate(nsd.get("vnfdId") or []):
         if _ok(ref) and ref not in vnfds and ref not in by_id:
-            builder.problem(f"{base}.vnfdId[{i}]", "etsi.unknown-vnfd",
-                            f"no VNFD {ref!r} among the descriptors (VNFDs: {', '.join(sorted(vnfds)) or 'none'}) "
-                            "(IFA 014 §6.2.2)")
+            builder.problem(
+                f"{base}.vnfdId[{i}]",
+                "etsi.unknown-vnfd",
+                f"no VNFD {ref!r} among the descriptors (VNFDs: {', '.join(sorted(vnfds)) or 'none'}) (IFA 014 §6.2.2)",
+            )
     vls = {vl.get("virtualLinkDescId"): (i, vl) for i, vl in _items(nsd, "virtualLinkDesc")}
     for i, vl in _items(nsd, "virtualLinkDesc"):
         if not _ok(vl.get("virtualLinkDescId")):
@@ -419,26 +527,33 @@ def _ns(builder: _Builder, name: str, nsd: Doc, vnfds: dict[str, Doc]) -> str:
             _leftovers(builder, f"{base}.virtualLinkDesc[{i}]", vl, "vl")
     dfs = _items(nsd, "nsDf")
     if not dfs:
-        builder.problem(f"{base}.nsDf", "etsi.no-flavour", "the NSD has no nsDf: nothing says which VNFs it runs "
-                                                           "(IFA 014 §6.3.2)")
+        builder.problem(
+            f"{base}.nsDf", "etsi.no-flavour", "the NSD has no nsDf: nothing says which VNFs it runs (IFA 014 §6.3.2)"
+        )
         return str(nsd.get("nsdIdentifier") or name)
     d, df = dfs[0]
     for extra, _ in dfs[1:]:
         builder.report.append(f"{base}.nsDf[{extra}]: not translated, the first NS deployment flavour is used")
     dpath = f"{base}.nsDf[{d}]"
     _leftovers(builder, dpath, df, "nsdf")
-    networks: dict[Ident, str] = {}    # virtualLinkProfileId -> network node
+    networks: dict[Ident, str] = {}  # virtualLinkProfileId -> network node
     for p, prof in _items(df, "virtualLinkProfile"):
         vld = prof.get("virtualLinkDescId")
         if not _ok(prof.get("virtualLinkProfileId")) or vld not in vls:
             builder.report.append(f"{dpath}.virtualLinkProfile[{p}]: skipped, it names no virtual link of the NSD")
             continue
-        _leftovers(builder, f"{dpath}.virtualLinkProfile[{p}]", prof, "vl",
-                   ("virtualLinkProfileId", "flavourId", "maxBitrateRequirements", "minBitrateRequirements"))
+        _leftovers(
+            builder,
+            f"{dpath}.virtualLinkProfile[{p}]",
+            prof,
+            "vl",
+            ("virtualLinkProfileId", "flavourId", "maxBitrateRequirements", "minBitrateRequirements"),
+        )
         for key in ("maxBitrateRequirements", "minBitrateRequirements"):
             if not _placeholder(prof.get(key)):
-                builder.report.append(f"{dpath}.virtualLinkProfile[{p}].{key}: not translated (no QoS on Neutron "
-                                      "networks here)")
+                builder.report.append(
+                    f"{dpath}.virtualLinkProfile[{p}].{key}: not translated (no QoS on Neutron networks here)"
+                )
         node = _ident(vld)
         if node not in builder.nodes:
             builder.add(node, {"type": NETWORK}, f"{base}.virtualLinkDesc[{vls[vld][0]}]")
@@ -446,8 +561,10 @@ def _ns(builder: _Builder, name: str, nsd: Doc, vnfds: dict[str, Doc]) -> str:
         networks[prof["virtualLinkProfileId"]] = node
     for i, sap in _items(nsd, "sapd"):
         if _ok(sap.get("cpdId")):
-            builder.report.append(f"{base}.sapd[{i}] {sap['cpdId']}: service access point not translated "
-                                  "(no floating IP or external router is made; the network is created as above)")
+            builder.report.append(
+                f"{base}.sapd[{i}] {sap['cpdId']}: service access point not translated "
+                "(no floating IP or external router is made; the network is created as above)"
+            )
     used: dict[str, int] = {}
     profiles = _items(df, "vnfProfile")
     for p, prof in profiles:
@@ -457,8 +574,9 @@ def _ns(builder: _Builder, name: str, nsd: Doc, vnfds: dict[str, Doc]) -> str:
         if vname is None:
             if ref in listed:
                 continue  # already a problem at vnfdId
-            builder.report.append(f"{ppath}: skipped, its vnfdId {ref!r} is neither listed in the NSD's vnfdId "
-                                  "nor among the descriptors")
+            builder.report.append(
+                f"{ppath}: skipped, its vnfdId {ref!r} is neither listed in the NSD's vnfdId nor among the descriptors"
+            )
             continue
         _leftovers(builder, ppath, prof, "vnfprofile")
         pid = _ident(prof.get("vnfProfileId") or vname)
@@ -466,8 +584,10 @@ def _ns(builder: _Builder, name: str, nsd: Doc, vnfds: dict[str, Doc]) -> str:
         prefix = f"{pid}_" if used[pid] == 1 else f"{pid}{used[pid]}_"
         low, high = prof.get("minNumberOfInstances"), prof.get("maxNumberOfInstances")
         if (isinstance(high, int) and high > 1) or (isinstance(low, int) and low > 1):
-            builder.report.append(f"{ppath}: one instance of VNF {vname} is deployed (min {low}, max {high}): "
-                                  "VNF scaling is not translated, its VDUs scale as their own profiles say")
+            builder.report.append(
+                f"{ppath}: one instance of VNF {vname} is deployed (min {low}, max {high}): "
+                "VNF scaling is not translated, its VDUs scale as their own profiles say"
+            )
         links: dict[Ident, str] = {}
         for c, conn in _items(prof, "nsVirtualLinkConnectivity"):
             net = networks.get(conn.get("virtualLinkProfileId"))
@@ -475,8 +595,10 @@ def _ns(builder: _Builder, name: str, nsd: Doc, vnfds: dict[str, Doc]) -> str:
                 if not _ok(cpd):
                     continue
                 if net is None:
-                    builder.report.append(f"{ppath}.nsVirtualLinkConnectivity[{c}]: {cpd} not connected, the "
-                                          "virtual link profile is not translated")
+                    builder.report.append(
+                        f"{ppath}.nsVirtualLinkConnectivity[{c}]: {cpd} not connected, the "
+                        "virtual link profile is not translated"
+                    )
                 else:
                     links[cpd] = net
         level = prof.get("instantiationLevel") if _ok(prof.get("instantiationLevel")) else None
@@ -489,8 +611,16 @@ def _ns(builder: _Builder, name: str, nsd: Doc, vnfds: dict[str, Doc]) -> str:
 # -- VNFD -----------------------------------------------------------------------------------
 
 
-def _vnf(builder: _Builder, name: str, vnfd: Doc, prefix: str, flavour: Any, ns_links: Mapping[Ident, str],
-         level: str | None, site: Any = None) -> None:
+def _vnf(
+    builder: _Builder,
+    name: str,
+    vnfd: Doc,
+    prefix: str,
+    flavour: Any,
+    ns_links: Mapping[Ident, str],
+    level: str | None,
+    site: Any = None,
+) -> None:
     """One VNF's nodes (IFA 011 §7.1.2 Vnfd), names prefixed with ``prefix``; ``ns_links``
     maps its external CPD ids to NS network nodes (IFA 014 §6.3.3)."""
     base = f"vnfd.{name}"
@@ -499,11 +629,14 @@ def _vnf(builder: _Builder, name: str, vnfd: Doc, prefix: str, flavour: Any, ns_
     vdu_index: dict[Ident, tuple[int, Doc]] = {v.get("vduId"): (i, v) for i, v in vdus if _ok(v.get("vduId"))}
     computes: dict[Ident, Doc] = {c.get("virtualComputeDescId"): c for _, c in _items(vnfd, "virtualComputeDesc")}
     storages: dict[Ident, Doc] = {s.get("id"): s for _, s in _items(vnfd, "virtualStorageDesc")}
-    vl_index: dict[Ident, tuple[int, Doc]] = {v.get("virtualLinkDescId"): (i, v) for i, v in _items(vnfd, "intVirtualLinkDesc")
-                if _ok(v.get("virtualLinkDescId"))}
+    vl_index: dict[Ident, tuple[int, Doc]] = {
+        v.get("virtualLinkDescId"): (i, v)
+        for i, v in _items(vnfd, "intVirtualLinkDesc")
+        if _ok(v.get("virtualLinkDescId"))
+    }
     df, dpath = _flavour(builder, base, vnfd, flavour)
-    vl_target: dict[Ident, str] = {}   # internal VL id -> network node
-    cp_target: dict[Ident, str] = {}   # VduCpd id -> network node (an external CP on an NS link)
+    vl_target: dict[Ident, str] = {}  # internal VL id -> network node
+    cp_target: dict[Ident, str] = {}  # VduCpd id -> network node (an external CP on an NS link)
     for i, ext in _items(vnfd, "vnfExtCpd"):
         net = ns_links.get(ext.get("cpdId"))
         if net is None:
@@ -511,11 +644,16 @@ def _vnf(builder: _Builder, name: str, vnfd: Doc, prefix: str, flavour: Any, ns_
         if _ok(ext.get("intVirtualLinkDesc")) and ext["intVirtualLinkDesc"] in vl_index:
             vl = ext["intVirtualLinkDesc"]
             if vl_target.get(vl, net) != net:
-                builder.problem(f"{base}.vnfExtCpd[{i}]", "etsi.vl-two-networks",
-                                f"internal VL {vl} is exposed on two NS virtual links ({vl_target[vl]}, {net})")
+                builder.problem(
+                    f"{base}.vnfExtCpd[{i}]",
+                    "etsi.vl-two-networks",
+                    f"internal VL {vl} is exposed on two NS virtual links ({vl_target[vl]}, {net})",
+                )
             vl_target[vl] = net
-            builder.report.append(f"{base}.intVirtualLinkDesc[{vl_index[vl][0]}] {vl}: merged into NS virtual link "
-                                  f"{net} through external CP {ext['cpdId']}")
+            builder.report.append(
+                f"{base}.intVirtualLinkDesc[{vl_index[vl][0]}] {vl}: merged into NS virtual link "
+                f"{net} through external CP {ext['cpdId']}"
+            )
         elif _ok(ext.get("intCpd")):
             cp_target[ext["intCpd"]] = net
     for vl, (i, data) in vl_index.items():
@@ -534,14 +672,19 @@ def _vnf(builder: _Builder, name: str, vnfd: Doc, prefix: str, flavour: Any, ns_
         where = vdu.get("site") or site or vnfd.get("site")
         kind = kinds[vid]
         if kind == "click":
-            builder.report.append(f"{vpath}.vduNestedDescType: click VNFs are not translated: no site kind runs a "
-                                  f"Click router (VDU {vid}, nested descriptor {vdu.get('vduNestedDesc')!r}); "
-                                  "its connection points are not connected")
+            builder.report.append(
+                f"{vpath}.vduNestedDescType: click VNFs are not translated: no site kind runs a "
+                f"Click router (VDU {vid}, nested descriptor {vdu.get('vduNestedDesc')!r}); "
+                "its connection points are not connected"
+            )
             continue
         if kind not in ("vm", "bare_metal", "pod"):
-            builder.problem(f"{vpath}.vduNestedDescType", "etsi.nested-type",
-                            f"VDU {vid}: nested descriptor type {vdu.get('vduNestedDescType')!r} has no translation "
-                            "(kubernetes and click are known)")
+            builder.problem(
+                f"{vpath}.vduNestedDescType",
+                "etsi.nested-type",
+                f"VDU {vid}: nested descriptor type {vdu.get('vduNestedDescType')!r} has no translation "
+                "(kubernetes and click are known)",
+            )
             continue
         if kind == "pod":
             _pod(builder, vpath, node, vdu, prefix, vdu_index, kinds, computes, counts.get(vid))
@@ -551,11 +694,20 @@ def _vnf(builder: _Builder, name: str, vnfd: Doc, prefix: str, flavour: Any, ns_
         for j, cp in _items(vdu, "intCpd"):
             _cp(builder, f"{vpath}.intCpd[{j}]", j, cp, node, kind, prefix, vl_target, cp_target, where)
     for i, ext in _items(vnfd, "vnfExtCpd"):
-        owner = next((vid for vid, (_, v) in vdu_index.items()
-                      for _, cp in _items(v, "intCpd") if cp.get("cpdId") == ext.get("intCpd")), None)
+        owner = next(
+            (
+                vid
+                for vid, (_, v) in vdu_index.items()
+                for _, cp in _items(v, "intCpd")
+                if cp.get("cpdId") == ext.get("intCpd")
+            ),
+            None,
+        )
         if ext.get("cpdId") in ns_links and owner and kinds.get(owner) == "click":
-            builder.report.append(f"{base}.vnfExtCpd[{i}] {ext['cpdId']}: not connected to "
-                                  f"{ns_links[ext['cpdId']]}, its VDU {owner} is a click VNF")
+            builder.report.append(
+                f"{base}.vnfExtCpd[{i}] {ext['cpdId']}: not connected to "
+                f"{ns_links[ext['cpdId']]}, its VDU {owner} is a click VNF"
+            )
 
 
 def _flavour(builder: _Builder, base: str, vnfd: Doc, flavour: Any) -> tuple[Doc, str]:
@@ -565,13 +717,16 @@ def _flavour(builder: _Builder, base: str, vnfd: Doc, flavour: Any) -> tuple[Doc
     chosen = next(((i, df) for i, df in dfs if flavour is not None and df.get("flavourId") == flavour), None)
     if chosen is None:
         if flavour is not None:
-            builder.report.append(f"{base}.deploymentFlavour: no flavour {flavour!r} (asked by the NSD's VNF "
-                                  f"profile); the first, {dfs[0][1].get('flavourId')!r}, is used")
+            builder.report.append(
+                f"{base}.deploymentFlavour: no flavour {flavour!r} (asked by the NSD's VNF "
+                f"profile); the first, {dfs[0][1].get('flavourId')!r}, is used"
+            )
         chosen = dfs[0]
     for i, df in dfs:
         if i != chosen[0] and (flavour is None or df.get("flavourId") != flavour):
-            builder.report.append(f"{base}.deploymentFlavour[{i}]: not translated, flavour "
-                                  f"{chosen[1].get('flavourId')!r} is used")
+            builder.report.append(
+                f"{base}.deploymentFlavour[{i}]: not translated, flavour {chosen[1].get('flavourId')!r} is used"
+            )
     path = f"{base}.deploymentFlavour[{chosen[0]}]"
     _leftovers(builder, path, chosen[1], "df")
     return chosen[1], path
@@ -583,7 +738,8 @@ def _counts(builder: _Builder, dpath: str, df: Doc, level: str | None) -> dict[I
     out: dict[Ident, Doc] = {}
     for _, prof in _items(df, "vduProfile"):
         out.setdefault(prof.get("vduId"), {}).update(
-            {"min": prof.get("minNumberOfInstances"), "max": prof.get("maxNumberOfInstances")})
+            {"min": prof.get("minNumberOfInstances"), "max": prof.get("maxNumberOfInstances")}
+        )
     default = level or df.get("defaultInstantiationLevelId")
     ids = []
     for _, lvl in _items(df, "instantiationLevel"):
@@ -596,8 +752,9 @@ def _counts(builder: _Builder, dpath: str, df: Doc, level: str | None) -> dict[I
                 out.setdefault(vl.get("vduId"), {}).setdefault("levels", {})[lvl["levelId"]] = count
     if default not in ids:
         if default is not None and ids:
-            builder.report.append(f"{dpath}: default instantiation level {default!r} is not one of "
-                                  f"{', '.join(ids)}; the first is used")
+            builder.report.append(
+                f"{dpath}: default instantiation level {default!r} is not one of {', '.join(ids)}; the first is used"
+            )
         default = ids[0] if ids else None
     for vdu in out.values():
         vdu["default"] = default
@@ -629,8 +786,10 @@ def _compute(builder: _Builder, vpath: str, vdu: Doc, computes: Mapping[Ident, D
     if ref in computes:
         return computes[ref]
     known = ", ".join(sorted(str(k) for k in computes)) or "none"
-    builder.report.append(f"{vpath}.virtualComputeDesc: {ref!r} names no virtualComputeDesc (known: {known}); "
-                          "CPU and memory are not set from it")
+    builder.report.append(
+        f"{vpath}.virtualComputeDesc: {ref!r} names no virtualComputeDesc (known: {known}); "
+        "CPU and memory are not set from it"
+    )
     return None
 
 
@@ -644,9 +803,16 @@ def _cpu_mem(compute: Doc | None) -> tuple[Any, Any]:
     return cpu, mem
 
 
-def _server(builder: _Builder, vpath: str, node: str, vdu: Doc, kind: str, computes: Mapping[Ident, Doc],
-            storages: Mapping[Ident, Doc],
-            count: Doc | None) -> None:
+def _server(
+    builder: _Builder,
+    vpath: str,
+    node: str,
+    vdu: Doc,
+    kind: str,
+    computes: Mapping[Ident, Doc],
+    storages: Mapping[Ident, Doc],
+    count: Doc | None,
+) -> None:
     """A VM (or bare-metal) VDU: flavor from its compute/storage descriptors, image from
     its SwImageDesc (IFA 011 §7.1.6.2, §7.1.6.5, §7.1.9.2, §7.1.9.4)."""
     vid = vdu.get("vduId")
@@ -670,8 +836,10 @@ def _server(builder: _Builder, vpath: str, node: str, vdu: Doc, kind: str, compu
     name = next((image[k] for k in ("name", "swImage", "id") if _ok(image.get(k))), None)
     if name:
         props["image"] = name
-        builder.report.append(f"{vpath}.swImageDesc: the server boots Glance image {name!r}; the image file "
-                              f"({image.get('swImage') or 'none named'}) is not uploaded, it must exist on the site")
+        builder.report.append(
+            f"{vpath}.swImageDesc: the server boots Glance image {name!r}; the image file "
+            f"({image.get('swImage') or 'none named'}) is not uploaded, it must exist on the site"
+        )
     else:
         builder.inputs[f"{node}_image"] = {"type": "string", "description": f"Glance image of VDU {vid} ({vpath})"}
         props["image"] = {"get_input": f"{node}_image"}
@@ -681,8 +849,10 @@ def _server(builder: _Builder, vpath: str, node: str, vdu: Doc, kind: str, compu
         props["flavor"] = {"get_input": f"{node}_flavor"}
         builder.report.append(f"{vpath}: no usable virtualComputeDesc: the server's flavor is the input {node}_flavor")
     elif kind == "bare_metal":
-        builder.report.append(f"{vpath}.vduParent: bare metal: an OS::Nova::Server with the bare-metal flavor "
-                              "(rdcl.nodes.Compute.BareMetal)")
+        builder.report.append(
+            f"{vpath}.vduParent: bare metal: an OS::Nova::Server with the bare-metal flavor "
+            "(rdcl.nodes.Compute.BareMetal)"
+        )
     tpl["properties"] = props
     if host:
         tpl["capabilities"] = {"host": {"properties": host}}
@@ -694,9 +864,11 @@ def _server(builder: _Builder, vpath: str, node: str, vdu: Doc, kind: str, compu
     if count:
         initial = count.get("initial", count.get("min"))
         if (isinstance(count.get("max"), int) and count["max"] > 1) or (isinstance(initial, int) and initial > 1):
-            builder.report.append(f"{vpath}: one server is made (vduProfile min {count.get('min')}, max "
-                                  f"{count.get('max')}, {initial} at level {count.get('default')}): VM scaling "
-                                  "groups are not generated from ETSI descriptors")
+            builder.report.append(
+                f"{vpath}: one server is made (vduProfile min {count.get('min')}, max "
+                f"{count.get('max')}, {initial} at level {count.get('default')}): VM scaling "
+                "groups are not generated from ETSI descriptors"
+            )
 
 
 def _nested_image(builder: _Builder, vpath: str, vdu: Doc) -> str | None:
@@ -720,8 +892,10 @@ def _nested_image(builder: _Builder, vpath: str, vdu: Doc) -> str | None:
         builder.report.append(f"{vpath}.swImageDesc: pod image {image_desc['name']!r} (a docker swImageDesc)")
         return str(image_desc["name"])
     if _ok(ref):
-        builder.report.append(f"{vpath}.vduNestedDesc: no nested descriptor {ref!r} among the project's resources: "
-                              f"its name is used as the pod image")
+        builder.report.append(
+            f"{vpath}.vduNestedDesc: no nested descriptor {ref!r} among the project's resources: "
+            f"its name is used as the pod image"
+        )
         return ref
     return None
 
@@ -747,8 +921,17 @@ def _first_image(value: Any) -> str | None:
     return None
 
 
-def _pod(builder: _Builder, vpath: str, node: str, vdu: Doc, prefix: str, vdu_index: Mapping[Ident, tuple[int, Doc]],
-         kinds: Mapping[Ident, str], computes: Mapping[Ident, Doc], count: Doc | None) -> None:
+def _pod(
+    builder: _Builder,
+    vpath: str,
+    node: str,
+    vdu: Doc,
+    prefix: str,
+    vdu_index: Mapping[Ident, tuple[int, Doc]],
+    kinds: Mapping[Ident, str],
+    computes: Mapping[Ident, Doc],
+    count: Doc | None,
+) -> None:
     """A kubernetes nested VDU (Superfluidity extension of IFA 011 §7.1.6.2)."""
     vid = vdu.get("vduId")
     props: Doc = {}
@@ -756,8 +939,11 @@ def _pod(builder: _Builder, vpath: str, node: str, vdu: Doc, prefix: str, vdu_in
     if image:
         props["image"] = image
     else:
-        builder.problem(f"{vpath}.vduNestedDesc", "etsi.pod-image",
-                        f"VDU {vid}: a pod needs an image and there is no nested descriptor to take it from")
+        builder.problem(
+            f"{vpath}.vduNestedDesc",
+            "etsi.pod-image",
+            f"VDU {vid}: a pod needs an image and there is no nested descriptor to take it from",
+        )
     parent = vdu.get("vduParent")
     mandatory = vdu.get("vduParentMandatory")
     if parent == BARE_METAL_PARENT or vdu.get("vduParentBareMetal") in (True, "true", "True"):
@@ -766,11 +952,15 @@ def _pod(builder: _Builder, vpath: str, node: str, vdu: Doc, prefix: str, vdu_in
             props["vdu_parent_mandatory"] = False
     elif _ok(parent):
         if parent not in kinds:
-            builder.problem(f"{vpath}.vduParent", "etsi.vdu-parent", f"VDU {vid}: vduParent {parent!r} is not a VDU "
-                                                                     "of this VNFD")
+            builder.problem(
+                f"{vpath}.vduParent", "etsi.vdu-parent", f"VDU {vid}: vduParent {parent!r} is not a VDU of this VNFD"
+            )
         elif kinds[parent] not in ("vm", "bare_metal"):
-            builder.problem(f"{vpath}.vduParent", "etsi.vdu-parent",
-                            f"VDU {vid}: vduParent {parent!r} is a {kinds[parent]} VDU, not a VM or bare-metal server")
+            builder.problem(
+                f"{vpath}.vduParent",
+                "etsi.vdu-parent",
+                f"VDU {vid}: vduParent {parent!r} is a {kinds[parent]} VDU, not a VM or bare-metal server",
+            )
         else:
             props["vdu_parent"] = f"{prefix}{_ident(parent)}"
             if mandatory is False:
@@ -801,15 +991,27 @@ def _pod(builder: _Builder, vpath: str, node: str, vdu: Doc, prefix: str, vdu_in
     builder.add(node, tpl, vpath)
 
 
-def _cp(builder: _Builder, path: str, index: int, cp: Doc, node: str, kind: str, prefix: str,
-        vl_target: Mapping[Ident, str], cp_target: Mapping[Ident, str], site: Any) -> None:
+def _cp(
+    builder: _Builder,
+    path: str,
+    index: int,
+    cp: Doc,
+    node: str,
+    kind: str,
+    prefix: str,
+    vl_target: Mapping[Ident, str],
+    cp_target: Mapping[Ident, str],
+    site: Any,
+) -> None:
     """A VduCpd (IFA 011 §7.1.6.4): a Port of a server, or a virtual link of a pod."""
     cid = cp.get("cpdId")
     _leftovers(builder, path, cp, "cpd")
     net = cp_target.get(cid) or vl_target.get(cp.get("intVirtualLinkDesc"))
     if net is None:
-        builder.report.append(f"{path} {cid}: not connected: it names no virtual link (intVirtualLinkDesc) "
-                              "and no NS virtual link reaches it")
+        builder.report.append(
+            f"{path} {cid}: not connected: it names no virtual link (intVirtualLinkDesc) "
+            "and no NS virtual link reaches it"
+        )
         return
     ifref = cp.get("internalIfRef")
     if kind == "pod":
@@ -817,17 +1019,22 @@ def _cp(builder: _Builder, path: str, index: int, cp: Doc, node: str, kind: str,
         if {"virtual_link": net} not in reqs:
             reqs.append({"virtual_link": net})
         if _ok(ifref) and (ifref != "eth0" or index > 0):
-            builder.report.append(f"{path}.internalIfRef: {ifref} not mapped, a pod has one network interface: "
-                                  f"it is on {net} through a NetworkPolicy")
+            builder.report.append(
+                f"{path}.internalIfRef: {ifref} not mapped, a pod has one network interface: "
+                f"it is on {net} through a NetworkPolicy"
+            )
         return
     match = re.search(r"(\d+)$", ifref) if _ok(ifref) else None
     order = int(match.group(1)) if match else index
     if _ok(ifref) and not match:
-        builder.report.append(f"{path}.internalIfRef: {ifref!r} has no interface number; port order {index} "
-                              "(its place in intCpd)")
-    port = builder.add(f"{prefix}{_ident(cid)}", {
-        "type": PORT, "properties": {"order": order},
-        "requirements": [{"binding": node}, {"link": net}]}, path)
+        builder.report.append(
+            f"{path}.internalIfRef: {ifref!r} has no interface number; port order {index} (its place in intCpd)"
+        )
+    port = builder.add(
+        f"{prefix}{_ident(cid)}",
+        {"type": PORT, "properties": {"order": order}, "requirements": [{"binding": node}, {"link": net}]},
+        path,
+    )
     builder.place(port, site)
 
 
@@ -845,8 +1052,12 @@ def apply_levels(model: ServiceModel, converted: EtsiTosca) -> None:
     for node, counts in converted.levels["nodes"].items():
         if node in model.nodes:
             model.nodes[node].levels = dict(counts)
-    model.levels = {"ids": list(converted.levels["ids"]), "default": converted.levels["default"],
-                    "policies": [], "vm_targets": {}}
+    model.levels = {
+        "ids": list(converted.levels["ids"]),
+        "default": converted.levels["default"],
+        "policies": [],
+        "vm_targets": {},
+    }
 
 
 def check_servers(translation: Translation, converted: EtsiTosca, source: str) -> None:
@@ -864,8 +1075,12 @@ def check_servers(translation: Translation, converted: EtsiTosca, source: str) -
             props = (res or {}).get("properties") or {}
             if res.get("type") == "OS::Nova::Server" and name in converted.vms and props.get("flavor") in _EMPTY:
                 where, asks, vid = converted.vms[name]
-                problems.append(Problem(f"{where}.virtualComputeDesc", "etsi.no-flavor",
-                                        f"no Nova flavor fits VDU {vid} ({asks}; virtualMemSize is in GB) "
-                                        f"(TOSCA node {name})"))
+                problems.append(
+                    Problem(
+                        f"{where}.virtualComputeDesc",
+                        "etsi.no-flavor",
+                        f"no Nova flavor fits VDU {vid} ({asks}; virtualMemSize is in GB) (TOSCA node {name})",
+                    )
+                )
     if problems:
         raise TranslationError(source, problems)

@@ -28,6 +28,7 @@ parameter the site's ``os_network`` fills at run time (:func:`translators.playbo
 in a nested template (scaling group) the parameter is passed down by the group. Templates whose
 servers all have networks keep heat-translator's bytes.
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,11 +41,12 @@ from .errors import Problem, TranslationError
 from .model import ServiceModel
 from .tosca_loader import PLACEMENT_POLICY, heat_supports, quiet_libraries
 
-
 #: HOT parameter naming the site's network for servers without a connection point.
 SITE_NETWORK = "rdcl_network"
-SITE_NETWORK_PARAMETER = {"type": "string", "description": "network of the servers without a connection point "
-                                                            "(the site's os_network)"}
+SITE_NETWORK_PARAMETER = {
+    "type": "string",
+    "description": "network of the servers without a connection point (the site's os_network)",
+}
 
 
 class _DeferredInputs(dict):
@@ -57,8 +59,9 @@ class _DeferredInputs(dict):
         return None
 
 
-def translate_site(model: ServiceModel, node_names: list[str],
-                   node_labels: dict[str, dict] | None = None) -> tuple[dict[str, str], list[dict]]:
+def translate_site(
+    model: ServiceModel, node_names: list[str], node_labels: dict[str, dict] | None = None
+) -> tuple[dict[str, str], list[dict]]:
     """HOT files for the Heat nodes ``node_names`` of ``model``: ``stack.yaml`` and the
     nested templates it uses (scaling groups), file name -> YAML text; and the
     ``[{name, type}]`` resources of ``stack.yaml`` (what the stack creates).
@@ -81,9 +84,16 @@ def translate_site(model: ServiceModel, node_names: list[str],
     try:
         files = TOSCATranslator(view, _DeferredInputs(model.params)).translate_to_yaml_files_dict("stack.yaml")
     except Exception as exc:  # heat-translator raises bare Exceptions too
-        raise TranslationError(model.source, [Problem(
-            "topology_template.node_templates", f"heat-translator.{type(exc).__name__}",
-            f"cannot translate {', '.join(node_names)} to HOT: {_stable(exc)}")]) from None
+        raise TranslationError(
+            model.source,
+            [
+                Problem(
+                    "topology_template.node_templates",
+                    f"heat-translator.{type(exc).__name__}",
+                    f"cannot translate {', '.join(node_names)} to HOT: {_stable(exc)}",
+                )
+            ],
+        ) from None
     from .validate import hot_problems, load_yaml
 
     if node_labels is None:
@@ -103,8 +113,10 @@ def translate_site(model: ServiceModel, node_names: list[str],
         except yaml.YAMLError as exc:
             problems.append(Problem("topology_template", "hot.yaml", f"{name}: {' '.join(str(exc).split())}"))
             continue
-        problems += [Problem("topology_template", "hot.structure", f"{name}: {p}")
-                     for p in hot_problems(parsed[name], nested=name != "stack.yaml")]
+        problems += [
+            Problem("topology_template", "hot.structure", f"{name}: {p}")
+            for p in hot_problems(parsed[name], nested=name != "stack.yaml")
+        ]
     problems += _ensure_metadata(files, parsed, wanted)
     if problems:
         raise TranslationError(model.source, problems)
@@ -152,9 +164,13 @@ def _add_metadata(files: dict[str, str], wanted: dict[str, dict]) -> dict[str, s
 
 def _without_network(hot: dict) -> list[str]:
     """Names of the OS::Nova::Server resources of a parsed HOT that have no ``networks``."""
-    return sorted(name for name, body in (hot.get("resources") or {}).items()
-                  if isinstance(body, dict) and body.get("type") == "OS::Nova::Server"
-                  and not (body.get("properties") or {}).get("networks"))
+    return sorted(
+        name
+        for name, body in (hot.get("resources") or {}).items()
+        if isinstance(body, dict)
+        and body.get("type") == "OS::Nova::Server"
+        and not (body.get("properties") or {}).get("networks")
+    )
 
 
 def add_site_network(files: dict[str, str]) -> dict[str, str]:
@@ -190,7 +206,10 @@ def add_site_network(files: dict[str, str]) -> dict[str, str]:
             else:
                 hot = load_yaml(text)
                 props = hot["resources"][server].get("properties") or {}
-                hot["resources"][server]["properties"] = {**props, "networks": [{"network": {"get_param": SITE_NETWORK}}]}
+                hot["resources"][server]["properties"] = {
+                    **props,
+                    "networks": [{"network": {"get_param": SITE_NETWORK}}],
+                }
                 text = dump(hot)
         if re.search(r"^parameters:", text, re.M) is None and text.endswith("\n"):  # heat-translator's nested
             files[name] = text + dump({"parameters": {SITE_NETWORK: SITE_NETWORK_PARAMETER}})
@@ -246,9 +265,11 @@ def _add_outputs(text: str, servers: dict) -> str:
     if not servers:
         return text
     hot = load_yaml(text)
-    mine = {node_output(s): {"description": f"name of server {s} (its Kubernetes node)",
-                             "value": {"get_attr": [s, "name"]}}
-            for s in sorted(servers) if ((hot.get("resources") or {}).get(s) or {}).get("type") == "OS::Nova::Server"}
+    mine = {
+        node_output(s): {"description": f"name of server {s} (its Kubernetes node)", "value": {"get_attr": [s, "name"]}}
+        for s in sorted(servers)
+        if ((hot.get("resources") or {}).get(s) or {}).get("type") == "OS::Nova::Server"
+    }
     if not mine:
         return text
     block = "".join(f"  {line}\n" for line in dump(mine).splitlines())
@@ -270,12 +291,20 @@ def _ensure_metadata(files: dict[str, str], parsed: dict[str, dict], wanted: dic
 
     problems = []
     for server, meta in sorted(wanted.items()):
-        holders = [name for name, hot in sorted(parsed.items())
-                   if ((hot.get("resources") or {}).get(server) or {}).get("type") == "OS::Nova::Server"]
+        holders = [
+            name
+            for name, hot in sorted(parsed.items())
+            if ((hot.get("resources") or {}).get(server) or {}).get("type") == "OS::Nova::Server"
+        ]
         if not holders:
-            problems.append(Problem(f"topology_template.node_templates.{server}", "hot.server-metadata",
-                                    "pods are nested in it but heat-translator's HOT has no OS::Nova::Server "
-                                    "of that name to carry the node labels as metadata"))
+            problems.append(
+                Problem(
+                    f"topology_template.node_templates.{server}",
+                    "hot.server-metadata",
+                    "pods are nested in it but heat-translator's HOT has no OS::Nova::Server "
+                    "of that name to carry the node labels as metadata",
+                )
+            )
             continue
         props = parsed[holders[0]]["resources"][server].setdefault("properties", {}) or {}
         current = props.get("metadata")
@@ -364,13 +393,16 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
     params = {}
     for scaling in wanted:
         hot = load_yaml(files["stack.yaml"])
-        res = (hot.get("resources") or {})
+        res = hot.get("resources") or {}
         if scaling.aspect:
             group = res.get(scaling.aspect) or {}
             props = group.get("properties") or {}
             nested = load_yaml(files.get(str((props.get("resource") or {}).get("type")), "") or "{}") or {}
-            if (group.get("type") != "OS::Heat::AutoScalingGroup" or props.get("desired_capacity") != "DESIRED_CAPACITY"
-                    or ((nested.get("resources") or {}).get(scaling.vdu) or {}).get("type") != "OS::Nova::Server"):
+            if (
+                group.get("type") != "OS::Heat::AutoScalingGroup"
+                or props.get("desired_capacity") != "DESIRED_CAPACITY"
+                or ((nested.get("resources") or {}).get(scaling.vdu) or {}).get("type") != "OS::Nova::Server"
+            ):
                 continue
             files["stack.yaml"] = _set_capacity(files["stack.yaml"], scaling.aspect, scaling.param)
         else:
@@ -382,10 +414,19 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
 
 
 def _parameter(scaling) -> dict:
-    what = (f"scaling aspect {scaling.aspect}, scale levels 0..{len(scaling.steps) - 1}" if scaling.aspect and scaling.steps
-            else f"aspect {scaling.aspect}" if scaling.aspect else "instantiation levels")
-    return {"type": "number", "description": f"instances of VDU {scaling.vdu} ({what})",
-            "default": scaling.default, "constraints": [{"range": {"min": scaling.low, "max": scaling.high}}]}
+    what = (
+        f"scaling aspect {scaling.aspect}, scale levels 0..{len(scaling.steps) - 1}"
+        if scaling.aspect and scaling.steps
+        else f"aspect {scaling.aspect}"
+        if scaling.aspect
+        else "instantiation levels"
+    )
+    return {
+        "type": "number",
+        "description": f"instances of VDU {scaling.vdu} ({what})",
+        "default": scaling.default,
+        "constraints": [{"range": {"min": scaling.low, "max": scaling.high}}],
+    }
 
 
 def _set_capacity(text: str, group: str, param: str) -> str:
@@ -402,7 +443,7 @@ def _set_capacity(text: str, group: str, param: str) -> str:
         line = "      desired_capacity: DESIRED_CAPACITY\n"
         if text.count(line, start, end) == 1:
             at = text.index(line, start, end)
-            return text[:at] + "      desired_capacity: {get_param: %s}\n" % param + text[at + len(line):]
+            return text[:at] + "      desired_capacity: {get_param: %s}\n" % param + text[at + len(line) :]
     hot = load_yaml(text)
     hot["resources"][group]["properties"]["desired_capacity"] = {"get_param": param}
     return dump(hot)
@@ -459,9 +500,16 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
     vdu, name = scaling.vdu, f"{scaling.vdu}.hot.yaml"
 
     def refuse(why: str):
-        raise TranslationError(model.source, [Problem(
-            f"topology_template.node_templates.{vdu}", "hot.scale-group",
-            f"its instantiation levels need its count as a HOT parameter, but {why}")])
+        raise TranslationError(
+            model.source,
+            [
+                Problem(
+                    f"topology_template.node_templates.{vdu}",
+                    "hot.scale-group",
+                    f"its instantiation levels need its count as a HOT parameter, but {why}",
+                )
+            ],
+        )
 
     res = hot.get("resources") or {}
     if (res.get(vdu) or {}).get("type") != "OS::Nova::Server":
@@ -476,37 +524,71 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
         reads = set(_refs(body, "get_resource")) | {a[0] for a in _refs(body, "get_attr") if isinstance(a, list) and a}
         if reads & set(moved):
             refuse(f"resource {other} reads {', '.join(sorted(reads & set(moved)))}")
-    outside = [a[0] for m in moved for a in _refs(res[m], "get_attr") if isinstance(a, list) and a and a[0] not in moved]
+    outside = [
+        a[0] for m in moved for a in _refs(res[m], "get_attr") if isinstance(a, list) and a and a[0] not in moved
+    ]
     if outside:
         refuse(f"it reads attributes of {', '.join(sorted(set(outside)))} (get_attr across templates)")
     if set(_refs(hot.get("outputs") or {}, "get_resource")) & set(moved) or {
-            a[0] for a in _refs(hot.get("outputs") or {}, "get_attr") if isinstance(a, list) and a} & set(moved):
+        a[0] for a in _refs(hot.get("outputs") or {}, "get_attr") if isinstance(a, list) and a
+    } & set(moved):
         refuse("an output of the stack reads it")
     given = sorted({r for m in moved for r in _refs(res[m], "get_resource") if r not in moved})
     mapping = {r: f"{r.lower()}_id" for r in given}
     read_params = sorted({p for m in moved for p in _refs(res[m], "get_param") if isinstance(p, str)})
-    depends = sorted({d for m in moved for d in ([res[m].get("depends_on")] if isinstance(res[m].get("depends_on"), str)
-                                                else res[m].get("depends_on") or []) if d not in moved})
+    depends = sorted(
+        {
+            d
+            for m in moved
+            for d in (
+                [res[m].get("depends_on")]
+                if isinstance(res[m].get("depends_on"), str)
+                else res[m].get("depends_on") or []
+            )
+            if d not in moved
+        }
+    )
     inner = {}
     for m in moved:
         body = {k: v for k, v in res[m].items() if k != "depends_on"}
-        deps = [d for d in ([res[m].get("depends_on")] if isinstance(res[m].get("depends_on"), str)
-                            else res[m].get("depends_on") or []) if d in moved]
+        deps = [
+            d
+            for d in (
+                [res[m].get("depends_on")]
+                if isinstance(res[m].get("depends_on"), str)
+                else res[m].get("depends_on") or []
+            )
+            if d in moved
+        ]
         inner[m] = _retarget(body, mapping) | ({"depends_on": deps} if deps else {})
     top_params = hot.get("parameters") or {}
-    nested: Doc = {"heat_template_version": hot.get("heat_template_version"),
-              "description": f"One instance of VDU {vdu} and its ports (ResourceGroup {vdu} of the main template)",
-              "parameters": {**{mapping[r]: {"type": "string"} for r in given},
-                             **{p: {k: v for k, v in (top_params.get(p) or {"type": "string"}).items()
-                                    if k in ("type", "description")} for p in read_params}},
-              "resources": inner}
+    nested: Doc = {
+        "heat_template_version": hot.get("heat_template_version"),
+        "description": f"One instance of VDU {vdu} and its ports (ResourceGroup {vdu} of the main template)",
+        "parameters": {
+            **{mapping[r]: {"type": "string"} for r in given},
+            **{
+                p: {k: v for k, v in (top_params.get(p) or {"type": "string"}).items() if k in ("type", "description")}
+                for p in read_params
+            },
+        },
+        "resources": inner,
+    }
     if not nested["parameters"]:
         del nested["parameters"]
-    group: Doc = {"type": "OS::Heat::ResourceGroup",
-             "properties": {"count": {"get_param": scaling.param},
-                            "resource_def": {"type": name, "properties": {
-                                **{mapping[r]: {"get_resource": r} for r in given},
-                                **{p: {"get_param": p} for p in read_params}}}}}
+    group: Doc = {
+        "type": "OS::Heat::ResourceGroup",
+        "properties": {
+            "count": {"get_param": scaling.param},
+            "resource_def": {
+                "type": name,
+                "properties": {
+                    **{mapping[r]: {"get_resource": r} for r in given},
+                    **{p: {"get_param": p} for p in read_params},
+                },
+            },
+        },
+    }
     if not group["properties"]["resource_def"]["properties"]:
         del group["properties"]["resource_def"]["properties"]
     if depends:
@@ -514,7 +596,9 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
     for other, body in res.items():  # waiting for the server or its ports: wait for the group
         deps = body.get("depends_on")
         if other not in moved and deps and set([deps] if isinstance(deps, str) else deps) & set(moved):
-            body["depends_on"] = list(dict.fromkeys(vdu if d in moved else d for d in ([deps] if isinstance(deps, str) else deps)))
+            body["depends_on"] = list(
+                dict.fromkeys(vdu if d in moved else d for d in ([deps] if isinstance(deps, str) else deps))
+            )
     hot["resources"] = {k: (group if k == vdu else v) for k, v in res.items() if k == vdu or k not in moved}
     files[name] = dump(nested)
     files["stack.yaml"] = dump(hot)

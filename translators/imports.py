@@ -27,6 +27,7 @@ Every file read is also held to the parser limits (:mod:`translators.limits`).
 that imports it only (never from the working directory), so it opens the file checked here.
 TOSCA Simple Profile in YAML 1.3 §3.6.8 (import definition), §3.10 (CSAR). Pure Python.
 """
+
 from __future__ import annotations
 
 import os
@@ -83,8 +84,14 @@ def is_url(name: str) -> bool:
 class _Walk:
     """One check: files to read by name, problems found."""
 
-    def __init__(self, read: Callable[[str], str | None], resolve: Callable[[str, str], tuple[str | None, str]],
-                 main: str, trusted: Mapping[str, str], label: Callable[[str], str]):
+    def __init__(
+        self,
+        read: Callable[[str], str | None],
+        resolve: Callable[[str, str], tuple[str | None, str]],
+        main: str,
+        trusted: Mapping[str, str],
+        label: Callable[[str], str],
+    ):
         self.read, self.resolve, self.main, self.trusted, self.label = read, resolve, main, trusted, label
         self.problems: list[Problem] = []
         self._main_node: Any = None
@@ -123,17 +130,31 @@ class _Walk:
         if not isinstance(file, str) or not file.strip():
             self._add(name, where, "import.bad", "an import names a file: a relative path in the project")
         elif repository is not None:
-            self._add(name, where, "import.url", f"{file!r} is imported from repository {str(repository)!r}; "
-                                                 "imports are never fetched: put the file in the project and "
-                                                 "import it by relative path")
+            self._add(
+                name,
+                where,
+                "import.url",
+                f"{file!r} is imported from repository {str(repository)!r}; "
+                "imports are never fetched: put the file in the project and "
+                "import it by relative path",
+            )
         elif file in self.trusted:
             return None  # a type file the project type provides
         elif is_url(file):
-            self._add(name, where, "import.url", f"{file!r} is a URL; imports are never fetched or opened by URL: "
-                                                 "put the file in the project and import it by relative path")
+            self._add(
+                name,
+                where,
+                "import.url",
+                f"{file!r} is a URL; imports are never fetched or opened by URL: "
+                "put the file in the project and import it by relative path",
+            )
         elif file.startswith(("/", "\\")):
-            self._add(name, where, "import.absolute-path", f"{file!r} is an absolute path; imports are relative "
-                                                           "paths inside the project")
+            self._add(
+                name,
+                where,
+                "import.absolute-path",
+                f"{file!r} is an absolute path; imports are relative paths inside the project",
+            )
         else:
             target, why = self.resolve(name, file)
             if target is None and why:
@@ -145,7 +166,7 @@ class _Walk:
     def _add(self, name: str, where: str, rule: str, message: str, line: int | None = None) -> None:
         prefix = "" if name == self.main else f"in {self.label(name)}: "
         if name == self.main and line is None and where.startswith("imports["):
-            line = self._line(int(where[len("imports["):-1]))
+            line = self._line(int(where[len("imports[") : -1]))
         self.problems.append(Problem(where, rule, prefix + message, line if name == self.main else None))
 
     def _line(self, index: int) -> int | None:
@@ -169,8 +190,9 @@ _OUTSIDE = "import.outside-project leaves the project's folder; imports are rela
 _NOT_FILE = "import.not-a-file is not a regular file"
 
 
-def check_imports(path: str | Path, root: str | Path | None = None,
-                  trusted: Mapping[str, str] | None = None) -> list[Problem]:
+def check_imports(
+    path: str | Path, root: str | Path | None = None, trusted: Mapping[str, str] | None = None
+) -> list[Problem]:
     """Problems with the imports of the template at ``path`` and of the files it imports.
 
     ``root`` is the project's folder (default: the template's folder); ``trusted`` maps
@@ -298,8 +320,15 @@ def confine_tosca_parser() -> None:
 
         file = import_uri_def.get("file") if isinstance(import_uri_def, dict) else import_uri_def
         repository = import_uri_def.get("repository") if isinstance(import_uri_def, dict) else None
-        if (isinstance(file, str) and file and not repository and not is_url(file) and not os.path.isabs(file)
-                and isinstance(self.path, str) and not is_url(self.path)):
+        if (
+            isinstance(file, str)
+            and file
+            and not repository
+            and not is_url(file)
+            and not os.path.isabs(file)
+            and isinstance(self.path, str)
+            and not is_url(self.path)
+        ):
             found = beside(self.path, file)
             if found is None:  # tosca-parser's own message, without looking in the working directory
                 ExceptionCollector.appendException(ImportError(f'Import "{import_uri_def}" is not valid.'))

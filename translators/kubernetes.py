@@ -20,6 +20,7 @@ The OpenShift flavour also has the service's project.openshift.io/v1 Project
 are filled in at run time by ``kubernetes.core.k8s`` (its ``template`` option) or by
 :func:`render` in plan jobs.
 """
+
 from __future__ import annotations
 
 import jinja2
@@ -35,14 +36,31 @@ from .model import NodeModel, ServiceModel
 from .relations import Relations
 from .yamlout import dump_docs
 
-__all__ = ["BAREMETAL_LABEL", "FLAVOURS", "MANAGED_BY", "PARENT_LABEL", "dns_name", "documents",
-           "dump", "manifests", "parent_label_value", "project_manifest", "render", "render_text"]
+__all__ = [
+    "BAREMETAL_LABEL",
+    "FLAVOURS",
+    "MANAGED_BY",
+    "PARENT_LABEL",
+    "dns_name",
+    "documents",
+    "dump",
+    "manifests",
+    "parent_label_value",
+    "project_manifest",
+    "render",
+    "render_text",
+]
 
 FLAVOURS = ("kubernetes", "openshift")
 
 
-def documents(model: ServiceModel, node: NodeModel, flavour: str = "kubernetes",
-              relations: Relations | None = None, notes: list[str] | None = None) -> list[Doc]:
+def documents(
+    model: ServiceModel,
+    node: NodeModel,
+    flavour: str = "kubernetes",
+    relations: Relations | None = None,
+    notes: list[str] | None = None,
+) -> list[Doc]:
     """The manifests of one container node as dicts, integer dialog fields as markers
     (:func:`translators.k8s.common.int_field`). What cannot be translated is appended to
     ``notes`` (translation report lines).
@@ -59,8 +77,11 @@ def documents(model: ServiceModel, node: NodeModel, flavour: str = "kubernetes",
     docs = [files, workload.deployment(model, node, rel, compute, mount), service]
     if flavour == "openshift":
         docs += openshift.routes(model, node, service)
-    docs += [network.network_policy(model, node, rel, notes), *vnffg.network_policies(model, node, rel, notes),
-             scaling.hpa(model, node, "cpu" in compute, notes)]
+    docs += [
+        network.network_policy(model, node, rel, notes),
+        *vnffg.network_policies(model, node, rel, notes),
+        scaling.hpa(model, node, "cpu" in compute, notes),
+    ]
     return [d for d in docs if d]
 
 
@@ -69,8 +90,13 @@ def dump(docs: list[Doc]) -> str:
     return fill_int_markers(dump_docs(docs))
 
 
-def manifests(model: ServiceModel, node: NodeModel, flavour: str = "kubernetes",
-              relations: Relations | None = None, notes: list[str] | None = None) -> str:
+def manifests(
+    model: ServiceModel,
+    node: NodeModel,
+    flavour: str = "kubernetes",
+    relations: Relations | None = None,
+    notes: list[str] | None = None,
+) -> str:
     """Multi-document YAML (a Jinja template) for one container node; see :func:`documents`."""
     return dump(documents(model, node, flavour, relations, notes))
 

@@ -19,6 +19,7 @@ a :class:`VmScaling` (:func:`vm_scaling`): their instance count becomes a HOT pa
 (:mod:`translators.hot`) whose value per level, and per scale level of their aspect,
 goes to the site's group_vars (:func:`heat_scale_vars`) for ``scale.yml``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -89,22 +90,48 @@ def choose(model: ServiceModel, level: str | None = None) -> str | None:
         if level is not None and level in known:
             return level
         if level is not None:
-            raise TranslationError(model.source, [Problem(
-                "topology_template.policies", "instantiation-level.none",
-                f"level {level!r} asked for, but the descriptor has no {INSTANTIATION_LEVELS} or "
-                f"{VDU_LEVELS} policy")])
+            raise TranslationError(
+                model.source,
+                [
+                    Problem(
+                        "topology_template.policies",
+                        "instantiation-level.none",
+                        f"level {level!r} asked for, but the descriptor has no {INSTANTIATION_LEVELS} or "
+                        f"{VDU_LEVELS} policy",
+                    )
+                ],
+            )
         return None
     given = next((i for i in model.inputs if i.name == LEVEL_INPUT), None)
-    chosen = (level or model.params.get(LEVEL_INPUT) or (given.default if given else None)
-              or model.levels.get("default") or (known[0] if len(known) == 1 else None))
+    chosen = (
+        level
+        or model.params.get(LEVEL_INPUT)
+        or (given.default if given else None)
+        or model.levels.get("default")
+        or (known[0] if len(known) == 1 else None)
+    )
     if chosen is None:
-        raise TranslationError(model.source, [Problem(
-            "topology_template.policies", "instantiation-level.default",
-            f"levels {', '.join(known)} and no default_level: choose one (--level, or the input {LEVEL_INPUT})")])
+        raise TranslationError(
+            model.source,
+            [
+                Problem(
+                    "topology_template.policies",
+                    "instantiation-level.default",
+                    f"levels {', '.join(known)} and no default_level: choose one (--level, or the input {LEVEL_INPUT})",
+                )
+            ],
+        )
     if chosen not in known:
-        raise TranslationError(model.source, [Problem(
-            "topology_template.policies", "instantiation-level.unknown",
-            f"level {chosen!r} is not one of {', '.join(known)}")])
+        raise TranslationError(
+            model.source,
+            [
+                Problem(
+                    "topology_template.policies",
+                    "instantiation-level.unknown",
+                    f"level {chosen!r} is not one of {', '.join(known)}",
+                )
+            ],
+        )
     return str(chosen)
 
 
@@ -114,8 +141,13 @@ def problems(model: ServiceModel) -> list[Problem]:
     for node in model.nodes.values():
         for level, count in sorted(node.levels.items()):
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                out.append(Problem(f"topology_template.node_templates.{node.name}", "instantiation-level.count",
-                                   f"level {level}: number_of_instances {count!r} is not a whole number >= 0"))
+                out.append(
+                    Problem(
+                        f"topology_template.node_templates.{node.name}",
+                        "instantiation-level.count",
+                        f"level {level}: number_of_instances {count!r} is not a whole number >= 0",
+                    )
+                )
     return out
 
 
@@ -126,8 +158,10 @@ def report(model: ServiceModel) -> list[str]:
     chosen = model.levels.get("chosen")
     lines = []
     if any(n.levels for n in model.nodes.values()):
-        lines.append(f"instantiation level {chosen}: pods start with its number_of_instances; "
-                     f"scale.yml -e scale_level=<{'|'.join(model.levels['ids'])}> moves them to another level")
+        lines.append(
+            f"instantiation level {chosen}: pods start with its number_of_instances; "
+            f"scale.yml -e scale_level=<{'|'.join(model.levels['ids'])}> moves them to another level"
+        )
     for node in model.nodes.values():
         if node.levels and chosen not in node.levels:
             lines.append(f"{node.name}: no number_of_instances at level {chosen}; it keeps its replicas")
@@ -135,8 +169,7 @@ def report(model: ServiceModel) -> list[str]:
     for policy, targets in sorted((model.levels.get("vm_targets") or {}).items()):
         others = [t for t in targets if t not in vms]
         if others:
-            lines.append(f"policy {policy}: levels of {', '.join(others)} not applied: they are neither pods "
-                         "nor VMs")
+            lines.append(f"policy {policy}: levels of {', '.join(others)} not applied: they are neither pods nor VMs")
     return lines + vm_report(vms)
 
 
@@ -148,11 +181,16 @@ def vm_report(vms: dict[str, VmScaling]) -> list[str]:
         if s.refused:
             lines.append(f"{s.vdu}: VM count not made a parameter, it stays one server: {s.refused}")
             continue
-        where = (f"desired_capacity of AutoScalingGroup {s.aspect}" if s.aspect
-                 else f"count of ResourceGroup {s.vdu} (nested template {s.vdu}.hot.yaml holds the server and its ports)")
+        where = (
+            f"desired_capacity of AutoScalingGroup {s.aspect}"
+            if s.aspect
+            else f"count of ResourceGroup {s.vdu} (nested template {s.vdu}.hot.yaml holds the server and its ports)"
+        )
         how = f"-e scale_aspect={s.aspect} -e scale_steps=N, or " if s.aspect and s.steps else ""
-        lines.append(f"{s.vdu}: VM count is HOT parameter {s.param} ({where}), {s.low}..{s.high}, starts at "
-                     f"{s.default}; scale.yml {how}-e scale_level=L updates the stack")
+        lines.append(
+            f"{s.vdu}: VM count is HOT parameter {s.param} ({where}), {s.low}..{s.high}, starts at "
+            f"{s.default}; scale.yml {how}-e scale_level=L updates the stack"
+        )
         for level, why in sorted(s.bad_levels.items()):
             lines.append(f"{s.vdu}: level {level} cannot be reached ({why}); scale.yml refuses it")
     return lines
@@ -219,8 +257,13 @@ def vm_level(model: ServiceModel) -> str | None:
     nothing says (the counts then start at the initial delta)."""
     known = model.levels.get("ids") or []
     given = next((i for i in model.inputs if i.name == LEVEL_INPUT), None)
-    chosen = (model.levels.get("chosen") or model.params.get(LEVEL_INPUT) or (given.default if given else None)
-              or model.levels.get("default") or (known[0] if len(known) == 1 else None))
+    chosen = (
+        model.levels.get("chosen")
+        or model.params.get(LEVEL_INPUT)
+        or (given.default if given else None)
+        or model.levels.get("default")
+        or (known[0] if len(known) == 1 else None)
+    )
     return str(chosen) if chosen in known else None
 
 
@@ -245,8 +288,12 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
 
     def is_vm(name: str) -> bool:
         node = model.nodes.get(name)
-        return (node is not None and node.role == "heat" and name in templates
-                and any(templates[name].is_derived_from(t) for t in VM_TYPES))
+        return (
+            node is not None
+            and node.role == "heat"
+            and name in templates
+            and any(templates[name].is_derived_from(t) for t in VM_TYPES)
+        )
 
     aspects: Doc = {}  # aspect id -> {max_scale_level, step_deltas, ...}
     deltas: dict[str, tuple[str | None, Doc]] = {}  # vdu -> (aspect, {delta id: instances})
@@ -259,18 +306,26 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
             aspects.update(props.get("aspects") or {})
         elif policy.is_derived_from(ASPECT_DELTAS):
             for vdu in targets(policy):
-                deltas.setdefault(vdu, (props.get("aspect"), {k: (v or {}).get("number_of_instances")
-                                                              for k, v in (props.get("deltas") or {}).items()}))
+                deltas.setdefault(
+                    vdu,
+                    (
+                        props.get("aspect"),
+                        {k: (v or {}).get("number_of_instances") for k, v in (props.get("deltas") or {}).items()},
+                    ),
+                )
         elif policy.is_derived_from(INITIAL_DELTA):
             for vdu in targets(policy):
                 initial.setdefault(vdu, ((props.get("initial_delta") or {}).get("number_of_instances")))
         elif policy.is_derived_from(VDU_LEVELS):
             for vdu in targets(policy):
-                vdu_levels.setdefault(vdu, {k: (v or {}).get("number_of_instances")
-                                            for k, v in (props.get("levels") or {}).items()})
+                vdu_levels.setdefault(
+                    vdu, {k: (v or {}).get("number_of_instances") for k, v in (props.get("levels") or {}).items()}
+                )
         elif policy.is_derived_from(INSTANTIATION_LEVELS):
             for level, body in (props.get("levels") or {}).items():
-                scale_info[level] = {a: (v or {}).get("scale_level") for a, v in ((body or {}).get("scale_info") or {}).items()}
+                scale_info[level] = {
+                    a: (v or {}).get("scale_level") for a, v in ((body or {}).get("scale_info") or {}).items()
+                }
     chosen = vm_level(model)
     out: dict[str, VmScaling] = {}
     for vdu in templates:
@@ -298,8 +353,9 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
             step = _whole((scale_info.get(level) or {}).get(aspect)) if aspect else None
             if count is None and step is not None:
                 if step >= len(scaling.steps):
-                    scaling.bad_levels[level] = (f"scale level {step} of aspect {aspect} is beyond its "
-                                                 f"max_scale_level {len(scaling.steps) - 1}")
+                    scaling.bad_levels[level] = (
+                        f"scale level {step} of aspect {aspect} is beyond its max_scale_level {len(scaling.steps) - 1}"
+                    )
                     continue
                 count = scaling.steps[step]
             if count is None and scaling.steps:
@@ -317,8 +373,13 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
             if not scaling.low <= count <= scaling.high:
                 scaling.bad_levels[level] = f"{count} instances of {vdu} is outside {scaling.low}..{scaling.high}"
                 del scaling.levels[level]
-        scaling.default = (scaling.levels[chosen] if chosen is not None and chosen in scaling.levels
-                           else start if start is not None and scaling.low <= start <= scaling.high else scaling.low)
+        scaling.default = (
+            scaling.levels[chosen]
+            if chosen is not None and chosen in scaling.levels
+            else start
+            if start is not None and scaling.low <= start <= scaling.high
+            else scaling.low
+        )
         scaling.param = f"{vdu}_desired_capacity" if aspect else f"{vdu}_count"
         scaling.refused = None if aspect else _wrap_refused(model, templates, vdu)
         out[vdu] = scaling
@@ -338,8 +399,11 @@ def _wrap_refused(model: ServiceModel, templates: Doc, vdu: str) -> str | None:
         wanted = [t for req in node.requirements or [] for t in _req_nodes(req)]
         if name == vdu and any(t in templates for t in wanted):
             return "it requires other nodes (volumes or storage: one volume cannot serve several servers)"
-        if name != vdu and vdu in wanted and not any(
-                node.is_derived_from(t) for t in ("tosca.nodes.nfv.VduCp", "tosca.nodes.network.Port")):
+        if (
+            name != vdu
+            and vdu in wanted
+            and not any(node.is_derived_from(t) for t in ("tosca.nodes.nfv.VduCp", "tosca.nodes.network.Port"))
+        ):
             return f"node {name} requires it (it would have to be replicated with it)"
     return None
 
@@ -364,8 +428,11 @@ def heat_scale_vars(scalings: list[VmScaling]) -> Doc:
     scalings = [s for s in scalings if s.refused is None]
     if not scalings:
         return {}
-    out: Doc = {"heat_stack_scale_params": {s.param: {"vdu": s.vdu, "min": s.low, "max": s.high, "default": s.default}
-                                       for s in scalings}}
+    out: Doc = {
+        "heat_stack_scale_params": {
+            s.param: {"vdu": s.vdu, "min": s.low, "max": s.high, "default": s.default} for s in scalings
+        }
+    }
     bad = {lvl: why for s in scalings for lvl, why in s.bad_levels.items()}
     table: dict[str, dict[str, int]] = {}
     for s in scalings:

@@ -25,6 +25,7 @@ A refusal is a :class:`LimitError` whose ``rule`` names the limit (``limit.bytes
 ``limit.depth``, ``limit.aliases``, ``limit.nodes``) and whose ``status`` is the HTTP
 status an API answers with (413 for size, 400 for the others). Pure Python, no Django.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -88,8 +89,11 @@ def _charge(text: str | bytes, nodes: int, line: int | None) -> None:
     budget[1].add(key)
     budget[0] -= nodes
     if budget[0] < 0:
-        raise LimitError("limit.request-nodes", "the documents of this request hold more than "
-                                                "RDCL_PARSE_MAX_REQUEST_NODES nodes once aliases are expanded", line)
+        raise LimitError(
+            "limit.request-nodes",
+            "the documents of this request hold more than RDCL_PARSE_MAX_REQUEST_NODES nodes once aliases are expanded",
+            line,
+        )
 
 
 class LimitError(ValueError):
@@ -110,8 +114,9 @@ def check_size(data: str | bytes, limits: Limits = DEFAULT) -> None:
     if isinstance(data, str) and size <= limits.bytes < 4 * size:
         size = len(data.encode("utf-8", "surrogatepass"))
     if size > limits.bytes:
-        raise LimitError("limit.bytes", f"document of {size} bytes; the limit is {limits.bytes} bytes "
-                                        "(RDCL_PARSE_MAX_BYTES)")
+        raise LimitError(
+            "limit.bytes", f"document of {size} bytes; the limit is {limits.bytes} bytes (RDCL_PARSE_MAX_BYTES)"
+        )
 
 
 _SCALAR, _ALIAS, _END = yaml.ScalarEvent, yaml.AliasEvent, yaml.StreamEndEvent
@@ -169,8 +174,11 @@ def check_yaml(text: str | bytes, limits: Limits = DEFAULT) -> None:
                     sizes[event.anchor] = 1
             elif kind in _STARTS:
                 if len(open_) >= limits.depth:
-                    raise LimitError("limit.depth", f"nested more than {limits.depth} levels deep "
-                                                    "(RDCL_PARSE_MAX_DEPTH)", event.start_mark.line + 1)
+                    raise LimitError(
+                        "limit.depth",
+                        f"nested more than {limits.depth} levels deep (RDCL_PARSE_MAX_DEPTH)",
+                        event.start_mark.line + 1,
+                    )
                 open_.append((total, event.anchor))
                 total += 1
             elif kind in _ENDS:
@@ -181,8 +189,11 @@ def check_yaml(text: str | bytes, limits: Limits = DEFAULT) -> None:
             elif kind is _ALIAS:
                 aliases += 1
                 if aliases > limits.aliases:
-                    raise LimitError("limit.aliases", f"more than {limits.aliases} aliases "
-                                                      "(RDCL_PARSE_MAX_ALIASES)", event.start_mark.line + 1)
+                    raise LimitError(
+                        "limit.aliases",
+                        f"more than {limits.aliases} aliases (RDCL_PARSE_MAX_ALIASES)",
+                        event.start_mark.line + 1,
+                    )
                 total += sizes.get(event.anchor, 1)
             elif kind is _END:
                 _charge(text, total, None)
@@ -190,8 +201,11 @@ def check_yaml(text: str | bytes, limits: Limits = DEFAULT) -> None:
             else:
                 continue
             if total > limits.nodes:
-                raise LimitError("limit.nodes", f"more than {limits.nodes} nodes once aliases are expanded "
-                                                "(RDCL_PARSE_MAX_NODES)", event.start_mark.line + 1)
+                raise LimitError(
+                    "limit.nodes",
+                    f"more than {limits.nodes} nodes once aliases are expanded (RDCL_PARSE_MAX_NODES)",
+                    event.start_mark.line + 1,
+                )
     except yaml.YAMLError:
         return  # the loader reports the syntax error, with its line
     finally:

@@ -14,6 +14,7 @@ of ``keep`` (the service's inputs: the same as ``get_input``) or a site variable
 product (``rdcl_bind_address``, ``rdcl_root``...: names starting ``rdcl_``), stays: it
 calls nothing and filters nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,4 +68,4 @@ def plain_text(template: str) -> str:
     """The text :func:`template_text` escaped, back (for places nothing templates, such as
     the keys of a map Ansible reads: it renders values, never keys)."""
     text = template.replace(OPEN, "{")
-    return "#" + text[len(HASH):] if text.startswith(HASH + HEADER[1:]) else text
+    return "#" + text[len(HASH) :] if text.startswith(HASH + HEADER[1:]) else text

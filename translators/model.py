@@ -4,6 +4,7 @@ A :class:`ServiceModel` is a list of :class:`NodeModel` (one per TOSCA node temp
 with their site placement and dependencies resolved, plus the descriptor's inputs (the
 catalogue dialog) and the parsed template kept for heat-translator.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -9,6 +9,7 @@
   ``openshift`` translates every kubernetes site as an openshift one (Route, Project),
   ``k8s`` every openshift site as a plain kubernetes one (:func:`sites_for`).
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,9 @@ def sites_for(target: str, sites: SiteMap) -> SiteMap:
     swap = {"k8s": ("openshift", "kubernetes"), "openshift": ("kubernetes", "openshift")}.get(target)
     if not swap:
         return sites
-    return SiteMap([SiteRef(s.name, swap[1] if s.kind == swap[0] else s.kind, s.default, s.labels)
-                    for s in sites.sites.values()])
+    return SiteMap(
+        [SiteRef(s.name, swap[1] if s.kind == swap[0] else s.kind, s.default, s.labels) for s in sites.sites.values()]
+    )
 
 
 def select(translation: Translation, target: str, values: Doc | None = None) -> dict[str, str]:
@@ -53,8 +55,7 @@ def select(translation: Translation, target: str, values: Doc | None = None) -> 
         return dict(translation.files)
     if target == "hot":
         sites = [p.site for p in translation.parts if p.kind == "openstack"]
-        files = {k: v for k, v in translation.files.items()
-                 if any(k.startswith(f"templates/{s}/") for s in sites)}
+        files = {k: v for k, v in translation.files.items() if any(k.startswith(f"templates/{s}/") for s in sites)}
         if not files:
             raise OutputError(f"{translation.name}: no part on an OpenStack site, so no HOT")
         return files
@@ -75,8 +76,9 @@ def _rendered(translation: Translation, values: Doc) -> dict[str, str]:
             try:
                 text = kubernetes.render_text(translation.files[entry["template"]], values)
             except jinja2.UndefinedError as exc:
-                raise OutputError(f"{entry['node']}: {exc.message}: the input has no default; "
-                                  "give it with --param NAME=VALUE") from None
+                raise OutputError(
+                    f"{entry['node']}: {exc.message}: the input has no default; give it with --param NAME=VALUE"
+                ) from None
             docs = [d for d in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) if d]
             problems += [f"{part.site}/{entry['node']}: {p}" for p in manifest_problems(docs, version)]
             out[f"manifests/{part.site}/{entry['node']}.yaml"] = text

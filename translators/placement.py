@@ -5,6 +5,7 @@ B depends on part A when a node on B depends on a node on A (TOSCA ``dependency`
 ``host``, ``binding``, ``link`` requirements, and a pod's parent VM). Parts are ordered
 topologically; ties are broken by site name so the output is deterministic.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,30 +44,40 @@ def place(model: ServiceModel, sites: SiteMap) -> list[Part]:
         path = f"topology_template.node_templates.{node.name}"
         kinds = KINDS_FOR_ROLE[node.role]
         if node.site and node.site_selector:
-            problems.append(Problem(path, "placement.site-and-selector",
-                                    "a placement gives either site or site_selector, not both"))
+            problems.append(
+                Problem(path, "placement.site-and-selector", "a placement gives either site or site_selector, not both")
+            )
             continue
         if node.site_selector:
             found = sites.select(node.site_selector, node.role)
             if not found:
-                problems.append(Problem(path, "placement.no-match", f"no registered site of kind "
-                                        f"{'/'.join(kinds)} matches the selector {node.site_selector}"))
+                problems.append(
+                    Problem(
+                        path,
+                        "placement.no-match",
+                        f"no registered site of kind {'/'.join(kinds)} matches the selector {node.site_selector}",
+                    )
+                )
                 continue
             node.site = found[0].name
             continue
         if not node.site:
             default = sites.default_for(node.role)
             if default is None:
-                problems.append(Problem(path, "placement.no-site",
-                                        f"needs a site of kind {'/'.join(kinds)}; none is registered"))
+                problems.append(
+                    Problem(path, "placement.no-site", f"needs a site of kind {'/'.join(kinds)}; none is registered")
+                )
                 continue
             node.site = default.name
         site = sites.get(node.site)
         if site is None:
             problems.append(Problem(path, "placement.unknown-site", f"site {node.site!r} is not registered"))
         elif site.kind not in kinds:
-            problems.append(Problem(path, "placement.wrong-kind",
-                                    f"a {node.role} node cannot run on {site.kind} site {site.name!r}"))
+            problems.append(
+                Problem(
+                    path, "placement.wrong-kind", f"a {node.role} node cannot run on {site.kind} site {site.name!r}"
+                )
+            )
     if problems:
         raise TranslationError(model.source, problems)
     return _order(model, sites)
@@ -90,9 +101,16 @@ def _order(model: ServiceModel, sites: SiteMap) -> list[Part]:
         ready = sorted(p for p in parts if p not in done and set(parts[p].after) <= done)
         if not ready:
             cycle = sorted(p for p in parts if p not in done)
-            raise TranslationError(model.source, [Problem(
-                "topology_template.policies", "placement.cycle",
-                f"sites {', '.join(cycle)} depend on each other; place the nodes so dependencies go one way")])
+            raise TranslationError(
+                model.source,
+                [
+                    Problem(
+                        "topology_template.policies",
+                        "placement.cycle",
+                        f"sites {', '.join(cycle)} depend on each other; place the nodes so dependencies go one way",
+                    )
+                ],
+            )
         ordered.append(parts[ready[0]])
         done.add(ready[0])
     return ordered
@@ -122,9 +140,15 @@ def _node_order(model: ServiceModel) -> list[NodeModel]:
     while pending:
         ready = [n for n in names if n in pending and not pending[n]]
         if not ready:
-            raise TranslationError(model.source, [Problem(
-                f"topology_template.node_templates.{n}", "requirements.cycle",
-                "its requirements form a cycle") for n in sorted(pending)])
+            raise TranslationError(
+                model.source,
+                [
+                    Problem(
+                        f"topology_template.node_templates.{n}", "requirements.cycle", "its requirements form a cycle"
+                    )
+                    for n in sorted(pending)
+                ],
+            )
         for name in ready:
             ordered.append(model.nodes[name])
             del pending[name]

@@ -7,6 +7,7 @@ Kubernetes schema of the translation's version before its dialog values are know
 integer fields taken from inputs are checked with a placeholder integer
 (:func:`translators.k8s.common.sample`); the plan job checks them again with the values.
 """
+
 from __future__ import annotations
 
 from . import kubernetes, levels
@@ -23,8 +24,15 @@ from .validate import manifest_problems
 PROJECT = "_project"
 
 
-def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict[str, Doc],
-                   files: dict[str, str], notes: list[str], k8s_version: str | None) -> Doc:
+def translate_part(
+    model: ServiceModel,
+    part: Part,
+    rel: Relations,
+    labels: dict[str, Doc],
+    files: dict[str, str],
+    notes: list[str],
+    k8s_version: str | None,
+) -> Doc:
     """Write the part's manifest templates into ``files`` and return what the site got:
     ``templates`` (paths, apply order), ``resources`` (``[{name, type}]`` per object),
     ``manifests`` (``[{node, template}]``), ``node_labels`` (``[{vdu, labels,
@@ -44,8 +52,10 @@ def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict
         files[path] = kubernetes.dump(docs)
         resources.extend({"name": d["metadata"]["name"], "type": d["kind"]} for d in docs)
         if k8s_version is not None:
-            problems.extend(Problem(f"topology_template.node_templates.{node}", "kubernetes.schema", p)
-                            for p in manifest_problems(sample(docs), k8s_version))
+            problems.extend(
+                Problem(f"topology_template.node_templates.{node}", "kubernetes.schema", p)
+                for p in manifest_problems(sample(docs), k8s_version)
+            )
         manifests.append({"node": node, "template": path})
 
     if part.kind == "openshift":
@@ -57,9 +67,14 @@ def translate_part(model: ServiceModel, part: Part, rel: Relations, labels: dict
         emit(name, kubernetes.documents(model, model.nodes[name], part.kind, rel, notes))
     if problems:
         raise TranslationError(model.source, problems)
-    return {"templates": [m["template"] for m in manifests], "resources": resources,
-            "manifests": manifests, "node_labels": _needed(model, part, labels),
-            "levels": levels.counts(model, part.nodes), "workloads": _workloads(model, part)}
+    return {
+        "templates": [m["template"] for m in manifests],
+        "resources": resources,
+        "manifests": manifests,
+        "node_labels": _needed(model, part, labels),
+        "levels": levels.counts(model, part.nodes),
+        "workloads": _workloads(model, part),
+    }
 
 
 def _workloads(model: ServiceModel, part: Part) -> dict[str, Doc]:
@@ -82,6 +97,14 @@ def _needed(model: ServiceModel, part: Part, labels: dict[str, Doc]) -> list[Doc
     pods = [model.nodes[n] for n in part.nodes]
     parents = {p.parent for p in pods if p.parent}
     bare_metal = any(p.bare_metal and not p.parent for p in pods)
-    return [{"vdu": vm, "site": model.nodes[vm].site, "output": node_output(vm), **labels[vm],
-             "node_taints": [taint_fields(t) for t in labels[vm]["taints"]]} for vm in sorted(labels)
-            if vm in parents or (bare_metal and model.nodes[vm].bare_metal)]
+    return [
+        {
+            "vdu": vm,
+            "site": model.nodes[vm].site,
+            "output": node_output(vm),
+            **labels[vm],
+            "node_taints": [taint_fields(t) for t in labels[vm]["taints"]],
+        }
+        for vm in sorted(labels)
+        if vm in parents or (bare_metal and model.nodes[vm].bare_metal)
+    ]

@@ -4,6 +4,7 @@ One folder per service at the top of the repository. The commit message names th
 source descriptor and its digest. A push that fails leaves the local commit in place
 and raises :class:`PublishError` saying so; publishing again pushes it.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -65,13 +66,16 @@ def publish(translation: Translation, remote: str, workdir: str | Path) -> Publi
     :raises PublishError: the push failed; the commit stays local (``.commit``).
     """
     model = translation.model
-    message = (f"{translation.name}: translate {Path(model.source).name} ({model.digest})\n\n"
-               f"Source descriptor: {model.source}\nDigest: {model.digest}\n")
+    message = (
+        f"{translation.name}: translate {Path(model.source).name} ({model.digest})\n\n"
+        f"Source descriptor: {model.source}\nDigest: {model.digest}\n"
+    )
     return publish_files(translation.files, translation.name, message, remote, workdir)
 
 
-def publish_files(files: dict[str, str], folder: str, message: str, remote: str,
-                  workdir: str | Path, branch: str = BRANCH) -> Published:
+def publish_files(
+    files: dict[str, str], folder: str, message: str, remote: str, workdir: str | Path, branch: str = BRANCH
+) -> Published:
     """Replace ``folder/`` in the working clone of ``remote`` with ``files`` (path inside
     the folder -> text), commit with ``message`` when anything changed, push ``branch``.
 
@@ -99,8 +103,11 @@ def publish_files(files: dict[str, str], folder: str, message: str, remote: str,
         try:
             repo.remote("origin").push(f"HEAD:refs/heads/{branch}").raise_if_error()
         except git.GitCommandError as exc:
-            raise PublishError(f"committed locally as {commit[:12]} in {workdir}, push to {remote} "
-                               f"failed: {exc.stderr.strip() or exc}", commit) from None
+            raise PublishError(
+                f"committed locally as {commit[:12]} in {workdir}, push to {remote} "
+                f"failed: {exc.stderr.strip() or exc}",
+                commit,
+            ) from None
         return Published(remote, branch, commit, folder, changed)
 
 

@@ -7,6 +7,7 @@
 * ``networks_of[vm]``: Networks the VM's Ports link to (``binding`` + ``link``);
 * ``children[vm]``: pods nested in the VM or bare-metal server (nested VDU ``vduParent``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

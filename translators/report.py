@@ -5,6 +5,7 @@ cannot be translated is an error instead (:mod:`translators.checks`).
 Lines read ``<what>: <what happened>, <why>``, in descriptor order (nodes, policies,
 groups, outputs), then the notes the manifests add (:mod:`translators.kubernetes`).
 """
+
 from __future__ import annotations
 
 from . import levels, vnffg
@@ -15,8 +16,17 @@ from .relations import Relations
 from .tosca_loader import PLACEMENT_POLICY
 
 #: Container properties that only pods use, and what a linux site does instead.
-POD_ONLY = ("image", "num_cpus", "mem_size", "min_replicas", "max_replicas", "target_cpu_utilization",
-            "files_path", "service_type", "vdu_parent")
+POD_ONLY = (
+    "image",
+    "num_cpus",
+    "mem_size",
+    "min_replicas",
+    "max_replicas",
+    "target_cpu_utilization",
+    "files_path",
+    "service_type",
+    "vdu_parent",
+)
 
 
 def entries(model: ServiceModel, parts: list[Part], rel: Relations) -> list[str]:
@@ -29,16 +39,22 @@ def entries(model: ServiceModel, parts: list[Part], rel: Relations) -> list[str]
     lines += vnffg.report(model, rel)
     for group in getattr(model.tosca.topology_template, "groups", None) or []:
         if any(model.nodes.get(m) is not None and model.nodes[m].role == "path" for m in group.members or []):
-            lines.append(f"group {group.name}: forwarding graph ({group.type}); its paths are translated as above, "
-                         "its other members one by one")
+            lines.append(
+                f"group {group.name}: forwarding graph ({group.type}); its paths are translated as above, "
+                "its other members one by one"
+            )
             continue
-        lines.append(f"group {group.name}: not translated as such ({group.type}); its members "
-                     f"{', '.join(group.members or [])} are translated one by one")
+        lines.append(
+            f"group {group.name}: not translated as such ({group.type}); its members "
+            f"{', '.join(group.members or [])} are translated one by one"
+        )
     kept = translated_outputs(model, parts)
     for output in model.tosca.outputs:
         if output.name not in kept:
-            lines.append(f"output {output.name}: skipped, it reads nodes that are not all in one OpenStack "
-                         "site's Heat stack (HOT outputs only read their own stack)")
+            lines.append(
+                f"output {output.name}: skipped, it reads nodes that are not all in one OpenStack "
+                "site's Heat stack (HOT outputs only read their own stack)"
+            )
     return lines
 
 
@@ -50,19 +66,24 @@ def _node(model: ServiceModel, node: NodeModel, rel: Relations) -> list[str]:
     if node.role == "runtime":
         return [f"{node.name}: container runtime, provided by the site's nodes"]
     if node.role == "link":
-        return [f"{node.name}: virtual link of pods only: no Neutron network; its pods get NetworkPolicies "
-                "(one flat pod network, no separate segment)"]
+        return [
+            f"{node.name}: virtual link of pods only: no Neutron network; its pods get NetworkPolicies "
+            "(one flat pod network, no separate segment)"
+        ]
     if node.role != "container":
         return []
     lines = []
     if node.interfaces:
-        lines.append(f"{node.name}: operations {', '.join(node.interfaces)} not run: a container runs its "
-                     "image or command only")
+        lines.append(
+            f"{node.name}: operations {', '.join(node.interfaces)} not run: a container runs its image or command only"
+        )
     if node.artifacts:
         lines.append(f"{node.name}: artifacts {', '.join(node.artifacts)} not deployed: only an image artifact is used")
     if node.scaling.get("ignored_policy"):
-        lines.append(f"{node.name}: scaling policy {node.scaling['ignored_policy']} ignored, its own "
-                     "max_replicas sets the autoscaler")
+        lines.append(
+            f"{node.name}: scaling policy {node.scaling['ignored_policy']} ignored, its own "
+            "max_replicas sets the autoscaler"
+        )
     if node.name not in rel.pods and node.site:
         lines += _linux(node)
     return lines
@@ -83,8 +104,10 @@ def _linux(node: NodeModel) -> list[str]:
         ignored.append(f"scaling policy {node.scaling['policy']}")
     if not ignored:
         return []
-    return [f"{node.name}: on linux site {node.site} ignores {', '.join(ignored)}: a process on a plain "
-            "server has no image, pods, resources or network policy"]
+    return [
+        f"{node.name}: on linux site {node.site} ignores {', '.join(ignored)}: a process on a plain "
+        "server has no image, pods, resources or network policy"
+    ]
 
 
 def _policies(model: ServiceModel, parts: list[Part]) -> list[str]:
@@ -94,28 +117,41 @@ def _policies(model: ServiceModel, parts: list[Part]) -> list[str]:
     groups = {g.name for g in getattr(model.tosca.topology_template, "groups", None) or []}
     for policy in model.tosca.policies:
         if policy.type == PLACEMENT_POLICY:
-            chosen = sorted({model.nodes[t].site for t in policy.targets or [] if t in model.nodes
-                             and model.nodes[t].site_selector and model.nodes[t].role in DEPLOYED_ROLES})
+            chosen = sorted(
+                {
+                    model.nodes[t].site
+                    for t in policy.targets or []
+                    if t in model.nodes and model.nodes[t].site_selector and model.nodes[t].role in DEPLOYED_ROLES
+                }
+            )
             if chosen:
-                lines.append(f"policy {policy.name}: site selector {policy.get_property_value('site_selector')} "
-                             f"placed its targets on {', '.join(chosen)} (the best match of the registered sites)")
-            idle = [t for t in policy.targets or [] if t in model.nodes
-                    and model.nodes[t].role not in DEPLOYED_ROLES]
+                lines.append(
+                    f"policy {policy.name}: site selector {policy.get_property_value('site_selector')} "
+                    f"placed its targets on {', '.join(chosen)} (the best match of the registered sites)"
+                )
+            idle = [t for t in policy.targets or [] if t in model.nodes and model.nodes[t].role not in DEPLOYED_ROLES]
             if idle:
-                lines.append(f"policy {policy.name}: placement has no effect on {', '.join(idle)}: nothing is "
-                             "deployed for a runtime, a pod-only virtual link or an unsupported node")
+                lines.append(
+                    f"policy {policy.name}: placement has no effect on {', '.join(idle)}: nothing is "
+                    "deployed for a runtime, a pod-only virtual link or an unsupported node"
+                )
         elif policy.name in scaled:
             continue
-        elif model.levels and (policy.is_derived_from(levels.INSTANTIATION_LEVELS)
-                               or policy.is_derived_from(levels.VDU_LEVELS)):
+        elif model.levels and (
+            policy.is_derived_from(levels.INSTANTIATION_LEVELS) or policy.is_derived_from(levels.VDU_LEVELS)
+        ):
             continue  # levels.report says what became of them
         elif not translatable_policy(policy):
             lines.append(f"policy {policy.name}: skipped, no translation for type {policy.type}")
         elif set(policy.targets or []) & groups:
-            lines.append(f"policy {policy.name}: skipped, it targets groups "
-                         f"({', '.join(sorted(set(policy.targets) & groups))}); heat-translator is given "
-                         "policies on node templates only")
+            lines.append(
+                f"policy {policy.name}: skipped, it targets groups "
+                f"({', '.join(sorted(set(policy.targets) & groups))}); heat-translator is given "
+                "policies on node templates only"
+            )
         elif not any(policy_in_site(model.tosca, policy, set(p.nodes)) for p in heat_sites):
-            lines.append(f"policy {policy.name}: skipped, its targets {', '.join(policy.targets or [])} are not "
-                         "all Heat nodes of one OpenStack site (heat-translator maps it within one stack)")
+            lines.append(
+                f"policy {policy.name}: skipped, its targets {', '.join(policy.targets or [])} are not "
+                "all Heat nodes of one OpenStack site (heat-translator maps it within one stack)"
+            )
     return lines

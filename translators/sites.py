@@ -4,6 +4,7 @@ The orchestrator (``nfvo``) owns sites with their connections and credentials; t
 translators only need which kinds exist, to route each node to a driver and to pick
 the default site for nodes the descriptor does not place.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,9 @@ class SiteRef:
     def matches(self, selector: Doc) -> bool:
         """True when the site has the selector's ``kind`` (if given) and all its ``labels``."""
         mine = dict(self.labels)
-        return selector.get("kind", self.kind) == self.kind and \
-            all(mine.get(str(k)) == str(v) for k, v in (selector.get("labels") or {}).items())
+        return selector.get("kind", self.kind) == self.kind and all(
+            mine.get(str(k)) == str(v) for k, v in (selector.get("labels") or {}).items()
+        )
 
 
 class SiteMap:
@@ -59,8 +61,12 @@ class SiteMap:
     def from_yaml(cls, path: str | Path) -> SiteMap:
         """Read ``sites: [{name, kind, default?}, ...]`` from a YAML file."""
         data = yaml.safe_load(Path(path).read_text()) or {}
-        return cls([SiteRef(s["name"], s["kind"], bool(s.get("default")), labels_of(s.get("labels")))
-                    for s in data.get("sites", [])])
+        return cls(
+            [
+                SiteRef(s["name"], s["kind"], bool(s.get("default")), labels_of(s.get("labels")))
+                for s in data.get("sites", [])
+            ]
+        )
 
     def get(self, name: str) -> SiteRef | None:
         """The site called ``name``, or None."""
@@ -92,9 +98,11 @@ def labels_of(labels: Doc | None) -> tuple[tuple[str, str], ...]:
 
 
 #: Sites of the embedded default (README's first command): one of each kind.
-DEMO_SITES = SiteMap([
-    SiteRef("core", "openstack", default=True, labels=(("role", "core"),)),
-    SiteRef("edge", "kubernetes", default=True, labels=(("role", "edge"),)),
-    SiteRef("core_server", "linux", labels=(("role", "core"),)),
-    SiteRef("edge_server", "linux", labels=(("role", "edge"),)),
-])
+DEMO_SITES = SiteMap(
+    [
+        SiteRef("core", "openstack", default=True, labels=(("role", "core"),)),
+        SiteRef("edge", "kubernetes", default=True, labels=(("role", "edge"),)),
+        SiteRef("core_server", "linux", labels=(("role", "core"),)),
+        SiteRef("edge_server", "linux", labels=(("role", "edge"),)),
+    ]
+)

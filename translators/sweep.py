@@ -5,6 +5,7 @@ rejected (with located problems): the corpus runs of the tests and of
 A descriptor is a CSAR/zip, or a YAML file that declares ``tosca_definitions_version``;
 heat-translator's expected outputs (``hot_output/``, ``*.hot.yaml``) are not inputs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -43,7 +44,8 @@ def descriptors(folder: str | Path) -> list[Path]:
             continue
         suffix = path.suffix.lower()
         if suffix in (".zip", ".csar") or (
-                suffix in (".yaml", ".yml") and b"tosca_definitions_version" in path.read_bytes()):
+            suffix in (".yaml", ".yml") and b"tosca_definitions_version" in path.read_bytes()
+        ):
             out.append(path)
     return out
 

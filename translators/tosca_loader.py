@@ -4,6 +4,7 @@ Every error tosca-parser collects is reported together (tosca-parser's
 ``ExceptionCollector``), each as a :class:`~translators.errors.Problem` with the path in
 the document, the line where it can be found and the exception class as the rule.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,8 +41,17 @@ SCALING = "tosca.policies.Scaling"
 FORWARDING_PATHS = ("rdcl.nodes.nfv.ForwardingPath", "tosca.nodes.nfv.FP")
 #: TOSCA Simple Profile 1.3 section 4 intrinsic functions (get_input is the only one
 #: with no value until run time that the translators carry: it becomes ``{{ name }}``).
-FUNCTIONS = ("get_input", "get_property", "get_attribute", "get_operation_output", "concat",
-             "join", "token", "get_nodes_of_type", "get_artifact")
+FUNCTIONS = (
+    "get_input",
+    "get_property",
+    "get_attribute",
+    "get_operation_output",
+    "concat",
+    "join",
+    "token",
+    "get_nodes_of_type",
+    "get_artifact",
+)
 
 
 def quiet_libraries() -> None:
@@ -68,8 +78,12 @@ def slug(text: str) -> str:
     return out[:53] or "service"
 
 
-def load(path: str | Path, local_defs: dict[str, str] | None = None,
-         params: dict[str, Any] | None = None, root: str | Path | None = None) -> ServiceModel:
+def load(
+    path: str | Path,
+    local_defs: dict[str, str] | None = None,
+    params: dict[str, Any] | None = None,
+    root: str | Path | None = None,
+) -> ServiceModel:
     """Parse ``path`` (YAML template, or CSAR/zip) into a :class:`ServiceModel`.
 
     ``local_defs`` maps import URLs to local files (tosca-parser ``local_defs``); the
@@ -105,10 +119,17 @@ def load(path: str | Path, local_defs: dict[str, str] | None = None,
         raw = _raw_yaml(path)  # only on the error path: to find lines
         raise DescriptorError(str(path), [_problem(e, raw) for e in collected]) from None
     if not getattr(tosca, "topology_template", None) or not getattr(tosca, "nodetemplates", None):
-        raise DescriptorError(str(path), [Problem(
-            "topology_template", "service.no-topology",
-            "no node templates: a type definition file or an empty template has nothing to deploy",
-            _line_of(_raw_yaml(path).get("node"), "topology_template"))])
+        raise DescriptorError(
+            str(path),
+            [
+                Problem(
+                    "topology_template",
+                    "service.no-topology",
+                    "no node templates: a type definition file or an empty template has nothing to deploy",
+                    _line_of(_raw_yaml(path).get("node"), "topology_template"),
+                )
+            ],
+        )
     model = _model(tosca, path)
     model.params = dict(params or {})
     return model
@@ -123,8 +144,9 @@ def _raw_yaml(path: Path) -> Doc:
         return {"node": node, "data": yaml.load(text, Loader=yaml.CSafeLoader) or {}}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DescriptorError(str(path), [Problem("", "yaml.syntax", " ".join(str(exc).split()),
-                                                  mark.line + 1 if mark else None)]) from None
+        raise DescriptorError(
+            str(path), [Problem("", "yaml.syntax", " ".join(str(exc).split()), mark.line + 1 if mark else None)]
+        ) from None
     except UnicodeDecodeError as exc:
         raise DescriptorError(str(path), [Problem("", "file.encoding", f"not UTF-8 text: {exc}")]) from None
 
@@ -138,8 +160,13 @@ def _problem(exc: Exception, raw: Doc) -> Problem:
     path = ""
     topo = (raw.get("data") or {}).get("topology_template") or {}
     for kind, name in _NAMED.findall(message):
-        section = {"template": "node_templates", "policy": "policies", "input": "inputs",
-                   "output": "outputs", "group": "groups"}[kind.lower()]
+        section = {
+            "template": "node_templates",
+            "policy": "policies",
+            "input": "inputs",
+            "output": "outputs",
+            "group": "groups",
+        }[kind.lower()]
         if name in (topo.get(section) or {}) or section == "policies":
             path = f"topology_template.{section}.{name}"
             break
@@ -171,8 +198,13 @@ class Unresolved(str):
     function; :func:`unresolved_paths` finds it so a container using one is an error."""
 
 
-def _plain(value: Any, nodes: Doc | None = None, owner: str = "", seen: frozenset[tuple[str, str]] = frozenset(),
-           text: Callable[[str], str] | None = None) -> Any:
+def _plain(
+    value: Any,
+    nodes: Doc | None = None,
+    owner: str = "",
+    seen: frozenset[tuple[str, str]] = frozenset(),
+    text: Callable[[str], str] | None = None,
+) -> Any:
     """Property value with ``get_input`` turned into the Ansible expression ``{{ name }}``.
 
     ``get_property`` of a node (or ``SELF``: ``owner``) is resolved to its value and
@@ -185,7 +217,9 @@ def _plain(value: Any, nodes: Doc | None = None, owner: str = "", seen: frozense
     if isinstance(value, dict):
         if len(value) == 1 and next(iter(value)) in FUNCTIONS:
             return _function(*next(iter(value.items())), nodes, owner, seen, text)
-        return {text(k) if text and isinstance(k, str) else k: _plain(v, nodes, owner, seen, text) for k, v in value.items()}
+        return {
+            text(k) if text and isinstance(k, str) else k: _plain(v, nodes, owner, seen, text) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_plain(v, nodes, owner, seen, text) for v in value]
     if hasattr(value, "input_name"):  # toscaparser GetInput function object
@@ -205,8 +239,14 @@ def _plain(value: Any, nodes: Doc | None = None, owner: str = "", seen: frozense
     return value
 
 
-def _function(name: str, args: Any, nodes: Doc | None, owner: str = "", seen: frozenset[tuple[str, str]] = frozenset(),
-              text: Callable[[str], str] | None = None) -> Any:
+def _function(
+    name: str,
+    args: Any,
+    nodes: Doc | None,
+    owner: str = "",
+    seen: frozenset[tuple[str, str]] = frozenset(),
+    text: Callable[[str], str] | None = None,
+) -> Any:
     if name == "get_input" and isinstance(args, str):
         return "{{ %s }}" % args
     if name == "concat" and isinstance(args, list):
@@ -325,15 +365,25 @@ def _operations(node: NodeTemplate) -> tuple[str, ...]:
 
 def _other_artifacts(node: NodeTemplate) -> tuple[str, ...]:
     """Artifacts of a container besides its image (nothing runs them)."""
-    return tuple(sorted(name for name, art in (node.entity_tpl.get("artifacts") or {}).items()
-                        if not (isinstance(art, dict) and "Image" in str(art.get("type", "")))))
+    return tuple(
+        sorted(
+            name
+            for name, art in (node.entity_tpl.get("artifacts") or {}).items()
+            if not (isinstance(art, dict) and "Image" in str(art.get("type", "")))
+        )
+    )
 
 
 def _scaling_properties(props: Doc) -> Doc:
     if props.get("max_replicas") is None:
         return {}
-    return {"min": props.get("min_replicas"), "max": props["max_replicas"], "initial": None,
-            "cpu": props.get("target_cpu_utilization"), "policy": None}
+    return {
+        "min": props.get("min_replicas"),
+        "max": props["max_replicas"],
+        "initial": None,
+        "cpu": props.get("target_cpu_utilization"),
+        "policy": None,
+    }
 
 
 def _scaling_policies(tosca: ToscaTemplate, nodes: dict[str, NodeModel], by_name: Doc) -> None:
@@ -354,9 +404,13 @@ def _scaling_policies(tosca: ToscaTemplate, nodes: dict[str, NodeModel], by_name
                 if node.scaling:  # its own properties win; the report says so
                     node.scaling.setdefault("ignored_policy", policy.name)
                     continue
-                node.scaling = {"min": props["min_instances"], "max": props["max_instances"],
-                                "initial": props.get("default_instances"),
-                                "cpu": props.get("target_cpu_utilization"), "policy": policy.name}
+                node.scaling = {
+                    "min": props["min_instances"],
+                    "max": props["max_instances"],
+                    "initial": props.get("default_instances"),
+                    "cpu": props.get("target_cpu_utilization"),
+                    "policy": policy.name,
+                }
 
 
 def _kind(node: NodeTemplate) -> str:
@@ -368,8 +422,7 @@ def _kind(node: NodeTemplate) -> str:
 
 def _links_roles(nodes: dict[str, NodeModel], raw_targets: dict[str, list[str]]) -> None:
     """A Network only containers are on is a ``link`` (no Neutron network is made)."""
-    used_by_heat = {t for name, targets in raw_targets.items()
-                    if nodes[name].role != "container" for t in targets}
+    used_by_heat = {t for name, targets in raw_targets.items() if nodes[name].role != "container" for t in targets}
     on_links = {link for n in nodes.values() for link in n.links}
     for name in sorted(on_links - used_by_heat):
         if name in nodes and nodes[name].role == "heat" and nodes[name].kind == "network":
@@ -395,8 +448,12 @@ def _model(tosca: ToscaTemplate, path: Path) -> ServiceModel:
             deps += [t for t in _targets(node, rel) if t in by_name]
         raw_targets[node.name] = [t for req in node.requirements or [] for t in _req_targets(req)]
         model = NodeModel(
-            name=node.name, type=node.type, role=role, properties=props,
-            description=node.entity_tpl.get("description", "") or "")
+            name=node.name,
+            type=node.type,
+            role=role,
+            properties=props,
+            description=node.entity_tpl.get("description", "") or "",
+        )
         if role == "container":
             model.parent = _parent(node, by_name, props)
             if model.parent is not None and model.parent in by_name:
@@ -426,13 +483,27 @@ def _model(tosca: ToscaTemplate, path: Path) -> ServiceModel:
                 if target in nodes:
                     nodes[target].site = policy.get_property_value("site") or ""
                     nodes[target].site_selector = _plain(policy.get_property_value("site_selector")) or {}
-    inputs = [InputModel(i.name, i.type, i.default, bool(i.required), i.description or "",
-                         tuple(_plain(c) for c in (i.schema.schema.get("constraints") or [])))
-              for i in tosca.inputs]
+    inputs = [
+        InputModel(
+            i.name,
+            i.type,
+            i.default,
+            bool(i.required),
+            i.description or "",
+            tuple(_plain(c) for c in (i.schema.schema.get("constraints") or [])),
+        )
+        for i in tosca.inputs
+    ]
     return ServiceModel(
-        name=slug(str(meta.get("template_name") or path.stem)), source=str(path),
-        digest=digest_of(path), description=(tosca.description or "").strip(),
-        inputs=inputs, nodes=nodes, tosca=tosca, levels=service_levels)
+        name=slug(str(meta.get("template_name") or path.stem)),
+        source=str(path),
+        digest=digest_of(path),
+        description=(tosca.description or "").strip(),
+        inputs=inputs,
+        nodes=nodes,
+        tosca=tosca,
+        levels=service_levels,
+    )
 
 
 def _hops(node: NodeTemplate, by_name: Doc) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ of ``k8s_version``), linux processes -> playbooks and group_vars -> :class:`Tran
 
 Deterministic: the same descriptor, sites and version give byte-identical files.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,9 +60,15 @@ class Translation:
         return root
 
 
-def translate_file(path: str | Path, sites: SiteMap, local_defs: Doc | None = None,
-                   k8s_version: str | None = DEFAULT_K8S_VERSION, params: Doc | None = None,
-                   level: str | None = None, root: str | Path | None = None) -> Translation:
+def translate_file(
+    path: str | Path,
+    sites: SiteMap,
+    local_defs: Doc | None = None,
+    k8s_version: str | None = DEFAULT_K8S_VERSION,
+    params: Doc | None = None,
+    level: str | None = None,
+    root: str | Path | None = None,
+) -> Translation:
     """Translate one descriptor for the given sites.
 
     ``params``: input values fixed at translation time; they become HOT parameter
@@ -79,9 +86,13 @@ def translate_file(path: str | Path, sites: SiteMap, local_defs: Doc | None = No
     return translate_model(load(path, local_defs, params, root), sites, k8s_version, level)
 
 
-def translate_model(model: ServiceModel, sites: SiteMap,
-                    k8s_version: str | None = DEFAULT_K8S_VERSION, level: str | None = None,
-                    report_first: list[str] | tuple[str, ...] = ()) -> Translation:
+def translate_model(
+    model: ServiceModel,
+    sites: SiteMap,
+    k8s_version: str | None = DEFAULT_K8S_VERSION,
+    level: str | None = None,
+    report_first: list[str] | tuple[str, ...] = (),
+) -> Translation:
     """Translate a parsed model (see :func:`translate_file`); ``k8s_version`` None skips
     the schema check of the manifests; ``level`` is the instantiation level the pods
     start at (:func:`translators.levels.choose`); ``report_first``: report lines that
@@ -110,23 +121,47 @@ def translate_model(model: ServiceModel, sites: SiteMap,
     for part in parts:
         site_files = _translate_part(model, part, result, rel, labels)
         result.files[f"group_vars/{part.site}.json"] = _json(group_vars(model, part, site_files))
-        index_parts.append({"site": part.site, "kind": part.kind, "after": part.after,
-                            "nodes": part.nodes, "templates": site_files["templates"],
-                            "creates": site_files["resources"]})
+        index_parts.append(
+            {
+                "site": part.site,
+                "kind": part.kind,
+                "after": part.after,
+                "nodes": part.nodes,
+                "templates": site_files["templates"],
+                "creates": site_files["resources"],
+            }
+        )
     result.files.update(playbooks(model, parts))
-    result.files["group_vars/all.json"] = _json({
-        "rdcl_service": model.name, "rdcl_source": template_data(Path(model.source).name), "rdcl_digest": model.digest,
-        "rdcl_mode": "apply",
-        **({"rdcl_levels": model.levels["ids"]} if any(n.levels for n in model.nodes.values()) else {}),
-        **{i.name: template_data(i.default) for i in model.inputs if i.default is not None}})
+    result.files["group_vars/all.json"] = _json(
+        {
+            "rdcl_service": model.name,
+            "rdcl_source": template_data(Path(model.source).name),
+            "rdcl_digest": model.digest,
+            "rdcl_mode": "apply",
+            **({"rdcl_levels": model.levels["ids"]} if any(n.levels for n in model.nodes.values()) else {}),
+            **{i.name: template_data(i.default) for i in model.inputs if i.default is not None},
+        }
+    )
     index: Doc = {
-        "service": model.name, "source": Path(model.source).name, "digest": model.digest,
-        "description": model.description, "playbooks": {"create": "create.yml", "delete": "delete.yml",
-                                                        "scale": "scale.yml", "site": "site.yml"},
-        "inputs": [{"name": i.name, "type": i.type, "default": i.default, "required": i.required,
-                    "description": i.description, "constraints": list(i.constraints)}
-                   for i in model.inputs],
-        "parts": index_parts, "report": result.report}
+        "service": model.name,
+        "source": Path(model.source).name,
+        "digest": model.digest,
+        "description": model.description,
+        "playbooks": {"create": "create.yml", "delete": "delete.yml", "scale": "scale.yml", "site": "site.yml"},
+        "inputs": [
+            {
+                "name": i.name,
+                "type": i.type,
+                "default": i.default,
+                "required": i.required,
+                "description": i.description,
+                "constraints": list(i.constraints),
+            }
+            for i in model.inputs
+        ],
+        "parts": index_parts,
+        "report": result.report,
+    }
     if any(p.kind in POD_KINDS for p in parts):
         index["kubernetes_version"] = k8s_version
     result.files[INDEX] = _json(index)
@@ -135,10 +170,16 @@ def translate_model(model: ServiceModel, sites: SiteMap,
     return result
 
 
-def translate_descriptors(descriptors: dict[str, Doc], sites: SiteMap, nested: Doc | None = None,
-                          nsd: str | None = None, k8s_version: str | None = DEFAULT_K8S_VERSION,
-                          params: Doc | None = None, level: str | None = None,
-                          source: str | None = None) -> Translation:
+def translate_descriptors(
+    descriptors: dict[str, Doc],
+    sites: SiteMap,
+    nested: Doc | None = None,
+    nsd: str | None = None,
+    k8s_version: str | None = DEFAULT_K8S_VERSION,
+    params: Doc | None = None,
+    level: str | None = None,
+    source: str | None = None,
+) -> Translation:
     """Translate ETSI NFV descriptors (IFA 011 VNFDs, IFA 014 NSDs, Superfluidity nested
     VDUs) as :func:`translate_file` translates TOSCA: the same files, plus
     ``tosca/service.yaml``, the TOSCA they became (:func:`translators.etsi.to_tosca`).
@@ -158,8 +199,11 @@ def translate_descriptors(descriptors: dict[str, Doc], sites: SiteMap, nested: D
     from . import etsi
     from .errors import DescriptorError
 
-    source = source or nsd or next((n for n, d in descriptors.items() if etsi.kind_of(d) == "nsd"),
-                                   next(iter(descriptors), "descriptors"))
+    source = (
+        source
+        or nsd
+        or next((n for n, d in descriptors.items() if etsi.kind_of(d) == "nsd"), next(iter(descriptors), "descriptors"))
+    )
     try:
         converted = etsi.to_tosca(descriptors, nested, nsd)
     except TranslationError as exc:
@@ -179,8 +223,9 @@ def translate_descriptors(descriptors: dict[str, Doc], sites: SiteMap, nested: D
     return result
 
 
-def _translate_part(model: ServiceModel, part: Part, result: Translation, rel: Relations,
-                    labels: dict[str, Doc]) -> Doc:
+def _translate_part(
+    model: ServiceModel, part: Part, result: Translation, rel: Relations, labels: dict[str, Doc]
+) -> Doc:
     files = result.files
     if part.kind == "openstack":
         hot_files, resources = hot.translate_site(model, part.nodes, labels)
@@ -189,8 +234,11 @@ def _translate_part(model: ServiceModel, part: Part, result: Translation, rel: R
         from .validate import load_yaml
 
         site_network = hot.SITE_NETWORK in ((load_yaml(hot_files["stack.yaml"]) or {}).get("parameters") or {})
-        return {"templates": [f"templates/{part.site}/stack.yaml"], "resources": resources,
-                "site_network": site_network}
+        return {
+            "templates": [f"templates/{part.site}/stack.yaml"],
+            "resources": resources,
+            "site_network": site_network,
+        }
     if part.kind in POD_KINDS:
         return pods.translate_part(model, part, rel, labels, files, result.report, result.k8s_version)
     return {"templates": [], "resources": [{"name": n, "type": "process"} for n in part.nodes]}
@@ -210,26 +258,39 @@ def _copy_roles(files: Doc, kinds: set[str]) -> None:
 @cache
 def _role_files(role: str) -> dict[str, str]:
     """The files of a driver role (read once per process: they are part of the product)."""
-    return {f"roles/{role}/{path.relative_to(ROLES_DIR / role)}": path.read_text()
-            for path in sorted((ROLES_DIR / role).rglob("*"))
-            if path.is_file() and "__pycache__" not in path.parts}
+    return {
+        f"roles/{role}/{path.relative_to(ROLES_DIR / role)}": path.read_text()
+        for path in sorted((ROLES_DIR / role).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 def _readme(model: ServiceModel, parts: list[Part], report: list[str]) -> str:
-    lines = [f"# {model.name}", "", model.description, "",
-             f"Translated by rdcl-nfvo from `{Path(model.source).name}` ({model.digest}).", "",
-             "## What runs where, in this order", ""]
+    lines = [
+        f"# {model.name}",
+        "",
+        model.description,
+        "",
+        f"Translated by rdcl-nfvo from `{Path(model.source).name}` ({model.digest}).",
+        "",
+        "## What runs where, in this order",
+        "",
+    ]
     for i, part in enumerate(parts, 1):
         after = f" (after {', '.join(part.after)})" if part.after else ""
         lines.append(f"{i}. **{part.site}** ({part.kind}){after}: {', '.join(part.nodes)}")
-    lines += ["", "## Run", "",
-              "`ansible-playbook -i INVENTORY site.yml` with one inventory group per site above;",
-              "`-e rdcl_mode=plan --check` renders and checks without contacting any cloud.",
-              "`delete.yml` removes everything in reverse order; `scale.yml -e scale_vdu=NODE -e scale_replicas=N`,",
-              "or `scale.yml -e scale_level=LEVEL` (an instantiation level: every pod to its count there; an",
-              "autoscaled pod gets that count as its autoscaler's minReplicas; VMs with counts get them as Heat",
-              "stack parameters), or `scale.yml -e scale_aspect=ASPECT -e scale_steps=N` (VMs of a scaling",
-              "aspect to N steps above their initial count)."]
+    lines += [
+        "",
+        "## Run",
+        "",
+        "`ansible-playbook -i INVENTORY site.yml` with one inventory group per site above;",
+        "`-e rdcl_mode=plan --check` renders and checks without contacting any cloud.",
+        "`delete.yml` removes everything in reverse order; `scale.yml -e scale_vdu=NODE -e scale_replicas=N`,",
+        "or `scale.yml -e scale_level=LEVEL` (an instantiation level: every pod to its count there; an",
+        "autoscaled pod gets that count as its autoscaler's minReplicas; VMs with counts get them as Heat",
+        "stack parameters), or `scale.yml -e scale_aspect=ASPECT -e scale_steps=N` (VMs of a scaling",
+        "aspect to N steps above their initial count).",
+    ]
     if report:
         lines += ["", "## Translation report", ""] + [f"- {r}" for r in report]
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@
   kubernetes-validate has no schema for them, so they get a structural check of the
   fields OpenShift 4 defines (unknown fields are errors, as in strict mode).
 """
+
 from __future__ import annotations
 
 import re
@@ -54,8 +55,9 @@ def hot_problems(hot_text: str | Doc, nested: bool = False) -> list[str]:
     if not isinstance(resources, dict) or not resources:
         return ["resources is missing or empty"]
     params = set((hot.get("parameters") or {}).keys())
-    problems = [f"resources.{name}: no type" for name, r in resources.items()
-                if not isinstance(r, dict) or not r.get("type")]
+    problems = [
+        f"resources.{name}: no type" for name, r in resources.items() if not isinstance(r, dict) or not r.get("type")
+    ]
     for where, fn, target in _references(hot):
         known = params if fn == "get_param" else resources
         if target not in known:
@@ -68,7 +70,9 @@ def hot_problems(hot_text: str | Doc, nested: bool = False) -> list[str]:
     return problems
 
 
-def _references(node: Any, where: str = "", out: list[tuple[str, str, str]] | None = None) -> list[tuple[str, str, str]]:
+def _references(
+    node: Any, where: str = "", out: list[tuple[str, str, str]] | None = None
+) -> list[tuple[str, str, str]]:
     out = [] if out is None else out
     if isinstance(node, dict):
         for key, value in node.items():
@@ -108,8 +112,9 @@ def schema_version(version: str) -> str:
     known = k8s_versions()
     fits = [v for v in known if Version(v).release[:2] <= wanted.release[:2]]
     if not fits or wanted.release[:2] > Version(known[-1]).release[:2]:
-        raise ValueError(f"kubernetes-validate has no schema for Kubernetes {version} "
-                         f"(it has {known[0]} to {known[-1]})")
+        raise ValueError(
+            f"kubernetes-validate has no schema for Kubernetes {version} (it has {known[0]} to {known[-1]})"
+        )
     return fits[-1]
 
 
@@ -139,9 +144,23 @@ def _validator(kind: str, api_version: str, version: str) -> tuple[Validator, bo
 
 _TYPE_FIELDS = ("apiVersion", "kind")
 #: JSON Schema keywords that constrain values beyond their type.
-_VALUE_RULES = ("enum", "const", "pattern", "minLength", "maxLength", "minimum", "maximum",
-                "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems", "maxItems",
-                "uniqueItems", "minProperties", "maxProperties")
+_VALUE_RULES = (
+    "enum",
+    "const",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+)
 _valid_shapes: set[Hashable] = set()
 
 
@@ -236,8 +255,15 @@ _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DNS_SUBDOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _META_FIELDS = {"name", "namespace", "labels", "annotations", "generateName", "finalizers", "ownerReferences"}
 _ROUTE_SPEC = {"host", "subdomain", "path", "to", "alternateBackends", "port", "tls", "wildcardPolicy", "httpHeaders"}
-_ROUTE_TLS = {"termination", "certificate", "key", "caCertificate", "destinationCACertificate",
-              "insecureEdgeTerminationPolicy", "externalCertificate"}
+_ROUTE_TLS = {
+    "termination",
+    "certificate",
+    "key",
+    "caCertificate",
+    "destinationCACertificate",
+    "insecureEdgeTerminationPolicy",
+    "externalCertificate",
+}
 
 
 def openshift_problems(doc: Doc) -> list[str]:
@@ -276,14 +302,23 @@ def _metadata_problems(meta: object, name_rule: re.Pattern[str]) -> list[str]:
 def _route_spec_problems(spec: Doc) -> list[str]:
     problems = [f"spec.{k}: unknown field" for k in sorted(set(spec) - _ROUTE_SPEC)]
     to = spec.get("to")
-    if not isinstance(to, dict) or to.get("kind", "Service") != "Service" or not isinstance(to.get("name"), str) \
-            or not to["name"] or set(to) - {"kind", "name", "weight"}:
+    if (
+        not isinstance(to, dict)
+        or to.get("kind", "Service") != "Service"
+        or not isinstance(to.get("name"), str)
+        or not to["name"]
+        or set(to) - {"kind", "name", "weight"}
+    ):
         problems.append("spec.to: must be {kind: Service, name, weight?}")
     elif not isinstance(to.get("weight", 0), int) or not 0 <= to.get("weight", 0) <= 256:
         problems.append("spec.to.weight: must be an integer from 0 to 256")
     port = spec.get("port", {"targetPort": 0})
-    if not isinstance(port, dict) or set(port) != {"targetPort"} or isinstance(port["targetPort"], bool) \
-            or not isinstance(port["targetPort"], (int, str)):
+    if (
+        not isinstance(port, dict)
+        or set(port) != {"targetPort"}
+        or isinstance(port["targetPort"], bool)
+        or not isinstance(port["targetPort"], (int, str))
+    ):
         problems.append("spec.port: must be {targetPort: name or number}")
     for key in ("host", "subdomain", "path"):
         if key in spec and not isinstance(spec[key], str):

@@ -20,6 +20,7 @@ refused, by rule:
 Playbook keywords (``name``, ``port``, ``timeout``...) stay allowed: Ansible only warns about
 them, and as variables they change nothing about the connection.
 """
+
 from __future__ import annotations
 
 import functools

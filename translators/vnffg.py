@@ -17,6 +17,7 @@ PortPairGroup, FlowClassifier, PortChain), which core Heat lacks and heat-transl
 does not map; those resources cannot be validated here (no Neutron with the sfc
 extension), so none is emitted and the translation report names each VM hop.
 """
+
 from __future__ import annotations
 
 from .doc import Doc
@@ -54,16 +55,26 @@ def network_policies(model: ServiceModel, node: NodeModel, rel: Relations, notes
             prev = path.hops[i - 1]
             peers = _peers(model, node, prev, rel)
             if not peers:
-                notes.append(f"path {path.name}: {node.name} admits no traffic from the hop before it, {prev}: "
-                             "no pod label or network cidr names its address (ingress along the path is closed)")
+                notes.append(
+                    f"path {path.name}: {node.name} admits no traffic from the hop before it, {prev}: "
+                    "no pod label or network cidr names its address (ingress along the path is closed)"
+                )
             rule: Doc = {"from": peers} if peers else {}
             numbers = ports(node)
             if numbers:
                 rule["ports"] = [{"port": p, "protocol": "TCP"} for p in numbers]
-            out.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-                        "metadata": metadata(model.name, node.name, dns_name(f"{path.name}-{node.name}")),
-                        "spec": {"podSelector": {"matchLabels": {NAME_LABEL: dns_name(node.name)}},
-                                 "policyTypes": ["Ingress"], "ingress": [rule] if peers else []}})
+            out.append(
+                {
+                    "apiVersion": "networking.k8s.io/v1",
+                    "kind": "NetworkPolicy",
+                    "metadata": metadata(model.name, node.name, dns_name(f"{path.name}-{node.name}")),
+                    "spec": {
+                        "podSelector": {"matchLabels": {NAME_LABEL: dns_name(node.name)}},
+                        "policyTypes": ["Ingress"],
+                        "ingress": [rule] if peers else [],
+                    },
+                }
+            )
     return out
 
 
@@ -76,20 +87,31 @@ def report(model: ServiceModel, rel: Relations) -> list[str]:
             lines.append(f"path {path.name}: no forwarder hops; nothing to translate")
             continue
         pods = [h for h in path.hops[1:] if h in rel.pods]
-        lines.append(f"path {path.name}: hops {' -> '.join(path.hops)}; "
-                     + (f"pods {', '.join(pods)} admit ingress only from the hop before them (NetworkPolicy); "
-                        if pods else "no pod after the first hop, so no NetworkPolicy; ")
-                     + f"the entry hop {path.hops[0]} is not restricted by the path")
+        lines.append(
+            f"path {path.name}: hops {' -> '.join(path.hops)}; "
+            + (
+                f"pods {', '.join(pods)} admit ingress only from the hop before them (NetworkPolicy); "
+                if pods
+                else "no pod after the first hop, so no NetworkPolicy; "
+            )
+            + f"the entry hop {path.hops[0]} is not restricted by the path"
+        )
         vms = [h for h in path.hops if h in model.nodes and model.nodes[h].kind == "compute"]
         if vms:
-            lines.append(f"path {path.name}: VM hops {', '.join(vms)} are not chained: networking-sfc resources "
-                         "(OS::Neutron::PortPair, PortPairGroup, FlowClassifier, PortChain) are skipped, core Heat "
-                         "and heat-translator have none and they cannot be validated without a Neutron sfc extension")
+            lines.append(
+                f"path {path.name}: VM hops {', '.join(vms)} are not chained: networking-sfc resources "
+                "(OS::Neutron::PortPair, PortPairGroup, FlowClassifier, PortChain) are skipped, core Heat "
+                "and heat-translator have none and they cannot be validated without a Neutron sfc extension"
+            )
         other = [h for h in path.hops if h not in rel.pods and h not in vms]
         if other:
-            lines.append(f"path {path.name}: hops {', '.join(other)} are neither pods nor VMs "
-                         "(a linux process, an unknown node or one not deployed): no rule for them")
+            lines.append(
+                f"path {path.name}: hops {', '.join(other)} are neither pods nor VMs "
+                "(a linux process, an unknown node or one not deployed): no rule for them"
+            )
         if path.properties.get("policy"):
-            lines.append(f"path {path.name}: its policy {path.properties['policy']!r} (traffic classifier) "
-                         "is not translated: a NetworkPolicy has no flow classifier")
+            lines.append(
+                f"path {path.name}: its policy {path.properties['policy']!r} (traffic classifier) "
+                "is not translated: a NetworkPolicy has no flow classifier"
+            )
     return lines

@@ -1,4 +1,5 @@
 """Deterministic YAML output: same data, same bytes (so git commits only real changes)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -19,14 +20,14 @@ class _Dumper(yaml.SafeDumper):
 
 def dump(data: Any, sort_keys: bool = False) -> str:
     """YAML text for ``data``; keys keep their order unless ``sort_keys``."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=sort_keys, default_flow_style=False,
-                     allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=sort_keys, default_flow_style=False, allow_unicode=True, width=100)
 
 
 def dump_all(docs: Iterable[Any], sort_keys: bool = True) -> str:
     """Multi-document YAML text."""
-    return yaml.dump_all(docs, Dumper=_Dumper, sort_keys=sort_keys, default_flow_style=False,
-                         allow_unicode=True, width=100)
+    return yaml.dump_all(
+        docs, Dumper=_Dumper, sort_keys=sort_keys, default_flow_style=False, allow_unicode=True, width=100
+    )
 
 
 #: LibYAML's emitter when PyYAML was built with it, else the pure-Python one (same output).
@@ -52,5 +53,6 @@ _FastDumper.add_representer(str, _str)
 
 def dump_docs(docs: Iterable[Any], sort_keys: bool = True) -> str:
     """Multi-document YAML text, fast: for machine-read files such as manifests."""
-    return yaml.dump_all(docs, Dumper=_FastDumper, sort_keys=sort_keys, default_flow_style=False,
-                         allow_unicode=True, width=100)
+    return yaml.dump_all(
+        docs, Dumper=_FastDumper, sort_keys=sort_keys, default_flow_style=False, allow_unicode=True, width=100
+    )

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,172 +14,340 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CatalogueItem',
+            name="CatalogueItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=100, unique=True)),
-                ('kind', models.CharField(default='playbooks', help_text='service (translated), playbooks (any repository), openshift, ...', max_length=40)),
-                ('description', models.TextField(blank=True)),
-                ('repository', models.CharField(max_length=500)),
-                ('ref', models.CharField(default='main', max_length=200)),
-                ('folder', models.CharField(blank=True, max_length=200)),
-                ('playbooks', models.JSONField(default=dict)),
-                ('dialog', models.JSONField(default=dict)),
-                ('sites', models.JSONField(default=list)),
-                ('source', models.CharField(blank=True, max_length=500)),
-                ('digest', models.CharField(blank=True, max_length=80)),
-                ('published_commit', models.CharField(blank=True, max_length=40)),
-                ('timeout', models.PositiveIntegerField(default=3600, help_text='Seconds a job of this item may run.')),
-                ('queue', models.CharField(blank=True, help_text='Celery queue for its jobs (workers close to its sites); blank: default.', max_length=100)),
-                ('created', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.SlugField(max_length=100, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        default="playbooks",
+                        help_text="service (translated), playbooks (any repository), openshift, ...",
+                        max_length=40,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("repository", models.CharField(max_length=500)),
+                ("ref", models.CharField(default="main", max_length=200)),
+                ("folder", models.CharField(blank=True, max_length=200)),
+                ("playbooks", models.JSONField(default=dict)),
+                ("dialog", models.JSONField(default=dict)),
+                ("sites", models.JSONField(default=list)),
+                ("source", models.CharField(blank=True, max_length=500)),
+                ("digest", models.CharField(blank=True, max_length=80)),
+                ("published_commit", models.CharField(blank=True, max_length=40)),
+                ("timeout", models.PositiveIntegerField(default=3600, help_text="Seconds a job of this item may run.")),
+                (
+                    "queue",
+                    models.CharField(
+                        blank=True,
+                        help_text="Celery queue for its jobs (workers close to its sites); blank: default.",
+                        max_length=100,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=63, unique=True)),
-                ('kind', models.CharField(choices=[('openstack', 'openstack'), ('kubernetes', 'kubernetes'), ('openshift', 'openshift'), ('linux', 'linux')], max_length=16)),
-                ('labels', models.JSONField(blank=True, default=dict)),
-                ('connection', models.JSONField(blank=True, default=dict)),
-                ('is_default', models.BooleanField(default=False, help_text='Default site of its kind for unplaced nodes.')),
-                ('ssh_private_key_encrypted', models.TextField(blank=True, default='')),
-                ('last_check', models.JSONField(blank=True, default=dict, help_text='{status, message, checked} of the last check')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.SlugField(max_length=63, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("openstack", "openstack"),
+                            ("kubernetes", "kubernetes"),
+                            ("openshift", "openshift"),
+                            ("linux", "linux"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("labels", models.JSONField(blank=True, default=dict)),
+                ("connection", models.JSONField(blank=True, default=dict)),
+                (
+                    "is_default",
+                    models.BooleanField(default=False, help_text="Default site of its kind for unplaced nodes."),
+                ),
+                ("ssh_private_key_encrypted", models.TextField(blank=True, default="")),
+                (
+                    "last_check",
+                    models.JSONField(
+                        blank=True, default=dict, help_text="{status, message, checked} of the last check"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Tenant',
+            name="Tenant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.SlugField(max_length=63, unique=True)),
-                ('description', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.SlugField(max_length=63, unique=True)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('time', models.DateTimeField(auto_now_add=True)),
-                ('action', models.CharField(max_length=60)),
-                ('target', models.CharField(blank=True, max_length=200)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('remote_addr', models.GenericIPAddressField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("time", models.DateTimeField(auto_now_add=True)),
+                ("action", models.CharField(max_length=60)),
+                ("target", models.CharField(blank=True, max_length=200)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("remote_addr", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-id'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ServiceInstance',
+            name="ServiceInstance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('state', models.CharField(choices=[('new', 'new'), ('active', 'active'), ('failed', 'failed'), ('deleted', 'deleted'), ('needs_attention', 'needs_attention')], default='new', max_length=20)),
-                ('parameters', models.JSONField(default=dict)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instances', to='nfvo.catalogueitem')),
-                ('tenant', models.ForeignKey(blank=True, help_text='None: a system order, visible to admins only.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='instances', to='nfvo.tenant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("new", "new"),
+                            ("active", "active"),
+                            ("failed", "failed"),
+                            ("deleted", "deleted"),
+                            ("needs_attention", "needs_attention"),
+                        ],
+                        default="new",
+                        max_length=20,
+                    ),
+                ),
+                ("parameters", models.JSONField(default=dict)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="instances", to="nfvo.catalogueitem"
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="None: a system order, visible to admins only.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="instances",
+                        to="nfvo.tenant",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('parameters', models.JSONField(default=dict)),
-                ('commit', models.CharField(max_length=40)),
-                ('status', models.CharField(default='accepted', max_length=20)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='nfvo.catalogueitem')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='nfvo.serviceinstance')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("parameters", models.JSONField(default=dict)),
+                ("commit", models.CharField(max_length=40)),
+                ("status", models.CharField(default="accepted", max_length=20)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="orders", to="nfvo.catalogueitem"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="orders", to="nfvo.serviceinstance"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('operation', models.CharField(default='create', max_length=40)),
-                ('playbook', models.CharField(max_length=200)),
-                ('mode', models.CharField(choices=[('apply', 'apply'), ('plan', 'plan')], default='apply', max_length=8)),
-                ('limit', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('waiting', 'waiting'), ('running', 'running'), ('successful', 'successful'), ('failed', 'failed'), ('canceled', 'canceled'), ('error', 'error')], default='pending', max_length=12)),
-                ('repository', models.CharField(max_length=500)),
-                ('folder', models.CharField(blank=True, max_length=200)),
-                ('commit', models.CharField(max_length=40)),
-                ('inventory', models.JSONField(blank=True, default=dict)),
-                ('extra_vars', models.JSONField(blank=True, default=dict)),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('message', models.TextField(blank=True)),
-                ('timeout', models.PositiveIntegerField(default=3600, help_text='seconds')),
-                ('queue', models.CharField(blank=True, max_length=100)),
-                ('cancel_requested', models.BooleanField(default=False)),
-                ('worker', models.CharField(blank=True, help_text='host:pid of the worker running it', max_length=200)),
-                ('heartbeat', models.DateTimeField(blank=True, null=True)),
-                ('enqueued', models.DateTimeField(blank=True, help_text='last time it was sent to the broker', null=True)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('started', models.DateTimeField(blank=True, null=True)),
-                ('finished', models.DateTimeField(blank=True, null=True)),
-                ('retry_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='retries', to='nfvo.job')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to='nfvo.order')),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to='nfvo.serviceinstance')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("operation", models.CharField(default="create", max_length=40)),
+                ("playbook", models.CharField(max_length=200)),
+                (
+                    "mode",
+                    models.CharField(choices=[("apply", "apply"), ("plan", "plan")], default="apply", max_length=8),
+                ),
+                ("limit", models.CharField(blank=True, max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("waiting", "waiting"),
+                            ("running", "running"),
+                            ("successful", "successful"),
+                            ("failed", "failed"),
+                            ("canceled", "canceled"),
+                            ("error", "error"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("repository", models.CharField(max_length=500)),
+                ("folder", models.CharField(blank=True, max_length=200)),
+                ("commit", models.CharField(max_length=40)),
+                ("inventory", models.JSONField(blank=True, default=dict)),
+                ("extra_vars", models.JSONField(blank=True, default=dict)),
+                ("result", models.JSONField(blank=True, default=dict)),
+                ("message", models.TextField(blank=True)),
+                ("timeout", models.PositiveIntegerField(default=3600, help_text="seconds")),
+                ("queue", models.CharField(blank=True, max_length=100)),
+                ("cancel_requested", models.BooleanField(default=False)),
+                ("worker", models.CharField(blank=True, help_text="host:pid of the worker running it", max_length=200)),
+                ("heartbeat", models.DateTimeField(blank=True, null=True)),
+                (
+                    "enqueued",
+                    models.DateTimeField(blank=True, help_text="last time it was sent to the broker", null=True),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("started", models.DateTimeField(blank=True, null=True)),
+                ("finished", models.DateTimeField(blank=True, null=True)),
+                (
+                    "retry_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="retries",
+                        to="nfvo.job",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="jobs",
+                        to="nfvo.order",
+                    ),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="jobs", to="nfvo.serviceinstance"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.AddField(
-            model_name='catalogueitem',
-            name='tenants',
-            field=models.ManyToManyField(blank=True, help_text='Shared with these tenants; none: every tenant.', related_name='items', to='nfvo.tenant'),
+            model_name="catalogueitem",
+            name="tenants",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Shared with these tenants; none: every tenant.",
+                related_name="items",
+                to="nfvo.tenant",
+            ),
         ),
         migrations.CreateModel(
-            name='JobEvent',
+            name="JobEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('counter', models.IntegerField()),
-                ('event', models.CharField(max_length=100)),
-                ('play', models.CharField(blank=True, max_length=500)),
-                ('task', models.CharField(blank=True, max_length=500)),
-                ('host', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(blank=True, max_length=20)),
-                ('changed', models.BooleanField(default=False)),
-                ('stdout', models.TextField(blank=True)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='nfvo.job')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("counter", models.IntegerField()),
+                ("event", models.CharField(max_length=100)),
+                ("play", models.CharField(blank=True, max_length=500)),
+                ("task", models.CharField(blank=True, max_length=500)),
+                ("host", models.CharField(blank=True, max_length=200)),
+                ("status", models.CharField(blank=True, max_length=20)),
+                ("changed", models.BooleanField(default=False)),
+                ("stdout", models.TextField(blank=True)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="nfvo.job"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['job', 'counter'],
-                'constraints': [models.UniqueConstraint(fields=('job', 'counter'), name='unique_job_event_counter')],
+                "ordering": ["job", "counter"],
+                "constraints": [models.UniqueConstraint(fields=("job", "counter"), name="unique_job_event_counter")],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'admin'), ('designer', 'designer'), ('operator', 'operator'), ('user', 'user')], default='user', max_length=16)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='nfvo.tenant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "admin"),
+                            ("designer", "designer"),
+                            ("operator", "operator"),
+                            ("user", "user"),
+                        ],
+                        default="user",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="memberships", to="nfvo.tenant"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'tenant'), name='one_role_per_tenant')],
+                "constraints": [models.UniqueConstraint(fields=("user", "tenant"), name="one_role_per_tenant")],
             },
         ),
     ]

@@ -17,52 +17,89 @@ def steps_of_accepted_orders(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('nfvo', '0001_initial'),
+        ("nfvo", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='catalogueitem',
-            name='requires_approval',
-            field=models.BooleanField(default=False, help_text='Orders wait for an operator of the ordering tenant to approve them.'),
+            model_name="catalogueitem",
+            name="requires_approval",
+            field=models.BooleanField(
+                default=False, help_text="Orders wait for an operator of the ordering tenant to approve them."
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='limit',
+            model_name="order",
+            name="limit",
             field=models.CharField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='order',
-            name='mode',
-            field=models.CharField(default='apply', max_length=8),
+            model_name="order",
+            name="mode",
+            field=models.CharField(default="apply", max_length=8),
         ),
         migrations.AlterField(
-            model_name='order',
-            name='status',
-            field=models.CharField(choices=[('parse_dialog', 'parse_dialog'), ('approve', 'approve'), ('run_job', 'run_job'), ('done', 'done'), ('failed', 'failed'), ('denied', 'denied')], default='parse_dialog', max_length=20),
+            model_name="order",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("parse_dialog", "parse_dialog"),
+                    ("approve", "approve"),
+                    ("run_job", "run_job"),
+                    ("done", "done"),
+                    ("failed", "failed"),
+                    ("denied", "denied"),
+                ],
+                default="parse_dialog",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='serviceinstance',
-            name='state',
-            field=models.CharField(choices=[('new', 'new'), ('active', 'active'), ('failed', 'failed'), ('deleted', 'deleted'), ('needs_attention', 'needs_attention'), ('denied', 'denied')], default='new', max_length=20),
+            model_name="serviceinstance",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("new", "new"),
+                    ("active", "active"),
+                    ("failed", "failed"),
+                    ("deleted", "deleted"),
+                    ("needs_attention", "needs_attention"),
+                    ("denied", "denied"),
+                ],
+                default="new",
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='OrderTransition',
+            name="OrderTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(blank=True, help_text="'' for the first transition", max_length=20)),
-                ('target', models.CharField(max_length=20)),
-                ('time', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.CharField(max_length=200)),
-                ('note', models.TextField(blank=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='nfvo.order')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("source", models.CharField(blank=True, help_text="'' for the first transition", max_length=20)),
+                ("target", models.CharField(max_length=20)),
+                ("time", models.DateTimeField(auto_now_add=True)),
+                ("actor", models.CharField(max_length=200)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="transitions", to="nfvo.order"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'id'],
+                "ordering": ["order", "id"],
             },
         ),
         migrations.RunPython(steps_of_accepted_orders, migrations.RunPython.noop),

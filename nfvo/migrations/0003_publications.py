@@ -6,33 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('nfvo', '0002_order_steps'),
-        ('rdcl', '0001_initial'),
+        ("nfvo", "0002_order_steps"),
+        ("rdcl", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('project_name', models.CharField(max_length=100)),
-                ('revisions', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('running', 'running'), ('published', 'published'), ('failed', 'failed')], default='pending', max_length=12)),
-                ('commit', models.CharField(blank=True, max_length=40)),
-                ('message', models.TextField(blank=True)),
-                ('problems', models.JSONField(blank=True, default=list)),
-                ('report', models.JSONField(blank=True, default=list, help_text='the translation report: what was skipped and why')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('finished', models.DateTimeField(blank=True, null=True)),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='nfvo.catalogueitem')),
-                ('project', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='publications', to='rdcl.project')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("project_name", models.CharField(max_length=100)),
+                ("revisions", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("running", "running"),
+                            ("published", "published"),
+                            ("failed", "failed"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("commit", models.CharField(blank=True, max_length=40)),
+                ("message", models.TextField(blank=True)),
+                ("problems", models.JSONField(blank=True, default=list)),
+                (
+                    "report",
+                    models.JSONField(
+                        blank=True, default=list, help_text="the translation report: what was skipped and why"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("finished", models.DateTimeField(blank=True, null=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="nfvo.catalogueitem",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="publications",
+                        to="rdcl.project",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
     ]

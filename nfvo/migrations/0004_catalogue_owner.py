@@ -11,26 +11,44 @@ def existing_items_are_system_items(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('nfvo', '0003_publications'),
+        ("nfvo", "0003_publications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='catalogueitem',
-            name='owner',
-            field=models.ForeignKey(blank=True, help_text='The tenant that published it and alone may change it; none: a system item (superusers, the demo, management commands).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_items', to='nfvo.tenant'),
+            model_name="catalogueitem",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The tenant that published it and alone may change it; none: a system item (superusers, the demo, management commands).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="owned_items",
+                to="nfvo.tenant",
+            ),
         ),
         migrations.AddField(
-            model_name='publication',
-            name='tenant',
-            field=models.ForeignKey(blank=True, help_text="The tenant asked to own the item; none: the publisher's (see access)", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='nfvo.tenant'),
+            model_name="publication",
+            name="tenant",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The tenant asked to own the item; none: the publisher's (see access)",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="nfvo.tenant",
+            ),
         ),
         migrations.AlterField(
-            model_name='catalogueitem',
-            name='tenants',
-            field=models.ManyToManyField(blank=True, help_text='Shared with these tenants (always its owner); none: every tenant.', related_name='items', to='nfvo.tenant'),
+            model_name="catalogueitem",
+            name="tenants",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Shared with these tenants (always its owner); none: every tenant.",
+                related_name="items",
+                to="nfvo.tenant",
+            ),
         ),
         migrations.RunPython(existing_items_are_system_items, migrations.RunPython.noop),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('nfvo', '0003_publications'),
+        ("nfvo", "0003_publications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='catalogueitem',
-            name='operation_dialogs',
-            field=models.JSONField(blank=True, default=dict, help_text="{operation: JSON Schema} of the parameters an operation takes (e.g. scale); an operation without one takes fields of the item's dialog."),
+            model_name="catalogueitem",
+            name="operation_dialogs",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="{operation: JSON Schema} of the parameters an operation takes (e.g. scale); an operation without one takes fields of the item's dialog.",
+            ),
         ),
     ]

@@ -31,51 +31,57 @@ def move_secrets(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('nfvo', '0003_publications'),
+        ("nfvo", "0003_publications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='site',
-            name='become_password_encrypted',
-            field=models.TextField(blank=True, default=''),
+            model_name="site",
+            name="become_password_encrypted",
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.AddField(
-            model_name='site',
-            name='k8s_api_key_encrypted',
-            field=models.TextField(blank=True, default=''),
+            model_name="site",
+            name="k8s_api_key_encrypted",
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.AddField(
-            model_name='site',
-            name='k8s_kubeconfig_encrypted',
-            field=models.TextField(blank=True, default=''),
+            model_name="site",
+            name="k8s_kubeconfig_encrypted",
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.AddField(
-            model_name='site',
-            name='os_application_credential_secret_encrypted',
-            field=models.TextField(blank=True, default=''),
+            model_name="site",
+            name="os_application_credential_secret_encrypted",
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.AddField(
-            model_name='site',
-            name='os_password_encrypted',
-            field=models.TextField(blank=True, default=''),
+            model_name="site",
+            name="os_password_encrypted",
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.AddField(
-            model_name='site',
-            name='secret_vars_encrypted',
-            field=models.TextField(blank=True, default='', help_text='JSON object, encrypted'),
+            model_name="site",
+            name="secret_vars_encrypted",
+            field=models.TextField(blank=True, default="", help_text="JSON object, encrypted"),
         ),
         migrations.AddField(
-            model_name='site',
-            name='ssh_password_encrypted',
-            field=models.TextField(blank=True, default=''),
+            model_name="site",
+            name="ssh_password_encrypted",
+            field=models.TextField(blank=True, default=""),
         ),
         migrations.AddField(
-            model_name='site',
-            name='tenant',
-            field=models.ForeignKey(blank=True, help_text='Owner; none: a global site, managed by superusers.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sites', to='nfvo.tenant'),
+            model_name="site",
+            name="tenant",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Owner; none: a global site, managed by superusers.",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sites",
+                to="nfvo.tenant",
+            ),
         ),
         migrations.RunPython(move_secrets, migrations.RunPython.noop),
     ]

@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('nfvo', '0004_catalogue_owner'),
-        ('nfvo', '0004_operation_dialogs'),
-        ('nfvo', '0005_site_credentials'),
+        ("nfvo", "0004_catalogue_owner"),
+        ("nfvo", "0004_operation_dialogs"),
+        ("nfvo", "0005_site_credentials"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -13,6 +13,7 @@ a cluster as an ``openshift`` site (:mod:`nfvo.openshift.sites`).
 * :mod:`~nfvo.openshift.catalogue`: publish the item (playbooks under
   ``playbooks/openshift_on_openstack/``).
 """
+
 from . import kind, sites  # noqa: F401  (kind: registers the kind)
 
 sites.connect()

@@ -5,6 +5,7 @@ it uses, under ``roles/``) is committed to folder ``openshift-on-openstack`` of 
 services repository; the catalogue item (kind ``openshift``) runs it. Cluster
 definitions that orders committed under ``clusters/`` are kept when it is published again.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,12 +24,19 @@ SOURCE = PRODUCT / "openshift_on_openstack"
 ROLES = ("heat_stack",)
 FOLDER = "openshift-on-openstack"
 NAME = "openshift-on-openstack"
-PLAYBOOKS = {"create": "install.yml", "provision": "provision.yml", "scale": "scale.yml",
-             "delete": "destroy.yml", "register_site": "register_site.yml"}
+PLAYBOOKS = {
+    "create": "install.yml",
+    "provision": "provision.yml",
+    "scale": "scale.yml",
+    "delete": "destroy.yml",
+    "register_site": "register_site.yml",
+}
 TIMEOUT = 4 * 3600  # an installation takes about an hour; bare metal boots slowly
-DESCRIPTION = ("OpenShift 4 cluster on an OpenStack site: control plane, infra and workers on VMs, "
-               "workers on bare metal (Ironic), OVN-Kubernetes or Kuryr. User-provisioned infrastructure: "
-               "one Heat stack per cluster, openshift-install on the worker.")
+DESCRIPTION = (
+    "OpenShift 4 cluster on an OpenStack site: control plane, infra and workers on VMs, "
+    "workers on bare metal (Ironic), OVN-Kubernetes or Kuryr. User-provisioned infrastructure: "
+    "one Heat stack per cluster, openshift-install on the worker."
+)
 
 
 def item_files() -> dict[str, str]:
@@ -36,8 +44,9 @@ def item_files() -> dict[str, str]:
     files = {str(p.relative_to(SOURCE)): p.read_text() for p in sorted(SOURCE.rglob("*")) if _shipped(p)}
     for role in ROLES:
         base = PRODUCT / "roles" / role
-        files.update({f"roles/{role}/{p.relative_to(base)}": p.read_text()
-                      for p in sorted(base.rglob("*")) if _shipped(p)})
+        files.update(
+            {f"roles/{role}/{p.relative_to(base)}": p.read_text() for p in sorted(base.rglob("*")) if _shipped(p)}
+        )
     return files
 
 
@@ -60,8 +69,11 @@ def operation_dialogs() -> dict[str, dict]:
     counts (same limits as the dialog, none required), the others a closed empty object."""
     fields = dialog_schema()["properties"]
     none = {"type": "object", "properties": {}, "additionalProperties": False}
-    scale = {"type": "object", "additionalProperties": False,
-             "properties": {k: {n: v for n, v in fields[k].items() if n != "default"} for k in SCALE_FIELDS}}
+    scale = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {k: {n: v for n, v in fields[k].items() if n != "default"} for k in SCALE_FIELDS},
+    }
     return {"scale": scale, **{op: none for op in PLAYBOOKS if op not in ("create", "scale")}}
 
 
@@ -83,11 +95,23 @@ def publish_item(remote: str, workdir: str | Path, name: str = NAME, queue: str 
     kept = workdir / FOLDER / "clusters"
     if kept.is_dir():
         files.update({f"clusters/{p.relative_to(kept)}": p.read_text() for p in sorted(kept.rglob("*")) if p.is_file()})
-    published = publish_files(files, FOLDER, f"{FOLDER}: playbooks of the OpenShift on OpenStack item\n",
-                              remote, workdir)
+    published = publish_files(
+        files, FOLDER, f"{FOLDER}: playbooks of the OpenShift on OpenStack item\n", remote, workdir
+    )
     return services.publish_repository(
-        name, published.remote, published.branch, FOLDER, PLAYBOOKS, [], dialog_schema(),
-        description=DESCRIPTION, timeout=TIMEOUT, queue=queue, kind=KIND, operation_dialogs=operation_dialogs())
+        name,
+        published.remote,
+        published.branch,
+        FOLDER,
+        PLAYBOOKS,
+        [],
+        dialog_schema(),
+        description=DESCRIPTION,
+        timeout=TIMEOUT,
+        queue=queue,
+        kind=KIND,
+        operation_dialogs=operation_dialogs(),
+    )
 
 
 def _update(workdir: Path, branch: str = BRANCH) -> None:

@@ -8,6 +8,7 @@ temporary bootstrap machine, control-plane machines in a soft-anti-affinity serv
 group, compute machines on Nova VMs and, with a bare-metal flavor, on Ironic nodes
 through Nova ("Deploying a cluster with bare-metal machines" in the same docs).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -28,10 +29,12 @@ SECRET_FIELDS = ("pull_secret", "ssh_public_key")
 VERSION = re.compile(r"4\.(\d+)(\.\d+)?([-.+][0-9A-Za-z.-]+)?")
 SSH_KEY = re.compile(r"(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( [^\n]*)?")
 #: (dialog count field, role, flavor field, server group suffix or "" for none)
-POOLS = (("master_count", "master", "master_flavor", "masters"),
-         ("infra_count", "infra", "infra_flavor", "infra"),
-         ("worker_count", "worker", "worker_flavor", "workers"),
-         ("baremetal_worker_count", "baremetal-worker", "baremetal_flavor", ""))
+POOLS = (
+    ("master_count", "master", "master_flavor", "masters"),
+    ("infra_count", "infra", "infra_flavor", "infra"),
+    ("worker_count", "worker", "worker_flavor", "workers"),
+    ("baremetal_worker_count", "baremetal-worker", "baremetal_flavor", ""),
+)
 COUNT_FIELDS = tuple(p[0] for p in POOLS)
 
 
@@ -115,36 +118,63 @@ class Cluster:
         """Every machine, bootstrap first, then each pool in order (``counts`` overrides
         the ordered counts, e.g. a scale operation's)."""
         counts = {**self.counts, **(counts or {})}
-        out = [Node(self.resource("bootstrap"), "bootstrap", self.flavors["master_flavor"], self.network,
-                    temporary=True)] if bootstrap else []
+        out = (
+            [Node(self.resource("bootstrap"), "bootstrap", self.flavors["master_flavor"], self.network, temporary=True)]
+            if bootstrap
+            else []
+        )
         for count_field, role, flavor_field, group in POOLS:
             baremetal = role == "baremetal-worker"
             network = (self.baremetal_network or self.network) if baremetal else self.network
             prefix = "baremetal-worker" if baremetal else role
-            out += [Node(self.resource(f"{prefix}-{i}"), role, self.flavors[flavor_field], network,
-                         self.resource(group) if group else "", baremetal)
-                    for i in range(int(counts[count_field]))]
+            out += [
+                Node(
+                    self.resource(f"{prefix}-{i}"),
+                    role,
+                    self.flavors[flavor_field],
+                    network,
+                    self.resource(group) if group else "",
+                    baremetal,
+                )
+                for i in range(int(counts[count_field]))
+            ]
         return out
 
     def definition(self) -> dict:
         """The cluster as committed in ``cluster.json`` (no secret)."""
         return {
-            "cluster_name": self.name, "base_domain": self.domain, "fqdn": self.fqdn,
-            "distribution": self.distribution, "openshift_version": self.version,
-            "openstack_site": self.site, "os_cloud": self.cloud, "stack_name": self.name,
-            "external_network": self.external_network, "image": self.image,
-            "machine_cidr": self.machine_cidr, "api_vip": self.api_vip, "ingress_vip": self.ingress_vip,
-            "network": self.network, "baremetal_network": self.baremetal_network or self.network,
-            "network_type": self.network_type, "kuryr": self.kuryr, "flavors": dict(self.flavors),
-            "counts": dict(self.counts), "api_url": self.api_url, "console_url": self.console_url,
+            "cluster_name": self.name,
+            "base_domain": self.domain,
+            "fqdn": self.fqdn,
+            "distribution": self.distribution,
+            "openshift_version": self.version,
+            "openstack_site": self.site,
+            "os_cloud": self.cloud,
+            "stack_name": self.name,
+            "external_network": self.external_network,
+            "image": self.image,
+            "machine_cidr": self.machine_cidr,
+            "api_vip": self.api_vip,
+            "ingress_vip": self.ingress_vip,
+            "network": self.network,
+            "baremetal_network": self.baremetal_network or self.network,
+            "network_type": self.network_type,
+            "kuryr": self.kuryr,
+            "flavors": dict(self.flavors),
+            "counts": dict(self.counts),
+            "api_url": self.api_url,
+            "console_url": self.console_url,
             "dns": dns_records(self),
-            "site": {"name": self.name, "kind": "openshift", "k8s_host": self.api_url}}
+            "site": {"name": self.name, "kind": "openshift", "k8s_host": self.api_url},
+        }
 
 
 def dns_records(cluster: Cluster) -> list[dict]:
     """The DNS records a cluster needs (UPI: the user creates them, pointing at the FIPs)."""
-    return [{"name": f"api.{cluster.fqdn}", "points_to": cluster.resource("api-fip")},
-            {"name": f"*.apps.{cluster.fqdn}", "points_to": cluster.resource("ingress-fip")}]
+    return [
+        {"name": f"api.{cluster.fqdn}", "points_to": cluster.resource("api-fip")},
+        {"name": f"*.apps.{cluster.fqdn}", "points_to": cluster.resource("ingress-fip")},
+    ]
 
 
 def minor(version: str) -> int:
@@ -172,18 +202,29 @@ def from_values(values: dict, cloud: str = "") -> Cluster:
         raise DialogError(errors)
     kuryr = None
     if values["network_type"] == "Kuryr":
-        kuryr = {"pool_driver": values["kuryr_pool_driver"], "pool_min": values["kuryr_pool_min"],
-                 "pool_max": values["kuryr_pool_max"], "pool_batch": values["kuryr_pool_batch"],
-                 "prepopulate": bool(values["kuryr_prepopulate"])}
+        kuryr = {
+            "pool_driver": values["kuryr_pool_driver"],
+            "pool_min": values["kuryr_pool_min"],
+            "pool_max": values["kuryr_pool_max"],
+            "pool_batch": values["kuryr_pool_batch"],
+            "prepopulate": bool(values["kuryr_prepopulate"]),
+        }
     return Cluster(
-        name=values["cluster_name"], domain=values["base_domain"], version=str(values["openshift_version"]),
-        distribution=values["distribution"], site=values["openstack_site"],
-        cloud=cloud or values["openstack_site"], external_network=values["external_network"],
-        image=values["rhcos_image"], machine_cidr=str(ipaddress.ip_network(values["machine_cidr"])),
-        network_type=values["network_type"], kuryr=kuryr,
+        name=values["cluster_name"],
+        domain=values["base_domain"],
+        version=str(values["openshift_version"]),
+        distribution=values["distribution"],
+        site=values["openstack_site"],
+        cloud=cloud or values["openstack_site"],
+        external_network=values["external_network"],
+        image=values["rhcos_image"],
+        machine_cidr=str(ipaddress.ip_network(values["machine_cidr"])),
+        network_type=values["network_type"],
+        kuryr=kuryr,
         flavors={p[2]: values[p[2]] for p in POOLS},
         counts={f: int(values[f]) for f in COUNT_FIELDS},
-        baremetal_network=values.get("baremetal_network") or "")
+        baremetal_network=values.get("baremetal_network") or "",
+    )
 
 
 def problems(values: dict) -> dict[str, str]:
@@ -198,8 +239,10 @@ def problems(values: dict) -> dict[str, str]:
         release = None
     if values.get("network_type") == "Kuryr":
         if release is not None and release > KURYR_LAST_MINOR:
-            errors["network_type"] = (f"Kuryr was removed in OpenShift 4.{KURYR_LAST_MINOR + 1}; "
-                                      f"use OVNKubernetes or a version up to 4.{KURYR_LAST_MINOR}")
+            errors["network_type"] = (
+                f"Kuryr was removed in OpenShift 4.{KURYR_LAST_MINOR + 1}; "
+                f"use OVNKubernetes or a version up to 4.{KURYR_LAST_MINOR}"
+            )
         elif int(values.get("baremetal_worker_count") or 0) > 0:
             errors["network_type"] = "bare-metal workers are not supported with Kuryr; use OVNKubernetes"
         high, low = int(values.get("kuryr_pool_max") or 0), int(values.get("kuryr_pool_min") or 0)
@@ -235,9 +278,9 @@ def _secret_problems(values: dict) -> dict[str, str]:
     except (ValueError, AttributeError):
         auths = None
     if not isinstance(auths, dict) or not auths:
-        errors["pull_secret"] = ('must be a pull secret: JSON {"auths": {"<registry>": {"auth": ...}}} '
-                                 "(value not shown)")
+        errors["pull_secret"] = 'must be a pull secret: JSON {"auths": {"<registry>": {"auth": ...}}} (value not shown)'
     if not SSH_KEY.fullmatch((values.get("ssh_public_key") or "").strip()):
-        errors["ssh_public_key"] = ("must be one OpenSSH public key line (ssh-ed25519, ssh-rsa or ecdsa; "
-                                    "value not shown)")
+        errors["ssh_public_key"] = (
+            "must be one OpenSSH public key line (ssh-ed25519, ssh-rsa or ecdsa; value not shown)"
+        )
     return errors

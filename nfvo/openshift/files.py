@@ -9,6 +9,7 @@
 * ``inventory.yml``: the machines, by role;
 * ``cluster.json``: everything above in one place, as the playbooks and plans read it.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,11 +41,14 @@ def _yaml(doc: dict, header: str = "") -> str:
 def render(cluster: Cluster) -> dict[str, str]:
     """``{path inside the cluster folder: text}``."""
     head = f"# OpenShift cluster {cluster.fqdn} on OpenStack site {cluster.site}: written by rdcl-nfvo at order time.\n"
-    files = {STACK: _yaml(hot.stack(cluster), head), NODE: _yaml(hot.node(), head),
-             PARAMETERS: _yaml({"parameters": hot.parameters(cluster)}, head),
-             INSTALL_CONFIG: _yaml(install_config(cluster), head + "# pullSecret and sshKey are put in at run time.\n"),
-             INVENTORY: _yaml(inventory(cluster), head),
-             DEFINITION: json.dumps(cluster.definition(), indent=2, sort_keys=True) + "\n"}
+    files = {
+        STACK: _yaml(hot.stack(cluster), head),
+        NODE: _yaml(hot.node(), head),
+        PARAMETERS: _yaml({"parameters": hot.parameters(cluster)}, head),
+        INSTALL_CONFIG: _yaml(install_config(cluster), head + "# pullSecret and sshKey are put in at run time.\n"),
+        INVENTORY: _yaml(inventory(cluster), head),
+        DEFINITION: json.dumps(cluster.definition(), indent=2, sort_keys=True) + "\n",
+    }
     if cluster.kuryr_enabled:
         files[TRUNK_NODE] = _yaml(hot.node(trunk=True), head)
         files[NETWORK_CONFIG] = _yaml(network_config(cluster), head)
@@ -62,8 +66,11 @@ def problems(files: dict[str, str]) -> list[str]:
     for name in (STACK, NODE, TRUNK_NODE):
         if name in files:
             out += [f"{name}: {p}" for p in hot_problems(files[name], nested=name != STACK)]
-    for name, schema in ((INSTALL_CONFIG, "install-config"), (NETWORK_CONFIG, "network-config"),
-                         (INVENTORY, "inventory")):
+    for name, schema in (
+        (INSTALL_CONFIG, "install-config"),
+        (NETWORK_CONFIG, "network-config"),
+        (INVENTORY, "inventory"),
+    ):
         if name in files:
             out += [f"{name}: {p}" for p in _checked_yaml(files[name], schema)]
     if INVENTORY in files and DEFINITION in files and not out:
@@ -82,11 +89,19 @@ def _checked_yaml(text: str, schema: str) -> list[str]:
 
 def _inventory_matches(inv: dict, definition: dict) -> list[str]:
     counts = definition["counts"]
-    expected = {"bootstrap": 1, "masters": counts["master_count"], "infra": counts["infra_count"],
-                "workers": counts["worker_count"], "baremetal_workers": counts["baremetal_worker_count"]}
+    expected = {
+        "bootstrap": 1,
+        "masters": counts["master_count"],
+        "infra": counts["infra_count"],
+        "workers": counts["worker_count"],
+        "baremetal_workers": counts["baremetal_worker_count"],
+    }
     children = inv["all"]["children"]
-    return [f"{INVENTORY}: group {group} has {len(children[group]['hosts'])} hosts, the cluster {want}"
-            for group, want in expected.items() if len(children[group]["hosts"]) != want]
+    return [
+        f"{INVENTORY}: group {group} has {len(children[group]['hosts'])} hosts, the cluster {want}"
+        for group, want in expected.items()
+        if len(children[group]["hosts"]) != want
+    ]
 
 
 def read(folder_path) -> dict[str, str]:

@@ -7,6 +7,7 @@ ingress VIPs) and "Installation configuration parameters for OpenStack"; for Kur
 Operator's ``Network`` resource with ``defaultNetwork.kuryrConfig`` (port pools: the
 ``nested`` driver puts pod ports on subports of each machine's trunk).
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,11 @@ LIST_VIPS_SINCE = 12  # apiVIPs/ingressVIPs replace apiVIP/ingressVIP in 4.12
 def install_config(cluster: Cluster) -> dict:
     """install-config.yaml for user-provisioned infrastructure, secrets as placeholders."""
     machine = {"type": cluster.flavors["master_flavor"]}
-    openstack = {"cloud": cluster.cloud, "externalNetwork": cluster.external_network,
-                 "defaultMachinePlatform": {"type": cluster.flavors["worker_flavor"]}}
+    openstack = {
+        "cloud": cluster.cloud,
+        "externalNetwork": cluster.external_network,
+        "defaultMachinePlatform": {"type": cluster.flavors["worker_flavor"]},
+    }
     if minor(cluster.version) >= LIST_VIPS_SINCE:
         openstack.update(apiVIPs=[cluster.api_vip], ingressVIPs=[cluster.ingress_vip])
     else:
@@ -43,14 +47,20 @@ def install_config(cluster: Cluster) -> dict:
         "apiVersion": "v1",
         "baseDomain": cluster.domain,
         "metadata": {"name": cluster.name},
-        "controlPlane": {"name": "master", "replicas": cluster.counts["master_count"],
-                         "platform": {"openstack": machine}},
-        "compute": [{"name": "worker", "replicas": 0,
-                     "platform": {"openstack": {"type": cluster.flavors["worker_flavor"]}}}],
-        "networking": {"networkType": cluster.network_type,
-                       "clusterNetwork": [{"cidr": CLUSTER_NETWORK, "hostPrefix": CLUSTER_HOST_PREFIX}],
-                       "machineNetwork": [{"cidr": cluster.machine_cidr}],
-                       "serviceNetwork": [SERVICE_NETWORK]},
+        "controlPlane": {
+            "name": "master",
+            "replicas": cluster.counts["master_count"],
+            "platform": {"openstack": machine},
+        },
+        "compute": [
+            {"name": "worker", "replicas": 0, "platform": {"openstack": {"type": cluster.flavors["worker_flavor"]}}}
+        ],
+        "networking": {
+            "networkType": cluster.network_type,
+            "clusterNetwork": [{"cidr": CLUSTER_NETWORK, "hostPrefix": CLUSTER_HOST_PREFIX}],
+            "machineNetwork": [{"cidr": cluster.machine_cidr}],
+            "serviceNetwork": [SERVICE_NETWORK],
+        },
         "platform": {"openstack": openstack},
         "pullSecret": PULL_SECRET_PLACEHOLDER,
         "sshKey": SSH_KEY_PLACEHOLDER,
@@ -62,12 +72,24 @@ def network_config(cluster: Cluster) -> dict | None:
     if not cluster.kuryr_enabled:
         return None
     k = cluster.kuryr
-    return {"apiVersion": "operator.openshift.io/v1", "kind": "Network", "metadata": {"name": "cluster"},
-            "spec": {"clusterNetwork": [{"cidr": CLUSTER_NETWORK, "hostPrefix": CLUSTER_HOST_PREFIX}],
-                     "serviceNetwork": [SERVICE_NETWORK],
-                     "defaultNetwork": {"type": "Kuryr", "kuryrConfig": {
-                         "enablePortPoolsPrepopulation": k["prepopulate"], "poolMinPorts": k["pool_min"],
-                         "poolMaxPorts": k["pool_max"], "poolBatchPorts": k["pool_batch"]}}}}
+    return {
+        "apiVersion": "operator.openshift.io/v1",
+        "kind": "Network",
+        "metadata": {"name": "cluster"},
+        "spec": {
+            "clusterNetwork": [{"cidr": CLUSTER_NETWORK, "hostPrefix": CLUSTER_HOST_PREFIX}],
+            "serviceNetwork": [SERVICE_NETWORK],
+            "defaultNetwork": {
+                "type": "Kuryr",
+                "kuryrConfig": {
+                    "enablePortPoolsPrepopulation": k["prepopulate"],
+                    "poolMinPorts": k["pool_min"],
+                    "poolMaxPorts": k["pool_max"],
+                    "poolBatchPorts": k["pool_batch"],
+                },
+            },
+        },
+    }
 
 
 @cache

@@ -6,12 +6,18 @@ server group). Addresses are Neutron's to give: a later play adds ``ansible_host
 the stack's outputs. With Kuryr, the pool settings are group variables under the names
 openshift-ansible 3.11 used (``kuryr_openstack_pool_driver: nested``, ...).
 """
+
 from __future__ import annotations
 
 from .cluster import Cluster
 
-GROUPS = {"bootstrap": "bootstrap", "master": "masters", "infra": "infra", "worker": "workers",
-          "baremetal-worker": "baremetal_workers"}
+GROUPS = {
+    "bootstrap": "bootstrap",
+    "master": "masters",
+    "infra": "infra",
+    "worker": "workers",
+    "baremetal-worker": "baremetal_workers",
+}
 
 
 def inventory(cluster: Cluster) -> dict:
@@ -26,12 +32,21 @@ def inventory(cluster: Cluster) -> dict:
         if node.temporary:
             host["openshift_temporary"] = True
         children[GROUPS[node.role]]["hosts"][node.name] = host
-    variables = {"cluster_name": cluster.name, "base_domain": cluster.domain, "openshift_api_url": cluster.api_url,
-                 "openstack_site": cluster.site, "network_type": cluster.network_type,
-                 "machine_network": cluster.machine_cidr}
+    variables = {
+        "cluster_name": cluster.name,
+        "base_domain": cluster.domain,
+        "openshift_api_url": cluster.api_url,
+        "openstack_site": cluster.site,
+        "network_type": cluster.network_type,
+        "machine_network": cluster.machine_cidr,
+    }
     if cluster.kuryr:
         k = cluster.kuryr
-        variables.update(kuryr_openstack_pool_driver=k["pool_driver"], kuryr_openstack_pool_min=k["pool_min"],
-                         kuryr_openstack_pool_max=k["pool_max"], kuryr_openstack_pool_batch=k["pool_batch"],
-                         kuryr_openstack_pool_prepopulate=k["prepopulate"])
+        variables.update(
+            kuryr_openstack_pool_driver=k["pool_driver"],
+            kuryr_openstack_pool_min=k["pool_min"],
+            kuryr_openstack_pool_max=k["pool_max"],
+            kuryr_openstack_pool_batch=k["pool_batch"],
+            kuryr_openstack_pool_prepopulate=k["prepopulate"],
+        )
     return {"all": {"vars": variables, "children": children}}

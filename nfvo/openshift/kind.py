@@ -1,4 +1,5 @@
 """The ``openshift`` kind of catalogue item: an OpenShift cluster on an OpenStack site."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,11 +42,13 @@ class OpenShiftKind(kinds.ItemKind):
         if found:
             raise ValueError(f"cluster {cluster.fqdn}: generated files do not validate:\n" + "\n".join(found))
         counts = cluster.counts
-        message = (f"{item.name}: cluster {cluster.fqdn} on {cluster.site}: {counts['master_count']} control plane, "
-                   f"{counts['infra_count']} infra, {counts['worker_count']} workers, "
-                   f"{counts['baremetal_worker_count']} bare-metal workers, {cluster.network_type}\n\n"
-                   f"OpenShift {cluster.distribution} {cluster.version}; API {cluster.api_url}.\n"
-                   "The pull secret and the SSH key are not in this commit.\n")
+        message = (
+            f"{item.name}: cluster {cluster.fqdn} on {cluster.site}: {counts['master_count']} control plane, "
+            f"{counts['infra_count']} infra, {counts['worker_count']} workers, "
+            f"{counts['baremetal_worker_count']} bare-metal workers, {cluster.network_type}\n\n"
+            f"OpenShift {cluster.distribution} {cluster.version}; API {cluster.api_url}.\n"
+            "The pull secret and the SSH key are not in this commit.\n"
+        )
         return kinds.Prepared(folder=files.folder(cluster.name), files=rendered, message=message)
 
     def sandbox_paths(self, values: dict, create: bool = True):
@@ -62,8 +65,12 @@ class OpenShiftKind(kinds.ItemKind):
             return sandbox.Paths()
         site = Site.objects.filter(name=values.get("openstack_site") or "").first()
         root = state_dir("cluster", "domain", site.connection if site else None).parent
-        folder = sandbox.inside(root, f"{values['cluster_name']}.{values['base_domain']}", "the cluster's state folder",
-                                "the OpenShift state root")
+        folder = sandbox.inside(
+            root,
+            f"{values['cluster_name']}.{values['base_domain']}",
+            "the cluster's state folder",
+            "the OpenShift state root",
+        )
         if create:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return sandbox.Paths(writable=[folder] if folder.is_dir() else [])
@@ -75,8 +82,12 @@ def _openstack_site(name: str):
     site = Site.objects.filter(name=name).first()
     if site is None or site.kind != "openstack":
         known = sorted(Site.objects.filter(kind="openstack").values_list("name", flat=True))
-        raise DialogError({"openstack_site": f"{name!r} is not a registered openstack site "
-                                             f"(registered: {', '.join(known) or 'none'})"})
+        raise DialogError(
+            {
+                "openstack_site": f"{name!r} is not a registered openstack site "
+                f"(registered: {', '.join(known) or 'none'})"
+            }
+        )
     return site
 
 
@@ -86,14 +97,25 @@ def _check_name(item, values: dict) -> None:
     name = values["cluster_name"]
     clash = Site.objects.filter(name=name).exclude(kind=KIND).first()
     if clash is not None:
-        raise DialogError({"cluster_name": f"{name!r} is the name of the {clash.kind} site {clash.name}; "
-                                           "the cluster is registered as a site under its name"})
-    live = ServiceInstance.objects.filter(item=item, state__in=("active", "needs_attention"),
-                                          parameters__cluster_name=name,
-                                          parameters__base_domain=values["base_domain"]).first()
+        raise DialogError(
+            {
+                "cluster_name": f"{name!r} is the name of the {clash.kind} site {clash.name}; "
+                "the cluster is registered as a site under its name"
+            }
+        )
+    live = ServiceInstance.objects.filter(
+        item=item,
+        state__in=("active", "needs_attention"),
+        parameters__cluster_name=name,
+        parameters__base_domain=values["base_domain"],
+    ).first()
     if live is not None:
-        raise DialogError({"cluster_name": f"cluster {name}.{values['base_domain']} exists already "
-                                           f"(service instance {live.pk}, {live.state}); scale or delete it"})
+        raise DialogError(
+            {
+                "cluster_name": f"cluster {name}.{values['base_domain']} exists already "
+                f"(service instance {live.pk}, {live.state}); scale or delete it"
+            }
+        )
 
 
 kinds.register(OpenShiftKind())

@@ -5,6 +5,7 @@ checks it again (HOT structure, JSON Schemas) and the job's values (the item's d
 plus a scale operation's counts), then lists every OpenStack resource the stack holds at
 those counts, in the order Heat creates them.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,10 +19,15 @@ from .hot import MASTER_RULES, SERVER_GROUP_POLICY, WORKER_RULES
 
 DIALOG = "dialog.json"
 #: counts in a plan: key -> Heat resource type (``servers`` includes the temporary bootstrap machine)
-RESOURCE_COUNTS = {"servers": "OS::Nova::Server", "ports": "OS::Neutron::Port",
-                   "floating_ips": "OS::Neutron::FloatingIP", "trunks": "OS::Neutron::Trunk",
-                   "server_groups": "OS::Nova::ServerGroup", "security_groups": "OS::Neutron::SecurityGroup",
-                   "networks": "OS::Neutron::Net"}
+RESOURCE_COUNTS = {
+    "servers": "OS::Nova::Server",
+    "ports": "OS::Neutron::Port",
+    "floating_ips": "OS::Neutron::FloatingIP",
+    "trunks": "OS::Neutron::Trunk",
+    "server_groups": "OS::Nova::ServerGroup",
+    "security_groups": "OS::Neutron::SecurityGroup",
+    "networks": "OS::Neutron::Net",
+}
 FIXED = ("cluster_name", "base_domain", "openstack_site", "network_type", "machine_cidr")
 
 
@@ -45,8 +51,11 @@ def plan(folder: Path, values: dict) -> tuple[dict, list[str]]:
     except DialogError as exc:
         return {}, [f"{site}: {field}: {_safe(field, msg)}" for field, msg in exc.errors.items()]
     problems = [f"{site}: {files.folder(cluster.name)}/{p}" for p in files.problems(committed)]
-    problems += [f"{site}: {name}: ordered {definition[name]!r}, cannot change to {values[name]!r}"
-                 for name in FIXED if str(definition[name]) != str(values[name])]
+    problems += [
+        f"{site}: {name}: ordered {definition[name]!r}, cannot change to {values[name]!r}"
+        for name in FIXED
+        if str(definition[name]) != str(values[name])
+    ]
     return {site: report(cluster, definition, operation, sorted(committed))}, problems
 
 
@@ -66,18 +75,34 @@ def report(cluster: Cluster, definition: dict, operation: str = "create", commit
     resources = resources_of(cluster, bootstrap=operation == "create")
     deleting = operation == "delete"
     nodes = cluster.nodes()
-    counts = {"masters": cluster.counts["master_count"], "infra": cluster.counts["infra_count"],
-              "workers": cluster.counts["worker_count"], "baremetal_workers": cluster.counts["baremetal_worker_count"]}
+    counts = {
+        "masters": cluster.counts["master_count"],
+        "infra": cluster.counts["infra_count"],
+        "workers": cluster.counts["worker_count"],
+        "baremetal_workers": cluster.counts["baremetal_worker_count"],
+    }
     counts["bootstrap"] = int(operation == "create")
     counts.update({key: sum(r["type"] == t for r in resources) for key, t in RESOURCE_COUNTS.items()})
-    out = {"kind": "openstack", "operation": operation, "stack": definition["stack_name"],
-           "cluster": {"name": cluster.name, "fqdn": cluster.fqdn, "version": cluster.version,
-                       "distribution": cluster.distribution, "api_url": cluster.api_url,
-                       "console_url": cluster.console_url},
-           "network_type": cluster.network_type, "kuryr": cluster.kuryr, "counts": counts,
-           "creates": [] if operation in ("delete", "register_site") else resources,
-           "changes": changes(definition, cluster, nodes),
-           "dns": definition["dns"], "files": [f"{files.folder(cluster.name)}/{p}" for p in committed or []]}
+    out = {
+        "kind": "openstack",
+        "operation": operation,
+        "stack": definition["stack_name"],
+        "cluster": {
+            "name": cluster.name,
+            "fqdn": cluster.fqdn,
+            "version": cluster.version,
+            "distribution": cluster.distribution,
+            "api_url": cluster.api_url,
+            "console_url": cluster.console_url,
+        },
+        "network_type": cluster.network_type,
+        "kuryr": cluster.kuryr,
+        "counts": counts,
+        "creates": [] if operation in ("delete", "register_site") else resources,
+        "changes": changes(definition, cluster, nodes),
+        "dns": definition["dns"],
+        "files": [f"{files.folder(cluster.name)}/{p}" for p in committed or []],
+    }
     if deleting:
         out["deletes"] = list(reversed(resources_of(cluster)))
         out["unregisters_site"] = cluster.name
@@ -95,8 +120,12 @@ def changes(definition: dict, cluster: Cluster, nodes: list) -> dict:
         if before != after:
             was = {n.name for n in ordered if n.role == role}
             now = {n.name for n in nodes if n.role == role}
-            out[count_field] = {"ordered": before, "now": after, "add": sorted(now - was, key=_index),
-                                "remove": sorted(was - now, key=_index)}
+            out[count_field] = {
+                "ordered": before,
+                "now": after,
+                "add": sorted(now - was, key=_index),
+                "remove": sorted(was - now, key=_index),
+            }
     return out
 
 
@@ -112,20 +141,38 @@ def resources_of(cluster: Cluster, bootstrap: bool = True) -> list[dict]:
     """Every OpenStack resource of the stack at the cluster's counts, creation order
     (``bootstrap``: with the temporary bootstrap machine)."""
     c, ext = cluster, cluster.external_network
-    out = [{"name": c.network, "type": "OS::Neutron::Net"},
-           {"name": c.resource("subnet"), "type": "OS::Neutron::Subnet", "network": c.network, "cidr": c.machine_cidr},
-           {"name": c.resource("router"), "type": "OS::Neutron::Router", "external_network": ext},
-           {"name": c.resource("router-interface"), "type": "OS::Neutron::RouterInterface",
-            "subnet": c.resource("subnet")},
-           {"name": c.resource("master"), "type": "OS::Neutron::SecurityGroup", "rules": len(MASTER_RULES)},
-           {"name": c.resource("worker"), "type": "OS::Neutron::SecurityGroup", "rules": len(WORKER_RULES)}]
+    out = [
+        {"name": c.network, "type": "OS::Neutron::Net"},
+        {"name": c.resource("subnet"), "type": "OS::Neutron::Subnet", "network": c.network, "cidr": c.machine_cidr},
+        {"name": c.resource("router"), "type": "OS::Neutron::Router", "external_network": ext},
+        {
+            "name": c.resource("router-interface"),
+            "type": "OS::Neutron::RouterInterface",
+            "subnet": c.resource("subnet"),
+        },
+        {"name": c.resource("master"), "type": "OS::Neutron::SecurityGroup", "rules": len(MASTER_RULES)},
+        {"name": c.resource("worker"), "type": "OS::Neutron::SecurityGroup", "rules": len(WORKER_RULES)},
+    ]
     for what, vip, sg in (("api", c.api_vip, "master"), ("ingress", c.ingress_vip, "worker")):
-        out += [{"name": c.resource(f"{what}-port"), "type": "OS::Neutron::Port", "network": c.network,
-                 "fixed_ip": vip, "security_group": c.resource(sg)},
-                {"name": c.resource(f"{what}-fip"), "type": "OS::Neutron::FloatingIP", "external_network": ext,
-                 "port": c.resource(f"{what}-port")}]
-    out += [{"name": c.resource(g), "type": "OS::Nova::ServerGroup", "policy": SERVER_GROUP_POLICY}
-            for g in ("masters", "infra", "workers")]
+        out += [
+            {
+                "name": c.resource(f"{what}-port"),
+                "type": "OS::Neutron::Port",
+                "network": c.network,
+                "fixed_ip": vip,
+                "security_group": c.resource(sg),
+            },
+            {
+                "name": c.resource(f"{what}-fip"),
+                "type": "OS::Neutron::FloatingIP",
+                "external_network": ext,
+                "port": c.resource(f"{what}-port"),
+            },
+        ]
+    out += [
+        {"name": c.resource(g), "type": "OS::Nova::ServerGroup", "policy": SERVER_GROUP_POLICY}
+        for g in ("masters", "infra", "workers")
+    ]
     for node in cluster.nodes(bootstrap=bootstrap):
         out += _node(cluster, node)
     return out
@@ -134,16 +181,38 @@ def resources_of(cluster: Cluster, bootstrap: bool = True) -> list[dict]:
 def _node(cluster: Cluster, node) -> list[dict]:
     sg = cluster.resource("master" if node.role in ("master", "bootstrap") else "worker")
     port = {"name": f"{node.name}-port", "type": "OS::Neutron::Port", "network": node.network, "security_group": sg}
-    server = {"name": node.name, "type": "OS::Nova::Server", "role": node.role, "flavor": node.flavor,
-              "image": cluster.image, "network": node.network, "port": port["name"], "group": node.group,
-              "baremetal": node.baremetal}
+    server = {
+        "name": node.name,
+        "type": "OS::Nova::Server",
+        "role": node.role,
+        "flavor": node.flavor,
+        "image": cluster.image,
+        "network": node.network,
+        "port": port["name"],
+        "group": node.group,
+        "baremetal": node.baremetal,
+    }
     out = [port]
     if cluster.kuryr_enabled and not node.temporary:
-        out.append({"name": f"{node.name}-trunk", "type": "OS::Neutron::Trunk", "port": port["name"],
-                    "ports_pool_driver": cluster.kuryr["pool_driver"]})
+        out.append(
+            {
+                "name": f"{node.name}-trunk",
+                "type": "OS::Neutron::Trunk",
+                "port": port["name"],
+                "ports_pool_driver": cluster.kuryr["pool_driver"],
+            }
+        )
     if node.temporary:
         server["temporary"] = True
-        out += [server, {"name": cluster.resource("bootstrap-fip"), "type": "OS::Neutron::FloatingIP",
-                         "external_network": cluster.external_network, "port": port["name"], "temporary": True}]
+        out += [
+            server,
+            {
+                "name": cluster.resource("bootstrap-fip"),
+                "type": "OS::Neutron::FloatingIP",
+                "external_network": cluster.external_network,
+                "port": port["name"],
+                "temporary": True,
+            },
+        ]
         return out
     return out + [server]

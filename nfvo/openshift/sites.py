@@ -19,6 +19,7 @@ The state folder (installer assets: ``auth/``, ``metadata.json``, ignition confi
 ``connection.openshift_state_dir``, else ``$RDCL_VAR/openshift``, else
 ``~/.rdcl-nfvo/openshift`` — the same rule as the playbooks' ``openshift_state_root``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -61,8 +62,9 @@ def _check_owned(site, tenant, verb: str) -> None:
         mine = f"tenant {tenant.name}" if tenant else "a system order"
         raise SiteNotOwned(f"site {site.name} is {whose} site: a job of {mine} may not {verb} it; left unchanged")
     if site.labels.get("managed_by") != MANAGED_BY:
-        raise SiteNotOwned(f"site {site.name} was not registered by {MANAGED_BY}: a job may not {verb} it; "
-                           "left unchanged")
+        raise SiteNotOwned(
+            f"site {site.name} was not registered by {MANAGED_BY}: a job may not {verb} it; left unchanged"
+        )
 
 
 def register_site(values: dict, instance_id: int | None = None):
@@ -86,11 +88,20 @@ def register_site(values: dict, instance_id: int | None = None):
         _check_owned(existing, tenant, "re-register")
     openstack = Site.objects.filter(name=parent).first()
     kubeconfig = state_dir(name, domain, openstack.connection if openstack else None) / "auth" / "kubeconfig"
-    site, _ = Site.objects.update_or_create(name=name, defaults={
-        "kind": KIND, "tenant": tenant,
-        "labels": {"cluster": f"{name}.{domain}", "openstack_site": parent, "managed_by": MANAGED_BY,
-                   "service_instance": str(instance_id or "")},
-        "connection": {"k8s_host": f"https://api.{name}.{domain}:6443", "k8s_kubeconfig": str(kubeconfig)}})
+    site, _ = Site.objects.update_or_create(
+        name=name,
+        defaults={
+            "kind": KIND,
+            "tenant": tenant,
+            "labels": {
+                "cluster": f"{name}.{domain}",
+                "openstack_site": parent,
+                "managed_by": MANAGED_BY,
+                "service_instance": str(instance_id or ""),
+            },
+            "connection": {"k8s_host": f"https://api.{name}.{domain}:6443", "k8s_kubeconfig": str(kubeconfig)},
+        },
+    )
     log.info("registered site %s (openshift) for cluster %s.%s", name, name, domain)
     return site
 

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,93 +15,150 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('type', models.CharField(max_length=64)),
-                ('description', models.TextField(blank=True, default='')),
-                ('entry', models.CharField(blank=True, default='', max_length=255)),
-                ('generation', models.PositiveIntegerField(default=0, editable=False)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rdcl_projects', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("type", models.CharField(max_length=64)),
+                ("description", models.TextField(blank=True, default="")),
+                ("entry", models.CharField(blank=True, default="", max_length=255)),
+                ("generation", models.PositiveIntegerField(default=0, editable=False)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rdcl_projects",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['owner_id', 'name'],
+                "ordering": ["owner_id", "name"],
             },
         ),
         migrations.CreateModel(
-            name='GraphLayout',
+            name="GraphLayout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('view', models.CharField(max_length=64)),
-                ('positions', models.JSONField(default=dict)),
-                ('updated', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='layouts', to='rdcl.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("view", models.CharField(max_length=64)),
+                ("positions", models.JSONField(default=dict)),
+                ("updated", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="layouts", to="rdcl.project"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project_id', 'view'],
+                "ordering": ["project_id", "view"],
             },
         ),
         migrations.CreateModel(
-            name='DescriptorFile',
+            name="DescriptorFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='rdcl.project')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("path", models.CharField(max_length=255)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="files", to="rdcl.project"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project_id', 'path'],
+                "ordering": ["project_id", "path"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectShare',
+            name="ProjectShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mode', models.CharField(choices=[('read', 'read only'), ('write', 'read and write')], default='read', max_length=5)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='rdcl.project')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rdcl_shares', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("read", "read only"), ("write", "read and write")], default="read", max_length=5
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="shares", to="rdcl.project"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rdcl_shares",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['project_id', 'user_id'],
+                "ordering": ["project_id", "user_id"],
             },
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('digest', models.CharField(max_length=64)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('message', models.CharField(blank=True, default='', max_length=500)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rdcl_revisions', to=settings.AUTH_USER_MODEL)),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='rdcl.descriptorfile')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                ("digest", models.CharField(max_length=64)),
+                ("created", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("message", models.CharField(blank=True, default="", max_length=500)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="rdcl_revisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="revisions", to="rdcl.descriptorfile"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['file_id', 'number'],
+                "ordering": ["file_id", "number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(fields=('owner', 'name'), name='rdcl_project_owner_name'),
+            model_name="project",
+            constraint=models.UniqueConstraint(fields=("owner", "name"), name="rdcl_project_owner_name"),
         ),
         migrations.AddConstraint(
-            model_name='graphlayout',
-            constraint=models.UniqueConstraint(fields=('project', 'view'), name='rdcl_layout_project_view'),
+            model_name="graphlayout",
+            constraint=models.UniqueConstraint(fields=("project", "view"), name="rdcl_layout_project_view"),
         ),
         migrations.AddConstraint(
-            model_name='descriptorfile',
-            constraint=models.UniqueConstraint(fields=('project', 'path'), name='rdcl_file_project_path'),
+            model_name="descriptorfile",
+            constraint=models.UniqueConstraint(fields=("project", "path"), name="rdcl_file_project_path"),
         ),
         migrations.AddConstraint(
-            model_name='projectshare',
-            constraint=models.UniqueConstraint(fields=('project', 'user'), name='rdcl_share_project_user'),
+            model_name="projectshare",
+            constraint=models.UniqueConstraint(fields=("project", "user"), name="rdcl_share_project_user"),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.UniqueConstraint(fields=('file', 'number'), name='rdcl_revision_file_number'),
+            model_name="revision",
+            constraint=models.UniqueConstraint(fields=("file", "number"), name="rdcl_revision_file_number"),
         ),
     ]

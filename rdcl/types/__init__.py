@@ -12,11 +12,23 @@ Public API::
 
 ``files``: a path (file, folder, zip, CSAR), a list of paths, or ``{name: text | data}``.
 """
+
 from .base import ProjectType
 from .description import DescriptionError, DescriptionModel, LinkCheck
 from .detect import detect, detect_source
 from .problems import FileProblem
 from .registry import RegistryError, clear_cache, get_type, types
 
-__all__ = ["DescriptionError", "DescriptionModel", "FileProblem", "LinkCheck", "ProjectType", "RegistryError",
-           "clear_cache", "detect", "detect_source", "get_type", "types"]
+__all__ = [
+    "DescriptionError",
+    "DescriptionModel",
+    "FileProblem",
+    "LinkCheck",
+    "ProjectType",
+    "RegistryError",
+    "clear_cache",
+    "detect",
+    "detect_source",
+    "get_type",
+    "types",
+]

@@ -6,6 +6,7 @@ A project type is a folder ``rdcl/types/<folder>/`` (or in an extra plugin path,
 an ``examples/`` folder of descriptors a user can start from. Plugins are pure Python: no
 Django.
 """
+
 from __future__ import annotations
 
 import sys
@@ -91,12 +92,12 @@ class ProjectType:
         extends = _extends_of(path)
         base = None
         if extends:
-            parent = next((c for c in type(self).__mro__[1:]
-                           if issubclass(c, ProjectType) and c.name == extends), None)
+            parent = next((c for c in type(self).__mro__[1:] if issubclass(c, ProjectType) and c.name == extends), None)
             if parent is not None:
                 base = parent().description_model()
             else:
                 from .registry import get_type  # a type this class does not derive from
+
                 base = get_type(extends).description_model()
         return DescriptionModel.from_file(path, base)
 
@@ -119,8 +120,9 @@ class ProjectType:
         """
         return self.description_model().view_graph(self.build_graph(model), view)
 
-    def check_link(self, source_type: str, target_type: str, link_type: str | None = None,
-                   view: str | None = None) -> LinkCheck:
+    def check_link(
+        self, source_type: str, target_type: str, link_type: str | None = None, view: str | None = None
+    ) -> LinkCheck:
         """May a link join these node types? See :meth:`DescriptionModel.check_link`."""
         return self.description_model().check_link(source_type, target_type, link_type, view)
 

@@ -9,6 +9,7 @@ from another type's model: its maps are updated key by key and its constraints k
 The file is checked against ``description.schema.json`` (JSON Schema 2020-12), and every
 type it names must be declared.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,13 +71,17 @@ class DescriptionModel:
         return cls.from_dict(raw, base, where=str(path))
 
     @classmethod
-    def from_dict(cls, raw: Any, base: DescriptionModel | None = None,
-                  where: str = "description model") -> DescriptionModel:
+    def from_dict(
+        cls, raw: Any, base: DescriptionModel | None = None, where: str = "description model"
+    ) -> DescriptionModel:
         """Build from parsed YAML (see :meth:`from_file`)."""
         errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(raw), key=str)
         if errors:
-            raise DescriptionError(where + ": " + "; ".join(
-                f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors))
+            raise DescriptionError(
+                where
+                + ": "
+                + "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors)
+            )
         if raw.get("extends") and base is None:
             raise DescriptionError(f"{where}: extends {raw['extends']!r}, which was not given")
         model = cls(raw["name"], raw.get("label", raw["name"]), {}, {}, {}, spec=raw.get("spec", ""))
@@ -131,8 +136,9 @@ class DescriptionModel:
         """The first of ``type_chain`` (a relationship type and its ancestors) declared as a link type."""
         return next((t for t in type_chain if t in self.link_types), default)
 
-    def check_link(self, source_type: str, target_type: str, link_type: str | None = None,
-                   view: str | None = None) -> LinkCheck:
+    def check_link(
+        self, source_type: str, target_type: str, link_type: str | None = None, view: str | None = None
+    ) -> LinkCheck:
         """May a link join a ``source_type`` node to a ``target_type`` node?
 
         Allowed when a link type (``link_type`` if given) lists the pair, or a pair of
@@ -159,12 +165,19 @@ class DescriptionModel:
                 return LinkCheck(True, name)
         if link_type:
             pairs = ", ".join(f"{a}-{b}" for a, b in self.link_types[link_type]["joins"])
-            return LinkCheck(False, reason=f"a {link_type!r} link cannot join {source_type!r} to "
-                                           f"{target_type!r}; it joins {pairs}")
+            return LinkCheck(
+                False, reason=f"a {link_type!r} link cannot join {source_type!r} to {target_type!r}; it joins {pairs}"
+            )
         reachable = sorted({b for n in candidates for a, b in self._pairs(n) if a in self.ancestors(source_type)})
-        return LinkCheck(False, reason=f"no link type joins {source_type!r} to {target_type!r}"
-                                       + (f"; {source_type!r} links to: {', '.join(reachable)}" if reachable
-                                          else f"; {source_type!r} takes no links"))
+        return LinkCheck(
+            False,
+            reason=f"no link type joins {source_type!r} to {target_type!r}"
+            + (
+                f"; {source_type!r} links to: {', '.join(reachable)}"
+                if reachable
+                else f"; {source_type!r} takes no links"
+            ),
+        )
 
     def shows(self, view: str, node_type: str) -> bool:
         """Does ``view`` show ``node_type`` (it, or a type it derives from, is listed)?"""
@@ -175,8 +188,11 @@ class DescriptionModel:
         allowed = self.nesting.get(child_type, [])
         if any(p in allowed for p in self.ancestors(parent_type)):
             return LinkCheck(True, "nesting")
-        return LinkCheck(False, reason=f"{child_type!r} cannot be nested in {parent_type!r}"
-                                       + (f"; only in: {', '.join(allowed)}" if allowed else ""))
+        return LinkCheck(
+            False,
+            reason=f"{child_type!r} cannot be nested in {parent_type!r}"
+            + (f"; only in: {', '.join(allowed)}" if allowed else ""),
+        )
 
     def _pairs(self, link_type: str) -> list[tuple[str, str]]:
         spec = self.link_types[link_type]
@@ -210,11 +226,17 @@ class DescriptionModel:
                 if c["node"] not in self.ancestors(node["type"]):
                     continue
                 ends = ("source",) if self.link_types[c["link"]].get("directed") else ("source", "target")
-                count = sum(1 for link in graph["links"] if link["type"] == c["link"]
-                            and node["id"] in (link[end] for end in ends))
+                count = sum(
+                    1
+                    for link in graph["links"]
+                    if link["type"] == c["link"] and node["id"] in (link[end] for end in ends)
+                )
                 if count < c.get("min", 0) or ("max" in c and count > c["max"]):
-                    out.append(f"node {node['id']}: {c['id']}: {count} {c['link']} link(s); "
-                               f"{c.get('description', '')}".rstrip("; "))
+                    out.append(
+                        f"node {node['id']}: {c['id']}: {count} {c['link']} link(s); {c.get('description', '')}".rstrip(
+                            "; "
+                        )
+                    )
         return out
 
     def view_graph(self, graph: dict, view: str) -> dict:
@@ -231,12 +253,22 @@ class DescriptionModel:
         for node in nodes:
             if node.get("parent") not in ids:
                 node["parent"] = None
-        links = [dict(link) for link in graph["links"] if link["type"] in shown.get("links", [])
-                 and link["source"] in ids and link["target"] in ids]
+        links = [
+            dict(link)
+            for link in graph["links"]
+            if link["type"] in shown.get("links", []) and link["source"] in ids and link["target"] in ids
+        ]
         return {"view": view, "nodes": nodes, "links": links}
 
     def as_dict(self) -> dict:
         """Plain data for the REST API and the graph editor."""
-        return {"name": self.name, "label": self.label, "spec": self.spec,
-                "node_types": self.node_types, "link_types": self.link_types,
-                "nesting": self.nesting, "constraints": self.constraints, "views": self.views}
+        return {
+            "name": self.name,
+            "label": self.label,
+            "spec": self.spec,
+            "node_types": self.node_types,
+            "link_types": self.link_types,
+            "nesting": self.nesting,
+            "constraints": self.constraints,
+            "views": self.views,
+        }

@@ -5,6 +5,7 @@ non-zero score wins. A folder or plain zip is of one type when all its files are
 type or of types it refines (``extends``): ETSI files beside nested-VDU ones make a
 nested-VDU project.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -5,6 +5,7 @@ parsed document; it is shown as ``vnfd.vdu[2].vduParent`` (a prefix naming the d
 then ``.key`` and ``[index]``). Lines come from a YAML *compose* of the source text (JSON
 is YAML too), so they are exact for YAML and JSON files alike.
 """
+
 from __future__ import annotations
 
 import re

@@ -11,6 +11,7 @@ checked against ``graph_document.schema.json`` (or the plugin folder's ``schema.
 and against the plugin's description model: node and link types declared, links allowed
 (``check_link``), nesting allowed, composition constraints kept.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,8 +60,11 @@ class GraphDocumentType(ProjectType):
             if loaded.problems:
                 out.problems += in_file(source.name, loaded.problems)
             elif not isinstance(loaded.data, dict):
-                out.problems.append(FileProblem("", "graph.not-a-document", "expected a mapping with "
-                                                "type, nodes and links", 1, source.name))
+                out.problems.append(
+                    FileProblem(
+                        "", "graph.not-a-document", "expected a mapping with type, nodes and links", 1, source.name
+                    )
+                )
             else:
                 out.documents.append((source.name, loaded.data, loaded.node))
         return out
@@ -100,8 +104,11 @@ class GraphDocumentType(ProjectType):
             if item["id"] in types:
                 problem(["nodes", i, "id"], "graph.duplicate-id", f"node {item['id']!r} is defined twice")
             if item["type"] not in desc.node_types:
-                problem(["nodes", i, "type"], "graph.unknown-node-type",
-                        f"{item['type']!r} is not a node type of {self.name} ({', '.join(desc.node_types)})")
+                problem(
+                    ["nodes", i, "type"],
+                    "graph.unknown-node-type",
+                    f"{item['type']!r} is not a node type of {self.name} ({', '.join(desc.node_types)})",
+                )
             types.setdefault(item["id"], item["type"])
         for i, item in enumerate(data.get("nodes", [])):
             parent = item.get("parent")
@@ -141,8 +148,17 @@ class GraphDocumentType(ProjectType):
 
     @staticmethod
     def _graph_of(data: dict) -> dict:
-        nodes = [{"id": n["id"], "type": n["type"], "label": n.get("label", n["id"]),
-                  "parent": n.get("parent"), "info": n.get("properties", {})} for n in data.get("nodes", [])]
-        links = [{"source": link["source"], "target": link["target"], "type": link["type"]}
-                 for link in data.get("links", [])]
+        nodes = [
+            {
+                "id": n["id"],
+                "type": n["type"],
+                "label": n.get("label", n["id"]),
+                "parent": n.get("parent"),
+                "info": n.get("properties", {}),
+            }
+            for n in data.get("nodes", [])
+        ]
+        links = [
+            {"source": link["source"], "target": link["target"], "type": link["type"]} for link in data.get("links", [])
+        ]
         return {"nodes": nodes, "links": links}

@@ -3,6 +3,7 @@
 Project types validate sets of files, so each problem carries the file it is in. It is a
 ``Problem`` (same fields, same ``format``), with ``file`` added.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

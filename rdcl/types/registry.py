@@ -6,6 +6,7 @@ subclass with a ``name``) and ``description.yaml``. Folders are looked for in
 ``RDCL_TYPES_PATH`` environment variable (folders separated by ``os.pathsep``). Each path
 is a folder *of* plugin folders.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,8 +56,9 @@ def types(extra: Iterable[str | Path] = ()) -> dict[str, ProjectType]:
                     continue
                 plugin = _load(folder, builtin=path == BUILTIN)
                 if plugin.name in found:
-                    raise RegistryError(f"two project types named {plugin.name!r}: "
-                                        f"{found[plugin.name].folder()} and {folder}")
+                    raise RegistryError(
+                        f"two project types named {plugin.name!r}: {found[plugin.name].folder()} and {folder}"
+                    )
                 found[plugin.name] = plugin
         _cache[paths] = found
     return dict(_cache[paths])
@@ -87,7 +89,8 @@ def _load(folder: Path, builtin: bool) -> ProjectType:
         module = sys.modules.get(module_name)
         if module is None:
             spec = importlib.util.spec_from_file_location(
-                module_name, folder / "__init__.py", submodule_search_locations=[str(folder)])
+                module_name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+            )
             module = importlib.util.module_from_spec(spec)
             sys.modules[module_name] = module
             try:
@@ -95,9 +98,13 @@ def _load(folder: Path, builtin: bool) -> ProjectType:
             except Exception:
                 del sys.modules[module_name]
                 raise
-    classes = [c for _, c in inspect.getmembers(module, inspect.isclass)
-               if issubclass(c, ProjectType) and c.__module__ == module.__name__ and c.name]
+    classes = [
+        c
+        for _, c in inspect.getmembers(module, inspect.isclass)
+        if issubclass(c, ProjectType) and c.__module__ == module.__name__ and c.name
+    ]
     if len(classes) != 1:
-        raise RegistryError(f"{folder}/__init__.py must define exactly one ProjectType subclass "
-                            f"with a name; found {len(classes)}")
+        raise RegistryError(
+            f"{folder}/__init__.py must define exactly one ProjectType subclass with a name; found {len(classes)}"
+        )
     return classes[0]()

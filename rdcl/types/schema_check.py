@@ -8,6 +8,7 @@ jsonschema error into a :class:`~translators.errors.Problem`: the path shown as
 the nearest ``$comment`` starting ``ETSI GS`` on the schema path (``ETSI GS NFV-IFA 011
 §7.1.6.2 (Vdu)``).
 """
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,8 @@ class SchemaSet:
                 Draft202012Validator.check_schema(schema)
                 self.schemas[schema["$id"]] = schema
         self.registry = Registry().with_resources(
-            (uri, Resource.from_contents(s, default_specification=DRAFT202012)) for uri, s in self.schemas.items())
+            (uri, Resource.from_contents(s, default_specification=DRAFT202012)) for uri, s in self.schemas.items()
+        )
         self._validators: dict[str, Draft202012Validator] = {}
 
     def validator(self, schema_id: str) -> Draft202012Validator:
@@ -58,16 +60,18 @@ class SchemaSet:
             self._validators[schema_id] = Draft202012Validator(inlined, registry=self.registry)
         return self._validators[schema_id]
 
-    def check(self, schema_id: str, data: Any, prefix: str, base: Sequence[Part] = (),
-              node: yaml.Node | None = None) -> list[Problem]:
+    def check(
+        self, schema_id: str, data: Any, prefix: str, base: Sequence[Part] = (), node: yaml.Node | None = None
+    ) -> list[Problem]:
         """Problems of ``data`` against a schema, in document order.
 
         ``prefix`` starts every shown path (``vnfd``); ``base`` is where ``data`` sits in the
         composed ``node`` (a descriptor inside a project file), used only for lines.
         """
         out = []
-        for error in sorted(self.validator(schema_id).iter_errors(data),
-                            key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
+        for error in sorted(
+            self.validator(schema_id).iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)
+        ):
             parts = list(error.absolute_path)
             line = line_of(node, [*base, *parts])
             if error.validator == "required":
@@ -108,8 +112,18 @@ class SchemaSet:
 #: Keywords whose value is a map of subschemas, a subschema, a list of subschemas (Draft
 #: 2020-12 applicators); every other keyword's value is copied as data.
 _SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas")
-_SCHEMA_ONE = ("items", "additionalProperties", "contains", "not", "if", "then", "else", "propertyNames",
-               "unevaluatedItems", "unevaluatedProperties")
+_SCHEMA_ONE = (
+    "items",
+    "additionalProperties",
+    "contains",
+    "not",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+)
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 #: Annotations: where a ``$ref``'s target and the referring schema both have one, the
 #: referring schema's wins (they do not validate).
@@ -151,8 +165,11 @@ def _inline(node: Any, resolver, stack: tuple[str, ...]) -> Any:
         return {**out, "$ref": absolute}
     target = _inline(target, resolved.resolver, (*stack, absolute))
     clash = {k for k in target if k in out and k not in _ANNOTATIONS}
-    clash |= {one for one, siblings in _SIBLINGS
-              if (one in out and siblings & set(target)) or (one in target and siblings & set(out))}
+    clash |= {
+        one
+        for one, siblings in _SIBLINGS
+        if (one in out and siblings & set(target)) or (one in target and siblings & set(out))
+    }
     if clash:
         return {**out, "$ref": absolute}
     return {**{k: v for k, v in target.items() if k not in ("$id", "$schema")}, **out}
@@ -169,4 +186,4 @@ def _missing(error) -> str | None:
 
 def _short(message: str) -> str:
     message = " ".join(message.split())
-    return message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE - 1] + "…"
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"

@@ -6,6 +6,7 @@ produced by an import), or :class:`Source` objects. :func:`as_sources` turns any
 into a list of :class:`Source`. Folders are read recursively; archives stay one source (a
 TOSCA CSAR is validated whole; :func:`zip_members` opens other archives).
 """
+
 from __future__ import annotations
 
 import json
@@ -77,8 +78,11 @@ def as_sources(files: Any) -> list[Source]:
 
 def _from_path(path: Path) -> list[Source]:
     if path.is_dir():
-        return [_from_file(p, path) for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES + ARCHIVE_SUFFIXES]
+        return [
+            _from_file(p, path)
+            for p in sorted(path.rglob("*"))
+            if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES + ARCHIVE_SUFFIXES
+        ]
     if not path.exists():
         raise FileNotFoundError(str(path))
     return [_from_file(path)]
@@ -146,8 +150,9 @@ def load(source: Source) -> Loaded:
             data = yaml.load(source.text, Loader=_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            return Loaded(None, None, [Problem("", "yaml.syntax", " ".join(str(exc).split()),
-                                               mark.line + 1 if mark else None)])
+            return Loaded(
+                None, None, [Problem("", "yaml.syntax", " ".join(str(exc).split()), mark.line + 1 if mark else None)]
+            )
     source.data = data
     return Loaded(data, LazyNode(source.text), [])
 
@@ -174,7 +179,8 @@ def is_csar(path: Path) -> bool:
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
     return any(n.startswith("TOSCA-Metadata/") for n in names) or any(
-        "/" not in n and n.lower().endswith((".yaml", ".yml")) for n in names)
+        "/" not in n and n.lower().endswith((".yaml", ".yml")) for n in names
+    )
 
 
 def csar_entry(path: Path) -> tuple[str, str] | None:

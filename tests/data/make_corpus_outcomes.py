@@ -8,6 +8,7 @@ sample belongs to (:func:`tests.test_rdcl_corpus.type_of`), loads it as the test
 outcome, rules, reason}``. The reasons it writes are placeholders (the first problem's
 message); the checked-in ``corpus_outcomes.yaml`` has them rewritten and grouped.
 """
+
 from __future__ import annotations
 
 import os

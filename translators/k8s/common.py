@@ -5,6 +5,7 @@ Manifests are Jinja templates: a field holding a TOSCA input is the expression
 valid YAML for Kubernetes, so it is written as a marker (:func:`int_field`) that
 :func:`fill_int_markers` turns into the unquoted ``{{ name | int }}`` after dumping.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,11 @@ def sample(doc: Any, value: int = 1) -> Any:
 
 def labels(service: str, node: str) -> dict[str, str]:
     """Recommended labels (``app.kubernetes.io/*``) of every object made for ``node``."""
-    return {NAME_LABEL: dns_name(node), "app.kubernetes.io/part-of": service,
-            "app.kubernetes.io/managed-by": MANAGED_BY}
+    return {
+        NAME_LABEL: dns_name(node),
+        "app.kubernetes.io/part-of": service,
+        "app.kubernetes.io/managed-by": MANAGED_BY,
+    }
 
 
 def metadata(service: str, node: str, name: str | None = None) -> Doc:

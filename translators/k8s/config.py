@@ -7,6 +7,7 @@ into ``_``, and ``-2``, ``-3``... on a clash), mapped back to its relative path 
 works in that folder, as the process does on a linux site. A ConfigMap holds at most
 :data:`MAX_BYTES`; paths must be relative and stay inside the folder.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,11 @@ CHECKSUM_ANNOTATION = "nfvo.rdcl.io/files-sha256"
 def file_problems(node: NodeModel) -> list[str]:
     """Why ``node``'s ``files``/``files_path`` cannot be mounted (empty when they can)."""
     files = node.properties.get("files") or {}
-    problems = [f"file {path!r} must be a relative path inside the folder" for path in sorted(files)
-                if not path or path.startswith("/") or ".." in path.split("/")]
+    problems = [
+        f"file {path!r} must be a relative path inside the folder"
+        for path in sorted(files)
+        if not path or path.startswith("/") or ".." in path.split("/")
+    ]
     total = sum(len(str(k).encode()) + len(str(v).encode()) for k, v in files.items())
     if total > MAX_BYTES:
         problems.append(f"files total {total} bytes; a ConfigMap holds at most {MAX_BYTES}")
@@ -68,12 +72,20 @@ def configmap(model: ServiceModel, node: NodeModel) -> tuple[Doc | None, Doc]:
     paths = sorted(files)
     keys = _keys(paths)
     name = config_name(node)
-    doc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(model.name, node.name, name),
-           "data": {keys[p]: str(files[p]) for p in paths}}
+    doc = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": metadata(model.name, node.name, name),
+        "data": {keys[p]: str(files[p]) for p in paths},
+    }
     digest = hashlib.sha256("\0".join(f"{p}\0{files[p]}" for p in paths).encode()).hexdigest()
     path = str(node.properties.get("files_path") or DEFAULT_PATH)
     return doc, {
-        "volume": {"name": VOLUME, "configMap": {"name": name, "items": [
-            {"key": keys[p], "path": posixpath.normpath(p)} for p in paths]}},
+        "volume": {
+            "name": VOLUME,
+            "configMap": {"name": name, "items": [{"key": keys[p], "path": posixpath.normpath(p)} for p in paths]},
+        },
         "mount": {"name": VOLUME, "mountPath": path, "readOnly": True},
-        "path": path, "checksum": digest}
+        "path": path,
+        "checksum": digest,
+    }

@@ -21,6 +21,7 @@ site, a VM with no network ``cidr``) has no address or label a NetworkPolicy can
 the translation report says its traffic is not admitted. Egress is not restricted.
 The pod network stays flat: a virtual link is an allow-list, not a separate network.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,9 @@ def ports(node: NodeModel) -> list[int | str]:
     return [int_field(p) for p in node.properties.get("ports") or []]
 
 
-def service(model: ServiceModel, node: NodeModel, rel: Relations | None = None,
-            notes: list[str] | None = None) -> Doc | None:
+def service(
+    model: ServiceModel, node: NodeModel, rel: Relations | None = None, notes: list[str] | None = None
+) -> Doc | None:
     """The Service of ``node``'s ports, or None when it has none.
 
     A ClusterIP Service is reachable inside its cluster only: each node outside it that
@@ -54,16 +56,21 @@ def service(model: ServiceModel, node: NodeModel, rel: Relations | None = None,
     if not numbers:
         return None
     if rel is not None and notes is not None and node.properties.get("service_type", "ClusterIP") == "ClusterIP":
-        outside = [c for c in rel.clients.get(node.name, [])
-                   if not (c in rel.pods and model.nodes[c].site == node.site)
-                   and model.nodes[c].role in ("container", "heat")]
+        outside = [
+            c
+            for c in rel.clients.get(node.name, [])
+            if not (c in rel.pods and model.nodes[c].site == node.site) and model.nodes[c].role in ("container", "heat")
+        ]
         if outside:
             who = ", ".join(f"{c} ({model.nodes[c].site or model.nodes[c].role})" for c in outside)
-            notes.append(f"{node.name}: its Service is ClusterIP (reachable inside its cluster only), but nodes "
-                         f"outside the cluster need it: {who}; set service_type NodePort or LoadBalancer")
-    spec = {"selector": {NAME_LABEL: dns_name(node.name)},
-            "ports": [{"name": f"tcp-{i}", "port": p, "targetPort": p, "protocol": "TCP"}
-                      for i, p in enumerate(numbers)]}
+            notes.append(
+                f"{node.name}: its Service is ClusterIP (reachable inside its cluster only), but nodes "
+                f"outside the cluster need it: {who}; set service_type NodePort or LoadBalancer"
+            )
+    spec = {
+        "selector": {NAME_LABEL: dns_name(node.name)},
+        "ports": [{"name": f"tcp-{i}", "port": p, "targetPort": p, "protocol": "TCP"} for i, p in enumerate(numbers)],
+    }
     if node.properties.get("service_type"):
         spec["type"] = node.properties["service_type"]
     return {"apiVersion": "v1", "kind": "Service", "metadata": metadata(model.name, node.name), "spec": spec}
@@ -86,8 +93,10 @@ def _client_peers(model: ServiceModel, node: NodeModel, rel: Relations, notes: l
             peers += [{"ipBlock": {"cidr": c}} for c in cidrs]
             continue
         where = f"on {client.site}" if client.site else f"({client.role})"
-        notes.append(f"{node.name}: NetworkPolicy does not admit {name} {where}, which requires it: "
-                     "no pod label or network cidr names its address")
+        notes.append(
+            f"{node.name}: NetworkPolicy does not admit {name} {where}, which requires it: "
+            "no pod label or network cidr names its address"
+        )
     return peers
 
 
@@ -106,7 +115,13 @@ def network_policy(model: ServiceModel, node: NodeModel, rel: Relations, notes: 
     numbers = ports(node)
     if numbers:
         rule["ports"] = [{"port": p, "protocol": "TCP"} for p in numbers]
-    return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-            "metadata": metadata(model.name, node.name),
-            "spec": {"podSelector": {"matchLabels": {NAME_LABEL: dns_name(node.name)}},
-                     "policyTypes": ["Ingress"], "ingress": [rule]}}
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": metadata(model.name, node.name),
+        "spec": {
+            "podSelector": {"matchLabels": {NAME_LABEL: dns_name(node.name)}},
+            "policyTypes": ["Ingress"],
+            "ingress": [rule],
+        },
+    }

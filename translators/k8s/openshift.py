@@ -8,6 +8,7 @@
 kubernetes-validate has no schema for these kinds: :func:`translators.validate.
 manifest_problems` checks them structurally instead.
 """
+
 from __future__ import annotations
 
 from ..doc import Doc
@@ -22,10 +23,17 @@ def routes(model: ServiceModel, node: NodeModel, service: Doc | None) -> list[Do
     out = []
     for port in service["spec"]["ports"]:
         name = f"{dns_name(node.name)[:53].rstrip('-')}-{port['name']}"
-        out.append({"apiVersion": "route.openshift.io/v1", "kind": "Route",
-                    "metadata": metadata(model.name, node.name, name),
-                    "spec": {"to": {"kind": "Service", "name": service["metadata"]["name"], "weight": 100},
-                             "port": {"targetPort": port["name"]}}})
+        out.append(
+            {
+                "apiVersion": "route.openshift.io/v1",
+                "kind": "Route",
+                "metadata": metadata(model.name, node.name, name),
+                "spec": {
+                    "to": {"kind": "Service", "name": service["metadata"]["name"], "weight": 100},
+                    "port": {"targetPort": port["name"]},
+                },
+            }
+        )
     return out
 
 
@@ -34,7 +42,12 @@ def project(model: ServiceModel) -> Doc:
     annotations = {"openshift.io/display-name": model.name}
     if model.description:
         annotations["openshift.io/description"] = " ".join(model.description.split())
-    return {"apiVersion": "project.openshift.io/v1", "kind": "Project",
-            "metadata": {"name": model.name, "labels": {"app.kubernetes.io/part-of": model.name,
-                                                        "app.kubernetes.io/managed-by": MANAGED_BY},
-                         "annotations": annotations}}
+    return {
+        "apiVersion": "project.openshift.io/v1",
+        "kind": "Project",
+        "metadata": {
+            "name": model.name,
+            "labels": {"app.kubernetes.io/part-of": model.name, "app.kubernetes.io/managed-by": MANAGED_BY},
+            "annotations": annotations,
+        },
+    }

@@ -5,14 +5,15 @@ TOSCA Simple Profile 1.3 scalar-unit.size (``B``, ``kB``, ``KiB``,
 ``2G``, ``256 MiB`` -> ``256Mi``, ``1.5 GB`` -> ``1500M``); a CPU count becomes whole
 cores or millicores (``0.5`` -> ``500m``, ``milli_cpus: 1500`` -> ``1500m``).
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from .common import is_expr
 
-_BINARY = (("Ei", 2 ** 60), ("Pi", 2 ** 50), ("Ti", 2 ** 40), ("Gi", 2 ** 30), ("Mi", 2 ** 20), ("Ki", 2 ** 10))
-_DECIMAL = (("E", 10 ** 18), ("P", 10 ** 15), ("T", 10 ** 12), ("G", 10 ** 9), ("M", 10 ** 6), ("k", 10 ** 3))
+_BINARY = (("Ei", 2**60), ("Pi", 2**50), ("Ti", 2**40), ("Gi", 2**30), ("Mi", 2**20), ("Ki", 2**10))
+_DECIMAL = (("E", 10**18), ("P", 10**15), ("T", 10**12), ("G", 10**9), ("M", 10**6), ("k", 10**3))
 
 
 def cpu(value: Any) -> str:

@@ -14,6 +14,7 @@ Deployment starts with the level's count and the autoscaler's ``minReplicas`` is
 count (:func:`level_bounds`): scaling to a level moves the autoscaler's bounds, not the
 Deployment's replicas, which the autoscaler would override.
 """
+
 from __future__ import annotations
 
 from ..doc import Doc
@@ -73,12 +74,27 @@ def hpa(model: ServiceModel, node: NodeModel, cpu_request: bool, notes: list[str
     low, high = level_bounds(node, model.levels.get("chosen"), low, high)
     target = node.scaling.get("cpu") or DEFAULT_CPU_TARGET
     if not cpu_request:
-        notes.append(f"{node.name}: its autoscaler measures CPU use against the pods' CPU request, "
-                     "and it has none (set num_cpus or milli_cpus); Kubernetes will not scale it")
+        notes.append(
+            f"{node.name}: its autoscaler measures CPU use against the pods' CPU request, "
+            "and it has none (set num_cpus or milli_cpus); Kubernetes will not scale it"
+        )
     name = dns_name(node.name)
-    return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
-            "metadata": metadata(model.name, node.name),
-            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
-                     "minReplicas": int_field(low), "maxReplicas": int_field(high),
-                     "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
-                         "type": "Utilization", "averageUtilization": int_field(target)}}}]}}
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": metadata(model.name, node.name),
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+            "minReplicas": int_field(low),
+            "maxReplicas": int_field(high),
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": int_field(target)},
+                    },
+                }
+            ],
+        },
+    }

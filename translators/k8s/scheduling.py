@@ -24,6 +24,7 @@ labels the Kubernetes Node (``kubernetes.core.k8s``, ``state: patched``) and tai
 (``kubernetes.core.k8s_taint``), the node's name taken from the site
 (``k8s_node_names``) or from that output.
 """
+
 from __future__ import annotations
 
 from ..doc import Doc
@@ -76,8 +77,13 @@ def pod_scheduling(model: ServiceModel, node: NodeModel, rel: Relations) -> Doc:
         spec["nodeSelector"] = {key: value}
     else:
         match = {"key": key, "operator": "In", "values": [value]} if value else {"key": key, "operator": "Exists"}
-        spec["affinity"] = {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
-            {"weight": 100, "preference": {"matchExpressions": [match]}}]}}
+        spec["affinity"] = {
+            "nodeAffinity": {
+                "preferredDuringSchedulingIgnoredDuringExecution": [
+                    {"weight": 100, "preference": {"matchExpressions": [match]}}
+                ]
+            }
+        }
     if node.parent and reserved(model, rel, node.parent):
         spec["tolerations"] = [{"key": key, "operator": "Equal", "value": value, "effect": TAINT_EFFECT}]
     return spec
@@ -100,7 +106,10 @@ def node_labels(model: ServiceModel, rel: Relations) -> dict[str, Doc]:
             labels[BAREMETAL_LABEL] = ""
         if not labels:
             continue
-        taints = ([f"{PARENT_LABEL}={labels[PARENT_LABEL]}:{TAINT_EFFECT}"]
-                  if name in rel.children and reserved(model, rel, name) else [])
+        taints = (
+            [f"{PARENT_LABEL}={labels[PARENT_LABEL]}:{TAINT_EFFECT}"]
+            if name in rel.children and reserved(model, rel, name)
+            else []
+        )
         out[name] = {"labels": labels, "taints": taints}
     return out

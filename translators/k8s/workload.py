@@ -11,6 +11,7 @@ VirtualComputeDesc: ``numVirtualCpu``, ``virtualMemSize``): the container's
 Container of the TOSCA Simple Profile 1.3) of the runtime it is hosted on.
 Requests equal limits (Guaranteed QoS: the VDU gets what it declares, no more).
 """
+
 from __future__ import annotations
 
 from ..doc import Doc
@@ -32,11 +33,17 @@ def resources(node: NodeModel, notes: list[str]) -> dict[str, str]:
     report line in ``notes``.
     """
     props, capacity = node.properties, node.capacity
-    choices = {"cpu": [(props.get("milli_cpus"), "milli_cpus", "its", quantity.millicpu),
-                       (props.get("num_cpus"), "num_cpus", "its", quantity.cpu),
-                       (capacity.get("num_cpus"), "num_cpus", "its runtime's", quantity.cpu)],
-               "memory": [(props.get("mem_size"), "mem_size", "its", quantity.memory),
-                          (capacity.get("mem_size"), "mem_size", "its runtime's", quantity.memory)]}
+    choices = {
+        "cpu": [
+            (props.get("milli_cpus"), "milli_cpus", "its", quantity.millicpu),
+            (props.get("num_cpus"), "num_cpus", "its", quantity.cpu),
+            (capacity.get("num_cpus"), "num_cpus", "its runtime's", quantity.cpu),
+        ],
+        "memory": [
+            (props.get("mem_size"), "mem_size", "its", quantity.memory),
+            (capacity.get("mem_size"), "mem_size", "its runtime's", quantity.memory),
+        ],
+    }
     out: dict[str, str] = {}
     for key, options in choices.items():
         found = next((o for o in options if o[0] is not None), None)
@@ -82,6 +89,13 @@ def deployment(model: ServiceModel, node: NodeModel, rel: Relations, compute: Do
     if mount:
         pod["volumes"] = [mount["volume"]]
     template["spec"] = pod
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": meta},
-            "spec": {"replicas": replicas(node, model.levels.get("chosen")), "selector": {"matchLabels": {NAME_LABEL: name}},
-                     "template": template}}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": meta},
+        "spec": {
+            "replicas": replicas(node, model.levels.get("chosen")),
+            "selector": {"matchLabels": {NAME_LABEL: name}},
+            "template": template,
+        },
+    }

@@ -7,6 +7,7 @@ the service in plan mode across all sites, then applies it on the linux sites (t
 ones a machine without clouds can host), with a real Celery worker running the
 playbooks through ansible-runner.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-apply", action="store_true", help="plan only")
         parser.add_argument("--delete", action="store_true", help="delete what was applied at the end")
         parser.add_argument("--timeout", type=float, default=900, help="seconds to wait for each job")
-        parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                            help="a dialog value (TOSCA input); YAML-typed, repeatable")
+        parser.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="a dialog value (TOSCA input); YAML-typed, repeatable",
+        )
 
     def handle(self, *args, **opts):
         say = self.stdout.write
@@ -54,8 +60,10 @@ class Command(BaseCommand):
         say(f"descriptor: {opts['descriptor']} ({translation.model.digest})")
         for line in translation.report:
             say(f"  report: {line}")
-        say(f"git: {published.remote} {published.branch} {published.commit} folder {published.folder}/"
-            f"{'' if published.changed else ' (unchanged)'}")
+        say(
+            f"git: {published.remote} {published.branch} {published.commit} folder {published.folder}/"
+            f"{'' if published.changed else ' (unchanged)'}"
+        )
         say(f"catalogue item: {item.name}; order: {', '.join(item.sites)} in this order")
         try:
             cluster_item = openshift_catalogue.publish_item(published.remote, settings.RDCL_GIT_WORKDIR)
@@ -63,15 +71,19 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         except PublishError as exc:
             raise CommandError(f"{exc}\nRun the same command again to push it.") from None
-        say(f"catalogue item: {cluster_item.name} (kind openshift: OpenShift clusters on an openstack site; "
-            f"commit {cluster_item.published_commit[:12]})")
+        say(
+            f"catalogue item: {cluster_item.name} (kind openshift: OpenShift clusters on an openstack site; "
+            f"commit {cluster_item.published_commit[:12]})"
+        )
         params = self._params(opts["param"])
         try:
             dialog.check(item.dialog, params)
         except dialog.DialogError as exc:
-            raise CommandError("the order's dialog is not valid:\n" + "\n".join(
-                f"  {field}: {msg}" for field, msg in exc.errors.items())
-                + "\nGive values with --param NAME=VALUE.") from None
+            raise CommandError(
+                "the order's dialog is not valid:\n"
+                + "\n".join(f"  {field}: {msg}" for field, msg in exc.errors.items())
+                + "\nGive values with --param NAME=VALUE."
+            ) from None
         broker = "redis " + settings.REDIS_URL if settings.REDIS_URL else "embedded (kombu filesystem)"
         log_file = settings.VAR_DIR / "worker.log"
         with celery_worker(log_file=log_file, name="demo") as proc:
@@ -107,8 +119,10 @@ class Command(BaseCommand):
             creates = ", ".join(f"{c['type']} {c['name']}" for c in r.get("creates", []))
             message = f"  {r['message']}" if r["message"] else ""
             creates = f"  would create: {creates}" if job.mode == "plan" and creates else ""
-            say(f"  {site:<12} {r['status']:<11} ok={r['ok']} changed={r['changed']} failed={r['failures']}"
-                f"{message}{creates}")
+            say(
+                f"  {site:<12} {r['status']:<11} ok={r['ok']} changed={r['changed']} failed={r['failures']}"
+                f"{message}{creates}"
+            )
         if job.status != "successful" and job.message:
             say(f"  {job.message}")
         return job
@@ -126,7 +140,8 @@ class Command(BaseCommand):
         login = self._admin_login()
         self.stdout.write(
             f"GUI: .venv/bin/python manage.py runserver, then open http://127.0.0.1:8000/jobs/{job.pk}/ "
-            f"(catalogue at http://127.0.0.1:8000/, API at http://127.0.0.1:8000/api/); {login}")
+            f"(catalogue at http://127.0.0.1:8000/, API at http://127.0.0.1:8000/api/); {login}"
+        )
 
     @staticmethod
     def _admin_login() -> str:

@@ -3,6 +3,7 @@
 Each file lists ``sites: [{name, kind, default?, labels, connection}]`` (see
 ``inventories/``); a ``connection.ssh_private_key_file`` is read and stored encrypted.
 """
+
 from django.core.management.base import BaseCommand, CommandError
 
 from nfvo import sites

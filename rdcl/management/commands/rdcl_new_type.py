@@ -3,6 +3,7 @@
 Writes a plugin folder the registry discovers: in ``rdcl/types/`` by default, or in DIR
 (then add DIR to ``RDCL_TYPES_PATH``, or pass it to ``rdcl_validate --types-path``).
 """
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError

@@ -5,6 +5,7 @@ PATHs are files, folders (recursively), zips or CSARs. Prints one line per valid
 (``FILE:LINE: PATH: [RULE] MESSAGE``). Exit status 0 when all are valid, 1 when any is
 not, 2 for an unknown ``--type``. The logic is :func:`rdcl.validation.validate_paths`.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,17 +23,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
-        parser.add_argument("--type", dest="type_name", metavar="TYPE",
-                            help="project type (default: detected per file); one of the registered types")
-        parser.add_argument("--types-path", action="append", default=[], metavar="DIR",
-                            help=f"an extra folder of project-type plugins (also: {TYPES_ENV})")
-        parser.add_argument("--sol001-path", action="append", default=[], metavar="DIR",
-                            help=f"a folder with ETSI SOL 001 type files (also: {SOL001_ENV})")
+        parser.add_argument(
+            "--type",
+            dest="type_name",
+            metavar="TYPE",
+            help="project type (default: detected per file); one of the registered types",
+        )
+        parser.add_argument(
+            "--types-path",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help=f"an extra folder of project-type plugins (also: {TYPES_ENV})",
+        )
+        parser.add_argument(
+            "--sol001-path",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help=f"a folder with ETSI SOL 001 type files (also: {SOL001_ENV})",
+        )
 
     def handle(self, *args, **opts):
         if opts["sol001_path"]:
             os.environ[SOL001_ENV] = os.pathsep.join(
-                [*opts["sol001_path"], *filter(None, [os.environ.get(SOL001_ENV)])])
+                [*opts["sol001_path"], *filter(None, [os.environ.get(SOL001_ENV)])]
+            )
         try:
             reports = validate_paths(opts["paths"], opts["type_name"], opts["types_path"])
         except RegistryError as exc:

@@ -6,6 +6,7 @@ file, the path (``vnfd.vdu[2].intCpd[0].intVirtualLinkDesc``), the line and the 
 (``schema.required``, ``etsi.unknown-reference``, ...). RDCL 3D project JSONs are read too
 (see :mod:`rdcl.project_import`).
 """
+
 from __future__ import annotations
 
 from functools import cached_property
@@ -34,8 +35,10 @@ class EtsiType(ProjectType):
     #: Folders of ``*.schema.json`` loaded together (subtypes add theirs).
     schema_folders: ClassVar[tuple[Path, ...]] = (SCHEMAS,)
     #: Schema ``$id`` per descriptor kind.
-    schema_ids: ClassVar[dict[str, str]] = {"vnfd": SCHEMA_BASE + "vnfd.schema.json",
-                                            "nsd": SCHEMA_BASE + "nsd.schema.json"}
+    schema_ids: ClassVar[dict[str, str]] = {
+        "vnfd": SCHEMA_BASE + "vnfd.schema.json",
+        "nsd": SCHEMA_BASE + "nsd.schema.json",
+    }
     #: Whether graphs nest VDUs (nested-VDU extension).
     nested = False
 
@@ -75,8 +78,9 @@ class EtsiType(ProjectType):
         """Problems of an already-read model (see :meth:`validate`)."""
         out = list(model.problems)
         for desc in model.descriptors:
-            out += in_file(desc.file, self.schemas.check(self.schema_ids[desc.kind], desc.data,
-                                                         desc.prefix, desc.base, desc.node))
+            out += in_file(
+                desc.file, self.schemas.check(self.schema_ids[desc.kind], desc.data, desc.prefix, desc.base, desc.node)
+            )
             out += vnfd_rules(desc) if desc.kind == "vnfd" else nsd_rules(desc)
             out += self.descriptor_rules(desc)
         out += project_rules(model)

@@ -5,6 +5,7 @@ Elements with a ``null`` identifier (RDCL 3D placeholders) are left out. With
 ``nested=True`` (the nested-VDU type) VDUs are typed by ``vduNestedDescType`` and nested
 in their ``vduParent`` (a VM of the same VNFD, or a bare-metal node for ``"None"``).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,16 +24,18 @@ class _Graph:
         self._seen: set[tuple] = set()
 
     def node(self, node_id: str, node_type: str, label: str, info: dict, parent: str | None = None) -> str:
-        self.nodes.setdefault(node_id, {"id": node_id, "type": node_type, "label": label,
-                                        "parent": parent, "info": info})
+        self.nodes.setdefault(
+            node_id, {"id": node_id, "type": node_type, "label": label, "parent": parent, "info": info}
+        )
         return node_id
 
     def link(self, source: str, target: str, link_type: str, **info: Any) -> None:
         key = (source, target, link_type)
         if source in self.nodes and target in self.nodes and key not in self._seen:
             self._seen.add(key)
-            self.links.append({"source": source, "target": target, "type": link_type,
-                               **({"info": info} if info else {})})
+            self.links.append(
+                {"source": source, "target": target, "type": link_type, **({"info": info} if info else {})}
+            )
 
     def as_dict(self) -> dict:
         return {"nodes": list(self.nodes.values()), "links": self.links}
@@ -70,15 +73,24 @@ def _vnf_level(graph: _Graph, vnfd: Descriptor, nested: bool) -> None:
         vdu_type = NESTED_TYPES.get(vdu.get("vduNestedDescType"), "vnf_vdu") if nested else "vnf_vdu"
         info = _info(vnfd, "vdu", i)
         if nested:
-            info.update({k: vdu.get(k) for k in ("vduParent", "vduParentMandatory", "vduNestedDesc",
-                                                 "vduNestedDescType") if k in vdu})
+            info.update(
+                {
+                    k: vdu.get(k)
+                    for k in ("vduParent", "vduParentMandatory", "vduNestedDesc", "vduNestedDescType")
+                    if k in vdu
+                }
+            )
         graph.node(f"{name}/{vdu['vduId']}", vdu_type, vdu.get("name") or vdu["vduId"], info)
     if nested:
         _nest(graph, vnfd, vdus)
     for i, vl in _items(data, "intVirtualLinkDesc"):
         if _ok(vl.get("virtualLinkDescId")):
-            graph.node(f"{name}/{vl['virtualLinkDescId']}", "vnf_vl", vl["virtualLinkDescId"],
-                       _info(vnfd, "intVirtualLinkDesc", i))
+            graph.node(
+                f"{name}/{vl['virtualLinkDescId']}",
+                "vnf_vl",
+                vl["virtualLinkDescId"],
+                _info(vnfd, "intVirtualLinkDesc", i),
+            )
     for i, vdu in vdus:
         for j, cp in _items(vdu, "intCpd"):
             if not _ok(cp.get("cpdId")):
@@ -107,8 +119,9 @@ def _nest(graph: _Graph, vnfd: Descriptor, vdus: list) -> None:
         parent = vdu.get("vduParent")
         node = graph.nodes[f"{name}/{vdu['vduId']}"]
         if parent == BARE_METAL or (not _ok(parent) and vdu.get("vduParentBareMetal")):
-            node["parent"] = graph.node(f"{name}/bare-metal", "bare_metal", "bare metal",
-                                        {"descriptor": name, "file": vnfd.file})
+            node["parent"] = graph.node(
+                f"{name}/bare-metal", "bare_metal", "bare metal", {"descriptor": name, "file": vnfd.file}
+            )
         elif _ok(parent) and f"{name}/{parent}" in graph.nodes and parent != vdu["vduId"]:
             node["parent"] = f"{name}/{parent}"
 
@@ -117,8 +130,9 @@ def _ns_level(graph: _Graph, nsd: Descriptor, model: EtsiModel) -> None:
     name, data = nsd.name, nsd.data
     for i, vl in _items(data, "virtualLinkDesc"):
         if _ok(vl.get("virtualLinkDescId")):
-            graph.node(f"{name}/{vl['virtualLinkDescId']}", "ns_vl", vl["virtualLinkDescId"],
-                       _info(nsd, "virtualLinkDesc", i))
+            graph.node(
+                f"{name}/{vl['virtualLinkDescId']}", "ns_vl", vl["virtualLinkDescId"], _info(nsd, "virtualLinkDesc", i)
+            )
     vnf_of_cpd: dict[str, str] = {}
     for i, ref in enumerate(data.get("vnfdId") or []):
         if not _ok(ref):
@@ -139,8 +153,11 @@ def _ns_level(graph: _Graph, nsd: Descriptor, model: EtsiModel) -> None:
         if _ok(sap.get("associatedCpdId")) and sap["associatedCpdId"] in vnf_of_cpd:
             graph.link(sap_id, vnf_of_cpd[sap["associatedCpdId"]], "sap_vnf", cpd=sap["associatedCpdId"])
     for _, df in _items(data, "nsDf"):
-        vl_of_profile = {p.get("virtualLinkProfileId"): p.get("virtualLinkDescId")
-                         for _, p in _items(df, "virtualLinkProfile") if _ok(p.get("virtualLinkProfileId"))}
+        vl_of_profile = {
+            p.get("virtualLinkProfileId"): p.get("virtualLinkDescId")
+            for _, p in _items(df, "virtualLinkProfile")
+            if _ok(p.get("virtualLinkProfileId"))
+        }
         for _, profile in _items(df, "vnfProfile"):
             vnf_id = f"{name}/{profile.get('vnfdId')}"
             for _, conn in _items(profile, "nsVirtualLinkConnectivity"):

@@ -5,6 +5,7 @@ project (:mod:`rdcl.project_import`); a project's descriptors keep their place i
 so problems point into it (``vnfd.vnf_tof.vdu[0]``, line in the project JSON). Files of
 other kinds in a project (``k8s/``, ``click/``, ``resource/``) are kept as resources.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,8 +50,7 @@ class Descriptor:
         """Its own identifier (``vnfdId`` / ``nsdIdentifier``)."""
         return self.data.get("vnfdId" if self.kind == "vnfd" else "nsdIdentifier")
 
-    def problem(self, parts: list[Part], rule: str, message: str,
-                line_parts: list[Part] | None = None) -> FileProblem:
+    def problem(self, parts: list[Part], rule: str, message: str, line_parts: list[Part] | None = None) -> FileProblem:
         """A problem at ``parts`` in this descriptor (line of ``line_parts`` if given)."""
         line = line_of(self.node, [*self.base, *(parts if line_parts is None else line_parts)])
         return FileProblem(format_path(self.prefix, parts), rule, message, line, self.file)
@@ -72,8 +72,7 @@ class EtsiModel:
     def vnfd(self, ref: str) -> Descriptor | None:
         """The VNFD an NSD's ``vnfdId`` means: by project name, else by ``vnfdId``."""
         vnfds = self.of_kind("vnfd")
-        return (next((d for d in vnfds if d.name == ref), None)
-                or next((d for d in vnfds if d.ident == ref), None))
+        return next((d for d in vnfds if d.name == ref), None) or next((d for d in vnfds if d.ident == ref), None)
 
 
 def kind_of(data: Any) -> str | None:
@@ -110,8 +109,11 @@ def read_model(files: Any) -> EtsiModel:
 def _read_one(source: Source, model: EtsiModel) -> None:
     top = PurePosixPath(source.name).parts[0] if "/" in source.name else ""
     if source.is_archive:
-        model.problems.append(FileProblem("", "etsi.not-a-descriptor", "not a zip of JSON/YAML "
-                                          "descriptors (a CSAR is TOSCA)", None, source.name))
+        model.problems.append(
+            FileProblem(
+                "", "etsi.not-a-descriptor", "not a zip of JSON/YAML descriptors (a CSAR is TOSCA)", None, source.name
+            )
+        )
         return
     if top in KINDS and top not in DESCRIPTOR_KINDS and source.data is None and source.path is None:
         model.resources[source.name] = source.text
@@ -125,13 +127,19 @@ def _read_one(source: Source, model: EtsiModel) -> None:
     if kind == "project":
         for entry_kind, entry_name, value in iter_project(loaded.data):
             if entry_kind in DESCRIPTOR_KINDS and isinstance(value, dict):
-                model.descriptors.append(Descriptor(entry_kind, entry_name, value, source.name,
-                                                    (entry_kind, entry_name), loaded.node))
+                model.descriptors.append(
+                    Descriptor(entry_kind, entry_name, value, source.name, (entry_kind, entry_name), loaded.node)
+                )
             elif entry_kind in DESCRIPTOR_KINDS:
-                model.problems.append(FileProblem(
-                    format_path(entry_kind, [entry_name]), "etsi.not-a-descriptor",
-                    "a descriptor must be a JSON object", line_of(loaded.node, [entry_kind, entry_name]),
-                    source.name))
+                model.problems.append(
+                    FileProblem(
+                        format_path(entry_kind, [entry_name]),
+                        "etsi.not-a-descriptor",
+                        "a descriptor must be a JSON object",
+                        line_of(loaded.node, [entry_kind, entry_name]),
+                        source.name,
+                    )
+                )
             else:
                 model.resources[f"{source.name}#{entry_kind}/{entry_name}"] = value
     elif kind in DESCRIPTOR_KINDS:
@@ -139,6 +147,12 @@ def _read_one(source: Source, model: EtsiModel) -> None:
     elif top in KINDS and top not in DESCRIPTOR_KINDS:
         model.resources[source.name] = loaded.data
     else:
-        model.problems.append(FileProblem("", "etsi.not-a-descriptor", "neither a VNFD (vnfdId, vdu), "
-                                          "an NSD (nsdIdentifier, nsDf) nor an RDCL 3D project "
-                                          "(nsd/vnfd maps)", 1 if source.text else None, source.name))
+        model.problems.append(
+            FileProblem(
+                "",
+                "etsi.not-a-descriptor",
+                "neither a VNFD (vnfdId, vdu), an NSD (nsdIdentifier, nsDf) nor an RDCL 3D project (nsd/vnfd maps)",
+                1 if source.text else None,
+                source.name,
+            )
+        )

@@ -6,6 +6,7 @@ of the same VNFD, or ``"None"``: bare metal), ``vduParentMandatory``, and whose 
 carry ``internalIfRef``. The extra rules are in :mod:`.rules`; the ``nested`` view shows
 pods inside their VMs.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,7 +29,10 @@ class NestedVduType(EtsiType):
     label = "ETSI NFV with Superfluidity nested VDUs (vduParent, vduNestedDesc)"
     extends = ("etsi",)
     schema_folders = (SCHEMAS, Path(__file__).parent / "schemas")
-    schema_ids: ClassVar[dict[str, str]] = {**EtsiType.schema_ids, "vnfd": "https://rdcl-nfvo.invalid/schemas/nested-vdu/vnfd.schema.json"}
+    schema_ids: ClassVar[dict[str, str]] = {
+        **EtsiType.schema_ids,
+        "vnfd": "https://rdcl-nfvo.invalid/schemas/nested-vdu/vnfd.schema.json",
+    }
     nested = True
 
     def claims(self, source: Source, loaded: Loaded | None) -> int:
@@ -44,10 +48,15 @@ class NestedVduType(EtsiType):
 
 def _uses_extension(data: dict) -> bool:
     if kind_of(data) == "project":
-        return "k8s" in data or "click" in data or any(
-            _uses_extension(v) for v in (data.get("vnfd") or {}).values() if isinstance(v, dict))
+        return (
+            "k8s" in data
+            or "click" in data
+            or any(_uses_extension(v) for v in (data.get("vnfd") or {}).values() if isinstance(v, dict))
+        )
     for vdu in data.get("vdu") or []:
-        if isinstance(vdu, dict) and (any(k in vdu for k in MARKERS) or any(
-                isinstance(cp, dict) and "internalIfRef" in cp for cp in vdu.get("intCpd") or [])):
+        if isinstance(vdu, dict) and (
+            any(k in vdu for k in MARKERS)
+            or any(isinstance(cp, dict) and "internalIfRef" in cp for cp in vdu.get("intCpd") or [])
+        ):
             return True
     return False

@@ -8,6 +8,7 @@
   ``vduNestedDesc``;
 - ``nested-vdu.parent-cycle``: no VDU is, through its parents, its own parent.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -40,18 +41,33 @@ def nested_rules(desc: Descriptor) -> list[FileProblem]:
         parent = vdu.get("vduParent")
         if _ok(parent) and parent != BARE_METAL:
             if parent not in ids:
-                out.append(desc.problem(["vdu", i, "vduParent"], "nested-vdu.parent-unknown",
-                                        f"vduParent {parent!r} is not a VDU of this VNFD (VDUs: "
-                                        f"{', '.join(ids) or 'none'}; \"None\" means bare metal) ({EXTENSION})"))
+                out.append(
+                    desc.problem(
+                        ["vdu", i, "vduParent"],
+                        "nested-vdu.parent-unknown",
+                        f"vduParent {parent!r} is not a VDU of this VNFD (VDUs: "
+                        f'{", ".join(ids) or "none"}; "None" means bare metal) ({EXTENSION})',
+                    )
+                )
             elif _ok(vdu.get("vduId")):
                 parent_of[vdu["vduId"]] = (parent, i)
         if vdu.get("vduParentMandatory") is True and not _ok(parent):
-            out.append(desc.problem(["vdu", i, "vduParentMandatory"], "nested-vdu.mandatory-without-parent",
-                                    f"vduParentMandatory is true but the VDU has no vduParent ({EXTENSION})"))
+            out.append(
+                desc.problem(
+                    ["vdu", i, "vduParentMandatory"],
+                    "nested-vdu.mandatory-without-parent",
+                    f"vduParentMandatory is true but the VDU has no vduParent ({EXTENSION})",
+                )
+            )
         if vdu.get("vduNestedDesc") not in (None, "", {}) and not vdu.get("vduNestedDescType"):
-            out.append(desc.problem(["vdu", i, "vduNestedDescType"], "nested-vdu.nested-type-missing",
-                                    f"vduNestedDesc is set, so vduNestedDescType (kubernetes or click) "
-                                    f"is required ({EXTENSION})", line_parts=["vdu", i, "vduNestedDesc"]))
+            out.append(
+                desc.problem(
+                    ["vdu", i, "vduNestedDescType"],
+                    "nested-vdu.nested-type-missing",
+                    f"vduNestedDesc is set, so vduNestedDescType (kubernetes or click) is required ({EXTENSION})",
+                    line_parts=["vdu", i, "vduNestedDesc"],
+                )
+            )
     return out + _cycles(desc, parent_of)
 
 
@@ -64,6 +80,11 @@ def _cycles(desc: Descriptor, parent_of: dict[str, tuple[str, int]]) -> list[Fil
             chain.append(current)
             current = parent_of[current][0]
         if current == start:
-            out.append(desc.problem(["vdu", index, "vduParent"], "nested-vdu.parent-cycle",
-                                    f"cycle of parents: {' -> '.join([*chain, start])} ({EXTENSION})"))
+            out.append(
+                desc.problem(
+                    ["vdu", index, "vduParent"],
+                    "nested-vdu.parent-cycle",
+                    f"cycle of parents: {' -> '.join([*chain, start])} ({EXTENSION})",
+                )
+            )
     return out

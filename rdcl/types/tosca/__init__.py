@@ -6,6 +6,7 @@ remote imports are looked for (:mod:`.imports`): nothing is fetched; an unmapped
 import is a problem (``import.remote``). A file of type definitions only (no topology) is
 valid when tosca-parser accepts it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,10 +33,24 @@ from .locate import locate, locate_csar
 
 #: Top-level keys only TOSCA documents have (a document missing its version is still
 #: recognised, so that tosca-parser can say what is wrong with it).
-TOSCA_KEYS = ("tosca_definitions_version", "topology_template", "node_types", "relationship_types",
-              "capability_types", "repositories")
-TYPE_SECTIONS = ("node_types", "data_types", "capability_types", "relationship_types", "policy_types",
-                 "group_types", "interface_types", "artifact_types")
+TOSCA_KEYS = (
+    "tosca_definitions_version",
+    "topology_template",
+    "node_types",
+    "relationship_types",
+    "capability_types",
+    "repositories",
+)
+TYPE_SECTIONS = (
+    "node_types",
+    "data_types",
+    "capability_types",
+    "relationship_types",
+    "policy_types",
+    "group_types",
+    "interface_types",
+    "artifact_types",
+)
 
 
 @dataclass
@@ -101,8 +116,14 @@ class ToscaType(ProjectType):
         if source.text is None and not source.is_archive:
             return None, [Problem("", "file.encoding", "not UTF-8 text")]
         if source.text is not None and not source.text.strip():
-            return None, [Problem("", "file.empty", "empty file: a TOSCA document starts with "
-                                  "tosca_definitions_version (TOSCA 1.3 §3.9.3.1)", 1)]
+            return None, [
+                Problem(
+                    "",
+                    "file.empty",
+                    "empty file: a TOSCA document starts with tosca_definitions_version (TOSCA 1.3 §3.9.3.1)",
+                    1,
+                )
+            ]
         defs, problems = self._local_defs(source, path, workdir)
         if problems:
             return None, problems
@@ -169,10 +190,13 @@ class ToscaType(ProjectType):
         file, a CSAR member) is reported with that file's name and without a line.
         """
         how = f" (repository {ref.repository!r})" if ref.repository else ""
-        return Problem(f"imports[{ref.index}]", "import.remote",
-                       f"{where_of(ref, main, archive)}{ref.url}{how} is remote; imports are never "
-                       "fetched: put the file beside the descriptor and import it by relative path",
-                       line_of_import(ref, main, archive))
+        return Problem(
+            f"imports[{ref.index}]",
+            "import.remote",
+            f"{where_of(ref, main, archive)}{ref.url}{how} is remote; imports are never "
+            "fetched: put the file beside the descriptor and import it by relative path",
+            line_of_import(ref, main, archive),
+        )
 
     # -- graph ---------------------------------------------------------------------------
 
@@ -233,8 +257,9 @@ def tosca_document(source: Source, loaded: Loaded | None) -> dict | None:
             data = None
         return data if isinstance(data, dict) else {}
     data = loaded.data if loaded is not None else None
-    if isinstance(data, dict) and (any(k in data for k in TOSCA_KEYS) or
-                                   any(str(k).startswith("tosca_definitions") for k in data)):
+    if isinstance(data, dict) and (
+        any(k in data for k in TOSCA_KEYS) or any(str(k).startswith("tosca_definitions") for k in data)
+    ):
         return data
     return None
 

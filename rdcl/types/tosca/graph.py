@@ -7,6 +7,7 @@ declared ancestor of it (``tosca.relationships.DependsOn`` at worst). A containe
 a VM (``translators`` model ``parent``: host chain or ``vdu_parent``) gets that VM as its
 graph parent.
 """
+
 from __future__ import annotations
 
 from pathlib import PurePosixPath
@@ -29,33 +30,47 @@ def build(services: dict[str, ServiceModel], desc: DescriptionModel) -> dict:
         prefix = f"{PurePosixPath(file).stem}/" if len(services) > 1 else ""
         templates = service.tosca.nodetemplates
         names = {t.name for t in templates}
-        relationship_templates = {r.name: r.type for r in
-                                  getattr(service.tosca.topology_template, "relationship_templates", None) or []}
+        relationship_templates = {
+            r.name: r.type for r in getattr(service.tosca.topology_template, "relationship_templates", None) or []
+        }
         node_kinds: dict[str, str] = {}  # TOSCA node type -> graph node type, in this service
         link_kinds: dict[str, str] = {}  # relationship type -> graph link type
         for template in templates:
             model = service.nodes[template.name]
             if template.type not in node_kinds:
                 node_kinds[template.type] = desc.classify(_chain(template.type_definition), ROOT_NODE)
-            nodes.append({
-                "id": prefix + template.name,
-                "type": node_kinds[template.type],
-                "label": template.name,
-                "parent": prefix + model.parent if model.parent in names else None,
-                "info": {"tosca_type": template.type, "role": model.role, "site": model.site or None,
-                         "file": file, "path": f"topology_template.node_templates.{template.name}"},
-            })
+            nodes.append(
+                {
+                    "id": prefix + template.name,
+                    "type": node_kinds[template.type],
+                    "label": template.name,
+                    "parent": prefix + model.parent if model.parent in names else None,
+                    "info": {
+                        "tosca_type": template.type,
+                        "role": model.role,
+                        "site": model.site or None,
+                        "file": file,
+                        "path": f"topology_template.node_templates.{template.name}",
+                    },
+                }
+            )
             for name, value in _requirements(template):
                 target = value.get("node") if isinstance(value, dict) else value
                 if target not in names:
                     continue
                 relationship = _relationship(template, name, value, relationship_templates)
                 if relationship not in link_kinds:
-                    link_kinds[relationship] = desc.classify_link(_relationship_chain(relationship, template),
-                                                                  DEFAULT_RELATIONSHIP)
-                links.append({"source": prefix + template.name, "target": prefix + target,
-                              "type": link_kinds[relationship],
-                              "info": {"requirement": name, "relationship": relationship}})
+                    link_kinds[relationship] = desc.classify_link(
+                        _relationship_chain(relationship, template), DEFAULT_RELATIONSHIP
+                    )
+                links.append(
+                    {
+                        "source": prefix + template.name,
+                        "target": prefix + target,
+                        "type": link_kinds[relationship],
+                        "info": {"requirement": name, "relationship": relationship},
+                    }
+                )
     return {"nodes": nodes, "links": links}
 
 
@@ -68,8 +83,9 @@ def _chain(type_definition: Any) -> list[str]:
 
 
 def _requirements(template: Any) -> list[tuple[str, Any]]:
-    return [(name, value) for req in template.requirements or [] if isinstance(req, dict)
-            for name, value in req.items()]
+    return [
+        (name, value) for req in template.requirements or [] if isinstance(req, dict) for name, value in req.items()
+    ]
 
 
 def _relationship(template: Any, name: str, value: Any, relationship_templates: dict) -> str:

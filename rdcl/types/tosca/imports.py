@@ -10,6 +10,7 @@ The walk reads only regular files inside the project (:func:`on_disk`'s ``root``
 each to the parser limits; :mod:`translators.imports` refuses the other imports, by rule,
 when the template is loaded.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,6 +32,7 @@ from ..docpath import compose, line_of
 __all__ = ["RemoteImport", "import_entries", "is_remote", "remote_imports", "on_disk", "in_archive"]
 
 REMOTE_SCHEMES = ("http", "https", "ftp")
+
 
 @dataclass(frozen=True)
 class RemoteImport:
@@ -56,8 +58,9 @@ def _repository_url(data: dict, name: str) -> str:
     return url if isinstance(url, str) else ""
 
 
-def remote_imports(start: str, read: Callable[[str], str | None],
-                   join: Callable[[str, str], str]) -> list[RemoteImport]:
+def remote_imports(
+    start: str, read: Callable[[str], str | None], join: Callable[[str, str], str]
+) -> list[RemoteImport]:
     """Remote imports of ``start`` and of the local files it imports, transitively.
 
     ``read(name)`` gives a file's text (None when missing: tosca-parser reports that);
@@ -116,9 +119,9 @@ def on_disk(path: Path, root: Path | None = None) -> tuple[Callable[[str], str |
     return read, join
 
 
-def in_archive(read_member: Callable[[str], bytes | None]) -> tuple[Callable[[str], str | None],
-                                                                    Callable[[str], str]]:
+def in_archive(read_member: Callable[[str], bytes | None]) -> tuple[Callable[[str], str | None], Callable[[str], str]]:
     """``read`` and ``join`` for members of a CSAR."""
+
     def read(name: str) -> str | None:
         raw = read_member(name)
         return raw.decode("utf-8", "replace") if raw is not None else None

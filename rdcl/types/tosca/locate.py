@@ -11,6 +11,7 @@ custom_types/x.yaml: `` starts the message then). CSAR structure errors name the
 ``TOSCA-Metadata/TOSCA.meta`` member. A problem that is about the whole file (not a zip,
 an empty file) keeps an empty path.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,13 @@ class Document:
         return format_path("", parts), line_of(self.node, parts)
 
 
-def locate(problems: list[Problem], main: str, read: Callable[[str], str | None],
-           join: Callable[[str, str], str], archive: bool = False) -> list[Problem]:
+def locate(
+    problems: list[Problem],
+    main: str,
+    read: Callable[[str], str | None],
+    join: Callable[[str, str], str],
+    archive: bool = False,
+) -> list[Problem]:
     """``problems`` with a path (and line, for a template file) where they had none.
 
     ``main`` names the template (or a CSAR's entry definitions), ``read``/``join`` read it
@@ -104,8 +110,9 @@ def _place(problem: Problem, documents: list[Document]) -> tuple[Document, list[
     if problem.rule == "InvalidTemplateVersion" or "tosca_definitions_version" in quoted:
         version = quoted[0].split(" in ")[0] if quoted else ""
         for doc in documents:
-            if isinstance(doc.data, dict) and (str(doc.data.get("tosca_definitions_version")) == version
-                                               or "tosca_definitions_version" not in doc.data):
+            if isinstance(doc.data, dict) and (
+                str(doc.data.get("tosca_definitions_version")) == version or "tosca_definitions_version" not in doc.data
+            ):
                 return doc, ["tosca_definitions_version"]
         return main, ["tosca_definitions_version"]
     if problem.rule == "ImportError" and quoted:

@@ -5,6 +5,7 @@ local files with tosca-parser's ``local_defs`` (:mod:`.sol001`), never fetched; 
 unresolved one is a ``sol001.type-file-missing`` problem. The description model adds the
 NFV node and relationship types and VNF/NS views.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -46,10 +47,13 @@ class ToscaNfvType(ToscaType):
         if known is None or ref.repository:
             return super().remote_problem(ref, main, archive)
         version, name = known
-        return Problem(f"imports[{ref.index}]", "sol001.type-file-missing",
-                       f"{where_of(ref, main, archive)}SOL 001 type file {name} ({version}) is not "
-                       f"beside the descriptor, in the package, nor in {sol001.ENV}; it is never downloaded",
-                       line_of_import(ref, main, archive))
+        return Problem(
+            f"imports[{ref.index}]",
+            "sol001.type-file-missing",
+            f"{where_of(ref, main, archive)}SOL 001 type file {name} ({version}) is not "
+            f"beside the descriptor, in the package, nor in {sol001.ENV}; it is never downloaded",
+            line_of_import(ref, main, archive),
+        )
 
 
 def mentions_nfv(document: Any, depth: int = 0) -> bool:
@@ -66,5 +70,4 @@ def mentions_nfv(document: Any, depth: int = 0) -> bool:
 
 
 def _nfv_word(value: Any) -> bool:
-    return isinstance(value, str) and (
-        (value.startswith("tosca.") and ".nfv." in value) or "etsi_nfv_sol001" in value)
+    return isinstance(value, str) and ((value.startswith("tosca.") and ".nfv." in value) or "etsi_nfv_sol001" in value)

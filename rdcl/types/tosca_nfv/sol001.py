@@ -13,6 +13,7 @@ URL form :func:`find_type_file` looks for the file, version folder first:
 
 Nothing is ever downloaded.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,7 +25,8 @@ from pathlib import Path, PurePosixPath
 ENV = "RDCL_SOL001_PATH"
 WELL_KNOWN = re.compile(
     r"^https?://forge\.etsi\.org/rep/nfv/sol001/(?:-/)?raw/(?P<version>[^/]+)/(?P<file>etsi_nfv_sol001_\w+\.yaml)$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def well_known(url: str) -> tuple[str, str] | None:
@@ -39,8 +41,7 @@ def folders(extra: Iterable[str | Path] = ()) -> list[Path]:
     return [Path(p) for p in [*extra, *env]]
 
 
-def find_type_file(url: str, descriptor: Path, workdir: Path,
-                   extra: Iterable[str | Path] = ()) -> Path | None:
+def find_type_file(url: str, descriptor: Path, workdir: Path, extra: Iterable[str | Path] = ()) -> Path | None:
     """A local copy of the SOL 001 type file ``url`` names (see module doc), or None.
 
     ``descriptor`` is the template or CSAR being validated; a file found in a CSAR is

@@ -8,6 +8,7 @@ This module reads Linux's ``/proc`` (``/proc/net/tcp{,6}`` for listening sockets
 inodes, ``/proc/<pid>/fd`` for who holds them, ``/proc/<pid>/stat`` for state and parent),
 so it needs no ``ss`` or ``lsof`` on the host.
 """
+
 from __future__ import annotations
 
 DOCUMENTATION = r"""
@@ -95,7 +96,7 @@ def _tree(root):
 def _address(hex_addr):
     """The text form of a /proc/net/tcp{,6} address (little-endian 32-bit words)."""
     raw = bytes.fromhex(hex_addr)
-    words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
     if len(words) == 4:
         return socket.inet_ntop(socket.AF_INET, words)
     text = socket.inet_ntop(socket.AF_INET6, words)
@@ -151,8 +152,12 @@ def _main_pid(module, params):
     """The part's main pid now (0 when there is none)."""
     if params["unit"]:
         systemctl = module.get_bin_path("systemctl", required=True)
-        run = subprocess.run([systemctl, "show", "--property=MainPID", "--value", params["unit"]],
-                             capture_output=True, text=True, check=False)
+        run = subprocess.run(
+            [systemctl, "show", "--property=MainPID", "--value", params["unit"]],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         return int(run.stdout.strip() or 0) if run.returncode == 0 else 0
     text = (_read(params["pidfile"]) or "").strip()
     return int(text) if text.isdigit() else 0
@@ -191,27 +196,43 @@ def check(module, params):
     source = f"MainPID of {params['unit']}" if params["unit"] else f"pidfile {params['pidfile']}"
     if port is not None and not alive:
         holders, hidden = _listening(port, accepted)
-    held = "; ".join([f"pid {p} ({c})" for p, c in sorted(holders.items())]
-                     + ["a process of another user"] * bool(hidden)) if port is not None else ""
+    held = (
+        "; ".join([f"pid {p} ({c})" for p, c in sorted(holders.items())] + ["a process of another user"] * bool(hidden))
+        if port is not None
+        else ""
+    )
     if not alive:
         what = f"process {pid} ({source}) is not running" if pid else f"no process is running ({source})"
         tail = f"; port {where} is held by {held} (address already in use?)" if held else ""
         return False, {"pid": pid, "msg": f"{params['name']}: {what}{tail}{log}"}
     if held:
-        return False, {"pid": pid, "msg": f"{params['name']}: process {pid} ({source}) is alive but not the one "
-                                          f"listening on port {where}: {held} is{log}"}
-    return False, {"pid": pid, "msg": f"{params['name']}: process {pid} ({source}) does not listen on "
-                                      f"port {where} after {params['timeout']:g} s{log}"}
+        return False, {
+            "pid": pid,
+            "msg": f"{params['name']}: process {pid} ({source}) is alive but not the one "
+            f"listening on port {where}: {held} is{log}",
+        }
+    return False, {
+        "pid": pid,
+        "msg": f"{params['name']}: process {pid} ({source}) does not listen on "
+        f"port {where} after {params['timeout']:g} s{log}",
+    }
 
 
 def main():
     module = AnsibleModule(
-        argument_spec={"name": {"type": "str", "required": True}, "pidfile": {"type": "path"},
-                       "unit": {"type": "str"}, "port": {"type": "int"},
-                       "address": {"type": "str", "default": ""}, "timeout": {"type": "float", "default": 10},
-                       "log": {"type": "str", "default": ""}},
-        required_one_of=[("pidfile", "unit")], mutually_exclusive=[("pidfile", "unit")],
-        supports_check_mode=True)
+        argument_spec={
+            "name": {"type": "str", "required": True},
+            "pidfile": {"type": "path"},
+            "unit": {"type": "str"},
+            "port": {"type": "int"},
+            "address": {"type": "str", "default": ""},
+            "timeout": {"type": "float", "default": 10},
+            "log": {"type": "str", "default": ""},
+        },
+        required_one_of=[("pidfile", "unit")],
+        mutually_exclusive=[("pidfile", "unit")],
+        supports_check_mode=True,
+    )
     ok, facts = check(module, module.params)
     if ok:
         module.exit_json(changed=False, **facts)
