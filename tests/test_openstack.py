@@ -249,3 +249,77 @@ def test_demo_core_site_applied_by_an_order_then_deleted(openstack_cloud, worker
         assert done.status == Job.SUCCESSFUL, (attempt, done.message)
         assert conn.orchestration.find_stack("epc-cran-mec-core") is None
         assert not [s for s in conn.compute.servers() if s.id in {v.id for v in servers.values()}]
+
+
+REFUSED = """\
+tosca_definitions_version: tosca_simple_yaml_1_3
+description: One VM whose image the cloud does not have.
+metadata: {template_name: heat-refusal}
+topology_template:
+  node_templates:
+    vm:
+      type: tosca.nodes.Compute
+      capabilities:
+        host:
+          properties: {num_cpus: 1, mem_size: 2 GB, disk_size: 10 GB}
+        os:
+          properties: {type: linux, distribution: fedora, version: "18.0"}
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stack_heat_refuses_fails_the_job_with_heats_reason(openstack_cloud, worker, tmp_path):
+    """A service whose image (heat-translator's choice for Fedora 18) the cloud lacks: Heat
+    refuses the stack; the job fails naming the site, the image and Heat's own words, and the
+    instance is failed."""
+    from nfvo import pipeline
+    from nfvo.models import Job
+    from nfvo.worker import wait_for_job
+
+    _demo_cloud_site(openstack_cloud, tmp_path)
+    descriptor = tmp_path / "heat_refusal.yaml"
+    descriptor.write_text(REFUSED)
+    translation, _, item = pipeline.publish_descriptor(descriptor)
+    image = yaml.safe_load(translation.files["templates/core/stack.yaml"])["resources"]["vm"]["properties"]["image"]
+    conn = openstack_cloud.connect()
+    assert conn.image.find_image(image) is None
+    placed = api_client(member("ana", "red")).post("/api/orders/", {"item": item.name, "mode": "apply"},
+                                                   format="json")
+    assert placed.status_code == 201, placed.content
+    job = wait_for_job(placed.json()["job"]["id"], 900, worker)
+    assert job.status == Job.FAILED
+    assert job.result["sites"]["core"]["status"] == "failed"
+    assert "core" in job.message and image in job.message, job.message
+    assert "could not be found" in job.message or "No images matching" in job.message, job.message
+    job.instance.refresh_from_db()
+    assert job.instance.state == "failed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plan_mode_contacts_no_openstack_endpoint(openstack_cloud, worker, tmp_path):
+    """A plan of the demo's core site, with the site pointing at the real cloud, reports the
+    stack's resources and sends no request to any OpenStack service: no log line of the
+    control plane names the member's project, and Keystone issues no token, while it runs."""
+    from nfvo import pipeline
+    from nfvo.models import Job
+    from nfvo.worker import wait_for_job
+
+    _demo_cloud_site(openstack_cloud, tmp_path)
+    _, _, item = pipeline.publish_descriptor(EXAMPLE)
+    project = openstack_cloud.connect().current_project_id
+    logs = sorted((openstack_cloud.base / "log").glob("*.log"))
+    before = {p: p.stat().st_size for p in logs}
+    placed = api_client(member("ana", "red")).post("/api/orders/", {"item": item.name, "mode": "plan",
+                                                                     "limit": "core"}, format="json")
+    assert placed.status_code == 201, placed.content
+    job = wait_for_job(placed.json()["job"]["id"], 600, worker)
+    assert job.status == Job.SUCCESSFUL, job.message
+    assert {c["name"] for c in job.result["sites"]["core"]["creates"] if c["type"] == "OS::Nova::Server"} == set(
+        DEMO_VDUS)
+    new = {p.name: p.read_bytes()[before[p]:].decode(errors="replace") for p in logs}
+    assert not [name for name, text in new.items() if project in text], new
+    assert "POST /v3/auth/tokens" not in new["keystone.log"], new["keystone.log"]
+    heat = openstack_cloud.base / "log" / "heat.log"
+    size = heat.stat().st_size
+    list(openstack_cloud.connect().orchestration.stacks())  # the probe sees a request when there is one
+    assert project in heat.read_bytes()[size:].decode(errors="replace")
