@@ -283,8 +283,7 @@ def test_stack_heat_refuses_fails_the_job_with_heats_reason(openstack_cloud, wor
     image = yaml.safe_load(translation.files["templates/core/stack.yaml"])["resources"]["vm"]["properties"]["image"]
     conn = openstack_cloud.connect()
     assert conn.image.find_image(image) is None
-    placed = api_client(member("ana", "red")).post("/api/orders/", {"item": item.name, "mode": "apply"},
-                                                   format="json")
+    placed = api_client(member("ana", "red")).post("/api/orders/", {"item": item.name, "mode": "apply"}, format="json")
     assert placed.status_code == 201, placed.content
     job = wait_for_job(placed.json()["job"]["id"], 900, worker)
     assert job.status == Job.FAILED
@@ -309,14 +308,16 @@ def test_plan_mode_contacts_no_openstack_endpoint(openstack_cloud, worker, tmp_p
     project = openstack_cloud.connect().current_project_id
     logs = sorted((openstack_cloud.base / "log").glob("*.log"))
     before = {p: p.stat().st_size for p in logs}
-    placed = api_client(member("ana", "red")).post("/api/orders/", {"item": item.name, "mode": "plan",
-                                                                     "limit": "core"}, format="json")
+    placed = api_client(member("ana", "red")).post(
+        "/api/orders/", {"item": item.name, "mode": "plan", "limit": "core"}, format="json"
+    )
     assert placed.status_code == 201, placed.content
     job = wait_for_job(placed.json()["job"]["id"], 600, worker)
     assert job.status == Job.SUCCESSFUL, job.message
     assert {c["name"] for c in job.result["sites"]["core"]["creates"] if c["type"] == "OS::Nova::Server"} == set(
-        DEMO_VDUS)
-    new = {p.name: p.read_bytes()[before[p]:].decode(errors="replace") for p in logs}
+        DEMO_VDUS
+    )
+    new = {p.name: p.read_bytes()[before[p] :].decode(errors="replace") for p in logs}
     assert not [name for name, text in new.items() if project in text], new
     assert "POST /v3/auth/tokens" not in new["keystone.log"], new["keystone.log"]
     heat = openstack_cloud.base / "log" / "heat.log"
