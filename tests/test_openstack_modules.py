@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
 
