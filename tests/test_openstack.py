@@ -298,7 +298,8 @@ def test_stack_heat_refuses_fails_the_job_with_heats_reason(openstack_cloud, wor
 def test_plan_mode_contacts_no_openstack_endpoint(openstack_cloud, worker, tmp_path):
     """A plan of the demo's core site, with the site pointing at the real cloud, reports the
     stack's resources and sends no request to any OpenStack service: no log line of the
-    control plane names the member's project, and Keystone issues no token, while it runs."""
+    control plane names the member's project while it runs (a request does: checked after).
+    Keystone's own log is not asked about tokens: the services fetch theirs at any time."""
     from nfvo import pipeline
     from nfvo.models import Job
     from nfvo.worker import wait_for_job
@@ -319,7 +320,6 @@ def test_plan_mode_contacts_no_openstack_endpoint(openstack_cloud, worker, tmp_p
     )
     new = {p.name: p.read_bytes()[before[p] :].decode(errors="replace") for p in logs}
     assert not [name for name, text in new.items() if project in text], new
-    assert "POST /v3/auth/tokens" not in new["keystone.log"], new["keystone.log"]
     heat = openstack_cloud.base / "log" / "heat.log"
     size = heat.stat().st_size
     list(openstack_cloud.connect().orchestration.stacks())  # the probe sees a request when there is one

@@ -202,7 +202,7 @@ def add_site_network(files: dict[str, str]) -> dict[str, str]:
             anchor = f"\n  {server}:\n    type: OS::Nova::Server\n    properties:\n"
             if text.count(anchor) == 1:
                 at = text.index(anchor) + len(anchor)
-                text = text[:at] + "      networks:\n      - network: {get_param: %s}\n" % SITE_NETWORK + text[at:]
+                text = text[:at] + f"      networks:\n      - network: {{get_param: {SITE_NETWORK}}}\n" + text[at:]
             else:
                 hot = load_yaml(text)
                 props = hot["resources"][server].get("properties") or {}
@@ -230,7 +230,7 @@ def _pass_site_network(text: str, nested: list[str]) -> str:
     from .validate import load_yaml
     from .yamlout import dump
 
-    line = "          %s: {get_param: %s}\n" % (SITE_NETWORK, SITE_NETWORK)
+    line = f"          {SITE_NETWORK}: {{get_param: {SITE_NETWORK}}}\n"
     edited = text
     for name in nested:
         head = f"\n        type: {name}\n"
