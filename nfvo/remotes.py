@@ -34,6 +34,8 @@ from urllib.parse import unquote, urlsplit
 import git
 from django.conf import settings
 
+from translators.paths import within
+
 #: Schemes git speaks natively that may be listed (``git+ssh``/``ssh+git`` are ssh).
 SCHEMES = {"https": 443, "http": 80, "ssh": 22, "git": 9418, "file": None}
 ALIASES = {"git+ssh": "ssh", "ssh+git": "ssh"}
@@ -166,7 +168,7 @@ class Allowed:
         if remote.scheme not in self.schemes:
             return False
         if remote.scheme == "file":
-            return _inside(remote.path, self.path)
+            return within(remote.path, os.path.realpath(self.path))
         if (remote.host, remote.port) != (self.host, self.port):
             return False
         prefix = self.path.rstrip("/")
@@ -205,11 +207,6 @@ def _is_configured(url: str, remote: Remote) -> bool:
     if url == configured:
         return True
     return remote.scheme == "file" and "://" not in configured and os.path.realpath(configured) == remote.path
-
-
-def _inside(path: str, folder: str) -> bool:
-    folder = os.path.realpath(folder)
-    return path == folder or os.path.commonpath([path, folder]) == folder
 
 
 def environment(remote: Remote) -> dict[str, str]:

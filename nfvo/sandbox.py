@@ -64,6 +64,8 @@ from urllib.parse import urlparse
 from ansible_runner.interface import init_runner
 from django.conf import settings
 
+from translators import paths
+
 MODES = ("bwrap", "none")
 #: Variables ansible-runner sets for its event callback and artifacts (ansible_runner.config._base
 #: prepare_env); kept from its environment, everything else comes from :func:`environment`.
@@ -187,7 +189,7 @@ def inside(root: Path, relative: str, what: str, within: str = "the repository's
     """
     base = Path(root).resolve()
     target = (base / relative).resolve()
-    if target != base and base not in target.parents:
+    if not paths.within(target, base):
         raise SandboxError(
             f"{what} {relative!r} leads outside {within} (through '..', an absolute path or a symbolic link): refused"
         )

@@ -44,6 +44,7 @@ import yaml
 from . import limits
 from .doc import Doc
 from .errors import Problem
+from .paths import within
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TOSCA_META = "TOSCA-Metadata/TOSCA.meta"
@@ -216,14 +217,14 @@ def check_imports(
 
     def resolve(importer: str, relative: str) -> tuple[str | None, str]:
         target = os.path.normpath(os.path.join(os.path.dirname(importer), relative))
-        if not _within(target, str(root)):
+        if not within(target, str(root)):
             return None, _OUTSIDE
         found = beside(importer, relative)
         if found is None and os.path.lexists(target):  # there, but not a regular file
-            return None, _OUTSIDE if not _within(os.path.realpath(target), real_root) else _NOT_FILE
+            return None, _OUTSIDE if not within(os.path.realpath(target), real_root) else _NOT_FILE
         if found is None:
             return None, ""  # missing: tosca-parser says so (ImportError), never looking elsewhere
-        if not _within(os.path.realpath(found), real_root):
+        if not within(os.path.realpath(found), real_root):
             return None, _OUTSIDE  # a symbolic link out of the project
         try:
             mode = os.stat(found).st_mode
@@ -295,10 +296,6 @@ def beside(importer: str, relative: str) -> str | None:
     if head and folder.endswith(head) and tail and os.path.isfile(os.path.join(folder, tail)):
         return os.path.join(folder, tail)
     return None
-
-
-def _within(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 _CONFINED = False
