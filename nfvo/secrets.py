@@ -1,29 +1,22 @@
 """Site credentials encrypted at rest with Fernet (``cryptography``).
 
 The key is ``settings.RDCL_FERNET_KEY`` or, in the embedded default, a key generated
-once in ``RDCL_VAR/fernet.key`` (mode 0600).
+once in ``RDCL_VAR/fernet.key`` (mode 0600) by :func:`config.keys.key_file`, as the
+``SECRET_KEY`` is (processes starting together agree on one key).
 """
 
 from __future__ import annotations
 
-import os
-
 from cryptography.fernet import Fernet
 from django.conf import settings
+
+from config.keys import key_file
 
 MASK = "********"
 
 
 def _fernet() -> Fernet:
-    key = settings.RDCL_FERNET_KEY
-    if not key:
-        path = settings.VAR_DIR / "fernet.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as f:
-                f.write(Fernet.generate_key())
-        key = path.read_bytes().strip()
+    key = settings.RDCL_FERNET_KEY or key_file(settings.VAR_DIR / "fernet.key", lambda: Fernet.generate_key().decode())
     return Fernet(key)
 
 
