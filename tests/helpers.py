@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import yaml
@@ -162,3 +163,19 @@ def undo_site_network(text: str) -> str:
     text = text.replace("          rdcl_network: {get_param: rdcl_network}\n", "")
     text = re.sub(r"^  rdcl_network:\n(?:    .*\n)+", "", text, flags=re.M)
     return text.replace("\nparameters:\nresources:", "\nparameters: {}\nresources:")
+
+
+def wait_for_publication(pub_id: int, timeout: float = 120):
+    """Poll a :class:`~nfvo.models.Publication` until a worker has published or refused it; returns it.
+
+    :raises TimeoutError: still pending or running after ``timeout`` seconds.
+    """
+    from nfvo.models import Publication
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pub = Publication.objects.get(pk=pub_id)
+        if pub.status in (Publication.PUBLISHED, Publication.FAILED):
+            return pub
+        time.sleep(0.2)
+    raise TimeoutError(f"publication {pub_id} still {pub.status}")

@@ -5,7 +5,6 @@ worker, real git."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import git
@@ -17,19 +16,9 @@ from nfvo.models import AuditEntry, CatalogueItem, Publication
 from rdcl import services as designer
 from tests.fixtures.redis_server import free_port
 
-from .helpers import UNPLACEABLE, api_client, member, register_local_sites
+from .helpers import UNPLACEABLE, api_client, member, register_local_sites, wait_for_publication
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def _final(pub_id: int, timeout: float = 120) -> Publication:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        pub = Publication.objects.get(pk=pub_id)
-        if pub.status in (Publication.PUBLISHED, Publication.FAILED):
-            return pub
-        time.sleep(0.2)
-    raise TimeoutError(f"publication {pub_id} still {pub.status}")
 
 
 @pytest.fixture
@@ -45,7 +34,7 @@ def test_a_tosca_project_is_published_by_a_worker_from_its_revisions(operator, w
     assert resp.status_code == 202, resp.content
     body = resp.json()
     assert body["status"] == "pending" and body["revisions"] == {"nested_container.yaml": 1}
-    pub = _final(body["id"])
+    pub = wait_for_publication(body["id"])
     assert pub.status == Publication.PUBLISHED, (pub.message, pub.problems)
     item = CatalogueItem.objects.get(pk=pub.item_id)
     assert item.published_commit == pub.commit and item.kind == "service"
@@ -62,7 +51,9 @@ def test_a_tosca_project_is_published_by_a_worker_from_its_revisions(operator, w
 
 def test_a_project_the_translators_refuse_fails_with_located_problems(operator, worker):
     project = designer.create_project(operator, "moon", "tosca", {"moon.yaml": UNPLACEABLE})
-    pub = _final(api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"])
+    pub = wait_for_publication(
+        api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"]
+    )
     assert pub.status == Publication.FAILED and pub.item_id is None and not pub.commit
     assert [(p["file"], p["rule"]) for p in pub.problems] == [("moon.yaml", "placement.unknown-site")]
     assert "moon" in pub.problems[0]["message"] and pub.problems[0]["path"]
@@ -83,7 +74,9 @@ def test_who_may_publish(operator):
 
 def test_a_nested_vdu_project_is_published_through_its_equivalent_tosca(operator, worker):
     project = designer.create_from_example(operator, "edge", "nested-vdu")
-    pub = _final(api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"])
+    pub = wait_for_publication(
+        api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"]
+    )
     assert pub.status == Publication.PUBLISHED, (pub.message, pub.problems)
     tree = git.Repo(settings.RDCL_GIT_REMOTE).commit(pub.commit).tree
     paths = [b.path for b in tree.traverse()]
@@ -102,7 +95,9 @@ def test_an_etsi_problem_names_the_descriptor_file_and_path(operator, worker):
     vnfd["virtualComputeDesc"][0]["virtualMemory"]["virtualMemSize"] = 4096  # GB: no flavor has it
     files = {"edge_vnfd.json": json.dumps(vnfd, indent=1), "edge_nsd.json": (example / "edge_nsd.json").read_text()}
     project = designer.create_project(operator, "huge", "nested-vdu", files)  # valid for the designer
-    pub = _final(api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"])
+    pub = wait_for_publication(
+        api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"]
+    )
     assert pub.status == Publication.FAILED and pub.item_id is None
     assert [(p["file"], p["rule"]) for p in pub.problems] == [("edge_vnfd.json", "etsi.no-flavor")]
     assert "virtualComputeDesc" in pub.problems[0]["path"] and "4096" in pub.problems[0]["message"]

@@ -27,7 +27,7 @@ from rdcl import services as designer
 from tests.fixtures.redis_server import free_port
 from translators.publish import init_remote, publish_files
 
-from .helpers import api_client, member, register_local_sites
+from .helpers import api_client, member, register_local_sites, wait_for_publication
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db(transaction=True)]
 
@@ -194,22 +194,14 @@ def test_another_tenant_cannot_change_or_refresh_an_item(red, tmp_path):
     ]
 
 
-def _final(pub_id: int, timeout: float = 120) -> Publication:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        pub = Publication.objects.get(pk=pub_id)
-        if pub.status in (Publication.PUBLISHED, Publication.FAILED):
-            return pub
-        time.sleep(0.2)
-    raise TimeoutError(f"publication {pub_id} still {pub.status}")
-
-
 @pytest.mark.integration
 def test_another_tenant_cannot_publish_over_an_item_from_the_designer(tmp_path, worker):
     register_local_sites(tmp_path, free_port(), free_port())
     oli, bob = member("oli", "red", "operator"), member("bob", "blue", "operator")
     mine = designer.create_from_example(oli, "nested", "tosca")
-    pub = _final(api_client(oli).post("/api/publications/", {"project": mine.pk}, format="json").json()["id"])
+    pub = wait_for_publication(
+        api_client(oli).post("/api/publications/", {"project": mine.pk}, format="json").json()["id"]
+    )
     assert pub.status == Publication.PUBLISHED, (pub.message, pub.problems)
     name = pub.item.name
     CatalogueItem.objects.filter(name=name).update(requires_approval=True)
@@ -222,7 +214,7 @@ def test_another_tenant_cannot_publish_over_an_item_from_the_designer(tmp_path, 
     )  # the same service name, other content: a commit if it got that far
     resp = api_client(bob).post("/api/publications/", {"project": theirs.pk}, format="json")
     assert resp.status_code == 202, resp.content
-    pub = _final(resp.json()["id"])
+    pub = wait_for_publication(resp.json()["id"])
     assert pub.status == Publication.FAILED and pub.item_id is None and not pub.commit
     assert "belongs to another tenant" in pub.message and "nothing was committed" in pub.message
     assert _state(name) == before
