@@ -53,20 +53,37 @@ SERVICE_COMMANDS = (
 )
 
 
+#: Modules that may use the OpenStack control plane (``openstack_cloud``): :func:`pytest_xdist_make_scheduler`
+#: gives them all to one pytest-xdist process, so one control plane starts per run.
+OPENSTACK_MODULES = "test_openstack*.py"
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile``, except that every module matching :data:`OPENSTACK_MODULES` is one unit
+    of work (one process, hence one control plane of about 2.3 GiB for the whole run)."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class OpenStackTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "openstack" if Path(module).match(OPENSTACK_MODULES) else module
+
+    if config.getvalue("dist") != "loadfile":
+        return None
+    return OpenStackTogether(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
     """Refuse the run when a test uses a service fixture without its markers (see module doc),
-    or when tests of more than one module use the OpenStack control plane (``openstack_cloud``:
-    one module, so ``--dist loadfile`` gives it to one process and one control plane starts).
+    or when a module not matching :data:`OPENSTACK_MODULES` uses the OpenStack control plane
+    (``openstack_cloud``: those modules run in one process, so one control plane starts).
 
     :raises pytest.UsageError: naming each such test, the fixture and the missing markers.
     """
     wrong = []
     cloud_modules = {item.path.name for item in items if "openstack_cloud" in getattr(item, "fixturenames", ())}
-    if len(cloud_modules) > 1:
-        wrong.append(
-            f"the `openstack_cloud` fixture is used in {', '.join(sorted(cloud_modules))}: keep those tests in "
-            "one module (one control plane per run)"
-        )
+    for name in sorted(m for m in cloud_modules if not Path(m).match(OPENSTACK_MODULES)):
+        wrong.append(f"{name} uses the `openstack_cloud` fixture: only modules named {OPENSTACK_MODULES} may")
     for item in items:
         has = {m.name for m in item.iter_markers()}
         for fixture, markers in SERVICE_FIXTURES.items():
