@@ -298,6 +298,15 @@ def beside(importer: str, relative: str) -> str | None:
     return None
 
 
+def sol001_by_name(relative: str) -> str | None:
+    """The local SOL 001 type file a bare-name import (``etsi_nfv_sol001_vnfd_types.yaml``)
+    stands for when the importing file's folder lacks it (:func:`translators.sol001.by_name`)."""
+    from .sol001 import by_name
+
+    found = by_name(relative) if "/" not in relative else None
+    return str(found) if found is not None else None
+
+
 _CONFINED = False
 
 
@@ -326,7 +335,7 @@ def confine_tosca_parser() -> None:
             and isinstance(self.path, str)
             and not is_url(self.path)
         ):
-            found = beside(self.path, file)
+            found = beside(self.path, file) or sol001_by_name(file)
             if found is None:  # tosca-parser's own message, without looking in the working directory
                 ExceptionCollector.appendException(ImportError(f'Import "{import_uri_def}" is not valid.'))
                 return None, None
