@@ -52,6 +52,12 @@ def _param(text: str) -> tuple[str, object]:
     return name, yaml.safe_load(value) if value else ""
 
 
+def _flavour_param(params: list[tuple[str, object]]) -> str | None:
+    """``--param flavour_id=ID`` picks the deployment flavour whatever ``--to`` says."""
+    value = dict(params).get("flavour_id")
+    return None if value is None else str(value)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m translators")
@@ -116,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 params=params,
                 level=args.level,
                 root=args.root,
-                flavour=args.flavour,
+                flavour=args.flavour or _flavour_param(args.param),
             )
         files = select(translation, args.to, dict(args.param))
     except DescriptorError as exc:

@@ -241,7 +241,8 @@ def abstract_vnf_problem(tosca: Any, root: Path | None, entry: Path) -> Problem 
     found = (
         f"its flavours are in {', '.join(where)}: import them in the VNFD"
         if where
-        else "no file of the package maps it in substitution_mappings"
+        else f"no YAML file under {root.name if root is not None else entry.parent.name}/ maps it "
+        "in substitution_mappings: add the flavour files and import them"
     )
     return Problem(
         f"topology_template.node_templates.{node.name}",

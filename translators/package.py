@@ -157,7 +157,9 @@ class Package:
 
 def is_package(path: str | Path) -> bool:
     """A zip/CSAR, or a folder laid out as a SOL 004 package: ``TOSCA-Metadata/TOSCA.meta``,
-    or exactly one YAML file at its root that is TOSCA (``tosca_definitions_version``)."""
+    or exactly one YAML file at its root that is TOSCA (``tosca_definitions_version``)
+    beside its manifest (``<stem>.mf``, §4.3) or package folders (``Definitions/``,
+    ``Files/``, ``Scripts/``...: a plain folder of templates is not a package)."""
     path = Path(path)
     if path.is_file():
         return path.suffix.lower() in ARCHIVE_SUFFIXES and zipfile.is_zipfile(path)
@@ -166,7 +168,10 @@ def is_package(path: str | Path) -> bool:
     if (path / TOSCA_META).is_file():
         return True
     roots = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() in YAML_SUFFIXES]
-    return len(roots) == 1 and _is_tosca(roots[0].read_bytes()[:65536])
+    if len(roots) != 1 or not _is_tosca(roots[0].read_bytes()[:65536]):
+        return False
+    laid_out = any((path / d).is_dir() for d in ("Definitions", *ARTIFACT_FOLDERS))
+    return laid_out or roots[0].with_suffix(".mf").is_file()
 
 
 @contextlib.contextmanager
@@ -275,6 +280,25 @@ def limits_head() -> int:
 
 def _is_tosca(head: bytes) -> bool:
     return bool(_TOSCA.search(head))
+
+
+#: Top-level folders of a package that hold artifacts only (SOL 004 §4.1, and Tacker's
+#: ``BaseHOT``/``UserData`` layout).
+ARTIFACT_FOLDERS = ("Files", "Scripts", "BaseHOT", "UserData", "Licenses", "TOSCA-Metadata", "Artifacts")
+
+
+def artifact_kind(path: str, head: bytes = b"") -> str | None:
+    """What a file at ``path`` is when a project or folder is read as a package: None
+    for a possible descriptor (a YAML/JSON file that is TOSCA by its first bytes ``head``,
+    or that lies outside :data:`ARTIFACT_FOLDERS` and is not a Kubernetes manifest), else
+    its :attr:`Artifact.kind`. Used by the designer to leave artifacts out of validation."""
+    is_document = path.lower().endswith(YAML_SUFFIXES + (".json",))
+    if is_document and _is_tosca(head):
+        return None
+    kind = _kind(path, head, set(), set())
+    if kind in ("kubernetes", "helm-chart") or not is_document or path.split("/", 1)[0] in ARTIFACT_FOLDERS:
+        return kind
+    return None
 
 
 def _kind(path: str, head: bytes, named: set[str], charts: set[str]) -> str:

@@ -80,12 +80,12 @@ def available() -> dict[str, list[str]]:
 def local_defs() -> dict[str, str]:
     """tosca-parser ``local_defs`` for every copy found: each spelling of its forge URL
     (``https``/``http``, ``SOL001``/``sol001``, with and without ``-/``) -> local path."""
-    return dict(_local_defs(os.environ.get(ENV, "")))
+    return dict(_local_defs(os.environ.get(ENV, ""), str(DEFAULT_FOLDER)))
 
 
 @cache
-def _local_defs(env: str) -> tuple[tuple[str, str], ...]:
-    del env  # the cache key: a changed RDCL_SOL001_PATH is read again
+def _local_defs(env: str, default: str) -> tuple[tuple[str, str], ...]:
+    del env, default  # the cache key: a changed RDCL_SOL001_PATH or default folder is read again
     out = []
     for version, names in available().items():
         for name in names:

@@ -84,6 +84,7 @@ def load(
     params: dict[str, Any] | None = None,
     root: str | Path | None = None,
     flavour: str | None = None,
+    deploy: bool = False,
 ) -> ServiceModel:
     """Parse ``path`` (YAML template, or CSAR/zip) into a :class:`ServiceModel`.
 
@@ -99,9 +100,10 @@ def load(
     folder, or a CSAR; URLs only through ``local_defs``) and to the parser limits of
     :mod:`translators.limits` (rules ``import.*``, ``limit.*``).
 
-    A VNFD with SOL 001 deployment flavours (:mod:`translators.flavours`) becomes the model
-    of one flavour: ``flavour`` (an id), else the one its ``flavour_id`` input or VNF node
-    names, else the only one; ``model.flavour`` then says which (``{id, ids, file,
+    ``deploy`` (the translators; the designer leaves it off and sees the template as
+    written): a VNFD with SOL 001 deployment flavours (:mod:`translators.flavours`) becomes
+    the model of one flavour: ``flavour`` (an id), else the one its ``flavour_id`` input or
+    VNF node names, else the only one; ``model.flavour`` then says which (``{id, ids, file,
     input}``). A VNF node no flavour substitutes, with nothing else to deploy, is refused
     (``flavour.missing``, naming the files under ``root`` that hold its flavours).
 
@@ -127,7 +129,7 @@ def load(
         raw = _raw_yaml(path)  # only on the error path: to find lines
         raise DescriptorError(str(path), [_problem(e, raw) for e in collected]) from None
     _long_form_artifacts(tosca)
-    chosen = _flavour(tosca, path, root, flavour, params)
+    chosen = _flavour(tosca, path, root, flavour, params) if deploy else None
     if chosen is not None:
         ids = tuple(f.id for f in flavours.of(tosca))
         model = _model(flavours.view(tosca, chosen, flavours.feeding_input(tosca), ids), path)

@@ -96,7 +96,7 @@ def translate_file(
 
     if is_package(path):
         return _translate_package(Path(path), sites, local_defs, k8s_version, params, level, flavour)
-    return translate_model(load(path, local_defs, params, root, flavour), sites, k8s_version, level)
+    return translate_model(load(path, local_defs, params, root, flavour, deploy=True), sites, k8s_version, level)
 
 
 def _translate_package(
@@ -112,7 +112,7 @@ def _translate_package(
 
     with open_package(path) as pkg:
         try:
-            model = load(pkg.root / pkg.entry, local_defs, params, pkg.root, flavour)
+            model = load(pkg.root / pkg.entry, local_defs, params, pkg.root, flavour, deploy=True)
         except DescriptorError as exc:
             raise relabel(exc, str(pkg.root), pkg.name) from None
         model.source = pkg.label(pkg.entry)
