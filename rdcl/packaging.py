@@ -257,7 +257,7 @@ def _read_zip(base: str, data: bytes) -> Upload:
         stem = posixpath.splitext(upload.entry)[0]
         manifest = f"{stem}.mf" if upload.entry else ""
     if manifest in upload.files and not upload.problems:
-        upload.problems += _manifest_problems(manifest, upload)
+        upload.problems += _manifest_problems(manifest, upload, meta)
     upload.problems += _path_problems({**upload.files, **dict.fromkeys(upload.artifacts, "")})
     upload.detect_on = dict(upload.files)
     return upload
@@ -276,10 +276,12 @@ def _read_at_most(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         return member.read(info.file_size)
 
 
-def _manifest_problems(manifest: str, upload: Upload) -> list[FileProblem]:
+def _manifest_problems(manifest: str, upload: Upload, meta: str | None) -> list[FileProblem]:
     """The manifest's digests checked (:func:`translators.package.check_manifest`): a
-    changed file is refused by name."""
+    changed file is refused by name. ``meta``: the ``TOSCA.meta`` text (not a project file)."""
     everything = {**{p: t.encode("utf-8") for p, t in upload.files.items()}, **upload.artifacts}
+    if meta is not None:
+        everything[TOSCA_META] = meta.encode("utf-8")
     sizes = {p: len(b) for p, b in everything.items()}
     found = package.check_manifest(upload.files[manifest], sizes, everything.__getitem__)
     return [FileProblem(p.path, p.rule, p.message, p.line, manifest) for p in found]
@@ -403,12 +405,14 @@ def build_csar(
         for k, v in (meta or {}).items()
         if not k.startswith("ETSI-Entry-") or v in contents or any(p.startswith(v.rstrip("/") + "/") for p in contents)
     }
+    meta_text = tosca_meta(entry, created_by, kept)
     manifest = kept.get("ETSI-Entry-Manifest")
     if manifest in files:
-        contents[manifest] = manifest_with_digests(files[manifest], contents).encode("utf-8")
+        listed = {**contents, TOSCA_META: meta_text.encode("utf-8")}
+        contents[manifest] = manifest_with_digests(files[manifest], listed).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(TOSCA_META, tosca_meta(entry, created_by, kept))
+        archive.writestr(TOSCA_META, meta_text)
         for path in sorted(contents):
             archive.writestr(path, contents[path])
     return buffer.getvalue()

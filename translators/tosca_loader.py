@@ -163,7 +163,7 @@ def _long_form_artifacts(tosca: ToscaTemplate) -> None:
     their long form (``{file: ...}``, the same thing: TOSCA 1.3 §3.6.7.2), in the top
     template and in every deployment flavour: heat-translator 3.5 reads every artifact as
     a map and fails on the short form."""
-    topologies = [tosca.nodetemplates or []] + [
+    topologies = [getattr(tosca, "nodetemplates", None) or []] + [
         t.nodetemplates or [] for t in getattr(tosca, "nested_tosca_templates_with_topology", None) or []
     ]
     for nodes in topologies:
