@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import posixpath
 import tempfile
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 import yaml
 
 from translators import limits
-from translators.package import artifact_kind
+from translators.package import artifact_kind, file_references, missing_file
 
 from .packaging import is_document, path_errors
 from .types.base import ProjectType
@@ -164,66 +163,13 @@ def package_problems(files: Mapping[str, str], artifacts: Collection[str] = ()) 
             continue
         node_tree = None
         for name, node in nodes.items():
-            for parts, ref in _file_refs(node if isinstance(node, dict) else {}):
-                why = _missing(path, ref, present)
+            for parts, ref in file_references(node if isinstance(node, dict) else {}):
+                why = missing_file(path, ref, present)
                 if why:
                     node_tree = node_tree or compose(files[path])
                     where = ["topology_template", "node_templates", name, *parts]
                     out.append(FileProblem(format_path("", where), why[0], why[1], line_of(node_tree, where), path))
     return out
-
-
-def _file_refs(node: dict) -> Iterator[tuple[list, str]]:
-    artifacts = node.get("artifacts") if isinstance(node.get("artifacts"), dict) else {}
-    for key, artifact in artifacts.items():
-        if isinstance(artifact, str):
-            yield ["artifacts", key], artifact
-        elif (
-            isinstance(artifact, dict)
-            and isinstance(artifact.get("file"), str)
-            and "Image" not in str(artifact.get("type", ""))
-        ):
-            yield ["artifacts", key, "file"], artifact["file"]
-    interfaces = node.get("interfaces") if isinstance(node.get("interfaces"), dict) else {}
-    for iface, operations in interfaces.items():
-        if not isinstance(operations, dict):
-            continue
-        listed = operations.get("operations") if isinstance(operations.get("operations"), dict) else {}
-        for prefix, ops in ((["interfaces", iface], operations), (["interfaces", iface, "operations"], listed)):
-            for op, spec in ops.items():
-                if op in ("type", "inputs", "operations", "notifications"):
-                    continue
-                for parts, ref in _implementations(spec):
-                    if ref not in artifacts:
-                        yield [*prefix, op, *parts], ref
-
-
-def _implementations(spec: Any) -> Iterator[tuple[list, str]]:
-    if isinstance(spec, str):
-        yield [], spec
-        return
-    impl = spec.get("implementation") if isinstance(spec, dict) else None
-    if isinstance(impl, str):
-        yield ["implementation"], impl
-    elif isinstance(impl, dict):
-        if isinstance(impl.get("primary"), str):
-            yield ["implementation", "primary"], impl["primary"]
-        deps = impl.get("dependencies")
-        for i, dep in enumerate(deps if isinstance(deps, list) else [deps] if isinstance(deps, str) else []):
-            if isinstance(dep, str):
-                yield ["implementation", "dependencies", i], dep
-
-
-def _missing(template: str, ref: str, files: Mapping[str, str]) -> tuple[str, str] | None:
-    if not ref or "://" in ref or ref.startswith("/"):
-        return None
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(template), ref))
-    if target == ".." or target.startswith("../"):
-        return "package.outside", f"{ref} is outside the project: a package cannot carry it"
-    if target not in files:
-        named = ref if target == ref else f"{ref} ({target} in the project)"
-        return "package.file-missing", f"{named} is not a file of the project: add it, or import the package with it"
-    return None
 
 
 def _run(plugin: ProjectType, sources: list[Source], root: Path) -> tuple[list[FileProblem], Any]:

@@ -47,16 +47,19 @@ class Flavour:
 
 
 def of(tosca: Any) -> list[Flavour]:
-    """The deployment flavours of a parsed template, in import order (ids unique: a second
-    flavour with an id already seen is left out)."""
+    """The deployment flavours of a parsed template, in import order: the nested topologies
+    whose ``substitution_mappings`` stand for a node derived from ``tosca.nodes.nfv.VNF``
+    (other substitutions are nested services, not flavours). Ids are unique: a second
+    flavour with an id already seen is left out."""
     files = {
         id(tpl.get("topology_template")): name for name, tpl in (tosca.nested_tosca_tpls_with_topology or {}).items()
     }
     out: list[Flavour] = []
     for topology in getattr(tosca, "nested_tosca_templates_with_topology", None) or []:
         mapping = topology.substitution_mappings
-        if mapping is None:
-            continue
+        node = topology.sub_mapped_node_template
+        if mapping is None or node is None or not node.is_derived_from(VNF):
+            continue  # a plain TOSCA substitution (a nested service), not a VNF's flavour
         props = (mapping.sub_mapping_def or {}).get("properties") or {}
         file = files.get(id(topology.tpl), "")
         fid = props.get(FLAVOUR_INPUT)
@@ -65,7 +68,7 @@ def of(tosca: Any) -> list[Flavour]:
         if any(f.id == str(fid) for f in out):
             continue
         description = str((topology.tpl or {}).get("description") or "").strip()
-        out.append(Flavour(str(fid), file, description, topology, topology.sub_mapped_node_template))
+        out.append(Flavour(str(fid), file, description, topology, node))
     return out
 
 

@@ -48,9 +48,10 @@ import re
 import stat
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import DescriptorError, Problem
 
@@ -179,8 +180,9 @@ def open_package(path: str | Path, name: str | None = None) -> Iterator[Package]
     """Read the package at ``path`` (zip or folder); inside the block ``root`` holds its
     files (a zip is extracted to a private temporary folder, removed afterwards).
 
-    :raises PackageError: every problem found (meta, entry, paths, limits, digests),
-        each naming the member; ``FileNotFoundError``: no such path.
+    :raises PackageError: every problem found (meta, entry, paths, limits, digests, files
+        the descriptors name but the package lacks: :func:`reference_problems`), each
+        naming the member; ``FileNotFoundError``: no such path.
     """
     path = Path(path)
     label = name or str(path)
@@ -188,6 +190,7 @@ def open_package(path: str | Path, name: str | None = None) -> Iterator[Package]
         files, problems = _folder_files(path, label)
         _check(files, problems, label)
         pkg = _package(label, path, path, files, lambda p: (path / p).read_bytes())
+        _check_references(pkg)
         yield pkg
         return
     if not path.is_file():
@@ -202,7 +205,9 @@ def open_package(path: str | Path, name: str | None = None) -> Iterator[Package]
         _check(files, problems, label)
         root = Path(tmp)
         _extract(archive, infos, root, label)
-        yield _package(label, path, root, files, lambda p: (root / p).read_bytes(), _file_digest(path))
+        pkg = _package(label, path, root, files, lambda p: (root / p).read_bytes(), _file_digest(path))
+        _check_references(pkg)
+        yield pkg
 
 
 def _package(
@@ -512,3 +517,126 @@ def _file_digest(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return "sha256:" + digest.hexdigest()
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def file_references(node: dict[str, Any]) -> Iterator[tuple[list[Any], str]]:
+    """``(path parts, file)`` of every file a node template's artifacts and interface
+    operations name: an artifact's path or ``file`` (not images: artifact types named
+    ``...Image...`` are referenced, not carried), an operation's ``implementation`` (a path,
+    or ``primary`` and ``dependencies``) unless it names an artifact of the node."""
+    artifacts: dict[str, Any] = _mapping(node.get("artifacts"))
+    for key, artifact in artifacts.items():
+        if isinstance(artifact, str):
+            yield ["artifacts", key], artifact
+        elif (
+            isinstance(artifact, dict)
+            and isinstance(artifact.get("file"), str)
+            and "Image" not in str(artifact.get("type", ""))
+        ):
+            yield ["artifacts", key, "file"], artifact["file"]
+    for iface, operations in _mapping(node.get("interfaces")).items():
+        if not isinstance(operations, dict):
+            continue
+        listed = _mapping(operations.get("operations"))
+        for prefix, ops in ((["interfaces", iface], operations), (["interfaces", iface, "operations"], listed)):
+            for op, spec in ops.items():
+                if op in ("type", "inputs", "operations", "notifications"):
+                    continue
+                for parts, ref in _implementations(spec):
+                    if ref not in artifacts:
+                        yield [*prefix, op, *parts], ref
+
+
+def _implementations(spec: Any) -> Iterator[tuple[list[Any], str]]:
+    if isinstance(spec, str):
+        yield [], spec
+        return
+    impl = spec.get("implementation") if isinstance(spec, dict) else None
+    if isinstance(impl, str):
+        yield ["implementation"], impl
+    elif isinstance(impl, dict):
+        if isinstance(impl.get("primary"), str):
+            yield ["implementation", "primary"], impl["primary"]
+        deps = impl.get("dependencies")
+        for i, dep in enumerate(deps if isinstance(deps, list) else [deps] if isinstance(deps, str) else []):
+            if isinstance(dep, str):
+                yield ["implementation", "dependencies", i], dep
+
+
+def missing_file(template: str, ref: str, files: Collection[str], where: str = "project") -> tuple[str, str] | None:
+    """``(rule, message)`` when ``ref``, named in ``template`` (both package-relative), is
+    not one of ``files``: ``package.outside`` (it leaves the package) or
+    ``package.file-missing``; None when it is there, a URL or an absolute path."""
+    if not ref or "://" in ref or ref.startswith("/"):
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(template), ref))
+    if target == ".." or target.startswith("../"):
+        return "package.outside", f"{ref} is outside the {where}: a package cannot carry it"
+    if target not in files:
+        named = ref if target == ref else f"{ref} ({target} in the {where})"
+        return "package.file-missing", f"{named} is not a file of the {where}: add it, or import the package with it"
+    return None
+
+
+def _check_references(pkg: Package) -> None:
+    problems = reference_problems(pkg)
+    if problems:
+        raise _error(pkg.name, problems)
+
+
+def reference_problems(pkg: Package) -> list[tuple[str, Problem]]:
+    """``(descriptor, problem)`` for every file a descriptor's node templates name
+    (:func:`file_references`) that the package lacks (:func:`missing_file`); the path is
+    ``topology_template.node_templates.<node>.<...>``, the line where it is written."""
+    import yaml
+
+    from . import limits
+
+    out: list[tuple[str, Problem]] = []
+    for name in pkg.descriptors:
+        try:
+            text = (pkg.root / name).read_text(encoding="utf-8-sig")
+            data = limits.load_yaml(text)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, limits.LimitError):
+            continue  # the loader reports it
+        topology = data.get("topology_template") if isinstance(data, dict) else None
+        nodes = topology.get("node_templates") if isinstance(topology, dict) else None
+        if not isinstance(nodes, dict):
+            continue
+        tree = None
+        for node_name, node in nodes.items():
+            for parts, ref in file_references(node if isinstance(node, dict) else {}):
+                why = missing_file(name, ref, pkg.files, "package")
+                if why is None:
+                    continue
+                tree = (
+                    tree
+                    if tree is not None
+                    else yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                )
+                where = ["topology_template", "node_templates", node_name, *parts]
+                path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in where).replace(".[", "[")
+                out.append((name, Problem(path, why[0], why[1], _line(tree, where))))
+    return out
+
+
+def _line(node: Any, parts: list[Any]) -> int | None:
+    import yaml
+
+    line: int | None = None
+    for part in parts:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            line = next((k.start_mark.line + 1 for k, _ in node.value if getattr(k, "value", None) == part), line)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line
