@@ -343,4 +343,50 @@ def confine_tosca_parser() -> None:
         return original(self, import_name, import_uri_def)
 
     ImportsLoader._load_import_template = load_import_template
+    import toscaparser.imports
+
+    toscaparser.imports.YAML_LOADER = _cached_loader(toscaparser.imports.YAML_LOADER)
     _CONFINED = True
+
+
+#: Parsed imports by the sha256 of their text (bounded): a VNFD, each of its flavours and
+#: its type files all import the 70 KB SOL 001 type files, which tosca-parser would parse
+#: again for every importer (most of a package's parse time).
+_PARSED: dict[str, Any] = {}
+_PARSED_MAX = 64
+
+
+def _cached_loader(original: Callable[..., Any]) -> Callable[..., Any]:
+    """tosca-parser's ``load_yaml`` for imports, parsing each distinct file text once per
+    process and handing out deep copies (tosca-parser may change what it gets); URLs and
+    unreadable files go to ``original``."""
+    import hashlib
+
+    def load_yaml(path: str, a_file: bool = True) -> Any:
+        if not a_file or not isinstance(path, str):
+            return original(path, a_file)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return original(path, a_file)
+        key = hashlib.sha256(raw).hexdigest()
+        if key not in _PARSED:
+            data = yaml.load(text, Loader=_LOADER)
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = data
+        return _copy(_PARSED[key])
+
+    return load_yaml
+
+
+def _copy(data: Any) -> Any:
+    """A deep copy of parsed YAML (dicts, lists, scalars), several times faster than
+    ``copy.deepcopy`` (no memo: YAML loaded without aliases kept shared is a tree)."""
+    if isinstance(data, dict):
+        return {k: _copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy(v) for v in data]
+    return data

@@ -600,6 +600,8 @@ def reference_problems(pkg: Package) -> list[tuple[str, Problem]]:
     for name in pkg.descriptors:
         try:
             text = (pkg.root / name).read_text(encoding="utf-8-sig")
+            if "node_templates" not in text:
+                continue  # type definitions only: nothing names a file
             data = limits.load_yaml(text)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, limits.LimitError):
             continue  # the loader reports it
