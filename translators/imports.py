@@ -24,7 +24,9 @@ path ``imports[<i>]`` and, when it is in an imported file, that file named in th
 Every file read is also held to the parser limits (:mod:`translators.limits`).
 
 :func:`confine_tosca_parser` makes tosca-parser resolve a relative import beside the file
-that imports it only (never from the working directory), so it opens the file checked here.
+that imports it only (never from the working directory), so it opens the file checked here;
+a bare-name SOL 001 type file the folder lacks is the local copy (:mod:`translators.sol001`);
+and each distinct imported text is parsed once per process (a copy is handed out each time).
 TOSCA Simple Profile in YAML 1.3 §3.6.8 (import definition), §3.10 (CSAR). Pure Python.
 """
 
