@@ -5,7 +5,9 @@ Files are ``{path: text}``. They are written to a scratch folder first, so that 
 template's relative imports and artifacts resolve as they would in the package; the
 YAML/JSON files are given to the plugin as one project (problems name the project path,
 never the scratch folder). Other files (scripts, resources) are there to be found but are
-not descriptors. A TOSCA project whose files are valid is also checked as a package
+not descriptors; in a TOSCA project neither are a SOL 004 package's artifacts
+(:func:`translators.package.artifact_kind`: Kubernetes manifests, files under ``Files/``,
+``Scripts/``, ``BaseHOT/``...). A TOSCA project whose files are valid is also checked as a package
 (:func:`package_problems`): the files its templates' artifacts and operations name must be
 in the project, as they must be in the CSAR the designer downloads.
 """
@@ -15,15 +17,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import posixpath
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from translators import limits
+from translators.package import artifact_kind, file_references, missing_file
 
 from .packaging import is_document, path_errors
 from .types.base import ProjectType
@@ -41,9 +43,11 @@ def is_tosca(plugin: ProjectType) -> bool:
 
 
 @contextlib.contextmanager
-def on_disk(files: Mapping[str, str]) -> Iterator[tuple[list[Source], Path]]:
+def on_disk(files: Mapping[str, str], artifacts: Collection[str] = ()) -> Iterator[tuple[list[Source], Path]]:
     """The document sources of ``files`` (sorted by path), each backed by a file in a
     scratch folder that lives as long as the context; yields ``(sources, folder)``.
+    ``artifacts``: paths of the project's binary artifacts, there as empty files (so that
+    what names them finds them; their bytes are not needed to validate).
 
     :raises ValueError: a path :func:`rdcl.packaging.path_errors` refuses (nothing is
         written outside the scratch folder).
@@ -61,10 +65,15 @@ def on_disk(files: Mapping[str, str]) -> Iterator[tuple[list[Source], Path]]:
             target.write_bytes(raw)
             if is_document(path):
                 sources.append(Source(path, text=files[path], path=target, raw=raw, root=root))
+        for path in artifacts:
+            if path not in files and not path_errors([path]):
+                target = root.joinpath(*path.split("/"))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.touch()
         yield sources, root
 
 
-def validate(type_name: str, files: Mapping[str, str]) -> list[FileProblem]:
+def validate(type_name: str, files: Mapping[str, str], artifacts: Collection[str] = ()) -> list[FileProblem]:
     """Every problem of ``files`` read as one project of type ``type_name`` (``[]``: valid).
 
     A validator that crashes is a problem too (rule ``validator.crash``): a gate must not
@@ -72,10 +81,12 @@ def validate(type_name: str, files: Mapping[str, str]) -> list[FileProblem]:
 
     :raises rdcl.types.RegistryError: unknown type. :raises ValueError: see :func:`on_disk`.
     """
-    return _checked(type_name, files, graph=False)[0]
+    return _checked(type_name, files, graph=False, artifacts=artifacts)[0]
 
 
-def validate_and_graph(type_name: str, files: Mapping[str, str]) -> tuple[list[FileProblem], dict | None]:
+def validate_and_graph(
+    type_name: str, files: Mapping[str, str], artifacts: Collection[str] = ()
+) -> tuple[list[FileProblem], dict | None]:
     """:func:`validate`'s problems and, when there are none, the project's
     :func:`full_graph`, built from the model the validation read
     (:meth:`~rdcl.types.base.ProjectType.validate_and_parse`): a save gate that also warms
@@ -87,15 +98,19 @@ def validate_and_graph(type_name: str, files: Mapping[str, str]) -> tuple[list[F
 
     :raises rdcl.types.RegistryError: unknown type. :raises ValueError: see :func:`on_disk`.
     """
-    return _checked(type_name, files, graph=True)
+    return _checked(type_name, files, graph=True, artifacts=artifacts)
 
 
-def _checked(type_name: str, files: Mapping[str, str], graph: bool) -> tuple[list[FileProblem], dict | None]:
+def _checked(
+    type_name: str, files: Mapping[str, str], graph: bool, artifacts: Collection[str] = ()
+) -> tuple[list[FileProblem], dict | None]:
     plugin = get_type(type_name)
-    with on_disk(files) as (sources, root):
+    with on_disk(files, artifacts) as (sources, root):
+        if is_tosca(plugin):  # a package's Kubernetes manifests, scripts... are not descriptors
+            sources = [s for s in sources if artifact_kind(s.name, (s.raw or b"")[:65536]) is None]
         problems, model = _run(plugin, sources, root)
         if not problems and is_tosca(plugin):
-            problems = package_problems(files)
+            problems = package_problems(files, artifacts)
         if problems or model is None or not graph:
             return problems, None
         try:
@@ -123,7 +138,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def package_problems(files: Mapping[str, str]) -> list[FileProblem]:
+def package_problems(files: Mapping[str, str], artifacts: Collection[str] = ()) -> list[FileProblem]:
     """Files that TOSCA templates of the project name but the project lacks (rule
     ``package.file-missing``) or that lie outside it (``package.outside``).
 
@@ -135,6 +150,7 @@ def package_problems(files: Mapping[str, str]) -> list[FileProblem]:
     such as ``nginx:1.27`` for a missing file, and it would fetch URLs.)
     """
     out = []
+    present = {**files, **{p: "" for p in artifacts if p not in files}}
     for path in sorted(files):
         if not path.lower().endswith((".yaml", ".yml")):
             continue
@@ -147,66 +163,13 @@ def package_problems(files: Mapping[str, str]) -> list[FileProblem]:
             continue
         node_tree = None
         for name, node in nodes.items():
-            for parts, ref in _file_refs(node if isinstance(node, dict) else {}):
-                why = _missing(path, ref, files)
+            for parts, ref in file_references(node if isinstance(node, dict) else {}):
+                why = missing_file(path, ref, present)
                 if why:
                     node_tree = node_tree or compose(files[path])
                     where = ["topology_template", "node_templates", name, *parts]
                     out.append(FileProblem(format_path("", where), why[0], why[1], line_of(node_tree, where), path))
     return out
-
-
-def _file_refs(node: dict) -> Iterator[tuple[list, str]]:
-    artifacts = node.get("artifacts") if isinstance(node.get("artifacts"), dict) else {}
-    for key, artifact in artifacts.items():
-        if isinstance(artifact, str):
-            yield ["artifacts", key], artifact
-        elif (
-            isinstance(artifact, dict)
-            and isinstance(artifact.get("file"), str)
-            and "Image" not in str(artifact.get("type", ""))
-        ):
-            yield ["artifacts", key, "file"], artifact["file"]
-    interfaces = node.get("interfaces") if isinstance(node.get("interfaces"), dict) else {}
-    for iface, operations in interfaces.items():
-        if not isinstance(operations, dict):
-            continue
-        listed = operations.get("operations") if isinstance(operations.get("operations"), dict) else {}
-        for prefix, ops in ((["interfaces", iface], operations), (["interfaces", iface, "operations"], listed)):
-            for op, spec in ops.items():
-                if op in ("type", "inputs", "operations", "notifications"):
-                    continue
-                for parts, ref in _implementations(spec):
-                    if ref not in artifacts:
-                        yield [*prefix, op, *parts], ref
-
-
-def _implementations(spec: Any) -> Iterator[tuple[list, str]]:
-    if isinstance(spec, str):
-        yield [], spec
-        return
-    impl = spec.get("implementation") if isinstance(spec, dict) else None
-    if isinstance(impl, str):
-        yield ["implementation"], impl
-    elif isinstance(impl, dict):
-        if isinstance(impl.get("primary"), str):
-            yield ["implementation", "primary"], impl["primary"]
-        deps = impl.get("dependencies")
-        for i, dep in enumerate(deps if isinstance(deps, list) else [deps] if isinstance(deps, str) else []):
-            if isinstance(dep, str):
-                yield ["implementation", "dependencies", i], dep
-
-
-def _missing(template: str, ref: str, files: Mapping[str, str]) -> tuple[str, str] | None:
-    if not ref or "://" in ref or ref.startswith("/"):
-        return None
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(template), ref))
-    if target == ".." or target.startswith("../"):
-        return "package.outside", f"{ref} is outside the project: a package cannot carry it"
-    if target not in files:
-        named = ref if target == ref else f"{ref} ({target} in the project)"
-        return "package.file-missing", f"{named} is not a file of the project: add it, or import the package with it"
-    return None
 
 
 def _run(plugin: ProjectType, sources: list[Source], root: Path) -> tuple[list[FileProblem], Any]:

@@ -34,6 +34,9 @@ class Project(models.Model):
     type = models.CharField(max_length=64)
     description = models.TextField(blank=True, default="")
     entry = models.CharField(max_length=255, blank=True, default="")
+    #: ``TOSCA.meta`` keys of an imported SOL 004 package that the CSAR download writes back
+    #: (``ETSI-Entry-Manifest``, ``ETSI-Entry-Change-Log``, ``ETSI-Entry-Licenses``...).
+    package_meta = models.JSONField(default=dict, blank=True)
     generation = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -80,6 +83,26 @@ class DescriptorFile(models.Model):
     def current(self) -> Revision | None:
         """The revision with the highest number (None only while being created)."""
         return self.revisions.order_by("-number").first()
+
+
+class ProjectArtifact(models.Model):
+    """A binary file of an imported SOL 004 package (an image, a Helm chart...), kept as
+    it came and written back into the project's zip and CSAR downloads; ``size`` in bytes,
+    ``sha256`` hex of ``data``. Not a descriptor: never validated, never edited."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="artifacts")
+    path = models.CharField(max_length=255)
+    data = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["project_id", "path"]
+        constraints = [models.UniqueConstraint(fields=["project", "path"], name="rdcl_artifact_project_path")]
+
+    def __str__(self) -> str:
+        return f"{self.project.name}:{self.path} ({self.size} bytes)"
 
 
 class Revision(models.Model):

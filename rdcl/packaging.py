@@ -6,12 +6,16 @@ which are allowed), UTF-8 text. A CSAR follows ETSI GS NFV-SOL 004 §4.1 / TOSCA
 Profile in YAML §3.10 (CSAR with a ``TOSCA-Metadata`` directory): the project's files at
 their paths plus ``TOSCA-Metadata/TOSCA.meta`` whose ``Entry-Definitions`` names the main
 service template. The designer generates ``TOSCA.meta``; an imported one is read for its
-``Entry-Definitions`` and not kept as a file. No manifest, certificate or signature is
+``Entry-Definitions`` and its other keys (``ETSI-Entry-Manifest``, ``ETSI-Entry-Licenses``...),
+which the download writes back; it is not kept as a file. An imported manifest's digests are
+checked (a changed file is refused by name) and rewritten on download; a CSAR's binary members
+(images, charts) are artifacts, kept as bytes within size limits. No certificate or signature is
 produced (SOL 004 §5 security options are not implemented).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import posixpath
@@ -26,7 +30,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from rdcl.project_import import ProjectImportError, import_project, is_project
-from translators import limits
+from translators import limits, package
 
 from .types.problems import FileProblem
 from .types.sources import DOCUMENT_SUFFIXES
@@ -36,6 +40,12 @@ TOSCA_META = "TOSCA-Metadata/TOSCA.meta"
 MAX_FILES = 1000
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_TOTAL_BYTES = 50 * 1024 * 1024
+#: Binary artifacts of a CSAR (images, charts): bytes of one, and of all of them together
+#: (``RDCL_DESIGNER_MAX_ARTIFACT_BYTES`` [64 MiB], ``RDCL_DESIGNER_MAX_ARTIFACTS_BYTES`` [256 MiB]).
+MAX_ARTIFACT_BYTES = package._env_int("RDCL_DESIGNER_MAX_ARTIFACT_BYTES", 64 * 1024 * 1024)
+MAX_ARTIFACTS_BYTES = package._env_int("RDCL_DESIGNER_MAX_ARTIFACTS_BYTES", 256 * 1024 * 1024)
+#: TOSCA.meta keys the CSAR download writes itself (the others of an import are kept).
+OWN_META = ("TOSCA-Meta-File-Version", "CSAR-Version", "Created-By", "Entry-Definitions")
 #: Archive members that are packing debris, skipped on import.
 JUNK = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$)")
 _PART = re.compile(r"^[A-Za-z0-9._@+~-]+( [A-Za-z0-9._@+~-]+)*$")
@@ -105,6 +115,8 @@ class Upload:
 
     ``kind``: ``csar``, ``zip``, ``project`` (RDCL 3D project JSON) or ``file``;
     ``files``: ``{path: text}``; ``entry``: the CSAR's entry definitions (or ``""``);
+    ``artifacts``: ``{path: bytes}``, a CSAR's files that are not UTF-8 text (images,
+    charts); ``meta``: its ``TOSCA.meta`` keys besides :data:`OWN_META` (``ETSI-Entry-*``);
     ``detect_on``: the documents to detect the project type from (the project JSON itself
     for ``project``, else ``files``); ``problems``: why it cannot be imported.
     """
@@ -114,6 +126,8 @@ class Upload:
     entry: str = ""
     detect_on: dict[str, str] = field(default_factory=dict)
     problems: list[FileProblem] = field(default_factory=list)
+    artifacts: dict[str, bytes] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 def read_upload(name: str, data: bytes) -> Upload:
@@ -175,7 +189,21 @@ def _read_zip(base: str, data: bytes) -> Upload:
         members = [i for i in archive.infolist() if not i.is_dir() and not JUNK.search(i.filename)]
         csar = base.lower().endswith(".csar") or any(i.filename.startswith("TOSCA-Metadata/") for i in members)
         upload = Upload("csar" if csar else "zip")
-        total = sum(i.file_size for i in members)
+        binary = {i.filename for i in members if csar and not _is_text(archive, i)}
+        total = sum(i.file_size for i in members if i.filename not in binary)
+        binary_total = sum(i.file_size for i in members if i.filename in binary)
+        if binary_total > MAX_ARTIFACTS_BYTES:
+            upload.problems.append(
+                FileProblem(
+                    "",
+                    "upload.too-large",
+                    f"binary artifacts of {binary_total} bytes; at most {MAX_ARTIFACTS_BYTES} "
+                    "(RDCL_DESIGNER_MAX_ARTIFACTS_BYTES)",
+                    None,
+                    base,
+                )
+            )
+            return upload
         if len(members) > MAX_FILES or total > MAX_TOTAL_BYTES:
             upload.problems.append(
                 FileProblem(
@@ -188,6 +216,20 @@ def _read_zip(base: str, data: bytes) -> Upload:
             )
             return upload
         for info in members:
+            if info.filename in binary:
+                if info.file_size > MAX_ARTIFACT_BYTES:
+                    upload.problems.append(
+                        FileProblem(
+                            "",
+                            "upload.too-large",
+                            f"a binary artifact over {MAX_ARTIFACT_BYTES} bytes (RDCL_DESIGNER_MAX_ARTIFACT_BYTES)",
+                            None,
+                            info.filename,
+                        )
+                    )
+                else:
+                    upload.artifacts[info.filename] = _read_at_most(archive, info)
+                continue
             if info.file_size > MAX_FILE_BYTES:
                 upload.problems.append(
                     FileProblem("", "upload.too-large", f"more than {MAX_FILE_BYTES} bytes", None, info.filename)
@@ -203,14 +245,46 @@ def _read_zip(base: str, data: bytes) -> Upload:
             else:
                 upload.files[info.filename] = text
     meta = upload.files.pop(TOSCA_META, None)
+    manifest = ""
     if meta is not None:
         upload.entry = _entry_definitions(meta, upload)
+        keys, _ = package.parse_meta(meta)
+        upload.meta = {k: v for k, v in keys.items() if k not in OWN_META and k.lower() != "created-by"}
+        manifest = upload.meta.get("ETSI-Entry-Manifest", "")
     elif csar:
         roots = [p for p in upload.files if "/" not in p and p.lower().endswith((".yaml", ".yml"))]
         upload.entry = roots[0] if len(roots) == 1 else ""
-    upload.problems += _path_problems(upload.files)
+        stem = posixpath.splitext(upload.entry)[0]
+        manifest = f"{stem}.mf" if upload.entry else ""
+    if manifest in upload.files and not upload.problems:
+        upload.problems += _manifest_problems(manifest, upload, meta)
+    upload.problems += _path_problems({**upload.files, **dict.fromkeys(upload.artifacts, "")})
     upload.detect_on = dict(upload.files)
     return upload
+
+
+def _is_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """A member that decodes as UTF-8 (read whole only when small enough to be a text file)."""
+    if info.file_size > MAX_FILE_BYTES:
+        return False
+    return _decode(_read_at_most(archive, info)) is not None
+
+
+def _read_at_most(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, never more than it declares (a lying header is cut there)."""
+    with archive.open(info) as member:
+        return member.read(info.file_size)
+
+
+def _manifest_problems(manifest: str, upload: Upload, meta: str | None) -> list[FileProblem]:
+    """The manifest's digests checked (:func:`translators.package.check_manifest`): a
+    changed file is refused by name. ``meta``: the ``TOSCA.meta`` text (not a project file)."""
+    everything = {**{p: t.encode("utf-8") for p, t in upload.files.items()}, **upload.artifacts}
+    if meta is not None:
+        everything[TOSCA_META] = meta.encode("utf-8")
+    sizes = {p: len(b) for p, b in everything.items()}
+    found = package.check_manifest(upload.files[manifest], sizes, everything.__getitem__)
+    return [FileProblem(p.path, p.rule, p.message, p.line, manifest) for p in found]
 
 
 def _entry_definitions(meta: str, upload: Upload) -> str:
@@ -262,31 +336,83 @@ def main_template(files: Mapping[str, str], entry: str = "") -> str | None:
     return with_topology[0] if len(with_topology) == 1 else None
 
 
-def tosca_meta(entry: str, created_by: str) -> str:
-    """``TOSCA-Metadata/TOSCA.meta`` (block 0 keys of TOSCA Simple Profile §3.10.2, as SOL 004 §4.1.2 uses them)."""
+def tosca_meta(entry: str, created_by: str, meta: Mapping[str, str] | None = None) -> str:
+    """``TOSCA-Metadata/TOSCA.meta`` (block 0 keys of TOSCA Simple Profile §3.10.2, as SOL 004 §4.1.2 uses them),
+    then ``meta``'s other keys (an imported package's ``ETSI-Entry-*``), one line each."""
     author = re.sub(r"[^A-Za-z0-9 ._@+()-]", "_", created_by).strip() or "rdcl-nfvo"
-    return f"TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\nCreated-By: {author}\nEntry-Definitions: {entry}\n"
+    text = f"TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\nCreated-By: {author}\nEntry-Definitions: {entry}\n"
+    for key, value in (meta or {}).items():
+        if key not in OWN_META and re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", key):
+            text += f"{key}: {' '.join(str(value).split())}\n"
+    return text
 
 
-def build_zip(files: Mapping[str, str]) -> bytes:
-    """A zip of ``files`` at their paths (sorted)."""
+def manifest_with_digests(text: str, contents: Mapping[str, bytes]) -> str:
+    """A SOL 004 §4.3.3 manifest whose ``Hash`` lines are the digests of ``contents`` now
+    (the project may have changed since the package was imported), each with the entry's
+    own algorithm; a CMS signature block is dropped (it would no longer be valid)."""
+    lines = text.splitlines()
+    out, source, algorithm = [], None, "SHA-256"
+    for line in lines:
+        if line.strip().startswith("-----BEGIN"):
+            break
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if sep and key == "Source":
+            source, algorithm = posixpath.normpath(value.strip()), "SHA-256"
+        elif sep and key == "Algorithm":
+            algorithm = value.strip()
+        elif sep and key == "Hash" and source in contents:
+            name = package.ALGORITHMS.get(algorithm.upper())
+            if name:
+                indent = line[: len(line) - len(line.lstrip())]
+                line = f"{indent}Hash: {hashlib.new(name, contents[source]).hexdigest()}"
+        out.append(line)
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def build_zip(files: Mapping[str, str], artifacts: Mapping[str, bytes] | None = None) -> bytes:
+    """A zip of ``files`` (text) and ``artifacts`` (bytes) at their paths (sorted)."""
     buffer = io.BytesIO()
+    contents = {**{p: t.encode("utf-8") for p, t in files.items()}, **(artifacts or {})}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(files):
-            archive.writestr(path, files[path].encode("utf-8"))
+        for path in sorted(contents):
+            archive.writestr(path, contents[path])
     return buffer.getvalue()
 
 
-def build_csar(files: Mapping[str, str], entry: str, created_by: str = "rdcl-nfvo") -> bytes:
-    """A CSAR: ``TOSCA-Metadata/TOSCA.meta`` first, then ``files`` at their paths.
+def build_csar(
+    files: Mapping[str, str],
+    entry: str,
+    created_by: str = "rdcl-nfvo",
+    meta: Mapping[str, str] | None = None,
+    artifacts: Mapping[str, bytes] | None = None,
+) -> bytes:
+    """A CSAR: ``TOSCA-Metadata/TOSCA.meta`` first (with ``meta``'s ``ETSI-Entry-*`` keys
+    whose file is in the package), then ``files`` and ``artifacts`` at their paths; the
+    manifest ``ETSI-Entry-Manifest`` names gets the current digests
+    (:func:`manifest_with_digests`).
 
     :raises ValueError: ``entry`` is not one of ``files``.
     """
     if entry not in files:
         raise ValueError(f"entry definitions {entry!r} is not a file of the project")
+    contents = {**{p: t.encode("utf-8") for p, t in files.items()}, **(artifacts or {})}
+    kept = {
+        k: v
+        for k, v in (meta or {}).items()
+        if not k.startswith("ETSI-Entry-") or v in contents or any(p.startswith(v.rstrip("/") + "/") for p in contents)
+    }
+    meta_text = tosca_meta(entry, created_by, kept)
+    manifest = kept.get("ETSI-Entry-Manifest")
+    if manifest in files:
+        listed = {**contents, TOSCA_META: meta_text.encode("utf-8")}
+        contents[manifest] = manifest_with_digests(files[manifest], listed).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(TOSCA_META, tosca_meta(entry, created_by))
-        for path in sorted(files):
-            archive.writestr(path, files[path].encode("utf-8"))
+        archive.writestr(TOSCA_META, meta_text)
+        for path in sorted(contents):
+            archive.writestr(path, contents[path])
     return buffer.getvalue()

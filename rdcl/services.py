@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -27,7 +27,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import checks, packaging
-from .models import DescriptorFile, GraphLayout, Project, ProjectShare, Revision, digest
+from .models import DescriptorFile, GraphLayout, Project, ProjectArtifact, ProjectShare, Revision, digest
 from .types.registry import RegistryError, get_type
 
 OWNER, WRITE, READ = "owner", ProjectShare.WRITE, ProjectShare.READ
@@ -126,6 +126,16 @@ def current_files(project: Project) -> dict[str, str]:
     return {path: r.text for path, r in current_revisions(project).items()}
 
 
+def artifact_paths(project: Project) -> list[str]:
+    """Paths of the project's binary artifacts (:class:`~rdcl.models.ProjectArtifact`)."""
+    return list(ProjectArtifact.objects.filter(project=project).values_list("path", flat=True))
+
+
+def artifact_bytes(project: Project) -> dict[str, bytes]:
+    """``{path: bytes}`` of the project's binary artifacts."""
+    return {a.path: bytes(a.data) for a in ProjectArtifact.objects.filter(project=project)}
+
+
 def validation(project: Project, changes: Mapping[str, str | None] | None = None) -> list[dict]:
     """Problems of the project as stored, or as it would be with ``changes`` (``{path: text}``;
     None deletes the file). Nothing is stored."""
@@ -135,21 +145,22 @@ def validation(project: Project, changes: Mapping[str, str | None] | None = None
             files.pop(path, None)
         else:
             files[path] = text
-    return _problems(project.type, files)
+    return _problems(project.type, files, artifact_paths(project))
 
 
-def _problems(type_name: str, files: Mapping[str, str]) -> list[dict]:
+def _problems(type_name: str, files: Mapping[str, str], artifacts: Sequence[str] = ()) -> list[dict]:
     bad = _path_problems(files)
-    return bad or [checks.problem_data(p) for p in checks.validate(type_name, files)]
+    return bad or [checks.problem_data(p) for p in checks.validate(type_name, files, artifacts)]
 
 
-def _gate(type_name: str, files: Mapping[str, str]) -> tuple[list[dict], dict | None]:
+def _gate(type_name: str, files: Mapping[str, str], artifacts: Sequence[str] = ()) -> tuple[list[dict], dict | None]:
     """:func:`_problems`, and the full graph from the same reading when there are none
-    (:func:`rdcl.checks.validate_and_graph`; None when the type gives no model)."""
-    bad = _path_problems(files)
+    (:func:`rdcl.checks.validate_and_graph`; None when the type gives no model);
+    ``artifacts``: paths of the project's binary artifacts (they exist, unvalidated)."""
+    bad = _path_problems({**files, **dict.fromkeys(artifacts, "")})
     if bad:
         return bad, None
-    problems, full = checks.validate_and_graph(type_name, files)
+    problems, full = checks.validate_and_graph(type_name, files, artifacts)
     return [checks.problem_data(p) for p in problems], full
 
 
@@ -189,8 +200,12 @@ def create_project(
     entry: str = "",
     description: str = "",
     message: str = "created",
+    artifacts: Mapping[str, bytes] | None = None,
+    package_meta: Mapping[str, str] | None = None,
 ) -> Project:
-    """A new project of ``type_name`` with ``files`` (each at revision 1 by ``owner``).
+    """A new project of ``type_name`` with ``files`` (each at revision 1 by ``owner``),
+    binary ``artifacts`` (``{path: bytes}``, kept as they are) and ``package_meta`` (an
+    imported package's ``TOSCA.meta`` keys the CSAR download writes back).
 
     :raises Refused: unknown type, a name ``owner`` already uses, or invalid files.
     """
@@ -202,7 +217,8 @@ def create_project(
     if Project.objects.filter(owner=owner, name=name).exists():
         raise Refused([], f"you have a project named {name!r} already")
     entry = entry if checks.is_tosca(plugin) and entry in files else ""
-    problems, full = _gate(type_name, files)
+    artifacts = dict(artifacts or {})
+    problems, full = _gate(type_name, files, sorted(artifacts))
     if problems:
         raise Refused(problems)
     try:
@@ -214,7 +230,13 @@ def create_project(
                 entry=entry,
                 description=description,
                 generation=1 if files else 0,
+                package_meta=dict(package_meta or {}) if checks.is_tosca(plugin) else {},
             )
+            for path in sorted(artifacts):
+                data = artifacts[path]
+                ProjectArtifact.objects.create(
+                    project=project, path=path, data=data, size=len(data), sha256=hashlib.sha256(data).hexdigest()
+                )
             for path in sorted(files):
                 stored = DescriptorFile.objects.create(project=project, path=path)
                 Revision.objects.create(file=stored, number=1, text=files[path], author=owner, message=message[:500])
@@ -278,7 +300,14 @@ def import_upload(owner, upload_name: str, data: bytes, *, name: str = "", type_
             raise Refused([], f"cannot tell the project type ({said}); give type")
     name = name or _stem(upload_name)
     project = create_project(
-        owner, name, type_name, upload.files, entry=upload.entry, message=f"imported from {upload_name}"
+        owner,
+        name,
+        type_name,
+        upload.files,
+        entry=upload.entry,
+        message=f"imported from {upload_name}",
+        artifacts=upload.artifacts,
+        package_meta=upload.meta,
     )
     return Imported(project, upload.kind)
 
@@ -358,7 +387,7 @@ def _commit(
             else:
                 files[path] = text
         entry = entry if entry in files else ""
-        problems, full = _gate(project.type, files)
+        problems, full = _gate(project.type, files, artifact_paths(project))
         if problems:
             raise Refused(problems)
         try:
@@ -488,7 +517,7 @@ def set_positions(project: Project, view: str, positions: dict, user) -> GraphLa
 
 def project_zip(project: Project) -> bytes:
     """The project's current files in a zip."""
-    return packaging.build_zip(current_files(project))
+    return packaging.build_zip(current_files(project), artifact_bytes(project))
 
 
 def project_csar(project: Project) -> tuple[bytes, str]:
@@ -502,4 +531,7 @@ def project_csar(project: Project) -> tuple[bytes, str]:
     entry = packaging.main_template(files, project.entry)
     if entry is None:
         raise ValueError("no main template: set the project's entry to the service template to use")
-    return packaging.build_csar(files, entry, f"rdcl-nfvo ({project.owner.get_username()})"), entry
+    data = packaging.build_csar(
+        files, entry, f"rdcl-nfvo ({project.owner.get_username()})", project.package_meta, artifact_bytes(project)
+    )
+    return data, entry

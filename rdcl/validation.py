@@ -3,8 +3,11 @@
 Each path is one project: a folder's files (recursively) and a plain zip's members are
 validated together, so an NSD finds the VNFDs beside it; a CSAR is one TOSCA unit. With
 no type given, each file's type is detected, and files whose types refine one another
-(``etsi`` and ``nested-vdu``) are validated together as the refined type. The result is one
-:class:`FileReport` per file. Pure Python: the command only prints it.
+(``etsi`` and ``nested-vdu``) are validated together as the refined type. A SOL 004
+package (a zip/CSAR, or a folder with ``TOSCA-Metadata/TOSCA.meta`` or a single TOSCA YAML
+at its root) is first read by :func:`translators.package.open_package` (manifest digests,
+paths, limits); a folder package is then one input, its entry definitions, never its
+artifacts. The result is one :class:`FileReport` per file. Pure Python: the command only prints it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from translators.package import PackageError, is_package, open_package
 
 from .types.base import ProjectType
 from .types.detect import _bases, detect_source
@@ -60,6 +65,12 @@ def validate_paths(
 def _one_path(path: Path, forced: ProjectType | None, found: dict[str, ProjectType]) -> list[FileReport]:
     if not path.exists():
         return [_bad(str(path), "file.missing", "no such file or folder")]
+    if is_package(path):
+        refused = _package_check(path)
+        if refused is not None:
+            return [refused]
+        if path.is_dir():
+            return _package_folder(path, forced, found)
     sources = [m for s in as_sources(path) for m in expand(s)]
     if not sources:
         return [_bad(str(path), "file.no-descriptors", "no .yaml, .yml, .json, .zip or .csar file in it")]
@@ -75,6 +86,46 @@ def _one_path(path: Path, forced: ProjectType | None, found: dict[str, ProjectTy
         for report in _validate_group(found.get(name) or forced, group):
             reports[report.file] = report
     return [reports[s.name] for s in sources if s.name in reports]
+
+
+#: Package problems that a zip is refused for here; the others (TOSCA.meta, the entry) are
+#: left to tosca-parser, which reads the CSAR itself and says the same with its own rules.
+_ZIP_RULES = ("package.digest", "package.algorithm", "package.manifest-missing", "package.path", "package.too-large")
+
+
+def _package_check(path: Path) -> FileReport | None:
+    """The report of a SOL 004 package :func:`translators.package.open_package` refuses
+    (manifest digests, paths, limits; for a folder also its meta and entry), else None."""
+    try:
+        with open_package(path):
+            return None
+    except PackageError as exc:
+        if path.is_file() and not all(p.rule in _ZIP_RULES for p in exc.problems):
+            return None
+        return FileReport(
+            exc.file, None, [FileProblem(p.path, p.rule, p.message, p.line, exc.file) for p in exc.problems]
+        )
+
+
+def _package_folder(path: Path, forced: ProjectType | None, found: dict[str, ProjectType]) -> list[FileReport]:
+    """A folder laid out as a SOL 004 package is one input: its entry definitions, with
+    the folder as the root its imports stay in; artifacts (Kubernetes manifests, scripts,
+    images) are not descriptors and are not validated as such."""
+    with open_package(path) as pkg:
+        entry = path / pkg.entry
+    raw = entry.read_bytes()
+    source = Source(str(entry), text=_text(raw), path=entry, raw=raw, root=path)
+    plugin = forced or detect_source(source, found)
+    if plugin is None:
+        return [_bad(source.name, "type.unknown", _why_unknown(source, found))]
+    return _validate_group(plugin, [source])
+
+
+def _text(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def _merge(groups: dict[str, list[Source]], found: dict[str, ProjectType]) -> dict[str, list[Source]]:

@@ -7,6 +7,7 @@ import socket
 
 import pytest
 
+import translators.sol001
 from rdcl.types.registry import get_type
 from rdcl.types.tosca_nfv import ToscaNfvType
 from rdcl.types.tosca_nfv.sol001 import ENV as SOL001_ENV
@@ -89,6 +90,7 @@ def _forge_vnfd(corpus, folder):
 
 def test_sol001_urls_without_local_files_are_reported(corpus, tmp_path, offline, monkeypatch):
     monkeypatch.delenv(SOL001_ENV, raising=False)
+    monkeypatch.setattr(translators.sol001, "DEFAULT_FOLDER", tmp_path / "no-setup")  # as before scripts/setup
     problems = NFV.validate(_forge_vnfd(corpus, tmp_path / "d"))
     assert [(p.path, p.rule, p.line) for p in problems] == [
         ("imports[0]", "sol001.type-file-missing", 7),

@@ -2,13 +2,16 @@
 
 Pure Python: this package never imports Django. Entry points:
 
-* :func:`translators.translate.translate_file` -- a descriptor file to a :class:`Translation`;
+* :func:`translators.translate.translate_file` -- a descriptor file, or a SOL 004 package
+  (zip or folder), to a :class:`Translation`;
 * :func:`translators.publish.publish` -- a translation committed and pushed with GitPython;
 * ``python -m translators translate SRC --out DIR [--to hot|k8s|openshift|playbooks]
   [--k8s-version X.Y] [--sites FILE] [--param NAME=VALUE]`` -- the same from the command
   line (:mod:`translators.__main__`, :mod:`translators.outputs`).
 
-Module map: :mod:`~translators.tosca_loader` (parse, model), :mod:`~translators.checks`
+Module map: :mod:`~translators.package` (SOL 004 packages: entry, artifacts, manifest),
+:mod:`~translators.sol001` (local SOL 001 type files), :mod:`~translators.flavours` (SOL 001
+deployment flavours), :mod:`~translators.tosca_loader` (parse, model), :mod:`~translators.checks`
 (what cannot be translated: errors), :mod:`~translators.placement` (sites, order),
 :mod:`~translators.relations` (who uses whom), :mod:`~translators.hot` (HOT),
 :mod:`~translators.kubernetes` and :mod:`translators.k8s` (manifests),

@@ -11,7 +11,9 @@ repeatable).
 SRC may also be ETSI NFV descriptors (:mod:`translators.etsi`): an IFA 011 VNFD or IFA 014
 NSD file (JSON/YAML, told by its ``vnfdId``/``nsdIdentifier`` keys), a folder of them (nested
 descriptors under ``k8s/``/``click/``) or an RDCL 3D project JSON; ``--nsd NAME`` picks one
-NSD of several. ``--root DIR``: the folder a TOSCA descriptor's imports must stay in (default:
+NSD of several. SRC may be a SOL 004 package, zipped (``.zip``/``.csar``) or a folder
+(:mod:`translators.package`): its entry is translated, ``--flavour ID`` picks a deployment
+flavour (:mod:`translators.flavours`). ``--root DIR``: the folder a TOSCA descriptor's imports must stay in (default:
 the descriptor's own folder; :mod:`translators.imports`). The TOSCA they became is written as ``tosca/service.yaml``.
 
 Exit status 0 on success; 1 with every problem listed (file, path, rule) on bad input,
@@ -29,6 +31,7 @@ import yaml
 from .errors import DescriptorError
 from .etsi import read_descriptors
 from .outputs import TARGETS, OutputError, select, sites_for, write
+from .package import is_package
 from .sites import DEMO_SITES, SiteMap
 from .translate import translate_descriptors, translate_file
 from .validate import DEFAULT_K8S_VERSION, schema_version
@@ -47,6 +50,12 @@ def _param(text: str) -> tuple[str, object]:
     if not sep or not name:
         raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
     return name, yaml.safe_load(value) if value else ""
+
+
+def _flavour_param(params: list[tuple[str, object]]) -> str | None:
+    """``--param flavour_id=ID`` picks the deployment flavour whatever ``--to`` says."""
+    value = dict(params).get("flavour_id")
+    return None if value is None else str(value)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,12 +93,16 @@ def main(argv: list[str] | None = None) -> int:
         help="folder a TOSCA descriptor's imports must stay in (default: the descriptor's "
         "folder); imports outside it, absolute paths and URLs are refused",
     )
+    tr.add_argument(
+        "--flavour",
+        help="SOL 001 deployment flavour to translate (default: the flavour_id input's, or the only one)",
+    )
     tr.add_argument("--nsd", help="ETSI input with several NSDs: the one to translate (its file stem or project key)")
     args = parser.parse_args(argv)
     sites = SiteMap.from_yaml(args.sites) if args.sites else DEMO_SITES
     try:
         params = dict(args.param) if args.to == "hot" else None
-        found = read_descriptors(args.src)
+        found = None if is_package(args.src) else read_descriptors(args.src)
         if found is not None:  # ETSI VNFD/NSD files, a folder of them or an RDCL 3D project
             translation = translate_descriptors(
                 found[0],
@@ -109,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 params=params,
                 level=args.level,
                 root=args.root,
+                flavour=args.flavour or _flavour_param(args.param),
             )
         files = select(translation, args.to, dict(args.param))
     except DescriptorError as exc:

@@ -24,7 +24,9 @@ path ``imports[<i>]`` and, when it is in an imported file, that file named in th
 Every file read is also held to the parser limits (:mod:`translators.limits`).
 
 :func:`confine_tosca_parser` makes tosca-parser resolve a relative import beside the file
-that imports it only (never from the working directory), so it opens the file checked here.
+that imports it only (never from the working directory), so it opens the file checked here;
+a bare-name SOL 001 type file the folder lacks is the local copy (:mod:`translators.sol001`);
+and each distinct imported text is parsed once per process (a copy is handed out each time).
 TOSCA Simple Profile in YAML 1.3 §3.6.8 (import definition), §3.10 (CSAR). Pure Python.
 """
 
@@ -298,6 +300,15 @@ def beside(importer: str, relative: str) -> str | None:
     return None
 
 
+def sol001_by_name(relative: str) -> str | None:
+    """The local SOL 001 type file a bare-name import (``etsi_nfv_sol001_vnfd_types.yaml``)
+    stands for when the importing file's folder lacks it (:func:`translators.sol001.by_name`)."""
+    from .sol001 import by_name
+
+    found = by_name(relative) if "/" not in relative else None
+    return str(found) if found is not None else None
+
+
 _CONFINED = False
 
 
@@ -326,7 +337,7 @@ def confine_tosca_parser() -> None:
             and isinstance(self.path, str)
             and not is_url(self.path)
         ):
-            found = beside(self.path, file)
+            found = beside(self.path, file) or sol001_by_name(file)
             if found is None:  # tosca-parser's own message, without looking in the working directory
                 ExceptionCollector.appendException(ImportError(f'Import "{import_uri_def}" is not valid.'))
                 return None, None
@@ -334,4 +345,50 @@ def confine_tosca_parser() -> None:
         return original(self, import_name, import_uri_def)
 
     ImportsLoader._load_import_template = load_import_template
+    import toscaparser.imports
+
+    toscaparser.imports.YAML_LOADER = _cached_loader(toscaparser.imports.YAML_LOADER)
     _CONFINED = True
+
+
+#: Parsed imports by the sha256 of their text (bounded): a VNFD, each of its flavours and
+#: its type files all import the 70 KB SOL 001 type files, which tosca-parser would parse
+#: again for every importer (most of a package's parse time).
+_PARSED: dict[str, Any] = {}
+_PARSED_MAX = 64
+
+
+def _cached_loader(original: Callable[..., Any]) -> Callable[..., Any]:
+    """tosca-parser's ``load_yaml`` for imports, parsing each distinct file text once per
+    process and handing out deep copies (tosca-parser may change what it gets); URLs and
+    unreadable files go to ``original``."""
+    import hashlib
+
+    def load_yaml(path: str, a_file: bool = True) -> Any:
+        if not a_file or not isinstance(path, str):
+            return original(path, a_file)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return original(path, a_file)
+        key = hashlib.sha256(raw).hexdigest()
+        if key not in _PARSED:
+            data = yaml.load(text, Loader=_LOADER)
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = data
+        return _copy(_PARSED[key])
+
+    return load_yaml
+
+
+def _copy(data: Any) -> Any:
+    """A deep copy of parsed YAML (dicts, lists, scalars), several times faster than
+    ``copy.deepcopy`` (no memo: YAML loaded without aliases kept shared is a tree)."""
+    if isinstance(data, dict):
+        return {k: _copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy(v) for v in data]
+    return data

@@ -89,7 +89,10 @@ class ServiceModel:
     ``params`` input values given at translation time (heat-translator's parameters:
     HOT parameter defaults and its flavor/image choices), empty for a catalogue service;
     ``levels`` the SOL 001 instantiation levels (:func:`translators.levels.read`, plus
-    ``chosen`` once translated).
+    ``chosen`` once translated); ``flavour`` the SOL 001 deployment flavour translated
+    (``{id, ids, file, input}``, :mod:`translators.flavours`; empty: none); ``package`` the
+    SOL 004 package it came from (:class:`translators.package.Package`: ``artifacts``,
+    ``read(path)``; None for a plain file).
     """
 
     name: str
@@ -101,6 +104,8 @@ class ServiceModel:
     tosca: Any = None
     params: dict[str, Any] = field(default_factory=dict)
     levels: dict[str, Any] = field(default_factory=dict)
+    flavour: dict[str, Any] = field(default_factory=dict)
+    package: Any = None
 
     def by_role(self, role: str) -> list[NodeModel]:
         """Nodes of one role, in descriptor order."""

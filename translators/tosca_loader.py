@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import levels, literal
+from . import flavours, levels, literal, sol001
 from .doc import Doc
 from .errors import DescriptorError, Problem
 from .imports import check_imports, confine_tosca_parser
@@ -83,11 +83,14 @@ def load(
     local_defs: dict[str, str] | None = None,
     params: dict[str, Any] | None = None,
     root: str | Path | None = None,
+    flavour: str | None = None,
+    deploy: bool = False,
 ) -> ServiceModel:
     """Parse ``path`` (YAML template, or CSAR/zip) into a :class:`ServiceModel`.
 
     ``local_defs`` maps import URLs to local files (tosca-parser ``local_defs``); the
-    rdcl-nfvo profile is always mapped, so nothing is fetched for it. ``params`` are
+    rdcl-nfvo profile and the SOL 001 type files set up locally (:mod:`translators.sol001`)
+    are always mapped, so nothing is fetched for them. ``params`` are
     input values known at translation time (tosca-parser ``parsed_params``: checked
     against the inputs' types and constraints); they only reach the HOT (see
     :func:`translators.hot.translate_site`), never the playbooks.
@@ -97,8 +100,15 @@ def load(
     folder, or a CSAR; URLs only through ``local_defs``) and to the parser limits of
     :mod:`translators.limits` (rules ``import.*``, ``limit.*``).
 
+    ``deploy`` (the translators; the designer leaves it off and sees the template as
+    written): a VNFD with SOL 001 deployment flavours (:mod:`translators.flavours`) becomes
+    the model of one flavour: ``flavour`` (an id), else the one its ``flavour_id`` input or
+    VNF node names, else the only one; ``model.flavour`` then says which (``{id, ids, file,
+    input}``). A VNF node no flavour substitutes, with nothing else to deploy, is refused
+    (``flavour.missing``, naming the files under ``root`` that hold its flavours).
+
     :raises DescriptorError: unreadable file, YAML syntax, a refused import, a document
-        over a limit, or any tosca-parser error.
+        over a limit, any tosca-parser error, or no flavour to translate (``flavour.*``).
     """
     from toscaparser.common.exception import ExceptionCollector
     from toscaparser.tosca_template import ToscaTemplate
@@ -108,7 +118,7 @@ def load(
     path = Path(path)
     if not path.is_file():
         raise DescriptorError(str(path), [Problem("", "file.missing", "no such file")])
-    defs = {PROFILE_URL: str(PROFILE_FILE), **(local_defs or {})}
+    defs = {PROFILE_URL: str(PROFILE_FILE), **sol001.local_defs(), **(local_defs or {})}
     refused = check_imports(path, root, defs)
     if refused:
         raise DescriptorError(str(path), refused)
@@ -118,6 +128,19 @@ def load(
         collected = ExceptionCollector.getExceptions() or [exc]
         raw = _raw_yaml(path)  # only on the error path: to find lines
         raise DescriptorError(str(path), [_problem(e, raw) for e in collected]) from None
+    _long_form_artifacts(tosca)
+    chosen = _flavour(tosca, path, root, flavour, params) if deploy else None
+    if chosen is not None:
+        ids = tuple(f.id for f in flavours.of(tosca))
+        model = _model(flavours.view(tosca, chosen, flavours.feeding_input(tosca), ids), path)
+        model.flavour = {
+            "id": chosen.id,
+            "ids": list(ids),
+            "file": Path(chosen.file).name,
+            "input": flavours.feeding_input(tosca),
+        }
+        model.params = dict(params or {})
+        return model
     if not getattr(tosca, "topology_template", None) or not getattr(tosca, "nodetemplates", None):
         raise DescriptorError(
             str(path),
@@ -133,6 +156,66 @@ def load(
     model = _model(tosca, path)
     model.params = dict(params or {})
     return model
+
+
+def _long_form_artifacts(tosca: ToscaTemplate) -> None:
+    """Write each node's short-form artifacts (``sw_image: ../Files/images/a.img``) in
+    their long form (``{file: ...}``, the same thing: TOSCA 1.3 §3.6.7.2), in the top
+    template and in every deployment flavour: heat-translator 3.5 reads every artifact as
+    a map and fails on the short form."""
+    topologies = [getattr(tosca, "nodetemplates", None) or []] + [
+        t.nodetemplates or [] for t in getattr(tosca, "nested_tosca_templates_with_topology", None) or []
+    ]
+    for nodes in topologies:
+        for node in nodes:
+            artifacts = node.entity_tpl.get("artifacts")
+            if isinstance(artifacts, dict) and any(isinstance(a, str) for a in artifacts.values()):
+                node.entity_tpl["artifacts"] = {
+                    k: {"file": a} if isinstance(a, str) else a for k, a in artifacts.items()
+                }
+
+
+def _flavour(
+    tosca: ToscaTemplate, path: Path, root: str | Path | None, wanted: str | None, params: Doc | None
+) -> flavours.Flavour | None:
+    """The deployment flavour to translate (None: the template has none and needs none).
+
+    :raises DescriptorError: ``flavour.*`` (see :mod:`translators.flavours`).
+    """
+    found = flavours.of(tosca) if getattr(tosca, "nodetemplates", None) else []
+    if not found:
+        problem = (
+            flavours.abstract_vnf_problem(tosca, Path(root) if root is not None else path.parent, path)
+            if getattr(tosca, "nodetemplates", None)
+            else None
+        )
+        if problem is None and wanted is not None:
+            problem = Problem(
+                "topology_template",
+                "flavour.none",
+                f"flavour {wanted!r} asked for, but the descriptor has no deployment flavours",
+            )
+        if problem is not None:
+            raw = _raw_yaml(path)
+            raise DescriptorError(
+                str(path),
+                [Problem(problem.path, problem.rule, problem.message, _line_of(raw.get("node"), problem.path))],
+            )
+        return None
+    try:
+        return flavours.choose(found, wanted if wanted is not None else flavours.wanted_id(tosca, params))
+    except flavours.FlavourError as exc:
+        raise DescriptorError(
+            str(path),
+            [
+                Problem(
+                    exc.problem.path,
+                    exc.problem.rule,
+                    exc.problem.message,
+                    _line_of(_raw_yaml(path).get("node"), exc.problem.path),
+                )
+            ],
+        ) from None
 
 
 def _raw_yaml(path: Path) -> Doc:

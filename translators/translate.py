@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import checks, hot, levels, pods, report
 from .doc import Doc
-from .errors import TranslationError
+from .errors import DescriptorError, TranslationError
 from .k8s.scheduling import node_labels
 from .literal import template_data
 from .model import ServiceModel
@@ -68,8 +68,9 @@ def translate_file(
     params: Doc | None = None,
     level: str | None = None,
     root: str | Path | None = None,
+    flavour: str | None = None,
 ) -> Translation:
-    """Translate one descriptor for the given sites.
+    """Translate one descriptor, or one SOL 004 package, for the given sites.
 
     ``params``: input values fixed at translation time; they become HOT parameter
     defaults and drive heat-translator's flavor and image choices (as its
@@ -77,13 +78,91 @@ def translate_file(
     arrive at run time and are never written into a file. ``level``: the SOL 001
     instantiation level pods start at (default: the descriptor's, see
     :mod:`translators.levels`). ``root``: the folder its imports must stay in (default: its
-    own folder; see :func:`translators.tosca_loader.load`).
+    own folder; see :func:`translators.tosca_loader.load`). ``flavour``: the SOL 001
+    deployment flavour to translate (:mod:`translators.flavours`).
 
-    :raises DescriptorError: the descriptor does not parse or validate.
+    A zip/CSAR, or a folder laid out as a package (:func:`translators.package.is_package`),
+    is read by :func:`translators.package.open_package`: its entry is translated with the
+    package as the root its imports stay in, problems name ``<package>/<member>``, the
+    service's digest is the package's, and its Kubernetes manifests are carried
+    (:func:`carry_artifacts`).
+
+    :raises DescriptorError: the descriptor does not parse or validate; a package that
+        cannot be read (``package.*``: meta, paths, limits, manifest digests).
     :raises TranslationError: it validates but a required part cannot be translated.
     :raises ValueError: ``k8s_version`` has no schema in kubernetes-validate.
     """
-    return translate_model(load(path, local_defs, params, root), sites, k8s_version, level)
+    from .package import is_package
+
+    if is_package(path):
+        return _translate_package(Path(path), sites, local_defs, k8s_version, params, level, flavour)
+    return translate_model(load(path, local_defs, params, root, flavour, deploy=True), sites, k8s_version, level)
+
+
+def _translate_package(
+    path: Path,
+    sites: SiteMap,
+    local_defs: Doc | None,
+    k8s_version: str | None,
+    params: Doc | None,
+    level: str | None,
+    flavour: str | None,
+) -> Translation:
+    from .package import open_package
+
+    with open_package(path) as pkg:
+        try:
+            model = load(pkg.root / pkg.entry, local_defs, params, pkg.root, flavour, deploy=True)
+        except DescriptorError as exc:
+            raise relabel(exc, str(pkg.root), pkg.name) from None
+        model.source = pkg.label(pkg.entry)
+        model.digest = pkg.digest
+        model.package = pkg
+        try:
+            return translate_model(model, sites, k8s_version, level)
+        except DescriptorError as exc:
+            raise relabel(exc, str(pkg.root), pkg.name) from None
+
+
+def relabel(exc: DescriptorError, tmp: str, name: str) -> DescriptorError:
+    """``exc`` with the folder ``tmp`` (a package's extraction) read as ``name`` in its
+    file and messages, so problems name ``<package>/<member>``."""
+    from .errors import Problem
+
+    def fix(text: str) -> str:
+        return text.replace(tmp.rstrip("/") + "/", name.rstrip("/") + "/").replace(tmp, name)
+
+    problems = [Problem(p.path, p.rule, fix(p.message), p.line) for p in exc.problems]
+    return type(exc)(fix(exc.file), problems)
+
+
+def carry_artifacts(model: ServiceModel, result: Translation) -> Doc:
+    """The package's Kubernetes manifests as ``artifacts/<path>`` files of ``result``,
+    a report line for each artifact, and the ``package`` entry of ``service.json``:
+    ``{name, entry, digest, meta, flavour, artifacts: [{path, kind, size, carried}]}``
+    (``carried``: the path in the service folder, or null). Binary and other artifacts
+    stay in the package: the service folder is text in git."""
+    pkg = model.package
+    listed = []
+    for art in pkg.artifacts:
+        carried = None
+        if art.kind == "kubernetes":
+            try:
+                result.files[f"artifacts/{art.path}"] = pkg.read(art.path).decode("utf-8")
+                carried = f"artifacts/{art.path}"
+            except UnicodeDecodeError:
+                carried = None
+        if art.kind != "metadata":
+            how = f"carried as {carried}" if carried else "not carried into the service folder"
+            result.report.append(f"{art.path}: {art.kind} artifact of the package ({art.size} bytes), {how}")
+        listed.append({"path": art.path, "kind": art.kind, "size": art.size, "carried": carried})
+    return {
+        "name": Path(pkg.name).name,
+        "entry": pkg.entry,
+        "digest": pkg.digest,
+        "meta": dict(pkg.meta),
+        "artifacts": listed,
+    }
 
 
 def translate_model(
@@ -117,6 +196,13 @@ def translate_model(
     labels = node_labels(model, rel)
     result = Translation(model, parts, k8s_version=k8s_version)
     result.report += list(report_first) + report.entries(model, parts, rel)
+    if model.flavour:
+        others = [f for f in model.flavour["ids"] if f != model.flavour["id"]]
+        result.report.append(
+            f"deployment flavour {model.flavour['id']} ({model.flavour['file']}) translated"
+            + (f"; other flavours (translate each with --flavour): {', '.join(others)}" if others else "")
+        )
+    package_index = carry_artifacts(model, result) if model.package is not None else None
     index_parts = []
     for part in parts:
         site_files = _translate_part(model, part, result, rel, labels)
@@ -162,6 +248,10 @@ def translate_model(
         "parts": index_parts,
         "report": result.report,
     }
+    if model.flavour:
+        index["flavour"] = dict(model.flavour)
+    if package_index is not None:
+        index["package"] = package_index
     if any(p.kind in POD_KINDS for p in parts):
         index["kubernetes_version"] = k8s_version
     result.files[INDEX] = _json(index)

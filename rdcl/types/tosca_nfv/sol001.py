@@ -8,37 +8,29 @@ URL form :func:`find_type_file` looks for the file, version folder first:
 
 1. beside the descriptor: ``<dir>/<version>/<file>``, ``<dir>/<file>``;
 2. inside the CSAR being validated (any member with that file name);
-3. in each folder of ``RDCL_SOL001_PATH`` (``os.pathsep``-separated) or given by the
-   caller: ``<folder>/<version>/<file>``, ``<folder>/<file>``.
+3. in each folder given by the caller or in ``RDCL_SOL001_PATH`` (``os.pathsep``-separated),
+   then in ``var/sol001`` (filled by ``scripts/setup``, :mod:`translators.sol001`):
+   ``<folder>/<version>/<file>``, ``<folder>/<file>``.
 
 Nothing is ever downloaded.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-ENV = "RDCL_SOL001_PATH"
-WELL_KNOWN = re.compile(
-    r"^https?://forge\.etsi\.org/rep/nfv/sol001/(?:-/)?raw/(?P<version>[^/]+)/(?P<file>etsi_nfv_sol001_\w+\.yaml)$",
-    re.IGNORECASE,
-)
+from translators import sol001 as translators_sol001
+from translators.sol001 import ENV, WELL_KNOWN, well_known
 
-
-def well_known(url: str) -> tuple[str, str] | None:
-    """``(version, file name)`` of a forge.etsi.org SOL 001 type-file URL, else None."""
-    match = WELL_KNOWN.match(url)
-    return (match["version"], match["file"]) if match else None
+__all__ = ["ENV", "WELL_KNOWN", "well_known", "folders", "find_type_file"]
 
 
 def folders(extra: Iterable[str | Path] = ()) -> list[Path]:
-    """Configured SOL 001 folders: ``extra`` then ``RDCL_SOL001_PATH``."""
-    env = [p for p in os.environ.get(ENV, "").split(os.pathsep) if p]
-    return [Path(p) for p in [*extra, *env]]
+    """Configured SOL 001 folders: ``extra``, ``RDCL_SOL001_PATH``, then the copies
+    ``scripts/setup`` puts in ``var/sol001`` (:data:`translators.sol001.DEFAULT_FOLDER`)."""
+    return translators_sol001.folders(tuple(extra))
 
 
 def find_type_file(url: str, descriptor: Path, workdir: Path, extra: Iterable[str | Path] = ()) -> Path | None:
