@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,7 +119,10 @@ def load(
     except Exception as exc:  # tosca-parser raises many kinds; all become Problems
         collected = ExceptionCollector.getExceptions() or [exc]
         raw = _raw_yaml(path)  # only on the error path: to find lines
-        raise DescriptorError(str(path), [_problem(e, raw) for e in collected]) from None
+        from .locate import locate_file  # the designer's locator too (one for both CLIs)
+
+        found = [_problem(e, raw) for e in collected]
+        raise DescriptorError(str(path), locate_file(found, path, Path(root) if root is not None else None)) from None
     if not getattr(tosca, "topology_template", None) or not getattr(tosca, "nodetemplates", None):
         raise DescriptorError(
             str(path),
@@ -132,7 +137,30 @@ def load(
         )
     model = _model(tosca, path)
     model.params = dict(params or {})
+    _vnf_parts(model, tosca, path, root)
     return model
+
+
+def _vnf_parts(model: ServiceModel, tosca: ToscaTemplate, path: Path, root: str | Path | None) -> None:
+    """Container VDUs (:mod:`translators.cnf`) and Vnflcm hooks (:mod:`translators.lcm`):
+    their artifact files resolve beside the template and stay inside ``root`` (default its
+    folder; a CSAR: the folder tosca-parser extracted it to).
+
+    :raises DescriptorError: an artifact file missing, outside, or not what it should be.
+    """
+    from . import cnf, lcm
+
+    base = Path(tosca.path).parent if getattr(tosca, "path", None) else path.parent
+    if path.suffix.lower() in (".zip", ".csar"):
+        top = base
+        while top.parent != top and top.parent != Path(tempfile.gettempdir()):
+            top = top.parent
+    else:
+        top = Path(root) if root is not None else path.parent
+    problems = cnf.classify(model, tosca, base, top) + lcm.read(model, tosca, base, top)
+    if problems:
+        node = _raw_yaml(path).get("node")
+        raise DescriptorError(str(path), [replace(p, line=_line_of(node, p.path)) for p in problems])
 
 
 def _raw_yaml(path: Path) -> Doc:
