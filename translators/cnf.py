@@ -60,7 +60,8 @@ def classify(model: ServiceModel, tosca: ToscaTemplate, base: Path, root: Path) 
     """Give container VDUs role ``cnf`` with their ``workload`` (``{containers, manifests,
     charts, initial}``), their OsContainers, Mciops and VduCps role ``component`` (``workload``:
     ``{of: vdu}``), VNF nodes
-    role ``vnf``; move the levels of container VDUs from the VM targets to the pods.
+    role ``vnf`` (``workload``: ``{in_ns}``, True for a VNF of an NSD); move the levels of
+    container VDUs from the VM targets to the pods.
     ``base``: the descriptor's folder (artifact files are relative to it).
 
     :returns: problems of the manifest files (rules ``manifest.*``) and charts
@@ -69,10 +70,14 @@ def classify(model: ServiceModel, tosca: ToscaTemplate, base: Path, root: Path) 
     by_name = {n.name: n for n in tosca.nodetemplates}
     problems: list[Problem] = []
     charts_of = _mciop_charts(tosca, model)
+    vnfs = [t for t in tosca.nodetemplates if t.is_derived_from(VNF)]
     for tpl in tosca.nodetemplates:
         node = model.nodes[tpl.name]
         if tpl.is_derived_from(VNF):
             node.role = "vnf"
+            # an NSD's VNF: one of several, or on the NS's virtual links (a VNFD's own VNF
+            # node is the one its flavour substitutes, with no requirement of its own)
+            node.workload = {"in_ns": len(vnfs) > 1 or bool(tpl.requirements)}
         elif tpl.is_derived_from(OS_CONTAINER) or tpl.is_derived_from(MCIOP):
             node.role = "component"
         elif tpl.is_derived_from(VDU_COMPUTE) or tpl.is_derived_from(OS_CONTAINER_DU):

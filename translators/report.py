@@ -64,7 +64,7 @@ def _node(model: ServiceModel, node: NodeModel, rel: Relations) -> list[str]:
     if node.role == "unsupported":
         return [f"{node.name}: skipped, no translation for type {node.type} ({where})"]
     if node.role == "vnf":
-        if any(n.role in ("cnf", "heat") and n.type.startswith("tosca.nodes.nfv.Vdu") for n in model.nodes.values()):
+        if not node.workload.get("in_ns"):
             return [f"{node.name}: the VNF ({node.type}) its VDUs make up: nothing of its own to deploy ({where})"]
         return [
             f"{node.name}: skipped, a VNF of the network service ({node.type}) is deployed from its own VNF "

@@ -12,7 +12,6 @@ import logging
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,8 +158,11 @@ def _vnf_parts(model: ServiceModel, tosca: ToscaTemplate, path: Path, root: str 
         top = Path(root) if root is not None else path.parent
     problems = cnf.classify(model, tosca, base, top) + lcm.read(model, tosca, base, top)
     if problems:
-        node = _raw_yaml(path).get("node")
-        raise DescriptorError(str(path), [replace(p, line=_line_of(node, p.path)) for p in problems])
+        from .locate import with_lines
+
+        text = Path(tosca.path).read_text() if getattr(tosca, "path", None) else path.read_text()
+        member = Path(tosca.path).relative_to(top).as_posix() if path.suffix.lower() in (".zip", ".csar") else ""
+        raise DescriptorError(str(path), with_lines(problems, text, member))
 
 
 def _raw_yaml(path: Path) -> Doc:
