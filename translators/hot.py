@@ -410,8 +410,8 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
 
     files = dict(files)
     params = {}
+    hot = load_yaml(files["stack.yaml"])  # again only when a group is wrapped: setting a capacity changes one line
     for scaling in wanted:
-        hot = load_yaml(files["stack.yaml"])
         res = hot.get("resources") or {}
         if scaling.aspect:
             group = res.get(scaling.aspect) or {}
@@ -426,6 +426,7 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
             files["stack.yaml"] = _set_capacity(files["stack.yaml"], scaling.aspect, scaling.param)
         else:
             files = _wrap_group(model, files, hot, scaling)
+            hot = load_yaml(files["stack.yaml"])
         params[scaling.param] = _parameter(scaling)
     if params:
         files["stack.yaml"] = _add_parameters(files["stack.yaml"], params)
