@@ -138,6 +138,14 @@ def test_a_bad_or_escaping_manifest_is_located(cnf_pkg):
     assert {p.rule for p in err.value.problems} == {"manifest.outside", "chart.outside"}
 
 
+def test_a_chart_over_the_size_limit_is_refused(cnf_pkg, monkeypatch):
+    monkeypatch.setattr(cnf, "CHART_MAX_BYTES", 64)
+    with pytest.raises(DescriptorError) as err:
+        translate_file(cnf_pkg / "Definitions" / "cnf_vnfd.yaml", DEMO_SITES, root=cnf_pkg)
+    (problem,) = err.value.problems
+    assert problem.rule == "chart.size" and problem.path.endswith("cache_mciop.artifacts.cache_chart")
+
+
 def test_helm_charts_are_carried_and_refused_where_the_worker_has_no_helm(cnf_pkg, monkeypatch):
     result = translate_file(cnf_pkg / "Definitions" / "cnf_vnfd.yaml", DEMO_SITES, root=cnf_pkg)
     chart = "charts/cache-cache-chart.tgz"
