@@ -38,6 +38,7 @@ from .k8s import quantity
 from .k8s.common import INT_MARK, NAME_LABEL, dns_name, int_field, labels
 from .manifests import SUFFIXES, Manifest, read_manifests
 from .model import NodeModel, ServiceModel
+from .paths import within
 
 if TYPE_CHECKING:
     from toscaparser.nodetemplate import NodeTemplate
@@ -54,6 +55,8 @@ HELM_CHART = "tosca.artifacts.nfv.HelmChart"
 INITIAL_DELTA = "tosca.policies.nfv.VduInitialDelta"
 VDU_LEVELS = "tosca.policies.nfv.VduInstantiationLevels"
 CHART_SUFFIXES = (".tgz", ".tar.gz")
+#: A carried chart's size limit (bytes): it is committed to the catalogue's git repository.
+CHART_MAX_BYTES = 10 * 1024 * 1024
 
 
 def classify(model: ServiceModel, tosca: ToscaTemplate, base: Path, root: Path) -> list[Problem]:
@@ -65,7 +68,8 @@ def classify(model: ServiceModel, tosca: ToscaTemplate, base: Path, root: Path) 
     ``base``: the descriptor's folder (artifact files are relative to it).
 
     :returns: problems of the manifest files (rules ``manifest.*``) and charts
-        (``chart.missing``, ``chart.outside``), at the artifact naming them.
+        (``chart.missing``, ``chart.outside``, ``chart.size``: over :data:`CHART_MAX_BYTES`),
+        at the artifact naming them.
     """
     by_name = {n.name: n for n in tosca.nodetemplates}
     problems: list[Problem] = []
@@ -163,12 +167,14 @@ def _vdu(
             problems += bad
         else:
             path = (base / file).resolve()
-            from .paths import within
-
             if not within(path, root.resolve()):
                 problems.append(Problem(where, "chart.outside", f"{file}: outside the package folder"))
             elif not path.is_file():
                 problems.append(Problem(where, "chart.missing", f"{file}: no such file in the package"))
+            elif path.stat().st_size > CHART_MAX_BYTES:
+                problems.append(
+                    Problem(where, "chart.size", f"{file}: {path.stat().st_size} bytes, at most {CHART_MAX_BYTES}")
+                )
             else:
                 charts.append({"node": node.name, "artifact": name, "file": file, "path": str(path)})
     vdu_name = node.properties.get("name")
