@@ -15,6 +15,7 @@ own and their sites' (:meth:`ItemKind.sandbox_paths`; jobs run boxed, see :mod:`
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,7 +79,9 @@ class ServiceKind(ItemKind):
         )
 
     def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
-        """Render and validate every part's templates (HOT structure, Kubernetes OpenAPI)."""
+        """Render and validate every part's templates (HOT structure, Kubernetes OpenAPI);
+        a part with Helm charts needs the ``helm`` binary on this worker (``shutil.which``),
+        as ``kubernetes.core.helm`` does when the create job applies them."""
         defaults = json.loads((folder / "group_vars" / "all.json").read_text())
         values = {**defaults, **values}
         index = self.index(folder)
@@ -92,7 +95,15 @@ class ServiceKind(ItemKind):
                 else:
                     found = validate.manifest_problems(kubernetes.render(text, values), version)
                 problems += [f"{part['site']}: {rel}: {p}" for p in found]
+            charts = part.get("charts") or []
+            if charts and shutil.which("helm") is None:
+                problems.append(
+                    f"{part['site']}: Helm charts of {', '.join(c['node'] for c in charts)}: this worker has "
+                    "no helm binary, so kubernetes.core.helm cannot install them (install helm 3 on the worker)"
+                )
             plan[part["site"]] = {"kind": part["kind"], "creates": part.get("creates") or []}
+            if charts:
+                plan[part["site"]]["charts"] = [c["release"] for c in charts]
         return plan, problems
 
 

@@ -201,4 +201,5 @@ def _problem(exc: DescriptorError, problem: Problem, scratch: str, model) -> dic
         "line": problem.line,
         "rule": problem.rule,
         "message": problem.message.replace(scratch, ""),
+        **({"member": problem.member} if problem.member else {}),
     }

@@ -338,7 +338,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 {
                     "detail": f"the project's files cannot be read: {exc.file}",
                     "problems": [
-                        checks.problem_data(FileProblem(p.path, p.rule, p.message, p.line, exc.file))
+                        checks.problem_data(FileProblem(p.path, p.rule, p.message, p.line, exc.file, member=p.member))
                         for p in exc.problems
                     ],
                 },

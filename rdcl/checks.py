@@ -236,11 +236,14 @@ def view_graph(type_name: str, full: dict, view: str) -> dict:
 
 
 def problem_data(problem: FileProblem) -> dict[str, Any]:
-    """A problem as the API shows it: ``{"file", "path", "line", "rule", "message"}``."""
+    """A problem as the API shows it: ``{"file", "path", "line", "rule", "message"}``, and
+    ``member`` when path and line are in another file than ``file`` (a CSAR member, an
+    imported file: :class:`translators.errors.Problem`)."""
     return {
         "file": problem.file,
         "path": problem.path,
         "line": problem.line,
         "rule": problem.rule,
         "message": problem.message,
+        **({"member": problem.member} if problem.member else {}),
     }

@@ -58,6 +58,7 @@ SERVICE_COMMANDS = (
 OPENSTACK_MODULES = "test_openstack*.py"
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: absent with -p no:xdist
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile``, except that every module matching :data:`OPENSTACK_MODULES` is one unit
     of work (one process, hence one control plane of about 2.3 GiB for the whole run)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -11,17 +11,21 @@ class Problem:
 
     ``path`` is a dotted path in the document (``topology_template.node_templates.vm1``),
     ``rule`` names the rule broken (a tosca-parser exception class or one of ours, such
-    as ``placement.unknown-site``), ``line`` is 1-based when known.
+    as ``placement.unknown-site``), ``line`` is 1-based when known; ``member``: the file the
+    path and line are in when it is not the one reported on (a CSAR member such as
+    ``Definitions/vnfd.yaml``, a file the template imports), keyword only.
     """
 
     path: str
     rule: str
     message: str
     line: int | None = None
+    member: str = field(default="", kw_only=True)
 
     def format(self, file: str) -> str:
-        """``file:line: path: [rule] message`` (line left out when unknown)."""
-        where = f"{file}:{self.line}" if self.line else file
+        """``file: [member]:line: path: [rule] message`` (member and line left out when unknown)."""
+        where = f"{file}: {self.member}" if self.member else file
+        where = f"{where}:{self.line}" if self.line else where
         return f"{where}: {self.path or '<document>'}: [{self.rule}] {self.message}"
 
 

@@ -321,10 +321,29 @@ def _stable(exc: Exception) -> str:
     return re.sub(r" object at 0x[0-9a-fA-F]+", "", str(exc))
 
 
+class _Related(dict):
+    """A node's ``related`` map cut to its site: truthy even when empty, so tosca-parser's
+    ``related_nodes`` does not rebuild it from the node's type (it does so when it is empty)."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _in_site(node, names: set[str]):
+    """``node`` as heat-translator may see it in a site's view: requirements on nodes outside
+    the site (an NS virtual link, a pod, another site's VM) left out of ``related``, since
+    heat-translator looks every related node up among the view's nodes (a KeyError otherwise)."""
+    if all(other.name in names for other in node.related_nodes):
+        return node
+    clone = copy.copy(node)
+    clone.related = _Related({k: v for k, v in node.related.items() if k.name in names})
+    return clone
+
+
 def _site_view(tosca, names: set[str]):
     view = copy.copy(tosca)
     topology = copy.copy(tosca.topology_template)
-    view.nodetemplates = [n for n in tosca.nodetemplates if n.name in names]
+    view.nodetemplates = [_in_site(n, names) for n in tosca.nodetemplates if n.name in names]
     topology.nodetemplates = view.nodetemplates
     topology.policies = [p for p in tosca.topology_template.policies if policy_in_site(tosca, p, names)]
     view.policies = topology.policies
@@ -391,8 +410,8 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
 
     files = dict(files)
     params = {}
+    hot = load_yaml(files["stack.yaml"])  # again only when a group is wrapped: setting a capacity changes one line
     for scaling in wanted:
-        hot = load_yaml(files["stack.yaml"])
         res = hot.get("resources") or {}
         if scaling.aspect:
             group = res.get(scaling.aspect) or {}
@@ -407,6 +426,7 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
             files["stack.yaml"] = _set_capacity(files["stack.yaml"], scaling.aspect, scaling.param)
         else:
             files = _wrap_group(model, files, hot, scaling)
+            hot = load_yaml(files["stack.yaml"])
         params[scaling.param] = _parameter(scaling)
     if params:
         files["stack.yaml"] = _add_parameters(files["stack.yaml"], params)

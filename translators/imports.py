@@ -37,6 +37,7 @@ import posixpath
 import stat
 import zipfile
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -84,6 +85,25 @@ def is_url(name: str) -> bool:
     return bool(parsed.scheme) and (len(parsed.scheme) > 1 or bool(parsed.netloc))
 
 
+@lru_cache(maxsize=64)
+def _scan(text: str) -> tuple[limits.LimitError | None, tuple[tuple[int, Any, str | None], ...]]:
+    """A file's parser-limit refusal (None: within the limits) and import entries (empty when
+    it has none or is not YAML: tosca-parser reports that). Kept per text: a warm process
+    translating package after package reads the same SOL 001 type files each time, and a
+    file's imports depend on its text only."""
+    try:
+        limits.check_yaml(text)  # every file tosca-parser will load, imports or not
+    except limits.LimitError as exc:
+        return exc, ()
+    if "imports" not in text:
+        return None, ()
+    try:
+        data = yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        return None, ()
+    return None, tuple(import_entries(data))
+
+
 class _Walk:
     """One check: files to read by name, problems found."""
 
@@ -109,20 +129,13 @@ class _Walk:
             text = self.read(name)
             if text is None:
                 continue  # unreadable: tosca-parser reports it
-            try:
-                limits.check_yaml(text)  # every file tosca-parser will load, imports or not
-            except limits.LimitError as exc:
-                self._add(name, "", exc.rule, exc.message, exc.line)
+            refused, entries = _scan(text)
+            if refused is not None:
+                self._add(name, "", refused.rule, refused.message, refused.line)
                 continue
-            if "imports" not in text:
-                continue
-            try:
-                data = yaml.load(text, Loader=_LOADER)
-            except yaml.YAMLError:
-                continue  # tosca-parser reports the syntax error
             if name == self.main:
                 self._main_node = text  # composed only if a problem needs its line
-            for index, file, repository in import_entries(data):
+            for index, file, repository in entries:
                 target = self._entry(name, index, file, repository)
                 if target is not None:
                     todo.append(target)

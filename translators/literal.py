@@ -31,9 +31,11 @@ HASH = "{% raw %}#{% endraw %}"
 HEADER = "#jinja2:"
 
 
-def template_text(text: str, keep: Container[str] = ()) -> str:
+def template_text(text: str, keep: Container[str] = (), site_vars: bool = True) -> str:
     """``text`` as a Jinja template that renders to ``text``, except for bare references
-    ``{{ name }}`` to a name in ``keep`` or starting with ``rdcl_`` (kept as they are).
+    ``{{ name }}`` to a name in ``keep`` or, when ``site_vars``, starting with ``rdcl_``
+    (kept as they are). ``site_vars=False`` for text that is not a TOSCA descriptor's (a
+    Kubernetes manifest, a script's input): every reference in it is text.
 
     Text without ``{{``, ``{%``, ``{#`` and without a leading ``#jinja2:`` comes back unchanged.
     """
@@ -42,7 +44,7 @@ def template_text(text: str, keep: Container[str] = ()) -> str:
 
     def one(match: re.Match[str]) -> str:
         name, whole = match.group(1), match.group(0)
-        if name is not None and (name in keep or name.startswith("rdcl_")):
+        if name is not None and (name in keep or (site_vars and name.startswith("rdcl_"))):
             return whole
         if name is not None:  # a reference to anything else: its own '{{' is text
             return OPEN + whole[1:]

@@ -15,8 +15,13 @@ from typing import Any
 #: ``runtime``: a container runtime (the Kubernetes node itself: nothing to deploy);
 #: ``link``: a virtual link only containers are on (NetworkPolicy labels, no Neutron
 #: network); ``path``: a forwarding path of a VNFFG (NetworkPolicies along its hops,
-#: :mod:`translators.vnffg`); ``unsupported``: no translation (reported, never dropped silently).
-ROLES = ("heat", "container", "runtime", "link", "path", "unsupported")
+#: :mod:`translators.vnffg`); ``cnf``: a SOL 001 container VDU (its OsContainers and manifests
+#: as a pod on kubernetes/openshift, :mod:`translators.cnf`); ``component``: part of a
+#: container VDU's pod (an OsContainer, an Mciop, a VduCp bound to it: nothing of its own);
+#: ``vnf``: a ``tosca.nodes.nfv.VNF`` node (in a VNFD: the VNF its VDUs make up, whose
+#: ``Vnflcm`` operations are :mod:`translators.lcm`'s; in an NSD: a VNF deployed from its own
+#: package); ``unsupported``: no translation (reported, never dropped silently).
+ROLES = ("heat", "container", "runtime", "link", "path", "cnf", "component", "vnf", "unsupported")
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,9 @@ class NodeModel:
     see :mod:`translators.levels`); ``hops`` (a forwarding path: the nodes its
     traffic passes, in order, a Port replaced by the node it is bound to);
     ``site_selector`` (``{kind?, labels?}`` of an ``rdcl.policies.Placement`` that names
-    no site: :func:`translators.placement.place` picks the site).
+    no site: :func:`translators.placement.place` picks the site); ``workload`` (a ``cnf``
+    node: ``{name, containers, manifests, charts, initial, deployment?}``, see
+    :func:`translators.cnf.classify`).
     """
 
     name: str
@@ -78,6 +85,7 @@ class NodeModel:
     levels: dict[str, Any] = field(default_factory=dict)
     hops: tuple[str, ...] = ()
     site_selector: dict[str, Any] = field(default_factory=dict)
+    workload: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,7 +100,9 @@ class ServiceModel:
     ``chosen`` once translated); ``flavour`` the SOL 001 deployment flavour translated
     (``{id, ids, file, input}``, :mod:`translators.flavours`; empty: none); ``package`` the
     SOL 004 package it came from (:class:`translators.package.Package`: ``artifacts``,
-    ``read(path)``; None for a plain file).
+    ``read(path)``; None for a plain file); ``manifests`` the Kubernetes manifests of the
+    service that belong to no VDU (:func:`translators.cnf.package_manifests`); ``lifecycle``
+    the VNF's ``Vnflcm`` hooks (:func:`translators.lcm.read`: ``{operation: [Hook]}``).
     """
 
     name: str
@@ -106,6 +116,8 @@ class ServiceModel:
     levels: dict[str, Any] = field(default_factory=dict)
     flavour: dict[str, Any] = field(default_factory=dict)
     package: Any = None
+    manifests: list[Any] = field(default_factory=list)
+    lifecycle: dict[str, Any] = field(default_factory=dict)
 
     def by_role(self, role: str) -> list[NodeModel]:
         """Nodes of one role, in descriptor order."""

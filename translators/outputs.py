@@ -43,8 +43,9 @@ def sites_for(target: str, sites: SiteMap) -> SiteMap:
     )
 
 
-def select(translation: Translation, target: str, values: Doc | None = None) -> dict[str, str]:
-    """Files (path in the service folder -> text) that ``target`` writes.
+def select(translation: Translation, target: str, values: Doc | None = None) -> dict[str, str | bytes]:
+    """Files (path in the service folder -> text, or bytes for a file carried as it is:
+    a Helm chart, a lifecycle script) that ``target`` writes.
 
     ``values``: dialog values over the descriptor's defaults (k8s/openshift only).
 
@@ -52,15 +53,15 @@ def select(translation: Translation, target: str, values: Doc | None = None) -> 
         rendered manifest that fails the schema of ``translation.k8s_version``.
     """
     if target == "playbooks":
-        return dict(translation.files)
+        return {**translation.files, **translation.blobs}
     if target == "hot":
         sites = [p.site for p in translation.parts if p.kind == "openstack"]
         files = {k: v for k, v in translation.files.items() if any(k.startswith(f"templates/{s}/") for s in sites)}
         if not files:
             raise OutputError(f"{translation.name}: no part on an OpenStack site, so no HOT")
-        return files
+        return dict(files)
     if target in ("k8s", "openshift"):
-        return _rendered(translation, values or {})
+        return dict(_rendered(translation, values or {}))
     raise OutputError(f"unknown target {target!r}; one of {', '.join(TARGETS)}")
 
 
@@ -89,11 +90,14 @@ def _rendered(translation: Translation, values: Doc) -> dict[str, str]:
     return out
 
 
-def write(out: str | Path, name: str, files: dict[str, str]) -> Path:
-    """Write ``files`` under ``out/<name>/`` and return that folder."""
+def write(out: str | Path, name: str, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (text, or bytes as they are) under ``out/<name>/`` and return that folder."""
     root = Path(out) / name
-    for rel, text in sorted(files.items()):
+    for rel, data in sorted(files.items()):
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text)
+        if isinstance(data, bytes):
+            target.write_bytes(data)
+        else:
+            target.write_text(data)
     return root

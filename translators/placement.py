@@ -14,7 +14,7 @@ from .errors import Problem, TranslationError
 from .model import NodeModel, ServiceModel
 from .sites import KINDS_FOR_ROLE, SiteMap
 
-DEPLOYED_ROLES = ("heat", "container")
+DEPLOYED_ROLES = ("heat", "container", "cnf")
 
 
 @dataclass

@@ -46,7 +46,8 @@ def group_vars(model: ServiceModel, part: Part, site_files: Doc) -> Doc:
     Kubernetes nodes the site's nested pods need, see :mod:`translators.k8s.scheduling`),
     ``levels`` and ``workloads`` (see :func:`translators.pods.translate_part`), which
     become ``k8s_apply_manifests``, ``k8s_apply_node_labels``, ``k8s_apply_levels`` and
-    ``k8s_apply_workloads``.
+    ``k8s_apply_workloads``; ``charts`` (``[{node, release, chart}]``, Helm charts of container
+    VDUs) ``k8s_apply_charts``.
     """
     if part.kind == "openstack":
         from .hot import SITE_NETWORK
@@ -76,6 +77,8 @@ def group_vars(model: ServiceModel, part: Part, site_files: Doc) -> Doc:
             out["k8s_apply_levels"] = site_files["levels"]
         if site_files.get("workloads"):
             out["k8s_apply_workloads"] = site_files["workloads"]
+        if site_files.get("charts"):
+            out["k8s_apply_charts"] = site_files["charts"]
         return out
     return {"rdcl_nodes": {n: _linux_node(model, n) for n in part.nodes}}
 
@@ -213,14 +216,25 @@ def _plays(model: ServiceModel, parts: list[Part], action: str) -> list[Doc]:
 
 
 def playbooks(model: ServiceModel, parts: list[Part]) -> dict[str, str]:
-    """``create.yml``, ``delete.yml``, ``scale.yml`` and ``site.yml`` as YAML text.
+    """``create.yml``, ``delete.yml``, ``scale.yml`` and ``site.yml`` as YAML text, and
+    ``heal.yml`` when the VNF has ``heal_*`` hooks.
 
     Create runs level by level (:func:`levels`): one play per level, the sites of a level
-    in parallel; delete runs the levels in reverse.
+    in parallel; delete runs the levels in reverse. The VNF's ``Vnflcm`` hooks
+    (:mod:`translators.lcm`) run before and after them on the first part's site.
     """
+    from . import lcm
+
     header = HEADER.format(source=Path(model.source).name, digest=model.digest)
-    create = _plays(model, parts, "create")
-    delete = _plays(model, parts, "delete")
+    life = lcm.of(model)
+    site = parts[0].site if parts else "localhost"
+
+    def around(name: str, body: list[Doc]) -> list[Doc]:
+        return lcm.plays(model, life.at(name, "start"), site) + body + lcm.plays(model, life.at(name, "end"), site)
+
+    deploy = _plays(model, parts, "create")
+    create = around("create", deploy)
+    delete = around("delete", _plays(model, parts, "delete"))
     scale = [_play(model, p, "scale") for p in parts if DRIVERS[p.kind] != "linux_service"]
     if not scale:
         scale = [
@@ -233,8 +247,9 @@ def playbooks(model: ServiceModel, parts: list[Part]) -> dict[str, str]:
                 ],
             }
         ]
-    site = [{"name": f"Create {model.name}", "ansible.builtin.import_playbook": "create.yml"}]
-    return {
-        name: "---\n" + header + dump(doc)
-        for name, doc in (("create.yml", create), ("delete.yml", delete), ("scale.yml", scale), ("site.yml", site))
-    }
+    scale = around("scale", scale)
+    books = [("create.yml", create), ("delete.yml", delete), ("scale.yml", scale)]
+    if any(h.playbook == "heal" for h in life.hooks):
+        books.append(("heal.yml", around("heal", lcm.plays(model, life.at("heal", "body"), site) or deploy)))
+    books.append(("site.yml", [{"name": f"Create {model.name}", "ansible.builtin.import_playbook": "create.yml"}]))
+    return {name: "---\n" + header + dump(doc) for name, doc in books}

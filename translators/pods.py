@@ -10,7 +10,7 @@ integer fields taken from inputs are checked with a placeholder integer
 
 from __future__ import annotations
 
-from . import kubernetes, levels
+from . import cnf, kubernetes, levels
 from .doc import Doc
 from .errors import Problem, TranslationError
 from .k8s.common import dns_name, sample
@@ -22,6 +22,8 @@ from .relations import Relations
 from .validate import manifest_problems
 
 PROJECT = "_project"
+#: The template of the service's own manifests (a package's ``Files/kubernetes``).
+MANIFESTS = "_manifests"
 
 
 def translate_part(
@@ -32,6 +34,7 @@ def translate_part(
     files: dict[str, str],
     notes: list[str],
     k8s_version: str | None,
+    own_manifests: bool = False,
 ) -> Doc:
     """Write the part's manifest templates into ``files`` and return what the site got:
     ``templates`` (paths, apply order), ``resources`` (``[{name, type}]`` per object),
@@ -39,7 +42,10 @@ def translate_part(
     taints}]``: the labels its pods need on their nodes, from ``labels``), ``levels``
     (``{level_id: {node: pods}}``, :func:`translators.levels.counts`) and ``workloads``
     (``{node: {deployment, hpa, max?}}``).
-    Report lines go to ``notes``; ``k8s_version`` None skips the schema check.
+    Report lines go to ``notes``; ``k8s_version`` None skips the schema check. Container VDUs
+    (role ``cnf``) get :func:`translators.cnf.documents`; ``own_manifests``: this part also
+    applies the service's own manifests (``model.manifests``), as ``_manifests``; ``charts``:
+    :func:`charts`.
 
     :raises TranslationError: a manifest fails the schema (the node is named).
     """
@@ -64,7 +70,18 @@ def translate_part(
             name = "_" + name
         emit(name, [project(model)])
     for name in part.nodes:
-        emit(name, kubernetes.documents(model, model.nodes[name], part.kind, rel, notes))
+        node = model.nodes[name]
+        if node.role == "cnf":
+            docs = cnf.documents(model, node, notes)
+            if docs:
+                emit(name, docs)
+        else:
+            emit(name, kubernetes.documents(model, node, part.kind, rel, notes))
+    if own_manifests and model.manifests:
+        name = MANIFESTS
+        while name in part.nodes:
+            name = "_" + name
+        emit(name, [cnf.as_data(d) for m in model.manifests for d in m.docs])
     if problems:
         raise TranslationError(model.source, problems)
     return {
@@ -74,15 +91,37 @@ def translate_part(
         "node_labels": _needed(model, part, labels),
         "levels": levels.counts(model, part.nodes),
         "workloads": _workloads(model, part),
+        "charts": charts(model, part),
     }
+
+
+def charts(model: ServiceModel, part: Part) -> list[Doc]:
+    """The Helm charts of the part's container VDUs: ``[{node, release, chart}]``
+    (``chart``: the chart's path in the service folder, ``release``: a DNS label)."""
+    out = []
+    for name in part.nodes:
+        node = model.nodes[name]
+        for chart in node.workload.get("charts") or [] if node.role == "cnf" else []:
+            out.append({"node": name, "release": dns_name(f"{name}-{chart['artifact']}"), "chart": chart_path(chart)})
+    return out
+
+
+def chart_path(chart: Doc) -> str:
+    """Where a chart is carried in the service folder: ``charts/<node>-<artifact>.tgz``."""
+    return f"charts/{dns_name(chart['node'])}-{dns_name(chart['artifact'])}.tgz"
 
 
 def _workloads(model: ServiceModel, part: Part) -> dict[str, Doc]:
     """Per pod node: its Deployment's name and, when an autoscaler owns its replicas,
-    ``hpa: true`` with the aspect's ``max`` (what ``scale.yml`` needs)."""
+    ``hpa: true`` with the aspect's ``max`` (what ``scale.yml`` needs). A container VDU
+    without a Deployment to scale (a chart, or manifests with several) has none."""
     out = {}
     for name in part.nodes:
         node = model.nodes[name]
+        if node.role == "cnf":
+            if node.workload.get("deployment"):
+                out[name] = {"deployment": node.workload["deployment"], "hpa": False}
+            continue
         entry: Doc = {"deployment": dns_name(name), "hpa": bool(node.scaling)}
         if node.scaling:
             entry["max"] = node.scaling["max"]

@@ -8,6 +8,7 @@ and raises :class:`PublishError` saying so; publishing again pushes it.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,14 +71,15 @@ def publish(translation: Translation, remote: str, workdir: str | Path) -> Publi
         f"{translation.name}: translate {Path(model.source).name} ({model.digest})\n\n"
         f"Source descriptor: {model.source}\nDigest: {model.digest}\n"
     )
-    return publish_files(translation.files, translation.name, message, remote, workdir)
+    return publish_files({**translation.files, **translation.blobs}, translation.name, message, remote, workdir)
 
 
 def publish_files(
-    files: dict[str, str], folder: str, message: str, remote: str, workdir: str | Path, branch: str = BRANCH
+    files: Mapping[str, str | bytes], folder: str, message: str, remote: str, workdir: str | Path, branch: str = BRANCH
 ) -> Published:
     """Replace ``folder/`` in the working clone of ``remote`` with ``files`` (path inside
-    the folder -> text), commit with ``message`` when anything changed, push ``branch``.
+    the folder -> text, or bytes written as they are), commit with ``message`` when anything
+    changed, push ``branch``.
 
     Serialised by a file lock beside the clone, so two publishers never interleave.
 
@@ -91,10 +93,13 @@ def publish_files(
         target = workdir / folder
         if target.exists():
             shutil.rmtree(target)
-        for rel, text in sorted(files.items()):
+        for rel, data in sorted(files.items()):
             path = target / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data)
         repo.git.add("-A", "--", folder)
         changed = repo.is_dirty(index=True, working_tree=False, untracked_files=False) or not repo.head.is_valid()
         if changed:

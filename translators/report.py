@@ -37,6 +37,7 @@ def entries(model: ServiceModel, parts: list[Part], rel: Relations) -> list[str]
     lines += _policies(model, parts)
     lines += levels.report(model)
     lines += vnffg.report(model, rel)
+    lines += _lifecycle(model)
     for group in getattr(model.tosca.topology_template, "groups", None) or []:
         if any(model.nodes.get(m) is not None and model.nodes[m].role == "path" for m in group.members or []):
             lines.append(
@@ -59,8 +60,21 @@ def entries(model: ServiceModel, parts: list[Part], rel: Relations) -> list[str]
 
 
 def _node(model: ServiceModel, node: NodeModel, rel: Relations) -> list[str]:
+    where = f"topology_template.node_templates.{node.name}"
     if node.role == "unsupported":
-        return [f"{node.name}: skipped, no translation for type {node.type}"]
+        return [f"{node.name}: skipped, no translation for type {node.type} ({where})"]
+    if node.role == "vnf":
+        if not node.workload.get("in_ns"):
+            return [f"{node.name}: the VNF ({node.type}) its VDUs make up: nothing of its own to deploy ({where})"]
+        return [
+            f"{node.name}: skipped, a VNF of the network service ({node.type}) is deployed from its own VNF "
+            f"package, not from this descriptor ({where})"
+        ]
+    if node.role == "component":
+        owner = node.workload.get("of", "a container VDU")
+        return [f"{node.name}: part of the pod of {owner} ({node.type}): no resource of its own ({where})"]
+    if node.role == "cnf":
+        return _cnf(node, where)
     if node.role == "path":
         return []  # vnffg.report says what became of it
     if node.role == "runtime":
@@ -86,6 +100,40 @@ def _node(model: ServiceModel, node: NodeModel, rel: Relations) -> list[str]:
         )
     if node.name not in rel.pods and node.site:
         lines += _linux(node)
+    return lines
+
+
+def _lifecycle(model: ServiceModel) -> list[str]:
+    """The VNF's Vnflcm operations: where each hook runs, and those not run (:mod:`translators.lcm`)."""
+    from . import lcm
+
+    life = lcm.of(model)
+    lines = [
+        f"{h.node}: Vnflcm.{h.operation} ({h.origin}) runs as {h.kind} {h.file} at the {h.when} of {h.playbook}.yml"
+        for h in life.hooks
+    ]
+    return lines + life.report
+
+
+def _cnf(node: NodeModel, where: str) -> list[str]:
+    """A container VDU: its manifests, and its charts (deployed only where the worker has helm)."""
+    import shutil
+
+    lines = [
+        f"{node.name}: container VDU: {len(node.workload['containers'])} OsContainer(s) and "
+        f"{len(node.workload['manifests'])} manifest file(s) applied as Kubernetes objects ({where})"
+    ]
+    helm = shutil.which("helm") is not None
+    for chart in node.workload["charts"]:
+        if helm:
+            lines.append(
+                f"{node.name}: Helm chart {chart['file']} carried in charts/, installed with kubernetes.core.helm"
+            )
+        else:
+            lines.append(
+                f"{node.name}: Helm chart {chart['file']} carried in charts/ but not deployable here: this worker has "
+                f"no helm binary, so plan and create refuse it ({where}.artifacts.{chart['artifact']})"
+            )
     return lines
 
 

@@ -20,6 +20,7 @@ KINDS = ("openstack", "kubernetes", "openshift", "linux")
 KINDS_FOR_ROLE = {
     "heat": ("openstack",),
     "container": ("kubernetes", "openshift", "linux"),
+    "cnf": ("kubernetes", "openshift"),
 }
 SITE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,12 +128,16 @@ def load(
     except Exception as exc:  # tosca-parser raises many kinds; all become Problems
         collected = ExceptionCollector.getExceptions() or [exc]
         raw = _raw_yaml(path)  # only on the error path: to find lines
-        raise DescriptorError(str(path), [_problem(e, raw) for e in collected]) from None
+        from .locate import locate_file  # the designer's locator too (one for both CLIs)
+
+        found = [_problem(e, raw) for e in collected]
+        raise DescriptorError(str(path), locate_file(found, path, Path(root) if root is not None else None)) from None
     _long_form_artifacts(tosca)
     chosen = _flavour(tosca, path, root, flavour, params) if deploy else None
     if chosen is not None:
         ids = tuple(f.id for f in flavours.of(tosca))
-        model = _model(flavours.view(tosca, chosen, flavours.feeding_input(tosca), ids), path)
+        flat = flavours.view(tosca, chosen, flavours.feeding_input(tosca), ids)
+        model = _model(flat, path)
         model.flavour = {
             "id": chosen.id,
             "ids": list(ids),
@@ -140,6 +145,7 @@ def load(
             "input": flavours.feeding_input(tosca),
         }
         model.params = dict(params or {})
+        _vnf_parts(model, flat, path, root)
         return model
     if not getattr(tosca, "topology_template", None) or not getattr(tosca, "nodetemplates", None):
         raise DescriptorError(
@@ -155,6 +161,7 @@ def load(
         )
     model = _model(tosca, path)
     model.params = dict(params or {})
+    _vnf_parts(model, tosca, path, root)
     return model
 
 
@@ -216,6 +223,31 @@ def _flavour(
                 )
             ],
         ) from None
+
+
+def _vnf_parts(model: ServiceModel, tosca: ToscaTemplate, path: Path, root: str | Path | None) -> None:
+    """Container VDUs (:mod:`translators.cnf`) and Vnflcm hooks (:mod:`translators.lcm`):
+    their artifact files resolve beside the template and stay inside ``root`` (default its
+    folder; a CSAR: the folder tosca-parser extracted it to).
+
+    :raises DescriptorError: an artifact file missing, outside, or not what it should be.
+    """
+    from . import cnf, lcm
+
+    base = Path(tosca.path).parent if getattr(tosca, "path", None) else path.parent
+    if path.suffix.lower() in (".zip", ".csar"):
+        top = base
+        while top.parent != top and top.parent != Path(tempfile.gettempdir()):
+            top = top.parent
+    else:
+        top = Path(root) if root is not None else path.parent
+    problems = cnf.classify(model, tosca, base, top) + lcm.read(model, tosca, base, top)
+    if problems:
+        from .locate import with_lines
+
+        text = Path(tosca.path).read_text() if getattr(tosca, "path", None) else path.read_text()
+        member = Path(tosca.path).relative_to(top).as_posix() if path.suffix.lower() in (".zip", ".csar") else ""
+        raise DescriptorError(str(path), with_lines(problems, text, member))
 
 
 def _raw_yaml(path: Path) -> Doc:

@@ -15,10 +15,11 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from . import checks, hot, levels, pods, report
+from . import checks, hot, lcm, levels, pods, report
 from .doc import Doc
-from .errors import DescriptorError, TranslationError
+from .errors import DescriptorError, Problem, TranslationError
 from .k8s.scheduling import node_labels
 from .literal import template_data
 from .model import ServiceModel
@@ -37,13 +38,15 @@ INDEX = "service.json"
 class Translation:
     """A translated service: ``files`` maps paths inside the service folder to text;
     ``report`` lists what was not translated and why; ``k8s_version`` is the Kubernetes
-    version whose schema every manifest was checked against (None: not checked)."""
+    version whose schema every manifest was checked against (None: not checked); ``blobs``
+    maps paths to the bytes of files carried as they are (Helm charts, lifecycle scripts)."""
 
     model: ServiceModel
     parts: list[Part]
     files: dict[str, str] = field(default_factory=dict)
     report: list[str] = field(default_factory=list)
     k8s_version: str | None = DEFAULT_K8S_VERSION
+    blobs: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -57,6 +60,10 @@ class Translation:
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
+        for rel, data in sorted(self.blobs.items()):
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         return root
 
 
@@ -96,7 +103,11 @@ def translate_file(
 
     if is_package(path):
         return _translate_package(Path(path), sites, local_defs, k8s_version, params, level, flavour)
-    return translate_model(load(path, local_defs, params, root, flavour, deploy=True), sites, k8s_version, level)
+    model = load(path, local_defs, params, root, flavour, deploy=True)
+    try:
+        return translate_model(model, sites, k8s_version, level)
+    except TranslationError as exc:
+        raise TranslationError(exc.file, _with_lines(exc.problems, model, Path(path))) from None
 
 
 def _translate_package(
@@ -119,21 +130,54 @@ def _translate_package(
         model.digest = pkg.digest
         model.package = pkg
         try:
+            _package_manifests(model, pkg)
+        except DescriptorError as exc:
+            raise relabel(exc, str(pkg.root), pkg.name) from None
+        try:
             return translate_model(model, sites, k8s_version, level)
         except DescriptorError as exc:
             raise relabel(exc, str(pkg.root), pkg.name) from None
 
 
+def _package_manifests(model: ServiceModel, pkg: Any) -> None:
+    """The package's Kubernetes manifests (``Files/kubernetes``, :meth:`translators.package.Package.artifacts_of`)
+    that no VDU artifact names already, read (:func:`translators.manifests.read_manifests`) and
+    given to the model (:func:`translators.cnf.package_manifests`): a VDU's workload, or the
+    service's own objects.
+
+    :raises DescriptorError: a manifest that is not Kubernetes objects (``manifest.*``).
+    """
+    import posixpath
+
+    from . import cnf
+    from .manifests import read_manifests
+
+    here = posixpath.dirname(pkg.entry)
+    owned = {
+        posixpath.normpath(posixpath.join(here, m.file))
+        for node in model.nodes.values()
+        for m in ((getattr(node, "workload", None) or {}).get("manifests") or [])
+    }
+    files = [(a.path, pkg.root / a.path) for a in pkg.artifacts_of("kubernetes") if a.path not in owned]
+    found, bad = read_manifests(files, pkg.root, None, "")
+    if bad:
+        raise DescriptorError(str(pkg.root / pkg.entry), bad)
+    cnf.package_manifests(model, found)
+
+
 def relabel(exc: DescriptorError, tmp: str, name: str) -> DescriptorError:
     """``exc`` with the folder ``tmp`` (a package's extraction) read as ``name`` in its
-    file and messages, so problems name ``<package>/<member>``."""
-    from .errors import Problem
+    messages; a problem in a file of the package names that file as its ``member``
+    (:class:`translators.errors.Problem`) and the error names the package: reported as
+    ``<package>: <member>:<line>: <path>: [rule] message``."""
+    prefix = tmp.rstrip("/") + "/"
+    member = exc.file[len(prefix) :] if exc.file.startswith(prefix) else ""
 
     def fix(text: str) -> str:
-        return text.replace(tmp.rstrip("/") + "/", name.rstrip("/") + "/").replace(tmp, name)
+        return text.replace(prefix, name.rstrip("/") + "/").replace(tmp, name)
 
-    problems = [Problem(p.path, p.rule, fix(p.message), p.line) for p in exc.problems]
-    return type(exc)(fix(exc.file), problems)
+    problems = [Problem(p.path, p.rule, fix(p.message), p.line, member=p.member or member) for p in exc.problems]
+    return type(exc)(name if member else fix(exc.file), problems)
 
 
 def carry_artifacts(model: ServiceModel, result: Translation) -> Doc:
@@ -165,6 +209,33 @@ def carry_artifacts(model: ServiceModel, result: Translation) -> Doc:
     }
 
 
+def _with_lines(problems: list[Problem], model: ServiceModel, path: Path) -> list[Problem]:
+    """Problems at a path of the template given the line it is on (:func:`translators.locate.with_lines`;
+    in a CSAR the entry member's line, the member named)."""
+    from .locate import with_lines
+
+    source = Path(getattr(model.tosca, "path", None) or path)
+    member = ""
+    if source != path:  # a CSAR: tosca-parser's extracted copy of the entry definitions
+        input_path = getattr(model.tosca, "input_path", None)
+        member = source.name if input_path is None else _member_name(source)
+    try:
+        text = source.read_text()
+    except (OSError, UnicodeDecodeError):
+        return problems
+    return with_lines(problems, text, member)
+
+
+def _member_name(extracted: Path) -> str:
+    """The CSAR member name of a file tosca-parser extracted (its path below the extraction folder)."""
+    import tempfile
+
+    top = extracted
+    while top.parent != top and top.parent != Path(tempfile.gettempdir()):
+        top = top.parent
+    return extracted.relative_to(top).as_posix()
+
+
 def translate_model(
     model: ServiceModel,
     sites: SiteMap,
@@ -189,6 +260,9 @@ def translate_model(
     elif level is not None:
         levels.choose(model, level)  # raises: nothing to choose from
     parts = place(model, sites)
+    if not parts and not model.manifests:
+        raise TranslationError(model.source, [_nothing_to_deploy(model)])
+    parts = _manifest_part(model, parts, sites)
     problems = checks.part_problems(model, parts)
     if problems:
         raise TranslationError(model.source, problems)
@@ -215,9 +289,12 @@ def translate_model(
                 "nodes": part.nodes,
                 "templates": site_files["templates"],
                 "creates": site_files["resources"],
+                **({"charts": site_files["charts"]} if site_files.get("charts") else {}),
             }
         )
     result.files.update(playbooks(model, parts))
+    life = lcm.of(model)
+    result.blobs.update(life.files)
     result.files["group_vars/all.json"] = _json(
         {
             "rdcl_service": model.name,
@@ -233,7 +310,13 @@ def translate_model(
         "source": Path(model.source).name,
         "digest": model.digest,
         "description": model.description,
-        "playbooks": {"create": "create.yml", "delete": "delete.yml", "scale": "scale.yml", "site": "site.yml"},
+        "playbooks": {
+            "create": "create.yml",
+            "delete": "delete.yml",
+            "scale": "scale.yml",
+            "site": "site.yml",
+            **({"heal": "heal.yml"} if "heal.yml" in result.files else {}),
+        },
         "inputs": [
             {
                 "name": i.name,
@@ -252,6 +335,11 @@ def translate_model(
         index["flavour"] = dict(model.flavour)
     if package_index is not None:
         index["package"] = package_index
+    if life.hooks:
+        index["lifecycle"] = [
+            {"operation": h.operation, "kind": h.kind, "file": h.file, "playbook": f"{h.playbook}.yml", "when": h.when}
+            for h in life.hooks
+        ]
     if any(p.kind in POD_KINDS for p in parts):
         index["kubernetes_version"] = k8s_version
     result.files[INDEX] = _json(index)
@@ -313,6 +401,41 @@ def translate_descriptors(
     return result
 
 
+def _nothing_to_deploy(model: ServiceModel) -> Problem:
+    """The problem of a service no node of which is deployed (every node skipped, or only
+    forwarding paths, runtimes, links, VNFs of an NS): at its node templates, naming their roles."""
+    roles = sorted({f"{n.name} ({n.role})" for n in model.nodes.values()})
+    return Problem(
+        "topology_template.node_templates",
+        "nothing-to-deploy",
+        "no node is deployed (no VM, container or container VDU; "
+        f"{', '.join(roles) or 'no node'}): the translation report says why each is skipped",
+    )
+
+
+def _manifest_part(model: ServiceModel, parts: list[Part], sites: SiteMap) -> list[Part]:
+    """``parts``, plus the default kubernetes site's part when the service has manifests of
+    its own (a package's ``Files/kubernetes``) and no pod part to apply them with.
+
+    :raises TranslationError: no kubernetes or openshift site is registered.
+    """
+    if not model.manifests or any(p.kind in POD_KINDS for p in parts):
+        return parts
+    site = sites.default_for("cnf")
+    if site is None:
+        raise TranslationError(
+            model.source,
+            [
+                Problem(
+                    "",
+                    "placement.no-site",
+                    "its Kubernetes manifests need a kubernetes or openshift site; none is registered",
+                )
+            ],
+        )
+    return [*parts, Part(site.name, site.kind)]
+
+
 def _translate_part(
     model: ServiceModel, part: Part, result: Translation, rel: Relations, labels: dict[str, Doc]
 ) -> Doc:
@@ -330,7 +453,11 @@ def _translate_part(
             "site_network": site_network,
         }
     if part.kind in POD_KINDS:
-        return pods.translate_part(model, part, rel, labels, files, result.report, result.k8s_version)
+        first = next(p for p in result.parts if p.kind in POD_KINDS)
+        out = pods.translate_part(model, part, rel, labels, files, result.report, result.k8s_version, part is first)
+        for chart in (c for n in part.nodes for c in model.nodes[n].workload.get("charts") or []):
+            result.blobs[pods.chart_path(chart)] = Path(chart["path"]).read_bytes()
+        return out
     return {"templates": [], "resources": [{"name": n, "type": "process"} for n in part.nodes]}
 
 

@@ -24,4 +24,4 @@ class FileProblem(Problem):
 
 def in_file(file: str, problems: list[Problem]) -> list[FileProblem]:
     """Each of ``problems`` tied to ``file``."""
-    return [FileProblem(p.path, p.rule, p.message, p.line, file) for p in problems]
+    return [FileProblem(p.path, p.rule, p.message, p.line, file, member=p.member) for p in problems]

@@ -20,6 +20,7 @@ import yaml
 
 from translators import limits
 from translators.errors import DescriptorError, Problem
+from translators.locate import locate, locate_csar
 from translators.model import ServiceModel
 from translators.tosca_loader import PROFILE_URL, load
 
@@ -29,7 +30,6 @@ from ..sources import Loaded, Source, as_sources, csar_entry, is_csar, read_memb
 from ..sources import load as load_source
 from .graph import build
 from .imports import RemoteImport, in_archive, on_disk, remote_imports
-from .locate import locate, locate_csar
 
 #: Top-level keys only TOSCA documents have (a document missing its version is still
 #: recognised, so that tosca-parser can say what is wrong with it).

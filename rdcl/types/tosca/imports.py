@@ -13,25 +13,18 @@ when the template is loaded.
 
 from __future__ import annotations
 
-import os
-import posixpath
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
 
 import yaml
 
 from translators import limits
 from translators.imports import import_entries
+from translators.locate import in_archive, is_remote, on_disk
 
 from ..docpath import compose, line_of
 
 __all__ = ["RemoteImport", "import_entries", "is_remote", "remote_imports", "on_disk", "in_archive"]
-
-REMOTE_SCHEMES = ("http", "https", "ftp")
 
 
 @dataclass(frozen=True)
@@ -45,11 +38,6 @@ class RemoteImport:
     index: int
     line: int | None
     repository: str | None = None
-
-
-def is_remote(uri: Any) -> bool:
-    """An ``http``, ``https`` or ``ftp`` URL."""
-    return isinstance(uri, str) and urlparse(uri).scheme.lower() in REMOTE_SCHEMES
 
 
 def _repository_url(data: dict, name: str) -> str:
@@ -93,40 +81,3 @@ def remote_imports(
             else:
                 todo.append(join(name, file))
     return out
-
-
-def on_disk(path: Path, root: Path | None = None) -> tuple[Callable[[str], str | None], Callable[[str], str]]:
-    """``read`` and ``join`` for a template file on disk in the project folder ``root``
-    (default: the template's folder): ``read`` gives None for anything but a regular file
-    inside ``root`` (an import of ``/etc/passwd`` or ``/dev/zero`` is never opened here)."""
-    base = os.path.realpath(root if root is not None else Path(path).parent)
-
-    def read(name: str) -> str | None:
-        real = os.path.realpath(name)
-        if not (real == base or real.startswith(base.rstrip(os.sep) + os.sep)):
-            return None
-        try:
-            if not stat.S_ISREG(os.stat(real).st_mode):
-                return None
-            with open(real, "rb") as handle:
-                return handle.read(limits.DEFAULT.bytes + 1).decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    def join(importer: str, relative: str) -> str:
-        return os.path.normpath(os.path.join(os.path.dirname(importer), relative))
-
-    return read, join
-
-
-def in_archive(read_member: Callable[[str], bytes | None]) -> tuple[Callable[[str], str | None], Callable[[str], str]]:
-    """``read`` and ``join`` for members of a CSAR."""
-
-    def read(name: str) -> str | None:
-        raw = read_member(name)
-        return raw.decode("utf-8", "replace") if raw is not None else None
-
-    def join(importer: str, relative: str) -> str:
-        return posixpath.normpath(posixpath.join(posixpath.dirname(importer), relative))
-
-    return read, join
