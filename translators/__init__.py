@@ -17,5 +17,8 @@ deployment flavours), :mod:`~translators.tosca_loader` (parse, model), :mod:`~tr
 :mod:`~translators.kubernetes` and :mod:`translators.k8s` (manifests),
 :mod:`~translators.pods` (a pod site's files), :mod:`~translators.playbooks`,
 :mod:`~translators.report` (what was skipped and why), :mod:`~translators.validate`
-(HOT and manifest checks), :mod:`~translators.translate` (all of it together).
+(HOT and manifest checks), :mod:`~translators.cnf` (SOL 001 container VDUs as pods) with
+:mod:`~translators.manifests` (a package's Kubernetes manifests), :mod:`~translators.lcm`
+(Vnflcm hooks), :mod:`~translators.locate` and :mod:`~translators.docpath` (where a problem
+is: shared with the designer's validator), :mod:`~translators.translate` (all of it together).
 """

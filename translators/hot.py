@@ -410,7 +410,7 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
 
     files = dict(files)
     params = {}
-    hot = load_yaml(files["stack.yaml"])  # again only when a group is wrapped: setting a capacity changes one line
+    hot = load_yaml(files["stack.yaml"])  # kept in step with the text: parsed again only after a wrap
     for scaling in wanted:
         res = hot.get("resources") or {}
         if scaling.aspect:
@@ -424,6 +424,7 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
             ):
                 continue
             files["stack.yaml"] = _set_capacity(files["stack.yaml"], scaling.aspect, scaling.param)
+            props["desired_capacity"] = {"get_param": scaling.param}  # the parsed copy says the same
         else:
             files = _wrap_group(model, files, hot, scaling)
             hot = load_yaml(files["stack.yaml"])
