@@ -364,11 +364,14 @@ def confine_tosca_parser() -> None:
     _CONFINED = True
 
 
-#: Parsed imports by the sha256 of their text (bounded): a VNFD, each of its flavours and
-#: its type files all import the 70 KB SOL 001 type files, which tosca-parser would parse
-#: again for every importer (most of a package's parse time).
-_PARSED: dict[str, Any] = {}
-_PARSED_MAX = 64
+#: Parsed imports by the sha256 of their text: a VNFD, each of its flavours and its type
+#: files all import the 70 KB SOL 001 type files, which tosca-parser would parse again for
+#: every importer (most of a package's parse time). Bounded so that a server's memory is:
+#: files up to ``_CACHED_FILE_BYTES`` only, at most ``_CACHED_BYTES`` of their text in all
+#: (the oldest entries go first).
+_PARSED: dict[str, tuple[int, Any]] = {}
+_CACHED_FILE_BYTES = 512 * 1024
+_CACHED_BYTES = 8 * 1024 * 1024
 
 
 def _cached_loader(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -386,13 +389,15 @@ def _cached_loader(original: Callable[..., Any]) -> Callable[..., Any]:
             text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return original(path, a_file)
+        if len(raw) > _CACHED_FILE_BYTES:
+            return original(path, a_file)
         key = hashlib.sha256(raw).hexdigest()
         if key not in _PARSED:
             data = yaml.load(text, Loader=_LOADER)
-            if len(_PARSED) >= _PARSED_MAX:
+            while _PARSED and sum(size for size, _ in _PARSED.values()) + len(raw) > _CACHED_BYTES:
                 _PARSED.pop(next(iter(_PARSED)))
-            _PARSED[key] = data
-        return _copy(_PARSED[key])
+            _PARSED[key] = (len(raw), data)
+        return _copy(_PARSED[key][1])
 
     return load_yaml
 
