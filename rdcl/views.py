@@ -82,7 +82,7 @@ def project_page(request, pk):
         "files": files,
         "csar": checks.is_tosca(get_type(project.type)),
     }
-    return render(request, "rdcl/project.html", {"project": project, "config": config})
+    return render(request, "rdcl/project.html", {"project": project, "config": config, "csar": config["csar"]})
 
 
 class _BadBody(Exception):

@@ -4,7 +4,8 @@
 // YAML with the `yaml` package's Document API (comments, key order, quoting, flow/block
 // style and scalars such as `version: 1.0` kept on every node not touched; the Document
 // re-spaces comments and flow collections, so every line it only re-spaced is put back as
-// it was: jsdiff's diffArrays matches lines equal but for spacing), JSON with
+// it was (jsdiff's diffArrays matches lines equal but for spacing, and a run of lines
+// holding the same words wrapped anew, as a folded scalar is, stays too), JSON with
 // jsonc-parser's modify/applyEdits (the edits only span the changed values). Pure: no DOM.
 import { parseDocument, parse as parseYaml, isSeq, isCollection } from "yaml";
 import { modify, applyEdits } from "jsonc-parser";
@@ -89,15 +90,33 @@ function applyYaml(text, ops) {
   return keepSpacing(text, doc.toString());
 }
 
+// [r, n]: the first r `removed` lines hold the words of the first n `added` ones ([0, 0]: none do).
+function rewrapped(removed, added) {
+  if (removed.length * added.length > 2500) return [0, 0]; // a rewrite, not a re-wrap
+  for (let r = removed.length; r > 0; r -= 1) {
+    const words = squash(removed.slice(0, r).join(" "));
+    for (let n = added.length; n > 0; n -= 1) if (squash(added.slice(0, n).join(" ")) === words) return [r, n];
+  }
+  return [0, 0];
+}
+
 // Lines of `text` the same as before but for spacing (how the Document writes comments
 // and flow collections) are the old lines; the others are the new ones.
 const squash = (line) => line.replace(/\s+/g, " ").replace(/([[{]) /g, "$1").replace(/ ([\]}])/g, "$1").trim();
 export function keepSpacing(oldText, newText) {
   const old = oldText.split("\n");
+  const parts = diffArrays(old, newText.split("\n"), { comparator: (a, b) => squash(a) === squash(b) });
   const out = [];
   let at = 0; // index in the old lines
-  for (const part of diffArrays(old, newText.split("\n"), { comparator: (a, b) => squash(a) === squash(b) })) {
-    if (part.added) out.push(...part.value);
+  for (let i = 0; i < parts.length; i += 1) {
+    const part = parts[i], next = parts[i + 1];
+    if (part.removed && next && next.added) {
+      // lines replaced: the first ones may hold the same words wrapped anew (a folded scalar)
+      const [r, n] = rewrapped(part.value, next.value);
+      out.push(...old.slice(at, at + r), ...next.value.slice(n));
+      at += part.count;
+      i += 1;
+    } else if (part.added) out.push(...part.value);
     else {
       if (!part.removed) out.push(...old.slice(at, at + part.count));
       at += part.count;

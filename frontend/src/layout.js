@@ -5,28 +5,49 @@ import dagre from "@dagrejs/dagre";
 
 export const NODE = 56; // width and height a node takes (circle and label), in px
 
-// {id: {x, y}} for every node of graph {nodes: [{id, parent}], links: [{source, target}]}.
+const STEP = NODE + 14; // distance between nested nodes in a row
+
+// {id: {x, y}} for every node of graph {nodes: [{id, parent}], links: [{source, target}]}:
+// the top-level nodes by dagre (a container as wide as its children need, links between
+// nested nodes counted as links of their containers), the nested ones in a row inside
+// their container, below its label (recursively).
 export function autoLayout(graph, rankdir = "LR") {
-  const g = new dagre.graphlib.Graph({ compound: true, multigraph: true });
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  const parentOf = new Map(graph.nodes.filter((n) => n.parent && ids.has(n.parent)).map((n) => [n.id, n.parent]));
+  const kids = new Map();
+  for (const [child, parent] of parentOf) kids.set(parent, [...(kids.get(parent) || []), child]);
+  const top = (id) => { let t = id; const seen = new Set(); while (parentOf.has(t) && !seen.has(t)) { seen.add(t); t = parentOf.get(t); } return t; };
+  const size = new Map();
+  const measure = (id) => {
+    if (size.has(id)) return size.get(id);
+    size.set(id, { w: NODE + 40, h: NODE }); // guards a cycle of parents
+    const children = kids.get(id) || [];
+    const inner = children.map(measure);
+    const s = children.length
+      ? { w: Math.max(NODE + 40, inner.reduce((a, c) => a + c.w, 0) + 20), h: 40 + Math.max(...inner.map((c) => c.h)) + 20 }
+      : { w: NODE + 40, h: NODE };
+    size.set(id, s);
+    return s;
+  };
+  const g = new dagre.graphlib.Graph({ multigraph: true });
   g.setGraph({ rankdir, nodesep: 40, ranksep: 70, marginx: 40, marginy: 40 });
   g.setDefaultEdgeLabel(() => ({}));
-  const ids = new Set(graph.nodes.map((n) => n.id));
-  for (const n of graph.nodes) g.setNode(n.id, { width: NODE + 40, height: NODE });
-  for (const n of graph.nodes) if (n.parent && ids.has(n.parent)) g.setParent(n.id, n.parent);
-  const parents = new Set(graph.nodes.filter((n) => n.parent && ids.has(n.parent)).map((n) => n.parent));
+  for (const n of graph.nodes) if (!parentOf.has(n.id)) { const s = measure(n.id); g.setNode(n.id, { width: s.w, height: s.h }); }
   graph.links.forEach((l, i) => {
-    // dagre does not take edges to or from a compound node: draw those, lay out without them
-    if (ids.has(l.source) && ids.has(l.target) && !parents.has(l.source) && !parents.has(l.target)) {
-      g.setEdge(l.source, l.target, {}, String(i));
-    }
+    if (!ids.has(l.source) || !ids.has(l.target)) return;
+    const a = top(l.source), b = top(l.target);
+    if (a !== b) g.setEdge(a, b, {}, String(i));
   });
   dagre.layout(g);
   const out = {};
-  for (const id of ids) {
-    const p = g.node(id);
-    // a container's position is its label anchor: the top of the box dagre made around it
-    out[id] = parents.has(id) ? { x: p.x, y: p.y - p.height / 2 + 30 } : { x: p.x, y: p.y };
-  }
+  const put = (id, x, yTop) => {
+    const s = measure(id), children = kids.get(id) || [];
+    if (!children.length) { out[id] = { x, y: yTop + s.h / 2 }; return; }
+    out[id] = { x, y: yTop + 14 }; // a container's position is its label anchor
+    let left = x - s.w / 2 + 10;
+    for (const c of children) { const cs = measure(c); put(c, left + cs.w / 2, yTop + 40); left += cs.w; }
+  };
+  for (const id of g.nodes()) { const p = g.node(id); put(id, p.x, p.y - p.height / 2); }
   return out;
 }
 
@@ -41,7 +62,7 @@ export function freeSpot(near, taken) {
     for (let dx = -ring; dx <= ring; dx += 1) {
       for (let dy = -ring; dy <= ring; dy += 1) {
         if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-        const p = { x: near.x + dx * (NODE + 14), y: near.y + dy * (NODE + 14) };
+        const p = { x: near.x + dx * STEP, y: near.y + dy * STEP };
         if (!overlaps(p, taken)) return p;
       }
     }

@@ -77,3 +77,9 @@ test("deleting one sequence item leaves its neighbours and their comments", () =
 test("an edit that changes nothing leaves the text as it is", () => {
   assert.equal(editText("vnfd.yaml", VNFD, () => {}), VNFD);
 });
+
+test("a folded scalar the Document wraps anew is kept as it was", () => {
+  const text = "description: >\n  A starting point: a VM on a network, a container runtime on the VM and a container\n  application on the runtime.\nitems: []\n";
+  const out = editText("x.yaml", text, (d) => { d.items.push("a"); });
+  assert.ok(out.startsWith(text.split("items")[0]), out);
+});
