@@ -19,15 +19,17 @@ function report(pub) {
   const box = document.getElementById("publish-report");
   if (!box) return;
   const entries = pub.report || [];
-  box.hidden = !entries.length;
+  // shown once a worker has translated it (a refusal before translating has none)
+  box.hidden = pub.status !== "published" && !entries.length;
   const list = box.querySelector("ul");
   list.innerHTML = "";
-  for (const entry of entries) {
+  for (const entry of entries.length ? entries : ["everything was translated: nothing was skipped"]) {
     const li = document.createElement("li");
     li.textContent = entry;
     list.appendChild(li);
   }
-  box.querySelector("summary").textContent = `Translation report (${entries.length})`;
+  box.dataset.entries = String(entries.length);
+  box.querySelector("summary").textContent = `Translation report (${entries.length} ${entries.length === 1 ? "entry" : "entries"})`;
 }
 
 function show(el, pub) {
