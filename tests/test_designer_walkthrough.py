@@ -19,6 +19,9 @@ from rdcl.models import Project
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "var" / "test-artifacts" / "designer-walkthrough"
+#: Is leaving the page held back (the beforeunload handler cancels the event)?
+LEAVING = """() => { const e = new Event('beforeunload', {cancelable: true});
+    window.dispatchEvent(e); return e.defaultPrevented; }"""
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -131,7 +134,9 @@ def test_designer_walkthrough(live_server, browser, worker, tmp_path):
     # undo: the hosted-on link goes, the nodes stay; redo brings it back; undo again
     page.click("#undo")
     expect(page.locator('#graph line.link[data-type="tosca.relationships.HostedOn"]')).to_have_count(0)
-    assert "requirements" not in yaml.safe_load(text_of(page))["topology_template"]["node_templates"]["softwarecomponent1"]
+    assert (
+        "requirements" not in yaml.safe_load(text_of(page))["topology_template"]["node_templates"]["softwarecomponent1"]
+    )
     page.click("#redo")
     expect(page.locator('#graph line.link[data-type="tosca.relationships.HostedOn"]')).to_have_count(1)
     page.click("#undo")
@@ -202,4 +207,52 @@ def test_designer_walkthrough(live_server, browser, worker, tmp_path):
     page.get_by_role("button", name="Replace it").click()
     expect(page.locator('#publish-status[data-status="published"]')).to_be_visible(timeout=120_000)
     shot("replaced")
+    assert not errors, errors
+
+
+def test_palette_adds_land_in_the_file_of_their_kind(live_server, browser):
+    """An ETSI project from the starter files opens on its NSD (nsd.yaml sorts first); a VDU
+    from the palette goes to the VNFD, shows in the graph, and the NSD is untouched; Discard
+    brings the saved text back, and the leave-page warning is armed while changes are unsaved."""
+    from playwright.sync_api import expect
+
+    User.objects.create_user("vera", password="a-test-password-1")
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    errors: list[str] = []
+    watch(page, errors)
+    page.goto(live_server.url + "/designer/")
+    page.fill("#id_username", "vera")
+    page.fill("#id_password", "a-test-password-1")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/designer/")
+    page.fill("#new-name", "etsi-new")
+    page.select_option("#new-type", "etsi")
+    page.select_option("#new-example", "starter")
+    page.get_by_role("button", name="Create").click()
+    page.wait_for_url("**/designer/projects/*/")
+    expect(page.locator("#file")).to_have_value("nsd.yaml")
+    nsd = page.evaluate("window.designer.files['nsd.yaml'].text")
+    vnfd = page.evaluate("window.designer.files['vnfd.yaml'].text")
+
+    page.click('#views button[data-view="vnf"]')
+    expect(node(page, "vnfd/vm")).to_have_count(1)
+    page.click('#palette button[data-type="vnf_vdu"]')
+    expect(node(page, "vnfd/vm1")).to_have_count(1)
+    expect(page.locator("#status")).to_contain_text("VDU vm1 added")
+    expect(page.locator("#file")).to_have_value("vnfd.yaml")
+    assert page.evaluate("window.designer.files['nsd.yaml'].text") == nsd
+    added = page.evaluate("window.designer.files['vnfd.yaml'].text")
+    assert added.startswith(vnfd.split("vnfExtCpd:")[0].rstrip("\n").rsplit("\n", 1)[0])  # lines before kept
+    assert [v["vduId"] for v in yaml.safe_load(added)["vdu"]] == ["vm", "vm1"]
+    expect(page.locator("#unsaved")).to_contain_text("vnfd.yaml")
+    # the leave-page warning is armed: a beforeunload event is cancelled
+    assert page.evaluate(LEAVING)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "etsi-vdu-in-vnfd-1440.png"), full_page=True)
+
+    page.click("#discard")
+    expect(node(page, "vnfd/vm1")).to_have_count(0)
+    expect(page.locator("#unsaved")).to_be_hidden()
+    assert page.evaluate("window.designer.files['vnfd.yaml'].text") == vnfd
+    assert not page.evaluate(LEAVING)
     assert not errors, errors

@@ -52,10 +52,12 @@ function status(text, refused = false) {
 const parse = parseText;
 const texts = () => Object.fromEntries(Object.values(state.files).map((f) => [f.path, f.text]));
 function elementId(node) { return node.id.split("/").slice(1).join("/"); }
+// one colour per node type of the model (in its order), so the legend tells them apart
+const PALETTE = ["#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc", "#fc9272", "#fdd0a2", "#c7e9c0", "#dadaeb",
+  "#6baed6", "#fd8d3c", "#74c476", "#9e9ac8", "#fb6a4a", "#bdbdbd"];
 function colour(type) {
-  let h = 0;
-  for (const c of type) h = (h * 31 + c.charCodeAt(0)) % 360;
-  return `hsl(${h},55%,78%)`;
+  const i = Object.keys(model.node_types).indexOf(type);
+  return PALETTE[(i < 0 ? 0 : i) % PALETTE.length];
 }
 
 // A node's ``info.path`` ("vnfd.vdu[1].intCpd[0]") as keys; the first is the document kind.
@@ -237,6 +239,7 @@ svg.on("click", (e) => { if (e.target === svg.node()) choose(null); });
 // none (added, or new in the text) takes dagre's place for it when that is free, else the
 // nearest free spot, so nodes never start on top of each other.
 let fitted = null; // the view last fitted to the canvas
+let resizing = null;
 function place(graph) {
   for (const n of graph.nodes) {
     if (n.position && !state.pos[n.id]) state.pos[n.id] = { x: n.position.x, y: n.position.y };
@@ -780,9 +783,9 @@ async function breaks(file, text) {
   const [before, after] = await Promise.all([call("POST", url, { files: now }), call("POST", url, { files: { ...now, [file]: text } })]);
   if (!before.ok || !after.ok) return `the change could not be checked (${after.status})`;
   const keys = (d) => [...(d.problems || []).map((p) => `${p.file}: ${p.message}`), ...(d.model_problems || [])];
-  if (!after.data.graph) return `${file} could not be read: ${after.data.error}`;
   const fresh = newProblems(keys(before.data), keys(after.data));
-  return fresh.length ? fresh[0] : "";
+  if (fresh.length) return `${file} would be invalid: ${fresh[0]}`;
+  return after.data.graph ? "" : `${file} could not be read: ${after.data.error}`;
 }
 function deleteSelected() {
   const node = selectedNode();
@@ -967,6 +970,7 @@ function init() {
   window.addEventListener("beforeunload", (e) => {
     if (dirtyPaths(Object.values(state.files)).length) { e.preventDefault(); e.returnValue = ""; }
   });
+  window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(fit, 150); });
   changed();
   if (cfg.project.access === "read") { $("save").disabled = true; status("read-only share"); }
   buildTabs();
