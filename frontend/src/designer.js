@@ -15,6 +15,7 @@ import { setupPublish } from "./publish.js";
 import { editText, isJson, parseText } from "./edits.js";
 import { History, dirtyPaths, newProblems } from "./history.js";
 import { autoLayout, fitTransform, freeSpot, overlaps } from "./layout.js";
+import { documentOf as documentIn, elementId, fileOfKind as fileOfKindIn, list, locate, root, shownTypes as shownIn } from "./model.js";
 
 const cfg = JSON.parse(document.getElementById("designer-config").textContent);
 const PID = cfg.project.id;
@@ -51,7 +52,6 @@ function status(text, refused = false) {
 }
 const parse = parseText;
 const texts = () => Object.fromEntries(Object.values(state.files).map((f) => [f.path, f.text]));
-function elementId(node) { return node.id.split("/").slice(1).join("/"); }
 // one colour per node type of the model (in its order), so the legend tells them apart
 const PALETTE = ["#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc", "#fc9272", "#fdd0a2", "#c7e9c0", "#dadaeb",
   "#6baed6", "#fd8d3c", "#74c476", "#9e9ac8", "#fb6a4a", "#bdbdbd"];
@@ -60,31 +60,6 @@ function colour(type) {
   return PALETTE[(i < 0 ? 0 : i) % PALETTE.length];
 }
 
-// A node's ``info.path`` ("vnfd.vdu[1].intCpd[0]") as keys; the first is the document kind.
-function pathKeys(path) {
-  const keys = [];
-  for (const part of path.split(".")) {
-    const m = part.match(/^([^[]*)((?:\[\d+\])*)$/);
-    if (!m) return null;
-    if (m[1]) keys.push(m[1]);
-    for (const i of m[2].matchAll(/\[(\d+)\]/g)) keys.push(Number(i[1]));
-  }
-  return keys;
-}
-function root(data, kind) {
-  return data && typeof data[kind] === "object" && data[kind] !== null ? data[kind] : data;
-}
-// [container, key] of the element at ``path`` in ``data``.
-function locate(data, path) {
-  const keys = pathKeys(path || "");
-  if (!keys || keys.length < 2) return null;
-  let here = root(data, keys[0]);
-  for (const k of keys.slice(1, -1)) {
-    if (here == null || typeof here !== "object") return null;
-    here = here[k];
-  }
-  return here != null && typeof here === "object" ? [here, keys[keys.length - 1]] : null;
-}
 function nodeById(id) { return state.graph.nodes.find((n) => n.id === id); }
 function selectedNode() {
   const s = state.selected;
@@ -503,18 +478,8 @@ function mutate(path, change, message) {
   apply(path, text, message);
   return true;
 }
-// The description model's `document` of a node type (or of a type it derives from): the
-// kind of file (vnfd, nsd, tosca) its nodes are written in.
-function documentOf(type) {
-  for (const t of ancestors(type)) if ((model.node_types[t] || {}).document) return model.node_types[t].document;
-  return null;
-}
-// The file to add a node of `kind` to: the open file when it is of that kind, else the
-// first file of that kind (the server reads each file's kind: rdcl.checks.file_kinds).
-function fileOfKind(kind) {
-  const order = [state.file, ...Object.keys(state.files).filter((p) => p !== state.file).sort()];
-  return order.find((path) => path && state.kinds[path] === kind) || null;
-}
+const documentOf = (type) => documentIn(model, type);
+const fileOfKind = (kind) => fileOfKindIn(state.kinds, kind, state.file);
 function freshId(path, prefix) {
   const text = state.files[path].text;
   let n = 1;
@@ -527,10 +492,6 @@ function toscaPrefix(path) {
   return n ? n.id.slice(0, n.id.length - templateName(n).length) : "";
 }
 function templateName(node) { return node.info.path.split(".").slice(2).join("."); }
-function list(owner, key) {
-  if (!Array.isArray(owner[key])) owner[key] = [];
-  return owner[key];
-}
 const VDU_EXTRA = {
   vnf_vdu: () => (cfg.project.type === "nested-vdu" ? { vduParent: null, vduParentMandatory: false, vduNestedDesc: null } : {}),
   vnf_k8s_vdu: (id) => ({ vduParent: null, vduParentMandatory: false, vduNestedDesc: id, vduNestedDescType: "kubernetes" }),
@@ -577,17 +538,7 @@ function addNode(type) {
     savePositions();
   }
 }
-function ancestors(type) {
-  const out = [];
-  for (let t = type; t && !out.includes(t); t = (model.node_types[t] || {}).derived_from) out.push(t);
-  return out;
-}
-// node types a view shows: those it lists, then those derived from one it lists
-function shownTypes(view) {
-  const listed = (view && view.nodes) || [];
-  const derived = Object.keys(model.node_types).filter((t) => !listed.includes(t) && ancestors(t).some((a) => listed.includes(a)));
-  return [...listed, ...derived];
-}
+const shownTypes = (view) => shownIn(model, view);
 function adderOf(type) {
   if (ADDERS[type]) return { ...ADDERS[type], kind: documentOf(type) || ADDERS[type].kind };
   if (!TOSCA || !model.node_types[type]) return null;
