@@ -33,3 +33,21 @@ test("fit-to-view puts every node inside the canvas", () => {
     assert.ok(x > 0 && x < 800 && y > 0 && y < 600, `${x},${y} is off the canvas`);
   }
 });
+
+test("a long chain is folded into rows that fit at a readable scale", () => {
+  const nodes = Array.from({ length: 50 }, (_, i) => ({ id: `n${i}` })); // laid out by dagre, then folded
+  const links = nodes.slice(1).map((n, i) => ({ source: `n${i}`, target: n.id }));
+  const pos = autoLayout({ nodes, links });
+  const pts = Object.values(pos);
+  pts.forEach((p, i) => assert.ok(!overlaps(p, pts.slice(i + 1)), `node ${i} overlaps`));
+  assert.ok(fitTransform(pos, 1000, 550).k >= 0.25, "fitted at a readable scale");
+});
+
+test("a large view is put on a grid, nothing overlapping, fitting at a readable scale", () => {
+  const nodes = Array.from({ length: 500 }, (_, i) => ({ id: `n${i}`, parent: i % 10 === 1 ? `n${i - 1}` : null }));
+  const links = nodes.slice(1).map((n, i) => ({ source: `n${i}`, target: n.id }));
+  const pos = autoLayout({ nodes, links });
+  const leaves = nodes.filter((n) => !nodes.some((m) => m.parent === n.id)).map((n) => pos[n.id]);
+  leaves.forEach((p, i) => assert.ok(!overlaps(p, leaves.slice(i + 1), 50), `node ${i} overlaps`));
+  assert.ok(fitTransform(pos, 1000, 550).k >= 0.15, "every node fits at a scale where it can be clicked");
+});
