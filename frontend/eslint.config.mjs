@@ -20,4 +20,6 @@ export default [
   },
   { files: ["src/**/*.js", "eslint.config.mjs"], languageOptions: { sourceType: "module" } },
   { files: ["static/nfvo/**/*.js"], languageOptions: { sourceType: "script" } },
+  // node --test unit tests of the pure modules
+  { files: ["test/**/*.js"], languageOptions: { sourceType: "module", globals: { ...globals.node } } },
 ];

@@ -555,7 +555,7 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         except PermissionError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         try:
-            pub = publications.request(project, request.user, tenant)
+            pub = publications.request(project, request.user, tenant, req.validated_data["replace"])
         except ValueError as exc:
             return Response({"project": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         access.audit(request, "publish_project", f"project:{project.pk}", publication=pub.pk, revisions=pub.revisions)

@@ -365,6 +365,9 @@ class Publication(models.Model):
 
     ``revisions`` is ``{path: revision number}`` as they were when it was asked for;
     ``problems`` the located descriptor problems when translation refused it.
+    Without ``replace`` it does not replace an item that another project (or no project)
+    published last: it fails with the rule ``publication.replaces-item`` and the publisher
+    is asked to confirm.
     """
 
     PENDING, RUNNING, PUBLISHED, FAILED = "pending", "running", "published", "failed"
@@ -389,6 +392,10 @@ class Publication(models.Model):
     message = models.TextField(blank=True)
     problems = models.JSONField(default=list, blank=True)
     report = models.JSONField(default=list, blank=True, help_text="the translation report: what was skipped and why")
+    replace = models.BooleanField(
+        default=False,
+        help_text="the publisher confirmed replacing a catalogue item that this project did not publish last",
+    )
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
 

@@ -31,10 +31,14 @@ from . import access, services, sites
 from .models import CatalogueItem, Publication
 from .pipeline import publish_translation
 
+#: The rule of a publication stopped because it would replace another project's item.
+REPLACES_ITEM = "publication.replaces-item"
 
-def request(project: Project, user, tenant=None) -> Publication:
+
+def request(project: Project, user, tenant=None, replace: bool = False) -> Publication:
     """Record a publication of ``project``'s current revisions for ``tenant`` (None: the
     publisher's, :func:`nfvo.access.publishing_tenant`); it is queued after commit.
+    ``replace``: the publisher confirmed replacing an item another project published.
 
     Access checks (read access to the project, an operator role) are the caller's.
     :raises ValueError: the project has no files.
@@ -46,7 +50,12 @@ def request(project: Project, user, tenant=None) -> Publication:
         raise ValueError(f"project {project.name} has no files to publish")
     with transaction.atomic():
         pub = Publication.objects.create(
-            project=project, project_name=project.name, user=user, tenant=tenant, revisions=revisions
+            project=project,
+            project_name=project.name,
+            user=user,
+            tenant=tenant,
+            revisions=revisions,
+            replace=replace,
         )
         transaction.on_commit(lambda: enqueue(pub))
     return pub
@@ -68,9 +77,16 @@ def run(pub_id: int) -> Publication | None:
         if pub.project is None:
             raise ValueError(f"project {pub.project_name} was deleted before it could be published")
         translation = translate_project(pub.project.type, files_at(pub.project, pub.revisions), pub.project.entry)
-        owner = access.publishing_tenant(
-            pub.user, CatalogueItem.objects.filter(name=translation.name).first(), pub.tenant
-        )
+        existing = CatalogueItem.objects.filter(name=translation.name).first()
+        if existing is not None and not pub.replace and (why := _replaces(existing, pub)):
+            return _end(
+                pub,
+                Publication.FAILED,
+                why,
+                problems=[{"file": "", "path": "", "line": None, "rule": REPLACES_ITEM, "message": why}],
+                report=translation.report,
+            )
+        owner = access.publishing_tenant(pub.user, existing, pub.tenant)
         published, item = publish_translation(translation, owner, take_over=access.may_take_over(pub.user))
     except Refused as exc:
         return _end(pub, Publication.FAILED, str(exc), problems=exc.problems)
@@ -88,6 +104,21 @@ def run(pub_id: int) -> Publication | None:
         commit=published.commit,
         report=translation.report,
     )
+
+
+def _replaces(item: CatalogueItem, pub: Publication) -> str:
+    """Why publishing ``pub`` would replace ``item`` someone else made ("" when the item's
+    last publication was from ``pub``'s own project)."""
+    last = (
+        Publication.objects.filter(item=item, status=Publication.PUBLISHED)
+        .exclude(pk=pub.pk)
+        .order_by("-finished", "-pk")
+        .first()
+    )
+    if last is not None and last.project_id == pub.project_id:
+        return ""
+    by = f"project {last.project_name}" if last is not None else "a repository, not a designer project"
+    return f"catalogue item {item.name} was published by {by}; publishing would replace it (confirm to replace)"
 
 
 def _end(pub: Publication, status: str, message: str, **fields) -> Publication:

@@ -529,6 +529,7 @@ class PublicationSerializer(serializers.ModelSerializer):
             "message",
             "problems",
             "report",
+            "replace",
             "created",
             "finished",
         ]
@@ -540,3 +541,8 @@ class PublicationRequestSerializer(serializers.Serializer):
 
     project = serializers.IntegerField()
     tenant = serializers.CharField(required=False, allow_blank=True, default="")
+    replace = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="confirm replacing a catalogue item that another project (or a repository) published",
+    )

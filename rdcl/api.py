@@ -48,6 +48,7 @@ from .serializers import (
     RestoreSerializer,
     RevisionSerializer,
     RevisionTextSerializer,
+    SaveManySerializer,
     SaveSerializer,
     ShareSerializer,
     ValidateRequestSerializer,
@@ -282,6 +283,31 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             ImportedSerializer(imported.project, context={"request": request, "kind": imported.kind}).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        request=SaveManySerializer,
+        responses={200: FileTextSerializer(many=True), 400: REFUSED, 403: FORBIDDEN, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def save(self, request, pk=None):
+        """Save several files at once, each from the revision it was edited from: the
+        project is validated with all of them and all are stored, or none (400 with every
+        problem; 409 with the current revision of a file saved meanwhile)."""
+        project = self.get_object()
+        try:
+            services.require(project, request.user, services.WRITE)
+        except services.Forbidden as exc:
+            return forbidden(exc)
+        req = SaveManySerializer(data=request.data)
+        req.is_valid(raise_exception=True)
+        data = req.validated_data
+        try:
+            revisions = services.save_files(project, data["files"], request.user, data["message"])
+        except services.Refused as exc:
+            return refused(exc)
+        except services.Conflict as exc:
+            return conflict(exc)
+        return Response(FileTextSerializer([revisions[p] for p in sorted(revisions)], many=True).data)
 
     @extend_schema(methods=["GET"], request=None, responses=ValidationSerializer)
     @extend_schema(methods=["POST"], request=ValidateRequestSerializer, responses=ValidationSerializer)

@@ -1,7 +1,8 @@
 """REST API routes of the designer (``/api/rdcl/``).
 
 ``types/``, ``types/<name>/``, ``types/<name>/check-link/``; ``projects/`` (and
-``projects/import/``), ``projects/<id>/`` with ``validate/``, ``download/``, ``csar/``,
+``projects/import/``), ``projects/<id>/`` with ``save/`` (several files at once), ``validate/``,
+``download/``, ``csar/``,
 ``graph/<view>/``, ``graph/<view>/positions/``, ``check-link/``, ``shares/``,
 ``shares/<username>/``; ``projects/<id>/files/`` and ``projects/<id>/files/<file id>/`` with
 ``revisions/``, ``revisions/<n>/``, ``revisions/<n>/restore/``, ``diff/``, ``download/``.

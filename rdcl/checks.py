@@ -33,7 +33,7 @@ from .types.detect import detect_source, unify
 from .types.docpath import compose, format_path, get, line_of
 from .types.problems import FileProblem
 from .types.registry import get_type, types
-from .types.sources import Source
+from .types.sources import Source, load
 from .types.tosca import ToscaType
 
 
@@ -233,6 +233,20 @@ def view_graph(type_name: str, full: dict, view: str) -> dict:
     :raises KeyError: unknown view.
     """
     return get_type(type_name).description_model().view_graph(full, view)
+
+
+def file_kinds(type_name: str, files: Mapping[str, str]) -> dict[str, str | None]:
+    """``{path: kind}`` of each YAML/JSON file: the descriptor kind the type's plugin reads
+    it as (:meth:`ProjectType.document_kind`: ``vnfd``, ``nsd``, ``tosca``), None for a
+    file it does not edit or cannot read. Other files are left out."""
+    plugin = get_type(type_name)
+    out: dict[str, str | None] = {}
+    for path, text in files.items():
+        if not is_document(path):
+            continue
+        loaded = load(Source(path, text=text))
+        out[path] = None if loaded.problems else plugin.document_kind(loaded.data)
+    return out
 
 
 def problem_data(problem: FileProblem) -> dict[str, Any]:

@@ -119,6 +119,22 @@ class SaveSerializer(serializers.Serializer):
     message = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
 
 
+class SaveManyFileSerializer(serializers.Serializer):
+    """One file of a save of several: its path, new text and the revision it was edited
+    from (0 for a new file)."""
+
+    path = serializers.CharField(max_length=255)
+    text = _text()
+    base_revision = serializers.IntegerField(min_value=0)
+
+
+class SaveManySerializer(serializers.Serializer):
+    """Several files saved at once: all stored (one new revision each) or none."""
+
+    files = SaveManyFileSerializer(many=True, allow_empty=False)
+    message = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
 class RestoreSerializer(serializers.Serializer):
     """A restore: the file's current revision (as for a save) and a message."""
 

@@ -265,6 +265,18 @@ def create_from_example(owner, name: str, type_name: str, example: str = "all", 
     )
 
 
+def create_from_starter(owner, name: str, type_name: str, description: str = "") -> Project:
+    """A new, nearly empty project: the type's starter files (:meth:`ProjectType.starter`).
+
+    :raises Refused: unknown type, a name ``owner`` already uses, or an invalid starter.
+    """
+    try:
+        files = get_type(type_name).starter()
+    except RegistryError as exc:
+        raise Refused([], str(exc)) from None
+    return create_project(owner, name, type_name, files, description=description, message="new project")
+
+
 def examples(type_name: str) -> dict[str, str]:
     """``{name: text}`` of a type's examples (names relative to its ``examples/`` folder)."""
     plugin = get_type(type_name)
@@ -328,6 +340,24 @@ def save_file(project: Project, path: str, text: str, base_revision: int, author
     :raises Refused: the project would be invalid.
     """
     return _commit(project, {path: text}, {path: base_revision}, author, message)[path]
+
+
+def save_files(project: Project, files: list[dict], author, message: str = "") -> dict[str, Revision]:
+    """Store several files at once (``[{"path", "text", "base_revision"}]``, 0 for a new
+    file): the project is validated with all of them, then all are stored in one
+    transaction or none is, so a change that spans files (an NSD naming a new VNFD
+    external CP) is saved whole. Returns the new revisions by path.
+
+    :raises Conflict: a ``base_revision`` is not that file's current revision.
+    :raises Refused: a path given twice, or the project would be invalid.
+    """
+    paths = [f["path"] for f in files]
+    if len(set(paths)) != len(paths):
+        twice = sorted({p for p in paths if paths.count(p) > 1})
+        raise Refused([], f"a save names each file once; given twice: {', '.join(twice)}")
+    changes = {f["path"]: f["text"] for f in files}
+    bases = {f["path"]: f["base_revision"] for f in files}
+    return _commit(project, changes, bases, author, message)  # type: ignore[return-value]
 
 
 def restore(file: DescriptorFile, number: int, base_revision: int, author, message: str = "") -> Revision:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from translators import limits
 from translators.errors import DescriptorError
 
-from . import services
+from . import checks, services
 from .api import type_data
 from .models import GraphLayout
 from .types.description import DescriptionError
@@ -30,7 +30,8 @@ def _project(request, pk):
 
 @login_required
 def project_list(request):
-    """Your projects; create one from a type's example (POST)."""
+    """Your projects; create one (POST): empty with the type's starter files
+    (``example=starter``), or from the type's examples."""
     if request.method == "POST":
         name, type_name = request.POST.get("name", "").strip(), request.POST.get("type", "")
         example = request.POST.get("example", "") or "all"
@@ -38,14 +39,17 @@ def project_list(request):
             messages.error(request, "a project needs a name and a known type")
         else:
             try:
-                project = services.create_from_example(request.user, name, type_name, example)
+                if example == "starter":
+                    project = services.create_from_starter(request.user, name, type_name)
+                else:
+                    project = services.create_from_example(request.user, name, type_name, example)
             except services.Refused as exc:
                 messages.error(request, f"{exc.detail}: " + "; ".join(p["message"] for p in exc.problems))
             except Exception as exc:  # duplicate name, unknown example: shown, not a 500
                 messages.error(request, f"not created: {exc}")
             else:
                 return redirect("rdcl:project", pk=project.pk)
-    catalogue = {name: [e for e in services.examples(name)] for name in types()}
+    catalogue = {name: list(services.examples(name)) for name in types()}
     return render(
         request,
         "rdcl/project_list.html",
@@ -61,9 +65,11 @@ def project_list(request):
 def project_page(request, pk):
     """The project's files, a graph per view of its type and the text editor."""
     project = _project(request, pk)
+    current = sorted(services.current_revisions(project).items())
+    kinds = checks.file_kinds(project.type, {path: r.text for path, r in current})
     files = [
-        {"id": r.file_id, "path": path, "revision": r.number, "text": r.text}
-        for path, r in sorted(services.current_revisions(project).items())
+        {"id": r.file_id, "path": path, "revision": r.number, "text": r.text, "kind": kinds.get(path)}
+        for path, r in current
     ]
     config = {
         "project": {
@@ -74,8 +80,9 @@ def project_page(request, pk):
         },
         "type": type_data(project.type, with_text=False),
         "files": files,
+        "csar": checks.is_tosca(get_type(project.type)),
     }
-    return render(request, "rdcl/project.html", {"project": project, "config": config})
+    return render(request, "rdcl/project.html", {"project": project, "config": config, "csar": config["csar"]})
 
 
 class _BadBody(Exception):
@@ -103,8 +110,11 @@ def _body(request) -> dict:
 @login_required
 @require_POST
 def preview(request, pk, view):
-    """``{"graph", "problems", "error"}`` of the project with ``files`` (path: text) changed;
-    ``graph`` is null when the files cannot be read. Stores nothing."""
+    """``{"graph", "problems", "model_problems", "kinds", "error"}`` of the project with
+    ``files`` (path: text) changed; ``graph`` is null when the files cannot be read.
+    ``model_problems``: how the view's graph breaks the description model (links of types
+    that may not join their ends, composition constraints), in the model's labels;
+    ``kinds``: each file's descriptor kind (:func:`rdcl.checks.file_kinds`). Stores nothing."""
     project = _project(request, pk)
     try:
         changes = _body(request).get("files") or {}
@@ -121,12 +131,22 @@ def preview(request, pk, view):
         raise Http404(exc.args[0]) from None
     except (DescriptorError, ValueError) as exc:
         graph, error = None, str(exc)
+    model_problems: list[str] = []
     if graph is not None:
+        model_problems = get_type(project.type).description_model().check_graph(graph)
         layout = GraphLayout.objects.filter(project=project, view=view).first()
         positions = layout.positions if layout else {}
         for node in graph["nodes"]:
             node["position"] = positions.get(node["id"])
-    return JsonResponse({"graph": graph, "problems": problems, "error": error})
+    return JsonResponse(
+        {
+            "graph": graph,
+            "problems": problems,
+            "model_problems": model_problems,
+            "kinds": checks.file_kinds(project.type, files),
+            "error": error,
+        }
+    )
 
 
 @login_required

@@ -173,9 +173,9 @@ def test_design_a_nested_vdu_project(live_server, browser, tmp_path):
     # a link the description model forbids in the VNF view is refused with the reason
     page.click('#views button[data-view="vnf"]')
     page.click("#link-mode")
-    node(page, "edge_vnfd/vm1").click()
+    node(page, "edge_vnfd/vm1").locator("rect").click(position={"x": 6, "y": 6})  # a container: its corner
     node(page, "edge_vnfd/mgmt_vl").click()
-    expect(page.locator("#status.refused")).to_contain_text("no link type joins 'vnf_vdu' to 'vnf_vl'")
+    expect(page.locator("#status.refused")).to_contain_text("no link may join VDU to intVL")
     shot("vnf-view-link-refused")
     assert not errors, errors
 
@@ -235,8 +235,7 @@ def test_tosca_palette_links_and_history(live_server, browser, tmp_path):
     node(page, "compute1").click()
     node(page, "net").click()
     expect(page.locator("#status.refused")).to_contain_text(
-        "a 'tosca.relationships.network.LinksTo' link cannot join 'tosca.nodes.Compute' to "
-        "'tosca.nodes.network.Network'; it joins tosca.nodes.network.Port-tosca.nodes.network.Network"
+        "a “links to” link cannot join Compute to Network; it joins Port to Network"
     )
     assert "requirements" not in yaml.safe_load(editor_text(page))["topology_template"]["node_templates"]["compute1"]
     shot("tosca-link-refused")
@@ -268,7 +267,7 @@ def test_tosca_palette_links_and_history(live_server, browser, tmp_path):
     expect(page.locator("#diff .head").first).to_contain_text(f"{path}@1")
     expect(page.locator("#diff .add", has_text="compute1:")).to_have_count(1)
     expect(page.locator("#diff .add", has_text="host: compute1")).to_have_count(1)
-    assert page.locator("#diff .del").count() >= 1  # the re-dump rewrites some lines too
+    expect(page.locator("#diff .del")).to_have_count(0)  # graph edits rewrite no line they do not touch
     shot("history-and-diff")
 
     rows.nth(1).locator("button.restore").click()
@@ -309,7 +308,7 @@ def test_ns_view_links_vnfs_to_virtual_links(live_server, browser, tmp_path):
     # a VNF-VNF link: the description model has none
     node(page, "firewall_nsd/vl1").click()
     node(page, "firewall_nsd/access_vl").click()
-    expect(page.locator("#status.refused")).to_contain_text("no link type joins 'ns_vl' to 'ns_vl'")
+    expect(page.locator("#status.refused")).to_contain_text("no link may join VL to VL")
     shot("ns-links-refused")
     page.click("#link-mode")
 

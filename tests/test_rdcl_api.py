@@ -93,7 +93,7 @@ def test_type_list_has_description_models_examples_and_link_checks(api):
     assert api.get(f"{API}/types/osm/").status_code == 404
 
     refused = api.post(f"{API}/types/etsi/check-link/", {"source": "vnf", "target": "vnf_vdu"}, format="json").json()
-    assert refused["allowed"] is False and "no link type joins 'vnf' to 'vnf_vdu'" in refused["reason"]
+    assert refused["allowed"] is False and "no link may join VNF to VDU" in refused["reason"]
     allowed = api.post(f"{API}/types/etsi/check-link/", {"source": "ns_cp", "target": "ns_vl"}, format="json").json()
     assert allowed == {"allowed": True, "link_type": "sap_vl", "reason": ""}
 
@@ -591,13 +591,17 @@ def test_link_check_in_a_project_refuses_with_the_reason(api):
     refused = api.post(
         f"{API}/projects/{pid}/check-link/", {"source": "vnf_vdu_cp", "target": "vnf_vl", "view": "ns"}, format="json"
     ).json()
-    assert refused == {"allowed": False, "link_type": None, "reason": "view 'ns' does not show 'vnf_vdu_cp' nodes"}
+    assert refused == {
+        "allowed": False,
+        "link_type": None,
+        "reason": "the Network service view does not show VduCp nodes",
+    }
     wrong = api.post(
         f"{API}/projects/{pid}/check-link/",
         {"source": "vnf_vdu_cp", "target": "vnf_vl", "link_type": "sap_vl"},
         format="json",
     ).json()
-    assert not wrong["allowed"] and "a 'sap_vl' link cannot join" in wrong["reason"]
+    assert not wrong["allowed"] and "a “SAP on NS VL” link cannot join" in wrong["reason"]
     ok = api.post(
         f"{API}/projects/{pid}/check-link/", {"source": "vnf_vdu_cp", "target": "vnf_k8s_vdu"}, format="json"
     ).json()

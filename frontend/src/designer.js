@@ -10,9 +10,12 @@ import { Compartment, EditorState } from "@codemirror/state";
 import { json } from "@codemirror/lang-json";
 import { yaml } from "@codemirror/lang-yaml";
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
-import jsyaml from "js-yaml";
 import { call } from "./api.js";
 import { setupPublish } from "./publish.js";
+import { editText, isJson, parseText } from "./edits.js";
+import { History, dirtyPaths, newProblems } from "./history.js";
+import { autoLayout, fitTransform, freeSpot, overlaps } from "./layout.js";
+import { documentOf as documentIn, elementId, fileOfKind as fileOfKindIn, list, locate, root, shownTypes as shownIn } from "./model.js";
 
 const cfg = JSON.parse(document.getElementById("designer-config").textContent);
 const PID = cfg.project.id;
@@ -24,6 +27,8 @@ const R = 18;
 
 const state = {
   files: Object.fromEntries(cfg.files.map((f) => [f.path, { ...f, saved: f.text }])),
+  kinds: Object.fromEntries(cfg.files.map((f) => [f.path, f.kind || null])), // path -> vnfd, nsd, tosca
+  modelProblems: [],  // how the view's graph breaks the description model (last preview)
   file: cfg.files.length ? cfg.files[0].path : null,
   view: Object.keys(model.views)[0] || null,
   graph: { nodes: [], links: [] },
@@ -34,7 +39,8 @@ const state = {
   problems: [],
 };
 window.designer = state; // for tests and the benchmark
-setupPublish(PID);
+const history = new History();
+setupPublish(PID, () => dirtyPaths(Object.values(state.files)).length > 0);
 
 // -- helpers ------------------------------------------------------------------------------
 
@@ -44,45 +50,16 @@ function status(text, refused = false) {
   el.textContent = text;
   el.className = refused ? "refused" : "";
 }
-const isJson = (path) => /\.json$/i.test(path);
-function parse(path, text) {
-  return isJson(path) ? JSON.parse(text) : jsyaml.load(text);
-}
-function dump(path, data) {
-  return isJson(path) ? JSON.stringify(data, null, 2) + "\n" : jsyaml.dump(data, { lineWidth: -1, noRefs: true });
-}
-function elementId(node) { return node.id.split("/").slice(1).join("/"); }
+const parse = parseText;
+const texts = () => Object.fromEntries(Object.values(state.files).map((f) => [f.path, f.text]));
+// one colour per node type of the model (in its order), so the legend tells them apart
+const PALETTE = ["#9ecae1", "#fdae6b", "#a1d99b", "#bcbddc", "#fc9272", "#fdd0a2", "#c7e9c0", "#dadaeb",
+  "#6baed6", "#fd8d3c", "#74c476", "#9e9ac8", "#fb6a4a", "#bdbdbd"];
 function colour(type) {
-  let h = 0;
-  for (const c of type) h = (h * 31 + c.charCodeAt(0)) % 360;
-  return `hsl(${h},55%,78%)`;
+  const i = Object.keys(model.node_types).indexOf(type);
+  return PALETTE[(i < 0 ? 0 : i) % PALETTE.length];
 }
 
-// A node's ``info.path`` ("vnfd.vdu[1].intCpd[0]") as keys; the first is the document kind.
-function pathKeys(path) {
-  const keys = [];
-  for (const part of path.split(".")) {
-    const m = part.match(/^([^[]*)((?:\[\d+\])*)$/);
-    if (!m) return null;
-    if (m[1]) keys.push(m[1]);
-    for (const i of m[2].matchAll(/\[(\d+)\]/g)) keys.push(Number(i[1]));
-  }
-  return keys;
-}
-function root(data, kind) {
-  return data && typeof data[kind] === "object" && data[kind] !== null ? data[kind] : data;
-}
-// [container, key] of the element at ``path`` in ``data``.
-function locate(data, path) {
-  const keys = pathKeys(path || "");
-  if (!keys || keys.length < 2) return null;
-  let here = root(data, keys[0]);
-  for (const k of keys.slice(1, -1)) {
-    if (here == null || typeof here !== "object") return null;
-    here = here[k];
-  }
-  return here != null && typeof here === "object" ? [here, keys[keys.length - 1]] : null;
-}
 function nodeById(id) { return state.graph.nodes.find((n) => n.id === id); }
 function selectedNode() {
   const s = state.selected;
@@ -102,13 +79,57 @@ const editor = new EditorView({
     extensions: [basicSetup, lintGutter(), language.of(state.file && isJson(state.file) ? json() : yaml()),
       EditorView.updateListener.of((u) => {
         if (u.docChanged && !applying && state.file) {
+          typed({ ...texts(), [state.file]: u.startState.doc.toString() });
           state.files[state.file].text = u.state.doc.toString();
+          changed();
           schedule();
         }
       })],
   }),
 });
 window.designerEditor = editor;
+
+// typing is one undo step per burst (a pause of 800 ms ends it)
+let typing = null;
+function typed(before) {
+  if (!typing) history.record(before);
+  clearTimeout(typing);
+  typing = setTimeout(() => { typing = null; }, 800);
+}
+// the unsaved marker, the undo/redo buttons and the page title follow the files
+function changed() {
+  const dirty = dirtyPaths(Object.values(state.files));
+  const marker = $("unsaved");
+  marker.hidden = !dirty.length;
+  marker.textContent = dirty.length ? `unsaved: ${dirty.join(", ")}` : "";
+  document.body.dataset.unsaved = String(dirty.length);
+  document.title = (dirty.length ? "• " : "") + document.title.replace(/^• /, "");
+  $("undo").disabled = !history.canUndo && !typing;
+  $("redo").disabled = !history.canRedo;
+  $("discard").disabled = !dirty.length;
+}
+function restoreTexts(snapshot, message) {
+  for (const [path, text] of Object.entries(snapshot)) if (state.files[path]) setText(path, text);
+  changed();
+  status(message);
+  refresh();
+}
+function undo() {
+  clearTimeout(typing); typing = null;
+  const back = history.undo(texts());
+  if (back) restoreTexts(back, "undone"); else status("nothing to undo", true);
+}
+function redo() {
+  const next = history.redo(texts());
+  if (next) restoreTexts(next, "redone"); else status("nothing to redo", true);
+}
+function discard() {
+  const dirty = dirtyPaths(Object.values(state.files));
+  if (!dirty.length) { status("no unsaved changes"); return; }
+  history.record(texts());
+  restoreTexts(Object.fromEntries(Object.values(state.files).map((f) => [f.path, f.saved])),
+    `discarded the changes to ${dirty.join(", ")} (undo brings them back)`);
+}
 
 function showFile(path) {
   state.file = path;
@@ -161,15 +182,17 @@ async function stored() {
 async function refresh() {
   clearTimeout(timer);
   const mine = ++generation;
-  const changed = {};
-  for (const f of Object.values(state.files)) if (f.text !== f.saved) changed[f.path] = f.text;
+  const unsaved = {};
+  for (const f of Object.values(state.files)) if (f.text !== f.saved) unsaved[f.path] = f.text;
   // Stored files are valid (saves are validated): their graph needs no validation run.
-  const r = Object.keys(changed).length
-    ? await call("POST", `/designer/projects/${PID}/preview/${state.view}/`, { files: changed })
+  const r = Object.keys(unsaved).length
+    ? await call("POST", `/designer/projects/${PID}/preview/${state.view}/`, { files: unsaved })
     : await stored();
   if (mine !== generation) return;
   if (!r.ok || !r.data) { status(`preview failed (${r.status})`, true); return; }
   state.problems = r.data.problems || [];
+  if (r.data.model_problems) state.modelProblems = r.data.model_problems;
+  if (r.data.kinds) Object.assign(state.kinds, r.data.kinds);
   markProblems();
   if (r.data.graph) render(r.data.graph);
   else status(`the text cannot be read: ${r.data.error}`, true);
@@ -187,32 +210,74 @@ const zoomer = zoom().scaleExtent([0.1, 4]).on("zoom", (e) => { transform = e.tr
 svg.call(zoomer).on("dblclick.zoom", null);
 svg.on("click", (e) => { if (e.target === svg.node()) choose(null); });
 
+// Positions: stored ones are kept; a view with none is laid out by dagre; a node that has
+// none (added, or new in the text) takes dagre's place for it when that is free, else the
+// nearest free spot, so nodes never start on top of each other.
+let fitted = null; // the view last fitted to the canvas
+let resizing = null;
 function place(graph) {
-  const view = model.views[state.view] || { nodes: [] };
-  const columns = view.nodes || [];
-  const rows = {};
   for (const n of graph.nodes) {
     if (n.position && !state.pos[n.id]) state.pos[n.id] = { x: n.position.x, y: n.position.y };
   }
-  const siblings = {};
-  for (const n of graph.nodes) {
-    if (state.pos[n.id]) continue;
+  const missing = graph.nodes.filter((n) => !state.pos[n.id]);
+  if (!missing.length) return false;
+  const laid = autoLayout(graph);
+  if (missing.length === graph.nodes.length) { Object.assign(state.pos, laid); return true; }
+  const parents = new Set(graph.nodes.map((n) => n.parent).filter(Boolean));
+  const taken = graph.nodes.filter((n) => state.pos[n.id] && !parents.has(n.id)).map((n) => state.pos[n.id]);
+  for (const n of missing) {
     const parent = n.parent && state.pos[n.parent];
-    if (parent) {
-      const k = (siblings[n.parent] = (siblings[n.parent] || 0) + 1);
-      state.pos[n.id] = { x: parent.x - 40 + 55 * (k - 1), y: parent.y + 50 };
-      continue;
-    }
-    const col = Math.max(columns.indexOf(n.type), 0);
-    const row = (rows[col] = (rows[col] || 0) + 1);
-    state.pos[n.id] = { x: 80 + col * 150 + (row % 2) * 30, y: 60 + row * 70 };
+    // a nested node goes below its container's label, beside its siblings
+    const want = state.want && state.want[n.id] ? state.want[n.id]
+      : parent ? { x: parent.x - 40, y: parent.y + 60 } : laid[n.id];
+    const p = overlaps(want, taken) ? freeSpot(want, taken) : want;
+    state.pos[n.id] = p;
+    taken.push(p);
   }
+  return true;
+}
+function fit() {
+  const box = svg.node().getBoundingClientRect();
+  const shown = Object.fromEntries(state.graph.nodes.filter((n) => state.pos[n.id]).map((n) => [n.id, state.pos[n.id]]));
+  const t = fitTransform(shown, box.width, box.height);
+  svg.call(zoomer.transform, zoomIdentity.translate(t.x, t.y).scale(t.k));
+}
+function relayout() {
+  Object.assign(state.pos, autoLayout(state.graph));
+  render(state.graph);
+  fit();
+  savePositions();
+  status("laid out");
+}
+function legend(graph) {
+  const box = $("legend");
+  box.innerHTML = "";
+  const types = [...new Set(graph.nodes.map((n) => n.type))];
+  for (const type of shownTypes(model.views[state.view]).filter((t) => types.includes(t)).concat(types.filter((t) => !shownTypes(model.views[state.view]).includes(t)))) {
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch"; swatch.style.background = colour(type);
+    item.append(swatch, (model.node_types[type] || {}).label || type);
+    box.appendChild(item);
+  }
+  for (const type of [...new Set(graph.links.map((l) => l.type))]) {
+    const item = document.createElement("li");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch line"; swatch.style.borderColor = linkColour(type);
+    item.append(swatch, (model.link_types[type] || {}).label || type);
+    box.appendChild(item);
+  }
+}
+function linkColour(type) {
+  let h = 0;
+  for (const c of type) h = (h * 17 + c.charCodeAt(0)) % 360;
+  return `hsl(${h},45%,45%)`;
 }
 
 let linkEls = new Map(); // node id -> [line elements touching it]
 function render(graph) {
   state.graph = graph;
-  place(graph);
+  const placed = place(graph);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const children = new Map();
   for (const n of graph.nodes) if (n.parent && byId.has(n.parent)) {
@@ -221,7 +286,7 @@ function render(graph) {
   }
   state.children = children;
   const links = linkLayer.selectAll("line.link").data(graph.links, (l) => `${l.source}|${l.target}|${l.type}`)
-    .join("line").attr("class", "link").attr("data-type", (l) => l.type);
+    .join("line").attr("class", "link").attr("data-type", (l) => l.type).attr("stroke", (l) => linkColour(l.type));
   linkEls = new Map();
   links.each(function (l) {
     for (const end of [l.source, l.target]) {
@@ -249,6 +314,9 @@ function render(graph) {
   nodes.each(function (n) { moveNode(this, n); });
   links.each(function (l) { moveLink(this, l); });
   highlight();
+  legend(graph);
+  if (fitted !== state.view) { fitted = state.view; fit(); }
+  if (placed && cfg.project.access !== "read") savePositions();
 }
 function containerBox(id) {
   const p = state.pos[id];
@@ -381,33 +449,37 @@ function editProperty(node, key, raw, old) {
 
 // -- graph edits change the descriptor text -----------------------------------------------
 
-function mutate(path, change, message) {
-  let data;
+// The text of `path` after `change(data)`, written by edits.js (only what it touches), or
+// null with the reason shown.
+function edited(path, change) {
   try {
-    data = parse(path, state.files[path].text);
+    parse(path, state.files[path].text);
   } catch (e) {
-    status(`fix the text first: ${e.message}`, true);
-    return false;
+    status(`fix the text of ${path} first: ${e.message}`, true);
+    return null;
   }
   try {
-    change(data);
+    return editText(path, state.files[path].text, change);
   } catch (e) {
     status(e.message, true);
-    return false;
+    return null;
   }
-  setText(path, dump(path, data));
+}
+function apply(path, text, message) {
+  history.record(texts());
+  setText(path, text);
+  changed();
   status(message);
   refresh();
+}
+function mutate(path, change, message) {
+  const text = edited(path, change);
+  if (text === null) return false;
+  apply(path, text, message);
   return true;
 }
-function fileOfKind(kind) {
-  const test = kind === "tosca" ? (d) => d && (d.topology_template || d.tosca_definitions_version) : kind === "nsd" ? (d) => d && (d.nsdIdentifier || d.sapd || d.nsd) : (d) => d && (d.vdu || d.vnfdId || d.vnfd);
-  const order = [state.file, ...Object.keys(state.files).filter((p) => p !== state.file)];
-  for (const path of order) {
-    try { if (path && test(parse(path, state.files[path].text))) return path; } catch { /* unreadable */ }
-  }
-  return null;
-}
+const documentOf = (type) => documentIn(model, type);
+const fileOfKind = (kind) => fileOfKindIn(state.kinds, kind, state.file);
 function freshId(path, prefix) {
   const text = state.files[path].text;
   let n = 1;
@@ -420,10 +492,6 @@ function toscaPrefix(path) {
   return n ? n.id.slice(0, n.id.length - templateName(n).length) : "";
 }
 function templateName(node) { return node.info.path.split(".").slice(2).join("."); }
-function list(owner, key) {
-  if (!Array.isArray(owner[key])) owner[key] = [];
-  return owner[key];
-}
 const VDU_EXTRA = {
   vnf_vdu: () => (cfg.project.type === "nested-vdu" ? { vduParent: null, vduParentMandatory: false, vduNestedDesc: null } : {}),
   vnf_k8s_vdu: (id) => ({ vduParent: null, vduParentMandatory: false, vduNestedDesc: id, vduNestedDescType: "kubernetes" }),
@@ -453,6 +521,7 @@ function vdu(type) {
 function addNode(type) {
   const adder = adderOf(type);
   const path = adder && fileOfKind(adder.kind);
+  if (path && path !== state.file) { $("file").value = path; showFile(path); }
   if (!path) { status(`no ${adder ? adder.kind.toUpperCase() : "descriptor"} file to add a ${type} to`, true); return; }
   const id = freshId(path, adder.prefix);
   const stem = (Object.values(state.graph.nodes).find((n) => n.info && n.info.file === path) || {}).info;
@@ -460,8 +529,7 @@ function addNode(type) {
   const nodeId = adder.kind === "tosca" ? toscaPrefix(path) + id : `${descriptor}/${id}`;
   const box = svg.node().getBoundingClientRect();
   const t = transform;
-  const count = state.graph.nodes.length;
-  state.pos[nodeId] = { x: (box.width / 2 - t.x) / t.k + (count % 5) * 25, y: (box.height / 2 - t.y) / t.k + (count % 3) * 25 };
+  state.want = { [nodeId]: { x: (box.width / 2 - t.x) / t.k, y: (box.height / 2 - t.y) / t.k } };
   if (mutate(path, (data) => {
     const kind = adder.kind;
     adder.add(root(data, kind), id);
@@ -470,19 +538,9 @@ function addNode(type) {
     savePositions();
   }
 }
-function ancestors(type) {
-  const out = [];
-  for (let t = type; t && !out.includes(t); t = (model.node_types[t] || {}).derived_from) out.push(t);
-  return out;
-}
-// node types a view shows: those it lists, then those derived from one it lists
-function shownTypes(view) {
-  const listed = (view && view.nodes) || [];
-  const derived = Object.keys(model.node_types).filter((t) => !listed.includes(t) && ancestors(t).some((a) => listed.includes(a)));
-  return [...listed, ...derived];
-}
+const shownTypes = (view) => shownIn(model, view);
 function adderOf(type) {
-  if (ADDERS[type]) return ADDERS[type];
+  if (ADDERS[type]) return { ...ADDERS[type], kind: documentOf(type) || ADDERS[type].kind };
   if (!TOSCA || !model.node_types[type]) return null;
   // a node template of that type in topology_template.node_templates (TOSCA 1.3 §3.8.3)
   return { kind: "tosca", prefix: type.split(".").pop().toLowerCase().replace(/[^a-z0-9]/g, "") || "node",
@@ -651,12 +709,34 @@ async function clicked(node) {
   const kind = nesting ? "nesting" : r.data.link_type;
   const linker = LINKERS[kind] || (TOSCA ? toscaLinker(kind) : null);
   if (!linker) { status(`a ${kind} link is allowed but not drawn from the graph: edit the text`, true); return; }
+  const label = nesting ? `${source.label} nested in ${node.label}`
+    : `“${(model.link_types[kind] || {}).label || kind}” link ${source.label} - ${node.label} added`;
+  let file, text;
   try {
-    const [file, change] = linker(source, node);
-    mutate(file, change, nesting ? `${source.label} nested in ${node.label}` : `${kind} link ${source.label} - ${node.label} added`);
+    let change;
+    [file, change] = linker(source, node);
+    text = edited(file, change);
   } catch (e) {
-    status(e.message, true);
+    status(`link refused: ${e.message}`, true);
+    return;
   }
+  if (text === null) return;
+  const why = await breaks(file, text);
+  if (why) { status(`link refused: ${why}`, true); return; }
+  apply(file, text, label);
+}
+// Why writing `text` to `file` would break the project (a problem the validator or the
+// description model finds that the files do not have now), or "" when it would not.
+async function breaks(file, text) {
+  const now = {};
+  for (const f of Object.values(state.files)) if (f.text !== f.saved) now[f.path] = f.text;
+  const url = `/designer/projects/${PID}/preview/${state.view}/`;
+  const [before, after] = await Promise.all([call("POST", url, { files: now }), call("POST", url, { files: { ...now, [file]: text } })]);
+  if (!before.ok || !after.ok) return `the change could not be checked (${after.status})`;
+  const keys = (d) => [...(d.problems || []).map((p) => `${p.file}: ${p.message}`), ...(d.model_problems || [])];
+  const fresh = newProblems(keys(before.data), keys(after.data));
+  if (fresh.length) return `${file} would be invalid: ${fresh[0]}`;
+  return after.data.graph ? "" : `${file} could not be read: ${after.data.error}`;
 }
 function deleteSelected() {
   const node = selectedNode();
@@ -674,37 +754,34 @@ function deleteSelected() {
 
 // -- save ---------------------------------------------------------------------------------
 
-// Files are saved one by one and each save validates the whole project, so a file that
-// needs another one's unsaved change (an NSD naming a new VNFD external CP) is refused
-// until that one is saved: refused files are tried again while any other save succeeds.
+// Every changed file in one request (POST projects/<id>/save/): the project is validated
+// with all of them and all are stored or none, so a change that spans files is saved whole.
 async function save() {
-  let pending = Object.values(state.files).filter((f) => f.text !== f.saved);
-  const saved = [];
-  let refused = null;
-  while (pending.length) {
-    const again = [];
-    for (const f of pending) {
-      const r = await call("PUT", `/api/rdcl/projects/${PID}/files/${f.id}/`, { text: f.text, base_revision: f.revision, message: "designer" });
-      if (r.ok) { f.revision = r.data.revision; f.saved = f.text; saved.push(f); continue; }
-      if (r.status === 409) {
-        status(`not saved: ${f.path} changed meanwhile (revision ${r.data.current ? r.data.current.number : "?"}); reload to merge`, true);
-        return;
-      }
-      if (r.status !== 400) { status(`not saved: ${f.path} (${r.status}) ${r.data && r.data.detail ? r.data.detail : ""}`, true); return; }
-      refused = r;
-      again.push(f);
-    }
-    if (again.length === pending.length) {
-      state.problems = refused.data.problems || [];
-      markProblems();
-      status(`not saved: ${refused.data.detail || "refused"}`, true);
-      return;
-    }
-    pending = again;
+  const dirty = Object.values(state.files).filter((f) => f.text !== f.saved);
+  if (!dirty.length) { status("nothing to save"); return; }
+  const r = await call("POST", `/api/rdcl/projects/${PID}/save/`, {
+    files: dirty.map((f) => ({ path: f.path, text: f.text, base_revision: f.revision })), message: "designer" });
+  if (r.status === 409) {
+    status(`not saved: ${r.data && r.data.detail ? r.data.detail : "a file changed meanwhile"}; reload to merge`, true);
+    return;
   }
+  if (r.status === 400 && r.data) {
+    state.problems = r.data.problems || [];
+    markProblems();
+    status(`not saved: ${r.data.detail || "refused"}`, true);
+    return;
+  }
+  if (!r.ok) { status(`not saved (${r.status}) ${r.data && r.data.detail ? r.data.detail : ""}`, true); return; }
+  const saved = [];
+  for (const rev of r.data) {
+    const f = state.files[rev.path];
+    f.revision = rev.revision; f.saved = rev.text; f.text === rev.text || setText(f.path, rev.text);
+    saved.push(f);
+  }
+  changed();
   await call("PUT", `/api/rdcl/projects/${PID}/graph/${state.view}/positions/`, { positions: state.pos });
   saved.sort((a, b) => a.path.localeCompare(b.path));
-  status(saved.length ? `saved ${saved.map((f) => `${f.path} r${f.revision}`).join(", ")}` : "nothing to save");
+  status(`saved ${saved.map((f) => `${f.path} r${f.revision}`).join(", ")}`);
 }
 
 // -- history, diff, restore (the file's revisions through the REST API) --------------------
@@ -771,6 +848,7 @@ async function restoreRevision(number) {
   if (r.status === 201) {
     f.revision = r.data.revision; f.saved = r.data.text;
     setText(f.path, r.data.text);
+    changed();
     status(`restored r${number} of ${f.path} as r${f.revision}`);
     await refresh();
     await loadHistory();
@@ -803,7 +881,7 @@ function buildTabs() {
     b.textContent = view.label || name;
     b.setAttribute("aria-pressed", String(name === state.view));
     b.addEventListener("click", () => {
-      state.view = name; state.pos = {}; state.linkSource = null;
+      state.view = name; state.pos = {}; state.linkSource = null; state.modelProblems = [];
       box.querySelectorAll("button").forEach((x) => x.setAttribute("aria-pressed", String(x === b)));
       buildPalette();
       buildLinkTypes();
@@ -828,9 +906,23 @@ function init() {
   });
   $("delete").addEventListener("click", deleteSelected);
   $("save").addEventListener("click", save);
+  $("undo").addEventListener("click", undo);
+  $("redo").addEventListener("click", redo);
+  $("discard").addEventListener("click", discard);
+  $("layout").addEventListener("click", relayout);
+  $("fit").addEventListener("click", fit);
   document.addEventListener("keydown", (e) => {
-    if ((e.key === "Delete" || e.key === "Backspace") && !e.target.closest("input, .cm-editor, select, textarea")) deleteSelected();
+    const inText = e.target.closest("input, .cm-editor, select, textarea");
+    if ((e.key === "Delete" || e.key === "Backspace") && !inText) deleteSelected();
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "z" && !inText) { e.preventDefault(); (e.shiftKey ? redo : undo)(); }
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") { e.preventDefault(); save(); }
   });
+  // leaving with unsaved changes asks first (the browser's own "leave page?" dialog)
+  window.addEventListener("beforeunload", (e) => {
+    if (dirtyPaths(Object.values(state.files)).length) { e.preventDefault(); e.returnValue = ""; }
+  });
+  window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(fit, 150); });
+  changed();
   if (cfg.project.access === "read") { $("save").disabled = true; status("read-only share"); }
   buildTabs();
   buildPalette();

@@ -84,6 +84,13 @@ class ProjectType:
         """
         raise NotImplementedError
 
+    def document_kind(self, data: Any) -> str | None:
+        """The kind of descriptor a parsed document is (``vnfd``, ``nsd``, ``tosca``...):
+        the value the description model's node types name as their ``document``, so the
+        designer adds a node to a file of the right kind. None: not one this type edits.
+        """
+        return None
+
     # -- from the plugin folder ----------------------------------------------------------
 
     @cached_property
@@ -112,6 +119,16 @@ class ProjectType:
         """Example descriptor files in the plugin's ``examples/`` folder, sorted."""
         folder = self.folder() / "examples"
         return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+    def starter(self) -> dict[str, str]:
+        """``{path: text}`` a new empty project of this type starts with: the files of the
+        plugin's ``starter/`` folder (paths relative to it), else its first example."""
+        folder = self.folder() / "starter"
+        if folder.is_dir():
+            found = sorted(p for p in folder.rglob("*") if p.is_file())
+            return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in found}
+        first = self.examples()[:1]
+        return {p.name: p.read_text(encoding="utf-8") for p in first}
 
     def graph(self, model: Any, view: str) -> dict:
         """The graph of ``model`` that ``view`` shows: ``{"view", "nodes", "links"}``.

@@ -143,7 +143,8 @@ class DescriptionModel:
 
         Allowed when a link type (``link_type`` if given) lists the pair, or a pair of
         their ancestors, in its ``joins`` (either way round unless ``directed``), and,
-        with ``view``, the view shows both node types and that link type.
+        with ``view``, the view shows both node types and that link type. A refusal's
+        ``reason`` names node, link and view types by their labels (words a user knows).
         """
         for t in (source_type, target_type):
             if t not in self.node_types:
@@ -154,7 +155,9 @@ class DescriptionModel:
                 return LinkCheck(False, reason=f"unknown view {view!r}; views: {', '.join(self.views)}")
             for t in (source_type, target_type):
                 if not self.shows(view, t):
-                    return LinkCheck(False, reason=f"view {view!r} does not show {t!r} nodes")
+                    return LinkCheck(
+                        False, reason=f"the {shown.get('label', view)} view does not show {self.node_label(t)} nodes"
+                    )
         if link_type is not None and link_type not in self.link_types:
             return LinkCheck(False, reason=f"unknown link type {link_type!r} in {self.name}")
         candidates = [link_type] if link_type else list(self.link_types)
@@ -163,20 +166,22 @@ class DescriptionModel:
         for name in candidates:
             if self._joins(name, source_type, target_type):
                 return LinkCheck(True, name)
+        src, dst = self.node_label(source_type), self.node_label(target_type)
         if link_type:
-            pairs = ", ".join(f"{a}-{b}" for a, b in self.link_types[link_type]["joins"])
-            return LinkCheck(
-                False, reason=f"a {link_type!r} link cannot join {source_type!r} to {target_type!r}; it joins {pairs}"
+            pairs = ", ".join(
+                f"{self.node_label(a)} to {self.node_label(b)}" for a, b in self.link_types[link_type]["joins"]
             )
-        reachable = sorted({b for n in candidates for a, b in self._pairs(n) if a in self.ancestors(source_type)})
+            return LinkCheck(
+                False,
+                reason=f"a “{self.link_label(link_type)}” link cannot join {src} to {dst}; it joins {pairs}",
+            )
+        reachable = sorted(
+            {self.node_label(b) for n in candidates for a, b in self._pairs(n) if a in self.ancestors(source_type)}
+        )
         return LinkCheck(
             False,
-            reason=f"no link type joins {source_type!r} to {target_type!r}"
-            + (
-                f"; {source_type!r} links to: {', '.join(reachable)}"
-                if reachable
-                else f"; {source_type!r} takes no links"
-            ),
+            reason=f"no link may join {src} to {dst}"
+            + (f"; {src} links to: {', '.join(reachable)}" if reachable else f"; {src} takes no links here"),
         )
 
     def shows(self, view: str, node_type: str) -> bool:
@@ -190,9 +195,17 @@ class DescriptionModel:
             return LinkCheck(True, "nesting")
         return LinkCheck(
             False,
-            reason=f"{child_type!r} cannot be nested in {parent_type!r}"
-            + (f"; only in: {', '.join(allowed)}" if allowed else ""),
+            reason=f"{self.node_label(child_type)} cannot be nested in {self.node_label(parent_type)}"
+            + (f"; only in: {', '.join(map(self.node_label, allowed))}" if allowed else ""),
         )
+
+    def node_label(self, node_type: str) -> str:
+        """The name a user knows a node type by: its ``label`` (the type id when it has none)."""
+        return str(self.node_types.get(node_type, {}).get("label") or node_type)
+
+    def link_label(self, link_type: str) -> str:
+        """The name a user knows a link type by: its ``label`` (the type id when it has none)."""
+        return str(self.link_types.get(link_type, {}).get("label") or link_type)
 
     def _pairs(self, link_type: str) -> list[tuple[str, str]]:
         spec = self.link_types[link_type]
@@ -211,16 +224,17 @@ class DescriptionModel:
         directed link type, links that leave the node).
         """
         types = {n["id"]: n["type"] for n in graph["nodes"]}
+        names = {n["id"]: n.get("label") or n["id"] for n in graph["nodes"]}
         out = []
         for link in graph["links"]:
             check = self.check_link(types[link["source"]], types[link["target"]], link["type"])
             if not check:
-                out.append(f"link {link['source']} -> {link['target']}: {check.reason}")
+                out.append(f"link {names[link['source']]} - {names[link['target']]}: {check.reason}")
         for node in graph["nodes"]:
             if node.get("parent") in types:
                 check = self.check_nesting(node["type"], types[node["parent"]])
                 if not check:
-                    out.append(f"node {node['id']}: {check.reason}")
+                    out.append(f"{names[node['id']]}: {check.reason}")
         for c in self.constraints:
             for node in graph["nodes"]:
                 if c["node"] not in self.ancestors(node["type"]):
@@ -233,9 +247,8 @@ class DescriptionModel:
                 )
                 if count < c.get("min", 0) or ("max" in c and count > c["max"]):
                     out.append(
-                        f"node {node['id']}: {c['id']}: {count} {c['link']} link(s); {c.get('description', '')}".rstrip(
-                            "; "
-                        )
+                        f"{names[node['id']]}: {count} “{self.link_label(c['link'])}” link(s); "
+                        f"{c.get('description', c['id'])}"
                     )
         return out
 

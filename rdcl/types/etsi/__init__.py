@@ -51,6 +51,11 @@ class EtsiType(ProjectType):
         """1 for a VNFD, an NSD or an RDCL 3D project document."""
         return 1 if loaded is not None and kind_of(loaded.data) else 0
 
+    def document_kind(self, data: Any) -> str | None:
+        """``vnfd`` or ``nsd`` (:func:`.model.kind_of`, the one ETSI reader); None else."""
+        kind = kind_of(data)
+        return kind if kind in ("vnfd", "nsd") else None
+
     def parse(self, files: Any) -> EtsiModel:
         """Descriptors of ``files`` (not validated: see :meth:`validate`).
 

@@ -74,6 +74,14 @@ class ToscaType(ProjectType):
         sections) or a CSAR-shaped archive."""
         return 1 if tosca_document(source, loaded) is not None else 0
 
+    def document_kind(self, data: Any) -> str | None:
+        """``tosca`` for a service template or type file (TOSCA 1.3 §3.10), None else."""
+        if isinstance(data, dict) and (
+            any(k in data for k in TOSCA_KEYS) or any(str(k).startswith("tosca_definitions") for k in data)
+        ):
+            return "tosca"
+        return None
+
     # -- parse / validate ----------------------------------------------------------------
 
     def parse(self, files: Any) -> ToscaModel:
