@@ -3,7 +3,7 @@
 1. ``--orders`` orders (default 1,000) spread over the 8 sites, 4 worker processes (2 per
    queue): every order done, none lost, each job run once (one ``run_job`` step per order);
    throughput against the same playbook run bare with ``ansible-playbook``, 4 at a time.
-2. Pickup latency on an idle queue (order accepted -> job running), p50/p99 of 30 orders.
+2. Pickup latency on an idle queue (order accepted -> job running), p50/p99 of ``--pickups`` (30) orders.
 3. How it grows: the same run (``--orders // 4`` orders) with 1, 2 and 4 workers.
 4. The API with ``--clients`` (100) concurrent clients (bench/api_load.py) on PostgreSQL and
    on SQLite, each against its own floor (the API root), and PostgreSQL against SQLite.
@@ -12,7 +12,7 @@ PostgreSQL: ``RDCL_BENCH_DATABASE_URL`` (a server URL; a database ``rdcl_bench_<
 there and dropped), else 127.0.0.1:5432 or a private initdb server (tests/fixtures/postgres_server.py).
 Redis: ``REDIS_URL`` or a private redis-server. Prints figures and ratios; asserts nothing.
 
-    .venv/bin/python bench/production.py [--orders 1000] [--clients 100] [--seconds 15]
+    .venv/bin/python bench/production.py [--orders 1000] [--pickups 30] [--clients 100] [--seconds 15] [--skip-api]
 """
 
 from __future__ import annotations
@@ -95,7 +95,16 @@ def run_orders(items, n: int, workers_per_queue: int, var: Path, tag: str) -> di
         .annotate(n=Count("id"))
     )
     twice = sum(1 for r in runs if r["n"] > 1)
-    return {"elapsed": elapsed, "statuses": statuses, "lost": n - sum(statuses.values()), "twice": twice}
+    from nfvo.models import JobEvent
+
+    events = JobEvent.objects.filter(job_id__in=ids).count() / max(n, 1)
+    return {
+        "elapsed": elapsed,
+        "statuses": statuses,
+        "lost": n - sum(statuses.values()),
+        "twice": twice,
+        "events": events,
+    }
 
 
 def idle_pickup(items, var: Path, count: int = 30) -> list[float]:
@@ -159,6 +168,7 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--pickups", type=int, default=30, help="orders for the idle pickup latency")
     parser.add_argument("--skip-api", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("REDIS_URL", redis_server.ensure(None))
@@ -179,7 +189,7 @@ def main() -> None:
         items = [first, second]
 
         main_run = run_orders(items, args.orders, 2, var, "main")
-        pickup = idle_pickup(items, var)
+        pickup = idle_pickup(items, var, args.pickups)
         scale = {w: run_orders(items, max(8, args.orders // 4), w, var, f"s{w}") for w in (1, 2, 4)}
         scale = {2 * w: r for w, r in scale.items()}  # workers per queue -> workers
         bare_main = bare(var, args.orders, 4)
@@ -190,7 +200,9 @@ def main() -> None:
 
     n = args.orders
     print(f"PostgreSQL + Redis, 8 sites on 2 queues, 4 workers, {n} orders: {main_run['statuses']}")
-    print(f"  lost: {main_run['lost']}, run more than once: {main_run['twice']}")
+    print(
+        f"  lost: {main_run['lost']}, run more than once: {main_run['twice']}, events per job {main_run['events']:.1f}"
+    )
     print(f"  throughput {60 * n / main_run['elapsed']:.1f} jobs/min ({main_run['elapsed']:.1f} s)")
     print(f"  bare ansible-playbook, 4 at a time: {60 * n / bare_main:.1f} runs/min ({bare_main:.1f} s)")
     print(f"  ratio throughput jobs/bare: {bare_main / main_run['elapsed']:.2f}")

@@ -68,6 +68,15 @@ def split(job: Job, cut: list[tuple[str, list[str]]]) -> list[Job]:
     return parts
 
 
+def its_turn(job: Job) -> bool:
+    """True when ``job`` is not a part, or is a part whose earlier parts all succeeded (it may
+    be sent to the broker; the reaper sends again a part whose sending failed)."""
+    if job.parent_id is None or job.part <= 1:
+        return True
+    before = Job.objects.filter(parent_id=job.parent_id, part__lt=job.part)
+    return not before.exclude(status=Job.SUCCESSFUL).exists()
+
+
 def advance(parent_id: int, finish) -> None:
     """A part of ``parent_id`` ended (or was canceled): send the next part when every part
     so far succeeded and no cancel was asked; otherwise cancel the pending parts and end the

@@ -105,10 +105,10 @@ def requeue_lost_jobs() -> list[int]:
     before = timezone.now() - timedelta(seconds=settings.RDCL_REQUEUE_AFTER)
     lost = (
         Job.objects.filter(status__in=[Job.PENDING, Job.WAITING], cancel_requested=False)
-        .filter(Q(enqueued__isnull=True, parent__isnull=True) | Q(enqueued__lt=before))  # a later part waits its turn
+        .filter(Q(enqueued__isnull=True) | Q(enqueued__lt=before))
         .order_by("pk")
     )
-    return [job.pk for job in lost if enqueue(job)]
+    return [job.pk for job in lost if parts.its_turn(job) and enqueue(job)]  # a later part waits its turn
 
 
 def requeue_lost_publications() -> list[int]:

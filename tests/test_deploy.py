@@ -46,11 +46,9 @@ BOOK = """\
   hosts: all
   gather_facts: false
   tasks:
-    - name: Write
-      ansible.builtin.copy:
-        content: "{{ inventory_hostname }} {{ tag }}\\n"
-        dest: "{{ rdcl_root }}/done"
-        mode: "0600"
+    - name: Append a line per run (twice if a run were repeated)
+      ansible.builtin.shell: echo {{ (inventory_hostname ~ ' ' ~ tag) | quote }} >> {{ (rdcl_root ~ '/runs') | quote }}
+      changed_when: true
 """
 
 
@@ -409,3 +407,23 @@ def _pids(proc: subprocess.Popen) -> set[int]:
     """The worker's process and its pool's children."""
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     return {proc.pid, *(int(p) for p in children.read_text().split())} if children.exists() else {proc.pid}
+
+
+def test_a_password_protected_redis_is_reached_with_its_password_only(tmp_path, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from config.celery import app
+    from nfvo import health, metrics
+
+    redis = Redis(tmp_path, secrets.token_urlsafe(12))
+    try:
+        redis.start()
+        monkeypatch.setattr(app.conf, "broker_url", f"redis://:{redis.password}@127.0.0.1:{redis.port}/0")
+        health.check_broker()
+        assert metrics.queue_depths(["nothing-here"]) == {"nothing-here": 0}
+        for wrong in ("", ":not-it@"):
+            monkeypatch.setattr(app.conf, "broker_url", f"redis://{wrong}127.0.0.1:{redis.port}/0")
+            with pytest.raises(OperationalError):
+                health.check_broker()
+    finally:
+        redis.close()
