@@ -4,7 +4,8 @@
    queue): every order done, none lost, each job run once (one ``run_job`` step per order);
    throughput against the same playbook run bare with ``ansible-playbook``, 4 at a time.
 2. Pickup latency on an idle queue (order accepted -> job running), p50/p99 of ``--pickups`` (30) orders.
-3. How it grows: the same run (``--orders // 4`` orders) with 1, 2 and 4 workers.
+3. How it grows: the same run (``--orders // 4`` orders) with 1, 2 and 4 workers per queue
+   (2, 4 and 8 worker processes in all: each queue needs one).
 4. The API with ``--clients`` (100) concurrent clients (bench/api_load.py) on PostgreSQL and
    on SQLite, each against its own floor (the API root), and PostgreSQL against SQLite.
 
