@@ -2,7 +2,8 @@
 defaults are the safe ones.
 
 * ``RDCL_VAR``: state folder (SQLite database, git repositories, job data, keys); ``var/``.
-* ``DATABASE_URL``: ``postgres://user@host:port/name``; default SQLite in ``RDCL_VAR``.
+* ``DATABASE_URL``: ``postgres://user:password@host:port/name[?sslmode=...]`` (psycopg 3) or
+  ``sqlite:///path``; default SQLite in ``RDCL_VAR`` (:mod:`config.database`).
 * ``REDIS_URL``: Celery broker; default an embedded broker on disk (kombu filesystem).
 * ``SECRET_KEY``: default a key generated once per install into ``RDCL_VAR/secret.key`` (0600);
   ``RDCL_FERNET_KEY`` encrypts site credentials (default ``RDCL_VAR/fernet.key``, the same way).
@@ -32,10 +33,10 @@ defaults are the safe ones.
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
 from django.core.management.utils import get_random_secret_key
 
+from config import database
 from config import state as _state
 from config.keys import key_file
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "nfvo",
 ]
 MIDDLEWARE = [
+    "nfvo.metrics.HttpMetricsMiddleware",  # first: times the whole answer (rdcl_http_request_duration_seconds)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files with DEBUG off, no web server needed
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,32 +106,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 
-def _database(url: str | None) -> dict:
-    if url and url.startswith(("postgres://", "postgresql://")):
-        u = urlparse(url)
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": u.path.lstrip("/"),
-            "USER": u.username or "",
-            "PASSWORD": u.password or "",
-            "HOST": u.hostname or "",
-            "PORT": str(u.port or ""),
-        }
-    name = Path(url[len("sqlite:///") :]) if url and url.startswith("sqlite:///") else VAR_DIR / "db.sqlite3"
-    # A file for tests too: the Celery worker the tests start opens the same database.
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(name),
-        "OPTIONS": {
-            "timeout": 30,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
-        "TEST": {"NAME": os.environ.get("RDCL_TEST_DB", str(VAR_DIR / "test-db.sqlite3"))},
-    }
-
-
-DATABASES = {"default": _database(os.environ.get("DATABASE_URL"))}
+DATABASES = {"default": database.from_url(os.environ.get("DATABASE_URL"), VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
@@ -202,11 +179,29 @@ REST_FRAMEWORK = {
 RDCL_API_MAX_JSON_BYTES = int(os.environ.get("RDCL_API_MAX_JSON_BYTES", 16 * 1024 * 1024))
 
 # Celery: Redis when REDIS_URL is set, otherwise an embedded broker on disk.
+# REDIS_URL: redis://[:password@]host:port/db (rediss:// for TLS), or Sentinel:
+# sentinel://[:password@]host1:26379/db;sentinel://host2:26379/db with RDCL_BROKER_MASTER_NAME
+# (the monitored master's name; kombu's sentinel transport asks the sentinels where it is now)
+# and RDCL_BROKER_SENTINEL_PASSWORD when the sentinels themselves need one.
+# RDCL_BROKER_VISIBILITY_TIMEOUT (s, default 7200): a job a worker took but did not acknowledge
+# (it died) is delivered again after this long; keep it above the longest item timeout
+# (a redelivered job never runs twice: nfvo.runner.claim).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def _broker_options() -> dict:
+    options: dict = {"visibility_timeout": float(os.environ.get("RDCL_BROKER_VISIBILITY_TIMEOUT", "7200"))}
+    if os.environ.get("RDCL_BROKER_MASTER_NAME"):
+        options["master_name"] = os.environ["RDCL_BROKER_MASTER_NAME"]
+    if os.environ.get("RDCL_BROKER_SENTINEL_PASSWORD"):
+        options["sentinel_kwargs"] = {"password": os.environ["RDCL_BROKER_SENTINEL_PASSWORD"]}
+    return options
+
+
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {}
+    _broker_options()
     if REDIS_URL
     else {
         "data_folder_in": str(BROKER_DIR / "queue"),
@@ -231,6 +226,7 @@ RDCL_GIT_WORKDIR = Path(os.environ.get("RDCL_GIT_WORKDIR", VAR_DIR / "git" / "wo
 RDCL_GIT_ALLOWED_REMOTES = [e.strip() for e in os.environ.get("RDCL_GIT_ALLOWED_REMOTES", "").split(",") if e.strip()]
 RDCL_JOBS_DIR = Path(os.environ.get("RDCL_JOBS_DIR", VAR_DIR / "jobs"))
 RDCL_FERNET_KEY = os.environ.get("RDCL_FERNET_KEY", "")
+RDCL_FERNET_KEY_FILE = os.environ.get("RDCL_FERNET_KEY_FILE", "")  # nfvo.secrets
 # State is private (issue 10): umask 077 for this process, 0700/0600 on what exists (config/state.py).
 _state.restrict(
     VAR_DIR,
@@ -250,11 +246,24 @@ RDCL_REAP_INTERVAL = float(os.environ.get("RDCL_REAP_INTERVAL", "15"))
 RDCL_REQUEUE_AFTER = float(os.environ.get("RDCL_REQUEUE_AFTER", "120"))
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
+# RDCL_LOG_FORMAT=json: one JSON object per record on stderr (python-json-logger), for log
+# shippers; Celery then leaves the root logger to this configuration.
+RDCL_LOG_FORMAT = os.environ.get("RDCL_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid"},
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if RDCL_LOG_FORMAT == "json" else {})}
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"nfvo": {"level": "INFO"}},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = RDCL_LOG_FORMAT != "json"
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]

@@ -1,9 +1,14 @@
-"""URL routes: GUI pages, REST API, admin."""
+"""URL routes: health and metrics (:mod:`nfvo.health`), GUI pages, REST API, admin."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from nfvo import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/rdcl/", include("rdcl.api_urls")),
     path("api/", include("nfvo.api_urls")),

@@ -54,8 +54,8 @@ def host_vars(site: Site, keys_dir: Path | None, agent=None, run: RunSecrets | N
             "-o StrictHostKeyChecking=accept-new "
             "-o UserKnownHostsFile=" + str((keys_dir or Path("/tmp")) / "known_hosts"),
         )
-    key = site.ssh_private_key()
-    if key and agent is not None:  # the private key goes to the run's ssh-agent, never to disk
+    key = site.ssh_private_key() if agent is not None else ""  # decrypted only for a run that uses it
+    if key:  # the private key goes to the run's ssh-agent, never to disk
         public = agent.add(site.name, key)
         hv["ansible_ssh_common_args"] = (
             hv.get("ansible_ssh_common_args", "") + f" -o IdentityFile={public} -o IdentitiesOnly=yes"
@@ -71,11 +71,14 @@ def build(
     agent=None,
     run: RunSecrets | None = None,
     tenant_id: int | None = None,
+    credentials_for: set[str] | None = None,
 ) -> dict:
     """Inventory dict ``{all: {children: {<site>: {hosts: {<site>-host: vars}}}}}``.
 
     ``tenant_id``: the tenant the run is for; its inventory may hold global sites and
-    that tenant's sites (None: a system run, any site).
+    that tenant's sites (None: a system run, any site). ``credentials_for``: the sites whose
+    credentials the run gets (None: all); the others are listed without any (a job's part
+    on another queue drives them, :mod:`nfvo.parts`).
 
     :raises LookupError: a site the service uses is not registered, or belongs to another tenant.
     """
@@ -87,13 +90,20 @@ def build(
     if foreign:
         raise LookupError(f"sites of another tenant: {', '.join(foreign)}")
     children = {
-        name: {"hosts": {host_name(name): host_vars(sites[name], keys_dir, agent, run)}} for name in sorted(site_names)
+        name: {"hosts": {host_name(name): _vars(sites[name], keys_dir, agent, run, credentials_for)}}
+        for name in sorted(site_names)
     }
     for name in sorted(site_names):
         for group in attribute_groups(sites[name]):
             if group not in sites:  # a site's own group wins over a label group of that name
                 children.setdefault(group, {"hosts": {}})["hosts"][host_name(name)] = {}
     return {"all": {"children": children}}
+
+
+def _vars(site: Site, keys_dir, agent, run, credentials_for: set[str] | None) -> dict:
+    if credentials_for is None or site.name in credentials_for:
+        return host_vars(site, keys_dir, agent, run)
+    return host_vars(site, keys_dir)
 
 
 def attribute_groups(site: Site) -> list[str]:

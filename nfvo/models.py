@@ -89,6 +89,11 @@ class Site(models.Model):
     labels = models.JSONField(default=dict, blank=True)
     connection = models.JSONField(default=dict, blank=True)
     is_default = models.BooleanField(default=False, help_text="Default site of its kind for unplaced nodes.")
+    queue = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Celery queue of the workers that drive this site (AWX's instance groups); blank: the job's queue.",
+    )
     ssh_private_key_encrypted = models.TextField(blank=True, default="")
     ssh_password_encrypted = models.TextField(blank=True, default="")
     become_password_encrypted = models.TextField(blank=True, default="")
@@ -315,6 +320,15 @@ class Job(models.Model):
     timeout = models.PositiveIntegerField(default=3600, help_text="seconds")
     queue = models.CharField(max_length=100, blank=True)
     retry_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parts",
+        help_text="the job this is a part of: its sites on one queue (nfvo.parts)",
+    )
+    part = models.PositiveIntegerField(default=0, help_text="1, 2...: this part's place in its parent's run")
     cancel_requested = models.BooleanField(default=False)
     worker = models.CharField(max_length=200, blank=True, help_text="host:pid of the worker running it")
     heartbeat = models.DateTimeField(null=True, blank=True)

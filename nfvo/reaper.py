@@ -7,6 +7,8 @@
   inventory, env, artifacts, credentials) is deleted.
 * A job folder in ``RDCL_JOBS_DIR`` whose job has ended (or is gone) is deleted: a worker
   killed mid-job leaves one behind on its own host.
+* A part of a job (:mod:`nfvo.parts`) is reaped like a job and ends its parent; a job
+  split in parts is left alone while they run.
 * A pending or waiting job never sent to the broker (it was down), or sent longer than
   ``RDCL_REQUEUE_AFTER`` seconds ago (the broker may have lost it on a restart), is sent
   again. Sending a job twice is harmless: :func:`nfvo.runner.claim` runs it once.
@@ -29,7 +31,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import orders
+from . import orders, parts
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,8 @@ def reap_dead_jobs() -> list[int]:
     """End running jobs whose worker died; returns their ids."""
     stale = timezone.now() - timedelta(seconds=settings.RDCL_HEARTBEAT_STALE)
     reaped = []
-    for job in Job.objects.filter(status=Job.RUNNING).select_related("instance"):
+    # A job split in parts is "running" while its parts run; they are reaped, not it (nfvo.parts).
+    for job in Job.objects.filter(status=Job.RUNNING, parts__isnull=True).select_related("instance"):
         gone = _process_gone(job.worker)
         if not gone and (job.heartbeat or job.started or timezone.now()) > stale:
             continue
@@ -70,6 +73,10 @@ def reap_dead_jobs() -> list[int]:
                     job.instance.save(update_fields=["state"])
                 job.status, job.message = Job.ERROR, f"{reason}; retry the operation"
                 orders.job_finished(job, actor=f"reaper {socket.gethostname()}:{os.getpid()}")
+                if job.parent_id:  # the parent ends with its part
+                    from .runner import _finish
+
+                    parts.advance(job.parent_id, _finish)
                 reaped.append(job.pk)
                 log.warning("job %s: %s", job.pk, reason)
         if job.pk in reaped:
@@ -101,7 +108,7 @@ def requeue_lost_jobs() -> list[int]:
         .filter(Q(enqueued__isnull=True) | Q(enqueued__lt=before))
         .order_by("pk")
     )
-    return [job.pk for job in lost if enqueue(job)]
+    return [job.pk for job in lost if parts.its_turn(job) and enqueue(job)]  # a later part waits its turn
 
 
 def requeue_lost_publications() -> list[int]:

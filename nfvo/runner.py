@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import credentials, dialog, extravars, inventory, kinds, orders, remotes, sandbox, ssh_agent
+from . import credentials, dialog, extravars, inventory, kinds, metrics, orders, parts, remotes, sandbox, ssh_agent
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ def claim(job_id: int):
             job.mutating
             and Job.objects.filter(instance_id=job.instance_id, status=Job.RUNNING, mode="apply")
             .exclude(pk=job.pk)
+            .exclude(pk=job.parent_id or 0)  # a part runs while its parent is "running"
             .exists()
         )
         if busy:
@@ -69,7 +70,9 @@ def claim(job_id: int):
             return WAIT
         now = timezone.now()
         Job.objects.filter(pk=job.pk).update(status=Job.RUNNING, started=now, heartbeat=now, worker=worker_id())
-    return Job.objects.get(pk=job_id)
+    job = Job.objects.get(pk=job_id)
+    metrics.job_claimed(job)
+    return job
 
 
 def run(job_id: int):
@@ -115,7 +118,13 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
     kind = kinds.get(item.kind)
     values = dialog.unseal(job.extra_vars)  # plain only here, for the run
     site_names = kind.sites(service_dir, item, values, job.instance.tenant_id)
-    inv = inventory.build(site_names, data_dir / "keys", agent, secrets, job.instance.tenant_id)
+    limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]
+    cut = parts.segments(limited, job.queue)
+    if parts.needed(job, cut):  # sites on other queues: run in parts, each on its sites' queue
+        parts.split(job, cut)
+        return
+    own = set(limited) if job.parent_id else None  # a part gets its own sites' credentials only
+    inv = inventory.build(site_names, data_dir / "keys", agent, secrets, job.instance.tenant_id, credentials_for=own)
     job.inventory = inventory.public_view(inv, secrets)
     job.save(update_fields=["inventory"])
     extra = {**values, "rdcl_mode": job.mode, "rdcl_operation": job.operation}
@@ -136,7 +145,7 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
         if not beat["cancel"] and now - beat["last"] >= HEARTBEAT_EVERY:
             beat["last"] = now
             Job.objects.filter(pk=job.pk).update(heartbeat=timezone.now())
-            beat["cancel"] = Job.objects.filter(pk=job.pk, cancel_requested=True).exists()
+            beat["cancel"] = Job.objects.filter(pk__in=[job.pk, job.parent_id or 0], cancel_requested=True).exists()
         return beat["cancel"]
 
     def on_event(event: dict) -> bool:
@@ -163,7 +172,6 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
         timeout=job.timeout or None,
         settings={"suppress_ansible_output": True},
     )
-    limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]
     sites = _site_results(stats, limited, plan, failures)
     status = {"successful": Job.SUCCESSFUL, "canceled": Job.CANCELED}.get(r.status, Job.FAILED)
     failed = [f"{s}: {v['message']}" for s, v in sites.items() if v["status"] in ("failed", "unreachable")]
@@ -237,6 +245,10 @@ def _finish(job: Job, status: str, message: str, result: dict | None = None) -> 
     job.finished = timezone.now()
     with transaction.atomic():
         job.save(update_fields=["status", "message", "result", "finished"])
+        if job.parent_id:  # a part: its parent moves the instance and the order (nfvo.parts)
+            metrics.job_finished(job)
+            parts.advance(job.parent_id, _finish)
+            return
         instance = job.instance
         if status == Job.SUCCESSFUL and job.mode == "apply":
             instance.state = "deleted" if job.operation == "delete" else "active"
@@ -244,3 +256,4 @@ def _finish(job: Job, status: str, message: str, result: dict | None = None) -> 
             instance.state = "failed" if status == Job.FAILED else "needs_attention"
         instance.save(update_fields=["state"])
         orders.job_finished(job, actor=f"worker {worker_id()}")
+    metrics.job_finished(job)

@@ -74,6 +74,7 @@ class SiteSerializer(serializers.ModelSerializer):
             "labels",
             "connection",
             "is_default",
+            "queue",
             "credentials",
             "has_ssh_key",
             "last_check",

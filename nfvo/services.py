@@ -14,11 +14,12 @@ import re
 
 import git
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from translators.publish import Published
 
-from . import dialog, kinds, orders, remotes
+from . import dialog, kinds, orders, parts, remotes
 from .models import CatalogueItem, Job, Order, ServiceInstance, Site, Tenant
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -337,13 +338,18 @@ def send(task, pk: int, what: str, **options) -> bool:
 def cancel(job: Job, user=None) -> Job:
     """Cancel a job: at once if it has not started, through ansible-runner if it runs."""
     with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+        Job.objects.filter(Q(pk=job.pk) | Q(parent_id=job.pk)).update(cancel_requested=True)
         stopped = Job.objects.filter(pk=job.pk, status__in=[Job.PENDING, Job.WAITING]).update(
             status=Job.CANCELED, message="canceled before it started", finished=timezone.now()
         )
         job.refresh_from_db()
         if stopped:
             orders.job_finished(job, actor=orders.actor_name(user))
+    if job.parts.exists():  # split in parts (nfvo.parts): ends now unless a part is running
+        from .runner import _finish
+
+        parts.advance(job.pk, _finish)
+        job.refresh_from_db()
     return job
 
 

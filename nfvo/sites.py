@@ -22,6 +22,7 @@ def load(path: str | Path) -> list[Site]:
     sites (no tenant).
 
     A relative ``connection.rdcl_root`` is taken relative to ``RDCL_VAR``;
+    ``queue`` names the Celery queue of the workers near the site (:mod:`nfvo.parts`).
     ``ssh_private_key_file`` is read and stored encrypted, never kept as a path. Secret
     keys of ``connection`` (``ansible_password``, ``os_password``, ``k8s_api_key``...: see
     :func:`nfvo.credentials.split_connection`) and an optional ``credentials: {name: value}``
@@ -53,6 +54,7 @@ def load(path: str | Path) -> list[Site]:
                 "labels": entry.get("labels") or {},
                 "connection": connection,
                 "is_default": bool(entry.get("default")),
+                "queue": str(entry.get("queue") or ""),  # workers near the site (nfvo.parts)
             },
         )
         for name, value in found.items():

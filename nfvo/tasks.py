@@ -10,7 +10,7 @@ import logging
 from celery import shared_task
 from celery.signals import worker_ready
 
-from . import reaper, runner, sandbox
+from . import health, metrics, reaper, runner, sandbox
 
 WAIT_RETRY_SECONDS = 1.0
 
@@ -49,3 +49,11 @@ def _check_sandbox(**_):
     or run unboxed because ``RDCL_JOB_SANDBOX=none``."""
     for problem in sandbox.system_check():
         logging.getLogger(__name__).log(problem.level, "%s: %s", problem.id, problem.msg)
+
+
+@worker_ready.connect
+def _start_probes(sender=None, **_):
+    """The heartbeat file (:func:`nfvo.health.start_heartbeat`) and, when
+    ``RDCL_WORKER_METRICS_PORT`` is set, this worker's metrics server."""
+    health.start_heartbeat(getattr(sender, "hostname", "") or "worker")
+    metrics.start_worker_server()

@@ -168,10 +168,11 @@ def worker(django_db_setup, tmp_path_factory):
     """A real ``celery worker`` process on the test database and the tests' broker (Redis)."""
     from django.conf import settings
 
+    from config import database
     from nfvo.worker import celery_worker
 
     env = {
-        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DATABASE_URL": database.to_url(settings.DATABASES["default"]),
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     log = tmp_path_factory.mktemp("worker") / "worker.log"
@@ -246,3 +247,11 @@ def sol001(corpus):
         SOL001_FORGE + name: str(folder / name)
         for name in ("etsi_nfv_sol001_common_types.yaml", "etsi_nfv_sol001_vnfd_types.yaml")
     }
+
+
+def pytest_report_header(config):
+    """Which database the tests run on (SQLite, or PostgreSQL in the second pass)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} (test database {db.get('TEST', {}).get('NAME')})"

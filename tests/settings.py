@@ -6,6 +6,11 @@ Under pytest-xdist each worker process (``PYTEST_XDIST_WORKER``) is a test run o
 it drops the folder, broker, queue and database it inherited from the controller and makes
 its own, so its Celery workers, sshd sites and fault tests (which stop and restart their
 Redis) never meet another worker's.
+
+``RDCL_TEST_DATABASE_URL=postgres://...`` (or ``RDCL_TEST_POSTGRES=1``: a server that answers
+or a private one, :mod:`tests.fixtures.postgres_server`) runs the tests on PostgreSQL: each
+process creates its own test database ``rdcl_test_<pid>`` there; the workers the tests start
+get it as ``DATABASE_URL`` (:func:`config.database.to_url`).
 """
 
 import getpass
@@ -25,6 +30,13 @@ if "RDCL_TEST_REDIS_URL" not in os.environ:  # set once; processes the tests sta
     os.environ["RDCL_TEST_REDIS_URL"] = redis_server.ensure(os.environ.get("REDIS_URL"))
 os.environ["REDIS_URL"] = os.environ["RDCL_TEST_REDIS_URL"]
 os.environ.setdefault("RDCL_QUEUE", f"jobs-test-{os.getpid()}")  # no stale messages from other runs
+if os.environ.get("RDCL_TEST_POSTGRES") == "1" and "RDCL_TEST_DATABASE_URL" not in os.environ:
+    from tests.fixtures import postgres_server  # the server is shared; each process has its own database
+
+    os.environ["RDCL_TEST_DATABASE_URL"] = postgres_server.ensure()
+if os.environ.get("RDCL_TEST_DATABASE_URL"):  # PostgreSQL: a test database per process, named by its pid
+    os.environ["DATABASE_URL"] = os.environ["RDCL_TEST_DATABASE_URL"]
+    os.environ.setdefault("RDCL_TEST_DB", f"rdcl_test_{os.getpid()}")
 os.environ.setdefault("RDCL_TEST_DB", os.path.join(os.environ["RDCL_VAR"], "test-db.sqlite3"))
 # Tests publish from bare repositories in pytest's temporary folders and the state folder;
 # nothing else local (the default allows only RDCL_GIT_REMOTE).
@@ -34,3 +46,6 @@ os.environ.setdefault(
 )
 
 from config.settings import *  # noqa: E402,F401,F403
+from config.settings import DATABASES  # noqa: E402
+
+DATABASES["default"]["TEST"] = {"NAME": os.environ["RDCL_TEST_DB"]}

@@ -96,8 +96,10 @@ def item(tmp_path, request):
 def _worker(tmp_path, item, name, **env):
     from django.conf import settings
 
+    from config import database
+
     env = {
-        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DATABASE_URL": database.to_url(settings.DATABASES["default"]),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "RDCL_HEARTBEAT_STALE": "20",
         "RDCL_REAP_INTERVAL": "1",

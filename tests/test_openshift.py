@@ -52,9 +52,11 @@ def worker(django_db_setup, tmp_path_factory):
     ``--include``) imports nfvo.openshift, whatever nfvo/apps.py does."""
     from django.conf import settings
 
+    from config import database
+
     log = tmp_path_factory.mktemp("openshift-worker") / "worker.log"
     env = {
-        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DATABASE_URL": database.to_url(settings.DATABASES["default"]),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "CELERY_WORKER_INCLUDE": "nfvo.openshift",
     }

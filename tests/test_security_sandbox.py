@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from config import database
 from nfvo.models import CatalogueItem, Job, JobEvent, Site, Tenant
 from nfvo.worker import celery_worker, wait_for_job
 from tests.fixtures.redis_server import free_port
@@ -90,7 +91,7 @@ def boxed_worker(tmp_path, django_db_setup):
     key = (settings.VAR_DIR / "fernet.key").read_text().strip()
     queue = f"sandbox-{os.getpid()}-{tmp_path.name}"[:80]
     env = {
-        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DATABASE_URL": database.to_url(settings.DATABASES["default"]),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECRET_KEY": SECRET_KEY_CANARY,
         "RDCL_FERNET_KEY": key,

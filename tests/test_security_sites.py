@@ -25,6 +25,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
+from config import database
 from nfvo import services
 from nfvo.models import AuditEntry, Job, JobEvent, Site, Tenant
 from nfvo.worker import celery_worker, wait_for_job
@@ -350,7 +351,7 @@ def test_a_killed_workers_job_folder_is_private_while_it_runs_and_reaped(tmp_pat
     gate = tmp_path / "gate"
     job = services.order(item, {"gate": str(gate)})
     env = {
-        "DATABASE_URL": "sqlite:///" + settings.DATABASES["default"]["NAME"],
+        "DATABASE_URL": database.to_url(settings.DATABASES["default"]),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "RDCL_HEARTBEAT_STALE": "20",
         "RDCL_REAP_INTERVAL": "1",
