@@ -8,21 +8,27 @@ write-only in the API and the admin, and *injected* into one run only:
 * ``ssh_password`` (linux): host variable ``ansible_password``;
 * ``become_password`` (linux): host variable ``ansible_become_password``;
 * ``os_password`` (openstack): host variable ``os_password`` and ``auth.password`` of the
-  site's cloud in ``secure.yaml``;
+  site's cloud in the run's ``clouds.yaml``;
 * ``os_application_credential_secret`` (openstack): host variable of that name and
-  ``auth.application_credential_secret`` in ``secure.yaml``;
+  ``auth.application_credential_secret`` (``auth_type: v3applicationcredential``) of the
+  site's cloud in the run's ``clouds.yaml``;
 * ``k8s_api_key`` (kubernetes, openshift): host variable ``k8s_api_key`` (the
   ``k8s_apply`` role passes it as ``api_key``);
 * ``k8s_kubeconfig`` (kubernetes, openshift): a file (mode 0600) in the run's credentials
   folder, named by host variable ``k8s_kubeconfig``;
 * ``secret_vars`` (every kind): an object of further secret host variables, as given.
 
-``secure.yaml`` is openstacksdk's file for the secret half of ``clouds.yaml`` (its
-``OS_CLIENT_SECURE_FILE``): its ``clouds.<os_cloud>.auth`` is merged into the cloud the
-site names, so ``cloud: "{{ os_cloud }}"`` authenticates without the secret in any
-playbook. The site's plain connection keys of :data:`CLOUD_AUTH` and :data:`CLOUD_TOP`
-(``os_auth_url``, ``os_username``, ``os_project_name``, domains, region...) complete that
-cloud there, so a site needs no ``clouds.yaml`` on the worker. A site's ``connection``
+Each run that reaches an OpenStack site writes its own ``clouds.yaml`` (mode 0600, in the
+run's credentials folder) and names it in ``OS_CLIENT_CONFIG_FILE``, which makes openstacksdk
+read that file alone (``openstack.config.loader``: the override is loaded instead of
+``~/.config/openstack``). It holds one cloud per OpenStack site of the run, named by the
+site's ``os_cloud`` (default: the site's name), and nothing else, so
+``cloud: "{{ os_cloud }}"`` authenticates without the secret in any playbook and no run sees
+another site's or tenant's cloud. A site with a stored password or application credential
+gets its cloud from its plain connection keys (:data:`CLOUD_AUTH`, :data:`CLOUD_TOP`:
+``os_auth_url``, ``os_username``, ``os_project_name``, domains, region...) plus that secret;
+a site without one gets the one entry it names from the worker's ``clouds.yaml`` (and
+``secure.yaml``), when there is one (:func:`worker_cloud`). A site's ``connection``
 (plain host variables) refuses secret-looking keys
 (:func:`secret_keys`); :func:`split_connection` moves such keys into credentials (the YAML
 loader and migration ``0005_site_credentials`` use it).
@@ -78,13 +84,13 @@ CREDENTIALS = (
         "os_password",
         ("openstack",),
         "os_password",
-        "OpenStack password of the site's cloud (secure.yaml auth.password)",
+        "OpenStack password of the site's cloud (the run's clouds.yaml auth.password)",
     ),
     Credential(
         "os_application_credential_secret",
         ("openstack",),
         "os_application_credential_secret",
-        "OpenStack application credential secret (secure.yaml auth.application_credential_secret)",
+        "OpenStack application credential secret (the run's clouds.yaml auth.application_credential_secret)",
     ),
     Credential("k8s_api_key", ("kubernetes", "openshift"), "k8s_api_key", "Kubernetes bearer token (api_key)"),
     Credential(
@@ -116,7 +122,7 @@ ALIASES = {
     "ssh_private_key": "ssh_private_key",
     "k8s_kubeconfig_content": "k8s_kubeconfig",
 }
-#: Plain site connection keys -> ``auth`` keys of the site's cloud in ``secure.yaml``.
+#: Plain site connection keys -> ``auth`` keys of the site's cloud in the run's ``clouds.yaml``.
 CLOUD_AUTH = {
     "os_auth_url": "auth_url",
     "os_username": "username",
@@ -127,7 +133,7 @@ CLOUD_AUTH = {
     "os_project_domain_name": "project_domain_name",
     "os_application_credential_id": "application_credential_id",
 }
-#: Plain site connection keys -> top-level keys of the site's cloud in ``secure.yaml``.
+#: Plain site connection keys -> top-level keys of the site's cloud in the run's ``clouds.yaml``.
 CLOUD_TOP = {"os_region_name": "region_name", "os_interface": "interface"}
 SECRET_NAME = re.compile(
     r"(^|_)(pass|passwd|password|passphrase)($|_)|secret|token|private_key|api_?key"
@@ -143,7 +149,22 @@ KUBECONFIG_SECRETS = (
     "refresh-token",
     "client-secret",
 )
+CLOUDS_FILE = "clouds.yaml"  # the run's own, in its credentials folder
 NOT_SECRET = re.compile(r"_(id|name)$", re.I)  # os_application_credential_id names, does not unlock
+
+
+def worker_cloud(name: str) -> dict | None:
+    """The cloud ``name`` of the worker's own ``clouds.yaml`` merged with its ``secure.yaml``
+    (openstacksdk's usual places: ``OS_CLIENT_CONFIG_FILE``, ``~/.config/openstack``,
+    ``/etc/openstack``), or None when there is none; only that entry ever reaches a run."""
+    from openstack.config.loader import OpenStackConfig
+
+    try:
+        clouds = OpenStackConfig(load_envvars=False, vendor_files=[]).cloud_config.get("clouds") or {}
+    except Exception:  # an unreadable worker file: the site then has no cloud, and its run says so
+        return None
+    entry = clouds.get(name)
+    return dict(entry) if isinstance(entry, dict) else None
 
 
 def is_secret_key(key: str) -> bool:
@@ -185,7 +206,7 @@ class RunSecrets:
     """What one run (a job, a site check) injects, and how it is hidden again.
 
     ``folder`` (created mode 0700 on first use, inside the run's private data directory,
-    removed with it) receives kubeconfig files and ``secure.yaml``. :meth:`inject` adds a
+    removed with it) receives kubeconfig files and the run's ``clouds.yaml``. :meth:`inject` adds a
     site's credentials to its host variables; :attr:`env` is the environment the run needs;
     :meth:`scrub` replaces every injected value in a text or JSON-like structure by
     :data:`nfvo.secrets.MASK`; :attr:`masked_vars` are the host variables whose values the
@@ -286,14 +307,26 @@ class RunSecrets:
                 entry.update({CLOUD_TOP[k]: str(v) for k, v in site.connection.items() if k in CLOUD_TOP})
                 if field == "application_credential_secret":
                     entry["auth_type"] = "v3applicationcredential"
+        if site.kind == "openstack":
+            cloud = str(hv.get("os_cloud") or site.name)
+            if cloud not in self._clouds:  # no stored secret: the one worker entry the site names, if any
+                entry = worker_cloud(cloud)
+                if entry is not None:
+                    self.remember(entry.get("auth") or {})
+                    self._clouds[cloud] = entry
         if self._clouds:
-            self._write("secure.yaml", yaml.safe_dump({"clouds": self._clouds}))
+            self._write(CLOUDS_FILE, yaml.safe_dump({"clouds": self._clouds}))
         return hv
 
     @property
     def env(self) -> dict[str, str]:
-        """``{"OS_CLIENT_SECURE_FILE": path}`` when an OpenStack secret was injected, else ``{}``."""
-        return {"OS_CLIENT_SECURE_FILE": str(self.folder / "secure.yaml")} if self._clouds else {}
+        """``{"OS_CLIENT_CONFIG_FILE": path, "OS_CLIENT_SECURE_FILE": path}`` (the run's
+        ``clouds.yaml``, for both: openstacksdk then reads no other file) when the run has an
+        OpenStack cloud, else ``{}``."""
+        if not self._clouds:
+            return {}
+        path = str(self.folder / CLOUDS_FILE)
+        return {"OS_CLIENT_CONFIG_FILE": path, "OS_CLIENT_SECURE_FILE": path}
 
     def scrub(self, data):
         """``data`` (text, or dicts and lists of them) with every injected value masked."""

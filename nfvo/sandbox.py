@@ -28,8 +28,9 @@ What the sandbox (``bwrap_args``) gives the playbook, in mount order:
 * then bound back, writable: the run's own private data folder (checkout, inventory, its
   artifacts and a private ``HOME``) and :class:`Paths` ``writable`` (a local linux site's
   ``rdcl_root``, an OpenShift cluster's state folder); read-only: ``Paths.readable`` (a
-  site's kubeconfig, the run's ssh-agent folder, the worker's ``clouds.yaml`` folder as
-  ``$HOME/.config/openstack``).
+  site's kubeconfig, the run's ssh-agent folder). The worker's ``~/.config/openstack`` stays
+  hidden: a run gets its own ``clouds.yaml`` with its sites' clouds only
+  (:class:`nfvo.credentials.RunSecrets`).
 
 It runs in a new user namespace (``--unshare-user``, no capabilities, no further user
 namespaces): the kernel then refuses the playbook ``/proc/<pid>/environ``, ``mem``,
@@ -288,7 +289,6 @@ def bwrap_args(data_dir: Path, cwd: Path, paths: Paths) -> list[str]:
     for path in sorted(hidden, key=lambda p: len(p.parts)):
         args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
     home = data_dir / "home"
-    clouds = _worker_home() / ".config" / "openstack"
     binds = [("--bind", Path(data_dir).resolve(), Path(data_dir).resolve())]
     binds += [("--bind", Path(p).resolve(), Path(p).resolve()) for p in paths.writable]
     binds += [("--ro-bind", Path(p).resolve(), Path(p).resolve()) for p in paths.readable]
@@ -300,8 +300,6 @@ def bwrap_args(data_dir: Path, cwd: Path, paths: Paths) -> list[str]:
                 "which jobs must not see (move the site's folder out of it)"
             )
         args += [flag, str(source), str(dest)]
-    if clouds.is_dir():  # the worker's clouds.yaml, where openstacksdk looks under the box's HOME
-        args += ["--ro-bind", str(clouds.resolve()), str(home.resolve() / ".config" / "openstack")]
     state = _worker_home() / ".rdcl-nfvo"
     for path in paths.writable:  # the playbooks' fallback state root follows HOME: bind it there too
         if state in Path(path).resolve().parents:

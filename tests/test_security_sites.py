@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
@@ -512,9 +513,11 @@ def test_cloud_credentials_reach_a_run_as_private_files_and_are_masked_in_its_in
     kubeconfig = Path(hosts["k8s"]["k8s-host"]["k8s_kubeconfig"])
     assert kubeconfig.read_text() == KUBECONFIG and stat.S_IMODE(kubeconfig.stat().st_mode) == 0o600
     assert stat.S_IMODE(kubeconfig.parent.stat().st_mode) == 0o700
-    secure = Path(run.env["OS_CLIENT_SECURE_FILE"])
-    assert stat.S_IMODE(secure.stat().st_mode) == 0o600
-    assert "canary-os-pw-2c7e44" in secure.read_text() and hosts["cloud"]["cloud-host"]["os_cloud"] == "c"
+    clouds = Path(run.env["OS_CLIENT_CONFIG_FILE"])
+    assert run.env["OS_CLIENT_SECURE_FILE"] == str(clouds) and clouds.parent == kubeconfig.parent
+    assert stat.S_IMODE(clouds.stat().st_mode) == 0o600
+    assert "canary-os-pw-2c7e44" in clouds.read_text() and hosts["cloud"]["cloud-host"]["os_cloud"] == "c"
+    assert list(yaml.safe_load(clouds.read_text())["clouds"]) == ["c"]  # the run's site's cloud only
     assert hosts["srv"]["srv-host"]["app_db_token"] == VAR_TOKEN  # secret_vars are host variables of the run
     public = inventory.public_view(inv, run)
     _absent(json.dumps(public), "the stored inventory")
