@@ -458,9 +458,10 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={201: OrderSerializer, 409: conflict("the item's ref no longer resolves")})
     def create(self, request, *args, **kwargs):
-        """Order ``{item, parameters?, mode?, limit?, tenant?}``: 201 with the order (its job
+        """Order ``{item, parameters?, mode?, limit?, tenant?, name?}``: 201 with the order (its job
         when no approval is needed), 400 with errors per dialog field, 403 when your role
-        does not allow it. ``tenant`` picks the tenant when you have several."""
+        does not allow it. ``tenant`` picks the tenant when you have several; ``name`` names
+        the service instance (default: the item's name)."""
         req = OrderRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
@@ -471,7 +472,13 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         try:
             tenant = access.ordering_tenant(request.user, item, tenant)
             placed = services.place_order(
-                item, data["parameters"], data["mode"], data["limit"], user=request.user, tenant=tenant
+                item,
+                data["parameters"],
+                data["mode"],
+                data["limit"],
+                name=data["name"].strip(),
+                user=request.user,
+                tenant=tenant,
             )
         except PermissionError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
