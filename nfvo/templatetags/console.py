@@ -37,7 +37,8 @@ def status(word: str, element_id: str = ""):
     colour = COLOURS.get(word, "grey")
     ident = format_html(' id="{}"', element_id) if element_id else ""
     return format_html(
-        '<span class="pf-v6-c-label pf-m-{} rd-status status {}"{}><span class="pf-v6-c-label__content">{}</span></span>',
+        '<span class="pf-v6-c-label pf-m-{} rd-status status {}"{}>'
+        '<span class="pf-v6-c-label__content">{}</span></span>',
         colour,
         word,
         ident,
