@@ -11,7 +11,9 @@ function sidebar() {
     side.classList.toggle("pf-m-collapsed", !open);
     toggle.setAttribute("aria-expanded", String(open));
   };
-  set(window.innerWidth >= 1200);
+  const wide = window.matchMedia("(min-width: 1200px)");
+  set(wide.matches);
+  wide.addEventListener("change", (ev) => set(ev.matches)); // folded on a phone, open on a desk
   toggle.addEventListener("click", () => set(toggle.getAttribute("aria-expanded") !== "true"));
 }
 

@@ -25,7 +25,7 @@ function newGroup(title, key) {
   group.className = "rd-task";
   group.open = true;
   const summary = document.createElement("summary");
-  summary.textContent = title;
+  summary.textContent = title.trim() || "Playbook";
   group.appendChild(summary);
   group.dataset.key = key;
   groupKey = key;
