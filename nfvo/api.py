@@ -392,7 +392,10 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         return JobSummarySerializer if self.action == "list" else JobSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("after", int, description="events after this counter (default 0)")],
+        parameters=[
+            OpenApiParameter("after", int, description="events after this counter (default 0)"),
+            OpenApiParameter("limit", int, description="at most this many events (1-500, default 500)"),
+        ],
         responses={
             200: inline_serializer(
                 "JobEvents",
@@ -406,13 +409,18 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True)
     def events(self, request, pk=None):
-        """Events after ``?after=`` (default 0), at most 500, and whether the job is done."""
+        """Events after ``?after=`` (default 0), at most ``?limit=`` (1-500, default 500), and
+        whether the job is done. The job page asks for a short first page so it paints at once."""
         job = self.get_object()
         try:
             after = int(request.query_params.get("after", 0))
         except ValueError:
             return Response({"after": "must be an integer"}, status=status.HTTP_400_BAD_REQUEST)
-        events = job.events.filter(counter__gt=after).order_by("counter")[:500]
+        try:
+            limit = min(max(int(request.query_params.get("limit", 500)), 1), 500)
+        except ValueError:
+            return Response({"limit": "must be an integer"}, status=status.HTTP_400_BAD_REQUEST)
+        events = job.events.filter(counter__gt=after).order_by("counter")[:limit]
         return Response({"status": job.status, "done": job.done, "events": JobEventSerializer(events, many=True).data})
 
     @extend_schema(request=None, responses={200: JobSerializer})

@@ -155,7 +155,8 @@ def job(request, pk):
     instance and order, the per-site result (the plan's stored detail as tables) and its
     events, fetched page by page by ``job.js`` (``/api/jobs/<pk>/events/``)."""
     obj = get_object_or_404(access.jobs(request.user).select_related("instance", "order", "user"), pk=pk)
-    hosts = sorted(h for h in obj.events.exclude(host="").values_list("host", flat=True).distinct())
+    # order_by(): the default ordering would add (job, counter) to the DISTINCT, one row per event
+    hosts = sorted(obj.events.exclude(host="").order_by().values_list("host", flat=True).distinct())
     return render(
         request,
         "nfvo/job.html",

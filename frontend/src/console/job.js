@@ -1,7 +1,7 @@
 // Job page, like AWX's job output: events grouped by task in collapsible rows, a host filter,
 // follow-tail, live status and elapsed time. Events come page by page from
-// /api/jobs/<id>/events/?after=<counter> (at most 500 an answer), so a job with 10,000 events
-// paints at once and loads the rest on demand.
+// /api/jobs/<id>/events/?after=<counter>&limit=<n>: a short first page (FIRST events), then
+// pages of PAGE, so a job with 10,000 events paints at once and loads the rest on demand.
 
 const root = document.getElementById("job");
 const out = document.getElementById("events");
@@ -9,6 +9,8 @@ const hostFilter = document.getElementById("host-filter");
 const follow = document.getElementById("follow");
 const more = document.getElementById("more");
 const count = document.getElementById("event-count");
+const FIRST = 100;
+const PAGE = 500;
 let after = 0;
 let shown = 0;
 let group = null; // the <details> of the current task
@@ -68,8 +70,9 @@ function applyFilter() {
   }
 }
 
-async function page() {
-  const resp = await fetch("/api/jobs/" + root.dataset.job + "/events/?after=" + after, { credentials: "same-origin" });
+async function page(limit = PAGE) {
+  const url = "/api/jobs/" + root.dataset.job + "/events/?after=" + after + "&limit=" + limit;
+  const resp = await fetch(url, { credentials: "same-origin" });
   if (!resp.ok) return null;
   const data = await resp.json();
   for (const ev of data.events) {
@@ -83,7 +86,7 @@ async function page() {
 
 async function tail() {
   const data = await page();
-  if (data && data.done && data.events.length < 500) { more.hidden = true; return; }
+  if (data && data.done && data.events.length < PAGE) { more.hidden = true; return; }
   setTimeout(tail, data && data.events.length ? 200 : 1000);
 }
 
@@ -106,12 +109,12 @@ document.getElementById("expand-all").addEventListener("click", () => out.queryS
 document.getElementById("collapse-all").addEventListener("click", () => out.querySelectorAll("details").forEach((d) => { d.open = false; }));
 more.addEventListener("click", async () => {
   const data = await page();
-  more.hidden = !data || data.events.length < 500;
+  more.hidden = !data || data.events.length < PAGE;
 });
 
 if (root.dataset.done === "true") {
   // A finished job: the first page now, the rest when asked for.
-  page().then((data) => { more.hidden = !data || data.events.length < 500; });
+  page(FIRST).then((data) => { more.hidden = !data || data.events.length < FIRST; });
 } else {
   tail();
   state();
