@@ -53,12 +53,24 @@ def item(request, name):
             "may_order": may_order,
             "form": {
                 "item": obj.name,
-                "schema": obj.dialog,
+                "schema": _without_secret_defaults(obj.dialog),
                 "secret": sorted(dialog.secret_fields(obj.dialog)),
                 "sites": _site_names(obj, tenant),
             },
         },
     )
+
+
+def _without_secret_defaults(schema: dict) -> dict:
+    """The dialog as the browser gets it: a write-only field's ``default`` (and ``examples``)
+    left out, so no secret reaches the page; the server fills the default in
+    (:func:`nfvo.dialog.check`) when the field is left empty."""
+    hidden = dialog.secret_fields(schema)
+    props = {
+        name: {k: v for k, v in prop.items() if k not in ("default", "examples")} if name in hidden else prop
+        for name, prop in (schema.get("properties") or {}).items()
+    }
+    return {**schema, "properties": props}
 
 
 @login_required

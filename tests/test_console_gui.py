@@ -11,7 +11,6 @@ console errors. No test calls the API itself: the pages do.
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
