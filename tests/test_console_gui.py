@@ -65,6 +65,7 @@ class Console:
 
     def __init__(self, browser, base_url: str, test: str):
         self.page = browser.new_page(viewport={"width": 1440, "height": 900})
+        self.page.set_default_timeout(60_000)  # a loaded 2-core machine: clicks that wait for the server
         self.base = base_url
         self.test = test
         self.errors: list[str] = []
@@ -150,7 +151,7 @@ def test_order_plan_apply_scale_terminate_the_same_instance(live_server, worker,
     c.page.fill("#f-instance-name", "web-1")
     c.check("order-form")
     c.page.get_by_role("button", name="Order").click()  # plan is the default mode
-    c.page.wait_for_url("**/jobs/*/")
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
     _wait_status(c, "successful")
     assert c.page.locator(".plan-table").count() >= 2  # what each site would create, as tables
     c.check("plan-job")
@@ -160,7 +161,7 @@ def test_order_plan_apply_scale_terminate_the_same_instance(live_server, worker,
     c.page.click("#instance-link")
     c.check("instance-planned")
     c.page.click("#apply")
-    c.page.wait_for_url("**/jobs/*/")
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
     _wait_status(c, "successful")
     c.page.locator("#host-filter").select_option("edge_server")
     visible = c.page.locator("#events .rd-line:visible")
@@ -180,7 +181,7 @@ def test_order_plan_apply_scale_terminate_the_same_instance(live_server, worker,
     c.page.click("#instance-link")
     c.page.fill("#scale-scale_level", "large")
     c.page.click("#scale")
-    c.page.wait_for_url("**/jobs/*/")
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
     _wait_status(c, "successful")
     assert Job.objects.order_by("-id").first().extra_vars["scale_level"] == "large"
 
@@ -189,7 +190,7 @@ def test_order_plan_apply_scale_terminate_the_same_instance(live_server, worker,
     expect(c.page.locator("#confirm")).to_be_visible()
     c.check("terminate-confirm")
     c.page.click("#confirm-yes")
-    c.page.wait_for_url("**/jobs/*/")
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
     _wait_status(c, "successful")
     c.page.click("#instance-link")
     expect(c.page.locator("#instance-state")).to_have_text("deleted")
@@ -225,12 +226,12 @@ def test_a_failed_apply_is_retried_from_its_job_page(live_server, worker, browse
     c.page.get_by_role("link", name="two-servers").click()
     c.page.check("input[name=mode][value=apply]")
     c.page.get_by_role("button", name="Order").click()
-    c.page.wait_for_url("**/jobs/*/")
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
     expect(c.page.locator("#status")).to_have_text(re.compile("failed|error"), timeout=300_000)
     c.check("failed-job")
     root.unlink()
     c.page.get_by_role("button", name="Retry").click()
-    c.page.wait_for_url("**/jobs/*/")
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
     _wait_status(c, "successful")
     expect(c.page.locator("body")).to_contain_text("Retry of")
     first, second = Job.objects.order_by("id")
@@ -254,7 +255,7 @@ def test_an_order_waits_for_a_second_user_to_approve_it(live_server, worker, bro
     c.page.get_by_role("link", name="two-servers").click()
     expect(c.page.locator("#approval-note")).to_be_visible()
     c.page.get_by_role("button", name="Order").click()
-    c.page.wait_for_url("**/orders/*/")
+    c.page.wait_for_url("**/orders/*/", timeout=120_000)
     expect(c.page.locator("#order-status")).to_have_text("approve")
     assert c.page.locator("#decide").count() == 0  # not by the orderer (four eyes)
     c.check("order-waiting")
@@ -299,7 +300,7 @@ def test_an_admin_adds_and_checks_a_site_and_secrets_are_never_shown(live_server
     c.errors.clear()  # the browser logs the refused save's 400 itself
     c.page.fill("#k-ssh_password", "a-long-ssh-password")
     c.page.click("#site-save")
-    c.page.wait_for_url("**/sites/")
+    c.page.wait_for_url("**/sites/", timeout=120_000)
     row = c.page.locator("tr[data-site=lab]")
     expect(row.locator(".pf-v6-c-label")).to_have_count(2)
     expect(row).to_contain_text("role=lab")
@@ -390,7 +391,7 @@ def test_the_order_form_is_typed_from_the_dialog_schema(live_server, worker, bro
     p.fill("#f-domain", "example.org")
     p.check("#limit input[value=edge_server]")
     p.get_by_role("button", name="Order").click()
-    p.wait_for_url("**/jobs/*/")
+    p.wait_for_url("**/jobs/*/", timeout=120_000)
     job = Job.objects.get()
     assert job.limit == "edge_server" and job.mode == "plan"
     values = job.extra_vars

@@ -38,7 +38,7 @@ def test_order_from_the_catalogue_and_watch_events_stream(live_server, worker, b
 
     page.fill("#f-core_status_port", "18081")
     page.get_by_role("button", name="Order").click()
-    page.wait_for_url("**/jobs/*/")
+    page.wait_for_url("**/jobs/*/", timeout=120_000)
     first = page.locator("#events .rd-line").first
     first.wait_for(timeout=120_000)
     # Lines arrive while the job runs, not all at the end.
