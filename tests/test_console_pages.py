@@ -109,3 +109,12 @@ def test_a_fresh_heartbeat_means_a_worker_runs(instances):
     job = Job.objects.create(instance=ServiceInstance.objects.first(), commit="0" * 40, status=Job.RUNNING)
     Job.objects.filter(pk=job.pk).update(heartbeat=timezone.now())
     assert workers.none_running() is False  # no ping needed: a job is beating
+
+
+def test_the_500_page_is_the_consoles_and_needs_no_database(rf, django_assert_num_queries):
+    from nfvo.errors import server_error
+
+    with django_assert_num_queries(0):
+        resp = server_error(rf.get("/anything/"))
+    page = resp.content.decode()
+    assert resp.status_code == 500 and 'id="error-page"' in page and "/static/console/console.css" in page
