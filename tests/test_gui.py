@@ -46,8 +46,9 @@ def test_order_from_the_catalogue_and_watch_events_stream(live_server, worker, b
     assert not Job.objects.get().done
     expect(page.locator("#status")).to_have_text("successful", timeout=300_000)
     page.wait_for_selector(".site-result .status.ok")
-    body = page.text_content("body")
-    assert "OS::Nova::Server epc_hss" in body and "Deployment cran-du" in body
+    rows = page.locator(".plan-table tbody tr").all_inner_texts()  # what each site would create, a table each
+    assert any("OS::Nova::Server" in r and "epc_hss" in r for r in rows), rows
+    assert any("Deployment" in r and "cran-du" in r for r in rows), rows
     assert page.locator("#events .rd-line").count() > 10
     job = Job.objects.get()
     assert job.extra_vars["core_status_port"] == 18081 and job.instance.tenant.name == "red"
