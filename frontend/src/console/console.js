@@ -12,8 +12,9 @@ function sidebar() {
     toggle.setAttribute("aria-expanded", String(open));
   };
   const wide = window.matchMedia("(min-width: 1200px)");
-  set(wide.matches);
-  wide.addEventListener("change", (ev) => set(ev.matches)); // folded on a phone, open on a desk
+  const roomy = document.body.dataset.wide === "1"; // the designer wants the whole width
+  set(wide.matches && !roomy);
+  wide.addEventListener("change", (ev) => set(ev.matches && !roomy)); // folded on a phone, open on a desk
   toggle.addEventListener("click", () => set(toggle.getAttribute("aria-expanded") !== "true"));
 }
 
