@@ -16,3 +16,7 @@ urlpatterns = [
     path("designer/", include("rdcl.urls")),
     path("", include("nfvo.urls")),
 ]
+
+handler403 = "nfvo.errors.forbidden"
+handler404 = "nfvo.errors.not_found"
+handler500 = "nfvo.errors.server_error"

@@ -1,11 +1,11 @@
 // ESLint flat config (scripts/lint runs `npx eslint` here): the recommended rules plus a few
 // that catch real mistakes in this code. src/ is bundled by esbuild (ES modules, browser);
-// static/nfvo/job.js is served as is (a classic script); static/rdcl/ is esbuild's output.
+// static/rdcl/ and static/console/ are esbuild's output.
 import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["static/rdcl/**", "node_modules/**"] },
+  { ignores: ["static/rdcl/**", "static/console/**", "node_modules/**"] },
   js.configs.recommended,
   {
     languageOptions: { ecmaVersion: 2020, globals: { ...globals.browser } },

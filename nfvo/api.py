@@ -392,7 +392,10 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         return JobSummarySerializer if self.action == "list" else JobSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("after", int, description="events after this counter (default 0)")],
+        parameters=[
+            OpenApiParameter("after", int, description="events after this counter (default 0)"),
+            OpenApiParameter("limit", int, description="at most this many events (1-500, default 500)"),
+        ],
         responses={
             200: inline_serializer(
                 "JobEvents",
@@ -406,13 +409,18 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True)
     def events(self, request, pk=None):
-        """Events after ``?after=`` (default 0), at most 500, and whether the job is done."""
+        """Events after ``?after=`` (default 0), at most ``?limit=`` (1-500, default 500), and
+        whether the job is done. The job page asks for a short first page so it paints at once."""
         job = self.get_object()
         try:
             after = int(request.query_params.get("after", 0))
         except ValueError:
             return Response({"after": "must be an integer"}, status=status.HTTP_400_BAD_REQUEST)
-        events = job.events.filter(counter__gt=after).order_by("counter")[:500]
+        try:
+            limit = min(max(int(request.query_params.get("limit", 500)), 1), 500)
+        except ValueError:
+            return Response({"limit": "must be an integer"}, status=status.HTTP_400_BAD_REQUEST)
+        events = job.events.filter(counter__gt=after).order_by("counter")[:limit]
         return Response({"status": job.status, "done": job.done, "events": JobEventSerializer(events, many=True).data})
 
     @extend_schema(request=None, responses={200: JobSerializer})
@@ -458,9 +466,10 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses={201: OrderSerializer, 409: conflict("the item's ref no longer resolves")})
     def create(self, request, *args, **kwargs):
-        """Order ``{item, parameters?, mode?, limit?, tenant?}``: 201 with the order (its job
+        """Order ``{item, parameters?, mode?, limit?, tenant?, name?}``: 201 with the order (its job
         when no approval is needed), 400 with errors per dialog field, 403 when your role
-        does not allow it. ``tenant`` picks the tenant when you have several."""
+        does not allow it. ``tenant`` picks the tenant when you have several; ``name`` names
+        the service instance (default: the item's name)."""
         req = OrderRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
@@ -471,7 +480,13 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         try:
             tenant = access.ordering_tenant(request.user, item, tenant)
             placed = services.place_order(
-                item, data["parameters"], data["mode"], data["limit"], user=request.user, tenant=tenant
+                item,
+                data["parameters"],
+                data["mode"],
+                data["limit"],
+                name=data["name"].strip(),
+                user=request.user,
+                tenant=tenant,
             )
         except PermissionError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)

@@ -165,6 +165,11 @@ def check(schema: dict, values: dict, partial: bool = False) -> dict:
                         f"{', '.join(sorted(err.schema.get('properties') or {})) or 'no fields'})",
                     )
                 continue
+            if err.validator == "required" and isinstance(err.instance, dict):
+                # located at the missing field, not at the object that lacks it
+                missing = [n for n in err.validator_value if n not in err.instance and repr(n) in err.message]
+                if missing:
+                    field = f"{field}.{missing[0]}" if err.absolute_path else str(missing[0])
             errors.setdefault(field, err.message)
     except Unresolvable as exc:
         errors["(dialog)"] = f"a $ref of the dialog cannot be resolved: {exc}"

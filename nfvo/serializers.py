@@ -473,9 +473,11 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class OrderRequestSerializer(serializers.Serializer):
-    """An order: the catalogue item, its dialog values, the mode and a site limit."""
+    """An order: the catalogue item, its dialog values, the mode, a site limit and the name
+    of the service instance it makes (default: the item's name)."""
 
     item = serializers.SlugRelatedField(slug_field="name", queryset=CatalogueItem.objects.all())
+    name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     tenant = serializers.CharField(required=False, allow_blank=True, default="")
     parameters = serializers.DictField(required=False, default=dict)
     mode = serializers.ChoiceField(choices=["apply", "plan"], default="apply")

@@ -3,6 +3,9 @@ and a service instance's history of operations (API and page)."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
@@ -122,8 +125,9 @@ def test_an_instance_shows_its_state_and_history_of_operations(remote, client):
     assert "operations" not in api.get("/api/instances/").json()["results"][0]  # lists stay small
     assert client.login(username="uma", password="pw-uma")
     page = client.get(f"/instances/{created.instance_id}/").content.decode()
-    assert f"#{created.pk}</a></td><td>create" in page and f"#{deleted.pk}</a></td><td>delete" in page
-    assert 'id="instance-state" class="status new"' in page
+    rows = re.findall(r'<tr class="pf-v6-c-table__tr" data-job="(\d+)">.*?data-label="Operation">(\w+)<', page)
+    assert rows == [(str(created.pk), "create"), (str(deleted.pk), "delete")]  # in order
+    assert re.search(r'class="[^"]*status new"\s+id="instance-state"', page)
     _api("bob", "blue", "operator")
     client.logout()
     assert client.login(username="bob", password="pw-bob")
@@ -163,6 +167,12 @@ def test_secret_dialog_fields_are_sealed_at_rest_and_never_echoed(remote, client
     User.objects.create_superuser("root", password="pw-root")
     assert client.login(username="root", password="pw-root")
     page = client.get("/catalogue/secretive/").content.decode()
-    assert 'name="db_password" type="password"' in page and "d3fault" not in page
-    resp = client.post("/catalogue/secretive/", {"db_password": "typed-s3cret", "size": "x", "mode": "plan"})
-    assert resp.status_code == 200 and "typed-s3cret" not in resp.content.decode()  # error page, value not echoed
+    spec = json.loads(page.split('<script id="order-spec" type="application/json">')[1].split("</script>")[0])
+    assert spec["secret"] == ["admin_pw", "api_token", "db_password", "pull"]  # drawn as password fields
+    assert "d3fault" not in page  # a secret's default is not sent to the browser
+    resp = client.post(
+        "/api/orders/",
+        {"item": "secretive", "parameters": {"db_password": "typed-s3cret", "size": "x"}, "mode": "plan"},
+        content_type="application/json",
+    )
+    assert resp.status_code == 400 and "typed-s3cret" not in resp.content.decode()  # errors, value not echoed

@@ -137,7 +137,7 @@ def test_runserver_with_debug_off_lists_no_urls_and_still_serves_the_gui_static_
         assert status == 200
         scripts = [part.split('"')[0] for part in page.split('src="')[1:] if part.split('"')[0].endswith(".js")]
         assert scripts, page
-        for path in css + scripts + ["/static/nfvo/job.js"]:
+        for path in css + scripts + ["/static/console/console.js", "/static/console/console.css"]:
             status, kind, body = _get(base + path)
             assert status == 200 and body, path
             assert ("css" if path.endswith(".css") else "javascript") in kind, (path, kind)
