@@ -140,7 +140,8 @@ def test_corpus_translates_or_fails_cleanly(corpus):
     counts = {name: (len(t.translated), len(t.rejected)) for name, t in tallies.items()}
     # Measured with tosca-parser 2.12.0 and heat-translator 3.5.0 (sf2heat holds RDCL 3D
     # JSON projects, no TOSCA file; rdcl3d's tosca/descriptor_template/tosca.yaml is empty).
-    assert counts == {"heat-translator": (68, 23), "rdcl3d": (0, 1), "sf2heat": (0, 0), "tosca-parser": (53, 110)}, (
+    # 14 + 9 samples whose operation scripts the corpus left out are refused (hot.get-file).
+    assert counts == {"heat-translator": (54, 37), "rdcl3d": (0, 1), "sf2heat": (0, 0), "tosca-parser": (44, 119)}, (
         counts
     )
 
@@ -149,12 +150,15 @@ def test_corpus_translates_or_fails_cleanly(corpus):
     "name",
     [
         "tosca_helloworld.yaml",
-        "tosca_single_instance_wordpress.yaml",
-        "tosca_nodejs_mongodb_two_instances.yaml",
-        "tosca_elk.yaml",
+        "tosca_single_server_with_defaults.yaml",
+        "test_tosca_flavor_and_image.yaml",
+        "network/tosca_one_server_three_networks.yaml",
     ],
 )
 def test_single_site_hot_is_heat_translators_own(corpus, name):
+    """A template a member's Heat accepts as it is (flavor, image and networks named, no
+    admin-only type, no script) keeps heat-translator's bytes; the others are fitted
+    (tests/test_translators_heat_fit.py) or refused for a missing script."""
     from toscaparser.tosca_template import ToscaTemplate
     from translator.hot.tosca_translator import TOSCATranslator
 

@@ -89,7 +89,8 @@ class ServiceModel:
     ``params`` input values given at translation time (heat-translator's parameters:
     HOT parameter defaults and its flavor/image choices), empty for a catalogue service;
     ``levels`` the SOL 001 instantiation levels (:func:`translators.levels.read`, plus
-    ``chosen`` once translated).
+    ``chosen`` once translated); ``root`` the folder the package's files must stay in
+    (artifacts a HOT reads with ``get_file``; empty: the descriptor's folder).
     """
 
     name: str
@@ -101,6 +102,7 @@ class ServiceModel:
     tosca: Any = None
     params: dict[str, Any] = field(default_factory=dict)
     levels: dict[str, Any] = field(default_factory=dict)
+    root: str = ""
 
     def by_role(self, role: str) -> list[NodeModel]:
         """Nodes of one role, in descriptor order."""

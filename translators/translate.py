@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from . import checks, hot, levels, pods, report
+from . import checks, heat_fit, hot, levels, pods, report
 from .doc import Doc
 from .errors import TranslationError
 from .k8s.scheduling import node_labels
@@ -83,7 +83,9 @@ def translate_file(
     :raises TranslationError: it validates but a required part cannot be translated.
     :raises ValueError: ``k8s_version`` has no schema in kubernetes-validate.
     """
-    return translate_model(load(path, local_defs, params, root), sites, k8s_version, level)
+    model = load(path, local_defs, params, root)
+    model.root = str(root) if root else ""
+    return translate_model(model, sites, k8s_version, level)
 
 
 def translate_model(
@@ -228,16 +230,17 @@ def _translate_part(
 ) -> Doc:
     files = result.files
     if part.kind == "openstack":
-        hot_files, resources = hot.translate_site(model, part.nodes, labels)
+        hot_files, resources = hot.translate_site(model, part.nodes, labels, result.report)
         for name, text in hot_files.items():
             files[f"templates/{part.site}/{name}"] = text
         from .validate import load_yaml
 
-        site_network = hot.SITE_NETWORK in ((load_yaml(hot_files["stack.yaml"]) or {}).get("parameters") or {})
+        declared = (load_yaml(hot_files["stack.yaml"]) or {}).get("parameters") or {}
         return {
             "templates": [f"templates/{part.site}/stack.yaml"],
             "resources": resources,
-            "site_network": site_network,
+            "site_network": hot.SITE_NETWORK in declared,
+            "site_parameters": [p for p in heat_fit.SITE_PARAMETERS if p in declared],
         }
     if part.kind in POD_KINDS:
         return pods.translate_part(model, part, rel, labels, files, result.report, result.k8s_version)
