@@ -50,6 +50,7 @@ import yaml
 from . import limits
 from .doc import Doc
 from .errors import DescriptorError, Problem, TranslationError
+from .heat_fit import SITE_FLAVOR
 from .tosca_loader import PLACEMENT_POLICY, PROFILE_URL, slug
 from .yamlout import dump
 
@@ -1062,7 +1063,9 @@ def apply_levels(model: ServiceModel, converted: EtsiTosca) -> None:
 
 def check_servers(translation: Translation, converted: EtsiTosca, source: str) -> None:
     """Every server made from a VDU has a flavor: heat-translator leaves it empty when no
-    flavor fits the compute descriptor (IFA 011 §7.1.9.2: ``virtualMemSize`` is in GB).
+    flavor fits the compute descriptor (IFA 011 §7.1.9.2: ``virtualMemSize`` is in GB), which
+    :mod:`translators.heat_fit` then makes the site's flavor; a VDU always gives its size, so
+    the site's flavor there means nothing fitted.
 
     :raises TranslationError: at the VDU of each server without one.
     """
@@ -1073,7 +1076,12 @@ def check_servers(translation: Translation, converted: EtsiTosca, source: str) -
         hot = yaml.safe_load(text) or {}
         for name, res in sorted((hot.get("resources") or {}).items()):
             props = (res or {}).get("properties") or {}
-            if res.get("type") == "OS::Nova::Server" and name in converted.vms and props.get("flavor") in _EMPTY:
+            site_flavor = props.get("flavor") == {"get_param": SITE_FLAVOR}  # heat_fit: no size was fitted
+            if (
+                res.get("type") == "OS::Nova::Server"
+                and name in converted.vms
+                and (props.get("flavor") in _EMPTY or site_flavor)
+            ):
                 where, asks, vid = converted.vms[name]
                 problems.append(
                     Problem(

@@ -36,17 +36,15 @@ import re
 
 import yaml
 
+from . import heat_fit
 from .doc import Doc
 from .errors import Problem, TranslationError
 from .model import ServiceModel
 from .tosca_loader import PLACEMENT_POLICY, heat_supports, quiet_libraries
 
-#: HOT parameter naming the site's network for servers without a connection point.
-SITE_NETWORK = "rdcl_network"
-SITE_NETWORK_PARAMETER = {
-    "type": "string",
-    "description": "network of the servers without a connection point (the site's os_network)",
-}
+#: HOT parameters naming the site's network, flavor and image (:mod:`translators.heat_fit`).
+SITE_NETWORK, SITE_FLAVOR, SITE_IMAGE = heat_fit.SITE_NETWORK, heat_fit.SITE_FLAVOR, heat_fit.SITE_IMAGE
+SITE_NETWORK_PARAMETER = heat_fit.SITE_PARAMETERS[SITE_NETWORK]
 
 
 class _DeferredInputs(dict):
@@ -60,11 +58,19 @@ class _DeferredInputs(dict):
 
 
 def translate_site(
-    model: ServiceModel, node_names: list[str], node_labels: dict[str, dict] | None = None
+    model: ServiceModel,
+    node_names: list[str],
+    node_labels: dict[str, dict] | None = None,
+    report: list[str] | None = None,
 ) -> tuple[dict[str, str], list[dict]]:
     """HOT files for the Heat nodes ``node_names`` of ``model``: ``stack.yaml`` and the
-    nested templates it uses (scaling groups), file name -> YAML text; and the
-    ``[{name, type}]`` resources of ``stack.yaml`` (what the stack creates).
+    nested templates it uses (scaling groups), file name -> YAML text, plus the scripts
+    its ``get_file`` reads (``artifacts/...``); and the ``[{name, type}]`` resources of
+    ``stack.yaml`` (what the stack creates).
+
+    heat-translator's templates are first fitted for a member on a real Heat
+    (:func:`fit_files`, :mod:`translators.heat_fit`); what that changed is appended to
+    ``report`` (one line each).
 
     ``node_labels`` (``{server: {"labels": {...}, "taints": [...]}}``, from
     :func:`translators.k8s.scheduling.node_labels`; computed from ``model`` when None)
@@ -75,7 +81,8 @@ def translate_site(
     scaling policies -> OS::Heat::AutoScalingGroup/ScalingPolicy).
 
     :raises TranslationError: heat-translator fails on one of the nodes (the nodes and
-        its error are named), or what it produced fails the HOT structural check.
+        its error are named), a script its ``get_file`` reads is not in the package (rule
+        ``hot.get-file``), or what it produced fails the HOT structural check.
     """
     from translator.hot.tosca_translator import TOSCATranslator
 
@@ -96,6 +103,11 @@ def translate_site(
         ) from None
     from .validate import hot_problems, load_yaml
 
+    files, artifacts, notes, fit_problems = fit_files(files, package_reader(model), node_names)
+    if fit_problems:
+        raise TranslationError(model.source, fit_problems)
+    if report is not None:
+        report.extend(notes)
     if node_labels is None:
         from .k8s.scheduling import node_labels as labels_of
         from .relations import Relations
@@ -120,7 +132,109 @@ def translate_site(
     problems += _ensure_metadata(files, parsed, wanted)
     if problems:
         raise TranslationError(model.source, problems)
-    return files, resources(parsed["stack.yaml"])
+    return {**files, **artifacts}, resources(parsed["stack.yaml"])
+
+
+def fit_files(
+    files: dict[str, str], artifact=None, nodes: list[str] | None = None
+) -> tuple[dict[str, str], dict[str, str], list[str], list[Problem]]:
+    """heat-translator's HOT ``files`` (name -> text) after :func:`translators.heat_fit.fit`:
+    the templates (a file the fit did not change keeps its bytes, a changed one is written
+    out again), the ``artifacts/...`` scripts, the report lines and the problems.
+    ``artifact``: see :func:`package_reader`; ``nodes``: the TOSCA node names (where a
+    problem is placed). Files that are not YAML are left for the
+    structural check."""
+    from .validate import load_yaml
+    from .yamlout import dump
+
+    docs, before = {}, {}
+    for name, text in files.items():
+        try:
+            docs[name] = load_yaml(text)
+            before[name] = load_yaml(text)
+        except yaml.YAMLError:
+            continue
+    fitted = heat_fit.fit(docs, artifact, nodes)
+    out = dict(files)
+    artifacts = {}
+    for name, doc in fitted.files.items():
+        if name.startswith(heat_fit.ARTIFACTS):
+            artifacts[name] = doc
+        elif doc != before.get(name):
+            out[name] = dump(doc)
+    return out, artifacts, fitted.notes, fitted.problems
+
+
+def package_reader(model: ServiceModel):
+    """``read(path) -> bytes | None`` for :func:`translators.heat_fit.fit`: a file of the
+    descriptor's package, ``path`` relative to the descriptor (a CSAR: to its entry
+    definitions member). None when the package has no such file.
+
+    :raises ValueError: ``path`` leaves the package (the descriptor's ``root``, default its
+        folder; the archive), or names a file over :data:`translators.limits.DEFAULT` bytes.
+    """
+    import posixpath
+    import zipfile
+    from pathlib import Path
+
+    from . import limits
+    from .imports import TOSCA_META, _csar_entry
+    from .paths import within
+
+    source = Path(model.source)
+    cap = limits.DEFAULT.bytes
+    named = _artifact_files(model)
+
+    def too_big(size: int, rel: str) -> None:
+        if size > cap:
+            raise ValueError(f"{rel}: {size} bytes, over the limit of {cap} bytes (RDCL_PARSE_MAX_BYTES)")
+
+    if source.suffix.lower() in (".zip", ".csar") and zipfile.is_zipfile(source):
+
+        def read_member(rel: str) -> bytes | None:
+            if rel in named:
+                rel = posixpath.normpath(named[rel])
+            with zipfile.ZipFile(source) as archive:
+                infos = {i.filename: i for i in archive.infolist()}
+                entry = _csar_entry(archive, infos) or ""
+                member = posixpath.normpath(posixpath.join(posixpath.dirname(entry), rel))
+                if member == ".." or member.startswith(("../", "/")):
+                    raise ValueError("the path leaves the package")
+                info = infos.get(member)
+                if info is None or info.is_dir() or member == TOSCA_META:
+                    return None
+                too_big(info.file_size, rel)
+                return archive.read(info)
+
+        return read_member
+    root = Path(getattr(model, "root", "") or source.parent).resolve()
+
+    def read_file(rel: str) -> bytes | None:
+        if rel in named and not (source.parent / rel).is_file():
+            rel = posixpath.normpath(named[rel])
+        if posixpath.isabs(rel):
+            raise ValueError("an absolute path; the package's files are named relative to the descriptor")
+        path = (source.parent / rel).resolve()
+        if not within(path, root):
+            raise ValueError("the path leaves the package")
+        if not path.is_file():
+            return None
+        too_big(path.stat().st_size, rel)
+        return path.read_bytes()
+
+    return read_file
+
+
+def _artifact_files(model: ServiceModel) -> dict[str, str]:
+    """``{artifact name: file}`` of the node templates' ``artifacts`` (an operation's
+    ``implementation`` may name one, TOSCA 1.3 §3.6.15; heat-translator writes the name)."""
+    out: dict[str, str] = {}
+    for node in getattr(model.tosca, "nodetemplates", None) or []:
+        for name, spec in ((getattr(node, "entity_tpl", None) or {}).get("artifacts") or {}).items():
+            file = spec.get("file") if isinstance(spec, dict) else spec
+            if isinstance(name, str) and isinstance(file, str):
+                out.setdefault(name, file.replace("\\", "/"))
+    return out
 
 
 def server_metadata(node: dict) -> dict[str, str]:
@@ -211,15 +325,33 @@ def add_site_network(files: dict[str, str]) -> dict[str, str]:
                     "networks": [{"network": {"get_param": SITE_NETWORK}}],
                 }
                 text = dump(hot)
-        if re.search(r"^parameters:", text, re.M) is None and text.endswith("\n"):  # heat-translator's nested
+        if SITE_NETWORK in (hot.get("parameters") or {}):  # declared already (a port on the site's network)
+            files[name] = text
+        elif re.search(r"^parameters:", text, re.M) is None and text.endswith("\n"):  # heat-translator's nested
             files[name] = text + dump({"parameters": {SITE_NETWORK: SITE_NETWORK_PARAMETER}})
         else:
             files[name] = _add_parameters(text, {SITE_NETWORK: SITE_NETWORK_PARAMETER})
+    top = load_yaml(files["stack.yaml"]) if nested_with else {}
+    nested_with = [n for n in nested_with if not _passes(top, n, SITE_NETWORK)]
     if nested_with:
         files["stack.yaml"] = _pass_site_network(files["stack.yaml"], nested_with)
         if SITE_NETWORK not in (load_yaml(files["stack.yaml"]).get("parameters") or {}):
             files["stack.yaml"] = _add_parameters(files["stack.yaml"], {SITE_NETWORK: SITE_NETWORK_PARAMETER})
     return files
+
+
+def _passes(top: dict, nested: str, param: str) -> bool:
+    """True when every group of ``top`` making template ``nested`` passes ``param`` to it."""
+    groups = [
+        inner
+        for body in (top.get("resources") or {}).values()
+        for inner in [
+            ((body or {}).get("properties") or {}).get("resource")
+            or ((body or {}).get("properties") or {}).get("resource_def")
+        ]
+        if isinstance(inner, dict) and inner.get("type") == nested
+    ]
+    return bool(groups) and all(param in (g.get("properties") or {}) for g in groups)
 
 
 def _pass_site_network(text: str, nested: list[str]) -> str:

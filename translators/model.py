@@ -102,7 +102,9 @@ class ServiceModel:
     SOL 004 package it came from (:class:`translators.package.Package`: ``artifacts``,
     ``read(path)``; None for a plain file); ``manifests`` the Kubernetes manifests of the
     service that belong to no VDU (:func:`translators.cnf.package_manifests`); ``lifecycle``
-    the VNF's ``Vnflcm`` hooks (:func:`translators.lcm.read`: ``{operation: [Hook]}``).
+    the VNF's ``Vnflcm`` hooks (:func:`translators.lcm.read`: ``{operation: [Hook]}``); ``root``
+    the folder the package's files must stay in (artifacts a HOT reads with ``get_file``;
+    empty: the descriptor's folder).
     """
 
     name: str
@@ -118,6 +120,7 @@ class ServiceModel:
     package: Any = None
     manifests: list[Any] = field(default_factory=list)
     lifecycle: dict[str, Any] = field(default_factory=dict)
+    root: str = ""
 
     def by_role(self, role: str) -> list[NodeModel]:
         """Nodes of one role, in descriptor order."""

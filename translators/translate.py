@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import checks, hot, lcm, levels, pods, report
+from . import checks, heat_fit, hot, lcm, levels, pods, report
 from .doc import Doc
 from .errors import DescriptorError, Problem, TranslationError
 from .k8s.scheduling import node_labels
@@ -104,6 +104,7 @@ def translate_file(
     if is_package(path):
         return _translate_package(Path(path), sites, local_defs, k8s_version, params, level, flavour)
     model = load(path, local_defs, params, root, flavour, deploy=True)
+    model.root = str(root) if root else ""
     try:
         return translate_model(model, sites, k8s_version, level)
     except TranslationError as exc:
@@ -129,6 +130,7 @@ def _translate_package(
         model.source = pkg.label(pkg.entry)
         model.digest = pkg.digest
         model.package = pkg
+        model.root = str(pkg.root)
         try:
             _package_manifests(model, pkg)
         except DescriptorError as exc:
@@ -441,16 +443,17 @@ def _translate_part(
 ) -> Doc:
     files = result.files
     if part.kind == "openstack":
-        hot_files, resources = hot.translate_site(model, part.nodes, labels)
+        hot_files, resources = hot.translate_site(model, part.nodes, labels, result.report)
         for name, text in hot_files.items():
             files[f"templates/{part.site}/{name}"] = text
         from .validate import load_yaml
 
-        site_network = hot.SITE_NETWORK in ((load_yaml(hot_files["stack.yaml"]) or {}).get("parameters") or {})
+        declared = (load_yaml(hot_files["stack.yaml"]) or {}).get("parameters") or {}
         return {
             "templates": [f"templates/{part.site}/stack.yaml"],
             "resources": resources,
-            "site_network": site_network,
+            "site_network": hot.SITE_NETWORK in declared,
+            "site_parameters": [p for p in heat_fit.SITE_PARAMETERS if p in declared],
         }
     if part.kind in POD_KINDS:
         first = next(p for p in result.parts if p.kind in POD_KINDS)
