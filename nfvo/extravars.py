@@ -9,7 +9,8 @@ which every user-supplied string, keys included and at any depth, carries Ansibl
 ``!unsafe`` tag (Ansible's "unsafe or raw strings": never templated; the way AWX's
 ``safe_dump`` writes a job's extra vars), the empty string excepted (nothing to template,
 and ansible-core 2.19 would load ``!unsafe ''`` as None). Only the orchestrator's own variables
-(:data:`OWN`: ``rdcl_mode``, ``rdcl_operation``) are written plain.
+(:data:`OWN`: ``rdcl_mode``, ``rdcl_operation``, ``rdcl_instance``: the service instance's id,
+which names its Heat stacks) are written plain.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-OWN = frozenset({"rdcl_mode", "rdcl_operation"})
+OWN = frozenset({"rdcl_mode", "rdcl_operation", "rdcl_instance"})
 UNSAFE_TAG = "!unsafe"
 
 

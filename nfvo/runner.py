@@ -35,6 +35,8 @@ from .models import Job, JobEvent, ServiceInstance
 log = logging.getLogger(__name__)
 FAIL_EVENTS = {"runner_on_failed": "failed", "runner_on_unreachable": "unreachable"}
 WAIT = "wait"
+#: Ansible's message for a task whose loop had a failed item (the item's own reason is in ``results``).
+LOOP_FAILED = "One or more items failed"
 HEARTBEAT_EVERY = 1.0  # seconds between heartbeat/cancel checks
 
 
@@ -127,7 +129,8 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
     inv = inventory.build(site_names, data_dir / "keys", agent, secrets, job.instance.tenant_id, credentials_for=own)
     job.inventory = inventory.public_view(inv, secrets)
     job.save(update_fields=["inventory"])
-    extra = {**values, "rdcl_mode": job.mode, "rdcl_operation": job.operation}
+    own = {"rdcl_mode": job.mode, "rdcl_operation": job.operation, "rdcl_instance": job.instance_id}
+    extra = {**values, **own}
     plan = {}
     if job.mode == "plan":
         plan, problems = kind.plan(service_dir, extra)
@@ -154,7 +157,6 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
             stats.update(event.get("event_data") or {})
         return False  # stored in the database; ansible-runner need not keep a copy
 
-    own = {"rdcl_mode": job.mode, "rdcl_operation": job.operation}
     extravars.write(data_dir, values, own)  # env/extravars, 0600; user strings !unsafe, never on the command line
     r = sandbox.run(  # boxed, with an environment built from nothing (nfvo.sandbox)
         private_data_dir=data_dir,
@@ -187,8 +189,8 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
 
 def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.RunSecrets) -> dict:
     """One ansible-runner event as a row, every credential of the run scrubbed from it
-    (stdout, ``res``, names) first; a failure's message is kept per site. Returns the
-    scrubbed event."""
+    (stdout, ``res``, names) first; a failure's message is kept per site (for a loop, the
+    first failed item's). Returns the scrubbed event."""
     event = secrets.scrub(event)
     data = event.get("event_data") or {}
     res = data.get("res") if isinstance(data.get("res"), dict) else {}
@@ -196,7 +198,7 @@ def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.Run
     status = FAIL_EVENTS.get(name) or {"runner_on_ok": "ok", "runner_on_skipped": "skipped"}.get(name, "")
     site = inventory.site_of(str(data.get("host", "")))
     if status in ("failed", "unreachable") and not data.get("ignore_errors"):
-        failures[site] = f"{data.get('task', '')}: {res.get('msg', status)}"
+        failures[site] = f"{data.get('task', '')}: {failure_reason(res, status)}"
     JobEvent.objects.create(
         job=job,
         counter=event.get("counter", 0),
@@ -209,6 +211,17 @@ def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.Run
         stdout=event.get("stdout", "") or "",
     )
     return event
+
+
+def failure_reason(res: dict, status: str) -> str:
+    """What a failed task's result says (``res``: the event's ``res``): its ``msg``, or for a
+    loop (``msg`` :data:`LOOP_FAILED`) the ``msg`` of its first failed item; ``status`` when
+    it says nothing."""
+    reason = res.get("msg") or status
+    items = res.get("results") if reason == LOOP_FAILED else None
+    if isinstance(items, list):
+        reason = next((r["msg"] for r in items if isinstance(r, dict) and r.get("failed") and r.get("msg")), reason)
+    return str(reason)
 
 
 def _site_results(stats: dict, site_names: list[str], plan: dict, failures: dict) -> dict:

@@ -186,9 +186,13 @@ def openstack_cloud(tmp_path_factory):
     """A real OpenStack control plane on loopback (:class:`tests.fixtures.openstack.ControlPlane`),
     started once and stopped at the end; skips when its Debian packages are missing (and fails
     under ``RDCL_REQUIRE_DEPS=1``). Its start time and memory go to
-    ``bench/results/openstack-control-plane.json``."""
+    ``bench/results/openstack-control-plane.json``. ``RDCL_OPENSTACK_ATTACH=FOLDER``: use the
+    control plane ``python -m tests.fixtures.openstack FOLDER`` runs (:meth:`ControlPlane.attach`)."""
     from tests.fixtures.openstack import ControlPlane, missing
 
+    if os.environ.get("RDCL_OPENSTACK_ATTACH"):  # one started by hand (python -m tests.fixtures.openstack FOLDER)
+        yield ControlPlane.attach(Path(os.environ["RDCL_OPENSTACK_ATTACH"]))
+        return
     gone = missing()
     if gone:
         pytest.skip(f"OpenStack packages missing ({', '.join(gone)}): apt-get install $(cat .ci/openstack-packages)")

@@ -227,7 +227,8 @@ def test_demo_core_site_applied_by_an_order_then_deleted(openstack_cloud, worker
     assert not JobEvent.objects.filter(stdout__contains=password).exists() and password not in str(job.inventory)
 
     conn = openstack_cloud.connect()
-    stack = conn.orchestration.find_stack("epc-cran-mec-core")
+    name = f"epc-cran-mec-core-{job.instance_id}"  # <service>-<site>-<instance>
+    stack = conn.orchestration.find_stack(name)
     assert stack is not None and stack.status == "CREATE_COMPLETE", (stack.status, stack.status_reason)
     servers = _stack_servers(conn, stack)
     assert set(servers) == set(DEMO_VDUS)
@@ -247,7 +248,7 @@ def test_demo_core_site_applied_by_an_order_then_deleted(openstack_cloud, worker
         assert resp.status_code == 201, (attempt, resp.content)
         done = wait_for_job(resp.json()["id"], 900, worker)
         assert done.status == Job.SUCCESSFUL, (attempt, done.message)
-        assert conn.orchestration.find_stack("epc-cran-mec-core") is None
+        assert conn.orchestration.find_stack(name) is None
         assert not [s for s in conn.compute.servers() if s.id in {v.id for v in servers.values()}]
 
 
