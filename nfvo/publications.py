@@ -78,6 +78,9 @@ def run(pub_id: int) -> Publication | None:
             raise ValueError(f"project {pub.project_name} was deleted before it could be published")
         translation = translate_project(pub.project.type, files_at(pub.project, pub.revisions), pub.project.entry)
         existing = CatalogueItem.objects.filter(name=translation.name).first()
+        owner = access.publishing_tenant(pub.user, existing, pub.tenant)
+        # a name another tenant owns is refused before anyone is asked to confirm replacing it
+        services.claim_name(translation.name, owner, take_over=access.may_take_over(pub.user))
         if existing is not None and not pub.replace and (why := _replaces(existing, pub)):
             return _end(
                 pub,
@@ -86,7 +89,6 @@ def run(pub_id: int) -> Publication | None:
                 problems=[{"file": "", "path": "", "line": None, "rule": REPLACES_ITEM, "message": why}],
                 report=translation.report,
             )
-        owner = access.publishing_tenant(pub.user, existing, pub.tenant)
         published, item = publish_translation(translation, owner, take_over=access.may_take_over(pub.user))
     except Refused as exc:
         return _end(pub, Publication.FAILED, str(exc), problems=exc.problems)

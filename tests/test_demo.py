@@ -41,7 +41,7 @@ def test_demo_default_plans_everywhere_applies_on_linux_and_deletes(tmp_path):
 
 
 def test_demo_runs_a_corpus_sample_through_the_same_path(corpus, tmp_path):
-    sample = str(corpus / "heat-translator" / "tosca_single_instance_wordpress.yaml")
+    sample = str(corpus / "heat-translator" / "csar_single_instance_wordpress.zip")  # carries its scripts
     missing = _demo(tmp_path, "--descriptor", sample)
     assert missing.returncode == 1
     assert "db_root_pwd" in missing.stderr and "--param" in missing.stderr and "Traceback" not in missing.stderr
@@ -55,6 +55,12 @@ def test_demo_runs_a_corpus_sample_through_the_same_path(corpus, tmp_path):
         "db_pwd=x",
         "--param",
         "cpus=2",
+        "--param",
+        "db_name=wordpress",
+        "--param",
+        "db_user=wp",
+        "--param",
+        "db_port=3306",
     )
     out = run.stdout + run.stderr
     assert run.returncode == 0, out

@@ -181,7 +181,8 @@ def package_reader(model: ServiceModel):
     from .imports import TOSCA_META, _csar_entry
     from .paths import within
 
-    source = Path(model.source)
+    pkg = getattr(model, "package", None)  # read by translators.package: its entry on disk
+    source = Path(pkg.root) / pkg.entry if pkg is not None else Path(model.source)
     cap = limits.DEFAULT.bytes
     named = _artifact_files(model)
 
