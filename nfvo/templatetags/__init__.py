@@ -1,0 +1,1 @@
+"""Template tags of the web console (``{% load console %}``: :mod:`nfvo.templatetags.console`)."""
