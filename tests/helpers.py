@@ -180,3 +180,26 @@ def wait_for_publication(pub_id: int, timeout: float = 120):
             return pub
         time.sleep(0.2)
     raise TimeoutError(f"publication {pub_id} still {pub.status}")
+
+
+def run_local_play(folder: Path, tasks: list[dict], env: dict, timeout: float = 600) -> dict:
+    """Run ``tasks`` as one play on localhost (``ansible-playbook -c local``, this virtualenv's)
+    in ``folder``, with exactly ``env`` plus the json stdout callback; the callback's document
+    (``plays[0].tasks[].hosts.localhost`` holds each task's result).
+
+    :raises AssertionError: ansible-playbook printed nothing (its stderr is the message).
+    """
+    (folder / "play.yml").write_text(
+        yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], sort_keys=False)
+    )
+    run = subprocess.run(
+        [Path(sys.executable).parent / "ansible-playbook", "-c", "local", "-i", "localhost,", "play.yml"],
+        cwd=folder,
+        env={**env, "ANSIBLE_STDOUT_CALLBACK": "json"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert run.stdout, run.stderr
+    return json.loads(run.stdout)

@@ -29,6 +29,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.helpers import run_local_play
+
 BIN = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "rdcl-probe-known-token"  # the listener's one known token: 403; any other: 401
@@ -259,30 +261,16 @@ def _run(tmp_path: Path, tasks: list[dict], python: str = sys.executable) -> dic
     """Run ``tasks`` on localhost with ``ansible-playbook`` (json callback, a clean
     environment: no ``K8S_AUTH_*``, no ``KUBECONFIG``); ``{task name: result}``."""
     (tmp_path / "deployment.yml.j2").write_text(DEPLOYMENT)
-    (tmp_path / "play.yml").write_text(
-        yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}], sort_keys=False)
-    )
     env = {
         "PATH": f"{BIN}:/usr/bin:/bin",
         "HOME": str(tmp_path),
-        "ANSIBLE_STDOUT_CALLBACK": "json",
         "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
         "ANSIBLE_PYTHON_INTERPRETER": python,
         "ANSIBLE_HOME": str(tmp_path / "ansible"),
         "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"),
         "ANSIBLE_NOCOLOR": "1",
     }
-    run = subprocess.run(
-        [BIN / "ansible-playbook", "-c", "local", "-i", "localhost,", "play.yml"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert run.stdout, run.stderr
-    doc = json.loads(run.stdout)
+    doc = run_local_play(tmp_path, tasks, env)
     return {t["task"]["name"]: t["hosts"]["localhost"] for t in doc["plays"][0]["tasks"]}
 
 

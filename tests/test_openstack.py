@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from tests.fixtures.openstack import FLAVOR, IMAGE, NETWORK
 from tests.fixtures.redis_server import free_port
 
 from .conftest import EXAMPLE
-from .helpers import api_client, member, register_local_sites
+from .helpers import api_client, member, register_local_sites, run_local_play
 
 BIN = Path(sys.executable).parent
 
@@ -62,26 +61,14 @@ def run_playbook(tmp_path: Path, cloud: dict, tasks: list[dict]) -> dict:
     """Run ``tasks`` on localhost with ``ansible-playbook`` (cloud ``test`` = ``cloud``);
     returns the json callback's document."""
     (tmp_path / "clouds.yaml").write_text(yaml.safe_dump({"clouds": {"test": cloud}}))
-    (tmp_path / "play.yml").write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
     env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
     env.update(
         OS_CLIENT_CONFIG_FILE=str(tmp_path / "clouds.yaml"),
-        ANSIBLE_STDOUT_CALLBACK="json",
         ANSIBLE_PYTHON_INTERPRETER=sys.executable,
         ANSIBLE_HOME=str(tmp_path / "ansible"),
         HOME=str(tmp_path),
     )
-    run = subprocess.run(
-        [BIN / "ansible-playbook", "-c", "local", "-i", "localhost,", "play.yml"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert run.stdout, run.stderr
-    return json.loads(run.stdout)
+    return run_local_play(tmp_path, tasks, env, timeout=900)
 
 
 def task_results(doc: dict) -> dict[str, dict]:
