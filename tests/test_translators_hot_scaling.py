@@ -152,17 +152,18 @@ def test_aspect_group_and_level_group_get_count_parameters(small):
     assert (workers["properties"]["min_size"], workers["properties"]["max_size"]) == (1, 4)
     lb = hot["resources"]["lb"]
     assert lb["type"] == "OS::Heat::ResourceGroup" and lb["properties"]["count"] == {"get_param": "lb_count"}
-    assert lb["properties"]["resource_def"] == {  # the site's flavor, image, network (translators.heat_fit)
+    assert lb["properties"]["resource_def"] == {  # flavor by size, the site's image and network (heat_fit)
         "type": "lb.hot.yaml",
-        "properties": {p: {"get_param": p} for p in ("rdcl_flavor", "rdcl_image", "rdcl_network")},
+        "properties": {p: {"get_param": p} for p in ("lb_flavor", "rdcl_image", "rdcl_network")},
     }
+    assert hot["parameters"]["lb_flavor"]["constraints"] == [{"custom_constraint": "nova.flavor"}]
     assert "lb_cp" not in hot["resources"]  # the port goes with the server: one per instance
     nested = _hot(small, "lb.hot.yaml")
     assert {k: v["type"] for k, v in nested["resources"].items()} == {
         "lb": "OS::Nova::Server",
         "lb_cp": "OS::Neutron::Port",
     }
-    assert nested["resources"]["lb"]["properties"]["flavor"] == {"get_param": "rdcl_flavor"}
+    assert nested["resources"]["lb"]["properties"]["flavor"] == {"get_param": "lb_flavor"}
     for rel, text in small.files.items():
         if rel.startswith("templates/core/"):
             assert validate.hot_problems(text, nested=not rel.endswith("/stack.yaml")) == [], rel

@@ -62,6 +62,7 @@ def translate_site(
     node_names: list[str],
     node_labels: dict[str, dict] | None = None,
     report: list[str] | None = None,
+    flavor_sizes: dict[str, dict[str, int]] | None = None,
 ) -> tuple[dict[str, str], list[dict]]:
     """HOT files for the Heat nodes ``node_names`` of ``model``: ``stack.yaml`` and the
     nested templates it uses (scaling groups), file name -> YAML text, plus the scripts
@@ -70,7 +71,8 @@ def translate_site(
 
     heat-translator's templates are first fitted for a member on a real Heat
     (:func:`fit_files`, :mod:`translators.heat_fit`); what that changed is appended to
-    ``report`` (one line each).
+    ``report`` (one line each), and the flavor parameters the site fills by size
+    (``{parameter: {"vcpus", "ram" MiB, "disk" GiB}}``) are added to ``flavor_sizes``.
 
     ``node_labels`` (``{server: {"labels": {...}, "taints": [...]}}``, from
     :func:`translators.k8s.scheduling.node_labels`; computed from ``model`` when None)
@@ -103,11 +105,13 @@ def translate_site(
         ) from None
     from .validate import hot_problems, load_yaml
 
-    files, artifacts, notes, fit_problems = fit_files(files, package_reader(model), node_names)
+    files, artifacts, notes, fit_problems, sizes = fit_files(files, package_reader(model), node_names)
     if fit_problems:
         raise TranslationError(model.source, fit_problems)
     if report is not None:
         report.extend(notes)
+    if flavor_sizes is not None:
+        flavor_sizes.update(sizes)
     if node_labels is None:
         from .k8s.scheduling import node_labels as labels_of
         from .relations import Relations
@@ -137,10 +141,11 @@ def translate_site(
 
 def fit_files(
     files: dict[str, str], artifact=None, nodes: list[str] | None = None
-) -> tuple[dict[str, str], dict[str, str], list[str], list[Problem]]:
+) -> tuple[dict[str, str], dict[str, str], list[str], list[Problem], dict[str, dict[str, int]]]:
     """heat-translator's HOT ``files`` (name -> text) after :func:`translators.heat_fit.fit`:
     the templates (a file the fit did not change keeps its bytes, a changed one is written
-    out again), the ``artifacts/...`` scripts, the report lines and the problems.
+    out again), the ``artifacts/...`` scripts, the report lines, the problems and the sized
+    flavor parameters (:attr:`translators.heat_fit.Fitted.flavor_sizes`).
     ``artifact``: see :func:`package_reader`; ``nodes``: the TOSCA node names (where a
     problem is placed). Files that are not YAML are left for the
     structural check."""
@@ -162,7 +167,7 @@ def fit_files(
             artifacts[name] = doc
         elif doc != before.get(name):
             out[name] = dump(doc)
-    return out, artifacts, fitted.notes, fitted.problems
+    return out, artifacts, fitted.notes, fitted.problems, dict(fitted.flavor_sizes)
 
 
 def package_reader(model: ServiceModel):

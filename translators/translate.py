@@ -443,7 +443,8 @@ def _translate_part(
 ) -> Doc:
     files = result.files
     if part.kind == "openstack":
-        hot_files, resources = hot.translate_site(model, part.nodes, labels, result.report)
+        sizes: dict[str, dict[str, int]] = {}
+        hot_files, resources = hot.translate_site(model, part.nodes, labels, result.report, sizes)
         for name, text in hot_files.items():
             files[f"templates/{part.site}/{name}"] = text
         from .validate import load_yaml
@@ -454,6 +455,7 @@ def _translate_part(
             "resources": resources,
             "site_network": hot.SITE_NETWORK in declared,
             "site_parameters": [p for p in heat_fit.SITE_PARAMETERS if p in declared],
+            "flavor_sizes": {p: sizes[p] for p in sorted(sizes) if p in declared},
         }
     if part.kind in POD_KINDS:
         first = next(p for p in result.parts if p.kind in POD_KINDS)
