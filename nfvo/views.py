@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import access, credentials, dialog, sites, workers
+from . import access, credentials, dialog, scaling, sites, workers
 from .models import Job, Site
 
 #: Operations the instance page offers with their own buttons; any other playbook of the
@@ -133,8 +133,10 @@ def _fields(schema: dict | None) -> list[dict]:
 @login_required
 def instance(request, pk):
     """A service instance with its lifecycle: plan and apply (its ``create`` operation on
-    the same instance), scale, the item's day-2 operations, terminate (``delete``), and its
-    operations in order with their jobs (retry, relaunch, cancel)."""
+    the same instance), scale (to a level or an aspect's step the item offers,
+    :func:`nfvo.scaling.choices`, else by the fields of its scale dialog), the item's
+    day-2 operations, terminate (``delete``), and its operations in order with their jobs
+    (retry, relaunch, cancel)."""
     obj = get_object_or_404(access.instances(request.user).select_related("item", "tenant"), pk=pk)
     item_row = obj.item
     operations = list(obj.jobs.select_related("user").order_by("id"))
@@ -144,6 +146,8 @@ def instance(request, pk):
         if op not in LIFECYCLE
     ]
     busy = any(not j.done for j in operations)
+    scale_schema = (item_row.operation_dialogs or {}).get("scale")
+    offer = scaling.choices(scale_schema)
     return render(
         request,
         "nfvo/instance.html",
@@ -152,7 +156,9 @@ def instance(request, pk):
             "operations": operations,
             "may_operate": access.may_operate(request.user, obj) and obj.state not in ("deleted", "denied"),
             "has_scale": "scale" in item_row.playbooks,
-            "scale_fields": _fields((item_row.operation_dialogs or {}).get("scale")),
+            "scale_fields": _fields(scale_schema),
+            "scale_offer": offer,
+            "scaled_to": scaling.current(operations, offer["default"]) if offer else None,
             "day2": day2,
             "has_delete": "delete" in item_row.playbooks,
             "state": _instance_state(obj),

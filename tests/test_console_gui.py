@@ -35,6 +35,8 @@ description: Core status on one server, an edge controller on another.
 metadata: {{template_name: {name}}}
 imports:
   - https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_common_types.yaml
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_vnfd_types.yaml
 topology_template:
   inputs:
     core_port: {{type: integer, default: {core_port}, constraints: [{{in_range: [1024, 65535]}}]}}
@@ -57,6 +59,11 @@ topology_template:
   policies:
     - core: {{type: rdcl.policies.Placement, properties: {{site: core_server}}, targets: [core_app]}}
     - edge: {{type: rdcl.policies.Placement, properties: {{site: edge_server}}, targets: [edge_app]}}
+    - levels:
+        type: tosca.policies.nfv.InstantiationLevels
+        properties:
+          levels: {{small: {{description: one process each}}, large: {{description: the peak}}}}
+          default_level: small
 """
 
 
@@ -178,14 +185,23 @@ def test_order_plan_apply_scale_terminate_the_same_instance(live_server, worker,
         ("apply", instance.pk),
     ]
 
+    # scale: the levels the item offers are the choices (its descriptor's instantiation levels)
     c.page.click("#instance-link")
-    c.page.fill("#scale-scale_level", "large")
+    expect(c.page.locator("#scaled-to")).to_have_text("Now at level small.")
+    levels = c.page.locator("#scale-level option")
+    assert levels.evaluate_all("options => options.map(o => o.value)") == ["small", "large"]
+    assert c.page.locator("#scale-level").input_value() == "small"  # the level it starts at
+    c.page.locator("#scale-level").select_option("large")
+    c.check("instance-scale")
     c.page.click("#scale")
     c.page.wait_for_url("**/jobs/*/", timeout=120_000)
     _wait_status(c, "successful")
-    assert Job.objects.order_by("-id").first().extra_vars["scale_level"] == "large"
-
+    scaled = Job.objects.order_by("-id").first()
+    assert (scaled.operation, scaled.mode, scaled.extra_vars["scale_level"]) == ("scale", "apply", "large")
+    c.check("scale-job")
     c.page.click("#instance-link")
+    expect(c.page.locator("#scaled-to")).to_have_text("Now at level large.")
+
     c.page.click("#terminate")
     expect(c.page.locator("#confirm")).to_be_visible()
     c.check("terminate-confirm")
