@@ -8,6 +8,7 @@ logic of their own. Lists are in :mod:`nfvo.view_lists`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -76,13 +77,23 @@ def _without_secret_defaults(schema: dict) -> dict:
 @login_required
 def order(request, pk):
     """An order: its step, its transitions and jobs; approvers approve or deny it here
-    (``POST /api/orders/<pk>/approve|deny/``). The page reloads when its step changes."""
+    (``POST /api/orders/<pk>/approve|deny/``). The page reloads when its step changes; while
+    a job of it waits and no worker runs (:func:`nfvo.workers.none_running`), it says so."""
     obj = get_object_or_404(access.orders(request.user).select_related("item", "instance__tenant", "user"), pk=pk)
     can_decide = obj.status == obj.APPROVE and access.may_approve(request.user, obj)
+    waiting = obj.jobs.filter(status__in=(Job.PENDING, Job.WAITING)).first()
     return render(
         request,
         "nfvo/order.html",
-        {"order": obj, "can_decide": can_decide, "state": _order_state(obj), "final": obj.status in FINAL_STEPS},
+        {
+            "order": obj,
+            "can_decide": can_decide,
+            "state": _order_state(obj),
+            "final": obj.status in FINAL_STEPS,
+            "no_worker": waiting is not None and workers.none_running(),
+            "waiting": waiting,
+            "queue": (waiting.queue if waiting else "") or settings.CELERY_TASK_DEFAULT_QUEUE,
+        },
     )
 
 
@@ -183,6 +194,7 @@ def job(request, pk):
             "hosts": hosts,
             "sites": _site_tables(obj.result),
             "may_operate": access.may_operate(request.user, obj.instance),
+            "queue": obj.queue or settings.CELERY_TASK_DEFAULT_QUEUE,
         },
     )
 

@@ -11,9 +11,11 @@ console errors. No test calls the API itself: the pages do.
 from __future__ import annotations
 
 import re
+import signal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from nfvo import pipeline, services
@@ -226,6 +228,40 @@ def test_order_plan_apply_scale_terminate_the_same_instance(live_server, worker,
     c.check("instances")
     c.nav("Orders")
     c.check("orders")
+
+
+def test_a_pending_job_says_that_no_worker_runs_until_one_does(live_server, worker, browser, tmp_path):
+    """The tests' worker stopped (SIGSTOP: it answers no ping and takes no job), an order's
+    job page and order page say that no worker runs; once it runs again (SIGCONT) its job
+    runs, the order page follows it and the message is gone."""
+    from playwright.sync_api import expect
+
+    register_local_sites(tmp_path, free_port(), free_port())
+    _publish(tmp_path)
+    _user("ana", "red", "user")
+    c = Console(browser, live_server.url, "no-worker")
+    c.login("ana", "pw-ana-console-1")
+    c.page.get_by_role("link", name="two-servers").click()
+    worker.send_signal(signal.SIGSTOP)
+    try:
+        c.page.get_by_role("button", name="Order").click()  # plan
+        c.page.wait_for_url("**/jobs/*/", timeout=120_000)
+        expect(c.page.locator("#no-worker")).to_be_visible(timeout=60_000)  # a worker's last answer is kept 10 s
+        expect(c.page.locator("#no-worker")).to_contain_text("No worker is running")
+        expect(c.page.locator("#no-worker")).to_contain_text(f"-Q {settings.CELERY_TASK_DEFAULT_QUEUE}")
+        expect(c.page.locator("#status")).to_have_text("pending")
+        c.check("job-no-worker")
+        c.page.click("#order-link")
+        expect(c.page.locator("#no-worker")).to_contain_text("stays pending until one starts")
+        c.check("order-no-worker")
+    finally:
+        worker.send_signal(signal.SIGCONT)
+    expect(c.page.locator("#order-status")).to_have_text("done", timeout=300_000)  # the page follows its job
+    expect(c.page.locator("#no-worker")).to_have_count(0)
+    c.page.locator("#order-jobs a").first.click()
+    _wait_status(c, "successful")
+    expect(c.page.locator("#no-worker")).to_be_hidden()
+    c.check("job-ran")
 
 
 def test_a_failed_apply_is_retried_from_its_job_page(live_server, worker, browser, tmp_path):
