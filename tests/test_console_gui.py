@@ -230,6 +230,53 @@ def test_order_plan_apply_scale_terminate_the_same_instance(live_server, worker,
     c.check("orders")
 
 
+def test_a_scaling_aspect_is_offered_with_its_steps(live_server, worker, browser, tmp_path):
+    """An item whose VNFD has instantiation levels and a scaling aspect (VM VDUs on the
+    OpenStack site; plan mode contacts no cloud): the instance page offers the levels and
+    the aspect's steps 0..max_scale_level; a plan of 2 steps shows the count it would set,
+    and a step past the aspect's last is refused at its field, nothing queued."""
+    from playwright.sync_api import expect
+
+    from .test_translators_hot_scaling import VNFD
+
+    register_local_sites(tmp_path, free_port(), free_port())
+    path = tmp_path / "vm_levels.yaml"
+    path.write_text(VNFD)
+    pipeline.publish_descriptor(path)
+    _user("ana", "red", "user")
+    c = Console(browser, live_server.url, "aspect")
+    c.login("ana", "pw-ana-console-1")
+    c.page.get_by_role("link", name="vm-levels").click()
+    c.page.fill("#f-instance-name", "vms-1")
+    c.page.get_by_role("button", name="Order").click()  # a plan
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
+    _wait_status(c, "successful")
+    c.page.click("#instance-link")
+    assert c.page.locator("#scale-level option").evaluate_all("o => o.map(x => x.value)") == ["small", "large"]
+    steps = c.page.get_by_label("Aspect workers: scale level (0 to 3)")
+    expect(steps).to_have_attribute("max", "3")
+    steps.fill("2")
+    c.check("instance-aspect")
+    c.page.get_by_role("button", name="Plan scale of workers").click()
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
+    _wait_status(c, "successful")
+    job = Job.objects.order_by("-id").first()
+    assert (job.operation, job.mode) == ("scale", "plan")
+    assert (job.extra_vars["scale_aspect"], job.extra_vars["scale_steps"]) == ("workers", 2)
+    expect(c.page.locator("#events")).to_contain_text("worker_desired_capacity = 3 (worker)")  # 1 + 2 steps of 1
+    c.check("aspect-plan-job")
+
+    c.page.click("#instance-link")
+    c.page.get_by_label("Aspect workers: scale level (0 to 3)").fill("4")
+    c.page.get_by_role("button", name="Plan scale of workers").click()
+    expect(c.page.locator("#action-result")).to_contain_text("scale_steps")
+    expect(c.page.locator("#action-result")).to_contain_text("maximum of 3")
+    assert Job.objects.filter(operation="scale").count() == 1
+    assert all("400 (Bad Request)" in e for e in c.errors), c.errors
+    c.errors.clear()  # the browser logs the refused request's 400 itself
+    c.check("aspect-refused")
+
+
 def test_a_pending_job_says_that_no_worker_runs_until_one_does(live_server, worker, browser, tmp_path):
     """The tests' worker stopped (SIGSTOP: it answers no ping and takes no job), an order's
     job page and order page say that no worker runs; once it runs again (SIGCONT) its job
