@@ -102,18 +102,24 @@ def choices(schema: dict | None) -> dict | None:
     props = schema.get("properties")
     if not isinstance(props, dict) or not set(props) <= set(NAMES):
         return None
+    if not all(isinstance(p, dict) for p in props.values()):
+        return None
     level, aspect = props.get("scale_level"), props.get("scale_aspect")
-    if (level is not None and "enum" not in level) or (aspect is not None and "enum" not in aspect):
+    if (level is not None and not isinstance(level.get("enum"), list)) or (
+        aspect is not None and not isinstance(aspect.get("enum"), list)
+    ):
         return None
     if ("scale_steps" in props) != (aspect is not None):
         return None
-    tops = {
-        rule["if"]["properties"]["scale_aspect"]["const"]: rule["then"]["properties"]["scale_steps"]["maximum"]
-        for rule in schema.get("allOf") or []
-        if "scale_aspect" in ((rule.get("if") or {}).get("properties") or {})
-    }
+    tops = {}  # aspect -> its max steps, from the if/then rules dialog() writes
+    for rule in schema.get("allOf") or []:
+        name = _at(rule, "if", "properties", "scale_aspect", "const")
+        top = _at(rule, "then", "properties", "scale_steps", "maximum")
+        if isinstance(name, str) and isinstance(top, int):
+            tops[name] = top
     levels = list((level or {}).get("enum") or [])
-    default = ((level or {}).get("examples") or [None])[0]
+    examples = (level or {}).get("examples")
+    default = examples[0] if isinstance(examples, list) and examples else None
     return {
         "levels": levels,
         "default": default if default in levels else None,
@@ -122,6 +128,16 @@ def choices(schema: dict | None) -> dict | None:
             for a in (aspect or {}).get("enum") or []
         ],
     }
+
+
+def _at(doc: Any, *keys: str) -> Any:
+    """``doc[k1][k2]...`` or None where a level is missing or not a mapping (an item's own
+    schema, from the catalogue API, need not have the shape :func:`dialog` writes)."""
+    for key in keys:
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(key)
+    return doc
 
 
 def current(jobs, default: str | None) -> str | None:

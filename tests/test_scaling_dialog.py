@@ -59,6 +59,14 @@ def test_other_scale_dialogs_are_no_offer():
     assert scaling.choices(scaling.FREE_DIALOG) is None
     assert scaling.choices({"type": "object", "properties": {"worker_count": {"type": "integer"}}}) is None
     assert scaling.choices(None) is None
+    odd = {  # an item's own schema of the same names, of another shape: read without a KeyError
+        "type": "object",
+        "properties": {"scale_aspect": {"enum": ["a"]}, "scale_steps": {"type": "integer", "maximum": 5}},
+        "allOf": [{"if": {"properties": {"scale_aspect": {"enum": ["a"]}}}}, "not a rule"],
+    }
+    assert scaling.choices(odd) == {"levels": [], "default": None, "aspects": [{"name": "a", "max": 5}]}
+    assert scaling.choices({"properties": {"scale_level": True}}) is None
+    assert scaling.choices({"properties": {"scale_level": {"enum": "small"}}}) is None
 
 
 def _job(operation, mode="apply", status="successful", **values):
