@@ -19,40 +19,11 @@ from django.utils import timezone
 
 from translators.publish import Published
 
-from . import dialog, kinds, orders, parts, remotes
+from . import dialog, kinds, orders, parts, remotes, scaling
 from .models import CatalogueItem, Job, Order, ServiceInstance, Site, Tenant
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
 log = logging.getLogger(__name__)
-
-
-#: What ``scale.yml`` of a translated service takes (:mod:`translators.levels`, the
-#: heat_stack and k8s_apply roles' scale tasks): an instantiation level, or a scaling
-#: aspect and its scale level; the roles check the names against the service.
-SCALE_DIALOG = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "scale_level": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
-            "description": "an instantiation level of the service",
-        },
-        "scale_aspect": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
-            "description": "a scaling aspect (with scale_steps)",
-        },
-        "scale_steps": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 10000,
-            "description": "the aspect's scale level: its initial delta plus this many steps",
-        },
-    },
-    "dependentRequired": {"scale_aspect": ["scale_steps"], "scale_steps": ["scale_aspect"]},
-}
 
 
 class NameTaken(Exception):
@@ -103,7 +74,8 @@ def publish_item(
     existing one keeps its approval, sharing, timeout and queue.
 
     Its dialog comes from the inputs (:func:`nfvo.dialog.schema_from_inputs`), its ``scale``
-    parameters from :data:`SCALE_DIALOG`.
+    parameters from the levels and aspects the service offers (``scaling``,
+    :func:`nfvo.scaling.dialog`).
 
     :raises DialogError: an input's name may not be a dialog field.
     :raises NameTaken: the name belongs to another owner (:func:`claim_name`).
@@ -123,7 +95,9 @@ def publish_item(
                 "folder": published.folder,
                 "playbooks": index["playbooks"],
                 "dialog": dialog.schema_from_inputs(index.get("inputs") or []),
-                "operation_dialogs": {"scale": SCALE_DIALOG} if "scale" in index["playbooks"] else {},
+                "operation_dialogs": (
+                    {"scale": scaling.dialog(index.get("scaling"))} if "scale" in index["playbooks"] else {}
+                ),
                 "sites": [p["site"] for p in index.get("parts") or []],
                 "source": index.get("source", ""),
                 "digest": index.get("digest", ""),

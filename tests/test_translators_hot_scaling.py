@@ -193,6 +193,16 @@ def test_group_vars_carry_counts_per_level_and_per_scale_level(small):
     assert core["heat_stack_scale_level_ids"] == ["small", "large"]
 
 
+def test_the_index_offers_the_levels_and_the_aspects_steps(small):
+    """``service.json`` ``scaling``: what the catalogue offers to scale to (:func:`translators.levels.offer`)."""
+    assert json.loads(small.files["service.json"])["scaling"] == {
+        "levels": ["small", "large"],
+        "default": "small",
+        "aspects": {"workers": {"max_scale_level": 3}},
+        "unreachable": {},
+    }
+
+
 def test_services_without_levels_or_aspects_keep_their_group_vars(small):
     from .conftest import EXAMPLE
 
@@ -213,6 +223,9 @@ def test_a_level_beyond_the_aspect_is_unreachable(corpus):
     }
     assert set(core["heat_stack_scale_levels"]) == {"instantiation_level_1", "instantiation_level_2"}
     assert any("level instantiation_level_3 cannot be reached" in r for r in t.report)
+    offer = json.loads(t.files["service.json"])["scaling"]
+    assert offer["levels"] == ["instantiation_level_1", "instantiation_level_2"]  # not the unreachable one
+    assert set(offer["unreachable"]) == {"instantiation_level_3"}
 
 
 def test_a_vdu_with_a_volume_stays_one_server(sol001, tmp_path):

@@ -280,9 +280,11 @@ def translate_model(
         )
     package_index = carry_artifacts(model, result) if model.package is not None else None
     index_parts = []
+    site_vars = []
     for part in parts:
         site_files = _translate_part(model, part, result, rel, labels)
-        result.files[f"group_vars/{part.site}.json"] = _json(group_vars(model, part, site_files))
+        site_vars.append(group_vars(model, part, site_files))
+        result.files[f"group_vars/{part.site}.json"] = _json(site_vars[-1])
         index_parts.append(
             {
                 "site": part.site,
@@ -331,6 +333,7 @@ def translate_model(
             for i in model.inputs
         ],
         "parts": index_parts,
+        "scaling": levels.offer(model, site_vars),
         "report": result.report,
     }
     if model.flavour:
