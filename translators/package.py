@@ -595,6 +595,7 @@ def reference_problems(pkg: Package) -> list[tuple[str, Problem]]:
     import yaml
 
     from . import limits
+    from .imports import parsed_once
 
     out: list[tuple[str, Problem]] = []
     for name in pkg.descriptors:
@@ -602,7 +603,9 @@ def reference_problems(pkg: Package) -> list[tuple[str, Problem]]:
             text = (pkg.root / name).read_text(encoding="utf-8-sig")
             if "node_templates" not in text:
                 continue  # type definitions only: nothing names a file
-            data = limits.load_yaml(text)
+            limits.check_yaml(text)
+            cached = parsed_once(text.encode("utf-8"), text)  # tosca-parser's imports then reuse it
+            data = cached[1] if cached is not None else limits.load_yaml(text)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, limits.LimitError):
             continue  # the loader reports it
         topology = data.get("topology_template") if isinstance(data, dict) else None
