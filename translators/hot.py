@@ -149,6 +149,7 @@ def fit_files(
     ``artifact``: see :func:`package_reader`; ``nodes``: the TOSCA node names (where a
     problem is placed). Files that are not YAML are left for the
     structural check."""
+    from .doc import copy_doc
     from .validate import load_yaml
     from .yamlout import dump
 
@@ -156,9 +157,9 @@ def fit_files(
     for name, text in files.items():
         try:
             docs[name] = load_yaml(text)
-            before[name] = load_yaml(text)
         except yaml.YAMLError:
             continue
+        before[name] = copy_doc(docs[name])  # what the fit may change, kept as parsed
     fitted = heat_fit.fit(docs, artifact, nodes)
     out = dict(files)
     artifacts = {}
@@ -545,10 +546,12 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
     if not wanted:
         return files
     from .validate import load_yaml
+    from .yamlout import dump
 
     files = dict(files)
     params = {}
-    hot = load_yaml(files["stack.yaml"])  # kept in step with the text: parsed again only after a wrap
+    hot = load_yaml(files["stack.yaml"])  # the parsed stack; the text is written from it after wraps
+    wrapped = False  # hot has changes the text lacks: written once, when the text is needed
     for scaling in wanted:
         res = hot.get("resources") or {}
         if scaling.aspect:
@@ -561,12 +564,16 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
                 or ((nested.get("resources") or {}).get(scaling.vdu) or {}).get("type") != "OS::Nova::Server"
             ):
                 continue
+            if wrapped:  # the line is edited in the written text, as without the wraps before it
+                files["stack.yaml"], wrapped = dump(hot), False
             files["stack.yaml"] = _set_capacity(files["stack.yaml"], scaling.aspect, scaling.param)
             props["desired_capacity"] = {"get_param": scaling.param}  # the parsed copy says the same
         else:
             files = _wrap_group(model, files, hot, scaling)
-            hot = load_yaml(files["stack.yaml"])
+            wrapped = True
         params[scaling.param] = _parameter(scaling)
+    if wrapped:
+        files["stack.yaml"] = dump(hot)
     if params:
         files["stack.yaml"] = _add_parameters(files["stack.yaml"], params)
     return files
@@ -653,7 +660,9 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
     template ``<vdu>.hot.yaml``, one instance of which an ``OS::Heat::ResourceGroup``
     named ``<vdu>`` makes ``count: {get_param: <vdu>_count}`` times; what the moved
     resources read outside (``get_resource``, ``get_param``) is passed in as nested
-    parameters, their ``depends_on`` goes to the group. See :func:`scale_parameters`."""
+    parameters, their ``depends_on`` goes to the group. ``hot`` (the parsed ``stack.yaml``)
+    is changed in place; the caller writes its text (once for all the wraps). See
+    :func:`scale_parameters`."""
     from .yamlout import dump
 
     vdu, name = scaling.vdu, f"{scaling.vdu}.hot.yaml"
@@ -760,5 +769,4 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
             )
     hot["resources"] = {k: (group if k == vdu else v) for k, v in res.items() if k == vdu or k not in moved}
     files[name] = dump(nested)
-    files["stack.yaml"] = dump(hot)
     return files
