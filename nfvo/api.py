@@ -333,7 +333,7 @@ class CatalogueItemViewSet(PerAction, mixins.CreateModelMixin, mixins.UpdateMode
         try:
             item = services.refresh(item)
         except (RemoteRefused, RepositoryUnreadable, RefNotFound) as exc:
-            raise ItemOutdated(str(exc), field=exc.field) from None
+            raise ItemOutdated(str(exc), field=exc.field, rule=getattr(exc, "rule", None)) from None
         access.audit(request, "refresh", f"item:{item.name}", commit=item.published_commit)
         return Response(CatalogueItemSerializer(item).data)
 
@@ -471,7 +471,7 @@ class OrderViewSet(PerAction, mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
         except DialogError as exc:
             raise exc.within("parameters") from None
         except (RemoteRefused, RepositoryUnreadable, RefNotFound) as exc:  # ref gone, repository no longer allowed
-            raise ItemOutdated(str(exc), field="item") from None
+            raise ItemOutdated(str(exc), field="item", rule=getattr(exc, "rule", None)) from None
         job = placed.jobs.first()
         access.audit(
             request,

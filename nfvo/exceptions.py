@@ -75,11 +75,19 @@ class RefNotFound(NfvoError, LookupError):
 
 class ItemOutdated(NfvoError):
     """409: a published item's repository or ref no longer resolves (the ref is gone, the
-    remote is no longer allowed or cannot be read); ``field`` is the item's field at fault."""
+    remote is no longer allowed or cannot be read); ``field`` is the item's field at fault,
+    ``rule`` the remote rule broken (:class:`RemoteRefused`), when one is."""
 
     status = 409
     slug = "item-outdated"
     title = "The item's repository or ref no longer resolves"
+
+    def __init__(self, detail: str, *, field: str | None = None, rule: str | None = None):
+        super().__init__(detail, field=field)
+        self.rule = rule
+
+    def extra(self) -> dict[str, Any]:
+        return {**super().extra(), **({"rule": self.rule} if self.rule else {})}
 
 
 class DialogError(NfvoError, ValueError):

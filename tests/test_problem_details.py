@@ -190,6 +190,7 @@ def test_catalogue_kinds(item):
     moved = item["oli"].post("/api/catalogue/nothing/refresh/")
     body = problem(moved, 409, TAG + "item-outdated", "The item's repository or ref no longer resolves")
     assert body["errors"]["repository"][0].endswith("(rule git.remote.transport)")
+    assert body["rule"] == "git.remote.transport" and "rule" not in problem(stale, 409, TAG + "item-outdated")
 
 
 def test_a_tenant_in_use_is_409(item):
