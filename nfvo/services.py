@@ -20,19 +20,13 @@ from django.utils import timezone
 from translators.publish import Published
 
 from . import dialog, kinds, orders, parts, remotes, scaling
+from .exceptions import JobNotFinished, NameTaken, RefNotFound, RepositoryUnreadable, UnknownOperation
 from .models import CatalogueItem, Job, Order, ServiceInstance, Site, Tenant
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
 log = logging.getLogger(__name__)
 
 
-class NameTaken(Exception):
-    """The catalogue item of that name belongs to another tenant or is a system item (the
-    API answers 409; a designer publication ends failed). Nothing was changed."""
-
-
-class RepositoryUnreadable(LookupError):
-    """git could not read the repository (unreachable, not a repository, timed out)."""
 
 
 def claim_name(name: str, owner: Tenant | None, take_over: bool = False) -> CatalogueItem | None:
@@ -125,7 +119,7 @@ def resolve_commit(repository: str, ref: str) -> str:
     except git.GitCommandError as exc:
         raise RepositoryUnreadable(f"cannot read the repository: {(exc.stderr or '').strip()[:500]}") from None
     if not out:
-        raise LookupError(f"{repository} has no ref {ref!r}")
+        raise RefNotFound(f"{repository} has no ref {ref!r}")
     return out.split()[0]
 
 
@@ -245,7 +239,7 @@ def operate(
     _check_mode_and_limit(mode, limit)
     item = instance.item
     if operation not in item.playbooks:
-        raise KeyError(f"{item.name} has no {operation!r} playbook")
+        raise UnknownOperation(f"{item.name} has no {operation!r} playbook")
     schema = (item.operation_dialogs or {}).get(operation)
     extra = dialog.check(schema if schema is not None else item.dialog, extra or {}, partial=schema is None)
     commit = instance.orders.order_by("-id").first().commit
@@ -259,10 +253,10 @@ def operate(
 
 def _check_mode_and_limit(mode: str, limit: str) -> None:
     if mode not in dialog.MODES:
-        raise dialog.DialogError({"mode": f"{mode!r} is not one of {list(dialog.MODES)}"})
+        raise dialog.DialogError({"mode": f"{mode!r} is not one of {list(dialog.MODES)}"}, top=True)
     unknown = [s for s in filter(None, limit.split(",")) if not Site.objects.filter(name=s).exists()]
     if unknown:
-        raise dialog.DialogError({"limit": f"unknown sites: {', '.join(unknown)}"})
+        raise dialog.DialogError({"limit": f"unknown sites: {', '.join(unknown)}"}, top=True)
 
 
 def _job(instance, operation, mode, limit, commit, values, order_row=None, retry_of=None, user=None) -> Job:
@@ -333,7 +327,7 @@ def retry(job: Job, user=None) -> Job:
     Retrying the create job of a failed order moves that order back to ``run_job``.
     """
     if not job.done:
-        raise ValueError(f"job {job.pk} is {job.status}; only a finished job can be retried")
+        raise JobNotFinished(f"job {job.pk} is {job.status}; only a finished job can be retried")
     with transaction.atomic():
         order_row = None
         if job.order_id is not None:
