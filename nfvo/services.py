@@ -27,8 +27,6 @@ SHA = re.compile(r"^[0-9a-f]{40}$")
 log = logging.getLogger(__name__)
 
 
-
-
 def claim_name(name: str, owner: Tenant | None, take_over: bool = False) -> CatalogueItem | None:
     """The item named ``name`` when ``owner`` (None: the system) may publish under that name,
     None when the name is free. A name belongs to the tenant that first published it, or to
