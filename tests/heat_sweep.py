@@ -167,13 +167,17 @@ def site_parameters(files: dict[str, str], site: Site) -> dict[str, str]:
     return {k: v for k, v in given.items() if k in declared}
 
 
-def dialog_values(files: dict[str, str]) -> dict[str, object]:
+def dialog_values(files: dict[str, str], site: Site | None = None) -> dict[str, object]:
     """A value for each parameter of ``stack.yaml`` without a default that is no site
     parameter: a TOSCA input the descriptor leaves unset, which the order's dialog asks
-    for. The sweep answers as a user who picks the first allowed value, the low end of a
-    range, or else ``rdcl-sweep`` / 1 / false / ``{}`` by type."""
+    for. The sweep answers as a user who knows the site: an input named for an image, a
+    flavor or a network (``image_name``...) gets the ``site``'s, one named for a key the key
+    pair :data:`SITE_KEYPAIRS` holds; else the first allowed value, the low end of a range,
+    or ``rdcl-sweep`` / 1 / false / ``{}`` by type."""
     from translators import heat_fit
 
+    known = {"image": site.image, "flavor": site.flavor, "network": site.network} if site else {}
+    known["key"] = SITE_KEYPAIRS[0]
     out: dict[str, object] = {}
     for name, spec in ((yaml.safe_load(files["stack.yaml"]) or {}).get("parameters") or {}).items():
         if name in heat_fit.SITE_PARAMETERS or not isinstance(spec, dict) or "default" in spec:
@@ -181,6 +185,8 @@ def dialog_values(files: dict[str, str]) -> dict[str, object]:
         value: object = {"number": 1, "boolean": False, "json": {}, "comma_delimited_list": "rdcl-sweep"}.get(
             str(spec.get("type")), "rdcl-sweep"
         )
+        if spec.get("type", "string") == "string":
+            value = next((v for word, v in known.items() if word in name.lower()), value)
         for rule in spec.get("constraints") or []:
             if rule.get("allowed_values"):
                 value = rule["allowed_values"][0]
@@ -207,24 +213,52 @@ def sized_flavors(conn, sizes: dict[str, dict[str, int]]) -> dict[str, str]:
     return out
 
 
+#: What corpus descriptors name as already on the site, besides flavors and images: a network
+#: (``network_name: net_mgmt``) and a key pair (an input's default ``key_name: inputkey``).
+SITE_NETWORKS = ("net_mgmt",)
+#: Images corpus descriptors name that heat-translator's catalogue lacks.
+SITE_IMAGES = ("cirros-0.3.4-x86_64-uec",)
+SITE_KEYPAIRS = ("inputkey",)
+
+
+def seed_keypairs(member) -> None:
+    """Give the member user (an openstacksdk connection) the key pairs of
+    :data:`SITE_KEYPAIRS` (key pairs belong to a user). Idempotent."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    for name in SITE_KEYPAIRS:
+        if member.compute.find_keypair(name, ignore_missing=True) is None:
+            public = (
+                ed25519.Ed25519PrivateKey.generate()
+                .public_key()
+                .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+            )
+            member.compute.create_keypair(name=name, public_key=public.decode())
+
+
 def seed(admin, project: str = "rdcl") -> None:
     """Give the cloud (an admin openstacksdk connection) heat-translator's catalogue, public:
     the flavors and images it picks from a Compute's host and os properties
     (``translator.common.flavors.PREDEF_FLAVORS``, ``translator.common.images.PREDEF_IMAGES``),
-    as a site offering what the descriptors ask for does; and lift the compute quotas of
-    ``project`` (Nova's default of 10 instances would refuse stacks created at once).
-    Idempotent."""
+    as a site offering what the descriptors ask for does, and the networks they name
+    (:data:`SITE_NETWORKS`, :data:`SITE_IMAGES`); and lift the compute quotas of ``project`` (Nova's default of 10
+    instances would refuse stacks created at once). Idempotent."""
     from translator.common.flavors import PREDEF_FLAVORS
     from translator.common.images import PREDEF_IMAGES
 
     admin.set_compute_quotas(project, instances=-1, cores=-1, ram=-1)
+    for name in SITE_NETWORKS:  # shared, as an operator's provider network is
+        if admin.network.find_network(name, ignore_missing=True) is None:
+            net = admin.network.create_network(name=name, is_shared=True)
+            admin.network.create_subnet(network_id=net.id, ip_version=4, cidr="10.99.0.0/24", name=f"{name}-subnet")
 
     for name, size in sorted(PREDEF_FLAVORS.items()):
         if admin.compute.find_flavor(name, ignore_missing=True) is None:
             admin.compute.create_flavor(
                 name=name, vcpus=size["num_cpus"], ram=size["mem_size"], disk=size["disk_size"], is_public=True
             )
-    for name in sorted(PREDEF_IMAGES):
+    for name in sorted(PREDEF_IMAGES) + list(SITE_IMAGES):
         if admin.image.find_image(name, ignore_missing=True) is None:
             image = admin.image.post(
                 "/images",
@@ -266,6 +300,7 @@ class Sweep:
     def run(self, found: list[Candidate]) -> dict[str, str]:
         """``{sample: outcome}`` (see the module doc), every stack deleted afterwards."""
         conn = self._conn()
+        seed_keypairs(conn)
         for stack in list(conn.orchestration.stacks()):  # a sweep stopped halfway left them
             if re.fullmatch(r"rdcl-sweep-\d+", stack.name):
                 self._delete(conn, stack.name)
@@ -301,6 +336,7 @@ class Sweep:
             )
             env = [str(folder / ".sweep-env.yaml")]
         conn = self._conn()
+        answers = dialog_values(candidate.files, self.site)
         for attempt in range(3):
             try:
                 conn.create_stack(
@@ -310,7 +346,7 @@ class Sweep:
                     rollback=False,
                     wait=False,
                     timeout=STACK_TIMEOUT,
-                    **{k: v for k, v in dialog_values(candidate.files).items() if k not in candidate.flavor_sizes},
+                    **{k: v for k, v in answers.items() if k not in candidate.flavor_sizes},
                     **site_parameters(candidate.files, self.site),
                     **sized_flavors(conn, candidate.flavor_sizes),
                 )

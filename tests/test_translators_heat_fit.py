@@ -154,3 +154,14 @@ topology_template:
     assert [p.rule for p in err.value.problems] == ["hot.get-file"]
     assert "leaves the package" in err.value.problems[0].message
     assert "secret" not in err.value.report().replace("secret.sh", "")
+
+
+def test_provider_attributes_and_zero_disk_flavors(corpus):
+    """A VL's network type and segmentation id (admin-only in Neutron) are left out with a report
+    line; a VDU asking no local storage still gets a flavor with a root disk (Nova refuses a
+    member an image-booted server on a zero-disk flavor)."""
+    hot, _, report = _hot(HT / "nfv" / "test_tosca_nfv_sample.yaml")
+    assert "value_specs" not in hot["resources"]["VL1"]["properties"], hot["resources"]["VL1"]
+    assert any("network VL1: provider:network_type, provider:segmentation_id left out" in r for r in report), report
+    params = _group_vars(HT / "etsi_nfv" / "tosca_nfv_vdu_with_unsupported_storage.yaml")
+    assert all(size["disk"] >= 1 for size in params["heat_stack_flavor_sizes"].values()), params

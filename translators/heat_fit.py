@@ -19,6 +19,8 @@ report, and leaves every other byte of a file it does not need to touch:
 * A subnet with neither ``cidr`` nor ``subnetpool`` (a VL without ``cidr``; Heat: "At least
   one of the following properties must be specified: subnetpool, cidr") gets
   ``{get_param: <subnet>_cidr}``, a parameter whose default is :data:`DEFAULT_CIDR`.
+* A network's ``provider:*`` value_specs (network type, segmentation id, physical network),
+  which only an admin may set, are left out: the network is the project's own.
 * Properties the resource type does not have in Heat (``management``,
   ``anti_spoofing_protection``, ``type`` of a port: "Unknown Property") are dropped, per
   Heat Zed's resource type schemas (:data:`PROPERTIES_FILE`, made from a real Heat by
@@ -142,6 +144,7 @@ def fit(
         _servers_and_ports(name, hot, out)
         _subnets(name, hot, out)
         _nulls(name, hot, out)
+        _provider_attributes(name, hot, out)
         _unknown_properties(name, hot, out)
         _cycles(name, hot, out)
         _get_files(name, hot, out, artifact, sorted(nodes or []))
@@ -172,6 +175,9 @@ def _flavors(name: str, hot: Doc, out: Fitted) -> None:
     for r, body in sorted(flavors.items()):
         props = body.get("properties") or {}
         size = {k: int(props.get(k) or 0) if str(props.get(k) or 0).isdigit() else 0 for k in ("vcpus", "ram", "disk")}
+        # Nova lets a member boot an image only on a flavor with a root disk ("Only
+        # volume-backed servers are allowed for flavors with zero disk"); a bigger one fits too
+        size["disk"] = max(size["disk"], 1)
         param = r if r not in (hot.get("parameters") or {}) else f"rdcl_{r}"
         params[r] = param
         out.flavor_sizes[param] = size
@@ -256,6 +262,30 @@ def _subnets(name: str, hot: Doc, out: Fitted) -> None:
             out.notes.append(
                 f"HOT {name}: subnet {r} has no cidr (its virtual link gives none): HOT parameter {param}, "
                 f"default {DEFAULT_CIDR}"
+            )
+
+
+def _provider_attributes(name: str, hot: Doc, out: Fitted) -> None:
+    """A network's ``provider:*`` value_specs (a VL's ``network_type``, ``segmentation_id``,
+    ``physical_network``): Neutron's default policy lets only an admin set them ("rule:
+    create_network:provider:network_type is disallowed by policy"). Dropped: the network is
+    the project's own, of the type the cloud gives project networks."""
+    for r, body in hot["resources"].items():
+        props = body.get("properties") if isinstance(body, dict) else None
+        if not isinstance(props, dict) or body.get("type") != "OS::Neutron::Net":
+            continue
+        specs = props.get("value_specs")
+        if not isinstance(specs, dict):
+            continue
+        gone = sorted(k for k in specs if str(k).startswith("provider:"))
+        if gone:
+            kept = {k: v for k, v in specs.items() if k not in gone}
+            props.pop("value_specs")
+            if kept:
+                props["value_specs"] = kept
+            out.notes.append(
+                f"HOT {name}: network {r}: {', '.join(gone)} left out (only an admin may set provider "
+                "attributes): a project network of the cloud's own type"
             )
 
 
