@@ -170,13 +170,15 @@ def site_parameters(files: dict[str, str], site: Site) -> dict[str, str]:
 def dialog_values(files: dict[str, str], site: Site | None = None) -> dict[str, object]:
     """A value for each parameter of ``stack.yaml`` without a default that is no site
     parameter: a TOSCA input the descriptor leaves unset, which the order's dialog asks
-    for. The sweep answers as a user who knows the site: an input named for an image, a
-    flavor or a network (``image_name``...) gets the ``site``'s, one named for a key the key
+    for. The sweep answers as a user who knows the site: an input named for an image or a
+    flavor (``image_name``...) gets the ``site``'s, one named for a key the key
     pair :data:`SITE_KEYPAIRS` holds; else the first allowed value, the low end of a range,
     or ``rdcl-sweep`` / 1 / false / ``{}`` by type."""
     from translators import heat_fit
 
-    known = {"image": site.image, "flavor": site.flavor, "network": site.network} if site else {}
+    # not a network: an input named for one may name the network a template creates, and a
+    # second network of the site's name makes every other stack's reference to it ambiguous
+    known = {"image": site.image, "flavor": site.flavor} if site else {}
     known["key"] = SITE_KEYPAIRS[0]
     out: dict[str, object] = {}
     for name, spec in ((yaml.safe_load(files["stack.yaml"]) or {}).get("parameters") or {}).items():

@@ -7,7 +7,7 @@ from ``../shared/corpus``; its outcome per sample is committed in ``tests/data/h
 * the table names exactly the OpenStack parts the translators make from the corpus today (a
   new or vanished HOT fails until the table is regenerated and its diff read);
 * one sample of each template shape (:func:`tests.heat_sweep.representatives`: the same
-  resource types with the same property names; 95 stacks are about 40 shapes) is created and
+  resource types with the same property names; 92 stacks are 44 shapes) is created and
   deleted for real, and must end as the table says (created, or refused with that reason);
   nothing is left behind;
 * the property names the fit keeps per resource type are this Heat's own.
