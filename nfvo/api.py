@@ -11,7 +11,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import access, orders, publications, remotes, services
+from . import access, event_stream, orders, publications, remotes, services
 from .credentials import NAMES as credential_names
 from .dialog import DialogError
 from .models import AuditEntry, CatalogueItem, Membership, Publication, Site, Tenant
@@ -410,7 +410,9 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def events(self, request, pk=None):
         """Events after ``?after=`` (default 0), at most ``?limit=`` (1-500, default 500), and
-        whether the job is done. The job page asks for a short first page so it paints at once."""
+        whether the job is done. The job page asks for a short first page so it paints at once.
+        A job run in parts lists its parts' events, in the order they ran, as one stream
+        (``counter`` rises across parts, ``part`` says whose: :mod:`nfvo.event_stream`)."""
         job = self.get_object()
         try:
             after = int(request.query_params.get("after", 0))
@@ -420,8 +422,11 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
             limit = min(max(int(request.query_params.get("limit", 500)), 1), 500)
         except ValueError:
             return Response({"limit": "must be an integer"}, status=status.HTTP_400_BAD_REQUEST)
-        events = job.events.filter(counter__gt=after).order_by("counter")[:limit]
-        return Response({"status": job.status, "done": job.done, "events": JobEventSerializer(events, many=True).data})
+        stream = event_stream.segments(job)  # a job run in parts: theirs merged in (nfvo.event_stream)
+        events = event_stream.after(stream, after, limit)
+        parts = {seg.job_id: seg.part for seg in stream}
+        data = JobEventSerializer(events, many=True, context={"parts": parts}).data
+        return Response({"status": job.status, "done": job.done, "events": data})
 
     @extend_schema(request=None, responses={200: JobSerializer})
     @action(detail=True, methods=["post"])
