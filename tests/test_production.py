@@ -330,3 +330,58 @@ def test_a_job_in_parts_streams_its_parts_events_in_the_order_they_ran(client):
     client.force_login(root)
     page = client.get(f"/jobs/{parent.pk}/").content.decode()
     assert all(f"<option>{site}</option>" in page for site in "abc") and "<option>d</option>" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_are_written_in_batches_when_due_and_when_flushed(monkeypatch):
+    from nfvo import event_batch
+
+    item = CatalogueItem.objects.create(name="batched", repository="/dev/null", playbooks={"create": "x.yml"})
+    instance = ServiceInstance.objects.create(item=item, name="batched")
+    job = Job.objects.create(instance=instance, playbook="x.yml", repository="/dev/null", commit="0" * 40)
+    batch = event_batch.EventBatch()
+    row = lambda n: JobEvent(job=job, counter=n, event="runner_on_ok", stdout=str(n))  # noqa: E731
+    monkeypatch.setattr(event_batch, "FLUSH_AFTER", 3600.0)
+    batch.add(row(1))
+    batch.add(row(2))
+    assert not job.events.exists() and not batch.due()  # waiting for more
+    batch.flush()
+    assert list(job.events.values_list("counter", flat=True)) == [1, 2] and not batch.rows
+    monkeypatch.setattr(event_batch, "MOST", 2)
+    batch.add(row(3))
+    assert job.events.count() == 2
+    batch.add(row(4))  # the batch is full: written at once
+    assert list(job.events.values_list("counter", flat=True)) == [1, 2, 3, 4]
+    monkeypatch.setattr(event_batch, "FLUSH_AFTER", 0.0)
+    batch.add(row(5))  # the oldest waited long enough: written at once
+    assert job.events.count() == 5 and all(e.created for e in job.events.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reaper_sends_a_long_pending_job_again_only_once_its_queue_is_empty():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nfvo import reaper
+
+    queue = f"requeue-{os.getpid()}"
+    item = CatalogueItem.objects.create(name="requeue", repository="/dev/null", playbooks={"create": "x.yml"})
+    instance = ServiceInstance.objects.create(item=item, name="requeue")
+
+    def job(**fields) -> Job:
+        return Job.objects.create(
+            instance=instance, playbook="x.yml", repository="/dev/null", commit="0" * 40, queue=queue, **fields
+        )
+
+    long_ago = job(enqueued=timezone.now() - timedelta(hours=1))  # sent, never picked up
+    never = job()  # the broker was down when it was ordered
+    assert services.enqueue(job())  # a message waits in the queue: the workers are behind, nothing is lost
+    try:
+        assert reaper.requeue_lost_jobs() == [never.pk]
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)  # the queue is drained (or the broker lost it)
+        assert reaper.requeue_lost_jobs() == [long_ago.pk]
+    finally:
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)
