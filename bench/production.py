@@ -217,14 +217,14 @@ def api(clients: int, seconds: float, database_url: str | None) -> dict[str, tup
 
 
 def make_items(var: Path, n_sites: int, n_queues: int) -> list:
-    """One catalogue item per queue (``bench-q<i>``), the sites shared out in blocks, each
-    site on its item's queue."""
+    """One catalogue item per queue (``bench-<pid>-q<i>``: a broker used before holds no
+    message for them), the sites shared out in blocks, each site on its item's queue."""
     from common import one_task_item
 
     from nfvo.models import CatalogueItem, Site
 
     sites = [f"site_{i}" for i in range(n_sites)]
-    queues = [f"bench-q{i}" for i in range(n_queues)]
+    queues = [f"bench-{os.getpid()}-q{i}" for i in range(n_queues)]
     block = -(-n_sites // n_queues)
     first = one_task_item(var, sites[:block], queue=queues[0])
     items = [first]
