@@ -164,6 +164,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # every error an RFC 9457 problem details body (application/problem+json)
+    "EXCEPTION_HANDLER": "config.problems.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "config.pagination.Pagination",  # limit capped at 1000
     "PAGE_SIZE": 100,
     # JSON bodies held to size, depth and Unicode limits (config/parsers.py)

@@ -9,8 +9,10 @@ change its settings; system items (no owner) are the superusers'. Users of a ten
 for it and run operations on its instances.
 
 Each rule is a predicate here, its docstring the rule (AWX's access classes are the
-model); the views call them and answer 404 for what the user cannot see, 403 for what
-they see but may not do, 409 for a name another tenant owns.
+model); :mod:`nfvo.permissions` wraps them as DRF permission classes, so the API answers
+404 for what the user cannot see (the querysets here), 403 for what they see but may not do
+(:class:`nfvo.exceptions.Forbidden` for rules on the request body), 409 for a name another
+tenant owns.
 
 Sites: global sites (no tenant) are managed by superusers; a tenant's own sites (clusters
 its orders registered) belong to it. Every user sees the global sites and their tenants'
@@ -24,6 +26,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from .client_ip import client_ip
+from .exceptions import Forbidden
 from .models import AuditEntry, CatalogueItem, Job, Membership, Order, ServiceInstance, Site, Tenant
 
 ORDERING_ROLES = ("admin", "operator", "user")
@@ -118,7 +121,7 @@ def ordering_tenant(user, item: CatalogueItem, tenant: Tenant | None = None) -> 
     Admins may order without a tenant (a system order). Others need an ordering role in
     a tenant the item is shared with; when they have several, ``tenant`` picks one.
 
-    :raises PermissionError: the user may not order this item (for that tenant).
+    :raises nfvo.exceptions.Forbidden: the user may not order this item (for that tenant).
     """
     allowed = tenants(user, ORDERING_ROLES)
     shared = item.tenants.all()
@@ -126,13 +129,13 @@ def ordering_tenant(user, item: CatalogueItem, tenant: Tenant | None = None) -> 
         allowed = allowed.filter(pk__in=shared)
     if tenant is not None:
         if not allowed.filter(pk=tenant.pk).exists():
-            raise PermissionError(f"{user} may not order {item.name} for tenant {tenant.name}")
+            raise Forbidden(f"{user} may not order {item.name} for tenant {tenant.name}")
         return tenant
     if is_admin(user):
         return None
     first = allowed.order_by("name").first()
     if first is None:
-        raise PermissionError(f"{user} may not order {item.name}")
+        raise Forbidden(f"{user} may not order {item.name}")
     return first
 
 
@@ -159,12 +162,12 @@ def publishing_tenant(user, item: CatalogueItem | None = None, tenant: Tenant | 
     Whether that owner may publish under the name is :func:`nfvo.services.claim_name`'s rule
     (a name another tenant or the system owns is refused: 409), with :func:`may_take_over`.
 
-    :raises PermissionError: ``user`` operates no tenant (or not ``tenant``).
+    :raises nfvo.exceptions.Forbidden: ``user`` operates no tenant (or not ``tenant``).
     """
     operated = tenants(user, OPERATOR_ROLES)
     if tenant is not None:
         if not operated.filter(pk=tenant.pk).exists():
-            raise PermissionError(f"{user} may not publish for tenant {tenant.name}")
+            raise Forbidden(f"{user} may not publish for tenant {tenant.name}")
         return tenant
     if is_admin(user):
         return item.owner if item is not None else None
@@ -172,7 +175,7 @@ def publishing_tenant(user, item: CatalogueItem | None = None, tenant: Tenant | 
         return item.owner
     first = operated.order_by("name").first()
     if first is None:
-        raise PermissionError(f"{user} may not publish catalogue items")
+        raise Forbidden(f"{user} may not publish catalogue items")
     return first
 
 

@@ -1,20 +1,41 @@
 """REST API (Django REST framework): sites, catalogue, orders, instances, jobs, events,
 tenants and the audit log. Everything needs a login; what a user sees follows
-:mod:`nfvo.access` (objects of other tenants are 404, not 403)."""
+:mod:`nfvo.access` (objects of other tenants are 404, not 403), what they may do the
+permission classes of :mod:`nfvo.permissions`. Views raise errors (:mod:`nfvo.exceptions`,
+DRF's); :mod:`config.problems` answers each as RFC 9457 problem details."""
 
 import git
 from django.db import transaction
 from django.db.models import ProtectedError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from . import access, event_stream, orders, publications, remotes, services
+from . import access, event_stream, publications, services
 from .credentials import NAMES as credential_names
-from .dialog import DialogError
+from .exceptions import (
+    DialogError,
+    Forbidden,
+    InUse,
+    ItemOutdated,
+    NameTaken,
+    RefNotFound,
+    RemoteRefused,
+    RepositoryUnreadable,
+)
 from .models import AuditEntry, CatalogueItem, Membership, Publication, Site, Tenant
+from .permissions import (
+    IsOperator,
+    IsSuperuserOrReadOnly,
+    MayApprove,
+    MayChangeItem,
+    MayManageMembers,
+    MayOperate,
+    MaySeeSiteDetails,
+    PerAction,
+)
 from .serializers import (
     AuditEntrySerializer,
     CatalogueItemSerializer,
@@ -38,21 +59,19 @@ from .serializers import (
 
 
 def conflict(description: str) -> OpenApiResponse:
-    """The schema of a 409 answer: ``{field: message}`` saying why the state does not allow it."""
-    return OpenApiResponse(OpenApiTypes.OBJECT, description=description)
+    """A 409 answer: a problem (:mod:`config.problems`) saying why the state does not allow it."""
+    return OpenApiResponse(description=description)
 
 
-def forbidden() -> Response:
-    """A new 403 answer for a role that does not allow the action (a new object per call:
-    DRF renders a response in place, so a shared one would carry one caller's state to the next)."""
-    return Response({"detail": "your role does not allow this"}, status=status.HTTP_403_FORBIDDEN)
+def _integer(request, name: str, default: int) -> int:
+    """The query parameter ``name`` as an integer (``default`` when absent).
 
-
-class IsSuperuserOrReadOnly(permissions.BasePermission):
-    """Reads for every logged-in user; writes for superusers."""
-
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or access.is_admin(request.user)
+    :raises ValidationError: not an integer (400, ``errors: {name: [...]}``).
+    """
+    try:
+        return int(request.query_params.get(name, default))
+    except ValueError:
+        raise ValidationError({name: ["must be an integer"]}) from None
 
 
 class SiteViewSet(viewsets.ModelViewSet):
@@ -96,14 +115,12 @@ class SiteViewSet(viewsets.ModelViewSet):
             )
         },
     )
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated, MaySeeSiteDetails])
     def check(self, request, name=None):
         """Reach the site now; 200 with ``{status, message, checked}`` (also stored)."""
         from . import site_check
 
         site = self.get_object()
-        if not access.may_see_site_details(request.user, site):
-            return forbidden()
         result = site_check.check(site)
         access.audit(request, "check_site", f"site:{site.name}", status=result["status"])
         return Response(result)
@@ -136,10 +153,7 @@ class TenantViewSet(viewsets.ModelViewSet):
         try:
             tenant.delete()
         except ProtectedError:
-            return Response(
-                {"detail": f"tenant {tenant.name} still owns service instances or catalogue items"},
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise InUse(f"tenant {tenant.name} still owns service instances or catalogue items") from None
         access.audit(request, "delete_tenant", f"tenant:{tenant.name}")
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -150,7 +164,7 @@ class TenantViewSet(viewsets.ModelViewSet):
     @action(
         detail=True,
         methods=["get", "post"],
-        permission_classes=[permissions.IsAuthenticated],
+        permission_classes=[permissions.IsAuthenticated, MayManageMembers],
         serializer_class=MembershipSerializer,
         pagination_class=None,
     )
@@ -161,8 +175,6 @@ class TenantViewSet(viewsets.ModelViewSet):
         if request.method == "GET":
             rows = tenant.memberships.select_related("user").order_by("user__username")
             return Response(MembershipSerializer(rows, many=True).data)
-        if not access.may_manage_members(request.user, tenant):
-            return forbidden()
         req = MembershipSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         user, role = req.validated_data["user"], req.validated_data["role"]
@@ -184,18 +196,14 @@ class TenantViewSet(viewsets.ModelViewSet):
         detail=True,
         methods=["delete"],
         url_path=r"members/(?P<username>[^/]+)",
-        permission_classes=[permissions.IsAuthenticated],
+        permission_classes=[permissions.IsAuthenticated, MayManageMembers],
     )
     def remove_member(self, request, name=None, username=None):
         """Remove a member (204; 404 when not a member); tenant admins and superusers."""
         tenant = self.get_object()
-        if not access.may_manage_members(request.user, tenant):
-            return forbidden()
         deleted, _ = tenant.memberships.filter(user__username=username).delete()
         if not deleted:
-            return Response(
-                {"detail": f"{username} is not a member of {tenant.name}"}, status=status.HTTP_404_NOT_FOUND
-            )
+            raise NotFound(f"{username} is not a member of {tenant.name}")
         access.audit(request, "remove_member", f"tenant:{tenant.name}", user=username)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -212,17 +220,17 @@ def _requested_tenant(user, name: str) -> Tenant | None:
     """The tenant a request names (``''``: none); an unknown name is refused like one the
     user may not use (no existence oracle).
 
-    :raises PermissionError: no tenant of that name.
+    :raises Forbidden: no tenant of that name.
     """
     if not name:
         return None
     tenant = Tenant.objects.filter(name=name).first()
     if tenant is None:
-        raise PermissionError(f"{user} may not publish for tenant {name}")
+        raise Forbidden(f"{user} may not publish for tenant {name}")
     return tenant
 
 
-class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CatalogueItemViewSet(PerAction, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Catalogue items shared with your tenants. Operators publish any git repository of
     playbooks (POST) for their tenant, which then owns the item; the owner's operators
     change its settings (PATCH: approval, timeout, queue, tenants, description) and
@@ -231,6 +239,12 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
 
     serializer_class = CatalogueItemSerializer
     lookup_field = "name"
+    action_permissions = {
+        "create": [IsOperator],
+        "update": [MayChangeItem],
+        "partial_update": [MayChangeItem],
+        "refresh": [MayChangeItem],
+    }
 
     def get_queryset(self):
         return access.items(self.request.user)
@@ -249,24 +263,19 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         and a ref that does not exist included); 403 without an operator role (of
         ``tenant``), or sharing with every tenant (``tenants: []``) unless a superuser; 409
         when the name belongs to another tenant. Settings left out keep an existing item's."""
-        if not access.is_operator(request.user):
-            return forbidden()
         req = PublishRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = dict(req.validated_data)
         name, shared = data.pop("name"), data.pop("tenants", None)
         if "tenants" not in request.data:  # a form leaving it out reads as [] (every tenant): keep as is
             shared = None
-        try:
-            owner = access.publishing_tenant(
-                request.user,
-                CatalogueItem.objects.filter(name=name).first(),
-                _requested_tenant(request.user, data.pop("tenant", "")),
-            )
-            if shared is not None and not access.may_share(request.user, shared):
-                raise PermissionError("only superusers share an item with every tenant; name its tenants")
-        except PermissionError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        owner = access.publishing_tenant(
+            request.user,
+            CatalogueItem.objects.filter(name=name).first(),
+            _requested_tenant(request.user, data.pop("tenant", "")),
+        )
+        if shared is not None and not access.may_share(request.user, shared):
+            raise Forbidden("only superusers share an item with every tenant; name its tenants")
         try:
             item = services.publish_repository(
                 name,
@@ -281,19 +290,13 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
                 take_over=access.may_take_over(request.user),
                 **data,
             )
-        except services.NameTaken as exc:
+        except NameTaken as exc:
             access.audit(request, "publish_refused", f"item:{name}", reason=str(exc))
-            return Response({"name": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except (remotes.RemoteRefused, services.RepositoryUnreadable) as exc:
-            return Response({"repository": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        except LookupError as exc:
-            return Response({"ref": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            raise
         except DialogError as exc:
-            return Response({"dialog": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+            raise exc.within("dialog") from None
         except git.GitError as exc:  # GitPython's own refusals: never a 500
-            return Response(
-                {"repository": f"cannot read the repository: {str(exc)[:500]}"}, status=status.HTTP_400_BAD_REQUEST
-            )
+            raise RepositoryUnreadable(f"cannot read the repository: {str(exc)[:500]}") from None
         access.audit(
             request,
             "publish",
@@ -308,16 +311,11 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         item; 404 when you cannot see it, 403 when you see it but do not own it or share it
         with every tenant (``tenants: []``) without being a superuser."""
         item = self.get_object()
-        if not access.may_change_item(request.user, item):
-            return forbidden()
         req = CatalogueSettingsSerializer(item, data=request.data, partial=kwargs.get("partial", False))
         req.is_valid(raise_exception=True)
         shared = req.validated_data.pop("tenants", None)
         if shared is not None and not access.may_share(request.user, shared):
-            return Response(
-                {"detail": "only superusers share an item with every tenant; name its tenants"},
-                status=status.HTTP_403_FORBIDDEN,
-            )
+            raise Forbidden("only superusers share an item with every tenant; name its tenants")
         with transaction.atomic():
             req.save()
             if shared is not None:
@@ -332,22 +330,19 @@ class CatalogueItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vie
         tenant and superusers (404/403 as PATCH); 409 when the ref is gone, the repository
         cannot be read or is no longer an allowed remote (naming the rule)."""
         item = self.get_object()
-        if not access.may_change_item(request.user, item):
-            return forbidden()
         try:
             item = services.refresh(item)
-        except remotes.RemoteRefused as exc:
-            return Response({"repository": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except LookupError as exc:
-            return Response({"ref": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except (RemoteRefused, RepositoryUnreadable, RefNotFound) as exc:
+            raise ItemOutdated(str(exc), field=exc.field, rule=getattr(exc, "rule", None)) from None
         access.audit(request, "refresh", f"item:{item.name}", commit=item.published_commit)
         return Response(CatalogueItemSerializer(item).data)
 
 
-class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
+class ServiceInstanceViewSet(PerAction, viewsets.ReadOnlyModelViewSet):
     """Your tenants' services; ``operate/`` (POST) runs a lifecycle operation (delete, scale, ...)."""
 
     serializer_class = ServiceInstanceSerializer
+    action_permissions = {"operate": [MayOperate]}
 
     def get_queryset(self):
         return access.instances(self.request.user).select_related("item", "tenant")
@@ -360,8 +355,6 @@ class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
     def operate(self, request, pk=None):
         """``{operation, mode?, limit?, parameters?}`` -> 201 with the job."""
         instance = self.get_object()
-        if not access.may_operate(request.user, instance):
-            return forbidden()
         req = OperationRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
@@ -369,18 +362,17 @@ class ServiceInstanceViewSet(viewsets.ReadOnlyModelViewSet):
             job = services.operate(
                 instance, data["operation"], data["mode"], data["limit"], data["parameters"], user=request.user
             )
-        except KeyError as exc:
-            return Response({"operation": str(exc).strip("'\\\"")}, status=status.HTTP_400_BAD_REQUEST)
         except DialogError as exc:
-            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+            raise exc.within("parameters") from None
         access.audit(request, data["operation"], f"instance:{instance.pk}", job=job.pk, mode=job.mode)
         return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
-class JobViewSet(viewsets.ReadOnlyModelViewSet):
+class JobViewSet(PerAction, viewsets.ReadOnlyModelViewSet):
     """Your tenants' jobs; ``events/?after=N`` returns the events after counter N (a cursor)."""
 
     serializer_class = JobSerializer
+    action_permissions = {"cancel": [MayOperate], "retry": [MayOperate]}
 
     def get_queryset(self):
         jobs = access.jobs(self.request.user)
@@ -414,14 +406,8 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
         A job run in parts lists its parts' events, in the order they ran, as one stream
         (``counter`` rises across parts, ``part`` says whose: :mod:`nfvo.event_stream`)."""
         job = self.get_object()
-        try:
-            after = int(request.query_params.get("after", 0))
-        except ValueError:
-            return Response({"after": "must be an integer"}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            limit = min(max(int(request.query_params.get("limit", 500)), 1), 500)
-        except ValueError:
-            return Response({"limit": "must be an integer"}, status=status.HTTP_400_BAD_REQUEST)
+        after = _integer(request, "after", 0)
+        limit = min(max(_integer(request, "limit", 500), 1), 500)
         stream = event_stream.segments(job)  # a job run in parts: theirs merged in (nfvo.event_stream)
         events = event_stream.after(stream, after, limit)
         parts = {seg.job_id: seg.part for seg in stream}
@@ -433,8 +419,6 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def cancel(self, request, pk=None):
         """Cancel the job (at once when not started; through ansible-runner when running)."""
         job = self.get_object()
-        if not access.may_operate(request.user, job.instance):
-            return forbidden()
         access.audit(request, "cancel", f"job:{job.pk}")
         return Response(JobSerializer(services.cancel(job, user=request.user)).data)
 
@@ -443,21 +427,17 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
     def retry(self, request, pk=None):
         """Run a finished job's operation again; 201 with the new job, 409 if not finished."""
         job = self.get_object()
-        if not access.may_operate(request.user, job.instance):
-            return forbidden()
-        try:
-            new = services.retry(job, user=request.user)
-        except ValueError as exc:
-            return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
+        new = services.retry(job, user=request.user)
         access.audit(request, "retry", f"job:{job.pk}", job=new.pk)
         return Response(JobSerializer(new).data, status=status.HTTP_201_CREATED)
 
 
-class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class OrderViewSet(PerAction, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Orders of your tenants. POST orders a catalogue item; ``approve/`` and ``deny/``
     (POST ``{note}``) decide an order waiting for approval."""
 
     serializer_class = OrderSerializer
+    action_permissions = {"approve": [MayApprove], "deny": [MayApprove]}
 
     def get_queryset(self):
         return (
@@ -480,7 +460,7 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = req.validated_data
         item = access.items(request.user).filter(pk=data["item"].pk).first()
         if item is None:
-            return Response({"item": "no such item"}, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError({"item": ["no such item"]})
         tenant = Tenant.objects.filter(name=data["tenant"]).first() if data.get("tenant") else None
         try:
             tenant = access.ordering_tenant(request.user, item, tenant)
@@ -493,12 +473,10 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 user=request.user,
                 tenant=tenant,
             )
-        except PermissionError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
         except DialogError as exc:
-            return Response({"parameters": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
-        except (LookupError, remotes.RemoteRefused) as exc:  # ref gone, repository no longer allowed
-            return Response({"item": str(exc)}, status=status.HTTP_409_CONFLICT)
+            raise exc.within("parameters") from None
+        except (RemoteRefused, RepositoryUnreadable, RefNotFound) as exc:  # ref gone, repository no longer allowed
+            raise ItemOutdated(str(exc), field="item", rule=getattr(exc, "rule", None)) from None
         job = placed.jobs.first()
         access.audit(
             request,
@@ -527,24 +505,20 @@ class OrderViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def _decide(self, request, decide, verb: str):
         placed = self.get_object()
-        if not access.may_approve(request.user, placed):
-            return forbidden()
         req = DecisionSerializer(data=request.data)
         req.is_valid(raise_exception=True)
-        try:
-            decide(placed, request.user, req.validated_data["note"])
-        except orders.TransitionError as exc:
-            return Response({"status": str(exc)}, status=status.HTTP_409_CONFLICT)
+        decide(placed, request.user, req.validated_data["note"])
         access.audit(request, verb, f"order:{placed.pk}", note=req.validated_data["note"])
         return Response(OrderSerializer(self.get_queryset().get(pk=placed.pk)).data)
 
 
-class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class PublicationViewSet(PerAction, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Designer projects sent to the catalogue (yours; all for superusers). POST
     ``{project}`` (operators with read access to the project): 202 with the publication,
     which a worker translates, commits, pushes and publishes; poll it for the outcome."""
 
     serializer_class = PublicationSerializer
+    action_permissions = {"create": [IsOperator]}
     queryset = Publication.objects.none()  # the schema's model (ids are integers); get_queryset filters
 
     def get_queryset(self):
@@ -565,18 +539,10 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         req.is_valid(raise_exception=True)
         project = visible_projects(request.user).filter(pk=req.validated_data["project"]).first()
         if project is None:
-            return Response({"project": "no such project"}, status=status.HTTP_400_BAD_REQUEST)
-        if not access.is_operator(request.user):
-            return forbidden()
-        try:
-            tenant = _requested_tenant(request.user, req.validated_data["tenant"])
-            if tenant is not None:
-                access.publishing_tenant(request.user, None, tenant)
-        except PermissionError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        try:
-            pub = publications.request(project, request.user, tenant, req.validated_data["replace"])
-        except ValueError as exc:
-            return Response({"project": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError({"project": ["no such project"]})
+        tenant = _requested_tenant(request.user, req.validated_data["tenant"])
+        if tenant is not None:
+            access.publishing_tenant(request.user, None, tenant)
+        pub = publications.request(project, request.user, tenant, req.validated_data["replace"])
         access.audit(request, "publish_project", f"project:{project.pk}", publication=pub.pk, revisions=pub.revisions)
         return Response(PublicationSerializer(pub).data, status=status.HTTP_202_ACCEPTED)

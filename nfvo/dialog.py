@@ -24,6 +24,8 @@ from referencing.jsonschema import DRAFT202012
 
 from translators.varnames import refusal
 
+from .exceptions import DialogError
+
 TYPES = {
     "string": "string",
     "integer": "integer",
@@ -49,14 +51,6 @@ CONSTRAINTS = {
 }
 MODES = ("apply", "plan")
 SEALED = "fernet:"
-
-
-class DialogError(ValueError):
-    """Dialog values that break the schema; ``errors`` maps field -> message."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 def name_errors(names) -> dict[str, str]:

@@ -33,6 +33,9 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import PermissionDenied
+
+from config.problems import problem_response
 
 log = logging.getLogger(__name__)
 CHECK_TIMEOUT = 3  # seconds per dependency
@@ -112,7 +115,7 @@ def metrics(request):
     given = request.META.get("HTTP_AUTHORIZATION", "")
     allowed = hmac.compare_digest(given, f"Bearer {token}") if token else _loopback(request)
     if not allowed:
-        return JsonResponse({"detail": "metrics: loopback or RDCL_METRICS_TOKEN only"}, status=403)
+        return problem_response(PermissionDenied("metrics: loopback or RDCL_METRICS_TOKEN only"), request)
     from prometheus_client import CONTENT_TYPE_LATEST
 
     return HttpResponse(m.exposition(), content_type=CONTENT_TYPE_LATEST)

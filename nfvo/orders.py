@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from .exceptions import TransitionError
 from .models import Job, Order, OrderTransition
 
 ALLOWED = {
@@ -28,14 +29,6 @@ ALLOWED = {
     Order.RUN_JOB: {Order.DONE, Order.FAILED},
     Order.FAILED: {Order.RUN_JOB},
 }
-
-
-class TransitionError(Exception):
-    """An order cannot move to the asked status (wrong step, or another actor moved it first)."""
-
-    def __init__(self, order: Order, target: str, current: str):
-        super().__init__(f"order {order.pk} is at {current!r}; it cannot move to {target!r}")
-        self.current = current
 
 
 def actor_name(user, fallback: str = "system") -> str:

@@ -28,6 +28,7 @@ from translators.publish import PublishError
 from translators.translate import Translation, translate_descriptors, translate_model
 
 from . import access, services, sites
+from .exceptions import NothingToPublish, Refused
 from .models import CatalogueItem, Publication
 from .pipeline import publish_translation
 
@@ -47,7 +48,7 @@ def request(project: Project, user, tenant=None, replace: bool = False) -> Publi
 
     revisions = {path: rev.number for path, rev in current_revisions(project).items()}
     if not revisions:
-        raise ValueError(f"project {project.name} has no files to publish")
+        raise NothingToPublish(f"project {project.name} has no files to publish")
     with transaction.atomic():
         pub = Publication.objects.create(
             project=project,
@@ -75,7 +76,7 @@ def run(pub_id: int) -> Publication | None:
     pub = Publication.objects.select_related("project").get(pk=pub_id)
     try:
         if pub.project is None:
-            raise ValueError(f"project {pub.project_name} was deleted before it could be published")
+            raise NothingToPublish(f"project {pub.project_name} was deleted before it could be published")
         translation = translate_project(pub.project.type, files_at(pub.project, pub.revisions), pub.project.entry)
         existing = CatalogueItem.objects.filter(name=translation.name).first()
         owner = access.publishing_tenant(pub.user, existing, pub.tenant)
@@ -143,15 +144,6 @@ def files_at(project: Project, revisions: dict[str, int]) -> dict[str, str]:
     if missing:
         raise LookupError(f"files deleted since the publication was asked for: {', '.join(missing)}")
     return found
-
-
-class Refused(Exception):
-    """The translators refused the project; ``problems`` are ``{file, path, line, rule,
-    message}`` dicts, each naming the project file it is in."""
-
-    def __init__(self, message: str, problems: list[dict]):
-        super().__init__(message)
-        self.problems = problems
 
 
 def translate_project(type_name: str, files: dict[str, str], entry: str = "") -> Translation:

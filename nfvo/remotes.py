@@ -36,6 +36,8 @@ from django.conf import settings
 
 from translators.paths import within
 
+from .exceptions import RemoteRefused
+
 #: Schemes git speaks natively that may be listed (``git+ssh``/``ssh+git`` are ssh).
 SCHEMES = {"https": 443, "http": 80, "ssh": 22, "git": 9418, "file": None}
 ALIASES = {"git+ssh": "ssh", "ssh+git": "ssh"}
@@ -43,15 +45,6 @@ ALIASES = {"git+ssh": "ssh", "ssh+git": "ssh"}
 SCP = re.compile(r"^(?:(?P<user>[^@/]*)@)?(?P<host>\[[^\]/]+\]|[^:/\[\]]+):(?P<path>.*)$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 TIMEOUT = 120  # seconds a git ls-remote may take
-
-
-class RemoteRefused(ValueError):
-    """A git remote the settings do not allow; ``rule`` names the rule broken
-    (``git.remote.syntax|transport|scheme|host|local``). ``str()`` ends with the rule."""
-
-    def __init__(self, rule: str, message: str):
-        super().__init__(f"{message} (rule {rule})")
-        self.rule = rule
 
 
 @dataclass(frozen=True)

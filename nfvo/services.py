@@ -19,49 +19,12 @@ from django.utils import timezone
 
 from translators.publish import Published
 
-from . import dialog, kinds, orders, parts, remotes
+from . import dialog, kinds, orders, parts, remotes, scaling
+from .exceptions import JobNotFinished, NameTaken, RefNotFound, RepositoryUnreadable, UnknownOperation
 from .models import CatalogueItem, Job, Order, ServiceInstance, Site, Tenant
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
 log = logging.getLogger(__name__)
-
-
-#: What ``scale.yml`` of a translated service takes (:mod:`translators.levels`, the
-#: heat_stack and k8s_apply roles' scale tasks): an instantiation level, or a scaling
-#: aspect and its scale level; the roles check the names against the service.
-SCALE_DIALOG = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "scale_level": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
-            "description": "an instantiation level of the service",
-        },
-        "scale_aspect": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9_.:-]{1,100}$",
-            "description": "a scaling aspect (with scale_steps)",
-        },
-        "scale_steps": {
-            "type": "integer",
-            "minimum": 0,
-            "maximum": 10000,
-            "description": "the aspect's scale level: its initial delta plus this many steps",
-        },
-    },
-    "dependentRequired": {"scale_aspect": ["scale_steps"], "scale_steps": ["scale_aspect"]},
-}
-
-
-class NameTaken(Exception):
-    """The catalogue item of that name belongs to another tenant or is a system item (the
-    API answers 409; a designer publication ends failed). Nothing was changed."""
-
-
-class RepositoryUnreadable(LookupError):
-    """git could not read the repository (unreachable, not a repository, timed out)."""
 
 
 def claim_name(name: str, owner: Tenant | None, take_over: bool = False) -> CatalogueItem | None:
@@ -103,7 +66,8 @@ def publish_item(
     existing one keeps its approval, sharing, timeout and queue.
 
     Its dialog comes from the inputs (:func:`nfvo.dialog.schema_from_inputs`), its ``scale``
-    parameters from :data:`SCALE_DIALOG`.
+    parameters from the levels and aspects the service offers (``scaling``,
+    :func:`nfvo.scaling.dialog`).
 
     :raises DialogError: an input's name may not be a dialog field.
     :raises NameTaken: the name belongs to another owner (:func:`claim_name`).
@@ -123,7 +87,9 @@ def publish_item(
                 "folder": published.folder,
                 "playbooks": index["playbooks"],
                 "dialog": dialog.schema_from_inputs(index.get("inputs") or []),
-                "operation_dialogs": {"scale": SCALE_DIALOG} if "scale" in index["playbooks"] else {},
+                "operation_dialogs": (
+                    {"scale": scaling.dialog(index.get("scaling"))} if "scale" in index["playbooks"] else {}
+                ),
                 "sites": [p["site"] for p in index.get("parts") or []],
                 "source": index.get("source", ""),
                 "digest": index.get("digest", ""),
@@ -151,7 +117,7 @@ def resolve_commit(repository: str, ref: str) -> str:
     except git.GitCommandError as exc:
         raise RepositoryUnreadable(f"cannot read the repository: {(exc.stderr or '').strip()[:500]}") from None
     if not out:
-        raise LookupError(f"{repository} has no ref {ref!r}")
+        raise RefNotFound(f"{repository} has no ref {ref!r}")
     return out.split()[0]
 
 
@@ -271,7 +237,7 @@ def operate(
     _check_mode_and_limit(mode, limit)
     item = instance.item
     if operation not in item.playbooks:
-        raise KeyError(f"{item.name} has no {operation!r} playbook")
+        raise UnknownOperation(f"{item.name} has no {operation!r} playbook")
     schema = (item.operation_dialogs or {}).get(operation)
     extra = dialog.check(schema if schema is not None else item.dialog, extra or {}, partial=schema is None)
     commit = instance.orders.order_by("-id").first().commit
@@ -285,10 +251,10 @@ def operate(
 
 def _check_mode_and_limit(mode: str, limit: str) -> None:
     if mode not in dialog.MODES:
-        raise dialog.DialogError({"mode": f"{mode!r} is not one of {list(dialog.MODES)}"})
+        raise dialog.DialogError({"mode": f"{mode!r} is not one of {list(dialog.MODES)}"}, top=True)
     unknown = [s for s in filter(None, limit.split(",")) if not Site.objects.filter(name=s).exists()]
     if unknown:
-        raise dialog.DialogError({"limit": f"unknown sites: {', '.join(unknown)}"})
+        raise dialog.DialogError({"limit": f"unknown sites: {', '.join(unknown)}"}, top=True)
 
 
 def _job(instance, operation, mode, limit, commit, values, order_row=None, retry_of=None, user=None) -> Job:
@@ -359,7 +325,7 @@ def retry(job: Job, user=None) -> Job:
     Retrying the create job of a failed order moves that order back to ``run_job``.
     """
     if not job.done:
-        raise ValueError(f"job {job.pk} is {job.status}; only a finished job can be retried")
+        raise JobNotFinished(f"job {job.pk} is {job.status}; only a finished job can be retried")
     with transaction.atomic():
         order_row = None
         if job.order_id is not None:

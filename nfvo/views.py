@@ -8,12 +8,13 @@ logic of their own. Lists are in :mod:`nfvo.view_lists`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import access, credentials, dialog, event_stream, sites, workers
+from . import access, credentials, dialog, event_stream, scaling, sites, workers
 from .models import Job, Site
 
 #: Operations the instance page offers with their own buttons; any other playbook of the
@@ -76,13 +77,23 @@ def _without_secret_defaults(schema: dict) -> dict:
 @login_required
 def order(request, pk):
     """An order: its step, its transitions and jobs; approvers approve or deny it here
-    (``POST /api/orders/<pk>/approve|deny/``). The page reloads when its step changes."""
+    (``POST /api/orders/<pk>/approve|deny/``). The page reloads when its step changes; while
+    a job of it waits and no worker runs (:func:`nfvo.workers.none_running`), it says so."""
     obj = get_object_or_404(access.orders(request.user).select_related("item", "instance__tenant", "user"), pk=pk)
     can_decide = obj.status == obj.APPROVE and access.may_approve(request.user, obj)
+    waiting = obj.jobs.filter(status__in=(Job.PENDING, Job.WAITING)).first()
     return render(
         request,
         "nfvo/order.html",
-        {"order": obj, "can_decide": can_decide, "state": _order_state(obj), "final": obj.status in FINAL_STEPS},
+        {
+            "order": obj,
+            "can_decide": can_decide,
+            "state": _order_state(obj),
+            "final": obj.status in FINAL_STEPS,
+            "no_worker": waiting is not None and workers.none_running(),
+            "waiting": waiting,
+            "queue": (waiting.queue if waiting else "") or settings.CELERY_TASK_DEFAULT_QUEUE,
+        },
     )
 
 
@@ -133,8 +144,10 @@ def _fields(schema: dict | None) -> list[dict]:
 @login_required
 def instance(request, pk):
     """A service instance with its lifecycle: plan and apply (its ``create`` operation on
-    the same instance), scale, the item's day-2 operations, terminate (``delete``), and its
-    operations in order with their jobs (retry, relaunch, cancel)."""
+    the same instance), scale (to a level or an aspect's step the item offers,
+    :func:`nfvo.scaling.choices`, else by the fields of its scale dialog), the item's
+    day-2 operations, terminate (``delete``), and its operations in order with their jobs
+    (retry, relaunch, cancel)."""
     obj = get_object_or_404(access.instances(request.user).select_related("item", "tenant"), pk=pk)
     item_row = obj.item
     operations = list(obj.jobs.select_related("user").order_by("id"))
@@ -144,6 +157,8 @@ def instance(request, pk):
         if op not in LIFECYCLE
     ]
     busy = any(not j.done for j in operations)
+    scale_schema = (item_row.operation_dialogs or {}).get("scale")
+    offer = scaling.choices(scale_schema)
     return render(
         request,
         "nfvo/instance.html",
@@ -152,7 +167,9 @@ def instance(request, pk):
             "operations": operations,
             "may_operate": access.may_operate(request.user, obj) and obj.state not in ("deleted", "denied"),
             "has_scale": "scale" in item_row.playbooks,
-            "scale_fields": _fields((item_row.operation_dialogs or {}).get("scale")),
+            "scale_fields": _fields(scale_schema),
+            "scale_offer": offer,
+            "scaled_to": scaling.current(operations, offer["default"]) if offer else None,
             "day2": day2,
             "has_delete": "delete" in item_row.playbooks,
             "state": _instance_state(obj),
@@ -177,6 +194,7 @@ def job(request, pk):
             "hosts": hosts,
             "sites": _site_tables(obj.result),
             "may_operate": access.may_operate(request.user, obj.instance),
+            "queue": obj.queue or settings.CELERY_TASK_DEFAULT_QUEUE,
         },
     )
 

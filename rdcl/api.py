@@ -4,7 +4,9 @@ revisions, validation, graphs, downloads and shares. The GUI uses it too.
 Everything needs a login. Projects you neither own nor have been shared are 404 (their
 existence is not leaked); a read-only share that tries to write gets 403. A change that
 would make the project invalid is 400 with every problem and stores nothing; a save from a
-stale revision is 409 with the current revision. The logic is in :mod:`rdcl.services`.
+stale revision is 409 with the current revision. The logic is in :mod:`rdcl.services`, the
+access each action needs in :mod:`rdcl.permissions`; errors are raised
+(:mod:`rdcl.exceptions`) and answered as RFC 9457 problem details by :mod:`config.problems`.
 """
 
 from __future__ import annotations
@@ -18,14 +20,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from translators.errors import DescriptorError
 
 from . import checks, services
+from .exceptions import Refused, UnknownView, Unreadable
 from .models import DescriptorFile, GraphLayout, ProjectShare
 from .packaging import MAX_TOTAL_BYTES
+from .permissions import ProjectAccess
 from .serializers import (
     CheckLinkSerializer,
     ConflictSerializer,
@@ -56,58 +62,16 @@ from .serializers import (
 )
 from .types.description import DescriptionError
 from .types.problems import FileProblem
-from .types.registry import RegistryError, get_type, types
+from .types.registry import get_type, types
 
-#: 400: a refusal with every problem (as ``RefusedSerializer``), or the request's invalid fields
-#: (DRF's ``{field: [message, ...]}``, nested for nested fields); nothing stored either way.
+#: 400: a problem (:mod:`config.problems`) with every located problem (``problems``), or the
+#: request's invalid fields (``errors``: DRF's ``{field: [message, ...]}``); nothing stored.
 REFUSED = OpenApiResponse(
-    {
-        "anyOf": [
-            {
-                "type": "object",
-                "required": ["detail", "problems"],
-                "properties": {
-                    "detail": {"type": "string"},
-                    "problems": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["file", "path", "line", "rule", "message"],
-                            "properties": {
-                                "file": {"type": "string"},
-                                "path": {"type": "string"},
-                                "line": {"type": ["integer", "null"]},
-                                "rule": {"type": "string"},
-                                "message": {"type": "string"},
-                            },
-                        },
-                    },
-                },
-            },
-            {"type": "object", "additionalProperties": {"type": ["array", "object", "string"]}},
-        ]
-    },
-    description="refused: every problem listed (or the invalid fields of the request), nothing stored",
+    description="refused: every problem listed (or the invalid fields of the request), nothing stored"
 )
 CONFLICT = OpenApiResponse(ConflictSerializer, description="not saved from the current revision")
 FORBIDDEN = OpenApiResponse(description="your access to the project does not allow this")
 BINARY = OpenApiTypes.BINARY
-
-
-def refused(exc: services.Refused) -> Response:
-    """400 with the refusal's detail and problems."""
-    return Response({"detail": exc.detail, "problems": exc.problems}, status=status.HTTP_400_BAD_REQUEST)
-
-
-def conflict(exc: services.Conflict) -> Response:
-    """409 with the current revision (and its text) to merge with."""
-    current = RevisionTextSerializer(exc.current).data if exc.current is not None else None
-    return Response({"detail": exc.detail, "current": current}, status=status.HTTP_409_CONFLICT)
-
-
-def forbidden(exc: services.Forbidden) -> Response:
-    """403 with the reason."""
-    return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
 
 
 def attachment(data: bytes | str, filename: str, content_type: str) -> HttpResponse:
@@ -154,20 +118,13 @@ class ProjectTypeViewSet(viewsets.ViewSet):
 
     def retrieve(self, request, name=None):
         """One project type."""
-        try:
-            return Response(type_data(name))
-        except RegistryError as exc:
-            raise Http404(str(exc)) from None
+        return Response(type_data(name))
 
     @extend_schema(request=CheckLinkSerializer, responses=LinkCheckSerializer)
     @action(detail=True, methods=["post"], url_path="check-link")
     def check_link(self, request, name=None):
         """May a link join these node types? ``allowed`` with the link type, or the reason it may not."""
-        try:
-            plugin = get_type(name)
-        except RegistryError as exc:
-            raise Http404(str(exc)) from None
-        return _check_link(plugin, request)
+        return _check_link(get_type(name), request)
 
 
 def _check_link(plugin, request) -> Response:
@@ -195,6 +152,16 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     validate, download (zip, CSAR), graphs and their positions, link checks, shares."""
 
     serializer_class = ProjectSerializer
+    permission_classes = [IsAuthenticated, ProjectAccess]
+    #: the access each writing action needs (:class:`rdcl.permissions.ProjectAccess`)
+    project_access = {
+        "partial_update": services.WRITE,
+        "save": services.WRITE,
+        "positions": services.WRITE,
+        "destroy": services.OWNER,
+        "shares": services.OWNER,
+        "unshare": services.OWNER,
+    }
 
     def get_queryset(self):
         return services.visible_projects(self.request.user).select_related("owner")
@@ -207,17 +174,14 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         req = ProjectCreateSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
-        try:
-            if data["example"]:
-                project = services.create_from_example(
-                    request.user, data["name"], data["type"], data["example"], data["description"]
-                )
-            else:
-                project = services.create_project(
-                    request.user, data["name"], data["type"], data["files"], description=data["description"]
-                )
-        except services.Refused as exc:
-            return refused(exc)
+        if data["example"]:
+            project = services.create_from_example(
+                request.user, data["name"], data["type"], data["example"], data["description"]
+            )
+        else:
+            project = services.create_project(
+                request.user, data["name"], data["type"], data["files"], description=data["description"]
+            )
         return Response(
             ProjectDetailSerializer(project, context={"request": request}).data, status=status.HTTP_201_CREATED
         )
@@ -225,10 +189,6 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def partial_update(self, request, pk=None):
         """Rename, describe, or set the main template (``entry``) of a TOSCA project (write access)."""
         project = self.get_object()
-        try:
-            services.require(project, request.user, services.WRITE)
-        except services.Forbidden as exc:
-            return forbidden(exc)
         req = ProjectUpdateSerializer(data=request.data, partial=True)
         req.is_valid(raise_exception=True)
         data = req.validated_data
@@ -240,22 +200,13 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                     if field in data:
                         setattr(project, field, data[field])
                 project.save(update_fields=["name", "description"])
-        except services.Refused as exc:
-            return refused(exc)
         except IntegrityError:
-            return Response(
-                {"name": [f"the owner has a project named {data['name']!r} already"]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            raise ValidationError({"name": [f"the owner has a project named {data['name']!r} already"]}) from None
         return Response(ProjectDetailSerializer(project, context={"request": request}).data)
 
     def destroy(self, request, pk=None):
         """Delete the project, its files and their history (the owner only)."""
         project = self.get_object()
-        try:
-            services.require(project, request.user, services.OWNER)
-        except services.Forbidden as exc:
-            return forbidden(exc)
         project.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -269,16 +220,10 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = req.validated_data
         upload = data["file"]
         if upload.size > MAX_TOTAL_BYTES:
-            return Response(
-                {"detail": f"refused, nothing stored: more than {MAX_TOTAL_BYTES} bytes", "problems": []},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        try:
-            imported = services.import_upload(
-                request.user, upload.name, upload.read(), name=data["name"], type_name=data["type"]
-            )
-        except services.Refused as exc:
-            return refused(exc)
+            raise Refused([], f"refused, nothing stored: more than {MAX_TOTAL_BYTES} bytes")
+        imported = services.import_upload(
+            request.user, upload.name, upload.read(), name=data["name"], type_name=data["type"]
+        )
         return Response(
             ImportedSerializer(imported.project, context={"request": request, "kind": imported.kind}).data,
             status=status.HTTP_201_CREATED,
@@ -294,19 +239,10 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project is validated with all of them and all are stored, or none (400 with every
         problem; 409 with the current revision of a file saved meanwhile)."""
         project = self.get_object()
-        try:
-            services.require(project, request.user, services.WRITE)
-        except services.Forbidden as exc:
-            return forbidden(exc)
         req = SaveManySerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
-        try:
-            revisions = services.save_files(project, data["files"], request.user, data["message"])
-        except services.Refused as exc:
-            return refused(exc)
-        except services.Conflict as exc:
-            return conflict(exc)
+        revisions = services.save_files(project, data["files"], request.user, data["message"])
         return Response(FileTextSerializer([revisions[p] for p in sorted(revisions)], many=True).data)
 
     @extend_schema(methods=["GET"], request=None, responses=ValidationSerializer)
@@ -338,10 +274,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """A TOSCA project as a CSAR (ETSI GS NFV-SOL 004): ``TOSCA-Metadata/TOSCA.meta``
         whose ``Entry-Definitions`` is the main template, and the files at their paths."""
         project = self.get_object()
-        try:
-            data, _ = services.project_csar(project)
-        except ValueError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        data, _ = services.project_csar(project)
         return attachment(data, f"{project.name}.csar", "application/zip")
 
     @extend_schema(
@@ -357,19 +290,14 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project = self.get_object()
         try:
             return Response(services.graph(project, view))
-        except KeyError as exc:
-            raise Http404(exc.args[0]) from None
         except DescriptorError as exc:  # stored when valid; only a changed plugin gets here
-            return Response(
-                {
-                    "detail": f"the project's files cannot be read: {exc.file}",
-                    "problems": [
-                        checks.problem_data(FileProblem(p.path, p.rule, p.message, p.line, exc.file, member=p.member))
-                        for p in exc.problems
-                    ],
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise Unreadable(
+                f"the project's files cannot be read: {exc.file}",
+                [
+                    checks.problem_data(FileProblem(p.path, p.rule, p.message, p.line, exc.file, member=p.member))
+                    for p in exc.problems
+                ],
+            ) from None
 
     @extend_schema(methods=["GET"], request=None, responses=LayoutSerializer)
     @extend_schema(methods=["PUT"], request=PositionsSerializer, responses={200: LayoutSerializer, 403: FORBIDDEN})
@@ -380,19 +308,12 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if request.method == "GET":
             views = get_type(project.type).description_model().views
             if view not in views:
-                raise Http404(f"unknown view {view!r} of {project.type}; views: {', '.join(views)}")
+                raise UnknownView(f"unknown view {view!r} of {project.type}; views: {', '.join(views)}")
             layout = GraphLayout.objects.filter(project=project, view=view).first() or GraphLayout(view=view)
             return Response(LayoutSerializer(layout).data)
-        try:
-            services.require(project, request.user, services.WRITE)
-        except services.Forbidden as exc:
-            return forbidden(exc)
         req = PositionsSerializer(data=request.data)
         req.is_valid(raise_exception=True)
-        try:
-            layout = services.set_positions(project, view, req.validated_data["positions"], request.user)
-        except KeyError as exc:
-            raise Http404(exc.args[0]) from None
+        layout = services.set_positions(project, view, req.validated_data["positions"], request.user)
         return Response(LayoutSerializer(layout).data)
 
     @extend_schema(request=CheckLinkSerializer, responses=LinkCheckSerializer)
@@ -409,16 +330,9 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         project = self.get_object()
         if request.method == "GET":
             return Response(ShareSerializer(project.shares.select_related("user"), many=True).data)
-        try:
-            services.require(project, request.user, services.OWNER)
-        except services.Forbidden as exc:
-            return forbidden(exc)
         req = ShareSerializer(data=request.data)
         req.is_valid(raise_exception=True)
-        try:
-            found = services.share(project, req.validated_data["user"], req.validated_data["mode"])
-        except ValueError as exc:
-            return Response({"user": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        found = services.share(project, req.validated_data["user"], req.validated_data["mode"])
         return Response(ShareSerializer(found).data)
 
     @extend_schema(request=None, responses={204: None, 403: FORBIDDEN})
@@ -426,10 +340,6 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def unshare(self, request, pk=None, username=None):
         """Stop sharing the project with a user (the owner)."""
         project = self.get_object()
-        try:
-            services.require(project, request.user, services.OWNER)
-        except services.Forbidden as exc:
-            return forbidden(exc)
         user = get_object_or_404(get_user_model(), username=username)
         get_object_or_404(ProjectShare, project=project, user=user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -451,6 +361,14 @@ class FileViewSet(viewsets.GenericViewSet):
 
     serializer_class = FileSerializer
     lookup_value_regex = "[0-9]+"
+    permission_classes = [IsAuthenticated, ProjectAccess]
+    #: the access each writing action needs (:class:`rdcl.permissions.ProjectAccess`)
+    project_access = {
+        "create": services.WRITE,
+        "update": services.WRITE,
+        "destroy": services.WRITE,
+        "restore": services.WRITE,
+    }
 
     def project(self):
         """The project in the URL, if the user may see it (else 404)."""
@@ -464,9 +382,6 @@ class FileViewSet(viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return DescriptorFile.objects.none()
         return DescriptorFile.objects.filter(project=self.project()).select_related("project")
-
-    def _write(self):
-        services.require(self.project(), self.request.user, services.WRITE)
 
     def _revision(self, file, number: str | int | None):
         if number in (None, ""):
@@ -493,19 +408,10 @@ class FileViewSet(viewsets.GenericViewSet):
     )
     def create(self, request, project_pk=None):
         """Add a file (revision 1); 409 when the path exists already."""
-        try:
-            self._write()
-        except services.Forbidden as exc:
-            return forbidden(exc)
         req = FileCreateSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
-        try:
-            revision = services.save_file(self.project(), data["path"], data["text"], 0, request.user, data["message"])
-        except services.Refused as exc:
-            return refused(exc)
-        except services.Conflict as exc:
-            return conflict(exc)
+        revision = services.save_file(self.project(), data["path"], data["text"], 0, request.user, data["message"])
         return Response(FileTextSerializer(revision).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[REVISION], responses=FileTextSerializer)
@@ -521,21 +427,12 @@ class FileViewSet(viewsets.GenericViewSet):
         """Save a new revision: validated with the whole project (400 with every problem,
         nothing stored); 409 with the current revision when ``base_revision`` is not it."""
         file = self.get_object()
-        try:
-            self._write()
-        except services.Forbidden as exc:
-            return forbidden(exc)
         req = SaveSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
-        try:
-            revision = services.save_file(
-                self.project(), file.path, data["text"], data["base_revision"], request.user, data["message"]
-            )
-        except services.Refused as exc:
-            return refused(exc)
-        except services.Conflict as exc:
-            return conflict(exc)
+        revision = services.save_file(
+            self.project(), file.path, data["text"], data["base_revision"], request.user, data["message"]
+        )
         return Response(FileTextSerializer(revision).data)
 
     @extend_schema(parameters=[BASE], responses={204: None, 400: REFUSED, 403: FORBIDDEN, 409: CONFLICT})
@@ -543,21 +440,10 @@ class FileViewSet(viewsets.GenericViewSet):
         """Remove a file and its history, if the project stays valid without it."""
         file = self.get_object()
         try:
-            self._write()
-        except services.Forbidden as exc:
-            return forbidden(exc)
-        try:
             base = int(request.query_params.get("base_revision", ""))
         except ValueError:
-            return Response(
-                {"base_revision": ["required: the file's current revision"]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        try:
-            services.delete_file(self.project(), file.path, base, request.user)
-        except services.Refused as exc:
-            return refused(exc)
-        except services.Conflict as exc:
-            return conflict(exc)
+            raise ValidationError({"base_revision": ["required: the file's current revision"]}) from None
+        services.delete_file(self.project(), file.path, base, request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=RevisionSerializer(many=True))
@@ -582,19 +468,10 @@ class FileViewSet(viewsets.GenericViewSet):
         """Make revision ``number``'s text the current one again: a new revision, validated like a save."""
         file = self.get_object()
         old = self._revision(file, number)
-        try:
-            self._write()
-        except services.Forbidden as exc:
-            return forbidden(exc)
         req = RestoreSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         data = req.validated_data
-        try:
-            revision = services.restore(file, old.number, data["base_revision"], request.user, data["message"])
-        except services.Refused as exc:
-            return refused(exc)
-        except services.Conflict as exc:
-            return conflict(exc)
+        revision = services.restore(file, old.number, data["base_revision"], request.user, data["message"])
         return Response(FileTextSerializer(revision).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(

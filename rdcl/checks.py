@@ -205,7 +205,7 @@ def detect(files: Mapping[str, str]) -> tuple[str | None, dict[str, str | None]]
 def graph(type_name: str, files: Mapping[str, str], view: str) -> dict:
     """The graph ``view`` of the project (``{"view", "nodes", "links"}``).
 
-    :raises KeyError: unknown view. :raises translators.errors.DescriptorError: files the
+    :raises rdcl.exceptions.UnknownView: unknown view. :raises translators.errors.DescriptorError: files the
         plugin cannot read (a stored project is valid, so only after a plugin changed).
     """
     check_view(type_name, view)  # unknown view: fail before parsing
@@ -213,7 +213,7 @@ def graph(type_name: str, files: Mapping[str, str], view: str) -> dict:
 
 
 def check_view(type_name: str, view: str) -> None:
-    """:raises KeyError: ``view`` is not a view of the type (the message lists them)."""
+    """:raises rdcl.exceptions.UnknownView: ``view`` is not a view of the type (the message lists them)."""
     get_type(type_name).description_model().view_graph({"nodes": [], "links": []}, view)
 
 
@@ -230,7 +230,7 @@ def full_graph(type_name: str, files: Mapping[str, str]) -> dict:
 def view_graph(type_name: str, full: dict, view: str) -> dict:
     """The part of ``full`` (:func:`full_graph`) that ``view`` shows; new node and link dicts.
 
-    :raises KeyError: unknown view.
+    :raises rdcl.exceptions.UnknownView: unknown view.
     """
     return get_type(type_name).description_model().view_graph(full, view)
 

@@ -18,14 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .exceptions import ProjectImportError
+
 #: Descriptor kinds of ETSI/Superfluidity projects and the extension their files get.
 KINDS = {"nsd": ".json", "vnfd": ".json", "click": ".click", "k8s": ".yaml", "resource": ""}
 #: Kinds that are ETSI descriptors (validated against the IFA 011 / IFA 014 schemas).
 DESCRIPTOR_KINDS = ("nsd", "vnfd")
-
-
-class ProjectImportError(ValueError):
-    """Not an RDCL 3D project JSON (the message says why)."""
 
 
 def is_project(data: Any) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .exceptions import ScaffoldError
 from .types.registry import BUILTIN, clear_cache, types
 
 NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -76,10 +77,6 @@ links:
   - {{source: server, target: lan, type: attachment}}
   - {{source: app, target: lan, type: attachment}}
 """
-
-
-class ScaffoldError(ValueError):
-    """A bad name, an existing folder, or a name already taken."""
 
 
 def scaffold(name: str, dest: str | Path | None = None, label: str | None = None) -> Path:

@@ -7,6 +7,8 @@ current revision (:class:`FileSerializer`); revisions are numbered per file from
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from config.problems import ProblemDetailsSerializer
+
 from .models import GraphLayout, Project, ProjectShare, Revision
 from .packaging import name_error
 
@@ -39,10 +41,9 @@ class ProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class RefusedSerializer(serializers.Serializer):
-    """A refused change (400): nothing was stored; ``problems`` lists every problem."""
+class RefusedSerializer(ProblemDetailsSerializer):
+    """A refused change (400, a problem): nothing was stored; ``problems`` lists every problem."""
 
-    detail = serializers.CharField()
     problems = ProblemSerializer(many=True)
 
 
@@ -78,11 +79,10 @@ class RevisionTextSerializer(RevisionSerializer):
         fields = ["file", "path", *RevisionSerializer.Meta.fields, "text"]
 
 
-class ConflictSerializer(serializers.Serializer):
-    """A save from a stale revision (409): ``current`` is the current revision with its text
-    (null when the file no longer exists)."""
+class ConflictSerializer(ProblemDetailsSerializer):
+    """A save from a stale revision (409, a problem): ``current`` is the current revision
+    with its text (null when the file no longer exists)."""
 
-    detail = serializers.CharField()
     current = RevisionTextSerializer(allow_null=True)
 
 

@@ -27,6 +27,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import checks, packaging
+from .exceptions import Conflict, Forbidden, NotTosca, Refused, ShareRefused, UnknownView
 from .models import DescriptorFile, GraphLayout, Project, ProjectArtifact, ProjectShare, Revision, digest
 from .types.registry import RegistryError, get_type
 
@@ -34,30 +35,6 @@ OWNER, WRITE, READ = "owner", ProjectShare.WRITE, ProjectShare.READ
 _RANK = {READ: 1, WRITE: 2, OWNER: 3}
 #: How many times a save is validated again when another file of the project changed meanwhile.
 ATTEMPTS = 5
-
-
-class Refused(ValueError):
-    """A change that would leave the project invalid. ``problems``: the API's problem dicts."""
-
-    def __init__(self, problems: list[dict], detail: str = ""):
-        self.problems = problems
-        self.detail = detail or f"refused, nothing stored: {len(problems)} problem(s)"
-        super().__init__(self.detail)
-
-
-class Conflict(Exception):
-    """A save from a revision that is no longer the current one (``current``: the current
-    revision, or None when the file does not exist any more)."""
-
-    def __init__(self, detail: str, current: Revision | None = None):
-        self.detail = detail
-        self.current = current
-        super().__init__(detail)
-
-
-class Forbidden(PermissionError):
-    """The user sees the project but may not do this (a read-only share writing, a
-    non-owner sharing or deleting)."""
 
 
 # -- access ------------------------------------------------------------------------------
@@ -97,12 +74,12 @@ def require(project: Project, user, level: str) -> str:
 def share(project: Project, user, mode: str) -> ProjectShare:
     """Share ``project`` with ``user`` (``read`` or ``write``; replaces an earlier share).
 
-    :raises ValueError: the owner, or an unknown mode.
+    :raises ShareRefused: the owner, or an unknown mode.
     """
     if user.pk == project.owner_id:
-        raise ValueError("the owner has every right already")
+        raise ShareRefused("the owner has every right already", field="user")
     if mode not in (READ, WRITE):
-        raise ValueError(f"mode is {READ!r} or {WRITE!r}")
+        raise ShareRefused(f"mode is {READ!r} or {WRITE!r}", field="mode")
     found, _ = ProjectShare.objects.update_or_create(project=project, user=user, defaults={"mode": mode})
     return found
 
@@ -470,7 +447,7 @@ def _conflict(path: str, base: int, current: Revision | None) -> Conflict:
 def graph(project: Project, view: str) -> dict:
     """The ``view`` graph of the project; each node carries its stored ``position`` (or None).
 
-    :raises KeyError: unknown view (message lists the views).
+    :raises UnknownView: unknown view (message lists the views).
     """
     revisions = current_revisions(project)
     data = cached_graph(
@@ -499,7 +476,7 @@ def cached_graph(type_name: str, files: Mapping[str, str], view: str, digests: M
     A save or an import has put the graph of what it stored there already
     (:func:`keep_graph`), so a miss parses only for files stored otherwise, or evicted.
 
-    :raises KeyError: unknown view. :raises translators.errors.DescriptorError: unreadable files.
+    :raises UnknownView: unknown view. :raises translators.errors.DescriptorError: unreadable files.
     """
     checks.check_view(type_name, view)
     key = graph_key(type_name, files, digests)
@@ -531,11 +508,11 @@ def keep_graph(type_name: str, files: Mapping[str, str], full: dict | None) -> N
 def set_positions(project: Project, view: str, positions: dict, user) -> GraphLayout:
     """Store the node positions of a view (replacing the earlier ones).
 
-    :raises KeyError: unknown view.
+    :raises UnknownView: unknown view.
     """
     views = get_type(project.type).description_model().views
     if view not in views:
-        raise KeyError(f"unknown view {view!r} of {project.type}; views: {', '.join(views)}")
+        raise UnknownView(f"unknown view {view!r} of {project.type}; views: {', '.join(views)}")
     layout, _ = GraphLayout.objects.update_or_create(
         project=project, view=view, defaults={"positions": positions, "updated_by": user, "updated": timezone.now()}
     )
@@ -553,14 +530,14 @@ def project_zip(project: Project) -> bytes:
 def project_csar(project: Project) -> tuple[bytes, str]:
     """``(CSAR bytes, entry)`` of a TOSCA project (see :mod:`rdcl.packaging`).
 
-    :raises ValueError: not a TOSCA project, or no main template can be told.
+    :raises NotTosca: not a TOSCA project, or no main template can be told.
     """
     if not checks.is_tosca(get_type(project.type)):
-        raise ValueError(f"a {project.type} project has no CSAR: CSARs are for TOSCA projects")
+        raise NotTosca(f"a {project.type} project has no CSAR: CSARs are for TOSCA projects")
     files = current_files(project)
     entry = packaging.main_template(files, project.entry)
     if entry is None:
-        raise ValueError("no main template: set the project's entry to the service template to use")
+        raise NotTosca("no main template: set the project's entry to the service template to use")
     data = packaging.build_csar(
         files, entry, f"rdcl-nfvo ({project.owner.get_username()})", project.package_meta, artifact_bytes(project)
     )

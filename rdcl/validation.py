@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from translators.package import PackageError, is_package, open_package
@@ -47,22 +47,35 @@ class FileReport:
 
 
 def validate_paths(
-    paths: Iterable[str | Path], type_name: str | None = None, extra: Iterable[str | Path] = ()
+    paths: Iterable[str | Path],
+    type_name: str | None = None,
+    extra: Iterable[str | Path] = (),
+    root: str | Path | None = None,
 ) -> list[FileReport]:
     """Reports for every file under ``paths`` (see module doc), in path order.
 
+    ``root``: the folder the descriptors' imports must stay in (the project they belong
+    to, as ``translate --root`` takes it); default: a folder given as a path, or a file's
+    own folder. A SOL 004 package is always its own root.
+
     :raises rdcl.types.registry.RegistryError: ``type_name`` is not a known type.
+    :raises ValueError: a path outside ``root``.
     """
     extra = list(extra)
     found = types(extra)
     forced = get_type(type_name, extra) if type_name else None
+    top = Path(root).resolve() if root is not None else None
     reports: list[FileReport] = []
     for path in paths:
-        reports += _one_path(Path(path), forced, found)
+        if top is not None and not Path(path).resolve().is_relative_to(top):
+            raise ValueError(f"{path} is not inside the root {root}")
+        reports += _one_path(Path(path), forced, found, top)
     return reports
 
 
-def _one_path(path: Path, forced: ProjectType | None, found: dict[str, ProjectType]) -> list[FileReport]:
+def _one_path(
+    path: Path, forced: ProjectType | None, found: dict[str, ProjectType], root: Path | None = None
+) -> list[FileReport]:
     if not path.exists():
         return [_bad(str(path), "file.missing", "no such file or folder")]
     if is_package(path):
@@ -72,6 +85,8 @@ def _one_path(path: Path, forced: ProjectType | None, found: dict[str, ProjectTy
         if path.is_dir():
             return _package_folder(path, forced, found)
     sources = [m for s in as_sources(path) for m in expand(s)]
+    if root is not None:
+        sources = [replace(s, root=root) for s in sources]
     if not sources:
         return [_bad(str(path), "file.no-descriptors", "no .yaml, .yml, .json, .zip or .csar file in it")]
     reports: dict[str, FileReport] = {}

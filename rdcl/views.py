@@ -8,17 +8,22 @@ nothing.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import NotFound
 
+from config.problems import problem_response
 from translators import limits
 from translators.errors import DescriptorError
 
 from . import checks, services
 from .api import type_data
+from .exceptions import BadBody, RdclError
 from .models import GraphLayout
 from .types.description import DescriptionError
 from .types.registry import get_type, types
@@ -85,23 +90,32 @@ def project_page(request, pk):
     return render(request, "rdcl/project.html", {"project": project, "config": config, "csar": config["csar"]})
 
 
-class _BadBody(Exception):
-    """A request body these views cannot use: ``status`` and ``detail`` for the answer."""
+def _answers_problems(view):
+    """The designer's JSON helpers answer their errors (:class:`rdcl.exceptions.RdclError`,
+    404 for a project you cannot see) as problem details, as the REST API does
+    (:func:`config.problems.problem_response`)."""
 
-    def __init__(self, detail: str, status: int = 400):
-        super().__init__(detail)
-        self.detail, self.status = detail, status
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except RdclError as exc:
+            return problem_response(exc, request)
+        except Http404 as exc:  # a project you cannot see
+            return problem_response(NotFound(str(exc) or NotFound.default_detail), request)
+
+    return wrapped
 
 
 def _body(request) -> dict:
     """The JSON object a request carries (``{}`` when it has none or it is not an object).
 
-    :raises _BadBody: over a parser limit (:mod:`translators.limits`: 413 for its size).
+    :raises BadBody: over a parser limit (:mod:`translators.limits`: 413 for its size).
     """
     try:
         data = limits.load_json(request.body or b"{}")
     except limits.LimitError as exc:
-        raise _BadBody(f"refused: {exc.message}", exc.status) from None
+        raise BadBody(f"refused: {exc.message}", status=exc.status) from None
     except ValueError:
         data = None
     return data if isinstance(data, dict) else {}
@@ -109,6 +123,7 @@ def _body(request) -> dict:
 
 @login_required
 @require_POST
+@_answers_problems
 def preview(request, pk, view):
     """``{"graph", "problems", "model_problems", "kinds", "error"}`` of the project with
     ``files`` (path: text) changed; ``graph`` is null when the files cannot be read.
@@ -116,19 +131,14 @@ def preview(request, pk, view):
     that may not join their ends, composition constraints), in the model's labels;
     ``kinds``: each file's descriptor kind (:func:`rdcl.checks.file_kinds`). Stores nothing."""
     project = _project(request, pk)
-    try:
-        changes = _body(request).get("files") or {}
-    except _BadBody as exc:
-        return JsonResponse({"detail": exc.detail}, status=exc.status)
+    changes = _body(request).get("files") or {}
     if not isinstance(changes, dict):
-        return JsonResponse({"detail": "files is an object of path: text"}, status=400)
+        raise BadBody("files is an object of path: text", field="files")
     changes = {p: t for p, t in changes.items() if isinstance(t, str)}
     files = {**services.current_files(project), **changes}
     problems = services.validation(project, changes)
     try:
         graph, error = services.cached_graph(project.type, files, view), ""
-    except KeyError as exc:
-        raise Http404(exc.args[0]) from None
     except (DescriptorError, ValueError) as exc:
         graph, error = None, str(exc)
     model_problems: list[str] = []
@@ -151,13 +161,11 @@ def preview(request, pk, view):
 
 @login_required
 @require_POST
+@_answers_problems
 def check_nesting(request, pk):
     """May a ``child`` node type sit inside a ``parent`` node type? ``allowed`` or the reason."""
     project = _project(request, pk)
-    try:
-        data = _body(request)
-    except _BadBody as exc:
-        return JsonResponse({"detail": exc.detail}, status=exc.status)
+    data = _body(request)
     try:
         answer = (
             get_type(project.type).description_model().check_nesting(str(data.get("child")), str(data.get("parent")))

@@ -39,6 +39,7 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures
+import json
 import re
 import sys
 import tempfile
@@ -92,6 +93,9 @@ class Candidate:
     files: dict[str, str]
     not_hostable: list[str] = field(default_factory=list)
     hardware: list[str] = field(default_factory=list)
+    #: ``{HOT parameter: {vcpus, ram, disk}}``: flavors the apply picks by size (group_vars'
+    #: ``heat_stack_flavor_sizes``).
+    flavor_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _types(files: dict[str, str]) -> set[str]:
@@ -143,7 +147,9 @@ def candidates(corpus: Path) -> tuple[list[Candidate], int]:
                 prefix = f"templates/{site}/"
                 files = {k[len(prefix) :]: v for k, v in found.translation.files.items() if k.startswith(prefix)}
                 name = str(found.path.relative_to(corpus)) + (f"#{site}" if len(sites) > 1 else "")
-                out.append(Candidate(name, files, not_hostable(files), hardware_ports(files)))
+                group = json.loads(found.translation.files[f"group_vars/{site}.json"])
+                sizes = group.get("heat_stack_flavor_sizes") or {}
+                out.append(Candidate(name, files, not_hostable(files), hardware_ports(files), sizes))
     return out, seen
 
 
@@ -183,6 +189,21 @@ def dialog_values(files: dict[str, str]) -> dict[str, object]:
             elif isinstance(rule.get("length"), dict) and "min" in rule["length"]:
                 value = "x" * max(int(rule["length"]["min"]), len(str(value)))
         out[name] = value
+    return out
+
+
+def sized_flavors(conn, sizes: dict[str, dict[str, int]]) -> dict[str, str]:
+    """``{HOT parameter: flavor id}``: the cloud's smallest enabled flavor of at least each size,
+    as role ``heat_stack`` picks it (``tasks/flavors.yml``); a size none fits is left out (Heat
+    then refuses the missing parameter, which the sweep reports)."""
+    flavors = sorted(
+        (f for f in conn.compute.flavors() if not f.is_disabled), key=lambda f: (f.vcpus, f.ram, f.disk, f.name)
+    )
+    out = {}
+    for param, size in sizes.items():
+        fits = [f for f in flavors if f.vcpus >= size["vcpus"] and f.ram >= size["ram"] and f.disk >= size["disk"]]
+        if fits:
+            out[param] = fits[0].id
     return out
 
 
@@ -280,20 +301,31 @@ class Sweep:
             )
             env = [str(folder / ".sweep-env.yaml")]
         conn = self._conn()
-        try:
-            conn.create_stack(
-                name,
-                template_file=str(folder / "stack.yaml"),
-                environment_files=env,
-                rollback=False,
-                wait=False,
-                timeout=STACK_TIMEOUT,
-                **dialog_values(candidate.files),
-                **site_parameters(candidate.files, self.site),
-            )
-            result = self._settle(conn, name, "CREATE")
-        except (exceptions.SDKException, OSError) as exc:  # refused at the API, or a file it reads is missing
-            result = f"refused: {reason(getattr(exc, 'details', None) or exc)}"
+        for attempt in range(3):
+            try:
+                conn.create_stack(
+                    name,
+                    template_file=str(folder / "stack.yaml"),
+                    environment_files=env,
+                    rollback=False,
+                    wait=False,
+                    timeout=STACK_TIMEOUT,
+                    **{k: v for k, v in dialog_values(candidate.files).items() if k not in candidate.flavor_sizes},
+                    **site_parameters(candidate.files, self.site),
+                    **sized_flavors(conn, candidate.flavor_sizes),
+                )
+                result = self._settle(conn, name, "CREATE")
+            except (exceptions.SDKException, OSError) as exc:  # refused at the API, or a file it reads is missing
+                result = f"refused: {reason(getattr(exc, 'details', None) or exc)}"
+                # the API's answer when its RPC to a busy engine timed out: the engine may still
+                # create the stack (then it settles), else the create is sent again
+                if "Internal Server Error" in result and attempt < 2:
+                    time.sleep(10)
+                    if conn.orchestration.find_stack(name, ignore_missing=True) is not None:
+                        result = self._settle(conn, name, "CREATE")
+                    else:
+                        continue
+            break
         deleted = self._delete(conn, name) and self._delete(conn, name)  # Heat retries a failed delete
         if deleted:
             self.undeleted[candidate.sample] = deleted
@@ -337,6 +369,37 @@ def heat_properties(conn) -> dict[str, list[str]]:
     return {n: sorted(conn.orchestration.get(f"/resource_types/{n}").json()["properties"]) for n in sorted(names)}
 
 
+def shape(candidate: Candidate) -> tuple:
+    """What decides whether Heat creates ``candidate``'s stack, as a hashable key: per template
+    file (``stack.yaml`` first), its resources' types with their property names, sorted. Two
+    samples of one shape differ only in names and values."""
+    out = []
+    for name in sorted(candidate.files, key=lambda n: (n != "stack.yaml", n)):
+        if name.startswith("artifacts/"):
+            continue
+        doc = yaml.safe_load(candidate.files[name])
+        if not (isinstance(doc, dict) and "heat_template_version" in doc):
+            continue
+        out.append(
+            tuple(
+                sorted(
+                    (str(b.get("type")), tuple(sorted(b.get("properties") or {})))
+                    for b in (doc.get("resources") or {}).values()
+                    if isinstance(b, dict)
+                )
+            )
+        )
+    return tuple(out), tuple(candidate.hardware)
+
+
+def representatives(found: list[Candidate]) -> list[Candidate]:
+    """One candidate per :func:`shape` (the first by sample name): what CI creates for real."""
+    first: dict[tuple, Candidate] = {}
+    for c in sorted(found, key=lambda c: c.sample):
+        first.setdefault(shape(c), c)
+    return sorted(first.values(), key=lambda c: c.sample)
+
+
 def counts(table: dict[str, str]) -> dict[str, int]:
     """``{created, refused, not-hostable}`` counts of a table (a not-hostable sample counts
     there whatever happened to the rest of it)."""
@@ -359,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flavor", default=FLAVOR)
     parser.add_argument("--image", default=IMAGE)
     parser.add_argument("--concurrency", type=int, default=CONCURRENCY)
+    parser.add_argument("--only", action="append", help="sweep only this sample (repeatable)")
     parser.add_argument("--write", help="write the table (YAML) to this file")
     parser.add_argument("--properties", help="only write the cloud's Heat resource properties (JSON) to this file")
     args = parser.parse_args(argv)
@@ -376,6 +440,8 @@ def main(argv: list[str] | None = None) -> int:
         seed(openstack.connect(cloud=args.admin_cloud))
     start = time.perf_counter()
     found, seen = candidates(Path(args.corpus))
+    if args.only:
+        found = [c for c in found if c.sample in args.only]
     translated = time.perf_counter()
     sweep = Sweep(args.cloud, Site(args.network, args.flavor, args.image), args.concurrency)
     table = sweep.run(found)

@@ -28,7 +28,7 @@ def client(tmp_path):
 def test_order_errors_per_field_and_nothing_stored(client):
     resp = client.post("/api/orders/", {"item": "epc-cran-mec", "parameters": {"core_status_port": 80}}, format="json")
     assert resp.status_code == 400
-    assert "minimum" in resp.json()["parameters"]["core_status_port"]
+    assert "minimum" in resp.json()["errors"]["parameters"]["core_status_port"][0]
     assert not Job.objects.exists()
     assert client.post("/api/orders/", {"item": "nope"}, format="json").status_code == 400
 
@@ -92,7 +92,7 @@ def test_operate_unknown_operation(client):
 
     job = services.order(CatalogueItem.objects.get(), {}, mode="plan", tenant=Tenant.objects.get(name="red"))
     resp = client.post(f"/api/instances/{job.instance_id}/operate/", {"operation": "fly"}, format="json")
-    assert resp.status_code == 400 and "fly" in resp.json()["operation"]
+    assert resp.status_code == 400 and "fly" in resp.json()["errors"]["operation"][0]
     ok = client.post(
         f"/api/instances/{job.instance_id}/operate/", {"operation": "delete", "mode": "plan"}, format="json"
     )

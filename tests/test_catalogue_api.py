@@ -71,12 +71,12 @@ def test_an_operator_publishes_a_repository_with_errors_per_field(remote):
         format="json",
     )
     assert bad.status_code == 400
-    errors = bad.json()
+    errors = bad.json()["errors"]
     assert "'create' playbook is required" in errors["playbooks"][0]
     assert errors["sites"] == ["site 'nowhere' is not registered"]
     assert errors["dialog"][0].startswith("not a JSON Schema at properties/n/type")
     missing_ref = ops.post("/api/catalogue/", _item(remote, ref="release-9"), format="json")
-    assert missing_ref.status_code == 400 and "release-9" in missing_ref.json()["ref"]
+    assert missing_ref.status_code == 400 and "release-9" in missing_ref.json()["errors"]["ref"][0]
     assert not CatalogueItem.objects.exists()
     made = ops.post("/api/catalogue/", _item(remote, requires_approval=True, tenants=["red"]), format="json")
     assert made.status_code == 201, made.content

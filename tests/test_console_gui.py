@@ -11,9 +11,11 @@ console errors. No test calls the API itself: the pages do.
 from __future__ import annotations
 
 import re
+import signal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from nfvo import pipeline, services
@@ -35,6 +37,8 @@ description: Core status on one server, an edge controller on another.
 metadata: {{template_name: {name}}}
 imports:
   - https://rdcl-nfvo.invalid/tosca/rdcl_nfvo_types_1_0.yaml
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_common_types.yaml
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_vnfd_types.yaml
 topology_template:
   inputs:
     core_port: {{type: integer, default: {core_port}, constraints: [{{in_range: [1024, 65535]}}]}}
@@ -57,6 +61,11 @@ topology_template:
   policies:
     - core: {{type: rdcl.policies.Placement, properties: {{site: core_server}}, targets: [core_app]}}
     - edge: {{type: rdcl.policies.Placement, properties: {{site: edge_server}}, targets: [edge_app]}}
+    - levels:
+        type: tosca.policies.nfv.InstantiationLevels
+        properties:
+          levels: {{small: {{description: one process each}}, large: {{description: the peak}}}}
+          default_level: small
 """
 
 
@@ -178,14 +187,23 @@ def test_order_plan_apply_scale_terminate_the_same_instance(live_server, worker,
         ("apply", instance.pk),
     ]
 
+    # scale: the levels the item offers are the choices (its descriptor's instantiation levels)
     c.page.click("#instance-link")
-    c.page.fill("#scale-scale_level", "large")
+    expect(c.page.locator("#scaled-to")).to_have_text("Now at level small.")
+    levels = c.page.locator("#scale-level option")
+    assert levels.evaluate_all("options => options.map(o => o.value)") == ["small", "large"]
+    assert c.page.locator("#scale-level").input_value() == "small"  # the level it starts at
+    c.page.locator("#scale-level").select_option("large")
+    c.check("instance-scale")
     c.page.click("#scale")
     c.page.wait_for_url("**/jobs/*/", timeout=120_000)
     _wait_status(c, "successful")
-    assert Job.objects.order_by("-id").first().extra_vars["scale_level"] == "large"
-
+    scaled = Job.objects.order_by("-id").first()
+    assert (scaled.operation, scaled.mode, scaled.extra_vars["scale_level"]) == ("scale", "apply", "large")
+    c.check("scale-job")
     c.page.click("#instance-link")
+    expect(c.page.locator("#scaled-to")).to_have_text("Now at level large.")
+
     c.page.click("#terminate")
     expect(c.page.locator("#confirm")).to_be_visible()
     c.check("terminate-confirm")
@@ -210,6 +228,87 @@ def test_order_plan_apply_scale_terminate_the_same_instance(live_server, worker,
     c.check("instances")
     c.nav("Orders")
     c.check("orders")
+
+
+def test_a_scaling_aspect_is_offered_with_its_steps(live_server, worker, browser, tmp_path):
+    """An item whose VNFD has instantiation levels and a scaling aspect (VM VDUs on the
+    OpenStack site; plan mode contacts no cloud): the instance page offers the levels and
+    the aspect's steps 0..max_scale_level; a plan of 2 steps shows the count it would set,
+    and a step past the aspect's last is refused at its field, nothing queued."""
+    from playwright.sync_api import expect
+
+    from .test_translators_hot_scaling import VNFD
+
+    register_local_sites(tmp_path, free_port(), free_port())
+    path = tmp_path / "vm_levels.yaml"
+    path.write_text(VNFD)
+    pipeline.publish_descriptor(path)
+    _user("ana", "red", "user")
+    c = Console(browser, live_server.url, "aspect")
+    c.login("ana", "pw-ana-console-1")
+    c.page.get_by_role("link", name="vm-levels").click()
+    c.page.fill("#f-instance-name", "vms-1")
+    c.page.get_by_role("button", name="Order").click()  # a plan
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
+    _wait_status(c, "successful")
+    c.page.click("#instance-link")
+    assert c.page.locator("#scale-level option").evaluate_all("o => o.map(x => x.value)") == ["small", "large"]
+    steps = c.page.get_by_label("Aspect workers: scale level (0 to 3)")
+    expect(steps).to_have_attribute("max", "3")
+    steps.fill("2")
+    c.check("instance-aspect")
+    c.page.get_by_role("button", name="Plan scale of workers").click()
+    c.page.wait_for_url("**/jobs/*/", timeout=120_000)
+    _wait_status(c, "successful")
+    job = Job.objects.order_by("-id").first()
+    assert (job.operation, job.mode) == ("scale", "plan")
+    assert (job.extra_vars["scale_aspect"], job.extra_vars["scale_steps"]) == ("workers", 2)
+    expect(c.page.locator("#events")).to_contain_text("worker_desired_capacity = 3 (worker)")  # 1 + 2 steps of 1
+    c.check("aspect-plan-job")
+
+    c.page.click("#instance-link")
+    c.page.get_by_label("Aspect workers: scale level (0 to 3)").fill("4")
+    c.page.get_by_role("button", name="Plan scale of workers").click()
+    expect(c.page.locator("#action-result")).to_contain_text("scale_steps")
+    expect(c.page.locator("#action-result")).to_contain_text("maximum of 3")
+    assert Job.objects.filter(operation="scale").count() == 1
+    assert all("400 (Bad Request)" in e for e in c.errors), c.errors
+    c.errors.clear()  # the browser logs the refused request's 400 itself
+    c.check("aspect-refused")
+
+
+def test_a_pending_job_says_that_no_worker_runs_until_one_does(live_server, worker, browser, tmp_path):
+    """The tests' worker stopped (SIGSTOP: it answers no ping and takes no job), an order's
+    job page and order page say that no worker runs; once it runs again (SIGCONT) its job
+    runs, the order page follows it and the message is gone."""
+    from playwright.sync_api import expect
+
+    register_local_sites(tmp_path, free_port(), free_port())
+    _publish(tmp_path)
+    _user("ana", "red", "user")
+    c = Console(browser, live_server.url, "no-worker")
+    c.login("ana", "pw-ana-console-1")
+    c.page.get_by_role("link", name="two-servers").click()
+    worker.send_signal(signal.SIGSTOP)
+    try:
+        c.page.get_by_role("button", name="Order").click()  # plan
+        c.page.wait_for_url("**/jobs/*/", timeout=120_000)
+        expect(c.page.locator("#no-worker")).to_be_visible(timeout=60_000)  # a worker's last answer is kept 10 s
+        expect(c.page.locator("#no-worker")).to_contain_text("No worker is running")
+        expect(c.page.locator("#no-worker")).to_contain_text(f"-Q {settings.CELERY_TASK_DEFAULT_QUEUE}")
+        expect(c.page.locator("#status")).to_have_text("pending")
+        c.check("job-no-worker")
+        c.page.click("#order-link")
+        expect(c.page.locator("#no-worker")).to_contain_text("stays pending until one starts")
+        c.check("order-no-worker")
+    finally:
+        worker.send_signal(signal.SIGCONT)
+    expect(c.page.locator("#order-status")).to_have_text("done", timeout=300_000)  # the page follows its job
+    expect(c.page.locator("#no-worker")).to_have_count(0)
+    c.page.locator("#order-jobs a").first.click()
+    _wait_status(c, "successful")
+    expect(c.page.locator("#no-worker")).to_be_hidden()
+    c.check("job-ran")
 
 
 def test_a_failed_apply_is_retried_from_its_job_page(live_server, worker, browser, tmp_path):

@@ -3,7 +3,8 @@ the API from the test: New (a TOSCA project from the starter file) -> palette ->
 an invalid link refused with the reason in the model's words -> a link the model allows but
 the validator would refuse, refused too -> undo -> a text edit -> save -> history -> Export
 (CSAR) -> Import of that CSAR -> publish both (the report shown; the second asks before
-replacing the item the first published). Screenshots at 1440 and 390 px of each step go to
+replacing the item the first published) -> the catalogue -> order the item (a plan) -> its
+job and order pages. Screenshots at 1440 and 390 px of each step go to
 ``var/test-artifacts/designer-walkthrough/``; no console error on any page."""
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def watch(page, errors: list) -> None:
 def test_designer_walkthrough(live_server, browser, worker, tmp_path):
     from playwright.sync_api import expect
 
-    from nfvo.models import Membership, Tenant
+    from nfvo.models import Job, Membership, Tenant
     from tests.fixtures.redis_server import free_port
     from tests.helpers import register_local_sites
 
@@ -207,6 +208,26 @@ def test_designer_walkthrough(live_server, browser, worker, tmp_path):
     page.get_by_role("button", name="Replace it").click()
     expect(page.locator('#publish-status[data-status="published"]')).to_be_visible(timeout=120_000)
     shot("replaced")
+
+    # order what was published as a user does: the catalogue, the item's form, Order (a plan)
+    item = page.locator("#publish-status a").text_content()
+    if page.get_attribute("#nav-toggle", "aria-expanded") != "true":
+        page.click("#nav-toggle")  # the designer keeps the sidebar folded
+    page.locator("#page-sidebar").get_by_role("link", name="Catalogue", exact=True).click()
+    page.wait_for_url("**/catalogue/")
+    page.get_by_role("link", name=item, exact=True).click()
+    page.fill("#f-instance-name", "walk-1")
+    shot("order-form")
+    page.get_by_role("button", name="Order").click()  # plan is the default mode
+    page.wait_for_url("**/jobs/*/", timeout=120_000)
+    expect(page.locator("#status")).to_have_text("successful", timeout=300_000)
+    shot("ordered-plan-job")
+    job = Job.objects.get()
+    assert (job.operation, job.mode, job.instance.item.name, job.instance.name) == ("create", "plan", item, "walk-1")
+    assert job.instance.item.published_commit == job.commit  # the commit the replacing publication made
+    page.click("#order-link")
+    expect(page.locator("#order-status")).to_have_text("done")
+    shot("order-done")
     assert not errors, errors
 
 

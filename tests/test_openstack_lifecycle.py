@@ -184,7 +184,8 @@ def test_scale_to_instantiation_levels_updates_the_stack(openstack_cloud, worker
     """A service whose ``lb`` VDU has SOL 001 instantiation levels, ordered and then scaled
     through the API (``scale_level``): each scale job updates the Heat stack
     (UPDATE_COMPLETE) to the level's server count, the other VDU untouched and every server
-    ACTIVE on the site's network; an unknown level fails naming the levels, the stack unchanged."""
+    ACTIVE on the site's network; an unknown level is refused at its field (the item offers
+    small and large only), nothing queued, the stack unchanged."""
     from nfvo import pipeline
     from nfvo.models import Job
     from nfvo.worker import wait_for_job
@@ -217,10 +218,85 @@ def test_scale_to_instantiation_levels_updates_the_stack(openstack_cloud, worker
                 assert server.status == "ACTIVE", (server.name, server.status)
                 assert list(server.addresses) == [NETWORK], server.addresses
                 assert conn.image.get_image(server.image.id).name == DEMO_IMAGE
-        refused = wait_for_job(_operate(user, job.instance_id, "scale", {"scale_level": "huge"}), 900, worker)
-        assert refused.status == Job.FAILED
-        assert "instantiation level huge is not one of small, large" in refused.message, refused.message
+        refused = api_client(user).post(
+            f"/api/instances/{job.instance_id}/operate/",
+            {"operation": "scale", "limit": "core", "parameters": {"scale_level": "huge"}},
+            format="json",
+        )  # the item offers its levels only (nfvo.scaling); scale.yml refuses others too (test_translators_hot_scaling)
+        assert refused.status_code == 400 and "scale_level" in refused.json()["errors"], refused.content
+        assert Job.objects.filter(operation="scale").count() == 3  # the three above, no fourth
         assert _counts(conn, name) == {"worker": 1, "lb": 2}
+        _delete(user, job.instance_id, worker, conn, name)
+
+
+@pytest.mark.timeout(1800)  # seven jobs on the control plane
+@pytest.mark.django_db(transaction=True)
+def test_sol001_vnfd_scaled_by_aspect_steps_and_levels(openstack_cloud, worker, tmp_path, sol001):
+    """A volume-free SOL 001 VNFD (``Vdu.Compute`` VDUs with a ``VduCp`` each, a scaling
+    aspect ``workers`` of 1 instance per step up to scale level 3, two instantiation levels):
+    ordered, each VDU's server ACTIVE with a flavor of the size its ``virtual_compute`` asks
+    for (the cloud's smallest that fits: a member may not create heat-translator's
+    ``OS::Nova::Flavor``) and the site's image and network (null image and network-less port
+    fitted to the site). ``scale`` with ``scale_aspect``/``scale_steps``
+    updates the stack to initial delta + steps workers (2 steps: 3, then 0 steps: 1), a level
+    sets both VDUs' counts; an aspect step beyond ``max_scale_level`` is refused by the API (400, no job),
+    the stack unchanged. Deleted twice."""
+    from nfvo import pipeline, sites
+    from nfvo.models import Job, Site
+    from nfvo.worker import wait_for_job
+    from translators.translate import translate_file
+
+    from .test_translators_hot_scaling import VNFD
+
+    _demo_cloud_site(openstack_cloud, tmp_path)
+    core = Site.objects.get(name="core")
+    core.connection = {**core.connection, "os_image": IMAGE}  # the VDUs name no software image
+    core.save()
+    descriptor = tmp_path / "vm_levels.yaml"
+    descriptor.write_text(VNFD)
+    translation = translate_file(descriptor, sites.site_map(), sol001)
+    _, item = pipeline.publish_translation(translation)
+    user = member("ana", "red")
+    conn = openstack_cloud.connect()
+    with _cleanup(conn, "vm-levels"):
+        job = wait_for_job(_order(user, item), 900, worker)
+        assert job.status == Job.SUCCESSFUL, job.message
+        name = _stack_name(job.pk, "vm-levels")
+        stack = conn.orchestration.find_stack(name)
+        assert stack.status == "CREATE_COMPLETE", (stack.status, stack.status_reason)
+        assert _counts(conn, name) == {"worker": 1, "lb": 1}
+        for server in (s for group in _servers(conn, stack).values() for s in group):
+            assert server.status == "ACTIVE", (server.name, server.status)
+            assert list(server.addresses) == [NETWORK], server.addresses
+            assert conn.image.get_image(server.image.id).name == IMAGE
+            # the smallest flavor of the cloud of at least the VDU's virtual_compute (1 vCPU, 512 MiB, 1 GiB)
+            fits = sorted(
+                (f.vcpus, f.ram, f.disk, f.name)
+                for f in conn.compute.flavors()
+                if f.vcpus >= 1 and f.ram >= 512 and f.disk >= 1 and not f.is_disabled
+            )
+            assert server.flavor.name == fits[0][3], (server.flavor, fits)
+        steps = (
+            ({"scale_aspect": "workers", "scale_steps": 2}, {"worker": 3, "lb": 1}),
+            ({"scale_aspect": "workers", "scale_steps": 0}, {"worker": 1, "lb": 1}),
+            ({"scale_level": "large"}, {"worker": 3, "lb": 2}),
+        )
+        for parameters, want in steps:
+            done = wait_for_job(_operate(user, job.instance_id, "scale", parameters), 900, worker)
+            assert done.status == Job.SUCCESSFUL, (parameters, done.message)
+            stack = conn.orchestration.find_stack(name)
+            assert stack.status == "UPDATE_COMPLETE", (parameters, stack.status, stack.status_reason)
+            servers = _servers(conn, stack)
+            assert {k: len(v) for k, v in servers.items()} == want, parameters
+            assert {s.status for group in servers.values() for s in group} == {"ACTIVE"}, parameters
+        refused = api_client(user).post(
+            f"/api/instances/{job.instance_id}/operate/",
+            {"operation": "scale", "limit": "core", "parameters": {"scale_aspect": "workers", "scale_steps": 4}},
+            format="json",
+        )  # the item offers 0..3 steps of its aspect (nfvo.scaling); scale.yml refuses more too
+        assert refused.status_code == 400 and "scale_steps" in refused.json()["errors"], refused.content
+        assert Job.objects.filter(operation="scale").count() == 3  # the three above, no fourth
+        assert _counts(conn, name) == {"worker": 3, "lb": 2}
         _delete(user, job.instance_id, worker, conn, name)
 
 

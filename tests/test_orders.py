@@ -58,7 +58,7 @@ def test_an_order_waits_for_approval_then_runs(item):
     times = [t["time"] for t in body["transitions"]]
     assert times == sorted(times)
     again = ops.post(f"/api/orders/{placed['id']}/approve/", format="json")
-    assert again.status_code == 409 and "'run_job'" in again.json()["status"]
+    assert again.status_code == 409 and "'run_job'" in again.json()["errors"]["status"][0]
     assert Job.objects.count() == 1
     assert [e.action for e in AuditEntry.objects.order_by("id")] == ["order", "approve"]
 
@@ -131,7 +131,7 @@ def test_an_unknown_order_is_404_and_a_bad_dialog_stores_nothing(item):
     ana = api_client(member("ana", "red"))
     assert ana.get("/api/orders/999/").status_code == 404
     bad = ana.post("/api/orders/", {"item": item.name, "parameters": {"core_status_port": 80}}, format="json")
-    assert bad.status_code == 400 and "core_status_port" in bad.json()["parameters"]
+    assert bad.status_code == 400 and "core_status_port" in bad.json()["errors"]["parameters"]
     assert not Order.objects.exists() and not ServiceInstance.objects.exists()
 
 
@@ -167,7 +167,7 @@ def test_tenants_and_members_through_the_api(item):
         gus.post("/api/tenants/green/members/", {"user": "ana", "role": "operator"}, format="json").status_code == 200
     )  # a new role, not a second membership
     bad = gus.post("/api/tenants/green/members/", {"user": "ana", "role": "king"}, format="json")
-    assert bad.status_code == 400 and "role" in bad.json()
+    assert bad.status_code == 400 and "role" in bad.json()["errors"]
     assert gus.post("/api/tenants/green/members/", {"user": "nobody", "role": "user"}, format="json").status_code == 400
     assert gus.get("/api/tenants/green/members/").json() == [
         {"user": "ana", "role": "operator"},

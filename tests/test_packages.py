@@ -147,6 +147,23 @@ def test_paths_leaving_the_package_and_oversize_members_are_refused(tmp_path, mo
     assert [(p.path, p.rule) for p in err.value.problems] == [("Files/images/i.img", "package.too-large")]
 
 
+@pytest.mark.parametrize("version", ["tosca_simple_yaml_1_0", "tosca_simple_yaml_1_2"])
+def test_a_root_level_entry_without_tosca_meta_is_tosca_1_1_and_later(tmp_path, version):
+    """TOSCA YAML 1.3 §3.10 / SOL 004 §4.3: the one root-level YAML is the entry of a CSAR
+    without TOSCA-Metadata, but a TOSCA 1.0 CSAR needs TOSCA.meta (tosca-parser says the
+    same); the problem is on the entry's version line."""
+    csar = tmp_path / "root.csar"
+    with zipfile.ZipFile(csar, "w") as archive:
+        archive.writestr("a.yaml", f"# a comment\ntosca_definitions_version: {version}\n")
+    if version.endswith("1_2"):
+        with open_package(csar) as pkg:
+            assert pkg.entry == "a.yaml"
+        return
+    with pytest.raises(PackageError) as err, open_package(csar):
+        pass
+    assert [(p.path, p.rule, p.line) for p in err.value.problems] == [("tosca_definitions_version", "package.entry", 2)]
+
+
 # -- translate -----------------------------------------------------------------------------
 
 

@@ -135,7 +135,9 @@ def test_healthz_and_readyz_name_what_is_down(client, tmp_path, settings, monkey
 
 @pytest.mark.django_db(transaction=True)
 def test_metrics_are_for_loopback_or_the_token(client, monkeypatch):
-    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
+    refused = client.get("/metrics", REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 403 and refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["detail"] == "metrics: loopback or RDCL_METRICS_TOKEN only"
     page = client.get("/metrics").content.decode()  # the test client's address is 127.0.0.1
     assert "rdcl_http_request_duration_seconds_bucket" in page and "rdcl_queue_depth{" in page
     monkeypatch.setenv("RDCL_METRICS_TOKEN", "tok-123")

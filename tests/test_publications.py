@@ -68,7 +68,7 @@ def test_who_may_publish(operator):
     )  # not an operator
     stranger = member("sam", "blue", "operator")
     resp = api_client(stranger).post("/api/publications/", {"project": project.pk}, format="json")
-    assert resp.status_code == 400 and resp.json() == {"project": "no such project"}  # not visible to them
+    assert resp.status_code == 400 and resp.json()["errors"] == {"project": ["no such project"]}  # not visible to them
     assert not Publication.objects.exists()
 
 

@@ -316,7 +316,7 @@ def test_new_file_delete_file_and_entry(api):
     ok = api.patch(f"{API}/projects/{tosca['id']}/", {"entry": "nested_container.yaml", "name": "t2"}, format="json")
     assert ok.status_code == 200 and ok.json()["entry"] == "nested_container.yaml" and ok.json()["name"] == "t2"
     taken = api.patch(f"{API}/projects/{tosca['id']}/", {"name": "fw", "entry": ""}, format="json")
-    assert taken.status_code == 400 and "already" in taken.json()["name"][0]
+    assert taken.status_code == 400 and "already" in taken.json()["errors"]["name"][0]
     assert Project.objects.get(pk=tosca["id"]).entry == "nested_container.yaml"  # all or nothing
     not_tosca = api.patch(f"{API}/projects/{project['id']}/", {"entry": "firewall_vnfd.yaml"}, format="json")
     assert not_tosca.status_code == 400 and "only TOSCA projects" in not_tosca.json()["detail"]

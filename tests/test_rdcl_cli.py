@@ -107,3 +107,17 @@ def test_scaffolded_type_is_used_by_validate(tmp_path):
     assert by_option.stdout.splitlines()[1].startswith(f"{bad}:9: links[0]: [graph.link-refused] ")
     by_env = manage("rdcl_validate", str(example), env={"RDCL_TYPES_PATH": str(plugins)})
     assert (by_env.returncode, by_env.stdout.strip()) == (0, f"{example}: valid (lab-net)")
+
+
+def test_validate_root_lets_imports_reach_the_project_and_no_further(corpus, tmp_path):
+    """``--root DIR`` is the folder imports may use (as ``translate --root``): a sample importing
+    ``../custom_types/...`` is refused without it and valid with its repository as the root;
+    a PATH outside the root is a command-line error."""
+    repo = corpus / "tosca-parser"
+    sample = repo / "functions" / "test_container_cap_child.yaml"
+    alone = manage("rdcl_validate", str(sample))
+    assert alone.returncode == 1 and "[import.outside-project]" in alone.stdout, alone.stdout
+    rooted = manage("rdcl_validate", "--root", str(repo), str(sample))
+    assert (rooted.returncode, rooted.stdout.strip()) == (0, f"{sample}: valid (tosca)"), rooted.stdout
+    outside = manage("rdcl_validate", "--root", str(repo / "functions"), str(repo / "tosca_elk.yaml"))
+    assert outside.returncode == 2 and "is not inside the root" in outside.stderr, outside.stderr

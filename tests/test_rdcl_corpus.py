@@ -1,4 +1,5 @@
-"""Every public corpus sample against the expected-outcome table ``data/corpus_outcomes.yaml``.
+"""Every public corpus sample against the expected-outcome table ``data/corpus_outcomes.yaml``:
+as the designer loads it, and through both command-line interfaces.
 
 Each sample of ``../shared/corpus`` that a project type applies to is loaded with that type
 (tosca-parser / heat-translator TOSCA data: ``tosca`` or ``tosca-nfv``; RDCL 3D templates
@@ -10,10 +11,21 @@ no project type at all. The test checks the outcome, the exact set of rules, and
 problem is located (file, rule, and a document path or a line). Each corpus repository
 (``heat-translator/``, ``tosca-parser/``...) is one package: a sample's imports may use any
 file of its repository (``../custom_types/x.yaml``), and nothing outside it.
+
+The same samples go through ``manage.py rdcl_validate --root REPO`` and ``python -m
+translators translate --to playbooks|hot|k8s --root REPO`` in-process
+(:mod:`tests.corpus_cli`): the table says whether rdcl_validate finds the sample ``valid``
+and with which rules it is ``invalid``, and per target whether translate writes files
+(``ok``), is ``refused`` (with the rules of the problems, each located) or has
+``nothing`` for that target (no OpenStack or Kubernetes part). Every sample some path
+refuses says ``why`` (:data:`WHYS`), with the ``evidence`` (for ``invalid-by-design``, the
+upstream test that expects the failure) or, for a limitation of ours, what we ``lack``;
+the README lists those.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,10 +36,26 @@ from rdcl.project_import import import_project, is_project
 from rdcl.types.detect import detect
 from rdcl.types.registry import get_type
 from rdcl.types.sources import Source, as_sources, load
+from tests.corpus_cli import TARGETS, translate_outcome, validate_outcome
 
 TABLE_FILE = Path(__file__).parent / "data" / "corpus_outcomes.yaml"
 TABLE = yaml.safe_load(TABLE_FILE.read_text())
 OUTCOMES = ("loads", "rejected", "not-claimed")
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+#: Why a path refuses a sample (the ``why`` field); each needs ``evidence`` (or a ``reason``
+#: that is one) but ``our-limitation``, which says what we ``lack`` instead.
+WHYS = {
+    "invalid-by-design": "an upstream test (tosca-parser, heat-translator) expects it to fail: evidence names it",
+    "invalid-sample": "invalid although no upstream test says so; tosca-parser alone refuses it too",
+    "not-a-descriptor": "not a descriptor on its own: HOT output, description model, schema, fragment, type file",
+    "not-a-service": "valid TOSCA with nothing a site runs: type definitions only, or abstract nodes only",
+    "corpus-incomplete": "needs a file the corpus copy does not hold (left-out scripts, a renamed folder)",
+    "upstream-limitation": "heat-translator, which writes our HOT, fails on it alone as well",
+    "our-policy": "refused on purpose: imports by URL or absolute path, an abstract VNF without a chosen flavour",
+    "our-limitation": "something we lack (lacks says what); listed in the README",
+}
+UPSTREAM_TEST = re.compile(r"openstack/(tosca-parser|heat-translator) \S+\.py::test_\w+")
 
 
 @dataclass
@@ -100,6 +128,12 @@ def outcome_of(corpus: Path, relative: str, type_name: str | None) -> Outcome:
     return Outcome("loads")
 
 
+def needs_why(entry: dict) -> bool:
+    """Some path refuses the sample: the designer, rdcl_validate or translate (a target
+    ``refused``; ``nothing`` for a target is no refusal)."""
+    return entry["outcome"] == "rejected" or entry["validate"] == "invalid" or "refused" in entry["translate"].values()
+
+
 def test_the_table_covers_the_corpus_exactly(corpus):
     assert sorted(TABLE) == samples(corpus)
     for relative, entry in TABLE.items():
@@ -107,6 +141,28 @@ def test_the_table_covers_the_corpus_exactly(corpus):
         assert ("rules" in entry) == (entry["outcome"] == "rejected"), relative
         assert entry.get("reason") or entry["outcome"] == "loads", f"{relative}: say why"
         assert "DRAFT" not in entry.get("reason", ""), f"{relative}: a draft reason"
+        assert entry["validate"] in ("valid", "invalid"), relative
+        assert ("validate_rules" in entry) == (entry["validate"] == "invalid"), relative
+        assert sorted(entry["translate"]) == sorted(TARGETS), relative
+        assert set(entry["translate"].values()) <= {"ok", "refused", "nothing"}, relative
+        assert ("translate_rules" in entry) == ("refused" in entry["translate"].values()), relative
+
+
+@pytest.mark.parametrize("relative", sorted(TABLE))
+def test_every_refusal_says_why(relative):
+    """Issue 14: a refusal is checked against the sample's own purpose, not only pinned."""
+    entry = TABLE[relative]
+    if not needs_why(entry):
+        assert "why" not in entry, f"{relative} is refused by no path"
+        return
+    assert entry.get("why") in WHYS, f"{relative}: why is one of {sorted(WHYS)}"
+    if entry["why"] == "our-limitation":
+        assert entry.get("lacks"), f"{relative}: say what we lack"
+        assert f"`{relative}`" in README.read_text(), f"{relative}: list it in the README's corpus section"
+    else:
+        assert entry.get("evidence") or entry.get("reason"), f"{relative}: give the evidence for {entry['why']}"
+    if entry["why"] == "invalid-by-design":
+        assert UPSTREAM_TEST.search(entry["evidence"]), f"{relative}: name the upstream test"
 
 
 @pytest.mark.parametrize("relative", sorted(TABLE))
@@ -122,3 +178,24 @@ def test_sample_has_its_expected_outcome(corpus, relative):
         assert problem["file"] and problem["rule"] and problem["message"], problem
     unlocated = [p for p in found.problems if not p["path"] and not p["line"]]
     assert len(unlocated) == expected.get("unlocated", 0), f"not located: {unlocated}"
+
+
+@pytest.mark.parametrize("relative", sorted(TABLE))
+def test_sample_through_both_clis(corpus, relative):
+    """rdcl_validate and translate (each ``--to`` of :data:`TARGETS`) give the table's
+    outcome and rules, and every problem they print has a rule and is located (a document
+    path or a line) but for the table's count of whole-file problems."""
+    expected = TABLE[relative]
+    validated = validate_outcome(corpus, relative)
+    assert validated.outcome == expected["validate"], validated.text
+    assert validated.rules == expected.get("validate_rules", []), validated.text
+    assert sum(not p.located for p in validated.problems) == expected.get("validate_unlocated", 0), validated.text
+    for target in TARGETS:
+        translated = translate_outcome(corpus, relative, target)
+        assert "Traceback" not in translated.text, translated.text
+        assert translated.outcome == expected["translate"][target], (target, translated.text)
+        if translated.outcome != "refused":
+            continue
+        assert translated.rules == expected["translate_rules"], (target, translated.text)
+        unlocated = sum(not p.located for p in translated.problems)
+        assert unlocated == expected.get("translate_unlocated", 0), (target, translated.text)

@@ -102,7 +102,7 @@ def test_another_tenant_cannot_publish_over_an_item_through_the_api(red):
     ):  # even the same repository: the name is red's
         resp = red["bob"].post("/api/catalogue/", attempt, format="json")
         assert resp.status_code == 409, resp.content
-        assert "belongs to another tenant" in resp.json()["name"]
+        assert "belongs to another tenant" in resp.json()["errors"]["name"][0]
     # naming red as the owner does not help: bob is not red's operator
     resp = red["bob"].post("/api/catalogue/", _item(red["evil"], tenant="red"), format="json")
     assert resp.status_code == 403
@@ -288,7 +288,7 @@ def test_publishing_from_a_remote_not_allowed_is_refused_before_git_runs(red, tm
     finally:
         listener.close()
     assert resp.status_code == 400, resp.content
-    assert rule in str(resp.json()["repository"])
+    assert rule in str(resp.json()["errors"]["repository"])
     assert not marker.exists() and listener.connections == 0
     assert not CatalogueItem.objects.exists()
     assert red["oli"].get("/api/catalogue/").status_code == 200  # the server still answers
@@ -300,14 +300,14 @@ def test_a_stored_item_whose_remote_is_no_longer_allowed_is_neither_refreshed_no
         assert made.status_code == 201, made.content
     before = _state()
     refreshed = red["oli"].post("/api/catalogue/nothing/refresh/")
-    assert refreshed.status_code == 409 and "git.remote.local" in refreshed.json()["repository"]
+    assert refreshed.status_code == 409 and "git.remote.local" in refreshed.json()["errors"]["repository"][0]
     ordered = red["uma"].post("/api/orders/", {"item": "nothing", "mode": "plan"}, format="json")
-    assert ordered.status_code == 409 and "git.remote.local" in ordered.json()["item"]
+    assert ordered.status_code == 409 and "git.remote.local" in ordered.json()["errors"]["item"][0]
     # an item stored before the rules (or by hand) with a remote helper: refused, nothing runs
     marker = tmp_path / "marker"
     CatalogueItem.objects.filter(name="nothing").update(repository=f"ext::sh -c touch% {marker}")
     ordered = red["uma"].post("/api/orders/", {"item": "nothing", "mode": "plan"}, format="json")
-    assert ordered.status_code == 409 and "git.remote.transport" in ordered.json()["item"]
+    assert ordered.status_code == 409 and "git.remote.transport" in ordered.json()["errors"]["item"][0]
     assert red["oli"].post("/api/catalogue/nothing/refresh/").status_code == 409
     assert not marker.exists()
     assert not (Job.objects.exists() or Order.objects.exists() or ServiceInstance.objects.exists())

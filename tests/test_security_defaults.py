@@ -273,7 +273,7 @@ def test_403_answers_are_new_objects_not_one_shared_response(remote):
     first["X-Shown-To"] = "ana"
     first.set_cookie("sessionid", "ana-session")
     second = bob.post("/api/catalogue/", _publication(remote, "x", {"type": "object"}), format="json")
-    assert second.status_code == 403 and second.json() == {"detail": "your role does not allow this"}
+    assert second.status_code == 403 and second.json()["detail"] == "your role does not allow this"
     assert second is not first
     assert "X-Shown-To" not in second and "sessionid" not in second.cookies
 
@@ -315,7 +315,7 @@ def test_a_dialog_ref_to_a_remote_url_is_refused_and_never_fetched(remote, liste
         dialog = {"type": "object", "properties": {"greeting": {ref_key: base + "/evil.json"}}}
         resp = oli.post("/api/catalogue/", _publication(remote, "reffy", dialog), format="json")
         assert resp.status_code == 400, resp.content
-        assert any(base + "/evil.json" in msg and ref_key in msg for msg in resp.json()["dialog"])
+        assert any(base + "/evil.json" in msg and ref_key in msg for msg in resp.json()["errors"]["dialog"])
     assert not CatalogueItem.objects.filter(name="reffy").exists()
     # an item stored with one (published before the check) is refused at order time, not fetched
     item = services.publish_repository(
@@ -353,7 +353,7 @@ def test_dialog_patterns_run_on_re2_and_catastrophic_ones_cost_nothing(remote):
             "/api/catalogue/", _publication(remote, "patterned", {"type": "object", **dialog}), format="json"
         )
         assert resp.status_code == 400, resp.content
-        assert any(msg.startswith(where + ":") and "RE2" in msg for msg in resp.json()["dialog"]), resp.json()
+        assert any(msg.startswith(where + ":") and "RE2" in msg for msg in resp.json()["errors"]["dialog"]), resp.json()
     dialog = {
         "type": "object",
         "additionalProperties": False,
@@ -367,8 +367,8 @@ def test_dialog_patterns_run_on_re2_and_catastrophic_ones_cost_nothing(remote):
         "/api/orders/", {"item": "patterned", "parameters": {"greeting": evil, "b" * 30 + "c": 1}}, format="json"
     )
     assert resp.status_code == 400
-    errors = resp.json()["parameters"]
-    assert "does not match" in errors["greeting"] and "not a field" in errors["b" * 30 + "c"]
+    errors = resp.json()["errors"]["parameters"]
+    assert "does not match" in errors["greeting"][0] and "not a field" in errors["b" * 30 + "c"][0]
     ok = uma.post("/api/orders/", {"item": "patterned", "parameters": {"greeting": "aaaa", "bbb": 3}}, format="json")
     assert ok.status_code == 201, ok.content
 

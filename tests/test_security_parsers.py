@@ -294,7 +294,7 @@ def test_lone_surrogate_in_an_order_value_is_refused_and_lists_keep_working(tmp_
 def test_control_characters_in_a_project_name_are_refused_and_downloads_stay_safe(designer):
     for name in ("evil\nname", "evil\rname", "bell\x07", "line\u2028sep"):
         resp = designer.post(f"{API}/projects/", {"name": name, "type": "etsi"}, format="json")
-        assert resp.status_code == 400 and "control" in str(resp.json()["name"]), resp.content
+        assert resp.status_code == 400 and "control" in str(resp.json()["errors"]["name"]), resp.content
     made = designer.post(f"{API}/projects/", {"name": "ok", "type": "etsi", "example": "all"}, format="json").json()
     renamed = designer.patch(f"{API}/projects/{made['id']}/", {"name": "x\r\nSet-Cookie: a=b"}, format="json")
     assert renamed.status_code == 400

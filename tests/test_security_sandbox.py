@@ -232,7 +232,7 @@ def test_publishing_a_folder_or_playbook_outside_the_checkout_is_refused(tmp_pat
     ):
         answer = _publish(ops, remote, "escape", "nobody-listens", **over)
         assert answer.status_code == 400, (over, answer.content)
-        assert "inside" in answer.json()[field][0], answer.json()
+        assert "inside" in answer.json()["errors"][field][0], answer.json()
     fine = _publish(ops, remote, "fine", "nobody-listens")
     assert fine.status_code == 201, fine.content
     assert not CatalogueItem.objects.filter(name="escape").exists()

@@ -138,7 +138,8 @@ def test_secret_keys_in_connection_are_refused_by_name(planted):
         format="json",
     )
     assert resp.status_code == 400
-    assert "ansible_ssh_pass" in resp.json()["connection"][0] and "os_password" in resp.json()["connection"][0]
+    assert "ansible_ssh_pass" in resp.json()["errors"]["connection"][0]
+    assert "os_password" in resp.json()["errors"]["connection"][0]
     assert Site.objects.get(name="srv").connection == {"ansible_host": "127.0.0.9", "ansible_user": "ops"}
     assert planted.patch("/api/sites/srv/", {"k8s_api_key": "abcdefgh"}, format="json").status_code == 400  # wrong kind
     cleared = planted.patch("/api/sites/srv/", {"ssh_password": ""}, format="json")
@@ -456,7 +457,7 @@ def test_register_site_cannot_re_point_a_global_or_another_tenants_site(tmp_path
             {"operation": "register_site", "parameters": {"cluster_name": "shared"}},
             format="json",
         )
-        assert resp.status_code == 400 and "cluster_name" in resp.json(), resp.content
+        assert resp.status_code == 400 and "cluster_name" in resp.json()["errors"]["parameters"], resp.content
         resp = user.post(f"/api/instances/{instance}/operate/", {"operation": "register_site"}, format="json")
         assert resp.status_code == 201, resp.content
         job = Job.objects.get(pk=resp.json()["id"])

@@ -193,15 +193,22 @@ def test_operate_parameters_are_checked_against_the_dialog(greet_item, core, wor
         jobs = Job.objects.count()
         resp = api.post(url, {"operation": operation, "parameters": attacks}, format="json")
         assert resp.status_code == 400, resp.content
-        assert resp.json() == {
-            "ansible_ssh_common_args": "name.ansible-prefix: names starting with 'ansible_' are "
-            "reserved for Ansible's connection and magic variables"
+        assert resp.json()["errors"] == {
+            "parameters": {
+                "ansible_ssh_common_args": [
+                    "name.ansible-prefix: names starting with 'ansible_' are "
+                    "reserved for Ansible's connection and magic variables"
+                ]
+            }
         }
         unknown = api.post(url, {"operation": operation, "parameters": {"nonsense": 1}}, format="json")
-        assert unknown.status_code == 400 and unknown.json()["nonsense"].startswith("additionalProperties: ")
+        assert unknown.status_code == 400 and unknown.json()["errors"]["parameters"]["nonsense"][0].startswith(
+            "additionalProperties: "
+        )
         assert Job.objects.count() == jobs
     # scale takes its own schema (closed): dialog fields are not among them; delete takes the dialog's
-    assert "greeting" in api.post(url, {"operation": "scale", "parameters": {"greeting": "x"}}, format="json").json()
+    scaled = api.post(url, {"operation": "scale", "parameters": {"greeting": "x"}}, format="json")
+    assert "greeting" in scaled.json()["errors"]["parameters"]
     assert api.post(url, {"operation": "scale", "parameters": {"steps": -1}}, format="json").status_code == 400
     ok = api.post(url, {"operation": "scale", "mode": "plan", "parameters": {"steps": 2}}, format="json")
     assert ok.status_code == 201, ok.content
@@ -216,7 +223,7 @@ def test_operate_parameters_are_checked_against_the_dialog(greet_item, core, wor
     for bad in ({"greeting": "x", "rdcl_mode": "apply"}, {"greeting": "x", "hostvars": {}}, {"greeting": "x", "z": 1}):
         resp = _order(uma, bad, "plan")
         assert resp.status_code == 400, resp.content
-        assert set(resp.json()["parameters"]) == set(bad) - {"greeting"}
+        assert set(resp.json()["errors"]["parameters"]) == set(bad) - {"greeting"}
     assert Order.objects.count() == 1
 
 
@@ -243,7 +250,7 @@ def test_a_dialog_with_a_reserved_field_name_is_not_published(core, tmp_path):
             format="json",
         )
         assert resp.status_code == 400, resp.content
-        assert resp.json()["dialog"][0].startswith(f"properties.{name}: {rule}: ")
+        assert resp.json()["errors"]["dialog"][0].startswith(f"properties.{name}: {rule}: ")
         per_op = ops.post(
             "/api/catalogue/",
             {
@@ -256,7 +263,9 @@ def test_a_dialog_with_a_reserved_field_name_is_not_published(core, tmp_path):
             },
             format="json",
         )
-        assert per_op.status_code == 400 and f"properties.{name}: {rule}: " in str(per_op.json()["operation_dialogs"])
+        assert per_op.status_code == 400 and f"properties.{name}: {rule}: " in str(
+            per_op.json()["errors"]["operation_dialogs"]
+        )
     assert not CatalogueItem.objects.exists()
 
 

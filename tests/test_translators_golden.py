@@ -502,7 +502,9 @@ def _fitted(src: Path, root: Path, files: dict[str, str], params: dict) -> dict[
 
     tosca = ToscaTemplate(str(src), params or None, True, local_defs=URL_IMPORTS)
     model = SimpleNamespace(source=str(src), root=str(root), tosca=tosca)
-    out, artifacts, _, problems = hot.fit_files(files, hot.package_reader(model), [n.name for n in tosca.nodetemplates])
+    out, artifacts, _, problems, _ = hot.fit_files(
+        files, hot.package_reader(model), [n.name for n in tosca.nodetemplates]
+    )
     assert not problems
     return {**out, **artifacts}
 

@@ -35,27 +35,33 @@ def _group_vars(path) -> dict:
     return json.loads(result.files["group_vars/core.json"])
 
 
-def test_admin_only_flavor_becomes_the_sites_flavor(corpus):
-    """SOL 001 VDU: no OS::Nova::Flavor (a member may not create one), the server reads the
-    site's flavor and image, the playbooks fill them from os_flavor / os_image."""
+def test_admin_only_flavor_becomes_a_flavor_picked_by_size(corpus):
+    """SOL 001 VDU: no OS::Nova::Flavor (a member may not create one); the server reads a HOT
+    parameter of the flavor's name that the apply fills with the site's smallest flavor of the
+    size asked (group_vars ``heat_stack_flavor_sizes``); the image is the site's."""
     hot, _, report = _hot(HT / "etsi_nfv" / "tosca_nfv_vdu.yaml")
     assert "OS::Nova::Flavor" not in {r["type"] for r in hot["resources"].values()}
     server = hot["resources"]["VDU1"]["properties"]
-    assert server["flavor"] == {"get_param": "rdcl_flavor"} and server["image"] == {"get_param": "rdcl_image"}
-    assert hot["parameters"]["rdcl_flavor"]["type"] == hot["parameters"]["rdcl_image"]["type"] == "string"
+    assert server["flavor"] == {"get_param": "VDU1_flavor"} and server["image"] == {"get_param": "rdcl_image"}
+    assert hot["parameters"]["VDU1_flavor"]["constraints"] == [{"custom_constraint": "nova.flavor"}]
+    assert "rdcl_flavor" not in hot["parameters"]
     assert any("VDU1_flavor (OS::Nova::Flavor: vcpus 1, ram 512, disk 1)" in line for line in report), report
     params = _group_vars(HT / "etsi_nfv" / "tosca_nfv_vdu.yaml")
-    assert params["heat_stack_parameters"]["rdcl_flavor"] == "{{ os_flavor | default('') }}"
+    assert params["heat_stack_flavor_sizes"] == {"VDU1_flavor": {"vcpus": 1, "ram": 512, "disk": 1}}
+    assert "VDU1_flavor" not in params["heat_stack_parameters"]  # the role adds it, no template of a name
     assert params["heat_stack_parameters"]["rdcl_image"] == "{{ os_image | default('') }}"
-    assert params["heat_stack_site_variables"] == ["os_network", "os_flavor", "os_image"]
+    assert params["heat_stack_site_variables"] == ["os_network", "os_image"]
 
 
 def test_flavor_read_through_a_scaling_group(corpus):
-    """The flavor a group passes to its nested template is the site's; the nested template gets
-    the site's image and network passed down; no value is null."""
+    """The flavor parameters a group passes to its nested template are declared in the main
+    template; the nested template gets the site's image and network passed down; no value is null."""
     hot, files, _ = _hot(HT / "etsi_nfv" / "tosca_nfv_vdu_cp_vl_with_mixed_scaling.yaml")
     inner = hot["resources"]["worker_instance"]["properties"]["resource"]["properties"]
-    assert inner["vdu1_flavor_id"] == inner["vdu2_flavor_id"] == {"get_param": "rdcl_flavor"}
+    flavors = {k: v for k, v in inner.items() if k.endswith("_flavor_id")}
+    assert set(flavors) == {"vdu1_flavor_id", "vdu2_flavor_id"}, inner
+    for given in flavors.values():
+        assert set(given) == {"get_param"} and given["get_param"] in hot["parameters"], (given, hot["parameters"])
     assert inner["rdcl_image"] == {"get_param": "rdcl_image"} and inner["rdcl_network"] == {"get_param": "rdcl_network"}
     nested = yaml.safe_load(files["worker_instance.hot.yaml"])
     assert nested["resources"]["CP2"]["properties"]["network"] == {"get_param": "rdcl_network"}

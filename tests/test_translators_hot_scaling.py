@@ -152,17 +152,18 @@ def test_aspect_group_and_level_group_get_count_parameters(small):
     assert (workers["properties"]["min_size"], workers["properties"]["max_size"]) == (1, 4)
     lb = hot["resources"]["lb"]
     assert lb["type"] == "OS::Heat::ResourceGroup" and lb["properties"]["count"] == {"get_param": "lb_count"}
-    assert lb["properties"]["resource_def"] == {  # the site's flavor, image, network (translators.heat_fit)
+    assert lb["properties"]["resource_def"] == {  # flavor by size, the site's image and network (heat_fit)
         "type": "lb.hot.yaml",
-        "properties": {p: {"get_param": p} for p in ("rdcl_flavor", "rdcl_image", "rdcl_network")},
+        "properties": {p: {"get_param": p} for p in ("lb_flavor", "rdcl_image", "rdcl_network")},
     }
+    assert hot["parameters"]["lb_flavor"]["constraints"] == [{"custom_constraint": "nova.flavor"}]
     assert "lb_cp" not in hot["resources"]  # the port goes with the server: one per instance
     nested = _hot(small, "lb.hot.yaml")
     assert {k: v["type"] for k, v in nested["resources"].items()} == {
         "lb": "OS::Nova::Server",
         "lb_cp": "OS::Neutron::Port",
     }
-    assert nested["resources"]["lb"]["properties"]["flavor"] == {"get_param": "rdcl_flavor"}
+    assert nested["resources"]["lb"]["properties"]["flavor"] == {"get_param": "lb_flavor"}
     for rel, text in small.files.items():
         if rel.startswith("templates/core/"):
             assert validate.hot_problems(text, nested=not rel.endswith("/stack.yaml")) == [], rel
@@ -192,6 +193,16 @@ def test_group_vars_carry_counts_per_level_and_per_scale_level(small):
     assert core["heat_stack_scale_level_ids"] == ["small", "large"]
 
 
+def test_the_index_offers_the_levels_and_the_aspects_steps(small):
+    """``service.json`` ``scaling``: what the catalogue offers to scale to (:func:`translators.levels.offer`)."""
+    assert json.loads(small.files["service.json"])["scaling"] == {
+        "levels": ["small", "large"],
+        "default": "small",
+        "aspects": {"workers": {"max_scale_level": 3}},
+        "unreachable": {},
+    }
+
+
 def test_services_without_levels_or_aspects_keep_their_group_vars(small):
     from .conftest import EXAMPLE
 
@@ -212,6 +223,9 @@ def test_a_level_beyond_the_aspect_is_unreachable(corpus):
     }
     assert set(core["heat_stack_scale_levels"]) == {"instantiation_level_1", "instantiation_level_2"}
     assert any("level instantiation_level_3 cannot be reached" in r for r in t.report)
+    offer = json.loads(t.files["service.json"])["scaling"]
+    assert offer["levels"] == ["instantiation_level_1", "instantiation_level_2"]  # not the unreachable one
+    assert set(offer["unreachable"]) == {"instantiation_level_3"}
 
 
 def test_a_vdu_with_a_volume_stays_one_server(sol001, tmp_path):

@@ -6,9 +6,10 @@ report, and leaves every other byte of a file it does not need to touch:
 
 * ``OS::Nova::Flavor`` (a SOL 001 VDU's ``virtual_compute``): Heat's policy lets only an
   admin create flavors ("You are not authorized to use resource_types:OS::Nova::Flavor").
-  The flavor resource goes; what read it (``get_resource``) reads the site's flavor,
-  HOT parameter :data:`SITE_FLAVOR` (the site's ``os_flavor``); the report names the
-  size the descriptor asked for.
+  The flavor resource becomes a HOT parameter of the same name, which the apply fills with
+  the site's smallest flavor of at least that size (:attr:`Fitted.flavor_sizes`: vCPUs, RAM
+  MiB, disk GiB; role ``heat_stack`` asks the site's Nova, and stops naming the size when no
+  flavor fits); what read the resource (``get_resource``) reads the parameter.
 * A server without a flavor (``flavor: null`` or ``''``: a Compute without host
   properties heat-translator can match) gets :data:`SITE_FLAVOR`; without an image
   (``#ADD_YOUR_IMAGE_HERE``, a null) and without a boot volume, :data:`SITE_IMAGE` (the
@@ -92,6 +93,17 @@ class Fitted:
     files: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: ``{HOT parameter: {"vcpus": int, "ram": MiB, "disk": GiB}}``: the flavors a site must
+    #: offer, one per ``OS::Nova::Flavor`` heat-translator wrote (a missing size is 0).
+    flavor_sizes: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def site_parameter(self, name: str) -> dict[str, Any] | None:
+        """The HOT declaration of site parameter ``name`` (None: not one)."""
+        if name in SITE_PARAMETERS:
+            return dict(SITE_PARAMETERS[name])
+        if name in self.flavor_sizes:
+            return sized_flavor_parameter(self.flavor_sizes[name])
+        return None
 
 
 def _walk(node: Any, fn: Callable[[Any], Any]) -> Any:
@@ -133,9 +145,22 @@ def fit(
         _unknown_properties(name, hot, out)
         _cycles(name, hot, out)
         _get_files(name, hot, out, artifact, sorted(nodes or []))
-    _declare_site_parameters(docs)
+    _declare_site_parameters(docs, out)
     _pass_down(docs, out)
     return out
+
+
+def sized_flavor_parameter(size: dict[str, int]) -> dict[str, Any]:
+    """HOT declaration of a flavor parameter the apply fills with the site's smallest flavor
+    of at least ``size`` (``{"vcpus", "ram" MiB, "disk" GiB}``)."""
+    return {
+        "type": "string",
+        "description": (
+            f"flavor of at least {size['vcpus']} vCPU, {size['ram']} MiB RAM, {size['disk']} GiB disk "
+            "(the site's smallest that fits)"
+        ),
+        "constraints": [{"custom_constraint": "nova.flavor"}],
+    }
 
 
 def _flavors(name: str, hot: Doc, out: Fitted) -> None:
@@ -143,19 +168,23 @@ def _flavors(name: str, hot: Doc, out: Fitted) -> None:
     flavors = {r: b for r, b in res.items() if isinstance(b, dict) and b.get("type") == "OS::Nova::Flavor"}
     if not flavors:
         return
+    params: dict[str, str] = {}
     for r, body in sorted(flavors.items()):
         props = body.get("properties") or {}
-        size = ", ".join(f"{k} {props[k]}" for k in ("vcpus", "ram", "disk") if k in props)
+        size = {k: int(props.get(k) or 0) if str(props.get(k) or 0).isdigit() else 0 for k in ("vcpus", "ram", "disk")}
+        param = r if r not in (hot.get("parameters") or {}) else f"rdcl_{r}"
+        params[r] = param
+        out.flavor_sizes[param] = size
         out.notes.append(
-            f"HOT {name}: {r} (OS::Nova::Flavor{': ' + size if size else ''}) is not created: Heat lets only "
-            f"an admin create flavors; its servers take the site's flavor (HOT parameter {SITE_FLAVOR}, "
-            f"the site's {SITE_VARIABLES[SITE_FLAVOR]})"
+            f"HOT {name}: {r} (OS::Nova::Flavor: vcpus {size['vcpus']}, ram {size['ram']}, disk {size['disk']}) "
+            f"is not created: Heat lets only an admin create flavors; its servers take the site's smallest "
+            f"flavor of that size (HOT parameter {param}, chosen at apply)"
         )
         del res[r]
 
     def swap(node: Any) -> Any:
         if isinstance(node, dict) and len(node) == 1 and node.get("get_resource") in flavors:
-            return {"get_param": SITE_FLAVOR}
+            return {"get_param": params[node["get_resource"]]}
         if isinstance(node, dict) and isinstance(node.get("depends_on"), (str, list)):
             deps = [node["depends_on"]] if isinstance(node["depends_on"], str) else node["depends_on"]
             kept = [d for d in deps if d not in flavors]
@@ -362,16 +391,15 @@ def _uses(node: Any) -> set[str]:
     return found
 
 
-def _declare_site_parameters(docs: dict[str, Any]) -> None:
-    """Declare each site parameter in the templates that read it."""
+def _declare_site_parameters(docs: dict[str, Any], out: Fitted) -> None:
+    """Declare each site parameter (and sized flavor parameter) in the templates that read it."""
     for hot in docs.values():
         if not _is_template(hot):
             continue
-        used = _uses(hot["resources"]) & set(SITE_PARAMETERS)
         declared = hot.get("parameters") or {}
-        missing = {p: dict(SITE_PARAMETERS[p]) for p in sorted(used) if p not in declared}
-        if missing:
-            hot["parameters"] = {**declared, **missing}
+        used = {p for p in _uses(hot["resources"]) if p not in declared and out.site_parameter(p) is not None}
+        if used:
+            hot["parameters"] = {**declared, **{p: out.site_parameter(p) for p in sorted(used)}}
 
 
 def _pass_down(docs: dict[str, Any], out: Fitted) -> None:
@@ -396,13 +424,13 @@ def _pass_down(docs: dict[str, Any], out: Fitted) -> None:
             if p not in given and not (isinstance(spec, dict) and "default" in spec)
         ]
         top_params = top.get("parameters") or {}
-        passed = [p for p in wanted if p in top_params or p in SITE_PARAMETERS]
+        passed = [p for p in wanted if p in top_params or out.site_parameter(p) is not None]
         if not passed:
             continue
         inner["properties"] = {**given, **{p: {"get_param": p} for p in passed}}
-        missing = {p: dict(SITE_PARAMETERS[p]) for p in passed if p not in top_params}
+        missing = {p: out.site_parameter(p) for p in passed if p not in top_params}
         if missing:
             top["parameters"] = {**top_params, **missing}
-        others = [p for p in passed if p not in SITE_PARAMETERS]
+        others = [p for p in passed if out.site_parameter(p) is None]
         if others:
             out.notes.append(f"HOT stack.yaml: {r} passes {', '.join(others)} to its nested template {inner['type']}")

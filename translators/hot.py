@@ -62,6 +62,7 @@ def translate_site(
     node_names: list[str],
     node_labels: dict[str, dict] | None = None,
     report: list[str] | None = None,
+    flavor_sizes: dict[str, dict[str, int]] | None = None,
 ) -> tuple[dict[str, str], list[dict]]:
     """HOT files for the Heat nodes ``node_names`` of ``model``: ``stack.yaml`` and the
     nested templates it uses (scaling groups), file name -> YAML text, plus the scripts
@@ -70,7 +71,8 @@ def translate_site(
 
     heat-translator's templates are first fitted for a member on a real Heat
     (:func:`fit_files`, :mod:`translators.heat_fit`); what that changed is appended to
-    ``report`` (one line each).
+    ``report`` (one line each), and the flavor parameters the site fills by size
+    (``{parameter: {"vcpus", "ram" MiB, "disk" GiB}}``) are added to ``flavor_sizes``.
 
     ``node_labels`` (``{server: {"labels": {...}, "taints": [...]}}``, from
     :func:`translators.k8s.scheduling.node_labels`; computed from ``model`` when None)
@@ -103,11 +105,13 @@ def translate_site(
         ) from None
     from .validate import hot_problems, load_yaml
 
-    files, artifacts, notes, fit_problems = fit_files(files, package_reader(model), node_names)
+    files, artifacts, notes, fit_problems, sizes = fit_files(files, package_reader(model), node_names)
     if fit_problems:
         raise TranslationError(model.source, fit_problems)
     if report is not None:
         report.extend(notes)
+    if flavor_sizes is not None:
+        flavor_sizes.update(sizes)
     if node_labels is None:
         from .k8s.scheduling import node_labels as labels_of
         from .relations import Relations
@@ -137,13 +141,15 @@ def translate_site(
 
 def fit_files(
     files: dict[str, str], artifact=None, nodes: list[str] | None = None
-) -> tuple[dict[str, str], dict[str, str], list[str], list[Problem]]:
+) -> tuple[dict[str, str], dict[str, str], list[str], list[Problem], dict[str, dict[str, int]]]:
     """heat-translator's HOT ``files`` (name -> text) after :func:`translators.heat_fit.fit`:
     the templates (a file the fit did not change keeps its bytes, a changed one is written
-    out again), the ``artifacts/...`` scripts, the report lines and the problems.
+    out again), the ``artifacts/...`` scripts, the report lines, the problems and the sized
+    flavor parameters (:attr:`translators.heat_fit.Fitted.flavor_sizes`).
     ``artifact``: see :func:`package_reader`; ``nodes``: the TOSCA node names (where a
     problem is placed). Files that are not YAML are left for the
     structural check."""
+    from .doc import copy_doc
     from .validate import load_yaml
     from .yamlout import dump
 
@@ -151,9 +157,9 @@ def fit_files(
     for name, text in files.items():
         try:
             docs[name] = load_yaml(text)
-            before[name] = load_yaml(text)
         except yaml.YAMLError:
             continue
+        before[name] = copy_doc(docs[name])  # what the fit may change, kept as parsed
     fitted = heat_fit.fit(docs, artifact, nodes)
     out = dict(files)
     artifacts = {}
@@ -162,7 +168,7 @@ def fit_files(
             artifacts[name] = doc
         elif doc != before.get(name):
             out[name] = dump(doc)
-    return out, artifacts, fitted.notes, fitted.problems
+    return out, artifacts, fitted.notes, fitted.problems, dict(fitted.flavor_sizes)
 
 
 def package_reader(model: ServiceModel):
@@ -540,10 +546,12 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
     if not wanted:
         return files
     from .validate import load_yaml
+    from .yamlout import dump
 
     files = dict(files)
     params = {}
-    hot = load_yaml(files["stack.yaml"])  # kept in step with the text: parsed again only after a wrap
+    hot = load_yaml(files["stack.yaml"])  # the parsed stack; the text is written from it after wraps
+    wrapped = False  # hot has changes the text lacks: written once, when the text is needed
     for scaling in wanted:
         res = hot.get("resources") or {}
         if scaling.aspect:
@@ -556,12 +564,16 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
                 or ((nested.get("resources") or {}).get(scaling.vdu) or {}).get("type") != "OS::Nova::Server"
             ):
                 continue
+            if wrapped:  # the line is edited in the written text, as without the wraps before it
+                files["stack.yaml"], wrapped = dump(hot), False
             files["stack.yaml"] = _set_capacity(files["stack.yaml"], scaling.aspect, scaling.param)
             props["desired_capacity"] = {"get_param": scaling.param}  # the parsed copy says the same
         else:
             files = _wrap_group(model, files, hot, scaling)
-            hot = load_yaml(files["stack.yaml"])
+            wrapped = True
         params[scaling.param] = _parameter(scaling)
+    if wrapped:
+        files["stack.yaml"] = dump(hot)
     if params:
         files["stack.yaml"] = _add_parameters(files["stack.yaml"], params)
     return files
@@ -648,7 +660,9 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
     template ``<vdu>.hot.yaml``, one instance of which an ``OS::Heat::ResourceGroup``
     named ``<vdu>`` makes ``count: {get_param: <vdu>_count}`` times; what the moved
     resources read outside (``get_resource``, ``get_param``) is passed in as nested
-    parameters, their ``depends_on`` goes to the group. See :func:`scale_parameters`."""
+    parameters, their ``depends_on`` goes to the group. ``hot`` (the parsed ``stack.yaml``)
+    is changed in place; the caller writes its text (once for all the wraps). See
+    :func:`scale_parameters`."""
     from .yamlout import dump
 
     vdu, name = scaling.vdu, f"{scaling.vdu}.hot.yaml"
@@ -755,5 +769,4 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
             )
     hot["resources"] = {k: (group if k == vdu else v) for k, v in res.items() if k == vdu or k not in moved}
     files[name] = dump(nested)
-    files["stack.yaml"] = dump(hot)
     return files

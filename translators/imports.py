@@ -32,6 +32,8 @@ TOSCA Simple Profile in YAML 1.3 §3.6.8 (import definition), §3.10 (CSAR). Pur
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import posixpath
 import stat
@@ -45,7 +47,7 @@ from urllib.parse import urlparse
 import yaml
 
 from . import limits
-from .doc import Doc
+from .doc import Doc, copy_doc
 from .errors import Problem
 from .paths import within
 
@@ -97,8 +99,10 @@ def _scan(text: str) -> tuple[limits.LimitError | None, tuple[tuple[int, Any, st
         return exc, ()
     if "imports" not in text:
         return None, ()
-    try:
-        data = yaml.load(text, Loader=_LOADER)
+    try:  # the parse tosca-parser's import loader then takes from the cache (a file it imports)
+        raw = text.encode("utf-8")
+        entry = parsed_once(raw, text)
+        data = entry[1] if entry is not None else yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError:
         return None, ()
     return None, tuple(import_entries(data))
@@ -368,17 +372,43 @@ def confine_tosca_parser() -> None:
 #: files all import the 70 KB SOL 001 type files, which tosca-parser would parse again for
 #: every importer (most of a package's parse time). Bounded so that a server's memory is:
 #: files up to ``_CACHED_FILE_BYTES`` only, at most ``_CACHED_BYTES`` of their text in all
-#: (the oldest entries go first).
-_PARSED: dict[str, tuple[int, Any]] = {}
+#: (the oldest entries go first). Each entry is ``(text bytes, parsed, marshalled)``: the
+#: copies handed out are unmarshalled (C speed, no shared parts: format version 2 keeps no
+#: references), or copied with :func:`translators.doc.copy_doc` when marshal cannot hold
+#: a value (a YAML timestamp); marshalled is None then.
+_PARSED: dict[str, tuple[int, Any, bytes | None]] = {}
 _CACHED_FILE_BYTES = 512 * 1024
 _CACHED_BYTES = 8 * 1024 * 1024
 
 
+def parsed_once(raw: bytes, text: str) -> tuple[int, Any, bytes | None] | None:
+    """``(size, parsed, marshalled)``: the cache entry of a file's text, parsed now if new
+    (the parsed data is shared: read it, never change it); None when the file is too big
+    to cache. The import walk (:func:`check_imports`), the package's reference check
+    (:func:`translators.package.reference_problems`) and tosca-parser's import loader all
+    read a file through it, so a package's descriptors are parsed once per process.
+    Parser limits are the caller's to check first (:func:`translators.limits.check_yaml`).
+
+    :raises yaml.YAMLError: not YAML."""
+    if len(raw) > _CACHED_FILE_BYTES:
+        return None
+    key = hashlib.sha256(raw).hexdigest()
+    if key not in _PARSED:
+        data = yaml.load(text, Loader=_LOADER)
+        try:
+            blob: bytes | None = marshal.dumps(data, 2)
+        except ValueError:
+            blob = None
+        while _PARSED and sum(entry[0] for entry in _PARSED.values()) + len(raw) > _CACHED_BYTES:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = (len(raw), data, blob)
+    return _PARSED[key]
+
+
 def _cached_loader(original: Callable[..., Any]) -> Callable[..., Any]:
     """tosca-parser's ``load_yaml`` for imports, parsing each distinct file text once per
-    process and handing out deep copies (tosca-parser may change what it gets); URLs and
-    unreadable files go to ``original``."""
-    import hashlib
+    process and handing out deep copies (tosca-parser may change what it gets); URLs,
+    unreadable and uncached files go to ``original``."""
 
     def load_yaml(path: str, a_file: bool = True) -> Any:
         if not a_file or not isinstance(path, str):
@@ -389,24 +419,13 @@ def _cached_loader(original: Callable[..., Any]) -> Callable[..., Any]:
             text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return original(path, a_file)
-        if len(raw) > _CACHED_FILE_BYTES:
+        try:
+            entry = parsed_once(raw, text)
+        except yaml.YAMLError:
+            return original(path, a_file)  # tosca-parser's own error
+        if entry is None:
             return original(path, a_file)
-        key = hashlib.sha256(raw).hexdigest()
-        if key not in _PARSED:
-            data = yaml.load(text, Loader=_LOADER)
-            while _PARSED and sum(size for size, _ in _PARSED.values()) + len(raw) > _CACHED_BYTES:
-                _PARSED.pop(next(iter(_PARSED)))
-            _PARSED[key] = (len(raw), data)
-        return _copy(_PARSED[key][1])
+        _, data, blob = entry
+        return marshal.loads(blob) if blob is not None else copy_doc(data)
 
     return load_yaml
-
-
-def _copy(data: Any) -> Any:
-    """A deep copy of parsed YAML (dicts, lists, scalars), several times faster than
-    ``copy.deepcopy`` (no memo: YAML loaded without aliases kept shared is a tree)."""
-    if isinstance(data, dict):
-        return {k: _copy(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_copy(v) for v in data]
-    return data

@@ -450,3 +450,32 @@ def heat_scale_vars(scalings: list[VmScaling]) -> Doc:
     if bad:
         out["heat_stack_scale_unreachable"] = dict(sorted(bad.items()))
     return out
+
+
+def offer(model: ServiceModel, site_vars: list[Doc]) -> Doc:
+    """What ``scale.yml`` of the service may be asked for, as the catalogue offers it
+    (``service.json`` ``scaling``, read by :mod:`nfvo.scaling`): ``{"levels": [level ids in
+    descriptor order], "default": the level the service starts at or None, "aspects":
+    {aspect: {"max_scale_level": N}}, "unreachable": {level: why}}``.
+
+    ``levels`` are the service's instantiation levels (SOL 001 §6.10 InstantiationLevels,
+    VduInstantiationLevels) less those some VM VDU cannot reach (``heat_stack_scale_unreachable``
+    of a site, :func:`heat_scale_vars`); ``aspects`` the scaling aspects (§6.10.5) whose steps
+    an OpenStack site's HOT carries (``heat_stack_scale_aspects``); ``site_vars`` are the
+    group_vars of the service's sites (:func:`translators.playbooks.group_vars`). Pure.
+    """
+    unreachable: dict[str, str] = {}
+    aspects: dict[str, Doc] = {}
+    for site in site_vars:
+        unreachable.update(site.get("heat_stack_scale_unreachable") or {})
+        for name, body in (site.get("heat_stack_scale_aspects") or {}).items():
+            top = int(body.get("max_scale_level") or 0)
+            aspects[name] = {"max_scale_level": max(top, (aspects.get(name) or {}).get("max_scale_level", 0))}
+    ids = [str(i) for i in model.levels.get("ids") or [] if i not in unreachable]
+    start = model.levels.get("chosen") or vm_level(model)
+    return {
+        "levels": ids,
+        "default": start if start in ids else None,
+        "aspects": dict(sorted(aspects.items())),
+        "unreachable": dict(sorted(unreachable.items())),
+    }

@@ -8,7 +8,8 @@ ETSI GS NFV-SOL 004 (v2.6.1 .. v4.x) §4.1-§4.3, TOSCA Simple Profile in YAML 1
   ``ETSI-Entry-Change-Log``, ``ETSI-Entry-Licenses``, ``ETSI-Entry-Certificate``,
   ``ETSI-Entry-Tests`` (and any other keys) are kept in :attr:`Package.meta`, in order.
   Without ``TOSCA-Metadata`` (§4.3), the entry is the single YAML file at the root, and
-  the manifest the ``.mf`` file of the same stem beside it.
+  the manifest the ``.mf`` file of the same stem beside it; a TOSCA 1.0 entry needs
+  ``TOSCA.meta`` (a root-level entry is TOSCA 1.1 and later, YAML 1.3 §3.10; as tosca-parser).
 * **Descriptors**: YAML files that are TOSCA (a ``tosca_definitions_version`` key).
   Everything else (``Files/``, ``Scripts/``, ``BaseHOT/``, Kubernetes manifests, Helm
   charts, images, licences...) is an :class:`Artifact`, never parsed as a descriptor.
@@ -76,6 +77,10 @@ ALGORITHMS = {"SHA-224": "sha224", "SHA-256": "sha256", "SHA-384": "sha384", "SH
 KINDS = ("kubernetes", "helm-chart", "image", "script", "hot", "metadata", "other")
 _JUNK = re.compile(r"(^|/)(__MACOSX/|\.DS_Store$|Thumbs\.db$)")
 _TOSCA = re.compile(rb"^tosca_definitions_version\s*:", re.MULTILINE)
+#: A TOSCA Simple Profile 1.0 document (tosca-parser refuses such a CSAR without TOSCA.meta too).
+_TOSCA_1_0 = re.compile(
+    rb"^(\xef\xbb\xbf)?tosca_definitions_version\s*:\s*['\"]?tosca_simple_yaml_1_0['\"]?\s*$", re.MULTILINE
+)
 _K8S_API = re.compile(rb"^\s*apiVersion\s*:", re.MULTILINE)
 _K8S_KIND = re.compile(rb"^\s*kind\s*:", re.MULTILINE)
 _META_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s*:\s*(.*?)\s*$")
@@ -244,6 +249,19 @@ def _package(
                         "",
                         "package.entry",
                         f"no {TOSCA_META} and {why} YAML files at the root: SOL 004 §4.3 wants exactly one",
+                    ),
+                )
+            )
+        elif version := _TOSCA_1_0.search(head := reader(entry)[:65536]):
+            problems.append(
+                (
+                    entry,
+                    Problem(
+                        "tosca_definitions_version",
+                        "package.entry",
+                        f"no {TOSCA_META}, and the root-level entry {entry} is TOSCA Simple Profile 1.0, "
+                        "whose CSARs need one (a root-level entry without it is TOSCA 1.1 and later, §3.10)",
+                        head.count(b"\n", 0, version.start()) + 1,
                     ),
                 )
             )
@@ -595,6 +613,7 @@ def reference_problems(pkg: Package) -> list[tuple[str, Problem]]:
     import yaml
 
     from . import limits
+    from .imports import parsed_once
 
     out: list[tuple[str, Problem]] = []
     for name in pkg.descriptors:
@@ -602,7 +621,9 @@ def reference_problems(pkg: Package) -> list[tuple[str, Problem]]:
             text = (pkg.root / name).read_text(encoding="utf-8-sig")
             if "node_templates" not in text:
                 continue  # type definitions only: nothing names a file
-            data = limits.load_yaml(text)
+            limits.check_yaml(text)
+            cached = parsed_once(text.encode("utf-8"), text)  # tosca-parser's imports then reuse it
+            data = cached[1] if cached is not None else limits.load_yaml(text)
         except (OSError, UnicodeDecodeError, yaml.YAMLError, limits.LimitError):
             continue  # the loader reports it
         topology = data.get("topology_template") if isinstance(data, dict) else None

@@ -47,7 +47,10 @@ def group_vars(model: ServiceModel, part: Part, site_files: Doc) -> Doc:
     (openstack: the HOT parameters of :data:`translators.heat_fit.SITE_PARAMETERS` the
     template declares, filled from the site's ``os_network``/``os_flavor``/``os_image``;
     ``heat_stack_site_variables`` names those variables so the apply stops when the site
-    lacks one; ``site_network`` alone is the older form of ``[rdcl_network]``), and
+    lacks one; ``site_network`` alone is the older form of ``[rdcl_network]``;
+    ``flavor_sizes``: ``{HOT parameter: {vcpus, ram, disk}}``, which become
+    ``heat_stack_flavor_sizes``, the role filling each parameter with the site's smallest
+    flavor of that size), and
     for kubernetes/openshift optionally ``manifests`` (``[{node, template}]`` in apply
     order; default one per node) and ``node_labels`` (``[{vdu, labels, taints}]``: the
     Kubernetes nodes the site's nested pods need, see :mod:`translators.k8s.scheduling`),
@@ -68,6 +71,8 @@ def group_vars(model: ServiceModel, part: Part, site_files: Doc) -> Doc:
             network["heat_stack_site_network"] = True
         if wanted:
             network["heat_stack_site_variables"] = [SITE_VARIABLES[p] for p in wanted]
+        if site_files.get("flavor_sizes"):  # filled by the role at apply (never a template of a name)
+            network["heat_stack_flavor_sizes"] = site_files["flavor_sizes"]
         return {
             "heat_stack_name": f"{model.name}-{part.site}".replace("_", "-") + INSTANCE_SUFFIX,
             "heat_stack_template": f"templates/{part.site}/stack.yaml",

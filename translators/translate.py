@@ -280,9 +280,11 @@ def translate_model(
         )
     package_index = carry_artifacts(model, result) if model.package is not None else None
     index_parts = []
+    site_vars = []
     for part in parts:
         site_files = _translate_part(model, part, result, rel, labels)
-        result.files[f"group_vars/{part.site}.json"] = _json(group_vars(model, part, site_files))
+        site_vars.append(group_vars(model, part, site_files))
+        result.files[f"group_vars/{part.site}.json"] = _json(site_vars[-1])
         index_parts.append(
             {
                 "site": part.site,
@@ -331,6 +333,7 @@ def translate_model(
             for i in model.inputs
         ],
         "parts": index_parts,
+        "scaling": levels.offer(model, site_vars),
         "report": result.report,
     }
     if model.flavour:
@@ -443,7 +446,8 @@ def _translate_part(
 ) -> Doc:
     files = result.files
     if part.kind == "openstack":
-        hot_files, resources = hot.translate_site(model, part.nodes, labels, result.report)
+        sizes: dict[str, dict[str, int]] = {}
+        hot_files, resources = hot.translate_site(model, part.nodes, labels, result.report, sizes)
         for name, text in hot_files.items():
             files[f"templates/{part.site}/{name}"] = text
         from .validate import load_yaml
@@ -454,6 +458,7 @@ def _translate_part(
             "resources": resources,
             "site_network": hot.SITE_NETWORK in declared,
             "site_parameters": [p for p in heat_fit.SITE_PARAMETERS if p in declared],
+            "flavor_sizes": {p: sizes[p] for p in sorted(sizes) if p in declared},
         }
     if part.kind in POD_KINDS:
         first = next(p for p in result.parts if p.kind in POD_KINDS)

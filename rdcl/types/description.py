@@ -21,6 +21,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from ..exceptions import UnknownView
+
 SCHEMA = json.loads((Path(__file__).parent / "description.schema.json").read_text())
 
 
@@ -256,10 +258,10 @@ class DescriptionModel:
         """The part of a full graph that ``view`` shows (node types listed in the view, or
         derived from one listed); parents outside the view dropped.
 
-        :raises KeyError: unknown view (message lists the views).
+        :raises rdcl.exceptions.UnknownView: unknown view (a ``KeyError``; the message lists the views).
         """
         if view not in self.views:
-            raise KeyError(f"unknown view {view!r} of {self.name}; views: {', '.join(self.views)}")
+            raise UnknownView(f"unknown view {view!r} of {self.name}; views: {', '.join(self.views)}")
         shown = self.views[view]
         nodes = [dict(n) for n in graph["nodes"] if self.shows(view, n["type"])]
         ids = {n["id"] for n in nodes}

@@ -18,16 +18,13 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..exceptions import RegistryError
 from .base import ProjectType
 
 BUILTIN = Path(__file__).resolve().parent
 ENV = "RDCL_TYPES_PATH"
 
 _cache: dict[tuple[Path, ...], dict[str, ProjectType]] = {}
-
-
-class RegistryError(LookupError):
-    """Unknown type name, a plugin folder without its class, or two plugins with one name."""
 
 
 def plugin_paths(extra: Iterable[str | Path] = ()) -> list[Path]:

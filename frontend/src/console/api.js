@@ -24,10 +24,26 @@ export async function send(url, body, method = "POST") {
   return { ok: resp.ok, status: resp.status, data };
 }
 
-/** Words for an API error body: `{field: message}` (nested or lists) -> "field: message; ...". */
+/** Is `data` an API error body: RFC 9457 problem details ({type, title, status, detail, ...})? */
+export function isProblem(data) {
+  return data != null && typeof data === "object" && typeof data.type === "string" && typeof data.status === "number";
+}
+
+/**
+ * The per-field errors of an API error body: a problem's `errors` ({field: [message, ...]},
+ * nested for nested fields), or `{detail}` when it names no field.
+ */
+export function fieldErrors(data) {
+  if (!isProblem(data)) return data || {};
+  const { errors } = data;
+  return errors && typeof errors === "object" && !Array.isArray(errors) ? errors : { detail: data.detail || data.title };
+}
+
+/** Words for an API error body: a problem's `detail`; `{field: message}` (nested or lists) -> "field: message; ...". */
 export function describe(data) {
   if (data == null) return "the server did not answer";
   if (typeof data === "string") return data;
   if (Array.isArray(data)) return data.map(describe).join("; ");
+  if (isProblem(data)) return data.detail || data.title;
   return Object.entries(data).map(([k, v]) => (k === "detail" ? describe(v) : k + ": " + describe(v))).join("; ");
 }

@@ -5,7 +5,7 @@
 // reloaded on a refusal, so write-only fields keep what was typed and the server never
 // sends them back.
 import { JSONEditor } from "@json-editor/json-editor";
-import { send, describe } from "./api.js";
+import { send, describe, isProblem } from "./api.js";
 
 const spec = JSON.parse(document.getElementById("order-spec").textContent);
 const holder = document.getElementById("order-form");
@@ -74,7 +74,8 @@ function showAlert(text) {
 /** Each `{field: message}` of the server beside its field; the rest in the alert above. */
 function showErrors(errors) {
   const rest = [];
-  for (const [field, message] of Object.entries(errors)) {
+  for (const [field, messages] of Object.entries(errors)) {
+    const message = [].concat(messages).join(" ");
     const ed = editor.getEditor("root." + field);
     if (ed && ed.input) {
       ed.theme.addInputError(ed.input, String(message));
@@ -117,8 +118,9 @@ form.addEventListener("submit", async (ev) => {
   button.disabled = false;
   if (res.ok) {
     window.location.assign(res.data.job ? "/jobs/" + res.data.job.id + "/" : "/orders/" + res.data.id + "/");
-  } else if (res.data && typeof res.data.parameters === "object" && !Array.isArray(res.data.parameters)) {
-    showErrors(res.data.parameters);
+  } else if (isProblem(res.data) && res.data.errors && typeof res.data.errors === "object" && !Array.isArray(res.data.errors)) {
+    const { parameters, ...rest } = res.data.errors; // dialog values under parameters, request fields beside
+    showErrors(parameters && typeof parameters === "object" && !Array.isArray(parameters) ? { ...parameters, ...rest } : res.data.errors);
   } else {
     showAlert(describe(res.data));
   }

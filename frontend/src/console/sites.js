@@ -1,7 +1,7 @@
 // The site form: fields of the chosen kind only, sent to /api/sites/ (POST) or
 // /api/sites/<name>/ (PATCH). Credentials are write-only: an empty field leaves a stored one
 // as it is, "clear it" removes it, and nothing typed is ever sent back by the server.
-import { send } from "./api.js";
+import { send, fieldErrors } from "./api.js";
 
 const form = document.getElementById("site-form");
 const kind = document.getElementById("f-kind");
@@ -60,7 +60,7 @@ form.addEventListener("submit", async (ev) => {
   try { data = body(); } catch (exc) { showErrors({ labels: exc.message }); return; }
   const name = form.dataset.site;
   const res = name ? await send("/api/sites/" + encodeURIComponent(name) + "/", data, "PATCH") : await send("/api/sites/", data);
-  if (res.ok) window.location.assign("/sites/"); else showErrors(res.data);
+  if (res.ok) window.location.assign("/sites/"); else showErrors(fieldErrors(res.data));
 });
 
 kind.addEventListener("change", showKind);

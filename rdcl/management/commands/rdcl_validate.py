@@ -1,9 +1,10 @@
-"""``python manage.py rdcl_validate PATH... [--type TYPE]``: validate descriptor files.
+"""``python manage.py rdcl_validate PATH... [--type TYPE] [--root DIR]``: validate descriptor files.
 
 PATHs are files, folders (recursively), zips or CSARs. Prints one line per valid file
 (``FILE: valid (TYPE)``) and one line per problem of an invalid one
 (``FILE:LINE: PATH: [RULE] MESSAGE``). Exit status 0 when all are valid, 1 when any is
-not, 2 for an unknown ``--type``. The logic is :func:`rdcl.validation.validate_paths`.
+not, 2 for an unknown ``--type`` or a PATH outside ``--root`` (the folder imports must
+stay in, as ``translate --root``). The logic is :func:`rdcl.validation.validate_paths`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ class Command(BaseCommand):
             help=f"an extra folder of project-type plugins (also: {TYPES_ENV})",
         )
         parser.add_argument(
+            "--root",
+            metavar="DIR",
+            help="folder the descriptors' imports must stay in (default: a folder given as PATH, "
+            "or each file's own folder); every PATH must be inside it",
+        )
+        parser.add_argument(
             "--sol001-path",
             action="append",
             default=[],
@@ -50,8 +57,8 @@ class Command(BaseCommand):
                 [*opts["sol001_path"], *filter(None, [os.environ.get(SOL001_ENV)])]
             )
         try:
-            reports = validate_paths(opts["paths"], opts["type_name"], opts["types_path"])
-        except RegistryError as exc:
+            reports = validate_paths(opts["paths"], opts["type_name"], opts["types_path"], opts["root"])
+        except (RegistryError, ValueError) as exc:
             raise CommandError(str(exc), returncode=2) from None
         for report in reports:
             for line in report.lines():
