@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from . import access, publications, services
+from . import access, event_stream, publications, services
 from .credentials import NAMES as credential_names
 from .exceptions import (
     DialogError,
@@ -402,12 +402,17 @@ class JobViewSet(PerAction, viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def events(self, request, pk=None):
         """Events after ``?after=`` (default 0), at most ``?limit=`` (1-500, default 500), and
-        whether the job is done. The job page asks for a short first page so it paints at once."""
+        whether the job is done. The job page asks for a short first page so it paints at once.
+        A job run in parts lists its parts' events, in the order they ran, as one stream
+        (``counter`` rises across parts, ``part`` says whose: :mod:`nfvo.event_stream`)."""
         job = self.get_object()
         after = _integer(request, "after", 0)
         limit = min(max(_integer(request, "limit", 500), 1), 500)
-        events = job.events.filter(counter__gt=after).order_by("counter")[:limit]
-        return Response({"status": job.status, "done": job.done, "events": JobEventSerializer(events, many=True).data})
+        stream = event_stream.segments(job)  # a job run in parts: theirs merged in (nfvo.event_stream)
+        events = event_stream.after(stream, after, limit)
+        parts = {seg.job_id: seg.part for seg in stream}
+        data = JobEventSerializer(events, many=True, context={"parts": parts}).data
+        return Response({"status": job.status, "done": job.done, "events": data})
 
     @extend_schema(request=None, responses={200: JobSerializer})
     @action(detail=True, methods=["post"])

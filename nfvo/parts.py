@@ -11,7 +11,8 @@ across sites holds; a worker running a part gets the credentials of the part's s
 (:func:`nfvo.runner.run`). The parent stays ``running`` (the reaper leaves it alone) and ends
 when its last part does, or with the first part that does not succeed (later parts are
 canceled); its ``result`` has every part's sites, its instance and order move then. Each
-part's events are its own job's.
+part's events are stored under its own job; the parent's event stream (API and job page)
+shows them merged in part order (:mod:`nfvo.event_stream`).
 """
 
 from __future__ import annotations

@@ -10,8 +10,11 @@
 * A part of a job (:mod:`nfvo.parts`) is reaped like a job and ends its parent; a job
   split in parts is left alone while they run.
 * A pending or waiting job never sent to the broker (it was down), or sent longer than
-  ``RDCL_REQUEUE_AFTER`` seconds ago (the broker may have lost it on a restart), is sent
-  again. Sending a job twice is harmless: :func:`nfvo.runner.claim` runs it once.
+  ``RDCL_REQUEUE_AFTER`` seconds ago to a queue the broker now holds nothing in (it may
+  have lost it on a restart), is sent again. While its queue holds messages the workers
+  have not reached it yet: a backlog is not a loss, and sending every waiting job again
+  each ``RDCL_REQUEUE_AFTER`` would fill the queue with copies. Sending a job twice is
+  harmless: :func:`nfvo.runner.claim` runs it once.
 
 Every worker runs :func:`reap` when it starts and every ``RDCL_REAP_INTERVAL`` seconds.
 """
@@ -31,7 +34,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import orders, parts
+from . import metrics, orders, parts
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -99,16 +102,36 @@ def remove_ended_job_folders() -> list[int]:
 
 
 def requeue_lost_jobs() -> list[int]:
-    """Send again pending/waiting jobs the broker may not hold; returns their ids."""
+    """Send again pending/waiting jobs the broker may not hold (never sent, or sent long ago
+    to a queue now empty at the broker); returns their ids."""
     from .services import enqueue
 
     before = timezone.now() - timedelta(seconds=settings.RDCL_REQUEUE_AFTER)
-    lost = (
+    lost = list(
         Job.objects.filter(status__in=[Job.PENDING, Job.WAITING], cancel_requested=False)
         .filter(Q(enqueued__isnull=True) | Q(enqueued__lt=before))
         .order_by("pk")
     )
-    return [job.pk for job in lost if parts.its_turn(job) and enqueue(job)]  # a later part waits its turn
+    busy = _queues_holding_messages({metrics.queue_label(job.queue) for job in lost if job.enqueued is not None})
+    return [
+        job.pk
+        for job in lost
+        if (job.enqueued is None or metrics.queue_label(job.queue) not in busy)
+        and parts.its_turn(job)  # a later part waits its turn
+        and enqueue(job)
+    ]
+
+
+def _queues_holding_messages(queues: set[str]) -> set[str]:
+    """Those of ``queues`` where the broker holds messages waiting; none when it cannot be
+    asked (sending then fails too and the jobs stay pending for the next pass)."""
+    if not queues:
+        return set()
+    try:
+        return {queue for queue, n in metrics.queue_depths(sorted(queues)).items() if n}
+    except Exception as exc:  # broker unreachable
+        log.info("reaper: queue depths not read: %s", exc)
+        return set()
 
 
 def requeue_lost_publications() -> list[int]:

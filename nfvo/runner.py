@@ -2,7 +2,8 @@
 
 ansible-runner's model (``Runner``/``RunnerConfig``): one private data directory per job
 (``RDCL_JOBS_DIR/<id>``) with the project checked out at the job's commit; events are
-stored as :class:`~nfvo.models.JobEvent` rows as they arrive, so pages can stream them.
+stored as :class:`~nfvo.models.JobEvent` rows as they arrive, a batch at most about a second
+late (:mod:`nfvo.event_batch`), so pages can stream them.
 Plan jobs first render and validate every template (HOT structure, Kubernetes OpenAPI)
 and then run Ansible in check mode with ``rdcl_mode=plan``: no cloud is contacted.
 
@@ -30,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import credentials, dialog, extravars, inventory, kinds, metrics, orders, parts, remotes, sandbox, ssh_agent
+from .event_batch import EventBatch
 from .models import Job, JobEvent, ServiceInstance
 
 log = logging.getLogger(__name__)
@@ -52,12 +54,15 @@ def claim(job_id: int):
     service instance is running (the job is marked waiting), or None when the job is
     not pending/waiting any more (a redelivery, or canceled).
     """
+    # Only the columns the claim reads (the JSON columns of a job are not decoded here): the
+    # claim is most of a job's pickup latency.
     with transaction.atomic():
-        job = Job.objects.select_related("instance").filter(pk=job_id).first()
-        if job is None:  # deleted since it was queued
+        instance_id = Job.objects.filter(pk=job_id).values_list("instance_id", flat=True).first()
+        if instance_id is None:  # deleted since it was queued
             return None
-        ServiceInstance.objects.select_for_update().get(pk=job.instance_id)  # one claim per instance at a time
-        job = Job.objects.select_for_update().get(pk=job_id)
+        locked = ServiceInstance.objects.select_for_update().filter(pk=instance_id).values_list("pk", flat=True)
+        list(locked)  # one claim per instance at a time
+        job = Job.objects.select_for_update().only("status", "mode", "instance_id", "parent_id").get(pk=job_id)
         if job.status not in (Job.PENDING, Job.WAITING):
             return None
         busy = (
@@ -140,10 +145,13 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
     failures: dict[str, str] = {}
     stats: dict = {}
     beat = {"last": 0.0, "cancel": False}
+    batch = EventBatch()
 
     def on_tick() -> bool:
-        """ansible-runner's cancel callback (called in its loop, every pexpect timeout):
-        refresh the heartbeat once a second; once a cancel is seen, keep saying so."""
+        """ansible-runner's cancel callback (called in its loop, every pexpect timeout, set to
+        :data:`HEARTBEAT_EVERY`): write the events waiting, refresh the heartbeat once a
+        second; once a cancel is seen, keep saying so."""
+        batch.flush()
         now = time.monotonic()
         if not beat["cancel"] and now - beat["last"] >= HEARTBEAT_EVERY:
             beat["last"] = now
@@ -152,28 +160,31 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
         return beat["cancel"]
 
     def on_event(event: dict) -> bool:
-        event = _store_event(job, event, failures, secrets)
+        event = _store_event(job, event, failures, secrets, batch)
         if event.get("event") == "playbook_on_stats":
             stats.update(event.get("event_data") or {})
         return False  # stored in the database; ansible-runner need not keep a copy
 
     extravars.write(data_dir, values, own)  # env/extravars, 0600; user strings !unsafe, never on the command line
-    r = sandbox.run(  # boxed, with an environment built from nothing (nfvo.sandbox)
-        private_data_dir=data_dir,
-        project_dir=service_dir,
-        playbook=job.playbook,
-        inventory=inv,
-        limit=job.limit or None,
-        cmdline="--check" if job.mode == "plan" else None,
-        envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), **agent.env, **secrets.env},
-        paths=kind.sandbox_paths(values, create=job.mode != "plan"),
-        create_site_roots=job.mode != "plan",
-        event_handler=on_event,
-        cancel_callback=on_tick,
-        quiet=True,
-        timeout=job.timeout or None,
-        settings={"suppress_ansible_output": True},
-    )
+    try:
+        r = sandbox.run(  # boxed, with an environment built from nothing (nfvo.sandbox)
+            private_data_dir=data_dir,
+            project_dir=service_dir,
+            playbook=job.playbook,
+            inventory=inv,
+            limit=job.limit or None,
+            cmdline="--check" if job.mode == "plan" else None,
+            envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), **agent.env, **secrets.env},
+            paths=kind.sandbox_paths(values, create=job.mode != "plan"),
+            create_site_roots=job.mode != "plan",
+            event_handler=on_event,
+            cancel_callback=on_tick,
+            quiet=True,
+            timeout=job.timeout or None,
+            settings={"suppress_ansible_output": True, "pexpect_timeout": HEARTBEAT_EVERY},
+        )
+    finally:
+        batch.flush()  # a finished job has all its events
     sites = _site_results(stats, limited, plan, failures)
     status = {"successful": Job.SUCCESSFUL, "canceled": Job.CANCELED}.get(r.status, Job.FAILED)
     failed = [f"{s}: {v['message']}" for s, v in sites.items() if v["status"] in ("failed", "unreachable")]
@@ -187,10 +198,10 @@ def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.
     _finish(job, status, secrets.scrub(message), secrets.scrub({"sites": sites, "rc": r.rc}))
 
 
-def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.RunSecrets) -> dict:
-    """One ansible-runner event as a row, every credential of the run scrubbed from it
-    (stdout, ``res``, names) first; a failure's message is kept per site (for a loop, the
-    first failed item's). Returns the scrubbed event."""
+def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.RunSecrets, batch: EventBatch) -> dict:
+    """One ansible-runner event as a row, into ``batch`` (written soon after), every
+    credential of the run scrubbed from it (stdout, ``res``, names) first; a failure's
+    message is kept per site (for a loop, the first failed item's). Returns the scrubbed event."""
     event = secrets.scrub(event)
     data = event.get("event_data") or {}
     res = data.get("res") if isinstance(data.get("res"), dict) else {}
@@ -199,7 +210,7 @@ def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.Run
     site = inventory.site_of(str(data.get("host", "")))
     if status in ("failed", "unreachable") and not data.get("ignore_errors"):
         failures[site] = f"{data.get('task', '')}: {failure_reason(res, status)}"
-    JobEvent.objects.create(
+    row = JobEvent(
         job=job,
         counter=event.get("counter", 0),
         event=name,
@@ -210,6 +221,7 @@ def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.Run
         changed=bool(res.get("changed")),
         stdout=event.get("stdout", "") or "",
     )
+    batch.add(row)
     return event
 
 
@@ -249,7 +261,9 @@ def _tail(text: str, lines: int = 15) -> str:
 
 def _finish(job: Job, status: str, message: str, result: dict | None = None) -> None:
     """Store a job's end, its instance's state and its order's last step in one transaction;
-    its private data directory is deleted first (a job seen finished has none)."""
+    its private data directory is deleted first (a job seen finished has none). The instance
+    row is locked first, as :func:`claim` locks it (instance, then job): a claim of the same
+    job sent twice (the reaper's resend) waits instead of deadlocking with this transaction."""
     remove_data_dir(job.pk)
     job.status = status
     job.message = message
@@ -257,6 +271,7 @@ def _finish(job: Job, status: str, message: str, result: dict | None = None) -> 
         job.result = result
     job.finished = timezone.now()
     with transaction.atomic():
+        list(ServiceInstance.objects.select_for_update().filter(pk=job.instance_id).values_list("pk", flat=True))
         job.save(update_fields=["status", "message", "result", "finished"])
         if job.parent_id:  # a part: its parent moves the instance and the order (nfvo.parts)
             metrics.job_finished(job)

@@ -3,6 +3,7 @@
 import json
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -377,11 +378,18 @@ class JobSummarySerializer(serializers.ModelSerializer):
 
 
 class JobEventSerializer(serializers.ModelSerializer):
-    """One job event."""
+    """One job event; ``part``: the number of the part that ran it, from the context's
+    ``parts`` (``{job id: part number or None}``, :mod:`nfvo.event_stream`), else None."""
+
+    part = serializers.SerializerMethodField()
 
     class Meta:
         model = JobEvent
-        fields = ["counter", "event", "play", "task", "host", "status", "changed", "stdout"]
+        fields = ["counter", "event", "play", "task", "host", "status", "changed", "stdout", "part"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_part(self, event: JobEvent) -> int | None:
+        return self.context.get("parts", {}).get(event.job_id)
 
 
 class ServiceInstanceSerializer(serializers.ModelSerializer):

@@ -2,13 +2,16 @@
 
 Late acks and reject-on-worker-lost: a job whose worker dies is redelivered, and
 :func:`nfvo.runner.claim` makes sure a redelivered job never runs twice at once. Every
-worker starts the reaper (:mod:`nfvo.reaper`) when it is ready.
+worker starts the reaper (:mod:`nfvo.reaper`) when it is ready. Database connections are
+kept between tasks as between web requests (``RDCL_DB_CONN_MAX_AGE``, health-checked before
+reuse; ``CELERY_DB_REUSE_MAX`` in the settings keeps Celery from closing them at every task).
 """
 
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import task_postrun, task_prerun, worker_ready
+from django.db import close_old_connections
 
 from . import health, metrics, reaper, runner, sandbox
 
@@ -36,6 +39,14 @@ def publish_project(publication_id: int) -> str:
 
     pub = publications.run(publication_id)
     return pub.status if pub is not None else "not claimed"
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _old_connections(**_):
+    """Around each task, as Django does around each request: close a database connection
+    older than ``CONN_MAX_AGE`` or broken, and health-check the others at their next use."""
+    close_old_connections()
 
 
 @worker_ready.connect

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from . import access, credentials, dialog, scaling, sites, workers
+from . import access, credentials, dialog, event_stream, scaling, sites, workers
 from .models import Job, Site
 
 #: Operations the instance page offers with their own buttons; any other playbook of the
@@ -182,10 +182,10 @@ def instance(request, pk):
 def job(request, pk):
     """A job like AWX's output page: status, elapsed time, cancel and relaunch, links to its
     instance and order, the per-site result (the plan's stored detail as tables) and its
-    events, fetched page by page by ``job.js`` (``/api/jobs/<pk>/events/``)."""
+    events, fetched page by page by ``job.js`` (``/api/jobs/<pk>/events/``; a job run in
+    parts shows its parts' events, :mod:`nfvo.event_stream`)."""
     obj = get_object_or_404(access.jobs(request.user).select_related("instance", "order", "user"), pk=pk)
-    # order_by(): the default ordering would add (job, counter) to the DISTINCT, one row per event
-    hosts = sorted(obj.events.exclude(host="").order_by().values_list("host", flat=True).distinct())
+    hosts = event_stream.hosts(event_stream.segments(obj))  # a job run in parts: its parts' sites too
     return render(
         request,
         "nfvo/job.html",

@@ -1,5 +1,6 @@
 """The production shape (issue 15): the database URL, the claim-once path under concurrent
-workers, health and readiness endpoints, Prometheus metrics, the worker heartbeat, JSON logs.
+workers, health and readiness endpoints, Prometheus metrics, the worker heartbeat, JSON logs,
+jobs across queues run in parts and their events in the parent's stream.
 
 Runs on SQLite in the first pass of ``./scripts/test`` and on PostgreSQL in the second
 (``RDCL_TEST_DATABASE_URL``), so the claim and conditional-update paths are proved on both."""
@@ -17,17 +18,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection
 
 from config import database
 from config.celery import app
 from nfvo import runner, services
-from nfvo.models import Job, Order, Site
+from nfvo.models import CatalogueItem, Job, JobEvent, Order, ServiceInstance, Site
 from nfvo.worker import celery_worker, wait_for_job
 from tests.fixtures.redis_server import free_port
 from translators.publish import AUTHOR, init_remote, working_clone
 
 from .conftest import REPO
+from .helpers import api_client
 
 BOOK = """\
 - name: Touch a file on the site
@@ -258,6 +261,12 @@ def test_a_job_across_two_queues_runs_each_part_on_its_hosts_worker(books, tmp_p
     assert sorted(job.result["sites"]) == ["a", "b", "c"] and job.order.status == Order.DONE
     for p in parts:
         assert p.events.filter(event="playbook_on_stats").exists()  # each part streamed its events
+    # The parent's stream (API, job page) is the parts' events in the order they ran.
+    api = api_client(User.objects.create_superuser("root-parts", password="pw-root-parts"))
+    stream = api.get(f"/api/jobs/{job.pk}/events/?limit=500").json()["events"]
+    own = [(p.part, e.event, e.host) for p in parts for e in p.events.order_by("counter")]
+    assert [(e["part"], e["event"], e["host"]) for e in stream] == own
+    assert [e["counter"] for e in stream] == list(range(1, len(own) + 1))
     # Site b's credential went to the edge worker's part only.
     assert (tmp_path / "b" / "done-x").read_text() == "b-host tok-b-7f3e\n"
     assert (tmp_path / "a" / "done-x").read_text() == "a-host none\n"
@@ -267,3 +276,114 @@ def test_a_job_across_two_queues_runs_each_part_on_its_hosts_worker(books, tmp_p
         jobs = tmp_path / host / "jobs"
         assert jobs.is_dir() and not any(jobs.iterdir())
         assert not (tmp_path / host / "fernet.key").exists()  # the key came by configuration
+
+
+def _part(parent: Job, number: int, site: str, status: str, events: int) -> Job:
+    """A part of ``parent`` on ``site`` with ``events`` events (stdout ``"<site> <counter>"``)."""
+    fields = {f: getattr(parent, f) for f in ("instance", "playbook", "repository", "commit")}
+    part = Job.objects.create(parent=parent, part=number, limit=site, status=status, **fields)
+    for counter in range(1, events + 1):
+        _event(part, counter)
+    return part
+
+
+def _event(job: Job, counter: int) -> None:
+    JobEvent.objects.create(
+        job=job, counter=counter, event="runner_on_ok", host=job.limit, stdout=f"{job.limit} {counter}"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_in_parts_streams_its_parts_events_in_the_order_they_ran(client):
+    item = CatalogueItem.objects.create(name="in-parts", repository="/dev/null", playbooks={"create": "x.yml"})
+    instance = ServiceInstance.objects.create(item=item, name="in-parts")
+    parent = Job.objects.create(
+        instance=instance, playbook="x.yml", repository="/dev/null", commit="0" * 40, status=Job.RUNNING
+    )
+    # Parts 1 and 2 ended (3 and 2 events), part 3 runs (1 event so far), part 4 waits its turn.
+    _, b, c, _ = (
+        _part(parent, 1, "a", Job.SUCCESSFUL, 3),
+        _part(parent, 2, "b", Job.SUCCESSFUL, 2),
+        _part(parent, 3, "c", Job.RUNNING, 1),
+        _part(parent, 4, "d", Job.PENDING, 0),
+    )
+    root = User.objects.create_superuser("root", password="pw-root")
+    api = api_client(root)
+
+    def stream(job: Job, query: str) -> list[tuple[int, int | None, str]]:
+        got = api.get(f"/api/jobs/{job.pk}/events/?{query}")
+        assert got.status_code == 200, got.content
+        return [(e["counter"], e["part"], e["stdout"]) for e in got.json()["events"]]
+
+    assert stream(parent, "after=0") == [
+        (1, 1, "a 1"),
+        (2, 1, "a 2"),
+        (3, 1, "a 3"),
+        (4, 2, "b 1"),
+        (5, 2, "b 2"),
+        (6, 3, "c 1"),
+    ]
+    assert stream(parent, "after=2&limit=3") == [(3, 1, "a 3"), (4, 2, "b 1"), (5, 2, "b 2")]  # a page across parts
+    _event(c, 2)  # the running part goes on: its next event comes after the cursor the page had
+    assert stream(parent, "after=6") == [(7, 3, "c 2")]
+    assert stream(parent, "after=7") == []
+    assert stream(b, "after=0") == [(1, None, "b 1"), (2, None, "b 2")]  # a part alone: its own events
+    # The job page's host filter offers every part's sites.
+    client.force_login(root)
+    page = client.get(f"/jobs/{parent.pk}/").content.decode()
+    assert all(f"<option>{site}</option>" in page for site in "abc") and "<option>d</option>" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_are_written_in_batches_when_due_and_when_flushed(monkeypatch):
+    from nfvo import event_batch
+
+    item = CatalogueItem.objects.create(name="batched", repository="/dev/null", playbooks={"create": "x.yml"})
+    instance = ServiceInstance.objects.create(item=item, name="batched")
+    job = Job.objects.create(instance=instance, playbook="x.yml", repository="/dev/null", commit="0" * 40)
+    batch = event_batch.EventBatch()
+    row = lambda n: JobEvent(job=job, counter=n, event="runner_on_ok", stdout=str(n))  # noqa: E731
+    monkeypatch.setattr(event_batch, "FLUSH_AFTER", 3600.0)
+    batch.add(row(1))
+    batch.add(row(2))
+    assert not job.events.exists() and not batch.due()  # waiting for more
+    batch.flush()
+    assert list(job.events.values_list("counter", flat=True)) == [1, 2] and not batch.rows
+    monkeypatch.setattr(event_batch, "MOST", 2)
+    batch.add(row(3))
+    assert job.events.count() == 2
+    batch.add(row(4))  # the batch is full: written at once
+    assert list(job.events.values_list("counter", flat=True)) == [1, 2, 3, 4]
+    monkeypatch.setattr(event_batch, "FLUSH_AFTER", 0.0)
+    batch.add(row(5))  # the oldest waited long enough: written at once
+    assert job.events.count() == 5 and all(e.created for e in job.events.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reaper_sends_a_long_pending_job_again_only_once_its_queue_is_empty():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nfvo import reaper
+
+    queue = f"requeue-{os.getpid()}"
+    item = CatalogueItem.objects.create(name="requeue", repository="/dev/null", playbooks={"create": "x.yml"})
+    instance = ServiceInstance.objects.create(item=item, name="requeue")
+
+    def job(**fields) -> Job:
+        return Job.objects.create(
+            instance=instance, playbook="x.yml", repository="/dev/null", commit="0" * 40, queue=queue, **fields
+        )
+
+    long_ago = job(enqueued=timezone.now() - timedelta(hours=1))  # sent, never picked up
+    never = job()  # the broker was down when it was ordered
+    assert services.enqueue(job())  # a message waits in the queue: the workers are behind, nothing is lost
+    try:
+        assert reaper.requeue_lost_jobs() == [never.pk]
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)  # the queue is drained (or the broker lost it)
+        assert reaper.requeue_lost_jobs() == [long_ago.pk]
+    finally:
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge(queue)
