@@ -167,27 +167,48 @@ def site_parameters(files: dict[str, str], site: Site) -> dict[str, str]:
     return {k: v for k, v in given.items() if k in declared}
 
 
-def dialog_values(files: dict[str, str], site: Site | None = None) -> dict[str, object]:
+def _network_references(node: object) -> set[str]:
+    """Parameters ``node`` reads as an existing network (``network: {get_param: p}`` of a port
+    or of a server's ``networks``), as opposed to the name of a network it creates."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        ref = node.get("network")
+        if isinstance(ref, dict) and isinstance(ref.get("get_param"), str):
+            found.add(ref["get_param"])
+        for value in node.values():
+            found |= _network_references(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _network_references(value)
+    return found
+
+
+def dialog_values(files: dict[str, str], site: Site | None = None, unique: str = "") -> dict[str, object]:
     """A value for each parameter of ``stack.yaml`` without a default that is no site
     parameter: a TOSCA input the descriptor leaves unset, which the order's dialog asks
-    for. The sweep answers as a user who knows the site: an input named for an image or a
-    flavor (``image_name``...) gets the ``site``'s, one named for a key the key
-    pair :data:`SITE_KEYPAIRS` holds; else the first allowed value, the low end of a range,
-    or ``rdcl-sweep`` / 1 / false / ``{}`` by type."""
+    for. The sweep answers as a user who knows the site: an input a port or server reads as
+    its network gets the ``site``'s network, one named for an image or a flavor
+    (``image_name``...) the site's, one named for a key the key pair :data:`SITE_KEYPAIRS`
+    holds; else the first allowed value, the low end of a range, or ``rdcl-sweep<unique>`` /
+    1 / false / ``{}`` by type (``unique``: so that names a stack creates never meet another
+    stack's)."""
     from translators import heat_fit
 
-    # not a network: an input named for one may name the network a template creates, and a
-    # second network of the site's name makes every other stack's reference to it ambiguous
     known = {"image": site.image, "flavor": site.flavor} if site else {}
     known["key"] = SITE_KEYPAIRS[0]
+    docs = [yaml.safe_load(t) for n, t in files.items() if not n.startswith("artifacts/")]
+    networks = set().union(*(_network_references((d or {}).get("resources")) for d in docs if isinstance(d, dict)))
     out: dict[str, object] = {}
     for name, spec in ((yaml.safe_load(files["stack.yaml"]) or {}).get("parameters") or {}).items():
         if name in heat_fit.SITE_PARAMETERS or not isinstance(spec, dict) or "default" in spec:
             continue
-        value: object = {"number": 1, "boolean": False, "json": {}, "comma_delimited_list": "rdcl-sweep"}.get(
-            str(spec.get("type")), "rdcl-sweep"
+        text = f"rdcl-sweep{unique}"
+        value: object = {"number": 1, "boolean": False, "json": {}, "comma_delimited_list": text}.get(
+            str(spec.get("type")), text
         )
         if spec.get("type", "string") == "string":
+            if name in networks and site:
+                value = site.network
             value = next((v for word, v in known.items() if word in name.lower()), value)
         for rule in spec.get("constraints") or []:
             if rule.get("allowed_values"):
@@ -338,7 +359,7 @@ class Sweep:
             )
             env = [str(folder / ".sweep-env.yaml")]
         conn = self._conn()
-        answers = dialog_values(candidate.files, self.site)
+        answers = dialog_values(candidate.files, self.site, name.removeprefix("rdcl-sweep"))
         for attempt in range(3):
             try:
                 conn.create_stack(
