@@ -31,8 +31,8 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import orders, parts
-from .models import Job
+from . import dispatch, orders, parts, runner
+from .models import Job, Publication
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +74,7 @@ def reap_dead_jobs() -> list[int]:
                 job.status, job.message = Job.ERROR, f"{reason}; retry the operation"
                 orders.job_finished(job, actor=f"reaper {socket.gethostname()}:{os.getpid()}")
                 if job.parent_id:  # the parent ends with its part
-                    from .runner import _finish
-
-                    parts.advance(job.parent_id, _finish)
+                    parts.advance(job.parent_id, runner._finish)
                 reaped.append(job.pk)
                 log.warning("job %s: %s", job.pk, reason)
         if job.pk in reaped:
@@ -100,26 +98,21 @@ def remove_ended_job_folders() -> list[int]:
 
 def requeue_lost_jobs() -> list[int]:
     """Send again pending/waiting jobs the broker may not hold; returns their ids."""
-    from .services import enqueue
-
     before = timezone.now() - timedelta(seconds=settings.RDCL_REQUEUE_AFTER)
     lost = (
         Job.objects.filter(status__in=[Job.PENDING, Job.WAITING], cancel_requested=False)
         .filter(Q(enqueued__isnull=True) | Q(enqueued__lt=before))
         .order_by("pk")
     )
-    return [job.pk for job in lost if parts.its_turn(job) and enqueue(job)]  # a later part waits its turn
+    return [job.pk for job in lost if parts.its_turn(job) and dispatch.job(job)]  # a later part waits its turn
 
 
 def requeue_lost_publications() -> list[int]:
     """Send again publications still pending after ``RDCL_REQUEUE_AFTER`` (the broker was
     down when they were asked for); a publication runs once whatever is delivered twice."""
-    from .models import Publication
-    from .publications import enqueue
-
     before = timezone.now() - timedelta(seconds=settings.RDCL_REQUEUE_AFTER)
     lost = Publication.objects.filter(status=Publication.PENDING, created__lt=before).order_by("pk")
-    return [pub.pk for pub in lost if enqueue(pub)]
+    return [pub.pk for pub in lost if dispatch.publication(pub)]
 
 
 def reap() -> dict:
