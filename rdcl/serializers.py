@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from .models import GraphLayout, Project, ProjectShare, Revision
 from .packaging import name_error
+from .services import access_of, current_revisions
 
 
 def _text(**kwargs) -> serializers.CharField:
@@ -164,8 +165,6 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["type", "entry", "created"]
 
     def get_access(self, project) -> str | None:
-        from .services import access_of
-
         return access_of(project, self.context["request"].user) if "request" in self.context else None
 
 
@@ -178,8 +177,6 @@ class ProjectDetailSerializer(ProjectSerializer):
         fields = [*ProjectSerializer.Meta.fields, "files"]
 
     def get_files(self, project) -> list[dict]:
-        from .services import current_revisions
-
         return FileSerializer(current_revisions(project).values(), many=True).data
 
 
