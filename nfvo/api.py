@@ -11,7 +11,9 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from . import access, orders, publications, remotes, services
+from rdcl.services import visible_projects
+
+from . import access, orders, publications, remotes, services, site_check
 from .credentials import NAMES as credential_names
 from .dialog import DialogError
 from .models import AuditEntry, CatalogueItem, Membership, Publication, Site, Tenant
@@ -99,8 +101,6 @@ class SiteViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def check(self, request, name=None):
         """Reach the site now; 200 with ``{status, message, checked}`` (also stored)."""
-        from . import site_check
-
         site = self.get_object()
         if not access.may_see_site_details(request.user, site):
             return forbidden()
@@ -554,8 +554,6 @@ class PublicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         """``{project, tenant?}``: 202 with the publication; ``tenant`` (one you operate)
         will own the item (default: yours, see :func:`nfvo.access.publishing_tenant`). A
         service name another tenant owns ends the publication failed (nothing committed)."""
-        from rdcl.services import visible_projects
-
         req = PublicationRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         project = visible_projects(request.user).filter(pk=req.validated_data["project"]).first()
