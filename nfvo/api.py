@@ -13,7 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from . import access, event_stream, publications, services
+from rdcl.services import visible_projects
+
+from . import access, event_stream, publications, services, site_check
 from .credentials import NAMES as credential_names
 from .exceptions import (
     DialogError,
@@ -118,8 +120,6 @@ class SiteViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated, MaySeeSiteDetails])
     def check(self, request, name=None):
         """Reach the site now; 200 with ``{status, message, checked}`` (also stored)."""
-        from . import site_check
-
         site = self.get_object()
         result = site_check.check(site)
         access.audit(request, "check_site", f"site:{site.name}", status=result["status"])
@@ -533,8 +533,6 @@ class PublicationViewSet(PerAction, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         """``{project, tenant?}``: 202 with the publication; ``tenant`` (one you operate)
         will own the item (default: yours, see :func:`nfvo.access.publishing_tenant`). A
         service name another tenant owns ends the publication failed (nothing committed)."""
-        from rdcl.services import visible_projects
-
         req = PublicationRequestSerializer(data=request.data)
         req.is_valid(raise_exception=True)
         project = visible_projects(request.user).filter(pk=req.validated_data["project"]).first()

@@ -1,6 +1,10 @@
 """App config."""
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.checks import register
+
+from .sandbox import system_check
 
 
 class NfvoConfig(AppConfig):
@@ -11,12 +15,9 @@ class NfvoConfig(AppConfig):
     verbose_name = "NFV orchestrator"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
-        from django.core.checks import register
-
+        # Not a cycle: these import nfvo.models, which Django loads after apps.py (the app registry).
         from . import openshift  # noqa: F401  (registers the openshift item kind and its site receiver)
         from .access import audit
-        from .sandbox import system_check
 
         user_logged_in.connect(
             lambda sender, request, user, **kw: audit(request, "login", f"user:{user}"),
@@ -31,7 +32,7 @@ def _audit_login_failed(sender, credentials: dict, request=None, **kw) -> None:
     """A failed login in the audit log: the username tried (never the password) and the
     client address. Django sends ``user_login_failed`` for every backend that refused, and
     for django-axes' lockout refusals too."""
-    from .access import audit
+    from .access import audit  # not a cycle: nfvo.models loads after apps.py (the app registry)
 
     username = str(credentials.get("username", ""))[:150]
     audit(request, "login_failed", f"user:{username}", locked_out=bool(getattr(request, "axes_locked_out", False)))

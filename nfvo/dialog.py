@@ -25,6 +25,7 @@ from referencing.jsonschema import DRAFT202012
 from translators.varnames import refusal
 
 from .exceptions import DialogError
+from .secrets import decrypt, encrypt
 
 TYPES = {
     "string": "string",
@@ -337,8 +338,6 @@ def secret_fields(schema: dict) -> set[str]:
 def seal(schema: dict, values: dict) -> dict:
     """``values`` with each ``writeOnly`` field encrypted (``fernet:<token>``): what orders,
     service instances and jobs store; :func:`unseal` gives the plain values back at run time."""
-    from .secrets import encrypt
-
     hidden = secret_fields(schema)
     return {
         k: SEALED + encrypt(v) if k in hidden and isinstance(v, str) and v and not v.startswith(SEALED) else v
@@ -348,8 +347,6 @@ def seal(schema: dict, values: dict) -> dict:
 
 def unseal(values: dict) -> dict:
     """The plain values of :func:`seal`."""
-    from .secrets import decrypt
-
     return {
         k: decrypt(v[len(SEALED) :]) if isinstance(v, str) and v.startswith(SEALED) else v for k, v in values.items()
     }

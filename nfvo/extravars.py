@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from .dialog import name_errors
+
 OWN = frozenset({"rdcl_mode", "rdcl_operation", "rdcl_instance"})
 UNSAFE_TAG = "!unsafe"
 
@@ -62,8 +64,6 @@ def dumps(values: dict, own: dict | None = None) -> str:
     :raises ValueError: ``own`` names a variable that is not in :data:`OWN`, or a user value
         has a reserved name (the message names it and the rule).
     """
-    from .dialog import name_errors
-
     own = own or {}
     stray = sorted(set(own) - OWN)
     if stray:

@@ -28,14 +28,20 @@ import threading
 import time
 from pathlib import Path
 
+import git
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
 from rest_framework.exceptions import PermissionDenied
 
+from config.celery import app
 from config.problems import problem_response
+
+from . import remotes
+from .metrics import exposition
 
 log = logging.getLogger(__name__)
 CHECK_TIMEOUT = 3  # seconds per dependency
@@ -60,8 +66,6 @@ def check_broker() -> None:
     """Connect to the Celery broker (one try, bounded).
 
     :raises kombu.exceptions.OperationalError: it cannot be reached."""
-    from config.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT)
 
@@ -70,12 +74,10 @@ def check_git() -> None:
     """``git ls-remote`` of ``RDCL_GIT_REMOTE`` (through :mod:`nfvo.remotes`).
 
     :raises git.GitCommandError: it cannot be reached."""
-    import git
-
-    from .remotes import check, environment
-
     url = str(settings.RDCL_GIT_REMOTE)
-    git.cmd.Git().ls_remote("--heads", "--", url, env=environment(check(url)), kill_after_timeout=CHECK_TIMEOUT * 3)
+    git.cmd.Git().ls_remote(
+        "--heads", "--", url, env=remotes.environment(remotes.check(url)), kill_after_timeout=CHECK_TIMEOUT * 3
+    )
 
 
 CHECKS = {"database": check_database, "broker": check_broker, "git": check_git}
@@ -109,16 +111,12 @@ def _loopback(request) -> bool:
 @require_GET
 def metrics(request):
     """Prometheus exposition; 403 unless from loopback or with the bearer token."""
-    from . import metrics as m
-
     token = os.environ.get("RDCL_METRICS_TOKEN", "")
     given = request.META.get("HTTP_AUTHORIZATION", "")
     allowed = hmac.compare_digest(given, f"Bearer {token}") if token else _loopback(request)
     if not allowed:
         return problem_response(PermissionDenied("metrics: loopback or RDCL_METRICS_TOKEN only"), request)
-    from prometheus_client import CONTENT_TYPE_LATEST
-
-    return HttpResponse(m.exposition(), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
 
 
 def heartbeat_file(node: str) -> Path:

@@ -22,6 +22,9 @@ from pathlib import Path
 from translators import kubernetes, validate
 from translators.translate import INDEX
 
+from .sandbox import Paths
+from .sites import select
+
 
 @dataclass
 class Prepared:
@@ -41,8 +44,6 @@ class ItemKind:
         """Sites (inventory groups) a job of ``item`` for tenant ``tenant_id`` uses, in order:
         the item's site names and the sites its selectors match now among the global sites
         and that tenant's (:func:`nfvo.sites.select`; None: a system job, every site)."""
-        from .sites import select
-
         return select(item.sites, tenant_id)
 
     def plan(self, folder: Path, values: dict) -> tuple[dict, list[str]]:
@@ -57,8 +58,6 @@ class ItemKind:
         """:class:`nfvo.sandbox.Paths` a job with ``values`` may use besides its own folder
         and its sites' (:func:`nfvo.sandbox.site_paths`): none. ``create``: make missing
         folders (False for plan jobs, which write nothing)."""
-        from .sandbox import Paths
-
         return Paths()
 
 

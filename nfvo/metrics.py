@@ -23,8 +23,14 @@ import logging
 import os
 import time
 
-from prometheus_client import CollectorRegistry, Histogram, generate_latest, multiprocess, start_http_server
+from django.conf import settings
+from django.db.models import Count
+from prometheus_client import REGISTRY, CollectorRegistry, Histogram, generate_latest, multiprocess, start_http_server
 from prometheus_client.core import GaugeMetricFamily
+
+from config.celery import app
+
+from .models import Job, Order
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +60,6 @@ PICKUP = Histogram(
 
 def queue_label(queue: str) -> str:
     """The ``queue`` label of a job's queue ('' means the default queue)."""
-    from django.conf import settings
-
     return queue or settings.CELERY_TASK_DEFAULT_QUEUE
 
 
@@ -77,10 +81,6 @@ class StateCollector:
     A database or broker failure leaves those families out (the scrape still answers)."""
 
     def collect(self):
-        from django.db.models import Count
-
-        from .models import Job, Order
-
         try:
             jobs = GaugeMetricFamily("rdcl_jobs", "Jobs by status and queue.", labels=["status", "queue"])
             queues = set()
@@ -111,8 +111,6 @@ def queue_depths(queues: list[str]) -> dict[str, int]:
 
     :raises kombu.exceptions.OperationalError: the broker cannot be reached.
     """
-    from config.celery import app
-
     out = {}
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
@@ -152,8 +150,6 @@ def start_worker_server() -> int | None:
     port = os.environ.get("RDCL_WORKER_METRICS_PORT")
     if not port:
         return None
-    from prometheus_client import REGISTRY
-
     reg = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # prefork pool: jobs run in child processes
         reg = CollectorRegistry()

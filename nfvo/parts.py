@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from . import dispatch
 from .models import Job, Site
 
 PART_FIELDS = ("instance", "operation", "user", "playbook", "mode", "repository", "folder", "commit", "extra_vars")
@@ -63,9 +64,7 @@ def split(job: Job, cut: list[tuple[str, list[str]]]) -> list[Job]:
         job.result = {"parts": [{"job": p.pk, "queue": p.queue, "sites": p.limit.split(",")} for p in parts]}
         job.message = f"runs in {len(parts)} parts: " + "; ".join(f"{p.limit} on {p.queue or 'default'}" for p in parts)
         job.save(update_fields=["result", "message"])
-    from .services import enqueue
-
-    enqueue(parts[0])
+    dispatch.job(parts[0])
     return parts
 
 
@@ -83,8 +82,6 @@ def advance(parent_id: int, finish) -> None:
     so far succeeded and no cancel was asked; otherwise cancel the pending parts and end the
     parent with ``finish(parent, status, message, result)`` (:func:`nfvo.runner._finish`).
     Safe to call twice (the parent row is locked; an ended parent is left alone)."""
-    from .services import enqueue
-
     with transaction.atomic():
         parent = Job.objects.select_for_update().get(pk=parent_id)
         if parent.done:
@@ -96,7 +93,7 @@ def advance(parent_id: int, finish) -> None:
         pending = [p for p in parts if p.status in (Job.PENDING, Job.WAITING)]
         if failed is None and pending and not parent.cancel_requested:
             if pending[0].enqueued is None:
-                transaction.on_commit(lambda: enqueue(pending[0]))
+                transaction.on_commit(lambda: dispatch.job(pending[0]))
             return
         reason = f"part {failed.part} {failed.status}" if failed else "canceled on request"
         Job.objects.filter(pk__in=[p.pk for p in pending]).update(

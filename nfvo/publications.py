@@ -22,12 +22,13 @@ from django.utils import timezone
 
 from rdcl import checks, packaging
 from rdcl.models import Project, Revision
+from rdcl.services import current_revisions
 from rdcl.types.registry import get_type
 from translators.errors import DescriptorError, Problem, TranslationError
 from translators.publish import PublishError
 from translators.translate import Translation, translate_descriptors, translate_model
 
-from . import access, services, sites
+from . import access, dispatch, services, sites
 from .exceptions import NothingToPublish, Refused
 from .models import CatalogueItem, Publication
 from .pipeline import publish_translation
@@ -44,8 +45,6 @@ def request(project: Project, user, tenant=None, replace: bool = False) -> Publi
     Access checks (read access to the project, an operator role) are the caller's.
     :raises ValueError: the project has no files.
     """
-    from rdcl.services import current_revisions
-
     revisions = {path: rev.number for path, rev in current_revisions(project).items()}
     if not revisions:
         raise NothingToPublish(f"project {project.name} has no files to publish")
@@ -58,15 +57,8 @@ def request(project: Project, user, tenant=None, replace: bool = False) -> Publi
             revisions=revisions,
             replace=replace,
         )
-        transaction.on_commit(lambda: enqueue(pub))
+        transaction.on_commit(lambda: dispatch.publication(pub))
     return pub
-
-
-def enqueue(pub: Publication) -> bool:
-    """Send a publication to the broker; False (left pending for the reaper) when it is down."""
-    from .tasks import publish_project
-
-    return services.send(publish_project, pub.pk, f"publication {pub.pk}")
 
 
 def run(pub_id: int) -> Publication | None:

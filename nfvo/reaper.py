@@ -34,8 +34,8 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import metrics, orders, parts
-from .models import Job
+from . import dispatch, metrics, orders, parts, runner
+from .models import Job, Publication
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +77,7 @@ def reap_dead_jobs() -> list[int]:
                 job.status, job.message = Job.ERROR, f"{reason}; retry the operation"
                 orders.job_finished(job, actor=f"reaper {socket.gethostname()}:{os.getpid()}")
                 if job.parent_id:  # the parent ends with its part
-                    from .runner import _finish
-
-                    parts.advance(job.parent_id, _finish)
+                    parts.advance(job.parent_id, runner._finish)
                 reaped.append(job.pk)
                 log.warning("job %s: %s", job.pk, reason)
         if job.pk in reaped:
@@ -104,8 +102,6 @@ def remove_ended_job_folders() -> list[int]:
 def requeue_lost_jobs() -> list[int]:
     """Send again pending/waiting jobs the broker may not hold (never sent, or sent long ago
     to a queue now empty at the broker); returns their ids."""
-    from .services import enqueue
-
     before = timezone.now() - timedelta(seconds=settings.RDCL_REQUEUE_AFTER)
     lost = list(
         Job.objects.filter(status__in=[Job.PENDING, Job.WAITING], cancel_requested=False)
@@ -118,7 +114,7 @@ def requeue_lost_jobs() -> list[int]:
         for job in lost
         if (job.enqueued is None or metrics.queue_label(job.queue) not in busy)
         and parts.its_turn(job)  # a later part waits its turn
-        and enqueue(job)
+        and dispatch.job(job)
     ]
 
 
@@ -137,12 +133,9 @@ def _queues_holding_messages(queues: set[str]) -> set[str]:
 def requeue_lost_publications() -> list[int]:
     """Send again publications still pending after ``RDCL_REQUEUE_AFTER`` (the broker was
     down when they were asked for); a publication runs once whatever is delivered twice."""
-    from .models import Publication
-    from .publications import enqueue
-
     before = timezone.now() - timedelta(seconds=settings.RDCL_REQUEUE_AFTER)
     lost = Publication.objects.filter(status=Publication.PENDING, created__lt=before).order_by("pk")
-    return [pub.pk for pub in lost if enqueue(pub)]
+    return [pub.pk for pub in lost if dispatch.publication(pub)]
 
 
 def reap() -> dict:

@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 
 import git
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from translators.paths import within
 
@@ -177,8 +178,6 @@ def allowed() -> list[Allowed]:
 
     :raises django.core.exceptions.ImproperlyConfigured: an entry that is none of the forms above.
     """
-    from django.core.exceptions import ImproperlyConfigured
-
     raw = getattr(settings, "RDCL_GIT_ALLOWED_REMOTES", [])
     entries = [e.strip() for e in (raw.split(",") if isinstance(raw, str) else raw) if e and e.strip()]
     out = []

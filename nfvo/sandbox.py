@@ -64,6 +64,7 @@ from urllib.parse import urlparse
 
 from ansible_runner.interface import init_runner
 from django.conf import settings
+from django.core import checks
 
 from translators import paths
 
@@ -375,8 +376,6 @@ def system_check(app_configs=None, **kwargs) -> list:
     """Django system checks (``manage.py check``, ``runserver`` and the worker's start say
     so): ``nfvo.E010`` the job sandbox is required and ``bwrap`` is missing or cannot run
     (or ``RDCL_JOB_SANDBOX`` is unknown); ``nfvo.W010`` jobs run unboxed on purpose."""
-    from django.core import checks
-
     try:
         if bwrap() is None:
             return [

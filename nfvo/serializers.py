@@ -4,12 +4,13 @@ import json
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
+from jsonschema import Draft202012Validator, SchemaError
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from . import access
+from . import access, remotes
 from . import credentials as site_credentials
-from .dialog import schema_problems
+from .dialog import DialogError, publishable, schema_problems
 from .models import (
     AuditEntry,
     CatalogueItem,
@@ -23,6 +24,7 @@ from .models import (
     Site,
     Tenant,
 )
+from .sites import select
 
 
 def _credential_field(cred):
@@ -221,11 +223,9 @@ class PublishRequestSerializer(serializers.Serializer):
     tenants = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tenant.objects.all(), required=False)
 
     def validate_repository(self, value):
-        from .remotes import RemoteRefused, check
-
         try:
-            check(value)
-        except RemoteRefused as exc:
+            remotes.check(value)
+        except remotes.RemoteRefused as exc:
             raise serializers.ValidationError(str(exc)) from exc
         return value
 
@@ -258,8 +258,6 @@ class PublishRequestSerializer(serializers.Serializer):
         return value
 
     def validate_sites(self, value):
-        from .sites import select
-
         try:
             select(value)
         except (LookupError, ValueError) as exc:
@@ -291,10 +289,6 @@ def _dialog_schema(value: dict) -> dict:
 
     :raises serializers.ValidationError: the message names the place and the rule.
     """
-    from jsonschema import Draft202012Validator, SchemaError
-
-    from .dialog import DialogError, publishable
-
     value = value or {"type": "object", "properties": {}}
     try:
         Draft202012Validator.check_schema(value)

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 
 import git
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from translators.publish import Published
+from translators.publish import Published, publish_files
 
-from . import dialog, kinds, orders, parts, remotes, scaling
+from . import dialog, dispatch, kinds, orders, parts, remotes, runner, scaling
 from .exceptions import JobNotFinished, NameTaken, RefNotFound, RepositoryUnreadable, UnknownOperation
 from .models import CatalogueItem, Job, Order, ServiceInstance, Site, Tenant
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
-log = logging.getLogger(__name__)
 
 
 def claim_name(name: str, owner: Tenant | None, take_over: bool = False) -> CatalogueItem | None:
@@ -204,10 +203,6 @@ def _order_job(order_row: Order, user, note: str, source: str | None = None) -> 
 
 def _commit_prepared(item: CatalogueItem, prepared: kinds.Prepared) -> str:
     """Commit an order's files to the item's repository (its own working clone); the SHA."""
-    from django.conf import settings
-
-    from translators.publish import publish_files
-
     clone = settings.VAR_DIR / "git" / "clones" / hashlib.sha256(item.repository.encode()).hexdigest()[:16]
     folder = f"{item.folder}/{prepared.folder}".strip("/")
     return publish_files(
@@ -275,30 +270,8 @@ def _job(instance, operation, mode, limit, commit, values, order_row=None, retry
         queue=item.queue,
         retry_of=retry_of,
     )
-    transaction.on_commit(lambda: enqueue(job))
+    transaction.on_commit(lambda: dispatch.job(job))
     return job
-
-
-def enqueue(job: Job, countdown: float = 0) -> bool:
-    """Send a job to the broker (its item's queue). False when the broker cannot be reached:
-    the job stays pending and the reaper sends it again; an accepted order is never lost."""
-    from .tasks import run_job
-
-    if not send(run_job, job.pk, f"job {job.pk}", queue=job.queue or None, countdown=countdown or None):
-        return False
-    Job.objects.filter(pk=job.pk).update(enqueued=timezone.now())
-    return True
-
-
-def send(task, pk: int, what: str, **options) -> bool:
-    """``task.apply_async((pk,), **options)``; False, logged, when the broker cannot be
-    reached (the row stays pending and the reaper sends it again)."""
-    try:
-        task.apply_async((pk,), **options)
-    except Exception as exc:  # broker down: kombu's OperationalError and friends
-        log.warning("%s: broker unreachable, left pending for the reaper: %s", what, exc)
-        return False
-    return True
 
 
 def cancel(job: Job, user=None) -> Job:
@@ -312,9 +285,7 @@ def cancel(job: Job, user=None) -> Job:
         if stopped:
             orders.job_finished(job, actor=orders.actor_name(user))
     if job.parts.exists():  # split in parts (nfvo.parts): ends now unless a part is running
-        from .runner import _finish
-
-        parts.advance(job.pk, _finish)
+        parts.advance(job.pk, runner._finish)
         job.refresh_from_db()
     return job
 

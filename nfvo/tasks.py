@@ -1,5 +1,9 @@
 """Celery tasks and worker hooks.
 
+The only module that defines tasks and imports what they run; the rest of the orchestrator
+queues work by task name through :mod:`nfvo.dispatch` (names :data:`nfvo.dispatch.RUN_JOB`,
+:data:`nfvo.dispatch.PUBLISH_PROJECT`) and never imports this module.
+
 Late acks and reject-on-worker-lost: a job whose worker dies is redelivered, and
 :func:`nfvo.runner.claim` makes sure a redelivered job never runs twice at once. Every
 worker starts the reaper (:mod:`nfvo.reaper`) when it is ready. Database connections are
@@ -13,30 +17,25 @@ from celery import shared_task
 from celery.signals import task_postrun, task_prerun, worker_ready
 from django.db import close_old_connections
 
-from . import health, metrics, reaper, runner, sandbox
+from . import dispatch, health, metrics, publications, reaper, runner, sandbox
+from .models import Job
 
 WAIT_RETRY_SECONDS = 1.0
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, name="nfvo.run_job")
+@shared_task(acks_late=True, reject_on_worker_lost=True, name=dispatch.RUN_JOB)
 def run_job(job_id: int) -> str:
     """Run job ``job_id``; returns its final status, or ``waiting`` when it must wait its turn."""
-    from . import services
-
     job = runner.run(job_id)
     if job == runner.WAIT:
-        from .models import Job
-
-        services.enqueue(Job.objects.get(pk=job_id), countdown=WAIT_RETRY_SECONDS)
+        dispatch.job(Job.objects.get(pk=job_id), countdown=WAIT_RETRY_SECONDS)
         return "waiting"
     return job.status if job is not None else "not claimed"
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, name="nfvo.publish_project")
+@shared_task(acks_late=True, reject_on_worker_lost=True, name=dispatch.PUBLISH_PROJECT)
 def publish_project(publication_id: int) -> str:
     """Translate, commit, push and publish a designer project (:mod:`nfvo.publications`)."""
-    from . import publications
-
     pub = publications.run(publication_id)
     return pub.status if pub is not None else "not claimed"
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from . import access, credentials, dialog, event_stream, scaling, sites, workers
 from .models import Job, Site
+from .templatetags.console import elapsed
 
 #: Operations the instance page offers with their own buttons; any other playbook of the
 #: item is a day-2 operation with a button of its own.
@@ -240,8 +241,6 @@ def job_state(request, pk):
     """``{status, done, elapsed, no_worker}`` of a job for its page; ``no_worker`` is true
     when the job is still pending and no worker answers (:func:`nfvo.workers.none_running`)."""
     obj = get_object_or_404(access.jobs(request.user), pk=pk)
-    from .templatetags.console import elapsed
-
     no_worker = obj.status in (Job.PENDING, Job.WAITING) and workers.none_running()
     return JsonResponse({"status": obj.status, "done": obj.done, "elapsed": elapsed(obj), "no_worker": no_worker})
 

@@ -9,6 +9,10 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from django.conf import settings
+
+from .models import Job
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -18,8 +22,6 @@ def celery_worker(
 ):
     """A ``celery worker`` subprocess (solo pool) on ``queues`` (default: the jobs queue),
     for the ``with`` block; killed if it does not stop within 20 s."""
-    from django.conf import settings
-
     with ExitStack() as files:  # the log file is closed also when the worker does not start
         out = files.enter_context(open(log_file, "ab")) if log_file else subprocess.DEVNULL
         proc = subprocess.Popen(
@@ -61,8 +63,6 @@ def wait_for_job(job_id: int, timeout: float = 600, proc: subprocess.Popen | Non
 
     :raises TimeoutError: not done within ``timeout`` seconds (or the worker exited).
     """
-    from .models import Job
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = Job.objects.get(pk=job_id)

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from config.celery import app
+
 from .models import Job
 
 log = logging.getLogger(__name__)
@@ -39,8 +41,6 @@ def none_running() -> bool:
 
 
 def _ping_finds_none() -> bool:
-    from config.celery import app
-
     try:
         return not app.control.ping(timeout=PING_TIMEOUT)
     except Exception as exc:  # broker unreachable or without broadcast: we cannot tell

@@ -9,7 +9,8 @@ message}``) where the kind has them. Kinds that were built-in errors keep that b
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from config.problems import ApiError
 
@@ -61,14 +62,19 @@ class Conflict(RdclError):
     slug = "stale-revision"
     title = "Not saved from the current revision"
 
+    #: ``render(revision) -> dict``, set by :mod:`rdcl.serializers` (its RevisionTextSerializer),
+    #: which imports this module: errors know no serializer.
+    render: ClassVar[Callable[[Any], dict[str, Any]] | None] = None
+
     def __init__(self, detail: str, current: Any = None):
         self.current = current
         super().__init__(detail)
 
     def extra(self) -> dict[str, Any]:
-        from .serializers import RevisionTextSerializer  # a cycle: serializers -> packaging -> project_import -> here
-
-        return {"current": RevisionTextSerializer(self.current).data if self.current is not None else None}
+        if self.current is None:
+            return {"current": None}
+        render = type(self).render
+        return {"current": render(self.current) if render else {"number": self.current.number}}
 
 
 class Forbidden(RdclError, PermissionError):

@@ -9,8 +9,10 @@ from rest_framework import serializers
 
 from config.problems import ProblemDetailsSerializer
 
+from .exceptions import Conflict
 from .models import GraphLayout, Project, ProjectShare, Revision
 from .packaging import name_error
+from .services import access_of, current_revisions
 
 
 def _text(**kwargs) -> serializers.CharField:
@@ -164,8 +166,6 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = ["type", "entry", "created"]
 
     def get_access(self, project) -> str | None:
-        from .services import access_of
-
         return access_of(project, self.context["request"].user) if "request" in self.context else None
 
 
@@ -178,8 +178,6 @@ class ProjectDetailSerializer(ProjectSerializer):
         fields = [*ProjectSerializer.Meta.fields, "files"]
 
     def get_files(self, project) -> list[dict]:
-        from .services import current_revisions
-
         return FileSerializer(current_revisions(project).values(), many=True).data
 
 
@@ -339,3 +337,6 @@ class ProjectTypeSerializer(serializers.Serializer):
     description_model = serializers.DictField(allow_null=True)
     error = serializers.CharField(allow_blank=True, help_text="why the description model could not be read")
     examples = ExampleSerializer(many=True)
+
+
+Conflict.render = staticmethod(lambda revision: RevisionTextSerializer(revision).data)  # type: ignore[assignment]

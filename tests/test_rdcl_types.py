@@ -220,6 +220,20 @@ def test_scaffolded_type_is_discovered_and_validates(tmp_path):
         scaffold("Lab Net", tmp_path)
 
 
+def test_a_type_extends_the_description_of_a_type_it_does_not_derive_from(tmp_path):
+    """The base class finds the extended type through the registry's hook (rdcl.types.base
+    does not import the registry): a scaffolded type whose class derives only from the
+    generic one extends the ETSI description model and gets its node types."""
+    folder = scaffold("lab-etsi", tmp_path)
+    description = folder / "description.yaml"
+    description.write_text(description.read_text().replace("version: 1\n", "version: 1\nextends: etsi\n", 1))
+    plugin = types([tmp_path])["lab-etsi"]
+    assert not any(getattr(c, "name", "") == "etsi" for c in type(plugin).__mro__)
+    node_types = set(plugin.description_model().node_types)
+    assert set(get_type("etsi").description_model().node_types) < node_types
+    assert {"host", "function", "network"} <= node_types
+
+
 def test_project_import_gives_files_per_descriptor(corpus, tmp_path):
     files = import_project(corpus / "sf2heat" / "test_tof.json")
     assert set(files) == {"nsd/nsd_tof.json", "vnfd/vnf1.json", "resource/config_tof"}

@@ -15,6 +15,7 @@ import git
 from django.conf import settings
 from filelock import FileLock
 
+from nfvo import services
 from translators.publish import AUTHOR, BRANCH, publish_files
 
 from .sites import KIND
@@ -87,8 +88,6 @@ def publish_item(remote: str, workdir: str | Path, name: str = NAME, queue: str 
     :raises translators.publish.PublishError: the push failed (the commit stays local).
     :raises git.GitCommandError: the clone could not be brought up to date.
     """
-    from nfvo import services
-
     workdir = Path(workdir)
     _update(workdir)
     files = item_files()

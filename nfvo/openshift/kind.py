@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nfvo import kinds
+from nfvo import kinds, sandbox
 from nfvo.dialog import DialogError
+from nfvo.models import ServiceInstance, Site
 
 from . import files, plan
 from .cluster import from_values
@@ -58,9 +59,6 @@ class OpenShiftKind(kinds.ItemKind):
 
         :raises nfvo.sandbox.SandboxError: the cluster's name or domain leads out of the state root.
         """
-        from nfvo import sandbox
-        from nfvo.models import Site
-
         if not values.get("cluster_name") or not values.get("base_domain"):
             return sandbox.Paths()
         site = Site.objects.filter(name=values.get("openstack_site") or "").first()
@@ -77,8 +75,6 @@ class OpenShiftKind(kinds.ItemKind):
 
 
 def _openstack_site(name: str):
-    from nfvo.models import Site
-
     site = Site.objects.filter(name=name).first()
     if site is None or site.kind != "openstack":
         known = sorted(Site.objects.filter(kind="openstack").values_list("name", flat=True))
@@ -92,8 +88,6 @@ def _openstack_site(name: str):
 
 
 def _check_name(item, values: dict) -> None:
-    from nfvo.models import ServiceInstance, Site
-
     name = values["cluster_name"]
     clash = Site.objects.filter(name=name).exclude(kind=KIND).first()
     if clash is not None:

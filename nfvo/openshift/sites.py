@@ -28,6 +28,8 @@ from pathlib import Path
 
 from django.db.models.signals import post_save
 
+from nfvo.models import Job, ServiceInstance, Site
+
 log = logging.getLogger(__name__)
 KIND = "openshift"
 MANAGED_BY = "openshift-on-openstack"
@@ -49,8 +51,6 @@ class SiteNotOwned(PermissionError):
 
 
 def _owner(instance_id: int | None):
-    from nfvo.models import ServiceInstance
-
     instance = ServiceInstance.objects.filter(pk=instance_id).select_related("tenant").first()
     return instance.tenant if instance is not None else None
 
@@ -77,8 +77,6 @@ def register_site(values: dict, instance_id: int | None = None):
     :raises ValueError: a site of another kind already has the cluster's name.
     :raises SiteNotOwned: the site exists and is not the instance's tenant's, or not this item's.
     """
-    from nfvo.models import Site
-
     name, domain, parent = values["cluster_name"], values["base_domain"], values["openstack_site"]
     tenant = _owner(instance_id)
     existing = Site.objects.filter(name=name).select_related("tenant").first()
@@ -112,8 +110,6 @@ def unregister_site(values: dict, instance_id: int | None = None) -> bool:
 
     :raises SiteNotOwned: the site is another tenant's, a global one (for a tenant's job), or not this item's.
     """
-    from nfvo.models import Site
-
     site = Site.objects.filter(name=values["cluster_name"], kind=KIND).select_related("tenant").first()
     if site is None:
         return False
@@ -143,8 +139,6 @@ def _job_saved(sender, instance, update_fields=None, **_):
 
 def _note(job, text: str) -> None:
     """Put ``text`` first in the job's message (the order's closing step quotes that line)."""
-    from nfvo.models import Job
-
     log.warning("job %s: %s", job.pk, text)
     job.message = f"{text}\n{job.message}".strip()
     Job.objects.filter(pk=job.pk).update(message=job.message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
 register = template.Library()
@@ -57,8 +58,6 @@ def page_url(context, number: int) -> str:
 @register.filter
 def elapsed(job) -> str:
     """A job's run time as ``1m 05s`` (started to finished, or to now while it runs; '' before it starts)."""
-    from django.utils import timezone
-
     if not job.started:
         return ""
     seconds = int(((job.finished or timezone.now()) - job.started).total_seconds())

@@ -10,9 +10,12 @@ Django.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
+
+import yaml
 
 from .description import DescriptionModel, LinkCheck
 from .problems import FileProblem
@@ -35,6 +38,11 @@ class ProjectType:
     #: Names of the types this one refines (its validator accepts their files too);
     #: detection prefers the refinement when a folder holds files of both.
     extends: ClassVar[tuple[str, ...]] = ()
+    #: ``find_type(name) -> ProjectType``: how a type whose ``description.yaml`` extends a
+    #: type it does not derive from finds that type. :mod:`rdcl.types.registry` sets it to
+    #: its ``get_type`` when it is imported (``rdcl.types`` imports it), so this module does
+    #: not import the registry. ``None``: no registry loaded (the lookup raises LookupError).
+    find_type: ClassVar[Callable[[str], ProjectType] | None] = None
 
     @classmethod
     def folder(cls) -> Path:
@@ -102,10 +110,10 @@ class ProjectType:
             parent = next((c for c in type(self).__mro__[1:] if issubclass(c, ProjectType) and c.name == extends), None)
             if parent is not None:
                 base = parent().description_model()
+            elif ProjectType.find_type is not None:  # a type this class does not derive from
+                base = ProjectType.find_type(extends).description_model()
             else:
-                from .registry import get_type  # a type this class does not derive from
-
-                base = get_type(extends).description_model()
+                raise LookupError(f"{path}: extends {extends!r}, and no type registry is loaded to find it")
         return DescriptionModel.from_file(path, base)
 
     def description_model(self) -> DescriptionModel:
@@ -148,8 +156,6 @@ class ProjectType:
 
 
 def _extends_of(path: Path) -> str | None:
-    import yaml
-
     try:
         raw = yaml.safe_load(path.read_text()) or {}
     except (OSError, yaml.YAMLError):

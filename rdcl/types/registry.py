@@ -105,3 +105,8 @@ def _load(folder: Path, builtin: bool) -> ProjectType:
             f"{folder}/__init__.py must define exactly one ProjectType subclass with a name; found {len(classes)}"
         )
     return classes[0]()
+
+
+# A description model may extend a type its class does not derive from (a plugin outside this
+# package extending a built-in one): base finds it through this hook, not by importing us.
+ProjectType.find_type = get_type

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
 from nfvo import dialog, pipeline, services, sites
@@ -146,8 +147,6 @@ class Command(BaseCommand):
     @staticmethod
     def _admin_login() -> str:
         """An admin to log in with: created once, its password in a 0600 file, never printed."""
-        from django.contrib.auth.models import User
-
         if User.objects.filter(is_superuser=True).exists():
             return "log in as an existing admin (manage.py createsuperuser makes another)"
         path = settings.VAR_DIR / "admin-password"

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rdcl import project_import
 from translators.errors import DescriptorError
 
 from ..base import ProjectType
@@ -102,6 +103,4 @@ class EtsiType(ProjectType):
 
     def import_project(self, project: str | Path | dict) -> dict[str, Any]:
         """Files of an RDCL 3D project JSON (see :func:`rdcl.project_import.import_project`)."""
-        from rdcl.project_import import import_project
-
-        return import_project(project)
+        return project_import.import_project(project)

@@ -110,6 +110,7 @@ def _relationship(template: Any, name: str, value: Any, relationship_templates: 
 
 
 def _relationship_chain(relationship: str, template: Any) -> list[str]:
+    # Not a cycle: tosca-parser loads on first use, as in translators/ (its import cost).
     from toscaparser.common.exception import InvalidTypeError
     from toscaparser.elements.relationshiptype import RelationshipType
 
