@@ -203,3 +203,17 @@ def run_local_play(folder: Path, tasks: list[dict], env: dict, timeout: float = 
     )
     assert run.stdout, run.stderr
     return json.loads(run.stdout)
+
+
+#: A playbook that does nothing, on every host: the smallest item a catalogue can publish.
+NOTHING = {"nothing.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"}
+
+
+def nothing_remote(tmp_path: Path, work: str = "work") -> str:
+    """A bare git repository under ``tmp_path`` whose ``main`` holds ``books/nothing.yml``
+    (:data:`NOTHING`); returns its URL."""
+    from translators.publish import init_remote, publish_files
+
+    url = init_remote(tmp_path / "books.git")
+    publish_files(NOTHING, "books", "nothing.yml", url, tmp_path / work)
+    return url

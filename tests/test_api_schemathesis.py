@@ -22,9 +22,8 @@ from rest_framework.authtoken.models import Token
 
 from nfvo import services
 from nfvo.models import AuditEntry, Site
-from translators.publish import init_remote, publish_files
 
-from .helpers import member
+from .helpers import member, nothing_remote
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db(transaction=True)]
 
@@ -45,14 +44,7 @@ def fuzz(tmp_path) -> dict:
     per path prefix."""
     from rdcl import services as designer
 
-    url = init_remote(tmp_path / "books.git")
-    publish_files(
-        {"nothing.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"},
-        "books",
-        "nothing.yml",
-        url,
-        tmp_path / "work",
-    )
+    url = nothing_remote(tmp_path)
     Site.objects.create(name="edge_a", kind="linux", connection={"rdcl_root": str(tmp_path / "edge_a")})
     item = services.publish_repository(
         "nothing",

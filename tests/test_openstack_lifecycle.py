@@ -167,6 +167,18 @@ def _stack_name(job_id: int, service: str) -> str:
     return f"{service}-core-{Job.objects.get(pk=job_id).instance_id}"
 
 
+def _publish(tmp_path, sol001, text: str, filename: str):
+    """The catalogue item of the TOSCA descriptor ``text`` (written as ``filename``),
+    translated for the registered sites."""
+    from nfvo import pipeline, sites
+    from translators.translate import translate_file
+
+    descriptor = tmp_path / filename
+    descriptor.write_text(text)
+    _, item = pipeline.publish_translation(translate_file(descriptor, sites.site_map(), sol001))
+    return item
+
+
 @contextmanager
 def _cleanup(conn, service: str):
     """Delete what a failing test left of the stacks of ``service`` on the core site (the
@@ -186,18 +198,11 @@ def test_scale_to_instantiation_levels_updates_the_stack(openstack_cloud, worker
     (UPDATE_COMPLETE) to the level's server count, the other VDU untouched and every server
     ACTIVE on the site's network; an unknown level is refused at its field (the item offers
     small and large only), nothing queued, the stack unchanged."""
-    from nfvo import pipeline
     from nfvo.models import Job
     from nfvo.worker import wait_for_job
 
     _demo_cloud_site(openstack_cloud, tmp_path)
-    descriptor = tmp_path / "os_levels.yaml"
-    descriptor.write_text(LEVELS)
-    from nfvo import sites
-    from translators.translate import translate_file
-
-    translation = translate_file(descriptor, sites.site_map(), sol001)
-    _, item = pipeline.publish_translation(translation)
+    item = _publish(tmp_path, sol001, LEVELS, "os_levels.yaml")
     user = member("ana", "red")
     conn = openstack_cloud.connect()
     with _cleanup(conn, "os-levels"):
@@ -241,10 +246,8 @@ def test_sol001_vnfd_scaled_by_aspect_steps_and_levels(openstack_cloud, worker, 
     updates the stack to initial delta + steps workers (2 steps: 3, then 0 steps: 1), a level
     sets both VDUs' counts; an aspect step beyond ``max_scale_level`` is refused by the API (400, no job),
     the stack unchanged. Deleted twice."""
-    from nfvo import pipeline, sites
     from nfvo.models import Job, Site
     from nfvo.worker import wait_for_job
-    from translators.translate import translate_file
 
     from .test_translators_hot_scaling import VNFD
 
@@ -252,10 +255,7 @@ def test_sol001_vnfd_scaled_by_aspect_steps_and_levels(openstack_cloud, worker, 
     core = Site.objects.get(name="core")
     core.connection = {**core.connection, "os_image": IMAGE}  # the VDUs name no software image
     core.save()
-    descriptor = tmp_path / "vm_levels.yaml"
-    descriptor.write_text(VNFD)
-    translation = translate_file(descriptor, sites.site_map(), sol001)
-    _, item = pipeline.publish_translation(translation)
+    item = _publish(tmp_path, sol001, VNFD, "vm_levels.yaml")
     user = member("ana", "red")
     conn = openstack_cloud.connect()
     with _cleanup(conn, "vm-levels"):

@@ -21,9 +21,8 @@ from config.problems import FAULT_DETAIL, MEDIA_TYPE
 from nfvo import services
 from nfvo.models import Site
 from rdcl import services as designer
-from translators.publish import init_remote, publish_files
 
-from .helpers import api_client, member
+from .helpers import api_client, member, nothing_remote
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +50,7 @@ def problem(resp, status: int, type_: str, title: str | None = None) -> dict:
 def item(tmp_path):
     """A published item (a local git repository, a site) and a placed order on a queue no
     worker serves; ``ana`` orders for tenant red, ``oli`` operates it."""
-    url = init_remote(tmp_path / "books.git")
-    publish_files(
-        {"nothing.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"},
-        "books",
-        "nothing.yml",
-        url,
-        tmp_path / "w",
-    )
+    url = nothing_remote(tmp_path, "w")
     Site.objects.create(name="edge_a", kind="linux", connection={"rdcl_root": str(tmp_path / "edge_a")})
     ana, oli = member("ana", "red"), member("oli", "red", "operator")
     made = services.publish_repository(

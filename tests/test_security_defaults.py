@@ -24,9 +24,8 @@ from rest_framework.test import APIClient
 from nfvo import services
 from nfvo.models import AuditEntry, CatalogueItem, Order, Site
 from tests.fixtures.redis_server import free_port
-from translators.publish import init_remote, publish_files
 
-from .helpers import api_client, member
+from .helpers import api_client, member, nothing_remote
 
 pytestmark = [pytest.mark.security, pytest.mark.django_db(transaction=True)]
 
@@ -241,14 +240,7 @@ def test_basic_auth_is_refused_and_api_tokens_work(client):
 @pytest.fixture
 def remote(tmp_path):
     """A bare repository whose ``main`` holds ``books/nothing.yml``, and a site to run it on."""
-    url = init_remote(tmp_path / "books.git")
-    publish_files(
-        {"nothing.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"},
-        "books",
-        "nothing.yml",
-        url,
-        tmp_path / "work",
-    )
+    url = nothing_remote(tmp_path)
     Site.objects.create(name="edge_a", kind="linux")
     return url
 
