@@ -289,6 +289,7 @@ def test_a_pending_job_says_that_no_worker_runs_until_one_does(live_server, work
     c = Console(browser, live_server.url, "no-worker")
     c.login("ana", "pw-ana-console-1")
     c.page.get_by_role("link", name="two-servers").click()
+    expect(c.page.locator("#f-instance-name")).to_be_visible(timeout=60_000)  # the form is drawn by its script
     worker.send_signal(signal.SIGSTOP)
     try:
         c.page.get_by_role("button", name="Order").click()  # plan
@@ -353,6 +354,7 @@ def test_an_order_waits_for_a_second_user_to_approve_it(live_server, worker, bro
     c.login("ana", "pw-ana-console-1")
     c.page.get_by_role("link", name="two-servers").click()
     expect(c.page.locator("#approval-note")).to_be_visible()
+    expect(c.page.locator("#f-instance-name")).to_be_visible(timeout=60_000)  # the form is drawn by its script
     c.page.get_by_role("button", name="Order").click()
     c.page.wait_for_url("**/orders/*/", timeout=120_000)
     expect(c.page.locator("#order-status")).to_have_text("approve")

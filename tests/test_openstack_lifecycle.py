@@ -228,7 +228,7 @@ def test_scale_to_instantiation_levels_updates_the_stack(openstack_cloud, worker
             {"operation": "scale", "limit": "core", "parameters": {"scale_level": "huge"}},
             format="json",
         )  # the item offers its levels only (nfvo.scaling); scale.yml refuses others too (test_translators_hot_scaling)
-        assert refused.status_code == 400 and "scale_level" in refused.json()["errors"], refused.content
+        assert refused.status_code == 400 and "scale_level" in refused.json()["errors"]["parameters"], refused.content
         assert Job.objects.filter(operation="scale").count() == 3  # the three above, no fourth
         assert _counts(conn, name) == {"worker": 1, "lb": 2}
         _delete(user, job.instance_id, worker, conn, name)
@@ -294,7 +294,7 @@ def test_sol001_vnfd_scaled_by_aspect_steps_and_levels(openstack_cloud, worker, 
             {"operation": "scale", "limit": "core", "parameters": {"scale_aspect": "workers", "scale_steps": 4}},
             format="json",
         )  # the item offers 0..3 steps of its aspect (nfvo.scaling); scale.yml refuses more too
-        assert refused.status_code == 400 and "scale_steps" in refused.json()["errors"], refused.content
+        assert refused.status_code == 400 and "scale_steps" in refused.json()["errors"]["parameters"], refused.content
         assert Job.objects.filter(operation="scale").count() == 3  # the three above, no fourth
         assert _counts(conn, name) == {"worker": 3, "lb": 2}
         _delete(user, job.instance_id, worker, conn, name)

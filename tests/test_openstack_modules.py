@@ -32,6 +32,7 @@ MODULES = {
     "openstack.cloud.stack_info": {"name": "rdcl-probe"},
     "openstack.cloud.image": {"name": "rdcl-probe", "state": "absent"},
     "openstack.cloud.auth": {},
+    "openstack.cloud.compute_flavor_info": {},
 }
 
 #: What the modules say when they fail before any request: none of these may appear.

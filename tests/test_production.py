@@ -23,7 +23,7 @@ from django.db import connection
 
 from config import database
 from config.celery import app
-from nfvo import runner, services
+from nfvo import dispatch, runner, services
 from nfvo.models import CatalogueItem, Job, JobEvent, Order, ServiceInstance, Site
 from nfvo.worker import celery_worker, wait_for_job
 from tests.fixtures.redis_server import free_port
@@ -378,7 +378,7 @@ def test_the_reaper_sends_a_long_pending_job_again_only_once_its_queue_is_empty(
 
     long_ago = job(enqueued=timezone.now() - timedelta(hours=1))  # sent, never picked up
     never = job()  # the broker was down when it was ordered
-    assert services.enqueue(job())  # a message waits in the queue: the workers are behind, nothing is lost
+    assert dispatch.job(job())  # a message waits in the queue: the workers are behind, nothing is lost
     try:
         assert reaper.requeue_lost_jobs() == [never.pk]
         with app.connection_for_write() as conn:

@@ -430,6 +430,7 @@ FITTED = {
     "hot_nfv_cp",
     "hot_nfv_cp_with_extended_vnic_type",
     "hot_nfv_non_leaf_in_vl",
+    "hot_nfv_sample",
     "hot_nfv_scaling_non_deltas_in_aspect_delta",
     "hot_nfv_scaling_non_target_vdu_in_initial_delta",
     "hot_nfv_vdu",
