@@ -41,7 +41,7 @@ def one_task_item(var: Path, sites: list[str], queue: str = ""):
     """A catalogue item whose create playbook runs one debug task on ``sites``."""
     from nfvo import services
     from nfvo.models import Site
-    from translators.publish import AUTHOR, init_remote, working_clone
+    from translators.git_push import AUTHOR, init_remote, working_clone
 
     remote = init_remote(var / "bench.git")
     work = working_clone(remote, var / "bench-work")

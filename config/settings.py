@@ -215,7 +215,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 if not REDIS_URL:
     for key in ("data_folder_in", "control_folder"):
-        Path(CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True, exist_ok=True)
+        Path(str(CELERY_BROKER_TRANSPORT_OPTIONS[key])).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -234,6 +234,9 @@ RDCL_GIT_REMOTE = os.environ.get("RDCL_GIT_REMOTE", str(VAR_DIR / "git" / "servi
 RDCL_GIT_WORKDIR = Path(os.environ.get("RDCL_GIT_WORKDIR", VAR_DIR / "git" / "work"))
 RDCL_GIT_ALLOWED_REMOTES = [e.strip() for e in os.environ.get("RDCL_GIT_ALLOWED_REMOTES", "").split(",") if e.strip()]
 RDCL_JOBS_DIR = Path(os.environ.get("RDCL_JOBS_DIR", VAR_DIR / "jobs"))
+# Kinds of catalogue items (nfvo.kinds): the ItemKind classes, by dotted path; an item's kind
+# is one of their names (playbooks, service, openshift).
+RDCL_ITEM_KINDS = ["nfvo.kinds.ItemKind", "nfvo.kinds.ServiceKind", "nfvo.openshift.kind.OpenShiftKind"]
 RDCL_FERNET_KEY = os.environ.get("RDCL_FERNET_KEY", "")
 RDCL_FERNET_KEY_FILE = os.environ.get("RDCL_FERNET_KEY_FILE", "")  # nfvo.secrets
 # State is private (issue 10): umask 077 for this process, 0700/0600 on what exists (config/state.py).

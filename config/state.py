@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 UMASK = 0o077
@@ -28,7 +29,7 @@ def _private(path: Path) -> None:
         pass
 
 
-def restrict(var_dir: Path, files: list[Path] = (), folders: list[Path] = ()) -> None:
+def restrict(var_dir: Path, files: Iterable[Path] = (), folders: Iterable[Path] = ()) -> None:
     """Umask ``077`` for this process; ``var_dir``, its top-level entries, ``folders`` and
     ``files`` (with SQLite's ``-journal``/``-wal``/``-shm`` beside them) lose every group
     and other permission bit (0755 -> 0700, 0644 -> 0600). Not recursive: deeper entries

@@ -21,5 +21,5 @@ export default [
   { files: ["src/**/*.js", "eslint.config.mjs"], languageOptions: { sourceType: "module" } },
   { files: ["static/nfvo/**/*.js"], languageOptions: { sourceType: "script" } },
   // node --test unit tests of the pure modules
-  { files: ["test/**/*.js"], languageOptions: { sourceType: "module", globals: { ...globals.node } } },
+  { files: ["test/**/*.js", "test-support/**/*.js"], languageOptions: { sourceType: "module", globals: { ...globals.node } } },
 ];

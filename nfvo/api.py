@@ -523,7 +523,8 @@ class PublicationViewSet(PerAction, mixins.CreateModelMixin, viewsets.ReadOnlyMo
 
     def get_queryset(self):
         pubs = Publication.objects.select_related("item", "user")
-        return pubs if access.is_admin(self.request.user) else pubs.filter(user=self.request.user)
+        user = self.request.user  # a User: IsAuthenticated (DEFAULT_PERMISSION_CLASSES)
+        return pubs if access.is_admin(user) else pubs.filter(user=user)  # type: ignore[misc]  # see above
 
     def get_serializer_class(self):
         return PublicationRequestSerializer if self.action == "create" else PublicationSerializer

@@ -15,8 +15,7 @@ class NfvoConfig(AppConfig):
     verbose_name = "NFV orchestrator"
 
     def ready(self):
-        # Not a cycle: these import nfvo.models, which Django loads after apps.py (the app registry).
-        from . import openshift  # noqa: F401  (registers the openshift item kind and its site receiver)
+        # Not a cycle: this imports nfvo.models, which Django loads after apps.py (the app registry).
         from .access import audit
 
         user_logged_in.connect(

@@ -45,9 +45,11 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from . import site_kinds
 from .secrets import MASK
 
 
@@ -184,7 +186,9 @@ def split_connection(connection: dict) -> tuple[dict, dict]:
     """``(plain connection, {credential name: value})``: secret-looking keys leave the
     connection; known ones (:data:`ALIASES`) become their credential, the others go to
     ``secret_vars`` (an object, injected unchanged as host variables)."""
-    plain, creds, extra = {}, {}, {}
+    plain: dict = {}
+    creds: dict[str, Any] = {}
+    extra: dict = {}
     for key, value in connection.items():
         if not is_secret_key(str(key)):
             plain[key] = value
@@ -296,7 +300,7 @@ class RunSecrets:
                 masked.update(value)
             elif cred.name == "k8s_kubeconfig":
                 hv["k8s_kubeconfig"] = str(self._write(f"{site.name}.kubeconfig", value))
-            else:
+            elif cred.host_var is not None:
                 hv[cred.host_var] = value
                 masked.add(cred.host_var)
             if cred.name in ("os_password", "os_application_credential_secret"):
@@ -308,16 +312,19 @@ class RunSecrets:
                 entry.update({CLOUD_TOP[k]: str(v) for k, v in site.connection.items() if k in CLOUD_TOP})
                 if field == "application_credential_secret":
                     entry["auth_type"] = "v3applicationcredential"
-        if site.kind == "openstack":
-            cloud = str(hv.get("os_cloud") or site.name)
-            if cloud not in self._clouds:  # no stored secret: the one worker entry the site names, if any
-                entry = worker_cloud(cloud)
-                if entry is not None:
-                    self.remember(entry.get("auth") or {})
-                    self._clouds[cloud] = entry
+        site_kinds.get(site.kind).inject(self, site, hv)
         if self._clouds:
             self._write(CLOUDS_FILE, yaml.safe_dump({"clouds": self._clouds}))
         return hv
+
+    def add_worker_cloud(self, cloud: str) -> None:
+        """The one entry ``cloud`` of the worker's own clouds (:func:`worker_cloud`) into the
+        run's ``clouds.yaml``, unless a stored secret made that entry already."""
+        if cloud not in self._clouds:
+            entry = worker_cloud(cloud)
+            if entry is not None:
+                self.remember(entry.get("auth") or {})
+                self._clouds[cloud] = entry
 
     @property
     def env(self) -> dict[str, str]:
@@ -345,7 +352,7 @@ class RunSecrets:
     def public_inventory(self, inventory: dict) -> dict:
         """The inventory with every injected credential masked (what a job row keeps): the
         variables a credential set, and any value holding an injected secret."""
-        out = {"all": {"children": {}}}
+        out: dict[str, Any] = {"all": {"children": {}}}
         for group, data in inventory["all"]["children"].items():
             hosts = {
                 h: {k: (MASK if k in self.masked_vars.get(h, ()) else self.scrub(v)) for k, v in hv.items()}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any, NoReturn
 
 import re2
 from jsonschema import Draft202012Validator, FormatChecker, validators
@@ -93,7 +94,7 @@ def schema_from_inputs(inputs: list[dict]) -> dict:
         raise DialogError({f"inputs.{k}": v for k, v in errors.items()})
     props, required = {}, []
     for item in inputs:
-        prop = {"type": TYPES.get(item.get("type"), "string")}
+        prop: dict[str, Any] = {"type": TYPES.get(str(item.get("type")), "string")}
         if item.get("type") in ("PortDef", "tosca.datatypes.network.PortDef"):
             prop.update(PORT)
         if item.get("description"):
@@ -253,14 +254,16 @@ def _additional_properties(validator, additional, instance, schema):
         yield ValidationError(f"unexpected field(s): {', '.join(repr(e) for e in extras)}")
 
 
-def _refuse(uri: str):
-    raise NoSuchResource(ref=uri)
+def _refuse(uri: str) -> NoReturn:
+    # referencing's _attrs.pyi declares its attrs classes with the pre-PEP 681
+    # __dataclass_transform__, which mypy does not read: their fields are unknown to it.
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs field (see above)
 
 
 #: Resolves the JSON Schema meta-schemas (bundled with jsonschema) and references inside the
 #: dialog; any other URI is refused, never fetched (JSON Schema 2020-12 §9.3 leaves retrieval
 #: to the implementation).
-REGISTRY = Registry(retrieve=_refuse)
+REGISTRY: Registry[Any] = Registry(retrieve=_refuse)  # type: ignore[call-arg]  # an attrs field (see _refuse)
 
 #: Draft 2020-12 with ``pattern``, ``patternProperties`` and ``additionalProperties`` checked by RE2.
 DialogValidator = validators.extend(
@@ -287,7 +290,7 @@ def _re2_compiles(value) -> bool:
 _META = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=_RE2_FORMAT)
 
 
-def schema_problems(schema: dict) -> list[str]:
+def schema_problems(schema: object) -> list[str]:
     """Why a dialog schema may not be published, one message per problem (empty: none).
 
     Refused: a ``$ref``/``$dynamicRef`` that is not local (``#...``; nothing is fetched); a

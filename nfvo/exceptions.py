@@ -163,7 +163,7 @@ class NothingToPublish(NfvoError, ValueError):
     field = "project"
 
 
-class Refused(NfvoError):
+class TranslationRefused(NfvoError):
     """400: the translators refused a designer project; ``problems`` are ``{file, path,
     line, rule, message}`` dicts, each naming the project file it is in."""
 

@@ -16,9 +16,9 @@ A job of a tenant may use global sites and its tenant's own sites only.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
+from . import site_kinds
 from .credentials import RunSecrets
 from .models import Site
 
@@ -42,18 +42,7 @@ def host_vars(site: Site, keys_dir: Path | None, agent=None, run: RunSecrets | N
     hv = dict(site.connection)
     hv["rdcl_site"] = site.name
     hv.setdefault("rdcl_site_kind", site.kind)
-    if site.kind != "linux" or not hv.get("ansible_host"):
-        hv.setdefault("ansible_connection", "local")
-        hv.setdefault("ansible_python_interpreter", sys.executable)
-        hv.setdefault("rdcl_bind_address", "127.0.0.1")
-    else:
-        hv.setdefault("ansible_python_interpreter", "/usr/bin/python3")
-        hv.setdefault("rdcl_bind_address", hv["ansible_host"])
-        hv.setdefault(
-            "ansible_ssh_common_args",
-            "-o StrictHostKeyChecking=accept-new "
-            "-o UserKnownHostsFile=" + str((keys_dir or Path("/tmp")) / "known_hosts"),
-        )
+    site_kinds.get(site.kind).connect(hv, keys_dir)
     key = site.ssh_private_key() if agent is not None else ""  # decrypted only for a run that uses it
     if key:  # the private key goes to the run's ssh-agent, never to disk
         public = agent.add(site.name, key)

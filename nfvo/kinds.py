@@ -3,13 +3,19 @@
 * ``service``: a service translated by rdcl-nfvo; its folder holds ``service.json``,
   which names the sites in order and the templates a plan job validates.
 * ``playbooks``: any git repository of playbooks; it runs on the item's sites.
-* others (e.g. ``openshift``) register here with :func:`register`.
+* others (e.g. ``openshift``, :class:`nfvo.openshift.kind.OpenShiftKind`).
+
+The kinds are the classes listed by dotted path in ``settings.RDCL_ITEM_KINDS``, loaded
+with Django's ``import_string`` on first use (:func:`kinds`); nothing registers itself by
+being imported.
 
 A kind answers four questions: which sites a job uses (:meth:`ItemKind.sites`), what a
 plan job checks and reports per site (:meth:`ItemKind.plan`), which files an order
 commits before its job runs (:meth:`ItemKind.prepare`; e.g. a cluster's definition, so
 it is reviewable in git), and which folders of the worker its jobs write besides their
-own and their sites' (:meth:`ItemKind.sandbox_paths`; jobs run boxed, see :mod:`nfvo.sandbox`).
+own and their sites' (:meth:`ItemKind.sandbox_paths`; jobs run boxed, see :mod:`nfvo.sandbox`);
+and it is told when a job of its items ends (:meth:`ItemKind.finish`, e.g. to register
+the cluster a job created as a site).
 """
 
 from __future__ import annotations
@@ -17,9 +23,14 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-from translators import kubernetes, validate
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from translators import site_kinds, validate
 from translators.translate import INDEX
 
 from .sandbox import Paths
@@ -60,6 +71,13 @@ class ItemKind:
         folders (False for plan jobs, which write nothing)."""
         return Paths()
 
+    def finish(self, job) -> None:
+        """``job`` (of an item of this kind) has ended: its final status and message are
+        saved, in the transaction that ends it, before its order moves (the order's closing
+        step quotes the message's first line, which this may change); also for a job the
+        reaper ended (:mod:`nfvo.reaper`). Nothing by default. Must not raise: the job's end
+        stands whatever happens here (an exception is logged, its database changes undone)."""
+
 
 class ServiceKind(ItemKind):
     """A translated service (``service.json`` beside its playbooks)."""
@@ -89,10 +107,7 @@ class ServiceKind(ItemKind):
         for part in index.get("parts") or []:
             for rel in part.get("templates") or []:
                 text = (folder / rel).read_text()
-                if part["kind"] == "openstack":
-                    found = validate.hot_problems(text)
-                else:
-                    found = validate.manifest_problems(kubernetes.render(text, values), version)
+                found = site_kinds.get(part["kind"]).plan_problems(text, values, version)
                 problems += [f"{part['site']}: {rel}: {p}" for p in found]
             charts = part.get("charts") or []
             if charts and shutil.which("helm") is None:
@@ -106,13 +121,30 @@ class ServiceKind(ItemKind):
         return plan, problems
 
 
-KINDS: dict[str, ItemKind] = {}
+def kinds() -> dict[str, ItemKind]:
+    """Every kind of item by name: one instance of each class ``settings.RDCL_ITEM_KINDS``
+    lists (dotted paths), in that order; loaded once per list.
+
+    :raises ImproperlyConfigured: a path that does not import, a class that is not an
+        :class:`ItemKind`, or two kinds with one name.
+    """
+    return dict(_load(tuple(settings.RDCL_ITEM_KINDS)))
 
 
-def register(kind: ItemKind) -> ItemKind:
-    """Add a kind (by its ``name``)."""
-    KINDS[kind.name] = kind
-    return kind
+@cache
+def _load(paths: tuple[str, ...]) -> dict[str, ItemKind]:
+    found: dict[str, ItemKind] = {}
+    for path in paths:
+        try:
+            cls = import_string(path)
+        except ImportError as exc:
+            raise ImproperlyConfigured(f"RDCL_ITEM_KINDS: {path}: {exc}") from exc
+        if not (isinstance(cls, type) and issubclass(cls, ItemKind)):
+            raise ImproperlyConfigured(f"RDCL_ITEM_KINDS: {path} is not an ItemKind class")
+        if cls.name in found:
+            raise ImproperlyConfigured(f"RDCL_ITEM_KINDS: two kinds named {cls.name!r} ({path})")
+        found[cls.name] = cls()
+    return found
 
 
 def get(name: str) -> ItemKind:
@@ -120,8 +152,4 @@ def get(name: str) -> ItemKind:
 
     :raises KeyError: no such kind.
     """
-    return KINDS[name]
-
-
-register(ItemKind())
-register(ServiceKind())
+    return _load(tuple(settings.RDCL_ITEM_KINDS))[name]

@@ -88,8 +88,8 @@ class StateCollector:
                 queues.add(queue_label(row["queue"]))
                 jobs.add_metric([row["status"], queue_label(row["queue"])], row["n"])
             orders = GaugeMetricFamily("rdcl_orders", "Orders by state.", labels=["state"])
-            for row in Order.objects.order_by().values("status").annotate(n=Count("id")):
-                orders.add_metric([row["status"]], row["n"])
+            for state in Order.objects.order_by().values("status").annotate(n=Count("id")):
+                orders.add_metric([state["status"]], state["n"])
         except Exception as exc:
             log.warning("metrics: database not read: %s", type(exc).__name__)
             return

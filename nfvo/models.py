@@ -11,6 +11,8 @@ import json
 from django.conf import settings
 from django.db import models
 
+from translators import site_kinds
+
 from . import credentials, secrets
 
 ROLES = ("admin", "designer", "operator", "user")
@@ -75,7 +77,7 @@ class Site(models.Model):
     only that tenant's jobs may change it.
     """
 
-    KINDS = [(k, k) for k in ("openstack", "kubernetes", "openshift", "linux")]
+    KINDS = [(k, k) for k in site_kinds.names()]
     name = models.SlugField(max_length=63, unique=True)
     kind = models.CharField(max_length=16, choices=KINDS)
     tenant = models.ForeignKey(

@@ -74,7 +74,7 @@ def job_finished(job: Job, actor: str) -> OrderTransition | None:
     Returns the transition, or None when the job has no order or the order is not at
     ``run_job`` (already closed by a concurrent finisher).
     """
-    if job.order_id is None or not job.done:
+    if job.order is None or not job.done:
         return None
     target = Order.DONE if job.status == Job.SUCCESSFUL else Order.FAILED
     note = f"job {job.pk} {job.status}" + (f": {job.message.splitlines()[0]}" if job.message.strip() else "")

@@ -80,7 +80,7 @@ def its_turn(job: Job) -> bool:
 def advance(parent_id: int, finish) -> None:
     """A part of ``parent_id`` ended (or was canceled): send the next part when every part
     so far succeeded and no cancel was asked; otherwise cancel the pending parts and end the
-    parent with ``finish(parent, status, message, result)`` (:func:`nfvo.runner._finish`).
+    parent with ``finish(parent, status, message, result)`` (:func:`nfvo.runner.finish`).
     Safe to call twice (the parent row is locked; an ended parent is left alone)."""
     with transaction.atomic():
         parent = Job.objects.select_for_update().get(pk=parent_id)

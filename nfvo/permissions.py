@@ -97,4 +97,5 @@ class PerAction:
 
     def get_permissions(self) -> list[Any]:
         extra = self.action_permissions.get(getattr(self, "action", None) or "", [])
-        return [*super().get_permissions(), *(permission() for permission in extra)]  # type: ignore[misc]
+        # a mixin: get_permissions is the view's, after this class in the MRO
+        return [*super().get_permissions(), *(permission() for permission in extra)]  # type: ignore[misc]  # see above

@@ -6,7 +6,7 @@ after its transaction commits. A worker then claims it once (``pending`` -> ``ru
 a conditional update, so a redelivered task does nothing), reads the files at exactly
 those revisions, parses them with the project type's plugin (the designer's own data
 model: no second parser), translates the service, commits and pushes it
-(:mod:`translators.publish`) and creates or updates the catalogue item
+(:mod:`translators.git_push`) and creates or updates the catalogue item
 (:func:`nfvo.services.publish_item`) for the publishing tenant
 (:func:`nfvo.access.publishing_tenant`). A refusal keeps every located problem; a name
 another tenant owns ends the publication failed before anything is committed; a failed
@@ -15,21 +15,20 @@ push keeps the local commit (publish again to push it).
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from django.db import transaction
 from django.utils import timezone
 
 from rdcl import checks, packaging
 from rdcl.models import Project, Revision
 from rdcl.services import current_revisions
+from rdcl.types.base import ProjectType
 from rdcl.types.registry import get_type
-from translators.errors import DescriptorError, Problem, TranslationError
-from translators.publish import PublishError
-from translators.translate import Translation, translate_descriptors, translate_model
+from translators.errors import DescriptorError, Problem
+from translators.git_push import PushError
+from translators.translate import Translation
 
 from . import access, dispatch, services, sites
-from .exceptions import NothingToPublish, Refused
+from .exceptions import NameTaken, NothingToPublish, TranslationRefused
 from .models import CatalogueItem, Publication
 from .pipeline import publish_translation
 
@@ -83,13 +82,13 @@ def run(pub_id: int) -> Publication | None:
                 report=translation.report,
             )
         published, item = publish_translation(translation, owner, take_over=access.may_take_over(pub.user))
-    except Refused as exc:
+    except TranslationRefused as exc:
         return _end(pub, Publication.FAILED, str(exc), problems=exc.problems)
-    except PublishError as exc:
+    except PushError as exc:
         return _end(pub, Publication.FAILED, f"push failed, local commit {exc.commit} kept: {exc}", commit=exc.commit)
     except (ValueError, LookupError, PermissionError) as exc:
         return _end(pub, Publication.FAILED, str(exc))
-    except services.NameTaken as exc:
+    except NameTaken as exc:
         return _end(pub, Publication.FAILED, f"{exc}; nothing was committed")
     return _end(
         pub,
@@ -140,15 +139,13 @@ def files_at(project: Project, revisions: dict[str, int]) -> dict[str, str]:
 
 def translate_project(type_name: str, files: dict[str, str], entry: str = "") -> Translation:
     """Translate a designer project (``{path: text}``) for the registered sites, from the
-    model its project-type plugin parses (the designer's own: nothing is parsed twice).
+    model its project-type plugin parses (the designer's own: nothing is parsed twice), by
+    that plugin (:meth:`rdcl.types.base.ProjectType.translate`): a TOSCA type translates
+    the main service template (``entry``, or :func:`rdcl.packaging.main_template`), an
+    ETSI type its VNFDs/NSDs with their nested descriptors; a type without a translation
+    refuses (rule ``translate.type``).
 
-    * TOSCA projects (``tosca``, ``tosca-nfv``): the plugin's parse gives the
-      :class:`~translators.model.ServiceModel` of each service template; the main one
-      (``entry``, or :func:`rdcl.packaging.main_template`) is translated.
-    * ETSI projects (``etsi``, ``nested-vdu``): the VNFDs/NSDs and the nested descriptors
-      (``k8s``/``click`` resources) go to :func:`translators.translate.translate_descriptors`.
-
-    :raises Refused: the files do not parse or cannot be translated; each problem names
+    :raises TranslationRefused: the files do not parse or cannot be translated; each problem names
         its file, its path in the document and the rule.
     """
     plugin = get_type(type_name)
@@ -156,62 +153,20 @@ def translate_project(type_name: str, files: dict[str, str], entry: str = "") ->
         scratch, model = str(root) + "/", None
         try:
             model = plugin.parse(sources)
-            if checks.is_tosca(plugin):
-                return _translate_tosca(model, files, entry)
-            if hasattr(model, "descriptors"):
-                return _translate_etsi(model)
-            raise TranslationError(
-                "(project)", [Problem("", "translate.type", f"{type_name} projects have no translation")]
-            )
+            return plugin.translate(model, sites.site_map(), packaging.main_template(files, entry))
         except DescriptorError as exc:  # name the project's file, never the scratch folder
-            raise Refused(
+            raise TranslationRefused(
                 exc.report().replace(scratch, "").splitlines()[0],
-                [_problem(exc, p, scratch, model) for p in exc.problems],
+                [_problem(exc, p, scratch, plugin, model) for p in exc.problems],
             ) from None
 
 
-def _translate_tosca(model, files: dict[str, str], entry: str) -> Translation:
-    main = packaging.main_template(files, entry)
-    if main is None:
-        raise TranslationError(
-            "(project)",
-            [
-                Problem(
-                    "",
-                    "translate.no-entry",
-                    "no main service template: set the project's entry (several YAML files have a topology_template)",
-                )
-            ],
-        )
-    service = model.services.get(main)
-    if service is None:
-        raise TranslationError(
-            main, [Problem("", "translate.no-topology", f"{main} defines types only; there is nothing to deploy")]
-        )
-    return translate_model(service, sites.site_map())
-
-
-def _translate_etsi(model) -> Translation:
-    nested = {}
-    for key, value in model.resources.items():
-        ref = key.split("#", 1)[1] if "#" in key else key  # "<file>#k8s/<name>" or "k8s/<file>"
-        kind, _, name = ref.partition("/")
-        if kind in ("k8s", "click") and name:
-            nested[name if "#" in key else PurePosixPath(name).stem] = value
-    return translate_descriptors({d.name: d.data for d in model.descriptors}, sites.site_map(), nested)
-
-
-def _problem(exc: DescriptorError, problem: Problem, scratch: str, model) -> dict:
-    """A problem as stored on the publication, in the project file it belongs to: for ETSI
-    descriptors the file of the descriptor its path names (``vnfd.<name>....``)."""
-    file = exc.file.replace(scratch, "")
-    for descriptor in getattr(model, "descriptors", ()):
-        if (
-            problem.path.startswith((f"{descriptor.kind}.{descriptor.name}.", f"{descriptor.kind}.{descriptor.name}["))
-            or problem.path == f"{descriptor.kind}.{descriptor.name}"
-        ):
-            file = descriptor.file
-            break
+def _problem(exc: DescriptorError, problem: Problem, scratch: str, plugin: ProjectType, model) -> dict:
+    """A problem as stored on the publication, in the project file it belongs to: the one
+    the plugin finds its path in (:meth:`~rdcl.types.base.ProjectType.file_of`: for ETSI
+    descriptors the file of the descriptor its path names), else the error's."""
+    found = plugin.file_of(model, problem.path) if model is not None else None
+    file = found or exc.file.replace(scratch, "")
     return {
         "file": file,
         "path": problem.path,

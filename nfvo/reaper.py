@@ -3,10 +3,13 @@
 * A running job whose worker process is gone (same host, pid not alive) or whose
   heartbeat is older than ``RDCL_HEARTBEAT_STALE`` seconds ends as ``error`` with the
   reason; its service instance is marked ``needs_attention``; the operation can be
-  retried (:func:`nfvo.services.retry`). Its private data directory (checkout,
-  inventory, env, artifacts, credentials) is deleted.
-* A job folder in ``RDCL_JOBS_DIR`` whose job has ended (or is gone) is deleted: a worker
-  killed mid-job leaves one behind on its own host.
+  retried (:func:`nfvo.services.retry`). Its item kind's finish hook runs as for any end,
+  then its cleanup list on this host (:mod:`nfvo.cleanup`): the private data directory
+  (checkout, inventory, env, artifacts, credentials) deleted, the ssh-agent holding its
+  site keys stopped, whatever else its run registered.
+* A job folder or cleanup record in ``RDCL_JOBS_DIR`` whose job has ended (or is gone) has
+  its cleanup list run: a worker killed mid-job leaves them behind on its own host, where
+  another host's reaper could not reach them.
 * A part of a job (:mod:`nfvo.parts`) is reaped like a job and ends its parent; a job
   split in parts is left alone while they run.
 * A pending or waiting job never sent to the broker (it was down), or sent longer than
@@ -23,18 +26,17 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import socket
 import threading
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
 
-from . import dispatch, metrics, orders, parts, runner
+from . import dispatch, metrics, parts, runner
 from .models import Job, Publication
 
 log = logging.getLogger(__name__)
@@ -54,8 +56,10 @@ def _process_gone(worker: str) -> bool:
 
 
 def reap_dead_jobs() -> list[int]:
-    """End running jobs whose worker died; returns their ids."""
+    """End running jobs whose worker died (:meth:`nfvo.runner.JobRun.reaped`: the job's end
+    and its cleanup list); returns their ids."""
     stale = timezone.now() - timedelta(seconds=settings.RDCL_HEARTBEAT_STALE)
+    actor = f"reaper {socket.gethostname()}:{os.getpid()}"
     reaped = []
     # A job split in parts is "running" while its parts run; they are reaped, not it (nfvo.parts).
     for job in Job.objects.filter(status=Job.RUNNING, parts__isnull=True).select_related("instance"):
@@ -67,36 +71,36 @@ def reap_dead_jobs() -> list[int]:
             if gone
             else f"worker {job.worker} stopped sending heartbeats (last {job.heartbeat:%H:%M:%S} UTC)"
         )
-        with transaction.atomic():
-            if Job.objects.filter(pk=job.pk, status=Job.RUNNING).update(
-                status=Job.ERROR, message=f"{reason}; retry the operation", finished=timezone.now()
-            ):
-                if job.mutating:
-                    job.instance.state = "needs_attention"
-                    job.instance.save(update_fields=["state"])
-                job.status, job.message = Job.ERROR, f"{reason}; retry the operation"
-                orders.job_finished(job, actor=f"reaper {socket.gethostname()}:{os.getpid()}")
-                if job.parent_id:  # the parent ends with its part
-                    parts.advance(job.parent_id, runner._finish)
-                reaped.append(job.pk)
-                log.warning("job %s: %s", job.pk, reason)
-        if job.pk in reaped:
-            shutil.rmtree(Path(settings.RDCL_JOBS_DIR) / str(job.pk), ignore_errors=True)
+        if runner.JobRun(job).reaped(reason, actor):
+            reaped.append(job.pk)
+            log.warning("job %s: %s", job.pk, reason)
     return reaped
 
 
 def remove_ended_job_folders() -> list[int]:
-    """Delete the folders in ``RDCL_JOBS_DIR`` of jobs that ended or no longer exist
-    (a running, pending or waiting job keeps its folder); returns their job ids."""
+    """Run the cleanup lists (:func:`nfvo.runner.cleanup_of`) of jobs that ended or no longer
+    exist and left a folder or a cleanup record in ``RDCL_JOBS_DIR`` (a worker killed mid-job
+    leaves them on its own host, with its ssh-agent; a running, pending or waiting job keeps
+    them); returns their job ids."""
     root = Path(settings.RDCL_JOBS_DIR)
-    ids = [int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit()] if root.is_dir() else []
+    ids = _job_ids(root)
     live = set(
         Job.objects.filter(pk__in=ids, status__in=[Job.PENDING, Job.WAITING, Job.RUNNING]).values_list("pk", flat=True)
     )
     removed = [pk for pk in ids if pk not in live]
     for pk in removed:
-        shutil.rmtree(root / str(pk), ignore_errors=True)
+        runner.cleanup_of(pk).run()
     return removed
+
+
+def _job_ids(root: Path) -> list[int]:
+    """Jobs with a folder (``<id>``) or a cleanup record (``<id>.cleanup.json``) in ``root``."""
+    found = set()
+    for path in root.iterdir() if root.is_dir() else []:
+        stem = path.name.removesuffix(runner.CLEANUP_SUFFIX)
+        if stem.isdigit() and (stem != path.name or path.is_dir()):
+            found.add(int(stem))
+    return sorted(found)
 
 
 def requeue_lost_jobs() -> list[int]:

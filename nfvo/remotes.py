@@ -1,7 +1,8 @@
 """Which git remotes the server may reach, and reaching them safely.
 
 The server runs git against a catalogue item's repository when it is published, refreshed
-and ordered (``git ls-remote``) and when a job checks it out (``git clone``). Only remotes
+and ordered (``git ls-remote``) and when a worker mirrors it for its jobs (``git clone
+--mirror``, then fetches: :mod:`nfvo.repo_cache`). Only remotes
 the operator configured are reached: the services repository ``RDCL_GIT_REMOTE`` and what
 ``RDCL_GIT_ALLOWED_REMOTES`` lists (a comma-separated setting, empty by default). Entries:
 
@@ -222,7 +223,7 @@ def ls_remote(url: str, ref: str) -> str:
     remote = check(url)
     if ref.startswith("-"):
         raise RemoteRefused("git.remote.syntax", "a ref must not start with '-'")
-    return git.cmd.Git().ls_remote("--", url, ref, env=environment(remote), kill_after_timeout=TIMEOUT)
+    return str(git.cmd.Git().ls_remote("--", url, ref, env=environment(remote), kill_after_timeout=TIMEOUT))
 
 
 def clone(url: str, to: str | os.PathLike, **options) -> git.Repo:

@@ -13,8 +13,12 @@ others wait and are re-queued). While it runs, the job's ``heartbeat`` is refres
 ``cancel_requested`` is polled through ansible-runner's cancel callback.
 
 Site credentials are injected for the run only (:class:`nfvo.credentials.RunSecrets`)
-and scrubbed from every event, message and result stored; the private data directory
-is deleted when the job ends (and by the reaper for a job whose worker died).
+and scrubbed from every event, message and result stored. A run's environment (data
+directory, credentials, ssh-agent, inventory, environment variables) is built by
+:class:`nfvo.runner_env.RunnerEnv`, as a site check's is. What the run creates on the
+worker is on its cleanup list (:mod:`nfvo.cleanup`), taken away when the job ends, and by
+the reaper for a job whose worker died (:meth:`JobRun.reaped`). The job's item kind is told
+when the job ends (:meth:`nfvo.kinds.ItemKind.finish`).
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import credentials, dialog, extravars, inventory, kinds, metrics, orders, parts, remotes, sandbox, ssh_agent
+from . import credentials, dialog, extravars, inventory, kinds, metrics, orders, parts, repo_cache, sandbox
+from .cleanup import Cleanup
 from .event_batch import EventBatch
 from .models import Job, JobEvent, ServiceInstance
+from .runner_env import RunnerEnv
 
 log = logging.getLogger(__name__)
 FAIL_EVENTS = {"runner_on_failed": "failed", "runner_on_unreachable": "unreachable"}
@@ -40,6 +46,7 @@ WAIT = "wait"
 #: Ansible's message for a task whose loop had a failed item (the item's own reason is in ``results``).
 LOOP_FAILED = "One or more items failed"
 HEARTBEAT_EVERY = 1.0  # seconds between heartbeat/cancel checks
+CLEANUP_SUFFIX = ".cleanup.json"  # a job's cleanup record: RDCL_JOBS_DIR/<id>.cleanup.json
 
 
 def worker_id() -> str:
@@ -87,115 +94,238 @@ def run(job_id: int):
     job = claim(job_id)
     if job is None or job == WAIT:
         return job
-    data_dir = Path(settings.RDCL_JOBS_DIR) / str(job.pk)
-    secrets = credentials.RunSecrets(data_dir / "credentials")
+    return JobRun(job).execute()
+
+
+def data_dir(job_id: int) -> Path:
+    """A job's private data directory on this worker: ``RDCL_JOBS_DIR/<id>``."""
+    return Path(settings.RDCL_JOBS_DIR) / str(job_id)
+
+
+def cleanup_of(job_id: int) -> Cleanup:
+    """Job ``job_id``'s cleanup list on this worker (``RDCL_JOBS_DIR/<id>.cleanup.json``): what
+    its run registered (:mod:`nfvo.cleanup`), its private data directory always in it."""
+    found = Cleanup(Path(settings.RDCL_JOBS_DIR) / f"{job_id}{CLEANUP_SUFFIX}")
+    found.folder(data_dir(job_id))
+    return found
+
+
+def finish(job: Job, status: str, message: str, result: dict | None = None) -> None:
+    """End ``job`` with ``status`` (see :meth:`JobRun.finish`); what :func:`nfvo.parts.advance`
+    calls to end a parent job."""
+    JobRun(job).finish(status, message, result)
+
+
+class JobRun:
+    """One run of a job, in the shape of AWX's ``BaseTask``: :meth:`prepare` (check out, find
+    the sites, split in parts), :meth:`inventory`, :meth:`run` (the playbook), :meth:`finish`
+    (the job's end: its cleanup list, the row, its item kind's :meth:`~nfvo.kinds.ItemKind.finish`,
+    the instance and the order); :meth:`execute` runs them in order. What the run creates on
+    the worker is on :attr:`cleanup` (:func:`cleanup_of`), which :meth:`finish` runs, and
+    :meth:`reaped` too when the job's worker died."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.data_dir = data_dir(job.pk)
+        self.cleanup = cleanup_of(job.pk)
+        self.env: RunnerEnv | None = None
+        self.kind: kinds.ItemKind = kinds.ItemKind()
+        self.values: dict = {}
+        self.project = self.data_dir / "project"
+        self.site_names: list[str] = []
+        self.limited: list[str] = []
+
+    def execute(self) -> Job:
+        """Prepare, build the inventory and run; any failure ends the job as error with the
+        reason. Returns the job as stored."""
+        job = self.job
+        env = self.env = RunnerEnv(self.data_dir, self.cleanup)
+        try:
+            with env:
+                if self.prepare():
+                    self.run(self.inventory())
+        except Exception as exc:  # any failure ends the job as error with the reason
+            text = f"{type(exc).__name__}: {exc}"
+            message = env.secrets.scrub(text)  # the traceback repeats the text: logged only when it holds no credential
+            log.error("job %s failed to run: %s", job.pk, message, exc_info=message == text)
+            self.finish(Job.ERROR, message)  # its cleanup list ran on leaving env, and runs first in finish
+        job.refresh_from_db()
+        return job
+
+    def prepare(self) -> bool:
+        """Check out the job's commit, find its kind, values and sites; False when the job
+        was split in parts, each to run on its sites' queue (:mod:`nfvo.parts`), instead."""
+        job = self.job
+        self.project = _checkout(job, self.data_dir)
+        item = job.instance.item
+        self.kind = kinds.get(item.kind)
+        self.values = dialog.unseal(job.extra_vars)  # plain only here, for the run
+        self.site_names = self.kind.sites(self.project, item, self.values, job.instance.tenant_id)
+        self.limited = [s for s in self.site_names if not job.limit or s in job.limit.split(",")]
+        cut = parts.segments(self.limited, job.queue)
+        if parts.needed(job, cut):  # sites on other queues: run in parts, each on its sites' queue
+            parts.split(job, cut)
+            return False
+        return True
+
+    def inventory(self) -> dict:
+        """The job's inventory (credentials injected), stored masked on the job."""
+        job, env = self.job, self._env()
+        own = set(self.limited) if job.parent_id else None  # a part gets its own sites' credentials only
+        inv = env.inventory(self.site_names, job.instance.tenant_id, credentials_for=own)
+        job.inventory = inventory.public_view(inv, env.secrets)
+        job.save(update_fields=["inventory"])
+        return inv
+
+    def run(self, inv: dict) -> None:
+        """Validate a plan job's templates, run the playbook on ``inv``, and :meth:`finish`
+        with the per-site results."""
+        job, env, values = self.job, self._env(), self.values
+        secrets = env.secrets
+        own = {"rdcl_mode": job.mode, "rdcl_operation": job.operation, "rdcl_instance": job.instance_id}
+        extra = {**values, **own}
+        plan: dict = {}
+        if job.mode == "plan":
+            plan, problems = self.kind.plan(self.project, extra)
+            if problems:
+                self.finish(Job.FAILED, "templates do not validate:\n" + "\n".join(problems), {"sites": plan})
+                return
+        failures: dict[str, str] = {}
+        stats: dict = {}
+        beat = {"last": 0.0, "cancel": False}
+        batch = EventBatch()
+
+        def on_tick() -> bool:
+            """ansible-runner's cancel callback (called in its loop, every pexpect timeout, set to
+            :data:`HEARTBEAT_EVERY`): write the events waiting, refresh the heartbeat once a
+            second; once a cancel is seen, keep saying so."""
+            batch.flush()
+            now = time.monotonic()
+            if not beat["cancel"] and now - beat["last"] >= HEARTBEAT_EVERY:
+                beat["last"] = now
+                Job.objects.filter(pk=job.pk).update(heartbeat=timezone.now())
+                beat["cancel"] = Job.objects.filter(pk__in=[job.pk, job.parent_id or 0], cancel_requested=True).exists()
+            return bool(beat["cancel"])
+
+        def on_event(event: dict) -> bool:
+            event = _store_event(job, event, failures, secrets, batch)
+            if event.get("event") == "playbook_on_stats":
+                stats.update(event.get("event_data") or {})
+            return False  # stored in the database; ansible-runner need not keep a copy
+
+        # env/extravars, 0600; user strings !unsafe, never on the command line
+        extravars.write(self.data_dir, values, own)
+        try:
+            r = env.run(  # boxed, with an environment built from nothing (nfvo.sandbox)
+                project_dir=self.project,
+                playbook=job.playbook,
+                inventory=inv,
+                limit=job.limit or None,
+                cmdline="--check" if job.mode == "plan" else None,
+                paths=self.kind.sandbox_paths(values, create=job.mode != "plan"),
+                create_site_roots=job.mode != "plan",
+                event_handler=on_event,
+                cancel_callback=on_tick,
+                timeout=job.timeout or None,
+                settings={"pexpect_timeout": HEARTBEAT_EVERY},
+            )
+        finally:
+            batch.flush()  # a finished job has all its events
+        sites = _site_results(stats, self.limited, plan, failures)
+        status = {"successful": Job.SUCCESSFUL, "canceled": Job.CANCELED}.get(r.status, Job.FAILED)
+        failed = [f"{s}: {v['message']}" for s, v in sites.items() if v["status"] in ("failed", "unreachable")]
+        message = "\n".join(failed) or f"ansible-runner {r.status} (rc {r.rc})"
+        if r.status == "timeout":
+            message = f"timed out after {job.timeout} s (the catalogue item's limit)"
+        elif r.status == "canceled":
+            message = "canceled on request"
+        if status == Job.FAILED and not failed and r.status != "timeout":
+            message += ": " + _tail(r.stdout.read() if r.stdout else "")
+        self.finish(status, secrets.scrub(message), secrets.scrub({"sites": sites, "rc": r.rc}))
+
+    def _env(self) -> RunnerEnv:
+        if self.env is None:  # only execute() runs the run's steps
+            raise RuntimeError(f"job {self.job.pk}: the run's environment is not set up")
+        return self.env
+
+    def finish(self, status: str, message: str, result: dict | None = None) -> None:
+        """Store the job's end, its instance's state and its order's last step in one
+        transaction; its cleanup list runs first (a job seen finished has no private data
+        directory, no ssh-agent). The instance row is locked first, as :func:`claim` locks it
+        (instance, then job): a claim of the same job sent twice (the reaper's resend) waits
+        instead of deadlocking with this transaction. The item kind's finish hook runs once the
+        row is saved, before the order moves (it may put a line first in the job's message)."""
+        job = self.job
+        self.cleanup.run()
+        job.status = status
+        job.message = message
+        if result is not None:
+            job.result = result
+        job.finished = timezone.now()
+        with transaction.atomic():
+            list(ServiceInstance.objects.select_for_update().filter(pk=job.instance_id).values_list("pk", flat=True))
+            job.save(update_fields=["status", "message", "result", "finished"])
+            _kind_finished(job)
+            if job.parent_id:  # a part: its parent moves the instance and the order (nfvo.parts)
+                metrics.job_finished(job)
+                parts.advance(job.parent_id, finish)
+                return
+            instance = job.instance
+            if status == Job.SUCCESSFUL and job.mode == "apply":
+                instance.state = "deleted" if job.operation == "delete" else "active"
+            elif status in (Job.FAILED, Job.ERROR, Job.CANCELED) and job.mode == "apply":
+                instance.state = "failed" if status == Job.FAILED else "needs_attention"
+            instance.save(update_fields=["state"])
+            orders.job_finished(job, actor=f"worker {worker_id()}")
+        metrics.job_finished(job)
+
+    def reaped(self, reason: str, actor: str) -> bool:
+        """End the job as ``error`` with ``reason`` if it is still running (its worker died:
+        :mod:`nfvo.reaper`, named by ``actor``): an apply job's instance needs attention, its
+        order fails, a part ends its parent; the item kind's finish hook runs as for any end,
+        then the job's cleanup list (on this worker: the folder, the ssh-agent a dead worker
+        left behind). Returns False when the job was not running any more (nothing done)."""
+        job = self.job
+        message = f"{reason}; retry the operation"
+        with transaction.atomic():
+            if not Job.objects.filter(pk=job.pk, status=Job.RUNNING).update(
+                status=Job.ERROR, message=message, finished=timezone.now()
+            ):
+                return False
+            if job.mutating:
+                job.instance.state = "needs_attention"
+                job.instance.save(update_fields=["state"])
+            job.status, job.message = Job.ERROR, message
+            _kind_finished(job)
+            orders.job_finished(job, actor=actor)
+            if job.parent_id:  # the parent ends with its part
+                parts.advance(job.parent_id, finish)
+        self.cleanup.run()
+        return True
+
+
+def _kind_finished(job: Job) -> None:
+    """The finish hook of ``job``'s item kind (:meth:`nfvo.kinds.ItemKind.finish`), in a
+    savepoint: a hook that fails is logged and leaves the job's end as it is."""
     try:
-        with ssh_agent.Agent() as agent:  # site keys live here for the run, never on disk
-            _run(job, data_dir, agent, secrets)
-    except Exception as exc:  # any failure ends the job as error with the reason
-        text = f"{type(exc).__name__}: {exc}"
-        message = secrets.scrub(text)  # the traceback repeats the text: logged only when it holds no credential
-        log.error("job %s failed to run: %s", job.pk, message, exc_info=message == text)
-        _finish(job, Job.ERROR, message)
-    finally:
-        remove_data_dir(job.pk)
-    job.refresh_from_db()
-    return job
-
-
-def remove_data_dir(job_id: int) -> None:
-    """Delete a job's private data directory (checkout, inventory, env, artifacts, credentials)."""
-    shutil.rmtree(Path(settings.RDCL_JOBS_DIR) / str(job_id), ignore_errors=True)
+        kind = kinds.get(job.instance.item.kind)
+    except KeyError:  # a kind no longer configured (RDCL_ITEM_KINDS): nothing of its own to do
+        return
+    try:
+        with transaction.atomic():
+            kind.finish(job)
+    except Exception:  # the job has ended; its kind's follow-up must not undo that
+        log.exception("job %s: the finish hook of item kind %s failed", job.pk, kind.name)
 
 
 def _checkout(job: Job, data_dir: Path) -> Path:
     project = data_dir / "project"
     if project.exists():
         shutil.rmtree(project)
-    repo = remotes.clone(job.repository, project, no_checkout=True)  # an allowed remote only (nfvo.remotes)
-    repo.git.checkout(job.commit)
+    repo_cache.checkout(job.repository, job.commit, project)  # an allowed remote only, via this worker's mirror
     folder = sandbox.inside(project, job.folder or ".", "the item's folder")  # no '..' or link out of it
     sandbox.inside(folder, job.playbook, "the playbook")
     return folder
-
-
-def _run(job: Job, data_dir: Path, agent: ssh_agent.Agent, secrets: credentials.RunSecrets) -> None:
-    service_dir = _checkout(job, data_dir)
-    item = job.instance.item
-    kind = kinds.get(item.kind)
-    values = dialog.unseal(job.extra_vars)  # plain only here, for the run
-    site_names = kind.sites(service_dir, item, values, job.instance.tenant_id)
-    limited = [s for s in site_names if not job.limit or s in job.limit.split(",")]
-    cut = parts.segments(limited, job.queue)
-    if parts.needed(job, cut):  # sites on other queues: run in parts, each on its sites' queue
-        parts.split(job, cut)
-        return
-    own = set(limited) if job.parent_id else None  # a part gets its own sites' credentials only
-    inv = inventory.build(site_names, data_dir / "keys", agent, secrets, job.instance.tenant_id, credentials_for=own)
-    job.inventory = inventory.public_view(inv, secrets)
-    job.save(update_fields=["inventory"])
-    own = {"rdcl_mode": job.mode, "rdcl_operation": job.operation, "rdcl_instance": job.instance_id}
-    extra = {**values, **own}
-    plan = {}
-    if job.mode == "plan":
-        plan, problems = kind.plan(service_dir, extra)
-        if problems:
-            _finish(job, Job.FAILED, "templates do not validate:\n" + "\n".join(problems), {"sites": plan})
-            return
-    failures: dict[str, str] = {}
-    stats: dict = {}
-    beat = {"last": 0.0, "cancel": False}
-    batch = EventBatch()
-
-    def on_tick() -> bool:
-        """ansible-runner's cancel callback (called in its loop, every pexpect timeout, set to
-        :data:`HEARTBEAT_EVERY`): write the events waiting, refresh the heartbeat once a
-        second; once a cancel is seen, keep saying so."""
-        batch.flush()
-        now = time.monotonic()
-        if not beat["cancel"] and now - beat["last"] >= HEARTBEAT_EVERY:
-            beat["last"] = now
-            Job.objects.filter(pk=job.pk).update(heartbeat=timezone.now())
-            beat["cancel"] = Job.objects.filter(pk__in=[job.pk, job.parent_id or 0], cancel_requested=True).exists()
-        return beat["cancel"]
-
-    def on_event(event: dict) -> bool:
-        event = _store_event(job, event, failures, secrets, batch)
-        if event.get("event") == "playbook_on_stats":
-            stats.update(event.get("event_data") or {})
-        return False  # stored in the database; ansible-runner need not keep a copy
-
-    extravars.write(data_dir, values, own)  # env/extravars, 0600; user strings !unsafe, never on the command line
-    try:
-        r = sandbox.run(  # boxed, with an environment built from nothing (nfvo.sandbox)
-            private_data_dir=data_dir,
-            project_dir=service_dir,
-            playbook=job.playbook,
-            inventory=inv,
-            limit=job.limit or None,
-            cmdline="--check" if job.mode == "plan" else None,
-            envvars={"ANSIBLE_ROLES_PATH": str(service_dir / "roles"), **agent.env, **secrets.env},
-            paths=kind.sandbox_paths(values, create=job.mode != "plan"),
-            create_site_roots=job.mode != "plan",
-            event_handler=on_event,
-            cancel_callback=on_tick,
-            quiet=True,
-            timeout=job.timeout or None,
-            settings={"suppress_ansible_output": True, "pexpect_timeout": HEARTBEAT_EVERY},
-        )
-    finally:
-        batch.flush()  # a finished job has all its events
-    sites = _site_results(stats, limited, plan, failures)
-    status = {"successful": Job.SUCCESSFUL, "canceled": Job.CANCELED}.get(r.status, Job.FAILED)
-    failed = [f"{s}: {v['message']}" for s, v in sites.items() if v["status"] in ("failed", "unreachable")]
-    message = "\n".join(failed) or f"ansible-runner {r.status} (rc {r.rc})"
-    if r.status == "timeout":
-        message = f"timed out after {job.timeout} s (the catalogue item's limit)"
-    elif r.status == "canceled":
-        message = "canceled on request"
-    if status == Job.FAILED and not failed and r.status != "timeout":
-        message += ": " + _tail(r.stdout.read() if r.stdout else "")
-    _finish(job, status, secrets.scrub(message), secrets.scrub({"sites": sites, "rc": r.rc}))
 
 
 def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.RunSecrets, batch: EventBatch) -> dict:
@@ -204,7 +334,7 @@ def _store_event(job: Job, event: dict, failures: dict, secrets: credentials.Run
     message is kept per site (for a loop, the first failed item's). Returns the scrubbed event."""
     event = secrets.scrub(event)
     data = event.get("event_data") or {}
-    res = data.get("res") if isinstance(data.get("res"), dict) else {}
+    res = data["res"] if isinstance(data.get("res"), dict) else {}
     name = event.get("event", "")
     status = FAIL_EVENTS.get(name) or {"runner_on_ok": "ok", "runner_on_skipped": "skipped"}.get(name, "")
     site = inventory.site_of(str(data.get("host", "")))
@@ -257,31 +387,3 @@ def _site_results(stats: dict, site_names: list[str], plan: dict, failures: dict
 
 def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
-
-
-def _finish(job: Job, status: str, message: str, result: dict | None = None) -> None:
-    """Store a job's end, its instance's state and its order's last step in one transaction;
-    its private data directory is deleted first (a job seen finished has none). The instance
-    row is locked first, as :func:`claim` locks it (instance, then job): a claim of the same
-    job sent twice (the reaper's resend) waits instead of deadlocking with this transaction."""
-    remove_data_dir(job.pk)
-    job.status = status
-    job.message = message
-    if result is not None:
-        job.result = result
-    job.finished = timezone.now()
-    with transaction.atomic():
-        list(ServiceInstance.objects.select_for_update().filter(pk=job.instance_id).values_list("pk", flat=True))
-        job.save(update_fields=["status", "message", "result", "finished"])
-        if job.parent_id:  # a part: its parent moves the instance and the order (nfvo.parts)
-            metrics.job_finished(job)
-            parts.advance(job.parent_id, _finish)
-            return
-        instance = job.instance
-        if status == Job.SUCCESSFUL and job.mode == "apply":
-            instance.state = "deleted" if job.operation == "delete" else "active"
-        elif status in (Job.FAILED, Job.ERROR, Job.CANCELED) and job.mode == "apply":
-            instance.state = "failed" if status == Job.FAILED else "needs_attention"
-        instance.save(update_fields=["state"])
-        orders.job_finished(job, actor=f"worker {worker_id()}")
-    metrics.job_finished(job)

@@ -68,6 +68,8 @@ from django.core import checks
 
 from translators import paths
 
+from . import site_kinds
+
 MODES = ("bwrap", "none")
 #: Variables ansible-runner sets for its event callback and artifacts (ansible_runner.config._base
 #: prepare_env); kept from its environment, everything else comes from :func:`environment`.
@@ -250,7 +252,8 @@ def site_paths(inventory: dict, create: bool = True) -> Paths:
     for group in inventory["all"]["children"].values():
         for hv in group["hosts"].values():
             root = hv.get("rdcl_root")
-            if root and hv.get("ansible_connection") == "local" and hv.get("rdcl_site_kind", "linux") == "linux":
+            kind = site_kinds.get(hv.get("rdcl_site_kind", "linux"))
+            if root and hv.get("ansible_connection") == "local" and kind.installs_under_root:
                 if create:
                     Path(root).mkdir(parents=True, exist_ok=True)
                 if Path(root).is_dir():

@@ -31,7 +31,7 @@ def keys() -> list[str]:
     :raises OSError: ``RDCL_FERNET_KEY_FILE`` is set but not readable.
     """
     text = settings.RDCL_FERNET_KEY
-    if not text and getattr(settings, "RDCL_FERNET_KEY_FILE", ""):
+    if not text and settings.RDCL_FERNET_KEY_FILE:
         text = Path(settings.RDCL_FERNET_KEY_FILE).read_text()
     if not text:
         text = key_file(settings.VAR_DIR / "fernet.key", lambda: Fernet.generate_key().decode())

@@ -10,8 +10,10 @@ from rest_framework.fields import empty
 
 from . import access, remotes
 from . import credentials as site_credentials
-from .dialog import DialogError, publishable, schema_problems
+from .dialog import publishable, schema_problems
+from .exceptions import DialogError, RemoteRefused
 from .models import (
+    ROLES,
     AuditEntry,
     CatalogueItem,
     Job,
@@ -162,7 +164,9 @@ class CatalogueItemSerializer(serializers.ModelSerializer):
     """A catalogue item with its dialog schema; ``owner`` is the tenant that published it
     (null: a system item)."""
 
-    owner = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)  # null: a system item
+    owner: serializers.SlugRelatedField = serializers.SlugRelatedField(  # null: a system item
+        slug_field="name", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = CatalogueItem
@@ -225,7 +229,7 @@ class PublishRequestSerializer(serializers.Serializer):
     def validate_repository(self, value):
         try:
             remotes.check(value)
-        except remotes.RemoteRefused as exc:
+        except RemoteRefused as exc:
             raise serializers.ValidationError(str(exc)) from exc
         return value
 
@@ -389,8 +393,10 @@ class JobEventSerializer(serializers.ModelSerializer):
 class ServiceInstanceSerializer(serializers.ModelSerializer):
     """A service instance with its state."""
 
-    item = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    tenant = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)  # null: a system order
+    item: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    tenant: serializers.SlugRelatedField = serializers.SlugRelatedField(  # null: a system order
+        slug_field="name", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ServiceInstance
@@ -400,7 +406,7 @@ class ServiceInstanceSerializer(serializers.ModelSerializer):
 class ServiceInstanceDetailSerializer(ServiceInstanceSerializer):
     """A service instance with its orders and its history of operations (jobs, oldest first)."""
 
-    orders = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    orders: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     operations = serializers.SerializerMethodField()
 
     class Meta(ServiceInstanceSerializer.Meta):
@@ -408,7 +414,8 @@ class ServiceInstanceDetailSerializer(ServiceInstanceSerializer):
 
     def get_operations(self, instance) -> list[dict]:
         jobs = instance.jobs.order_by("id").only(*JobSummarySerializer.Meta.fields)
-        return JobSummarySerializer(jobs, many=True).data
+        # many=True makes a ListSerializer, whose data is a list: the stubs type it as this class's
+        return JobSummarySerializer(jobs, many=True).data  # type: ignore[return-value]  # see above
 
 
 class OrderTransitionSerializer(serializers.ModelSerializer):
@@ -423,8 +430,8 @@ class OrderSerializer(serializers.ModelSerializer):
     """An order with its current step, its transitions and its latest job (null while it
     waits for approval or after a denial)."""
 
-    item = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    item: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    user: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
     tenant = serializers.SerializerMethodField()
     transitions = OrderTransitionSerializer(many=True, read_only=True)
     job = serializers.SerializerMethodField()
@@ -466,12 +473,12 @@ class MembershipSerializer(serializers.ModelSerializer):
     """A user's role in a tenant (``user`` by username)."""
 
     user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.all())
-    role = serializers.ChoiceField(choices=[c for c, _ in Membership._meta.get_field("role").choices])
+    role = serializers.ChoiceField(choices=list(ROLES))
 
     class Meta:
         model = Membership
         fields = ["user", "role"]
-        validators = []  # one role per tenant: a POST for an existing member changes the role
+        validators: list = []  # one role per tenant: a POST for an existing member changes the role
 
 
 class OrderRequestSerializer(serializers.Serializer):
@@ -506,7 +513,7 @@ class TenantSerializer(serializers.ModelSerializer):
 class AuditEntrySerializer(serializers.ModelSerializer):
     """One audit log entry."""
 
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = AuditEntry
@@ -517,8 +524,8 @@ class PublicationSerializer(serializers.ModelSerializer):
     """A designer project's way to the catalogue: status, the revisions it took, the item
     and commit it made, or the located problems that stopped it."""
 
-    item = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    item: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    user: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Publication

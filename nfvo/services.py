@@ -17,10 +17,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from translators.publish import Published, publish_files
+from translators.git_push import Pushed, push_files
 
 from . import dialog, dispatch, kinds, orders, parts, remotes, runner, scaling
-from .exceptions import JobNotFinished, NameTaken, RefNotFound, RepositoryUnreadable, UnknownOperation
+from .exceptions import (
+    DialogError,
+    JobNotFinished,
+    NameTaken,
+    RefNotFound,
+    RepositoryUnreadable,
+    TransitionError,
+    UnknownOperation,
+)
 from .models import CatalogueItem, Job, Order, ServiceInstance, Site, Tenant
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -58,7 +66,7 @@ def share(item: CatalogueItem, shared, created: bool = False) -> None:
 
 
 def publish_item(
-    published: Published, index_text: str, owner: Tenant | None = None, take_over: bool = False
+    published: Pushed, index_text: str, owner: Tenant | None = None, take_over: bool = False
 ) -> CatalogueItem:
     """Create or update the catalogue item of a published service (``service.json`` text)
     for ``owner`` (None: the system). A new item of a tenant is shared with it only; an
@@ -205,7 +213,7 @@ def _commit_prepared(item: CatalogueItem, prepared: kinds.Prepared) -> str:
     """Commit an order's files to the item's repository (its own working clone); the SHA."""
     clone = settings.VAR_DIR / "git" / "clones" / hashlib.sha256(item.repository.encode()).hexdigest()[:16]
     folder = f"{item.folder}/{prepared.folder}".strip("/")
-    return publish_files(
+    return push_files(
         prepared.files, folder, prepared.message or f"{item.name}: order files", item.repository, clone, branch=item.ref
     ).commit
 
@@ -235,7 +243,7 @@ def operate(
         raise UnknownOperation(f"{item.name} has no {operation!r} playbook")
     schema = (item.operation_dialogs or {}).get(operation)
     extra = dialog.check(schema if schema is not None else item.dialog, extra or {}, partial=schema is None)
-    commit = instance.orders.order_by("-id").first().commit
+    commit = instance.orders.latest("id").commit
     with transaction.atomic():
         sealed = dialog.seal(
             {"properties": {**(item.dialog.get("properties") or {}), **((schema or {}).get("properties") or {})}}, extra
@@ -246,10 +254,10 @@ def operate(
 
 def _check_mode_and_limit(mode: str, limit: str) -> None:
     if mode not in dialog.MODES:
-        raise dialog.DialogError({"mode": f"{mode!r} is not one of {list(dialog.MODES)}"}, top=True)
+        raise DialogError({"mode": f"{mode!r} is not one of {list(dialog.MODES)}"}, top=True)
     unknown = [s for s in filter(None, limit.split(",")) if not Site.objects.filter(name=s).exists()]
     if unknown:
-        raise dialog.DialogError({"limit": f"unknown sites: {', '.join(unknown)}"}, top=True)
+        raise DialogError({"limit": f"unknown sites: {', '.join(unknown)}"}, top=True)
 
 
 def _job(instance, operation, mode, limit, commit, values, order_row=None, retry_of=None, user=None) -> Job:
@@ -285,7 +293,7 @@ def cancel(job: Job, user=None) -> Job:
         if stopped:
             orders.job_finished(job, actor=orders.actor_name(user))
     if job.parts.exists():  # split in parts (nfvo.parts): ends now unless a part is running
-        parts.advance(job.pk, runner._finish)
+        parts.advance(job.pk, runner.finish)
         job.refresh_from_db()
     return job
 
@@ -299,11 +307,11 @@ def retry(job: Job, user=None) -> Job:
         raise JobNotFinished(f"job {job.pk} is {job.status}; only a finished job can be retried")
     with transaction.atomic():
         order_row = None
-        if job.order_id is not None:
+        if job.order is not None:
             try:
                 orders.move(job.order, Order.RUN_JOB, user, note=f"retry of job {job.pk}", source=Order.FAILED)
                 order_row = job.order
-            except orders.TransitionError:
+            except TransitionError:
                 pass  # the order did not fail (e.g. a successful job run again): the retry is on its own
         return _job(
             job.instance,
@@ -360,8 +368,8 @@ def publish_repository(
     for operation, op_schema in (operation_dialogs or {}).items():
         try:
             per_operation[operation] = dialog.publishable(op_schema)
-        except dialog.DialogError as exc:
-            raise dialog.DialogError({f"operation_dialogs.{operation}.{k}": v for k, v in exc.errors.items()}) from None
+        except DialogError as exc:
+            raise DialogError({f"operation_dialogs.{operation}.{k}": v for k, v in exc.errors.items()}) from None
     remotes.check(repository)
     claim_name(name, owner, take_over)
     commit = resolve_commit(repository, ref)

@@ -6,7 +6,9 @@ written beside the socket. A site's SSH options then name that public key as its
 ``IdentityFile`` with ``IdentitiesOnly=yes`` (OpenSSH ssh_config(5): a public key file
 selects which agent identity is offered), so each site gets its own key and no other. The
 run reaches the agent through ``SSH_AUTH_SOCK``, passed in ansible-runner's ``envvars``
-input. Closing the agent forgets every key.
+input. Closing the agent forgets every key. A run that must outlive its worker's death
+passes ``started``: it learns the agent's process as soon as it exists, to stop it later
+(:mod:`nfvo.cleanup`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -25,21 +28,26 @@ class AgentError(RuntimeError):
 
 class Agent:
     """An ``ssh-agent -D`` on a private socket, started by the first :meth:`add` (a run
-    whose sites have no key starts no process); use as a context manager."""
+    whose sites have no key starts no process); use as a context manager.
 
-    def __init__(self):
+    ``started(pid, argv)``, if given, is called as soon as the process exists (its pid and
+    command line)."""
+
+    def __init__(self, started: Callable[[int, list[str]], None] | None = None):
         self.folder = Path(tempfile.mkdtemp(prefix="rdcl-agent-"))  # mode 0700
         self.socket = self.folder / "agent.sock"
-        self._proc = None
+        self._proc: subprocess.Popen | None = None
+        self._started = started
 
     def _start(self) -> None:
         """:raises AgentError: ``ssh-agent`` is missing or did not open its socket within 5 s."""
+        argv = ["ssh-agent", "-D", "-a", str(self.socket)]
         try:
-            self._proc = subprocess.Popen(
-                ["ssh-agent", "-D", "-a", str(self.socket)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
+            self._proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except FileNotFoundError:  # the folder goes with close()
             raise AgentError("ssh-agent is not installed (Debian: openssh-client)") from None
+        if self._started is not None:
+            self._started(self._proc.pid, argv)
         deadline = time.monotonic() + 5
         while not self.socket.exists():
             if time.monotonic() > deadline or self._proc.poll() is not None:

@@ -8,6 +8,8 @@ logic of their own. Lists are in :mod:`nfvo.view_lists`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -275,7 +277,7 @@ def site_form(request, name=None):
 
 #: The plain connection variables the site form asks for, per kind (``connection`` of
 #: :class:`~nfvo.models.Site`: inventory host variables, never a secret).
-CONNECTION_FIELDS = (
+CONNECTION_FIELDS: tuple[dict[str, Any], ...] = (
     {"name": "ansible_host", "label": "Host", "kinds": "linux", "help": "address of the server (empty: this machine)"},
     {"name": "ansible_port", "label": "SSH port", "kinds": "linux", "help": "default 22", "number": True},
     {"name": "ansible_user", "label": "SSH user", "kinds": "linux", "help": "the user the jobs log in as"},

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from translators.errors import DescriptorError
 
 from . import checks, services
-from .exceptions import Refused, UnknownView, Unreadable
+from .exceptions import InvalidProject, UnknownView, Unreadable
 from .models import DescriptorFile, GraphLayout, ProjectShare
 from .packaging import MAX_TOTAL_BYTES
 from .permissions import ProjectAccess
@@ -220,7 +220,7 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = req.validated_data
         upload = data["file"]
         if upload.size > MAX_TOTAL_BYTES:
-            raise Refused([], f"refused, nothing stored: more than {MAX_TOTAL_BYTES} bytes")
+            raise InvalidProject([], f"refused, nothing stored: more than {MAX_TOTAL_BYTES} bytes")
         imported = services.import_upload(
             request.user, upload.name, upload.read(), name=data["name"], type_name=data["type"]
         )

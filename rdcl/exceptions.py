@@ -4,7 +4,7 @@ Each kind carries its HTTP status, the slug of its stable problem ``type``
 (``tag:rdcl-nfvo,2026:problem/<slug>``) and its title; :mod:`config.problems` renders any of
 them as RFC 9457 problem details, with the located ``problems`` (``{file, path, line, rule,
 message}``) where the kind has them. Kinds that were built-in errors keep that base (a
-``Refused`` is still a ``ValueError``, a ``RegistryError`` a ``LookupError``).
+``InvalidProject`` is still a ``ValueError``, a ``RegistryError`` a ``LookupError``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ class RdclError(ApiError):
     title = "The designer refused the request"
 
 
-class Refused(RdclError, ValueError):
+class InvalidProject(RdclError, ValueError):
     """400: a change that would leave the project invalid; nothing stored. ``problems``: the
     API's problem dicts (``{file, path, line, rule, message}``)."""
 
@@ -39,7 +39,7 @@ class Refused(RdclError, ValueError):
 
 class Unreadable(RdclError):
     """409: stored files the project type cannot read (only a changed plugin gets here);
-    ``problems`` as :class:`Refused`'s."""
+    ``problems`` as :class:`InvalidProject`'s."""
 
     status = 409
     slug = "files-unreadable"

@@ -29,7 +29,8 @@ from pathlib import PurePosixPath
 
 import yaml
 
-from rdcl.project_import import ProjectImportError, import_project, is_project
+from rdcl.exceptions import ProjectImportError
+from rdcl.project_import import import_project, is_project
 from translators import limits, package
 
 from .types.problems import FileProblem
@@ -362,7 +363,7 @@ def manifest_with_digests(text: str, contents: Mapping[str, bytes]) -> str:
             source, algorithm = posixpath.normpath(value.strip()), "SHA-256"
         elif sep and key == "Algorithm":
             algorithm = value.strip()
-        elif sep and key == "Hash" and source in contents:
+        elif sep and key == "Hash" and source is not None and source in contents:
             name = package.ALGORITHMS.get(algorithm.upper())
             if name:
                 indent = line[: len(line) - len(line.lstrip())]
@@ -407,7 +408,7 @@ def build_csar(
     }
     meta_text = tosca_meta(entry, created_by, kept)
     manifest = kept.get("ETSI-Entry-Manifest")
-    if manifest in files:
+    if manifest is not None and manifest in files:
         listed = {**contents, TOSCA_META: meta_text.encode("utf-8")}
         contents[manifest] = manifest_with_digests(files[manifest], listed).encode("utf-8")
     buffer = io.BytesIO()

@@ -8,43 +8,31 @@ name in the project to the descriptor::
 
 :func:`import_project` turns it into files for the ``etsi`` / ``nested-vdu`` project types:
 ``{"vnfd/vnf_tof.json": {...}, "nsd/nsd_mec.json": {...}, "resource/config_tof": "..."}``.
-Pure Python (no Django).
+Whether a document is a project is :func:`translators.etsi.reading.is_project`'s answer
+(the translators read project files with it too). Pure Python (no Django).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from translators.etsi.reading import DESCRIPTOR_KINDS, KINDS, is_project, iter_project
+
 from .exceptions import ProjectImportError
 
-#: Descriptor kinds of ETSI/Superfluidity projects and the extension their files get.
-KINDS = {"nsd": ".json", "vnfd": ".json", "click": ".click", "k8s": ".yaml", "resource": ""}
-#: Kinds that are ETSI descriptors (validated against the IFA 011 / IFA 014 schemas).
-DESCRIPTOR_KINDS = ("nsd", "vnfd")
-
-
-def is_project(data: Any) -> bool:
-    """A dict whose keys are all project kinds, with at least ``nsd`` or ``vnfd``, each a
-    map of name -> descriptor (not itself a single descriptor)."""
-    return (
-        isinstance(data, dict)
-        and bool(data)
-        and set(data) <= set(KINDS)
-        and any(k in data for k in DESCRIPTOR_KINDS)
-        and all(isinstance(v, dict) for v in data.values())
-        and not any(k in data.get("vnfd", {}) for k in ("vnfdId", "vdu"))
-        and not any(k in data.get("nsd", {}) for k in ("nsdIdentifier", "nsDf"))
-    )
-
-
-def iter_project(data: dict) -> Iterator[tuple[str, str, Any]]:
-    """``(kind, name, descriptor)`` for every entry of a project, kinds in :data:`KINDS` order."""
-    for kind in KINDS:
-        for name, value in (data.get(kind) or {}).items():
-            yield kind, name, value
+#: The project shape is read by :mod:`translators.etsi.reading` (the one ETSI reader, the
+#: translators' too); its names stay importable from here.
+__all__ = [
+    "DESCRIPTOR_KINDS",
+    "KINDS",
+    "ProjectImportError",
+    "import_project",
+    "is_project",
+    "iter_project",
+    "write_files",
+]
 
 
 def import_project(project: str | Path | dict) -> dict[str, Any]:

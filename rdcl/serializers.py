@@ -19,11 +19,10 @@ def _text(**kwargs) -> serializers.CharField:
     return serializers.CharField(trim_whitespace=False, allow_blank=True, **kwargs)
 
 
-def _plain_name(value: str) -> str:
+def _plain_name(value: str) -> None:
     why = name_error(value)
     if why:
         raise serializers.ValidationError(why)
-    return value
 
 
 def _name(**kwargs) -> serializers.CharField:
@@ -59,7 +58,7 @@ class ValidationSerializer(serializers.Serializer):
 class RevisionSerializer(serializers.ModelSerializer):
     """A revision without its text: number, SHA-256 digest, author, time, message."""
 
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
     size = serializers.SerializerMethodField()
 
     class Meta:
@@ -157,7 +156,7 @@ class DiffSerializer(serializers.Serializer):
 class ProjectSerializer(serializers.ModelSerializer):
     """A project; ``access`` is yours: owner, write or read."""
 
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
     access = serializers.SerializerMethodField()
 
     class Meta:
@@ -178,7 +177,8 @@ class ProjectDetailSerializer(ProjectSerializer):
         fields = [*ProjectSerializer.Meta.fields, "files"]
 
     def get_files(self, project) -> list[dict]:
-        return FileSerializer(current_revisions(project).values(), many=True).data
+        # many=True makes a ListSerializer, whose data is a list: the stubs type it as this class's
+        return FileSerializer(current_revisions(project).values(), many=True).data  # type: ignore[return-value]  # see above
 
 
 class ProjectCreateSerializer(serializers.Serializer):
@@ -265,11 +265,18 @@ class PositionsSerializer(serializers.Serializer):
 class LayoutSerializer(serializers.ModelSerializer):
     """Stored node positions of a view."""
 
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    updated_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = GraphLayout
         fields = ["view", "positions", "updated", "updated_by"]
+
+
+# Fields named like Field attributes (label, parent, source): DRF's serializer metaclass takes
+# declared fields out of the class, so they never shadow Field.label/parent/source; the stubs
+# see the class attribute only.
 
 
 class GraphNodeSerializer(serializers.Serializer):
@@ -278,8 +285,8 @@ class GraphNodeSerializer(serializers.Serializer):
 
     id = serializers.CharField()
     type = serializers.CharField()
-    label = serializers.CharField()
-    parent = serializers.CharField(allow_null=True)
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field (see above)
+    parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # a declared field (see above)
     info = serializers.DictField()
     position = PointSerializer(allow_null=True)
 
@@ -287,7 +294,7 @@ class GraphNodeSerializer(serializers.Serializer):
 class GraphLinkSerializer(serializers.Serializer):
     """A graph link: ``type`` a link type of the description model."""
 
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field (see above)
     target = serializers.CharField()
     type = serializers.CharField()
     info = serializers.DictField(required=False)
@@ -305,7 +312,7 @@ class CheckLinkSerializer(serializers.Serializer):
     """May a link join a ``source`` node type to a ``target`` node type (of ``link_type``,
     in ``view``, when given)?"""
 
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field (see above)
     target = serializers.CharField()
     link_type = serializers.CharField(required=False, allow_null=True, default=None)
     view = serializers.CharField(required=False, allow_null=True, default=None)
@@ -331,7 +338,7 @@ class ProjectTypeSerializer(serializers.Serializer):
     types, link types, nesting, constraints, views) and its examples."""
 
     name = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field (see above)
     extends = serializers.ListField(child=serializers.CharField())
     csar = serializers.BooleanField(help_text="projects of this type download as a CSAR")
     description_model = serializers.DictField(allow_null=True)
@@ -339,4 +346,4 @@ class ProjectTypeSerializer(serializers.Serializer):
     examples = ExampleSerializer(many=True)
 
 
-Conflict.render = staticmethod(lambda revision: RevisionTextSerializer(revision).data)  # type: ignore[assignment]
+Conflict.render = staticmethod(lambda revision: RevisionTextSerializer(revision).data)

@@ -4,7 +4,7 @@
   its owner's; shares give other users ``read`` or ``write``; superusers may do anything.
 * Every change (create, import, save, restore, delete, entry) validates the whole project
   as it would be after the change (:func:`rdcl.checks.validate`) and is refused with every
-  problem (:class:`Refused`); nothing is stored then.
+  problem (:class:`InvalidProject`); nothing is stored then.
 * Saves name the revision they started from (``base_revision``, 0 for a new file); when it
   is not the current one the save is a :class:`Conflict`, never an overwrite. The check
   and the insert are one transaction, guarded twice: the project's ``generation`` must not
@@ -20,6 +20,7 @@ import difflib
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -27,9 +28,9 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import checks, packaging
-from .exceptions import Conflict, Forbidden, NotTosca, Refused, ShareRefused, UnknownView
+from .exceptions import Conflict, Forbidden, InvalidProject, NotTosca, RegistryError, ShareRefused, UnknownView
 from .models import DescriptorFile, GraphLayout, Project, ProjectArtifact, ProjectShare, Revision, digest
-from .types.registry import RegistryError, get_type
+from .types.registry import get_type
 
 OWNER, WRITE, READ = "owner", ProjectShare.WRITE, ProjectShare.READ
 _RANK = {READ: 1, WRITE: 2, OWNER: 3}
@@ -65,7 +66,7 @@ def require(project: Project, user, level: str) -> str:
     :raises Forbidden: less than that.
     """
     mine = access_of(project, user)
-    if _RANK.get(mine, 0) < _RANK[level]:
+    if mine is None or _RANK.get(mine, 0) < _RANK[level]:
         need = {WRITE: "write access", OWNER: "the owner"}.get(level, "read access")
         raise Forbidden(f"only {need} may do this; you have {mine or 'no'} access")
     return mine
@@ -190,14 +191,14 @@ def create_project(
     try:
         plugin = get_type(type_name)
     except RegistryError as exc:
-        raise Refused([], str(exc)) from None
+        raise InvalidProject([], str(exc)) from None
     if Project.objects.filter(owner=owner, name=name).exists():
-        raise Refused([], f"you have a project named {name!r} already")
+        raise InvalidProject([], f"you have a project named {name!r} already")
     entry = entry if checks.is_tosca(plugin) and entry in files else ""
     artifacts = dict(artifacts or {})
     problems, full = _gate(type_name, files, sorted(artifacts))
     if problems:
-        raise Refused(problems)
+        raise InvalidProject(problems)
     try:
         with transaction.atomic():
             project = Project.objects.create(
@@ -218,7 +219,7 @@ def create_project(
                 stored = DescriptorFile.objects.create(project=project, path=path)
                 Revision.objects.create(file=stored, number=1, text=files[path], author=owner, message=message[:500])
     except IntegrityError:
-        raise Refused([], f"you have a project named {name!r} already") from None
+        raise InvalidProject([], f"you have a project named {name!r} already") from None
     keep_graph(type_name, files, full)
     return project
 
@@ -232,10 +233,10 @@ def create_from_example(owner, name: str, type_name: str, example: str = "all", 
     try:
         found = examples(type_name)
     except RegistryError as exc:
-        raise Refused([], str(exc)) from None
+        raise InvalidProject([], str(exc)) from None
     if example != "all":
         if example not in found:
-            raise Refused([], f"{type_name} has no example {example!r}; examples: {', '.join(found)}")
+            raise InvalidProject([], f"{type_name} has no example {example!r}; examples: {', '.join(found)}")
         found = {example: found[example]}
     return create_project(
         owner, name, type_name, found, description=description, message=f"from the {type_name} example"
@@ -250,7 +251,7 @@ def create_from_starter(owner, name: str, type_name: str, description: str = "")
     try:
         files = get_type(type_name).starter()
     except RegistryError as exc:
-        raise Refused([], str(exc)) from None
+        raise InvalidProject([], str(exc)) from None
     return create_project(owner, name, type_name, files, description=description, message="new project")
 
 
@@ -279,14 +280,15 @@ def import_upload(owner, upload_name: str, data: bytes, *, name: str = "", type_
     """
     upload = packaging.read_upload(upload_name, data)
     if upload.problems:
-        raise Refused([checks.problem_data(p) for p in upload.problems])
+        raise InvalidProject([checks.problem_data(p) for p in upload.problems])
     if not upload.files:
-        raise Refused([], "the upload holds no file")
+        raise InvalidProject([], "the upload holds no file")
     if not type_name:
-        type_name, claims = checks.detect(upload.detect_on)
-        if type_name is None:
+        detected, claims = checks.detect(upload.detect_on)
+        if detected is None:
             said = "; ".join(f"{path}: {claim or 'no type'}" for path, claim in claims.items()) or "no YAML/JSON file"
-            raise Refused([], f"cannot tell the project type ({said}); give type")
+            raise InvalidProject([], f"cannot tell the project type ({said}); give type")
+        type_name = detected
     name = name or _stem(upload_name)
     project = create_project(
         owner,
@@ -316,7 +318,8 @@ def save_file(project: Project, path: str, text: str, base_revision: int, author
     :raises Conflict: ``base_revision`` is not the file's current revision (0 for an existing file).
     :raises Refused: the project would be invalid.
     """
-    return _commit(project, {path: text}, {path: base_revision}, author, message)[path]
+    saved = _commit(project, {path: text}, {path: base_revision}, author, message)[path]
+    return cast(Revision, saved)  # a text: not a deletion (None)
 
 
 def save_files(project: Project, files: list[dict], author, message: str = "") -> dict[str, Revision]:
@@ -331,10 +334,10 @@ def save_files(project: Project, files: list[dict], author, message: str = "") -
     paths = [f["path"] for f in files]
     if len(set(paths)) != len(paths):
         twice = sorted({p for p in paths if paths.count(p) > 1})
-        raise Refused([], f"a save names each file once; given twice: {', '.join(twice)}")
+        raise InvalidProject([], f"a save names each file once; given twice: {', '.join(twice)}")
     changes = {f["path"]: f["text"] for f in files}
     bases = {f["path"]: f["base_revision"] for f in files}
-    return _commit(project, changes, bases, author, message)  # type: ignore[return-value]
+    return cast(dict[str, Revision], _commit(project, changes, bases, author, message))  # texts: no deletion (None)
 
 
 def restore(file: DescriptorFile, number: int, base_revision: int, author, message: str = "") -> Revision:
@@ -360,12 +363,12 @@ def set_entry(project: Project, entry: str) -> Project:
     :raises Refused: not a TOSCA project, or not one of its YAML files.
     """
     if entry and not checks.is_tosca(get_type(project.type)):
-        raise Refused([], f"a {project.type} project has no entry (main template): only TOSCA projects do")
+        raise InvalidProject([], f"a {project.type} project has no entry (main template): only TOSCA projects do")
     if entry and (
         not entry.lower().endswith((".yaml", ".yml"))
         or not DescriptorFile.objects.filter(project=project, path=entry).exists()
     ):
-        raise Refused([], f"entry {entry!r} is not a YAML file of the project")
+        raise InvalidProject([], f"entry {entry!r} is not a YAML file of the project")
     project.entry = entry
     project.save(update_fields=["entry"])
     return project
@@ -379,7 +382,7 @@ def _commit(
     transaction if nothing moved meanwhile. Returns the new revisions by path."""
     for path in changes:
         if why := packaging.path_error(path):
-            raise Refused([{"file": path, "path": "", "line": None, "rule": "file.path", "message": why}])
+            raise InvalidProject([{"file": path, "path": "", "line": None, "rule": "file.path", "message": why}])
     for _ in range(ATTEMPTS):
         generation, entry = Project.objects.values_list("generation", "entry").get(pk=project.pk)
         stored = current_revisions(project)
@@ -396,7 +399,7 @@ def _commit(
         entry = entry if entry in files else ""
         problems, full = _gate(project.type, files, artifact_paths(project))
         if problems:
-            raise Refused(problems)
+            raise InvalidProject(problems)
         try:
             with transaction.atomic():
                 moved = not Project.objects.filter(pk=project.pk, generation=generation).update(

@@ -98,7 +98,10 @@ def _one_path(
         else:
             groups.setdefault(plugin.name, []).append(source)
     for name, group in _merge(groups, found).items():
-        for report in _validate_group(found.get(name) or forced, group):
+        plugin = found.get(name) or forced
+        if plugin is None:  # never: each group is named after a type found or the forced one
+            continue
+        for report in _validate_group(plugin, group):
             reports[report.file] = report
     return [reports[s.name] for s in sources if s.name in reports]
 

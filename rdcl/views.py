@@ -23,7 +23,7 @@ from translators.errors import DescriptorError
 
 from . import checks, services
 from .api import type_data
-from .exceptions import BadBody, RdclError
+from .exceptions import BadBody, InvalidProject, RdclError
 from .models import GraphLayout
 from .types.description import DescriptionError
 from .types.registry import get_type, types
@@ -48,7 +48,7 @@ def project_list(request):
                     project = services.create_from_starter(request.user, name, type_name)
                 else:
                     project = services.create_from_example(request.user, name, type_name, example)
-            except services.Refused as exc:
+            except InvalidProject as exc:
                 messages.error(request, f"{exc.detail}: " + "; ".join(p["message"] for p in exc.problems))
             except Exception as exc:  # duplicate name, unknown example: shown, not a 500
                 messages.error(request, f"not created: {exc}")

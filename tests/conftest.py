@@ -12,11 +12,13 @@ Chromium) and the gates that keep the suite honest:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 from pathlib import Path
 
+import psutil
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -130,6 +132,41 @@ def _services_need_the_integration_marker(request, monkeypatch):
             super().__init__(args, *more, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", Guarded)
+
+
+def _daemons_under(folder: str) -> dict[int, psutil.Process]:
+    """Detached processes (parent pid 1: ``start-stop-daemon --background`` re-parents them)
+    whose working directory is under ``folder``."""
+    found = {}
+    for proc in psutil.process_iter(["ppid", "cwd"]):
+        cwd = proc.info.get("cwd") or ""
+        if proc.info.get("ppid") == 1 and (cwd == folder or cwd.startswith(folder + os.sep)):
+            found[proc.pid] = proc
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_daemon_outlives_its_test(request, tmp_path_factory):
+    """After an ``integration`` test, stop the daemons it left running in this run's
+    temporary folders: those a job started on a loopback linux site (role ``linux_service``,
+    ``--chdir`` in the site's service folder under the site's root) that the test did not
+    terminate. Without this each such test left a ``python3 -m http.server`` running until
+    the end of the run. Daemons running before the test started (a module fixture's) are
+    left alone. SIGTERM, then SIGKILL after 5 s."""
+    if not request.node.get_closest_marker("integration"):
+        yield
+        return
+    folder = str(tmp_path_factory.getbasetemp().resolve())
+    before = set(_daemons_under(folder))
+    yield
+    left = [proc for pid, proc in _daemons_under(folder).items() if pid not in before]
+    for proc in left:
+        with contextlib.suppress(psutil.Error):
+            proc.terminate()
+    _, alive = psutil.wait_procs(left, timeout=5)
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
 
 
 @pytest.fixture(scope="session")

@@ -212,8 +212,8 @@ NOTHING = {"nothing.yml": "- hosts: all\n  gather_facts: false\n  tasks: []\n"}
 def nothing_remote(tmp_path: Path, work: str = "work") -> str:
     """A bare git repository under ``tmp_path`` whose ``main`` holds ``books/nothing.yml``
     (:data:`NOTHING`); returns its URL."""
-    from translators.publish import init_remote, publish_files
+    from translators.git_push import init_remote, push_files
 
     url = init_remote(tmp_path / "books.git")
-    publish_files(NOTHING, "books", "nothing.yml", url, tmp_path / work)
+    push_files(NOTHING, "books", "nothing.yml", url, tmp_path / work)
     return url

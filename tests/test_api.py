@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from nfvo import pipeline
 from nfvo.models import AuditEntry, CatalogueItem, Job, Tenant
 from tests.fixtures.redis_server import free_port
-from translators.publish import publish_files
+from translators.git_push import push_files
 
 from .conftest import EXAMPLE
 from .helpers import api_client, member, register_local_sites
@@ -73,7 +73,7 @@ def test_refresh_picks_up_a_new_commit(client, tmp_path):
     item = client.get("/api/catalogue/epc-cran-mec/").json()
     resp = client.post("/api/catalogue/epc-cran-mec/refresh/")  # nothing pushed: the same commit
     assert resp.status_code == 200 and resp.json()["published_commit"] == item["published_commit"]
-    pushed = publish_files(
+    pushed = push_files(
         {"notes.txt": "a new commit\n"},
         "elsewhere",
         "another publisher",

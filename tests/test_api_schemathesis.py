@@ -5,7 +5,8 @@ Every operation of the OpenAPI document drf-spectacular serves gets generated re
 tenant user and as an admin, each with an API token. Each response must not be a server
 error (5xx) and must conform to the schema (a documented status code, and a body that
 matches that answer's schema). Bounded: ``RDCL_FUZZ_EXAMPLES`` examples per operation
-and role (default 6) and ``RDCL_FUZZ_SECONDS`` (default 150) for the whole run; operations
+and role (default 6) and ``RDCL_FUZZ_SECONDS`` (default 600, a bound on a runaway, not a
+speed target: under a load of 12 a 150 s bound was reached) for the whole run; operations
 not reached in time are reported, and fail the test, so the bound cannot hide a finding.
 ``RDCL_FUZZ_RANDOM=1`` draws new examples each run (a deeper, non-repeating run).
 """
@@ -28,7 +29,7 @@ from .helpers import member, nothing_remote
 pytestmark = [pytest.mark.security, pytest.mark.django_db(transaction=True)]
 
 EXAMPLES = int(os.environ.get("RDCL_FUZZ_EXAMPLES", "6"))
-SECONDS = float(os.environ.get("RDCL_FUZZ_SECONDS", "150"))
+SECONDS = float(os.environ.get("RDCL_FUZZ_SECONDS", "600"))
 RANDOM = os.environ.get("RDCL_FUZZ_RANDOM") == "1"
 
 #: Operations (``METHOD /path``) left out of the run, each with the class of issue 10 whose own

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from nfvo import services
 from nfvo.models import AuditEntry, CatalogueItem, Site, Tenant
-from translators.publish import init_remote, publish_files
+from translators.git_push import init_remote, push_files
 
 from .helpers import api_client, member
 
@@ -37,7 +37,7 @@ def _api(name: str, tenant: str, role: str) -> APIClient:
 def remote(tmp_path):
     """A bare repository whose ``main`` holds ``books/nothing.yml``; sites to run it on."""
     url = init_remote(tmp_path / "books.git")
-    publish_files({"nothing.yml": BOOK}, "books", "nothing.yml", url, tmp_path / "work")
+    push_files({"nothing.yml": BOOK}, "books", "nothing.yml", url, tmp_path / "work")
     for name, role in (("edge_a", "edge"), ("core_a", "core")):
         Site.objects.create(name=name, kind="linux", labels={"role": role})
     return url

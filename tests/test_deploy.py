@@ -33,7 +33,7 @@ from cryptography.fernet import Fernet
 
 from tests.fixtures import postgres_server
 from tests.fixtures.redis_server import free_port
-from translators.publish import AUTHOR, init_remote, working_clone
+from translators.git_push import AUTHOR, init_remote, working_clone
 
 from .conftest import REPO
 

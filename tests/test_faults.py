@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
 import git
 import pytest
 
-from nfvo import services
+from nfvo import cleanup, runner, services
 from nfvo.models import Job, JobEvent, Order, Site
 from nfvo.worker import celery_worker, wait_for_job
 from tests.fixtures import redis_server
-from translators.publish import AUTHOR, init_remote, working_clone
+from translators.git_push import AUTHOR, init_remote, working_clone
 
 pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -156,6 +157,59 @@ def test_worker_killed_mid_job_ends_in_error_and_retry_succeeds(item, tmp_path):
         ("run_job", "done"),
     ]
     assert steps[2][2].startswith("reaper ") and steps[4][2].startswith("worker ")
+
+
+def _children(pid: int, name: str) -> list[int]:
+    """Processes called ``name`` whose parent is ``pid`` (from ``/proc``)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()  # "pid (comm) state ppid ..."
+        except OSError:  # ended meanwhile
+            continue
+        comm, rest = text.split("(", 1)[1].rsplit(")", 1)
+        if comm == name and int(rest.split()[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_reaped_jobs_cleanup_list_runs_its_agent_stopped_its_folders_deleted(item, tmp_path):
+    """A job whose site has an SSH key runs with an ssh-agent holding the key; its worker is
+    killed mid-job, leaving the agent (still holding the key), the agent's folder, the job's
+    private data directory and its cleanup record behind. The next worker's reaper ends the
+    job and runs its cleanup list: the agent is stopped, both folders and the record are gone."""
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / "id")], check=True)
+    site = Site.objects.get(name="local")
+    site.set_ssh_private_key((tmp_path / "id").read_text())
+    site.save()
+    public = (tmp_path / "id.pub").read_text().split()[1]
+    gate = tmp_path / "site" / "gate"
+    job = services.order(item, {"log_file": str(item.log), "gate": str(gate)})
+    folder = runner.data_dir(job.pk)
+    record = folder.parent / f"{job.pk}{runner.CLEANUP_SUFFIX}"
+    try:
+        with _worker(tmp_path, item, "a") as a:
+            _wait(_running(job))
+            agents = _children(a.pid, "ssh-agent")
+            assert len(agents) == 1, agents  # the job's own agent
+            argv = cleanup.command_of(agents[0])
+            sock = Path(argv[argv.index("-a") + 1])
+            os.kill(a.pid, signal.SIGKILL)
+            a.wait()
+        assert folder.is_dir() and sock.parent.is_dir() and record.is_file()  # a SIGKILL cleans nothing up
+        assert cleanup.command_of(agents[0]) == argv  # the agent outlived its worker ...
+        listed = subprocess.run(
+            ["ssh-add", "-L"], env={**os.environ, "SSH_AUTH_SOCK": str(sock)}, capture_output=True, text=True
+        )
+        assert public in listed.stdout  # ... holding the site's key
+        with _worker(tmp_path, item, "b"):
+            _wait(lambda: Job.objects.get(pk=job.pk).status == Job.ERROR, 60)
+            _wait(lambda: not folder.exists(), 10)
+        assert "died mid-job" in Job.objects.get(pk=job.pk).message
+        assert cleanup.command_of(agents[0]) == []  # the agent is stopped: the key is gone with it
+        assert not sock.parent.exists() and not record.exists()
+    finally:
+        gate.touch()  # lets the orphaned ansible-playbook end
 
 
 def test_cancel_a_running_job(item, tmp_path):

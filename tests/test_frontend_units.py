@@ -1,5 +1,6 @@
-"""The designer's pure front-end modules (frontend/src/changes.js, edits.js, history.js,
-layout.js, model.js) have unit tests of their own under frontend/test/, run with Node's test runner:
+"""The designer's pure front-end modules (frontend/src/changes.js, draw.js, edits.js,
+format.js, history.js, layout.js, model.js) have unit tests of their own under frontend/test/
+(changes.js's against the project types' own description.yaml), run with Node's test runner:
 this runs them in the suite, so CI fails when one does."""
 
 from __future__ import annotations

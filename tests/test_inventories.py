@@ -28,7 +28,7 @@ def test_example_inventories_register_sites_of_every_kind(capsys):
     assert Site.objects.get(name="edge_k8s").labels == {"role": "edge", "capability": "sriov"}
     assert "edge_k8s (kubernetes)" in capsys.readouterr().out
     smap = sites.site_map()
-    assert smap.default_for("heat").name == "core_dc" and smap.default_for("container").name == "edge_k8s"
+    assert smap.default_for("stack").name == "core_dc" and smap.default_for("container").name == "edge_k8s"
 
 
 def test_an_ssh_key_file_is_stored_encrypted_and_not_kept(tmp_path):
@@ -75,7 +75,7 @@ MARK = """\
 def test_an_item_with_a_selector_runs_on_the_matching_sites_as_a_label_group(tmp_path, worker):
     from nfvo import services
     from nfvo.worker import wait_for_job
-    from translators.publish import init_remote, publish_files
+    from translators.git_push import init_remote, push_files
 
     for name, role in (("edge_a", "edge"), ("edge_b", "edge"), ("core_a", "core")):
         (tmp_path / name).mkdir()
@@ -83,7 +83,7 @@ def test_an_item_with_a_selector_runs_on_the_matching_sites_as_a_label_group(tmp
             name=name, kind="linux", labels={"role": role}, connection={"rdcl_root": str(tmp_path / name)}
         )
     remote = init_remote(tmp_path / "books.git")
-    publish_files({"mark.yml": MARK}, "books", "mark.yml", remote, tmp_path / "work")
+    push_files({"mark.yml": MARK}, "books", "mark.yml", remote, tmp_path / "work")
     item = services.publish_repository(
         "mark-edge", remote, "main", "books", {"create": "mark.yml"}, [{"labels": {"role": "edge"}}]
     )

@@ -19,15 +19,14 @@ import git
 import pytest
 import yaml
 
-import nfvo.openshift  # noqa: F401  (registers the kind in this process)
-from nfvo import dialog, services
+from nfvo import dialog, runner, services
 from nfvo.dialog import DialogError
 from nfvo.models import Job, JobEvent, Order, ServiceInstance, Site
 from nfvo.openshift import catalogue, cluster, files, plan, sites
 from nfvo.worker import celery_worker, wait_for_job
 from tests.fixtures.redis_server import free_port
-from translators import publish
-from translators.publish import init_remote
+from translators import git_push
+from translators.git_push import init_remote
 from translators.validate import hot_problems
 
 from .helpers import LINT_CONFIG, assert_lint_passes
@@ -349,16 +348,14 @@ def test_register_site_in_plan_mode_and_when_an_apply_job_succeeds(item, worker,
     assert site.labels["openstack_site"] == SITE
     assert sites.unregister_site(created.extra_vars) and not Site.objects.filter(name="ocp1").exists()
 
-    # the receiver: an apply job of create that succeeds registers, one of delete unregisters
-    item.queue = IDLE  # these jobs are not run: the test ends them as the runner would
+    # the kind's finish hook: an apply job of create that succeeds registers, one of delete unregisters
+    item.queue = IDLE  # these jobs are not run: the test ends them as the runner does
     item.save(update_fields=["queue"])
     applied = services.order(item, _values(), mode="apply")
-    applied.status = Job.SUCCESSFUL
-    applied.save(update_fields=["status"])
+    runner.finish(applied, Job.SUCCESSFUL, "ansible-runner successful (rc 0)")
     assert Site.objects.get(name="ocp1").kind == "openshift"
     deleted = services.operate(applied.instance, "delete", mode="apply")
-    deleted.status = Job.SUCCESSFUL
-    deleted.save(update_fields=["status"])
+    runner.finish(deleted, Job.SUCCESSFUL, "ansible-runner successful (rc 0)")
     assert not Site.objects.filter(name="ocp1").exists()
     with pytest.raises(ValueError, match="openstack site"):
         sites.register_site(_values(cluster_name=SITE))
@@ -504,7 +501,7 @@ def test_the_database_holds_the_secrets_encrypted(item, worker):
 
 def test_an_order_after_another_publisher_pushed(item, tmp_path):
     services.order(item, _values(), mode="plan")  # commits through the orders' clone
-    publish.publish_files({"x.txt": "x\n"}, "elsewhere", "another publisher", item.repository, tmp_path / "other")
+    git_push.push_files({"x.txt": "x\n"}, "elsewhere", "another publisher", item.repository, tmp_path / "other")
     job = services.order(item, _values(cluster_name="ocp2"), mode="plan")  # that clone is behind now
     tree = git.Repo(item.repository).commit(job.commit).tree
     assert tree / "elsewhere" / "x.txt" and tree / FOLDER / "clusters" / "ocp2" / "stack.yaml"

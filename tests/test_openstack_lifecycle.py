@@ -301,6 +301,36 @@ def test_sol001_vnfd_scaled_by_aspect_steps_and_levels(openstack_cloud, worker, 
 
 
 @pytest.mark.django_db(transaction=True)
+def test_vdu_larger_than_every_flavor_stops_the_job_before_heat(openstack_cloud, worker, tmp_path, sol001):
+    """The same SOL 001 VNFD with its ``worker`` VDU asking for 512 vCPU (no flavor of the
+    control plane is that large): the order's job fails at the flavor pick of role
+    ``heat_stack`` naming the site, the size and the HOT parameter, and no stack is created
+    (the job stops before it calls Heat)."""
+    from nfvo.models import Job, Site
+    from nfvo.worker import wait_for_job
+
+    from .test_translators_hot_scaling import VNFD
+
+    huge = VNFD.replace("virtual_cpu: {num_virtual_cpu: 1}", "virtual_cpu: {num_virtual_cpu: 512}", 1)
+    assert huge != VNFD
+    _demo_cloud_site(openstack_cloud, tmp_path)
+    core = Site.objects.get(name="core")
+    core.connection = {**core.connection, "os_image": IMAGE}
+    core.save()
+    item = _publish(tmp_path, sol001, huge, "vm_huge.yaml")
+    user = member("ana", "red")
+    conn = openstack_cloud.connect()
+    assert max(f.vcpus for f in conn.compute.flavors()) < 512
+    with _cleanup(conn, "vm-levels"):
+        job = wait_for_job(_order(user, item), 900, worker)
+        assert job.status == Job.FAILED, job.message
+        assert "Site core: no flavor of the site has at least 512 vCPU, 512 MiB RAM and 1 GiB disk" in job.message, (
+            job.message
+        )
+        assert _stacks_named(conn, _stack_name(job.pk, "vm-levels")) == []
+
+
+@pytest.mark.django_db(transaction=True)
 def test_etsi_vnf_created_with_ports_in_internal_if_ref_order_then_deleted(openstack_cloud, worker, tmp_path):
     """An IFA 011 VNFD (the ``etsi`` project type's way: ETSI -> TOSCA -> HOT) ordered on the
     core: its server is ACTIVE with the flavor its virtualComputeDesc asks for (1 vCPU, 2 GB),

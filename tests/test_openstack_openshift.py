@@ -105,9 +105,8 @@ def _site(cloud, name: str, tmp_path: Path, app_credential: dict | None = None):
 
 
 def _item(tmp_path: Path):
-    import nfvo.openshift  # noqa: F401  (registers the kind in this process)
     from nfvo.openshift import catalogue
-    from translators.publish import init_remote
+    from translators.git_push import init_remote
 
     return catalogue.publish_item(init_remote(tmp_path / "services.git"), tmp_path / "work")
 

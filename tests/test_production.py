@@ -27,7 +27,7 @@ from nfvo import dispatch, runner, services
 from nfvo.models import CatalogueItem, Job, JobEvent, Order, ServiceInstance, Site
 from nfvo.worker import celery_worker, wait_for_job
 from tests.fixtures.redis_server import free_port
-from translators.publish import AUTHOR, init_remote, working_clone
+from translators.git_push import AUTHOR, init_remote, working_clone
 
 from .conftest import REPO
 from .helpers import api_client

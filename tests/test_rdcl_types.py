@@ -1,5 +1,5 @@
 """Project-type plugins: registry, description models, link checks, detection, scaffolding,
-RDCL 3D project import."""
+RDCL 3D project import, translation."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from rdcl.scaffold import ScaffoldError, scaffold
 from rdcl.types.base import ProjectType
 from rdcl.types.description import DescriptionError, DescriptionModel
 from rdcl.types.detect import detect
+from rdcl.types.etsi import nested_of
 from rdcl.types.registry import RegistryError, clear_cache, get_type, types
+from translators.errors import TranslationError
+from translators.sites import DEMO_SITES
 
 BUILTIN = {"tosca", "tosca-nfv", "etsi", "nested-vdu"}
 
@@ -252,3 +255,68 @@ def test_project_import_gives_files_per_descriptor(corpus, tmp_path):
         import_project(files["vnfd/vnf1.json"])
     with pytest.raises(ProjectImportError, match="not a readable JSON file"):
         import_project(corpus / "tosca-parser" / "tosca_helloworld.yaml")
+
+
+def test_a_type_without_a_translation_refuses_at_the_project(tmp_path):
+    """The base class's translate: one located problem, rule translate.type."""
+    scaffold("lab-net", tmp_path)
+    plugin = types([tmp_path])["lab-net"]
+    with pytest.raises(TranslationError) as err:
+        plugin.translate(plugin.parse(plugin.examples()), DEMO_SITES)
+    assert err.value.file == "(project)"
+    assert [(p.path, p.rule, p.message) for p in err.value.problems] == [
+        ("", "translate.type", "lab-net projects have no translation")
+    ]
+
+
+POD_VNFD = {
+    "vnfdId": "web",
+    "vdu": [{"vduId": "web_pod", "vduNestedDesc": "web", "vduNestedDescType": "kubernetes", "intCpd": []}],
+}
+POD_MANIFEST = (
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n    - {name: web, image: nginx:1.27}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"vnfd/web.json": json.dumps(POD_VNFD), "k8s/web.yaml": POD_MANIFEST},
+        {"project.json": json.dumps({"vnfd": {"web": POD_VNFD}, "k8s": {"web": POD_MANIFEST}})},
+    ],
+    ids=["k8s-file", "project-json"],
+)
+def test_etsi_types_translate_with_the_nested_descriptors_of_the_project(files):
+    """A pod's vduNestedDesc finds the project's k8s resource by its name, whether it is a
+    file under k8s/ or an entry of an RDCL 3D project JSON."""
+    plugin = get_type("nested-vdu")
+    model = plugin.parse(files)
+    assert nested_of(model) == {"web": POD_MANIFEST}
+    descriptor_file = next(iter(files))  # vnfd/web.json, or the project JSON holding it
+    assert plugin.file_of(model, "vnfd.web.vdu[0].vduNestedDesc") == descriptor_file
+    assert plugin.file_of(model, "vnfd.web") == descriptor_file
+    assert plugin.file_of(model, "vnfd.webserver.vdu") is None
+    translation = plugin.translate(model, DEMO_SITES)
+    assert "vnfd.web.vdu[0].vduNestedDesc: pod image 'nginx:1.27' from the nested descriptor" in translation.report
+    assert "tosca/service.yaml" in translation.files
+
+
+def test_tosca_types_translate_their_main_template():
+    plugin = get_type("tosca")
+    example = plugin.examples()[0]
+    types_only = (
+        "tosca_definitions_version: tosca_simple_yaml_1_3\nnode_types:\n  lab.Box: {derived_from: tosca.nodes.Root}\n"
+    )
+    files = {example.name: example.read_text(), "types.yaml": types_only}
+    model = plugin.parse(files)
+    assert sorted(model.services) == [example.name] and model.type_files == ["types.yaml"]
+    with pytest.raises(TranslationError) as err:
+        plugin.translate(model, DEMO_SITES)
+    assert [p.rule for p in err.value.problems] == ["translate.no-entry"]
+    assert plugin.file_of(model, "topology_template.node_templates") is None  # the error's file
+    with pytest.raises(TranslationError) as err:
+        plugin.translate(model, DEMO_SITES, "types.yaml")
+    assert (err.value.file, [p.rule for p in err.value.problems]) == ("types.yaml", ["translate.no-topology"])
+    translation = plugin.translate(model, DEMO_SITES, example.name)
+    assert translation.model is model.services[example.name]
+    assert "create.yml" in translation.files

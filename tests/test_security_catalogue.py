@@ -25,7 +25,7 @@ from nfvo import services
 from nfvo.models import AuditEntry, CatalogueItem, Job, Order, Publication, ServiceInstance, Site, Tenant
 from rdcl import services as designer
 from tests.fixtures.redis_server import free_port
-from translators.publish import init_remote, publish_files
+from translators.git_push import init_remote, push_files
 
 from .helpers import api_client, member, register_local_sites, wait_for_publication
 
@@ -45,7 +45,7 @@ BOOK = """\
 def _repo(path: Path, say: str) -> str:
     """A bare repository at ``path`` whose ``main`` holds ``books/nothing.yml``."""
     url = init_remote(path)
-    publish_files({"nothing.yml": BOOK.format(say=say)}, "books", say, url, path.parent / f"{path.name}-work")
+    push_files({"nothing.yml": BOOK.format(say=say)}, "books", say, url, path.parent / f"{path.name}-work")
     return url
 
 
@@ -134,7 +134,7 @@ def test_a_republication_by_the_owner_keeps_approval_sharing_timeout_and_queue(r
     )
     first = _state()
     assert first[2:4] == (True, ["green", "red"])  # the owner is always among the tenants
-    publish_files({"nothing.yml": BOOK.format(say="again")}, "books", "again", red["repo"], tmp_path / "red.git-work")
+    push_files({"nothing.yml": BOOK.format(say="again")}, "books", "again", red["repo"], tmp_path / "red.git-work")
     again = red["oli"].post("/api/catalogue/", _item(red["repo"]), format="json")  # the form a careless operator sends
     assert again.status_code == 201, again.content
     after = _state()
@@ -148,7 +148,7 @@ def test_another_tenant_cannot_change_or_refresh_an_item(red, tmp_path):
     assert (
         red["oli"].post("/api/catalogue/", _item(red["repo"], requires_approval=True), format="json").status_code == 201
     )
-    publish_files({"nothing.yml": BOOK.format(say="later")}, "books", "later", red["repo"], tmp_path / "red.git-work")
+    push_files({"nothing.yml": BOOK.format(say="later")}, "books", "later", red["repo"], tmp_path / "red.git-work")
     before = _state()  # a refresh would pick up the later commit
     # not shared with blue: bob cannot see it
     assert (

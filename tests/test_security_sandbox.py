@@ -25,7 +25,7 @@ from config import database
 from nfvo.models import CatalogueItem, Job, JobEvent, Site, Tenant
 from nfvo.worker import celery_worker, wait_for_job
 from tests.fixtures.redis_server import free_port
-from translators.publish import AUTHOR, init_remote, publish_files, working_clone
+from translators.git_push import AUTHOR, init_remote, push_files, working_clone
 
 from .helpers import api_client, member
 
@@ -147,7 +147,7 @@ def test_a_tenants_playbook_cannot_reach_the_controllers_keys(tmp_path, boxed_wo
 
     # tenant blue's job ran before; its folder keeps something of blue's
     remote = init_remote(tmp_path / "books.git")
-    publish_files(
+    push_files(
         {"attack.yml": "- {name: Nothing, hosts: all, gather_facts: false, tasks: []}\n"},
         "books",
         "blue's playbook",
@@ -185,7 +185,7 @@ def test_a_tenants_playbook_cannot_reach_the_controllers_keys(tmp_path, boxed_wo
         .replace("@WRITE@", " ".join(f'"{p}"' for p in markers))
         .replace("@PORT@", str(port))
     )
-    publish_files({"attack.yml": book, **_role_files()}, "books", "red's playbook", remote, tmp_path / "work-red")
+    push_files({"attack.yml": book, **_role_files()}, "books", "red's playbook", remote, tmp_path / "work-red")
     assert _publish(ops, remote, "red-web", boxed_worker.queue).status_code == 201
 
     try:
@@ -214,7 +214,7 @@ def test_publishing_a_folder_or_playbook_outside_the_checkout_is_refused(tmp_pat
     Tenant.objects.create(name="blue")
     Site.objects.create(name="red_local", kind="linux", connection={"rdcl_root": str(tmp_path / "site")})
     remote = init_remote(tmp_path / "books.git")
-    publish_files(
+    push_files(
         {"attack.yml": "- {name: Nothing, hosts: all, gather_facts: false, tasks: []}\n"},
         "books",
         "playbook",

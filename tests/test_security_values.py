@@ -23,7 +23,7 @@ from nfvo import extravars, pipeline
 from nfvo.models import CatalogueItem, Job, JobEvent, Order, ServiceInstance, Site
 from nfvo.worker import wait_for_job
 from translators import kubernetes
-from translators.publish import AUTHOR, init_remote, working_clone
+from translators.git_push import AUTHOR, init_remote, working_clone
 
 from .helpers import api_client, member
 

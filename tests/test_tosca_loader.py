@@ -13,7 +13,7 @@ from .conftest import EXAMPLE
 def test_example_model_roles_sites_and_nesting():
     model = load(EXAMPLE)
     roles = {n.name: n.role for n in model.nodes.values()}
-    assert roles["epc_mme"] == "heat" and roles["mec_app"] == "container"
+    assert roles["epc_mme"] == "stack" and roles["mec_app"] == "container"
     assert roles["mec_runtime"] == "runtime"
     assert model.nodes["mec_app"].parent == "mec_vm"  # pod -> runtime -> VM host chain
     assert model.nodes["cran_du"].parent is None

@@ -1,10 +1,10 @@
-"""Descriptor -> model -> HOT, Kubernetes manifests and Ansible playbooks; git publishing.
+"""Descriptor -> model -> HOT, Kubernetes manifests and Ansible playbooks; git pushing.
 
 Pure Python: this package never imports Django. Entry points:
 
 * :func:`translators.translate.translate_file` -- a descriptor file, or a SOL 004 package
   (zip or folder), to a :class:`Translation`;
-* :func:`translators.publish.publish` -- a translation committed and pushed with GitPython;
+* :func:`translators.git_push.push` -- a translation committed and pushed with GitPython;
 * ``python -m translators translate SRC --out DIR [--to hot|k8s|openshift|playbooks]
   [--k8s-version X.Y] [--sites FILE] [--param NAME=VALUE]`` -- the same from the command
   line (:mod:`translators.__main__`, :mod:`translators.outputs`).

@@ -8,13 +8,12 @@ with a rule ``container.*``; callers raise them together as a TranslationError.
 
 from __future__ import annotations
 
+from . import site_kinds
 from .errors import Problem
-from .k8s.config import file_problems
 from .k8s.scaling import scaling_problems
 from .model import ServiceModel
 from .placement import Part
-from .relations import POD_KINDS
-from .varnames import IDENTIFIER, refusal
+from .varnames import refusal
 
 
 def _at(node: str, rule: str, message: str) -> Problem:
@@ -37,7 +36,7 @@ def model_problems(model: ServiceModel) -> list[Problem]:
         if node.role != "container":
             continue
         parent = model.nodes.get(node.parent) if node.parent else None
-        if node.parent and (parent is None or parent.kind != "compute"):
+        if node.parent and (parent is None or parent.base_type != "compute"):
             problems.append(
                 _at(
                     node.name,
@@ -55,7 +54,7 @@ def model_problems(model: ServiceModel) -> list[Problem]:
                 )
             )
         for link in node.links:
-            if link not in model.nodes or model.nodes[link].kind != "network":
+            if link not in model.nodes or model.nodes[link].base_type != "network":
                 problems.append(
                     _at(
                         node.name,
@@ -79,39 +78,8 @@ def model_problems(model: ServiceModel) -> list[Problem]:
 
 
 def part_problems(model: ServiceModel, parts: list[Part]) -> list[Problem]:
-    """A pod needs an image and files a ConfigMap can hold; a linux process needs a
-    command; every container's files must stay inside its folder."""
-    problems = []
-    for part in parts:
-        for name in part.nodes:
-            node = model.nodes[name]
-            if node.role != "container":
-                continue
-            if part.kind in POD_KINDS:
-                if not node.image:
-                    problems.append(
-                        _at(
-                            name,
-                            "container.image",
-                            f"placed on {part.kind} site {part.site!r} but has no image property or image artifact",
-                        )
-                    )
-                problems += [_at(name, "container.files", p) for p in file_problems(node)]
-            elif part.kind == "linux":
-                if not IDENTIFIER.match(name):
-                    problems.append(
-                        _at(
-                            name,
-                            "container.name",
-                            f"placed on linux site {part.site!r}: its name is a variable name in the "
-                            "playbooks, so it must be an identifier (ASCII letters, digits, '_')",
-                        )
-                    )
-                if not node.properties.get("command"):
-                    problems.append(
-                        _at(
-                            name, "container.command", f"placed on linux site {part.site!r} but has no command to start"
-                        )
-                    )
-                problems += [_at(name, "container.files", p) for p in file_problems(node) if p.startswith("file ")]
-    return problems
+    """What each part's site kind needs of its nodes
+    (:meth:`translators.site_kinds.SiteKind.part_problems`): a pod needs an image and files a
+    ConfigMap can hold; a linux process needs a command; every container's files must stay
+    inside its folder."""
+    return [p for part in parts for p in site_kinds.get(part.kind).part_problems(model, part)]

@@ -154,7 +154,7 @@ def _vdu(
     found = [x for x in own + mciop if _kind_of(x[2]) in ("manifest", "chart")]
     if not (containers or found or tpl.is_derived_from(OS_CONTAINER_DU)):
         return []
-    node.role, node.kind = "cnf", ""
+    node.role, node.base_type = "cnf", ""
     problems: list[Problem] = []
     manifests: list[Manifest] = []
     charts: list[Doc] = []
@@ -361,7 +361,7 @@ def package_manifests(model: ServiceModel, manifests: list[Manifest]) -> None:
     applied as the service's own (``model.manifests``), on its first kubernetes site."""
     vdus = {}
     for node in model.nodes.values():
-        if node.role in ("heat", "cnf") and node.type in (VDU_COMPUTE, OS_CONTAINER_DU) and not node.image:
+        if node.role in ("stack", "cnf") and node.type in (VDU_COMPUTE, OS_CONTAINER_DU) and not node.image:
             named = node.properties.get("name")
             vdus[dns_name(named if isinstance(named, str) and named else node.name)] = node
     for manifest in manifests:
@@ -371,7 +371,7 @@ def package_manifests(model: ServiceModel, manifests: list[Manifest]) -> None:
             model.manifests.append(manifest)
             continue
         if owner.role != "cnf":
-            owner.role, owner.kind = "cnf", ""
+            owner.role, owner.base_type = "cnf", ""
             owner.workload = {"name": "", "containers": [], "manifests": [], "charts": [], "initial": None}
             named = owner.properties.get("name")
             owner.workload["name"] = dns_name(named if isinstance(named, str) and named else owner.name)

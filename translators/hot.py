@@ -33,37 +33,46 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 
-from . import heat_fit
+from . import heat_fit, site_kinds
 from .doc import Doc
 from .errors import Problem, TranslationError
 from .model import ServiceModel
 from .tosca_loader import PLACEMENT_POLICY, heat_supports, quiet_libraries
+
+if TYPE_CHECKING:
+    from .levels import VmScaling
+    from .placement import Part
+
+#: ``read(path) -> bytes | None``: a file of a descriptor's package (:func:`package_reader`).
+Reader = Callable[[str], bytes | None]
 
 #: HOT parameters naming the site's network, flavor and image (:mod:`translators.heat_fit`).
 SITE_NETWORK, SITE_FLAVOR, SITE_IMAGE = heat_fit.SITE_NETWORK, heat_fit.SITE_FLAVOR, heat_fit.SITE_IMAGE
 SITE_NETWORK_PARAMETER = heat_fit.SITE_PARAMETERS[SITE_NETWORK]
 
 
-class _DeferredInputs(dict):
+class _DeferredInputs(dict[str, Any]):
     """Dialog values arrive at run time: every input is 'known' to heat-translator's
     input check (``_resolve_input`` indexes the dict) but none is given, so each HOT
     parameter keeps the descriptor's default, or none. Built from the model's
     ``params``, those values are given (heat-translator's ``--parameters``)."""
 
-    def __missing__(self, key):
+    def __missing__(self, key: str) -> None:
         return None
 
 
 def translate_site(
     model: ServiceModel,
     node_names: list[str],
-    node_labels: dict[str, dict] | None = None,
+    node_labels: dict[str, Doc] | None = None,
     report: list[str] | None = None,
     flavor_sizes: dict[str, dict[str, int]] | None = None,
-) -> tuple[dict[str, str], list[dict]]:
+) -> tuple[dict[str, str], list[Doc]]:
     """HOT files for the Heat nodes ``node_names`` of ``model``: ``stack.yaml`` and the
     nested templates it uses (scaling groups), file name -> YAML text, plus the scripts
     its ``get_file`` reads (``artifacts/...``); and the ``[{name, type}]`` resources of
@@ -140,7 +149,7 @@ def translate_site(
 
 
 def fit_files(
-    files: dict[str, str], artifact=None, nodes: list[str] | None = None
+    files: dict[str, str], artifact: Reader | None = None, nodes: list[str] | None = None
 ) -> tuple[dict[str, str], dict[str, str], list[str], list[Problem], dict[str, dict[str, int]]]:
     """heat-translator's HOT ``files`` (name -> text) after :func:`translators.heat_fit.fit`:
     the templates (a file the fit did not change keeps its bytes, a changed one is written
@@ -171,7 +180,7 @@ def fit_files(
     return out, artifacts, fitted.notes, fitted.problems, dict(fitted.flavor_sizes)
 
 
-def package_reader(model: ServiceModel):
+def package_reader(model: ServiceModel) -> Reader:
     """``read(path) -> bytes | None`` for :func:`translators.heat_fit.fit`: a file of the
     descriptor's package, ``path`` relative to the descriptor (a CSAR: to its entry
     definitions member). None when the package has no such file.
@@ -244,7 +253,7 @@ def _artifact_files(model: ServiceModel) -> dict[str, str]:
     return out
 
 
-def server_metadata(node: dict) -> dict[str, str]:
+def server_metadata(node: Doc) -> dict[str, str]:
     """Nova server metadata for one entry of ``node_labels``: the labels, and the taints
     as ``key=value:Effect`` joined by commas under :data:`~translators.k8s.scheduling.TAINTS_METADATA`,
     keys as :func:`nova_metadata_key` writes them."""
@@ -264,7 +273,7 @@ def nova_metadata_key(label: str) -> str:
     return label.replace("/", ":")
 
 
-def _add_metadata(files: dict[str, str], wanted: dict[str, dict]) -> dict[str, str]:
+def _add_metadata(files: dict[str, str], wanted: dict[str, dict[str, str]]) -> dict[str, str]:
     """Insert ``metadata`` under ``properties`` of each wanted server in heat-translator's
     text (two-space indents, ``type`` then ``properties``); other bytes stay as they are.
     A server whose block is not found that way is left for :func:`_ensure_metadata`."""
@@ -283,7 +292,7 @@ def _add_metadata(files: dict[str, str], wanted: dict[str, dict]) -> dict[str, s
     return files
 
 
-def _without_network(hot: dict) -> list[str]:
+def _without_network(hot: Doc) -> list[str]:
     """Names of the OS::Nova::Server resources of a parsed HOT that have no ``networks``."""
     return sorted(
         name
@@ -347,7 +356,7 @@ def add_site_network(files: dict[str, str]) -> dict[str, str]:
     return files
 
 
-def _passes(top: dict, nested: str, param: str) -> bool:
+def _passes(top: Doc, nested: str, param: str) -> bool:
     """True when every group of ``top`` making template ``nested`` passes ``param`` to it."""
     groups = [
         inner
@@ -392,7 +401,7 @@ def _pass_site_network(text: str, nested: list[str]) -> str:
     return dump(top)
 
 
-def _add_outputs(text: str, servers: dict) -> str:
+def _add_outputs(text: str, servers: dict[str, dict[str, str]]) -> str:
     """Append an output naming each server of ``servers`` that is a resource of this
     stack (:func:`translators.k8s.scheduling.node_output`: ``get_attr [server, name]``)
     to heat-translator's ``outputs`` section, its last; other bytes stay. A layout that
@@ -422,7 +431,7 @@ def _add_outputs(text: str, servers: dict) -> str:
     return dump(hot)
 
 
-def _ensure_metadata(files: dict[str, str], parsed: dict[str, dict], wanted: dict[str, dict]) -> list[Problem]:
+def _ensure_metadata(files: dict[str, str], parsed: dict[str, Doc], wanted: dict[str, dict[str, str]]) -> list[Problem]:
     """Check each wanted server got its metadata; where the text edit did not fit (a
     server that already has metadata, a layout :func:`_add_metadata` does not know), merge
     it into the parsed HOT and write that file out again. A server in no file is a problem."""
@@ -460,7 +469,7 @@ def _stable(exc: Exception) -> str:
     return re.sub(r" object at 0x[0-9a-fA-F]+", "", str(exc))
 
 
-class _Related(dict):
+class _Related(dict[Any, Any]):
     """A node's ``related`` map cut to its site: truthy even when empty, so tosca-parser's
     ``related_nodes`` does not rebuild it from the node's type (it does so when it is empty)."""
 
@@ -468,7 +477,7 @@ class _Related(dict):
         return True
 
 
-def _in_site(node, names: set[str]):
+def _in_site(node: Any, names: set[str]) -> Any:
     """``node`` as heat-translator may see it in a site's view: requirements on nodes outside
     the site (an NS virtual link, a pod, another site's VM) left out of ``related``, since
     heat-translator looks every related node up among the view's nodes (a KeyError otherwise)."""
@@ -479,7 +488,7 @@ def _in_site(node, names: set[str]):
     return clone
 
 
-def _site_view(tosca, names: set[str]):
+def _site_view(tosca: Any, names: set[str]) -> Any:
     view = copy.copy(tosca)
     topology = copy.copy(tosca.topology_template)
     view.nodetemplates = [_in_site(n, names) for n in tosca.nodetemplates if n.name in names]
@@ -491,35 +500,35 @@ def _site_view(tosca, names: set[str]):
     return view
 
 
-def policy_in_site(tosca, policy, names: set[str]) -> bool:
+def policy_in_site(tosca: Any, policy: Any, names: set[str]) -> bool:
     """True when heat-translator gets ``policy`` for the site holding nodes ``names``: it
     can map it and all its targets are among them (a policy on a group is not passed on:
     heat-translator 3.5 fails on some of them)."""
     return translatable_policy(policy) and set(policy.targets or []) <= names
 
 
-def translated_outputs(model: ServiceModel, parts: list) -> set[str]:
+def translated_outputs(model: ServiceModel, parts: list[Part]) -> set[str]:
     """Names of the TOSCA outputs that go into some OpenStack site's HOT."""
     kept = set()
     for part in parts:
-        if part.kind == "openstack":
+        if site_kinds.get(part.kind).hosts("stack"):
             names = set(part.nodes)
             kept |= {o.name for o in model.tosca.outputs if _reads_only(o, names, model.tosca)}
     return kept
 
 
-def translatable_policy(policy) -> bool:
+def translatable_policy(policy: Any) -> bool:
     """A policy heat-translator can map (placement policies are ours, for sites)."""
     return policy.type != PLACEMENT_POLICY and heat_supports(policy)
 
 
-def _reads_only(output, names: set[str], tosca) -> bool:
+def _reads_only(output: Any, names: set[str], tosca: Any) -> bool:
     text = str(output.attrs.get("value"))
     others = {n.name for n in tosca.nodetemplates} - names
     return not any(re.search(rf"\b{re.escape(o)}\b", text) for o in others)
 
 
-def resources(hot: dict) -> list[dict]:
+def resources(hot: Doc) -> list[Doc]:
     """``[{name, type}]`` of a parsed HOT, for plan reports (what would be created)."""
     return [{"name": k, "type": v.get("type")} for k, v in sorted((hot.get("resources") or {}).items())]
 
@@ -579,7 +588,7 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
     return files
 
 
-def _parameter(scaling) -> dict:
+def _parameter(scaling: VmScaling) -> Doc:
     what = (
         f"scaling aspect {scaling.aspect}, scale levels 0..{len(scaling.steps) - 1}"
         if scaling.aspect and scaling.steps
@@ -615,7 +624,7 @@ def _set_capacity(text: str, group: str, param: str) -> str:
     return dump(hot)
 
 
-def _add_parameters(text: str, params: dict) -> str:
+def _add_parameters(text: str, params: Doc) -> str:
     """Append ``params`` to the ``parameters`` section of a HOT text: heat-translator's
     ``parameters: {}`` becomes a block; an existing block grows at its end."""
     from .validate import load_yaml
@@ -634,7 +643,7 @@ def _add_parameters(text: str, params: dict) -> str:
     return dump(hot)
 
 
-def _refs(node, fn: str) -> list:
+def _refs(node: Any, fn: str) -> list[Any]:
     """Every argument of intrinsic function ``fn`` inside ``node``."""
     if isinstance(node, dict):
         return [a for k, v in node.items() for a in ([v] if k == fn else []) + _refs(v, fn)]
@@ -643,7 +652,7 @@ def _refs(node, fn: str) -> list:
     return []
 
 
-def _retarget(node, mapping: dict):
+def _retarget(node: Any, mapping: dict[str, str]) -> Any:
     """``node`` with ``get_resource X``/``get_param X`` of outside resources replaced by
     ``get_param mapping[X]`` (the nested template's parameters)."""
     if isinstance(node, dict):
@@ -655,7 +664,7 @@ def _retarget(node, mapping: dict):
     return node
 
 
-def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) -> dict[str, str]:
+def _wrap_group(model: ServiceModel, files: dict[str, str], hot: Doc, scaling: VmScaling) -> dict[str, str]:
     """Move server ``scaling.vdu`` and the ports it names (``get_resource``) into nested
     template ``<vdu>.hot.yaml``, one instance of which an ``OS::Heat::ResourceGroup``
     named ``<vdu>`` makes ``count: {get_param: <vdu>_count}`` times; what the moved
@@ -667,7 +676,7 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: dict, scaling) 
 
     vdu, name = scaling.vdu, f"{scaling.vdu}.hot.yaml"
 
-    def refuse(why: str):
+    def refuse(why: str) -> NoReturn:
         raise TranslationError(
             model.source,
             [

@@ -290,7 +290,7 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
         node = model.nodes.get(name)
         return (
             node is not None
-            and node.role == "heat"
+            and node.role == "stack"
             and name in templates
             and any(templates[name].is_derived_from(t) for t in VM_TYPES)
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: How a node is realised. ``heat``: a resource in a Heat stack (VM, network, port,
+#: How a node is realised. ``stack``: a resource in the site's Heat stack (VM, network, port,
 #: volume); ``container``: a pod on kubernetes/openshift, a process on linux;
 #: ``runtime``: a container runtime (the Kubernetes node itself: nothing to deploy);
 #: ``link``: a virtual link only containers are on (NetworkPolicy labels, no Neutron
@@ -21,7 +21,7 @@ from typing import Any
 #: ``vnf``: a ``tosca.nodes.nfv.VNF`` node (in a VNFD: the VNF its VDUs make up, whose
 #: ``Vnflcm`` operations are :mod:`translators.lcm`'s; in an NSD: a VNF deployed from its own
 #: package); ``unsupported``: no translation (reported, never dropped silently).
-ROLES = ("heat", "container", "runtime", "link", "path", "cnf", "component", "vnf", "unsupported")
+ROLES = ("stack", "container", "runtime", "link", "path", "cnf", "component", "vnf", "unsupported")
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class NodeModel:
     Compute node (VM) a container is nested in (nested VDU: ``vduParent``), ``None`` when
     it may run on any node; ``depends_on`` lists node names that must exist first.
 
-    ``kind`` is the TOSCA base type of a Heat node: ``compute``
+    ``base_type`` is the TOSCA base type of a Heat node: ``compute``
     (tosca.nodes.Compute), ``network`` (tosca.nodes.network.Network), ``port``
     (tosca.nodes.network.Port) or empty. Containers also carry: ``bare_metal``
     (``vdu_parent_bare_metal``: any bare-metal node; for a Compute: it is a bare-metal server),
@@ -74,7 +74,7 @@ class NodeModel:
     parent_mandatory: bool = True
     image: str | None = None
     description: str = ""
-    kind: str = ""
+    base_type: str = ""
     bare_metal: bool = False
     links: tuple[str, ...] = ()
     capacity: dict[str, Any] = field(default_factory=dict)

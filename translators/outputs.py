@@ -6,26 +6,28 @@
 * ``k8s`` / ``openshift``: only the manifests, rendered with the dialog values
   (descriptor defaults and ``--param``) as ``manifests/<site>/<node>.yaml``, each
   validated again for the chosen Kubernetes version. The target is also the flavour:
-  ``openshift`` translates every kubernetes site as an openshift one (Route, Project),
-  ``k8s`` every openshift site as a plain kubernetes one (:func:`sites_for`).
+  ``openshift`` translates every site of pods as an openshift one (Route, Project),
+  ``k8s`` every one as a plain kubernetes one (:func:`sites_for`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
 import yaml
 
-from . import kubernetes
+from . import kubernetes, site_kinds
 from .doc import Doc
-from .relations import POD_KINDS
 from .sites import SiteMap, SiteRef
 from .translate import Translation
 from .validate import DEFAULT_K8S_VERSION, manifest_problems
 
 TARGETS = ("playbooks", "hot", "k8s", "openshift")
+#: The site kind every site of pods becomes for a manifest target.
+TARGET_KINDS = {"k8s": "kubernetes", "openshift": "openshift"}
 
 
 class OutputError(Exception):
@@ -33,13 +35,16 @@ class OutputError(Exception):
 
 
 def sites_for(target: str, sites: SiteMap) -> SiteMap:
-    """``sites`` with container sites switched to the flavour of ``target`` (k8s,
-    openshift); unchanged for the other targets."""
-    swap = {"k8s": ("openshift", "kubernetes"), "openshift": ("kubernetes", "openshift")}.get(target)
-    if not swap:
+    """``sites`` with the sites of pods switched to the kind of ``target``
+    (:data:`TARGET_KINDS`: k8s, openshift); unchanged for the other targets."""
+    kind = TARGET_KINDS.get(target)
+    if not kind:
         return sites
     return SiteMap(
-        [SiteRef(s.name, swap[1] if s.kind == swap[0] else s.kind, s.default, s.labels) for s in sites.sites.values()]
+        [
+            SiteRef(s.name, kind if site_kinds.get(s.kind).pods else s.kind, s.default, s.labels)
+            for s in sites.sites.values()
+        ]
     )
 
 
@@ -55,7 +60,7 @@ def select(translation: Translation, target: str, values: Doc | None = None) -> 
     if target == "playbooks":
         return {**translation.files, **translation.blobs}
     if target == "hot":
-        sites = [p.site for p in translation.parts if p.kind == "openstack"]
+        sites = [p.site for p in translation.parts if site_kinds.get(p.kind).hosts("stack")]
         files = {k: v for k, v in translation.files.items() if any(k.startswith(f"templates/{s}/") for s in sites)}
         if not files:
             raise OutputError(f"{translation.name}: no part on an OpenStack site, so no HOT")
@@ -71,7 +76,7 @@ def _rendered(translation: Translation, values: Doc) -> dict[str, str]:
     version = translation.k8s_version or DEFAULT_K8S_VERSION
     out, problems = {}, []
     for part in translation.parts:
-        if part.kind not in POD_KINDS:
+        if not site_kinds.get(part.kind).pods:
             continue
         for entry in json.loads(translation.files[f"group_vars/{part.site}.json"])["k8s_apply_manifests"]:
             try:
@@ -90,7 +95,7 @@ def _rendered(translation: Translation, values: Doc) -> dict[str, str]:
     return out
 
 
-def write(out: str | Path, name: str, files: dict[str, str | bytes]) -> Path:
+def write(out: str | Path, name: str, files: Mapping[str, str | bytes]) -> Path:
     """Write ``files`` (text, or bytes as they are) under ``out/<name>/`` and return that folder."""
     root = Path(out) / name
     for rel, data in sorted(files.items()):

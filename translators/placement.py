@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import site_kinds
 from .errors import Problem, TranslationError
 from .model import NodeModel, ServiceModel
-from .sites import KINDS_FOR_ROLE, SiteMap
+from .sites import SiteMap
 
-DEPLOYED_ROLES = ("heat", "container", "cnf")
+DEPLOYED_ROLES = ("stack", "container", "cnf")
 
 
 @dataclass
@@ -42,7 +43,7 @@ def place(model: ServiceModel, sites: SiteMap) -> list[Part]:
         if node.role not in DEPLOYED_ROLES:
             continue
         path = f"topology_template.node_templates.{node.name}"
-        kinds = KINDS_FOR_ROLE[node.role]
+        kinds = site_kinds.for_role(node.role)
         if node.site and node.site_selector:
             problems.append(
                 Problem(path, "placement.site-and-selector", "a placement gives either site or site_selector, not both")

@@ -10,7 +10,7 @@ integer fields taken from inputs are checked with a placeholder integer
 
 from __future__ import annotations
 
-from . import cnf, kubernetes, levels
+from . import cnf, kubernetes, levels, site_kinds
 from .doc import Doc
 from .errors import Problem, TranslationError
 from .k8s.common import dns_name, sample
@@ -64,7 +64,8 @@ def translate_part(
             )
         manifests.append({"node": node, "template": path})
 
-    if part.kind == "openshift":
+    flavour = site_kinds.get(part.kind).flavour or "kubernetes"
+    if flavour == "openshift":
         name = PROJECT
         while name in part.nodes:
             name = "_" + name
@@ -76,7 +77,7 @@ def translate_part(
             if docs:
                 emit(name, docs)
         else:
-            emit(name, kubernetes.documents(model, node, part.kind, rel, notes))
+            emit(name, kubernetes.documents(model, node, flavour, rel, notes))
     if own_manifests and model.manifests:
         name = MANIFESTS
         while name in part.nodes:

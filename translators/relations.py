@@ -13,12 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from . import site_kinds
 from .model import ServiceModel
 
 if TYPE_CHECKING:
     from .placement import Part
-
-POD_KINDS = ("kubernetes", "openshift")
 
 
 @dataclass
@@ -43,7 +42,7 @@ class Relations:
             rel.pods = {n.name for n in model.nodes.values() if n.role == "container"}
         else:
             rel.site_kind = {p.site: p.kind for p in parts}
-            rel.pods = {n for p in parts if p.kind in POD_KINDS for n in p.nodes}
+            rel.pods = {n for p in parts if site_kinds.get(p.kind).pods for n in p.nodes}
         clients: dict[str, set[str]] = {}
         for node in model.nodes.values():
             for dep in node.depends_on:
@@ -53,9 +52,9 @@ class Relations:
                     rel.link_members.setdefault(link, []).append(node.name)
             if node.parent and node.name in rel.pods:
                 rel.children.setdefault(node.parent, []).append(node.name)
-            if node.kind == "port":
-                vms = [d for d in node.depends_on if model.nodes[d].kind == "compute"]
-                nets = [d for d in node.depends_on if model.nodes[d].kind == "network"]
+            if node.base_type == "port":
+                vms = [d for d in node.depends_on if model.nodes[d].base_type == "compute"]
+                nets = [d for d in node.depends_on if model.nodes[d].base_type == "network"]
                 for vm in vms:
                     rel.networks_of.setdefault(vm, []).extend(nets)
         rel.clients = {k: sorted(v) for k, v in clients.items()}
@@ -65,5 +64,7 @@ class Relations:
         return rel
 
     def flavour(self, model: ServiceModel, node: str) -> str:
-        """``openshift`` or ``kubernetes``: the kind of the site ``node`` is placed on."""
-        return "openshift" if self.site_kind.get(model.nodes[node].site) == "openshift" else "kubernetes"
+        """``openshift`` or ``kubernetes``: the manifest flavour of the site ``node`` is placed on
+        (``kubernetes`` where its site's kind has none)."""
+        kind = self.site_kind.get(model.nodes[node].site)
+        return (site_kinds.get(kind).flavour if kind else None) or "kubernetes"

@@ -8,25 +8,12 @@ groups, outputs), then the notes the manifests add (:mod:`translators.kubernetes
 
 from __future__ import annotations
 
-from . import levels, vnffg
+from . import levels, site_kinds, vnffg
 from .hot import policy_in_site, translatable_policy, translated_outputs
 from .model import NodeModel, ServiceModel
 from .placement import DEPLOYED_ROLES, Part
 from .relations import Relations
 from .tosca_loader import PLACEMENT_POLICY
-
-#: Container properties that only pods use, and what a linux site does instead.
-POD_ONLY = (
-    "image",
-    "num_cpus",
-    "mem_size",
-    "min_replicas",
-    "max_replicas",
-    "target_cpu_utilization",
-    "files_path",
-    "service_type",
-    "vdu_parent",
-)
 
 
 def entries(model: ServiceModel, parts: list[Part], rel: Relations) -> list[str]:
@@ -98,8 +85,8 @@ def _node(model: ServiceModel, node: NodeModel, rel: Relations) -> list[str]:
             f"{node.name}: scaling policy {node.scaling['ignored_policy']} ignored, its own "
             "max_replicas sets the autoscaler"
         )
-    if node.name not in rel.pods and node.site:
-        lines += _linux(node)
+    if node.site in rel.site_kind:
+        lines += site_kinds.get(rel.site_kind[node.site]).node_report(node)
     return lines
 
 
@@ -137,31 +124,10 @@ def _cnf(node: NodeModel, where: str) -> list[str]:
     return lines
 
 
-def _linux(node: NodeModel) -> list[str]:
-    props = node.properties
-    ignored = [p for p in POD_ONLY if props.get(p) is not None]
-    if props.get("replicas", 1) != 1:
-        ignored.append("replicas (one process)")
-    if node.parent and "vdu_parent" not in ignored:
-        ignored.append(f"nesting in {node.parent}")
-    if node.bare_metal:
-        ignored.append("vdu_parent_bare_metal")
-    if node.links:
-        ignored.append("virtual_link")
-    if node.scaling.get("policy"):
-        ignored.append(f"scaling policy {node.scaling['policy']}")
-    if not ignored:
-        return []
-    return [
-        f"{node.name}: on linux site {node.site} ignores {', '.join(ignored)}: a process on a plain "
-        "server has no image, pods, resources or network policy"
-    ]
-
-
 def _policies(model: ServiceModel, parts: list[Part]) -> list[str]:
     lines = []
     scaled = {n.scaling.get(k) for n in model.nodes.values() for k in ("policy", "ignored_policy")}
-    heat_sites = [p for p in parts if p.kind == "openstack"]
+    heat_sites = [p for p in parts if site_kinds.get(p.kind).hosts("stack")]
     groups = {g.name for g in getattr(model.tosca.topology_template, "groups", None) or []}
     for policy in model.tosca.policies:
         if policy.type == PLACEMENT_POLICY:

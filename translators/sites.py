@@ -2,7 +2,7 @@
 
 The orchestrator (``nfvo``) owns sites with their connections and credentials; the
 translators only need which kinds exist, to route each node to a driver and to pick
-the default site for nodes the descriptor does not place.
+the default site for nodes the descriptor does not place (:mod:`translators.site_kinds`).
 """
 
 from __future__ import annotations
@@ -13,15 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from . import site_kinds
 from .doc import Doc
 
-KINDS = ("openstack", "kubernetes", "openshift", "linux")
-#: Site kinds each node role can be deployed on (first kind preferred for defaults).
-KINDS_FOR_ROLE = {
-    "heat": ("openstack",),
-    "container": ("kubernetes", "openshift", "linux"),
-    "cnf": ("kubernetes", "openshift"),
-}
 SITE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -54,8 +48,8 @@ class SiteMap:
         for site in sites:
             if not SITE_NAME.match(site.name):
                 raise ValueError(f"site name {site.name!r} must match {SITE_NAME.pattern}")
-            if site.kind not in KINDS:
-                raise ValueError(f"site {site.name!r}: kind {site.kind!r} is not one of {KINDS}")
+            if site.kind not in site_kinds.names():
+                raise ValueError(f"site {site.name!r}: kind {site.kind!r} is not one of {site_kinds.names()}")
         self.sites = {s.name: s for s in sorted(sites, key=lambda s: s.name)}
 
     @classmethod
@@ -75,8 +69,9 @@ class SiteMap:
 
     def select(self, selector: Doc, role: str) -> list[SiteRef]:
         """Sites a node of ``role`` may run on that match ``selector`` (``{kind?, labels?}``),
-        best first: the default site, then :data:`KINDS_FOR_ROLE` order, then the name."""
-        kinds = KINDS_FOR_ROLE.get(role, ())
+        best first: the default site, then the kinds' order (:func:`translators.site_kinds.for_role`),
+        then the name."""
+        kinds = site_kinds.for_role(role)
         fits = [s for s in self.sites.values() if s.kind in kinds and s.matches(selector)]
         fits.sort(key=lambda s: (not s.default, kinds.index(s.kind), s.name))
         return fits
@@ -84,10 +79,10 @@ class SiteMap:
     def default_for(self, role: str) -> SiteRef | None:
         """Where a node of ``role`` goes when the descriptor does not place it.
 
-        A site marked ``default`` of a suitable kind wins, then the first suitable kind in
-        :data:`KINDS_FOR_ROLE` order, then the name; None when no site fits.
+        A site marked ``default`` of a suitable kind wins, then the first suitable kind
+        (:func:`translators.site_kinds.for_role`), then the name; None when no site fits.
         """
-        kinds = KINDS_FOR_ROLE.get(role, ())
+        kinds = site_kinds.for_role(role)
         fits = [s for s in self.sites.values() if s.kind in kinds]
         fits.sort(key=lambda s: (not s.default, kinds.index(s.kind), s.name))
         return fits[0] if fits else None

@@ -417,7 +417,7 @@ def _role(node: NodeTemplate) -> str:
         return "container"
     if node.is_derived_from(RUNTIME):
         return "runtime"
-    return "heat" if heat_supports(node) else "unsupported"
+    return "stack" if heat_supports(node) else "unsupported"
 
 
 def _targets(node: NodeTemplate, relationship: str) -> list[str]:
@@ -528,7 +528,7 @@ def _scaling_policies(tosca: ToscaTemplate, nodes: dict[str, NodeModel], by_name
                 }
 
 
-def _kind(node: NodeTemplate) -> str:
+def _base_type(node: NodeTemplate) -> str:
     for kind, base in (("compute", COMPUTE), ("network", NETWORK), ("port", PORT)):
         if node.is_derived_from(base):
             return kind
@@ -540,7 +540,7 @@ def _links_roles(nodes: dict[str, NodeModel], raw_targets: dict[str, list[str]])
     used_by_heat = {t for name, targets in raw_targets.items() if nodes[name].role != "container" for t in targets}
     on_links = {link for n in nodes.values() for link in n.links}
     for name in sorted(on_links - used_by_heat):
-        if name in nodes and nodes[name].role == "heat" and nodes[name].kind == "network":
+        if name in nodes and nodes[name].role == "stack" and nodes[name].base_type == "network":
             nodes[name].role = "link"
 
 
@@ -584,9 +584,9 @@ def _model(tosca: ToscaTemplate, path: Path) -> ServiceModel:
             model.artifacts = _other_artifacts(node)
         elif role == "path":
             model.hops = _hops(node, by_name)
-        elif role == "heat":
+        elif role == "stack":
             model.bare_metal = node.is_derived_from(BARE_METAL)
-            model.kind = _kind(node)
+            model.base_type = _base_type(node)
         model.depends_on = tuple(dict.fromkeys(deps))
         nodes[node.name] = model
     _links_roles(nodes, raw_targets)

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import checks, heat_fit, hot, lcm, levels, pods, report
+from . import checks, lcm, levels, report, site_kinds
 from .doc import Doc
 from .errors import DescriptorError, Problem, TranslationError
 from .k8s.scheduling import node_labels
@@ -25,7 +25,7 @@ from .literal import template_data
 from .model import ServiceModel
 from .placement import Part, place
 from .playbooks import group_vars, playbooks
-from .relations import POD_KINDS, Relations
+from .relations import Relations
 from .sites import SiteMap
 from .tosca_loader import load
 from .validate import DEFAULT_K8S_VERSION, schema_version
@@ -282,7 +282,7 @@ def translate_model(
     index_parts = []
     site_vars = []
     for part in parts:
-        site_files = _translate_part(model, part, result, rel, labels)
+        site_files = site_kinds.get(part.kind).translate_part(model, part, result, rel, labels)
         site_vars.append(group_vars(model, part, site_files))
         result.files[f"group_vars/{part.site}.json"] = _json(site_vars[-1])
         index_parts.append(
@@ -345,11 +345,11 @@ def translate_model(
             {"operation": h.operation, "kind": h.kind, "file": h.file, "playbook": f"{h.playbook}.yml", "when": h.when}
             for h in life.hooks
         ]
-    if any(p.kind in POD_KINDS for p in parts):
+    if any(site_kinds.get(p.kind).pods for p in parts):
         index["kubernetes_version"] = k8s_version
     result.files[INDEX] = _json(index)
     result.files["README.md"] = _readme(model, parts, result.report)
-    _copy_roles(result.files, {p.kind for p in parts})
+    _copy_roles(result.files, {site_kinds.get(p.kind).driver for p in parts})
     return result
 
 
@@ -424,7 +424,7 @@ def _manifest_part(model: ServiceModel, parts: list[Part], sites: SiteMap) -> li
 
     :raises TranslationError: no kubernetes or openshift site is registered.
     """
-    if not model.manifests or any(p.kind in POD_KINDS for p in parts):
+    if not model.manifests or any(site_kinds.get(p.kind).pods for p in parts):
         return parts
     site = sites.default_for("cnf")
     if site is None:
@@ -441,42 +441,12 @@ def _manifest_part(model: ServiceModel, parts: list[Part], sites: SiteMap) -> li
     return [*parts, Part(site.name, site.kind)]
 
 
-def _translate_part(
-    model: ServiceModel, part: Part, result: Translation, rel: Relations, labels: dict[str, Doc]
-) -> Doc:
-    files = result.files
-    if part.kind == "openstack":
-        sizes: dict[str, dict[str, int]] = {}
-        hot_files, resources = hot.translate_site(model, part.nodes, labels, result.report, sizes)
-        for name, text in hot_files.items():
-            files[f"templates/{part.site}/{name}"] = text
-        from .validate import load_yaml
-
-        declared = (load_yaml(hot_files["stack.yaml"]) or {}).get("parameters") or {}
-        return {
-            "templates": [f"templates/{part.site}/stack.yaml"],
-            "resources": resources,
-            "site_network": hot.SITE_NETWORK in declared,
-            "site_parameters": [p for p in heat_fit.SITE_PARAMETERS if p in declared],
-            "flavor_sizes": {p: sizes[p] for p in sorted(sizes) if p in declared},
-        }
-    if part.kind in POD_KINDS:
-        first = next(p for p in result.parts if p.kind in POD_KINDS)
-        out = pods.translate_part(model, part, rel, labels, files, result.report, result.k8s_version, part is first)
-        for chart in (c for n in part.nodes for c in model.nodes[n].workload.get("charts") or []):
-            result.blobs[pods.chart_path(chart)] = Path(chart["path"]).read_bytes()
-        return out
-    return {"templates": [], "resources": [{"name": n, "type": "process"} for n in part.nodes]}
-
-
 def _json(data: Doc) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _copy_roles(files: Doc, kinds: set[str]) -> None:
-    from .playbooks import DRIVERS
-
-    for role in sorted({DRIVERS[k] for k in kinds}):
+def _copy_roles(files: Doc, drivers: set[str]) -> None:
+    for role in sorted(drivers):
         files.update(_role_files(role))
 
 

@@ -38,7 +38,7 @@ def _peers(model: ServiceModel, node: NodeModel, prev: str, rel: Relations) -> l
         return []
     if prev in rel.pods and before.site == node.site:
         return [{"podSelector": {"matchLabels": {NAME_LABEL: dns_name(prev)}}}]
-    if before.kind == "compute":
+    if before.base_type == "compute":
         cidrs = sorted({c for c in (_cidr(model, n) for n in rel.networks_of.get(prev, [])) if c})
         return [{"ipBlock": {"cidr": c}} for c in cidrs]
     return []
@@ -96,7 +96,7 @@ def report(model: ServiceModel, rel: Relations) -> list[str]:
             )
             + f"the entry hop {path.hops[0]} is not restricted by the path"
         )
-        vms = [h for h in path.hops if h in model.nodes and model.nodes[h].kind == "compute"]
+        vms = [h for h in path.hops if h in model.nodes and model.nodes[h].base_type == "compute"]
         if vms:
             lines.append(
                 f"path {path.name}: VM hops {', '.join(vms)} are not chained: networking-sfc resources "

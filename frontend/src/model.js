@@ -1,5 +1,6 @@
 // Reading the page's data: a node's place in its descriptor (``info.path``) and the
-// description model's node types (rdcl/types/<type>/description.yaml). Pure: no DOM.
+// description model's node types and their rules (rdcl/types/<type>/description.yaml, as
+// /api/rdcl/types/ serves it). Pure: no DOM.
 
 // A node's ``info.path`` ("vnfd.vdu[1].intCpd[0]") as keys ["vnfd", "vdu", 1, "intCpd", 0];
 // the first is the document kind. null for a path that is not of that shape.
@@ -68,3 +69,21 @@ export function fileOfKind(kinds, kind, open) {
   const order = [open, ...Object.keys(kinds).filter((p) => p !== open).sort()];
   return order.find((path) => path && kinds[path] === kind) || null;
 }
+
+// Is a `type` node one of `types` (it, or a type it derives from, is listed)?
+export function isA(model, type, types) {
+  return ancestors(model, type).some((t) => types.includes(t));
+}
+
+// The `key` rule of a node type (add, reference, parent_field): its own or its nearest
+// ancestor's; undefined when none says.
+export function ruleOf(model, type, key) {
+  for (const t of ancestors(model, type)) {
+    const spec = model.node_types[t] || {};
+    if (spec[key] !== undefined) return spec[key];
+  }
+  return undefined;
+}
+
+// The name a user knows a node type by: its label, else its id.
+export function labelOf(model, type) { return (model.node_types[type] || {}).label || type; }

@@ -1,7 +1,7 @@
 // node --test: reading node paths and the description model (frontend/src/model.js).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { documentOf, fileOfKind, locate, pathKeys, shownTypes } from "../src/model.js";
+import { documentOf, fileOfKind, isA, labelOf, locate, pathKeys, ruleOf, shownTypes } from "../src/model.js";
 
 const MODEL = {
   node_types: {
@@ -36,4 +36,20 @@ test("a node goes to a file of its kind, the open one first", () => {
   assert.equal(fileOfKind(kinds, "vnfd", "c_vnfd.yaml"), "c_vnfd.yaml");
   assert.equal(fileOfKind(kinds, "nsd", "c_vnfd.yaml"), "a_nsd.yaml");
   assert.equal(fileOfKind(kinds, "tosca", "a_nsd.yaml"), null);
+});
+
+test("a rule is the type's own or its nearest ancestor's", () => {
+  const model = { node_types: {
+    root: { label: "Root", add: { into: "templates", keyed: true } },
+    compute: { label: "Compute", derived_from: "root" },
+    vdu: { label: "VDU", derived_from: "compute", add: { into: "vdu" }, reference: "" },
+  } };
+  assert.deepEqual(ruleOf(model, "compute", "add"), { into: "templates", keyed: true });
+  assert.deepEqual(ruleOf(model, "vdu", "add"), { into: "vdu" });
+  assert.equal(ruleOf(model, "vdu", "reference"), ""); // an empty rule is a rule
+  assert.equal(ruleOf(model, "root", "reference"), undefined);
+  assert.equal(isA(model, "vdu", ["root"]), true);
+  assert.equal(isA(model, "root", ["vdu"]), false);
+  assert.equal(labelOf(model, "vdu"), "VDU");
+  assert.equal(labelOf(model, "other"), "other");
 });

@@ -16,7 +16,7 @@ from django.conf import settings
 from filelock import FileLock
 
 from nfvo import services
-from translators.publish import AUTHOR, BRANCH, publish_files
+from translators.git_push import AUTHOR, BRANCH, push_files
 
 from .sites import KIND
 
@@ -85,7 +85,7 @@ def publish_item(remote: str, workdir: str | Path, name: str = NAME, queue: str 
     The clone is first brought up to date with ``remote`` (orders commit cluster
     definitions through their own clones), and ``clusters/`` is carried over.
 
-    :raises translators.publish.PublishError: the push failed (the commit stays local).
+    :raises translators.git_push.PushError: the push failed (the commit stays local).
     :raises git.GitCommandError: the clone could not be brought up to date.
     """
     workdir = Path(workdir)
@@ -94,9 +94,7 @@ def publish_item(remote: str, workdir: str | Path, name: str = NAME, queue: str 
     kept = workdir / FOLDER / "clusters"
     if kept.is_dir():
         files.update({f"clusters/{p.relative_to(kept)}": p.read_text() for p in sorted(kept.rglob("*")) if p.is_file()})
-    published = publish_files(
-        files, FOLDER, f"{FOLDER}: playbooks of the OpenShift on OpenStack item\n", remote, workdir
-    )
+    published = push_files(files, FOLDER, f"{FOLDER}: playbooks of the OpenShift on OpenStack item\n", remote, workdir)
     return services.publish_repository(
         name,
         published.remote,

@@ -15,7 +15,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 
-from nfvo.dialog import DialogError
+from nfvo.exceptions import DialogError
 from translators import limits
 
 CLUSTER_NETWORK = "10.128.0.0/14"

@@ -51,7 +51,9 @@ def render(cluster: Cluster) -> dict[str, str]:
     }
     if cluster.kuryr_enabled:
         files[TRUNK_NODE] = _yaml(hot.node(trunk=True), head)
-        files[NETWORK_CONFIG] = _yaml(network_config(cluster), head)
+        network = network_config(cluster)
+        if network is not None:
+            files[NETWORK_CONFIG] = _yaml(network, head)
     return files
 
 

@@ -12,6 +12,8 @@ image, flavors, counts and the ignition configs are parameters. Ignition paramet
 
 from __future__ import annotations
 
+from typing import Any
+
 from .cluster import Cluster
 
 VERSION = "2018-08-31"  # Rocky: conditions, OS::Neutron::Trunk, ResourceGroup removal_policies_mode
@@ -295,7 +297,7 @@ def _pools(c: Cluster) -> dict:
 def node(trunk: bool = False) -> dict:
     """The nested template of one machine: its port (a trunk's parent port with Kuryr,
     which puts pods' subports on it: the ``nested`` ports-pool driver) and its server."""
-    params = {
+    params: dict[str, dict[str, Any]] = {
         name: {"type": "string"}
         for name in ("name", "role", "image", "flavor", "network", "security_group", "infra_id")
     }

@@ -69,7 +69,7 @@ def install_config(cluster: Cluster) -> dict:
 
 def network_config(cluster: Cluster) -> dict | None:
     """The Kuryr ``Network`` manifest (None for OVN-Kubernetes, which needs none)."""
-    if not cluster.kuryr_enabled:
+    if not cluster.kuryr_enabled or cluster.kuryr is None:  # kuryr is set whenever the type is Kuryr
         return None
     k = cluster.kuryr
     return {

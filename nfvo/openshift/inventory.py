@@ -22,9 +22,13 @@ GROUPS = {
 
 def inventory(cluster: Cluster) -> dict:
     """``{all: {vars, children: {<group>: {hosts: {<name>: vars}}}}}`` at the ordered counts."""
-    children = {group: {"hosts": {}} for group in GROUPS.values()}
+    children: dict[str, dict[str, dict]] = {group: {"hosts": {}} for group in GROUPS.values()}
     for node in cluster.nodes():
-        host = {"openshift_node_role": node.role, "openstack_flavor": node.flavor, "openstack_network": node.network}
+        host: dict[str, str | bool] = {
+            "openshift_node_role": node.role,
+            "openstack_flavor": node.flavor,
+            "openstack_network": node.network,
+        }
         if node.group:
             host["openstack_server_group"] = node.group
         if node.baremetal:

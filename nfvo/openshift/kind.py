@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from nfvo import kinds, sandbox
-from nfvo.dialog import DialogError
+from nfvo.exceptions import DialogError
 from nfvo.models import ServiceInstance, Site
 
 from . import files, plan
 from .cluster import from_values
-from .sites import KIND, state_dir
+from .sites import KIND, job_ended, state_dir
 
 
 class OpenShiftKind(kinds.ItemKind):
@@ -51,6 +51,11 @@ class OpenShiftKind(kinds.ItemKind):
             "The pull secret and the SSH key are not in this commit.\n"
         )
         return kinds.Prepared(folder=files.folder(cluster.name), files=rendered, message=message)
+
+    def finish(self, job) -> None:
+        """A successful apply job registers the cluster as an ``openshift`` site (``create``,
+        ``register_site``) or removes it (``delete``): :func:`nfvo.openshift.sites.job_ended`."""
+        job_ended(job)
 
     def sandbox_paths(self, values: dict, create: bool = True):
         """The cluster's state folder (:func:`nfvo.openshift.sites.state_dir`, created 0700
@@ -110,6 +115,3 @@ def _check_name(item, values: dict) -> None:
                 f"(service instance {live.pk}, {live.state}); scale or delete it"
             }
         )
-
-
-kinds.register(OpenShiftKind())

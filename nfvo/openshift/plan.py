@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nfvo.dialog import DialogError, check
+from nfvo.dialog import check
+from nfvo.exceptions import DialogError
 
 from . import files
 from .cluster import POOLS, SECRET_FIELDS, Cluster, from_values
@@ -141,7 +142,7 @@ def resources_of(cluster: Cluster, bootstrap: bool = True) -> list[dict]:
     """Every OpenStack resource of the stack at the cluster's counts, creation order
     (``bootstrap``: with the temporary bootstrap machine)."""
     c, ext = cluster, cluster.external_network
-    out = [
+    out: list[dict] = [
         {"name": c.network, "type": "OS::Neutron::Net"},
         {"name": c.resource("subnet"), "type": "OS::Neutron::Subnet", "network": c.network, "cidr": c.machine_cidr},
         {"name": c.resource("router"), "type": "OS::Neutron::Router", "external_network": ext},
@@ -193,7 +194,7 @@ def _node(cluster: Cluster, node) -> list[dict]:
         "baremetal": node.baremetal,
     }
     out = [port]
-    if cluster.kuryr_enabled and not node.temporary:
+    if cluster.kuryr_enabled and cluster.kuryr is not None and not node.temporary:
         out.append(
             {
                 "name": f"{node.name}-trunk",

@@ -4,9 +4,9 @@
 cluster, whose connection is what the ``k8s_apply`` driver needs: ``k8s_host`` (the API
 server, ``https://api.<cluster>.<domain>:6443``) and ``k8s_kubeconfig`` (the installer's
 ``auth/kubeconfig`` in the cluster's state folder on the worker). It is called when an
-apply job of ``create`` or ``register_site`` of an ``openshift`` item succeeds (a
-``post_save`` receiver on :class:`~nfvo.models.Job`); a successful apply ``delete``
-removes the site again.
+apply job of ``create`` or ``register_site`` of an ``openshift`` item succeeds
+(:func:`job_ended`, the kind's finish hook: :meth:`nfvo.openshift.kind.OpenShiftKind.finish`);
+a successful apply ``delete`` removes the site again.
 
 A job changes only sites its service instance's tenant owns: the site it registers is
 created owned by that tenant (a system order's: a global site), an existing site is
@@ -25,8 +25,6 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-
-from django.db.models.signals import post_save
 
 from nfvo.models import Job, ServiceInstance, Site
 
@@ -51,6 +49,8 @@ class SiteNotOwned(PermissionError):
 
 
 def _owner(instance_id: int | None):
+    if instance_id is None:
+        return None
     instance = ServiceInstance.objects.filter(pk=instance_id).select_related("tenant").first()
     return instance.tenant if instance is not None else None
 
@@ -118,12 +118,11 @@ def unregister_site(values: dict, instance_id: int | None = None) -> bool:
     return True
 
 
-def _job_saved(sender, instance, update_fields=None, **_):
-    """After a successful apply job of an ``openshift`` item: (un)register the cluster's site."""
-    job = instance
-    if update_fields is not None and "status" not in update_fields:
-        return
-    if job.status != "successful" or job.mode != "apply" or job.instance.item.kind != KIND:
+def job_ended(job) -> None:
+    """After a successful apply job of an ``openshift`` item: (un)register the cluster's site;
+    any other end changes nothing. Never raises: a site left unchanged is said first in the
+    job's message (:class:`SiteNotOwned`, :class:`ValueError`), another failure is logged."""
+    if job.status != Job.SUCCESSFUL or job.mode != "apply":
         return
     try:
         if job.operation in REGISTERING_OPERATIONS:
@@ -142,8 +141,3 @@ def _note(job, text: str) -> None:
     log.warning("job %s: %s", job.pk, text)
     job.message = f"{text}\n{job.message}".strip()
     Job.objects.filter(pk=job.pk).update(message=job.message)
-
-
-def connect() -> None:
-    """Connect the receiver (lazily: works before the app registry is ready)."""
-    post_save.connect(_job_saved, sender="nfvo.Job", dispatch_uid="nfvo.openshift.sites._job_saved")

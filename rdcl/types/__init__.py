@@ -13,11 +13,12 @@ Public API::
 ``files``: a path (file, folder, zip, CSAR), a list of paths, or ``{name: text | data}``.
 """
 
+from ..exceptions import RegistryError
 from .base import ProjectType
 from .description import DescriptionError, DescriptionModel, LinkCheck
 from .detect import detect, detect_source
 from .problems import FileProblem
-from .registry import RegistryError, clear_cache, get_type, types
+from .registry import clear_cache, get_type, types
 
 __all__ = [
     "DescriptionError",

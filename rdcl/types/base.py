@@ -13,13 +13,22 @@ import sys
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
+
+from translators.errors import Problem, TranslationError
 
 from .description import DescriptionModel, LinkCheck
 from .problems import FileProblem
 from .sources import Loaded, Source
+
+if TYPE_CHECKING:
+    from translators.sites import SiteMap
+    from translators.translate import Translation
+
+#: The rule of a project whose type has no translation.
+NO_TRANSLATION = "translate.type"
 
 
 class ProjectType:
@@ -27,8 +36,9 @@ class ProjectType:
 
     Hooks: :meth:`claims` (detection), :meth:`parse`, :meth:`validate`,
     :meth:`build_graph`, and optionally :meth:`validate_and_parse` (one reading for the
-    gate and the graph). The rest (description model, examples, views, link checks) comes
-    from the plugin folder.
+    gate and the graph), :meth:`translate` (a type whose projects deploy) and :meth:`file_of`
+    (which file a problem is in). The rest (description model, examples, views, link
+    checks) comes from the plugin folder.
     """
 
     #: Type name used by ``--type`` and the registry (``tosca-nfv``).
@@ -47,7 +57,10 @@ class ProjectType:
     @classmethod
     def folder(cls) -> Path:
         """The plugin folder: where the class's module lives."""
-        return Path(sys.modules[cls.__module__].__file__).resolve().parent
+        file = sys.modules[cls.__module__].__file__
+        if file is None:  # a namespace package; a plugin folder has an __init__.py
+            raise LookupError(f"{cls.__module__}: a project type's module has no file")
+        return Path(file).resolve().parent
 
     # -- hooks ---------------------------------------------------------------------------
 
@@ -97,6 +110,26 @@ class ProjectType:
         the value the description model's node types name as their ``document``, so the
         designer adds a node to a file of the right kind. None: not one this type edits.
         """
+        return None
+
+    def translate(self, model: Any, sites: SiteMap, main: str | None = None) -> Translation:
+        """The deployable service of ``model`` (what :meth:`parse` returned) for ``sites``:
+        HOT templates, manifests and playbooks (:class:`translators.translate.Translation`).
+
+        ``main``: the project's main service template (:func:`rdcl.packaging.main_template`,
+        None when it has none), for types that translate one document of several (TOSCA);
+        others ignore it.
+
+        :raises translators.errors.TranslationError: the model cannot be translated, each
+            problem located; here (a type without a translation) one problem, rule
+            ``translate.type``.
+        """
+        raise TranslationError("(project)", [Problem("", NO_TRANSLATION, f"{self.name} projects have no translation")])
+
+    def file_of(self, model: Any, path: str) -> str | None:
+        """The project file that holds document path ``path`` (a problem's) of ``model``,
+        when the model knows better than the error (a project file holding several
+        descriptors); None: the file the error names."""
         return None
 
     # -- from the plugin folder ----------------------------------------------------------

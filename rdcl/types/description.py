@@ -6,6 +6,12 @@ which (a pod in its VM), composition ``constraints`` (how many links of a type a
 have) and ``views`` (the node and link types each view shows). ``extends: <type>`` starts
 from another type's model: its maps are updated key by key and its constraints kept.
 
+It also tells the designer how to edit descriptors from the graph: a node type's ``add``
+(what the palette writes for a new node), a link type's ``edit`` (what a link drawn in the
+graph writes), a nested node type's ``parent_field``, and ``preferred_links``, the order a
+link drawn with no link type chosen tries (most specific first). The designer reads them
+from the model it is served (frontend/src/changes.js).
+
 The file is checked against ``description.schema.json`` (JSON Schema 2020-12), and every
 type it names must be declared.
 """
@@ -16,7 +22,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import jsonschema
 import yaml
@@ -58,6 +64,7 @@ class DescriptionModel:
     nesting: dict[str, list[str]] = field(default_factory=dict)
     constraints: list[dict] = field(default_factory=list)
     spec: str = ""
+    preferred_links: list[str] = field(default_factory=list)
 
     @classmethod
     def from_file(cls, path: Path, base: DescriptionModel | None = None) -> DescriptionModel:
@@ -93,11 +100,14 @@ class DescriptionModel:
             model.views.update(base.views)
             model.nesting.update(base.nesting)
             model.constraints.extend(base.constraints)
+            model.preferred_links = list(base.preferred_links)
         model.node_types.update(raw["node_types"])
         model.link_types.update(raw["link_types"])
         model.views.update(raw["views"])
         model.nesting.update(raw.get("nesting") or {})
         model.constraints.extend(raw.get("constraints") or [])
+        if "preferred_links" in raw:  # replaces the base's: one order, most specific first
+            model.preferred_links = list(raw["preferred_links"])
         model._check_names(where)
         return model
 
@@ -107,8 +117,13 @@ class DescriptionModel:
         for name, spec in self.node_types.items():
             if spec.get("derived_from") and spec["derived_from"] not in nodes:
                 unknown.append(f"node_types.{name}.derived_from: {spec['derived_from']}")
+            in_selected = (spec.get("add") or {}).get("in_selected", [])
+            unknown += [f"node_types.{name}.add.in_selected: {t}" for t in in_selected if t not in nodes]
         for name, spec in self.link_types.items():
             unknown += [f"link_types.{name}.joins: {t}" for pair in spec["joins"] for t in pair if t not in nodes]
+            end = (spec.get("edit") or {}).get("end")
+            unknown += [f"link_types.{name}.edit.end: {end}"] if end is not None and end not in nodes else []
+        unknown += [f"preferred_links: {t}" for t in self.preferred_links if t not in links]
         for child, parents in self.nesting.items():
             unknown += [f"nesting.{child}: {t}" for t in [child, *parents] if t not in nodes]
         for c in self.constraints:
@@ -119,6 +134,14 @@ class DescriptionModel:
             unknown += [f"views.{name}.links: {t}" for t in view.get("links", []) if t not in links]
         if unknown:
             raise DescriptionError(f"{where}: undeclared types: " + ", ".join(unknown))
+        # an edit's end is one of the types its link joins: the end the designer writes
+        astray = [
+            f"link_types.{name}.edit.end: {spec['edit']['end']} is not a type it joins"
+            for name, spec in self.link_types.items()
+            if "end" in (spec.get("edit") or {}) and spec["edit"]["end"] not in {t for p in spec["joins"] for t in p}
+        ]
+        if astray:
+            raise DescriptionError(f"{where}: " + ", ".join(astray))
 
     # -- queries -------------------------------------------------------------------------
 
@@ -130,10 +153,18 @@ class DescriptionModel:
             node_type = self.node_types[node_type].get("derived_from", "")
         return out
 
+    @overload
+    def classify(self, type_chain: Iterable[str], default: str) -> str: ...
+    @overload
+    def classify(self, type_chain: Iterable[str], default: None = None) -> str | None: ...
     def classify(self, type_chain: Iterable[str], default: str | None = None) -> str | None:
         """The first of ``type_chain`` (a type and its ancestors) this model declares."""
         return next((t for t in type_chain if t in self.node_types), default)
 
+    @overload
+    def classify_link(self, type_chain: Iterable[str], default: str) -> str: ...
+    @overload
+    def classify_link(self, type_chain: Iterable[str], default: None = None) -> str | None: ...
     def classify_link(self, type_chain: Iterable[str], default: str | None = None) -> str | None:
         """The first of ``type_chain`` (a relationship type and its ancestors) declared as a link type."""
         return next((t for t in type_chain if t in self.link_types), default)
@@ -145,7 +176,8 @@ class DescriptionModel:
 
         Allowed when a link type (``link_type`` if given) lists the pair, or a pair of
         their ancestors, in its ``joins`` (either way round unless ``directed``), and,
-        with ``view``, the view shows both node types and that link type. A refusal's
+        with ``view``, the view shows both node types and that link type. Without
+        ``link_type`` the first that joins them is chosen, ``preferred_links`` first. A refusal's
         ``reason`` names node, link and view types by their labels (words a user knows).
         """
         for t in (source_type, target_type):
@@ -162,7 +194,7 @@ class DescriptionModel:
                     )
         if link_type is not None and link_type not in self.link_types:
             return LinkCheck(False, reason=f"unknown link type {link_type!r} in {self.name}")
-        candidates = [link_type] if link_type else list(self.link_types)
+        candidates = [link_type] if link_type else self.link_order()
         if view is not None:
             candidates = [c for c in candidates if c in self.views[view].get("links", [])]
         for name in candidates:
@@ -185,6 +217,10 @@ class DescriptionModel:
             reason=f"no link may join {src} to {dst}"
             + (f"; {src} links to: {', '.join(reachable)}" if reachable else f"; {src} takes no links here"),
         )
+
+    def link_order(self) -> list[str]:
+        """Every link type, ``preferred_links`` first (most specific first), then the others in model order."""
+        return [*self.preferred_links, *(t for t in self.link_types if t not in self.preferred_links)]
 
     def shows(self, view: str, node_type: str) -> bool:
         """Does ``view`` show ``node_type`` (it, or a type it derives from, is listed)?"""
@@ -285,5 +321,6 @@ class DescriptionModel:
             "link_types": self.link_types,
             "nesting": self.nesting,
             "constraints": self.constraints,
+            "preferred_links": self.preferred_links,
             "views": self.views,
         }

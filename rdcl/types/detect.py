@@ -33,11 +33,12 @@ def detect_source(source: Source, found: dict[str, ProjectType] | None = None) -
 def unify(names: Iterable[str | None], found: dict[str, ProjectType] | None = None) -> str | None:
     """The one type covering ``names``: the name that all others are, or are refined by."""
     found = types() if found is None else found
-    names = set(names)
-    if not names or None in names:
+    wanted = set(names)
+    if not wanted or None in wanted:
         return None
-    for candidate in names:
-        if all(n == candidate or n in _bases(candidate, found) for n in names):
+    known = {n for n in wanted if n is not None}
+    for candidate in known:
+        if all(n == candidate or n in _bases(candidate, found) for n in known):
             return candidate
     return None
 

@@ -83,18 +83,21 @@ def _load(folder: Path, builtin: bool) -> ProjectType:
     else:
         digest = hashlib.sha1(str(folder).encode()).hexdigest()[:8]
         module_name = f"rdcl_type_{folder.name}_{digest}"
-        module = sys.modules.get(module_name)
-        if module is None:
+        loaded = sys.modules.get(module_name)
+        if loaded is None:
             spec = importlib.util.spec_from_file_location(
                 module_name, folder / "__init__.py", submodule_search_locations=[str(folder)]
             )
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
+            if spec is None or spec.loader is None:  # never for a .py file
+                raise ImportError(f"cannot load {folder / '__init__.py'}")
+            loaded = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = loaded
             try:
-                spec.loader.exec_module(module)
+                spec.loader.exec_module(loaded)
             except Exception:
                 del sys.modules[module_name]
                 raise
+        module = loaded
     classes = [
         c
         for _, c in inspect.getmembers(module, inspect.isclass)

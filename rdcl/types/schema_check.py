@@ -24,7 +24,7 @@ from referencing.jsonschema import DRAFT202012
 
 from translators.errors import Problem
 
-from .docpath import Part, format_path, line_of
+from .docpath import LazyNode, Part, format_path, line_of
 
 _MAX_MESSAGE = 200
 
@@ -61,7 +61,12 @@ class SchemaSet:
         return self._validators[schema_id]
 
     def check(
-        self, schema_id: str, data: Any, prefix: str, base: Sequence[Part] = (), node: yaml.Node | None = None
+        self,
+        schema_id: str,
+        data: Any,
+        prefix: str,
+        base: Sequence[Part] = (),
+        node: yaml.Node | LazyNode | None = None,
     ) -> list[Problem]:
         """Problems of ``data`` against a schema, in document order.
 
@@ -143,7 +148,7 @@ def _inline(node: Any, resolver, stack: tuple[str, ...]) -> Any:
     """
     if not isinstance(node, dict):
         return node
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in node.items():
         if key in ("$ref", "$defs"):
             continue

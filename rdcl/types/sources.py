@@ -162,6 +162,8 @@ def zip_members(source: Source) -> list[Source]:
 
     :raises zipfile.BadZipFile: not a zip.
     """
+    if source.path is None:
+        raise zipfile.BadZipFile(f"{source.name}: not a file on disk")
     out = []
     with zipfile.ZipFile(source.path) as archive:
         for info in archive.infolist():
@@ -221,7 +223,7 @@ def read_member(path: Path, name: str) -> bytes | None:
 
 def expand(source: Source) -> list[Source]:
     """A plain zip (not a CSAR) as its YAML/JSON members; anything else as itself."""
-    if source.is_archive and source.path.is_file() and not is_csar(source.path):
+    if source.is_archive and source.path is not None and source.path.is_file() and not is_csar(source.path):
         try:
             return zip_members(source)
         except (zipfile.BadZipFile, OSError):  # not a zip after all: its reader reports it

@@ -59,7 +59,8 @@ def service(
         outside = [
             c
             for c in rel.clients.get(node.name, [])
-            if not (c in rel.pods and model.nodes[c].site == node.site) and model.nodes[c].role in ("container", "heat")
+            if not (c in rel.pods and model.nodes[c].site == node.site)
+            and model.nodes[c].role in ("container", "stack")
         ]
         if outside:
             who = ", ".join(f"{c} ({model.nodes[c].site or model.nodes[c].role})" for c in outside)
@@ -89,7 +90,7 @@ def _client_peers(model: ServiceModel, node: NodeModel, rel: Relations, notes: l
             peers.append({"podSelector": {"matchLabels": {NAME_LABEL: dns_name(name)}}})
             continue
         cidrs = [c for c in (_cidr(model, n) for n in rel.networks_of.get(name, [])) if c]
-        if client.kind == "compute" and cidrs:
+        if client.base_type == "compute" and cidrs:
             peers += [{"ipBlock": {"cidr": c}} for c in cidrs]
             continue
         where = f"on {client.site}" if client.site else f"({client.role})"
@@ -107,7 +108,7 @@ def network_policy(model: ServiceModel, node: NodeModel, rel: Relations, notes: 
     peers: list[Doc] = []
     for link in node.links:
         peers.append({"podSelector": {"matchLabels": {LINK_LABEL_PREFIX + dns_name(link): "member"}}})
-        if link in model.nodes and model.nodes[link].role == "heat" and _cidr(model, link):
+        if link in model.nodes and model.nodes[link].role == "stack" and _cidr(model, link):
             peers.append({"ipBlock": {"cidr": _cidr(model, link)}})
     peers += _client_peers(model, node, rel, notes)
     unique = list({json.dumps(p, sort_keys=True): p for p in peers}.values())

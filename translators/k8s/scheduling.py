@@ -97,7 +97,7 @@ def node_labels(model: ServiceModel, rel: Relations) -> dict[str, Doc]:
     out: dict[str, Doc] = {}
     for name in sorted(model.nodes):
         node = model.nodes[name]
-        if node.kind != "compute":
+        if node.base_type != "compute":
             continue
         labels = {}
         if name in rel.children:

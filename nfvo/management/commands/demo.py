@@ -21,10 +21,11 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
 from nfvo import dialog, pipeline, services, sites
+from nfvo.exceptions import DialogError, NameTaken
 from nfvo.openshift import catalogue as openshift_catalogue
 from nfvo.worker import celery_worker, wait_for_job
 from translators.errors import DescriptorError
-from translators.publish import PublishError
+from translators.git_push import PushError
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -54,9 +55,9 @@ class Command(BaseCommand):
             translation, published, item = pipeline.publish_descriptor(opts["descriptor"])
         except DescriptorError as exc:
             raise CommandError(f"descriptor rejected, nothing committed:\n{exc.report()}") from None
-        except services.NameTaken as exc:
+        except NameTaken as exc:
             raise CommandError(str(exc)) from None
-        except PublishError as exc:
+        except PushError as exc:
             raise CommandError(f"{exc}\nRun the same command again to push it.") from None
         say(f"descriptor: {opts['descriptor']} ({translation.model.digest})")
         for line in translation.report:
@@ -68,9 +69,9 @@ class Command(BaseCommand):
         say(f"catalogue item: {item.name}; order: {', '.join(item.sites)} in this order")
         try:
             cluster_item = openshift_catalogue.publish_item(published.remote, settings.RDCL_GIT_WORKDIR)
-        except services.NameTaken as exc:
+        except NameTaken as exc:
             raise CommandError(str(exc)) from None
-        except PublishError as exc:
+        except PushError as exc:
             raise CommandError(f"{exc}\nRun the same command again to push it.") from None
         say(
             f"catalogue item: {cluster_item.name} (kind openshift: OpenShift clusters on an openstack site; "
@@ -79,7 +80,7 @@ class Command(BaseCommand):
         params = self._params(opts["param"])
         try:
             dialog.check(item.dialog, params)
-        except dialog.DialogError as exc:
+        except DialogError as exc:
             raise CommandError(
                 "the order's dialog is not valid:\n"
                 + "\n".join(f"  {field}: {msg}" for field, msg in exc.errors.items())

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rdcl.scaffold import ScaffoldError, scaffold
+from rdcl.exceptions import ScaffoldError
+from rdcl.scaffold import scaffold
 from rdcl.types.registry import BUILTIN, ENV
 
 

@@ -13,8 +13,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rdcl.exceptions import RegistryError
 from rdcl.types.registry import ENV as TYPES_ENV
-from rdcl.types.registry import RegistryError
 from rdcl.types.tosca_nfv.sol001 import ENV as SOL001_ENV
 from rdcl.validation import validate_paths
 

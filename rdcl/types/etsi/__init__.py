@@ -10,18 +10,21 @@ file, the path (``vnfd.vdu[2].intCpd[0].intVirtualLinkDesc``), the line and the 
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
 from rdcl import project_import
 from translators.errors import DescriptorError
+from translators.etsi.reading import kind_of
+from translators.sites import SiteMap
+from translators.translate import Translation, translate_descriptors
 
 from ..base import ProjectType
 from ..problems import FileProblem, in_file
 from ..schema_check import SchemaSet
 from ..sources import Loaded, Source
 from .graph import build
-from .model import Descriptor, EtsiModel, kind_of, read_model
+from .model import Descriptor, EtsiModel, read_model
 from .rules import nsd_rules, project_rules, vnfd_rules
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -53,7 +56,8 @@ class EtsiType(ProjectType):
         return 1 if loaded is not None and kind_of(loaded.data) else 0
 
     def document_kind(self, data: Any) -> str | None:
-        """``vnfd`` or ``nsd`` (:func:`.model.kind_of`, the one ETSI reader); None else."""
+        """``vnfd`` or ``nsd`` (:func:`translators.etsi.reading.kind_of`, the one ETSI
+        reader); None else."""
         kind = kind_of(data)
         return kind if kind in ("vnfd", "nsd") else None
 
@@ -101,6 +105,36 @@ class EtsiType(ProjectType):
         """NS and VNF levels of ``model`` (see :mod:`.graph`)."""
         return build(model, nested=self.nested)
 
+    def translate(self, model: EtsiModel, sites: SiteMap, main: str | None = None) -> Translation:
+        """The VNFDs/NSDs of ``model`` through :func:`translators.translate.translate_descriptors`,
+        with the project's nested descriptors that a ``vduNestedDesc`` names (:func:`nested_of`).
+        ``main`` is not used: every descriptor of the project is read.
+
+        :raises translators.errors.TranslationError: at the paths in the descriptors.
+        """
+        return translate_descriptors({d.name: d.data for d in model.descriptors}, sites, nested_of(model))
+
+    def file_of(self, model: EtsiModel, path: str) -> str | None:
+        """The file of the descriptor ``path`` is in (``vnfd.<name>...``: its kind and name)."""
+        for desc in model.descriptors:
+            where = f"{desc.kind}.{desc.name}"
+            if path == where or path.startswith((f"{where}.", f"{where}[")):
+                return desc.file
+        return None
+
     def import_project(self, project: str | Path | dict) -> dict[str, Any]:
         """Files of an RDCL 3D project JSON (see :func:`rdcl.project_import.import_project`)."""
         return project_import.import_project(project)
+
+
+def nested_of(model: EtsiModel) -> dict[str, Any]:
+    """The nested descriptors of a project by the name a ``vduNestedDesc`` gives them: the
+    stem of a file under ``k8s/`` or ``click/``, or the entry's name in a project JSON
+    (resources ``<file>#k8s/<name>``)."""
+    nested = {}
+    for key, value in model.resources.items():
+        ref = key.split("#", 1)[1] if "#" in key else key  # "<file>#k8s/<name>" or "k8s/<file>"
+        kind, _, name = ref.partition("/")
+        if kind in ("k8s", "click") and name:
+            nested[name if "#" in key else PurePosixPath(name).stem] = value
+    return nested

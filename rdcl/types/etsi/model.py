@@ -3,7 +3,9 @@
 A file may hold one VNFD (``vnfdId``), one NSD (``nsdIdentifier``) or a whole RDCL 3D
 project (:mod:`rdcl.project_import`); a project's descriptors keep their place in the file
 so problems point into it (``vnfd.vnf_tof.vdu[0]``, line in the project JSON). Files of
-other kinds in a project (``k8s/``, ``click/``, ``resource/``) are kept as resources.
+other kinds in a project (``k8s/``, ``click/``, ``resource/``) are kept as resources. Which
+kind a document is, is :func:`translators.etsi.reading.kind_of`'s answer: the translators
+read descriptors with it too, so the designer and the translation never disagree.
 """
 
 from __future__ import annotations
@@ -14,13 +16,11 @@ from typing import Any
 
 import yaml
 
-from rdcl.project_import import DESCRIPTOR_KINDS, KINDS, is_project, iter_project
+from translators.etsi.reading import DESCRIPTOR_KINDS, KINDS, iter_project, kind_of
 
-from ..docpath import Part, format_path, line_of
+from ..docpath import LazyNode, Part, format_path, line_of
 from ..problems import FileProblem, in_file
 from ..sources import Source, as_sources, expand, load
-
-NSD_KEYS = ("nsdIdentifier", "nsDf", "sapd")
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Descriptor:
     data: dict
     file: str
     base: tuple = ()
-    node: yaml.Node | None = None
+    node: yaml.Node | LazyNode | None = None
 
     @property
     def prefix(self) -> str:
@@ -73,22 +73,6 @@ class EtsiModel:
         """The VNFD an NSD's ``vnfdId`` means: by project name, else by ``vnfdId``."""
         vnfds = self.of_kind("vnfd")
         return next((d for d in vnfds if d.name == ref), None) or next((d for d in vnfds if d.ident == ref), None)
-
-
-def kind_of(data: Any) -> str | None:
-    """``vnfd``, ``nsd``, ``project`` or None, from a parsed document's keys.
-
-    An NSD also has ``vnfdId`` (a list), so NSD keys are looked at first.
-    """
-    if is_project(data):
-        return "project"
-    if not isinstance(data, dict):
-        return None
-    if any(k in data for k in NSD_KEYS):
-        return "nsd"
-    if "vdu" in data or "vnfExtCpd" in data or isinstance(data.get("vnfdId"), str):
-        return "vnfd"
-    return None
 
 
 def read_model(files: Any) -> EtsiModel:

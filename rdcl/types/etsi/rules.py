@@ -10,6 +10,7 @@ checked: RDCL 3D exports carry unfilled template values there.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, TypeGuard
 
 from ..docpath import format_path
 from ..problems import FileProblem
@@ -23,11 +24,11 @@ def _items(data: dict, key: str) -> Iterator[tuple[int, dict]]:
             yield i, item
 
 
-def _ident(value) -> bool:
+def _ident(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value != ""
 
 
-def _unique(desc: Descriptor, entries: list[tuple[list, str]], what: str, clause: str) -> list[FileProblem]:
+def _unique(desc: Descriptor, entries: list[tuple[list, Any]], what: str, clause: str) -> list[FileProblem]:
     """``entries``: (path to the id, id); every repeat of an id is a problem."""
     seen: dict[str, str] = {}
     out = []
@@ -173,7 +174,7 @@ def project_rules(model: EtsiModel) -> list[FileProblem]:
     Only when the project holds VNFDs: an NSD validated alone may refer to VNFDs on-boarded
     elsewhere. ETSI GS NFV-IFA 014 §6.2.2 (``vnfdId``), §6.3.3 (VnfProfile).
     """
-    out = []
+    out: list[FileProblem] = []
     if not model.of_kind("vnfd"):
         return out
     known = sorted({d.name for d in model.of_kind("vnfd")} | {d.ident for d in model.of_kind("vnfd") if d.ident})
@@ -189,7 +190,8 @@ def project_rules(model: EtsiModel) -> list[FileProblem]:
                 )
         for d, df in _items(nsd.data, "nsDf"):
             for p, profile in _items(df, "vnfProfile"):
-                vnfd = model.vnfd(profile.get("vnfdId")) if _ident(profile.get("vnfdId")) else None
+                vnfd_id = profile.get("vnfdId")
+                vnfd = model.vnfd(vnfd_id) if _ident(vnfd_id) else None
                 if vnfd is None:
                     continue
                 ext = {cp.get("cpdId") for _, cp in _items(vnfd.data, "vnfExtCpd") if _ident(cp.get("cpdId"))}

@@ -12,8 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from translators.etsi.reading import kind_of
+
 from ..etsi import SCHEMAS, EtsiType
-from ..etsi.model import Descriptor, kind_of
+from ..etsi.model import Descriptor
 from ..problems import FileProblem
 from ..sources import Loaded, Source
 from .rules import nested_rules

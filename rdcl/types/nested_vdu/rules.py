@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..etsi.graph import BARE_METAL
 from ..etsi.model import Descriptor
@@ -20,7 +20,7 @@ from ..problems import FileProblem
 EXTENSION = "Superfluidity nested-VDU extension"
 
 
-def _ok(value: Any) -> bool:
+def _ok(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and value != ""
 
 

@@ -19,10 +19,12 @@ from typing import Any
 import yaml
 
 from translators import limits
-from translators.errors import DescriptorError, Problem
+from translators.errors import DescriptorError, Problem, TranslationError
 from translators.locate import locate, locate_csar
 from translators.model import ServiceModel
+from translators.sites import SiteMap
 from translators.tosca_loader import PROFILE_URL, load
+from translators.translate import Translation, translate_model
 
 from ..base import ProjectType
 from ..problems import FileProblem, in_file
@@ -213,6 +215,36 @@ class ToscaType(ProjectType):
         requirements typed by relationship (see :mod:`.graph`)."""
         return build(model.services, self.description_model())
 
+    # -- translation ---------------------------------------------------------------------
+
+    def translate(self, model: ToscaModel, sites: SiteMap, main: str | None = None) -> Translation:
+        """The main service template ``main`` (the project's entry, else the one
+        :func:`rdcl.packaging.main_template` finds) through
+        :func:`translators.translate.translate_model`.
+
+        :raises translators.errors.TranslationError: no main template (rule
+            ``translate.no-entry``), a main template of types only (``translate.no-topology``),
+            or what the translation refuses.
+        """
+        if main is None:
+            raise TranslationError(
+                "(project)",
+                [
+                    Problem(
+                        "",
+                        "translate.no-entry",
+                        "no main service template: set the project's entry "
+                        "(several YAML files have a topology_template)",
+                    )
+                ],
+            )
+        service = model.services.get(main)
+        if service is None:
+            raise TranslationError(
+                main, [Problem("", "translate.no-topology", f"{main} defines types only; there is nothing to deploy")]
+            )
+        return translate_model(service, sites)
+
     # -- helpers -------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -253,7 +285,7 @@ def line_of_import(ref: RemoteImport, main: str, archive: bool) -> int | None:
 def tosca_document(source: Source, loaded: Loaded | None) -> dict | None:
     """The TOSCA document of a source: the template, a CSAR's entry definitions (``{}``
     when unreadable), or None when it is not TOSCA."""
-    if source.is_archive:
+    if source.is_archive and source.path is not None:
         if source.suffix == ".csar" and not source.path.is_file():
             return None
         if not is_csar(source.path):

@@ -44,7 +44,7 @@ def build(services: dict[str, ServiceModel], desc: DescriptionModel) -> dict:
                     "id": prefix + template.name,
                     "type": node_kinds[template.type],
                     "label": template.name,
-                    "parent": prefix + model.parent if model.parent in names else None,
+                    "parent": prefix + model.parent if model.parent is not None and model.parent in names else None,
                     "info": {
                         "tosca_type": template.type,
                         "role": model.role,
@@ -56,7 +56,7 @@ def build(services: dict[str, ServiceModel], desc: DescriptionModel) -> dict:
             )
             for name, value in _requirements(template):
                 target = value.get("node") if isinstance(value, dict) else value
-                if target not in names:
+                if not isinstance(target, str) or target not in names:
                     continue
                 relationship = _relationship(template, name, value, relationship_templates)
                 if relationship not in link_kinds:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -40,7 +41,7 @@ class RemoteImport:
     repository: str | None = None
 
 
-def _repository_url(data: dict, name: str) -> str:
+def _repository_url(data: Any, name: str) -> str:
     repo = (data.get("repositories") or {}).get(name)
     url = repo.get("url") if isinstance(repo, dict) else repo
     return url if isinstance(url, str) else ""

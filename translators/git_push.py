@@ -2,7 +2,8 @@
 
 One folder per service at the top of the repository. The commit message names the
 source descriptor and its digest. A push that fails leaves the local commit in place
-and raises :class:`PublishError` saying so; publishing again pushes it.
+and raises :class:`PushError` saying so; pushing again pushes it. (Publishing, in this project,
+is making a catalogue item: :mod:`nfvo.services`.)
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from pathlib import Path
 import git
 from filelock import FileLock
 
+from .outputs import write
 from .translate import Translation
 
 BRANCH = "main"
 AUTHOR = git.Actor("rdcl-nfvo", "rdcl-nfvo@localhost")
 
 
-class PublishError(Exception):
+class PushError(Exception):
     """The push failed. ``commit`` is the local commit that is waiting to be pushed."""
 
     def __init__(self, message: str, commit: str):
@@ -30,7 +32,7 @@ class PublishError(Exception):
 
 
 @dataclass(frozen=True)
-class Published:
+class Pushed:
     """Where a service landed: ``commit`` (40 hex), ``folder`` in the repo, ``changed``."""
 
     remote: str
@@ -61,29 +63,29 @@ def working_clone(remote: str, workdir: str | Path) -> git.Repo:
     return repo
 
 
-def publish(translation: Translation, remote: str, workdir: str | Path) -> Published:
+def push(translation: Translation, remote: str, workdir: str | Path) -> Pushed:
     """Replace ``<service>/`` in the working clone with ``translation``, commit, push.
 
-    :raises PublishError: the push failed; the commit stays local (``.commit``).
+    :raises PushError: the push failed; the commit stays local (``.commit``).
     """
     model = translation.model
     message = (
         f"{translation.name}: translate {Path(model.source).name} ({model.digest})\n\n"
         f"Source descriptor: {model.source}\nDigest: {model.digest}\n"
     )
-    return publish_files({**translation.files, **translation.blobs}, translation.name, message, remote, workdir)
+    return push_files({**translation.files, **translation.blobs}, translation.name, message, remote, workdir)
 
 
-def publish_files(
+def push_files(
     files: Mapping[str, str | bytes], folder: str, message: str, remote: str, workdir: str | Path, branch: str = BRANCH
-) -> Published:
+) -> Pushed:
     """Replace ``folder/`` in the working clone of ``remote`` with ``files`` (path inside
     the folder -> text, or bytes written as they are), commit with ``message`` when anything
     changed, push ``branch``.
 
     Serialised by a file lock beside the clone, so two publishers never interleave.
 
-    :raises PublishError: the push failed; the commit stays local (``.commit``).
+    :raises PushError: the push failed; the commit stays local (``.commit``).
     """
     workdir = Path(workdir)
     workdir.parent.mkdir(parents=True, exist_ok=True)
@@ -93,13 +95,7 @@ def publish_files(
         target = workdir / folder
         if target.exists():
             shutil.rmtree(target)
-        for rel, data in sorted(files.items()):
-            path = target / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data)
+        write(workdir, folder, files)
         repo.git.add("-A", "--", folder)
         changed = repo.is_dirty(index=True, working_tree=False, untracked_files=False) or not repo.head.is_valid()
         if changed:
@@ -108,12 +104,12 @@ def publish_files(
         try:
             repo.remote("origin").push(f"HEAD:refs/heads/{branch}").raise_if_error()
         except git.GitCommandError as exc:
-            raise PublishError(
+            raise PushError(
                 f"committed locally as {commit[:12]} in {workdir}, push to {remote} "
                 f"failed: {exc.stderr.strip() or exc}",
                 commit,
             ) from None
-        return Published(remote, branch, commit, folder, changed)
+        return Pushed(remote, branch, commit, folder, changed)
 
 
 def _catch_up(repo: git.Repo, branch: str) -> None:

@@ -7,7 +7,7 @@ import shutil
 import git
 import pytest
 
-from translators.publish import PublishError, init_remote, publish
+from translators.git_push import PushError, init_remote, push
 from translators.sites import DEMO_SITES
 from translators.translate import translate_file
 
@@ -19,9 +19,9 @@ def translation():
     return translate_file(EXAMPLE, DEMO_SITES)
 
 
-def test_publish_commits_one_folder_and_pushes(translation, tmp_path):
+def test_push_commits_one_folder_and_pushes(translation, tmp_path):
     remote = init_remote(tmp_path / "remote.git")
-    first = publish(translation, remote, tmp_path / "work")
+    first = push(translation, remote, tmp_path / "work")
     assert first.changed and first.folder == "epc-cran-mec"
     clone = git.Repo.clone_from(remote, tmp_path / "clone")
     assert clone.head.commit.hexsha == first.commit
@@ -30,22 +30,22 @@ def test_publish_commits_one_folder_and_pushes(translation, tmp_path):
     message = clone.head.commit.message
     assert "epc_cran_mec.yaml" in message and translation.model.digest in message
     # Same input: no new commit.
-    again = publish(translation, remote, tmp_path / "work")
+    again = push(translation, remote, tmp_path / "work")
     assert not again.changed and again.commit == first.commit
 
 
-def test_failed_push_keeps_the_local_commit_and_retry_publishes(translation, tmp_path):
+def test_failed_push_keeps_the_local_commit_and_retry_pushes(translation, tmp_path):
     remote = init_remote(tmp_path / "remote.git")
-    publish(translation, remote, tmp_path / "work")
+    push(translation, remote, tmp_path / "work")
     moved = tmp_path / "moved.git"
     shutil.move(remote, moved)  # the remote is gone
     changed = translate_file(EXAMPLE, DEMO_SITES)
     changed.files["README.md"] += "\nA change.\n"
-    with pytest.raises(PublishError) as err:
-        publish(changed, remote, tmp_path / "work")
+    with pytest.raises(PushError) as err:
+        push(changed, remote, tmp_path / "work")
     local = git.Repo(tmp_path / "work").head.commit.hexsha
     assert err.value.commit == local and "committed locally" in str(err.value)
-    shutil.move(moved, remote)  # back again: publishing the same thing pushes the waiting commit
-    retried = publish(changed, remote, tmp_path / "work")
+    shutil.move(moved, remote)  # back again: pushing the same thing again pushes the waiting commit
+    retried = push(changed, remote, tmp_path / "work")
     assert retried.commit == local
     assert git.Repo(remote).head.commit.hexsha == local

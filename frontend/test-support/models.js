@@ -1,0 +1,20 @@
+// The project types' description models for the unit tests, read from the plugins' own
+// files (rdcl/types/<folder>/description.yaml) and put together as the server serves them
+// (rdcl/types/description.py: an `extends` model updates its base's maps key by key).
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+
+const FOLDERS = { etsi: "etsi", "nested-vdu": "nested_vdu", tosca: "tosca", "tosca-nfv": "tosca_nfv" };
+
+export function loadModel(folder) {
+  const raw = parse(readFileSync(new URL(`../../rdcl/types/${folder}/description.yaml`, import.meta.url), "utf8"));
+  const base = raw.extends ? loadModel(FOLDERS[raw.extends]) : { node_types: {}, link_types: {}, views: {}, nesting: {}, preferred_links: [] };
+  return {
+    name: raw.name,
+    node_types: { ...base.node_types, ...raw.node_types },
+    link_types: { ...base.link_types, ...raw.link_types },
+    views: { ...base.views, ...raw.views },
+    nesting: { ...base.nesting, ...(raw.nesting || {}) },
+    preferred_links: raw.preferred_links || base.preferred_links,
+  };
+}
