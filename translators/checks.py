@@ -8,7 +8,6 @@ with a rule ``container.*``; callers raise them together as a TranslationError.
 
 from __future__ import annotations
 
-from . import site_kinds
 from .errors import Problem
 from .k8s.scaling import scaling_problems
 from .model import ServiceModel
@@ -82,4 +81,4 @@ def part_problems(model: ServiceModel, parts: list[Part]) -> list[Problem]:
     (:meth:`translators.site_kinds.SiteKind.part_problems`): a pod needs an image and files a
     ConfigMap can hold; a linux process needs a command; every container's files must stay
     inside its folder."""
-    return [p for part in parts for p in site_kinds.get(part.kind).part_problems(model, part)]
+    return [p for part in parts for p in part.site_kind.part_problems(model, part)]

@@ -32,17 +32,28 @@ servers all have networks keep heat-translator's bytes.
 from __future__ import annotations
 
 import copy
+import posixpath
 import re
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 
-from . import heat_fit, site_kinds
-from .doc import Doc
+from . import heat_fit, limits
+from .doc import Doc, copy_doc
 from .errors import Problem, TranslationError
+from .imports import TOSCA_META, _csar_entry
+from .k8s.scheduling import TAINTS_METADATA, node_output
+from .k8s.scheduling import node_labels as labels_of
+from .levels import vm_scaling
 from .model import ServiceModel
+from .paths import within
+from .relations import Relations
 from .tosca_loader import PLACEMENT_POLICY, heat_supports, quiet_libraries
+from .validate import hot_problems, load_yaml
+from .yamlout import dump
 
 if TYPE_CHECKING:
     from .levels import VmScaling
@@ -112,7 +123,6 @@ def translate_site(
                 )
             ],
         ) from None
-    from .validate import hot_problems, load_yaml
 
     files, artifacts, notes, fit_problems, sizes = fit_files(files, package_reader(model), node_names)
     if fit_problems:
@@ -122,9 +132,6 @@ def translate_site(
     if flavor_sizes is not None:
         flavor_sizes.update(sizes)
     if node_labels is None:
-        from .k8s.scheduling import node_labels as labels_of
-        from .relations import Relations
-
         node_labels = labels_of(model, Relations.of(model))
     wanted = {s: server_metadata(v) for s, v in node_labels.items() if s in node_names}
     files = _add_metadata(files, wanted)
@@ -158,9 +165,6 @@ def fit_files(
     ``artifact``: see :func:`package_reader`; ``nodes``: the TOSCA node names (where a
     problem is placed). Files that are not YAML are left for the
     structural check."""
-    from .doc import copy_doc
-    from .validate import load_yaml
-    from .yamlout import dump
 
     docs, before = {}, {}
     for name, text in files.items():
@@ -188,13 +192,6 @@ def package_reader(model: ServiceModel) -> Reader:
     :raises ValueError: ``path`` leaves the package (the descriptor's ``root``, default its
         folder; the archive), or names a file over :data:`translators.limits.DEFAULT` bytes.
     """
-    import posixpath
-    import zipfile
-    from pathlib import Path
-
-    from . import limits
-    from .imports import TOSCA_META, _csar_entry
-    from .paths import within
 
     pkg = getattr(model, "package", None)  # read by translators.package: its entry on disk
     source = Path(pkg.root) / pkg.entry if pkg is not None else Path(model.source)
@@ -257,7 +254,6 @@ def server_metadata(node: Doc) -> dict[str, str]:
     """Nova server metadata for one entry of ``node_labels``: the labels, and the taints
     as ``key=value:Effect`` joined by commas under :data:`~translators.k8s.scheduling.TAINTS_METADATA`,
     keys as :func:`nova_metadata_key` writes them."""
-    from .k8s.scheduling import TAINTS_METADATA
 
     meta = dict(node["labels"])
     if node.get("taints"):
@@ -312,8 +308,6 @@ def add_site_network(files: dict[str, str]) -> dict[str, str]:
     heat-translator's text at the server (other bytes stay); other layouts are parsed,
     changed and written out again. Files without such a server, and files that are not YAML
     (the structural check after reports them), are returned as they are."""
-    from .validate import load_yaml
-    from .yamlout import dump
 
     files = dict(files)
     nested_with = []
@@ -375,8 +369,6 @@ def _pass_site_network(text: str, nested: list[str]) -> str:
     of an AutoScalingGroup, ``resource_def`` of a ResourceGroup) give it :data:`SITE_NETWORK`.
     heat-translator's layout (``        type: <file>`` then optionally ``        properties:``)
     gets the line written in; other layouts are parsed, changed and written out again."""
-    from .validate import load_yaml
-    from .yamlout import dump
 
     line = f"          {SITE_NETWORK}: {{get_param: {SITE_NETWORK}}}\n"
     edited = text
@@ -406,9 +398,6 @@ def _add_outputs(text: str, servers: dict[str, dict[str, str]]) -> str:
     stack (:func:`translators.k8s.scheduling.node_output`: ``get_attr [server, name]``)
     to heat-translator's ``outputs`` section, its last; other bytes stay. A layout that
     does not end with ``outputs`` is parsed, extended and written out again."""
-    from .k8s.scheduling import node_output
-    from .validate import load_yaml
-    from .yamlout import dump
 
     if not servers:
         return text
@@ -435,7 +424,6 @@ def _ensure_metadata(files: dict[str, str], parsed: dict[str, Doc], wanted: dict
     """Check each wanted server got its metadata; where the text edit did not fit (a
     server that already has metadata, a layout :func:`_add_metadata` does not know), merge
     it into the parsed HOT and write that file out again. A server in no file is a problem."""
-    from .yamlout import dump
 
     problems = []
     for server, meta in sorted(wanted.items()):
@@ -511,7 +499,7 @@ def translated_outputs(model: ServiceModel, parts: list[Part]) -> set[str]:
     """Names of the TOSCA outputs that go into some OpenStack site's HOT."""
     kept = set()
     for part in parts:
-        if site_kinds.get(part.kind).hosts("stack"):
+        if part.site_kind.hosts("stack"):
             names = set(part.nodes)
             kept |= {o.name for o in model.tosca.outputs if _reads_only(o, names, model.tosca)}
     return kept
@@ -549,13 +537,10 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
         a ``depends_on`` is moved to the group) or an output reads the server or its
         ports, they read another's attributes, or the nested template's name is taken.
     """
-    from .levels import vm_scaling
 
     wanted = [s for s in vm_scaling(model).values() if s.vdu in node_names and s.refused is None]
     if not wanted:
         return files
-    from .validate import load_yaml
-    from .yamlout import dump
 
     files = dict(files)
     params = {}
@@ -608,8 +593,6 @@ def _set_capacity(text: str, group: str, param: str) -> str:
     """Replace the ``desired_capacity: DESIRED_CAPACITY`` line inside resource ``group``
     of heat-translator's text (two-space indents); a layout not found that way is parsed,
     changed and written out again."""
-    from .validate import load_yaml
-    from .yamlout import dump
 
     start = text.find(f"\n  {group}:\n    type: OS::Heat::AutoScalingGroup\n")
     if start >= 0:
@@ -627,8 +610,6 @@ def _set_capacity(text: str, group: str, param: str) -> str:
 def _add_parameters(text: str, params: Doc) -> str:
     """Append ``params`` to the ``parameters`` section of a HOT text: heat-translator's
     ``parameters: {}`` becomes a block; an existing block grows at its end."""
-    from .validate import load_yaml
-    from .yamlout import dump
 
     block = "".join(f"  {line}\n" for line in dump(params).splitlines())
     if "\nparameters: {}\n" in text:
@@ -672,7 +653,6 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: Doc, scaling: V
     parameters, their ``depends_on`` goes to the group. ``hot`` (the parsed ``stack.yaml``)
     is changed in place; the caller writes its text (once for all the wraps). See
     :func:`scale_parameters`."""
-    from .yamlout import dump
 
     vdu, name = scaling.vdu, f"{scaling.vdu}.hot.yaml"
 

@@ -22,6 +22,7 @@ goes to the site's group_vars (:func:`heat_scale_vars`) for ``scale.yml``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -388,7 +389,6 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
 
 def _wrap_refused(model: ServiceModel, templates: Doc, vdu: str) -> str | None:
     """Why a VM VDU without an aspect cannot become a ResourceGroup (None: it can)."""
-    import re
 
     if any(n.parent == vdu for n in model.nodes.values()):
         return "pods are nested in it (their Kubernetes node is one server)"

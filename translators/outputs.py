@@ -19,7 +19,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from . import kubernetes, site_kinds
+from . import kubernetes
 from .doc import Doc
 from .sites import SiteMap, SiteRef
 from .translate import Translation
@@ -41,10 +41,7 @@ def sites_for(target: str, sites: SiteMap) -> SiteMap:
     if not kind:
         return sites
     return SiteMap(
-        [
-            SiteRef(s.name, kind if site_kinds.get(s.kind).pods else s.kind, s.default, s.labels)
-            for s in sites.sites.values()
-        ]
+        [SiteRef(s.name, kind if s.site_kind.pods else s.kind, s.default, s.labels) for s in sites.sites.values()]
     )
 
 
@@ -60,7 +57,7 @@ def select(translation: Translation, target: str, values: Doc | None = None) -> 
     if target == "playbooks":
         return {**translation.files, **translation.blobs}
     if target == "hot":
-        sites = [p.site for p in translation.parts if site_kinds.get(p.kind).hosts("stack")]
+        sites = [p.site for p in translation.parts if p.site_kind.hosts("stack")]
         files = {k: v for k, v in translation.files.items() if any(k.startswith(f"templates/{s}/") for s in sites)}
         if not files:
             raise OutputError(f"{translation.name}: no part on an OpenStack site, so no HOT")
@@ -76,7 +73,7 @@ def _rendered(translation: Translation, values: Doc) -> dict[str, str]:
     version = translation.k8s_version or DEFAULT_K8S_VERSION
     out, problems = {}, []
     for part in translation.parts:
-        if not site_kinds.get(part.kind).pods:
+        if not part.site_kind.pods:
             continue
         for entry in json.loads(translation.files[f"group_vars/{part.site}.json"])["k8s_apply_manifests"]:
             try:

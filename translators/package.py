@@ -54,7 +54,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from . import limits
 from .errors import DescriptorError, Problem
+from .imports import parsed_once
+from .limits import DEFAULT
 
 
 def _env_int(name: str, default: int) -> int:
@@ -296,7 +301,6 @@ def _package(
 def limits_head() -> int:
     """Files larger than this (bytes) are never read to tell a descriptor from an artifact
     (a TOSCA or Kubernetes YAML file is far smaller): the parser limit ``RDCL_PARSE_MAX_BYTES``."""
-    from .limits import DEFAULT
 
     return DEFAULT.bytes
 
@@ -610,11 +614,6 @@ def reference_problems(pkg: Package) -> list[tuple[str, Problem]]:
     """``(descriptor, problem)`` for every file a descriptor's node templates name
     (:func:`file_references`) that the package lacks (:func:`missing_file`); the path is
     ``topology_template.node_templates.<node>.<...>``, the line where it is written."""
-    import yaml
-
-    from . import limits
-    from .imports import parsed_once
-
     out: list[tuple[str, Problem]] = []
     for name in pkg.descriptors:
         try:
@@ -648,8 +647,6 @@ def reference_problems(pkg: Package) -> list[tuple[str, Problem]]:
 
 
 def _line(node: Any, parts: list[Any]) -> int | None:
-    import yaml
-
     line: int | None = None
     for part in parts:
         child = None

@@ -27,6 +27,16 @@ class Part:
     nodes: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
 
+    @property
+    def site_kind(self) -> site_kinds.SiteKind:
+        """The kind of the part's site (:func:`translators.site_kinds.get` of :attr:`kind`):
+        the modules a kind drives (``hot``, ``pods``, ``relations``) read it here instead of
+        importing the registry, which imports every kind.
+
+        :raises translators.site_kinds.UnknownKind: :attr:`kind` is no registered kind.
+        """
+        return site_kinds.get(self.kind)
+
 
 def place(model: ServiceModel, sites: SiteMap) -> list[Part]:
     """Resolve every deployable node's site and return the parts in deployment order.

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import site_kinds
+from . import lcm
 from .doc import Doc
 from .model import ServiceModel
 from .placement import Part
@@ -38,11 +38,11 @@ def group_vars(model: ServiceModel, part: Part, site_files: Doc) -> Doc:
     (:meth:`translators.site_kinds.SiteKind.group_vars`, e.g. ``heat_stack_*``,
     ``k8s_apply_*``, ``rdcl_nodes``), from ``site_files``, what the site's translation made
     (:meth:`~translators.site_kinds.SiteKind.translate_part`)."""
-    return site_kinds.get(part.kind).group_vars(model, part, site_files)
+    return part.site_kind.group_vars(model, part, site_files)
 
 
 def _play(model: ServiceModel, part: Part, action: str) -> Doc:
-    kind = site_kinds.get(part.kind)
+    kind = part.site_kind
     driver = kind.driver
     state = "absent" if action == "delete" else "present"
     play = {
@@ -83,7 +83,7 @@ def _parallel_play(model: ServiceModel, group: list[Part], action: str) -> Doc:
         when = f"'{part.site}' in group_names"
         body = _play(model, part, action)
         if "roles" in body:
-            driver = site_kinds.get(part.kind).driver
+            driver = part.site_kind.driver
             body["tasks"] = [
                 {
                     "name": f"{action.capitalize()} on {part.site}",
@@ -117,7 +117,6 @@ def playbooks(model: ServiceModel, parts: list[Part]) -> dict[str, str]:
     in parallel; delete runs the levels in reverse. The VNF's ``Vnflcm`` hooks
     (:mod:`translators.lcm`) run before and after them on the first part's site.
     """
-    from . import lcm
 
     header = HEADER.format(source=Path(model.source).name, digest=model.digest)
     life = lcm.of(model)
@@ -129,7 +128,7 @@ def playbooks(model: ServiceModel, parts: list[Part]) -> dict[str, str]:
     deploy = _plays(model, parts, "create")
     create = around("create", deploy)
     delete = around("delete", _plays(model, parts, "delete"))
-    scale = [_play(model, p, "scale") for p in parts if site_kinds.get(p.kind).scales]
+    scale = [_play(model, p, "scale") for p in parts if p.site_kind.scales]
     if not scale:
         scale = [
             {

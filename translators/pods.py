@@ -10,16 +10,20 @@ integer fields taken from inputs are checked with a placeholder integer
 
 from __future__ import annotations
 
-from . import cnf, kubernetes, levels, site_kinds
+from typing import TYPE_CHECKING
+
+from . import cnf, kubernetes, levels
 from .doc import Doc
 from .errors import Problem, TranslationError
 from .k8s.common import dns_name, sample
 from .k8s.openshift import project
 from .k8s.scheduling import node_output, taint_fields
 from .model import ServiceModel
-from .placement import Part
 from .relations import Relations
 from .validate import manifest_problems
+
+if TYPE_CHECKING:
+    from .placement import Part
 
 PROJECT = "_project"
 #: The template of the service's own manifests (a package's ``Files/kubernetes``).
@@ -64,7 +68,7 @@ def translate_part(
             )
         manifests.append({"node": node, "template": path})
 
-    flavour = site_kinds.get(part.kind).flavour or "kubernetes"
+    flavour = part.site_kind.flavour or "kubernetes"
     if flavour == "openshift":
         name = PROJECT
         while name in part.nodes:

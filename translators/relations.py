@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import site_kinds
 from .model import ServiceModel
 
 if TYPE_CHECKING:
     from .placement import Part
+    from .site_kinds import SiteKind
 
 
 @dataclass
@@ -25,7 +25,7 @@ class Relations:
     """See the module docstring; every list is sorted (output must not depend on order)."""
 
     pods: set[str] = field(default_factory=set)
-    site_kind: dict[str, str] = field(default_factory=dict)
+    site_kind: dict[str, SiteKind] = field(default_factory=dict)
     clients: dict[str, list[str]] = field(default_factory=dict)
     link_members: dict[str, list[str]] = field(default_factory=dict)
     networks_of: dict[str, list[str]] = field(default_factory=dict)
@@ -41,8 +41,8 @@ class Relations:
         if parts is None:
             rel.pods = {n.name for n in model.nodes.values() if n.role == "container"}
         else:
-            rel.site_kind = {p.site: p.kind for p in parts}
-            rel.pods = {n for p in parts if site_kinds.get(p.kind).pods for n in p.nodes}
+            rel.site_kind = {p.site: p.site_kind for p in parts}
+            rel.pods = {n for p in parts if p.site_kind.pods for n in p.nodes}
         clients: dict[str, set[str]] = {}
         for node in model.nodes.values():
             for dep in node.depends_on:
@@ -67,4 +67,4 @@ class Relations:
         """``openshift`` or ``kubernetes``: the manifest flavour of the site ``node`` is placed on
         (``kubernetes`` where its site's kind has none)."""
         kind = self.site_kind.get(model.nodes[node].site)
-        return (site_kinds.get(kind).flavour if kind else None) or "kubernetes"
+        return (kind.flavour if kind else None) or "kubernetes"

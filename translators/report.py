@@ -8,7 +8,9 @@ groups, outputs), then the notes the manifests add (:mod:`translators.kubernetes
 
 from __future__ import annotations
 
-from . import levels, site_kinds, vnffg
+import shutil
+
+from . import lcm, levels, vnffg
 from .hot import policy_in_site, translatable_policy, translated_outputs
 from .model import NodeModel, ServiceModel
 from .placement import DEPLOYED_ROLES, Part
@@ -86,13 +88,12 @@ def _node(model: ServiceModel, node: NodeModel, rel: Relations) -> list[str]:
             "max_replicas sets the autoscaler"
         )
     if node.site in rel.site_kind:
-        lines += site_kinds.get(rel.site_kind[node.site]).node_report(node)
+        lines += rel.site_kind[node.site].node_report(node)
     return lines
 
 
 def _lifecycle(model: ServiceModel) -> list[str]:
     """The VNF's Vnflcm operations: where each hook runs, and those not run (:mod:`translators.lcm`)."""
-    from . import lcm
 
     life = lcm.of(model)
     lines = [
@@ -104,7 +105,6 @@ def _lifecycle(model: ServiceModel) -> list[str]:
 
 def _cnf(node: NodeModel, where: str) -> list[str]:
     """A container VDU: its manifests, and its charts (deployed only where the worker has helm)."""
-    import shutil
 
     lines = [
         f"{node.name}: container VDU: {len(node.workload['containers'])} OsContainer(s) and "
@@ -127,7 +127,7 @@ def _cnf(node: NodeModel, where: str) -> list[str]:
 def _policies(model: ServiceModel, parts: list[Part]) -> list[str]:
     lines = []
     scaled = {n.scaling.get(k) for n in model.nodes.values() for k in ("policy", "ignored_policy")}
-    heat_sites = [p for p in parts if site_kinds.get(p.kind).hosts("stack")]
+    heat_sites = [p for p in parts if p.site_kind.hosts("stack")]
     groups = {g.name for g in getattr(model.tosca.topology_template, "groups", None) or []}
     for policy in model.tosca.policies:
         if policy.type == PLACEMENT_POLICY:

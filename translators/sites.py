@@ -29,6 +29,14 @@ class SiteRef:
     default: bool = False
     labels: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def site_kind(self) -> site_kinds.SiteKind:
+        """The site's kind (:func:`translators.site_kinds.get` of :attr:`kind`).
+
+        :raises translators.site_kinds.UnknownKind: :attr:`kind` is no registered kind.
+        """
+        return site_kinds.get(self.kind)
+
     def matches(self, selector: Doc) -> bool:
         """True when the site has the selector's ``kind`` (if given) and all its ``labels``."""
         mine = dict(self.labels)

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import flavours, levels, literal, sol001
+from . import cnf, flavours, lcm, levels, literal, sol001
 from .doc import Doc
 from .errors import DescriptorError, Problem
 from .imports import check_imports, confine_tosca_parser
+from .locate import locate_file, with_lines
 from .model import InputModel, NodeModel, ServiceModel
 
 if TYPE_CHECKING:
@@ -128,7 +129,6 @@ def load(
     except Exception as exc:  # tosca-parser raises many kinds; all become Problems
         collected = ExceptionCollector.getExceptions() or [exc]
         raw = _raw_yaml(path)  # only on the error path: to find lines
-        from .locate import locate_file  # the designer's locator too (one for both CLIs)
 
         found = [_problem(e, raw) for e in collected]
         raise DescriptorError(str(path), locate_file(found, path, Path(root) if root is not None else None)) from None
@@ -232,7 +232,6 @@ def _vnf_parts(model: ServiceModel, tosca: ToscaTemplate, path: Path, root: str 
 
     :raises DescriptorError: an artifact file missing, outside, or not what it should be.
     """
-    from . import cnf, lcm
 
     base = Path(tosca.path).parent if getattr(tosca, "path", None) else path.parent
     if path.suffix.lower() in (".zip", ".csar"):
@@ -243,8 +242,6 @@ def _vnf_parts(model: ServiceModel, tosca: ToscaTemplate, path: Path, root: str 
         top = Path(root) if root is not None else path.parent
     problems = cnf.classify(model, tosca, base, top) + lcm.read(model, tosca, base, top)
     if problems:
-        from .locate import with_lines
-
         text = Path(tosca.path).read_text() if getattr(tosca, "path", None) else path.read_text()
         member = Path(tosca.path).relative_to(top).as_posix() if path.suffix.lower() in (".zip", ".csar") else ""
         raise DescriptorError(str(path), with_lines(problems, text, member))

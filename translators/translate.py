@@ -12,17 +12,22 @@ Deterministic: the same descriptor, sites and version give byte-identical files.
 from __future__ import annotations
 
 import json
+import posixpath
+import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import checks, lcm, levels, report, site_kinds
+from . import checks, cnf, etsi, lcm, levels, report
 from .doc import Doc
 from .errors import DescriptorError, Problem, TranslationError
 from .k8s.scheduling import node_labels
 from .literal import template_data
+from .locate import with_lines
+from .manifests import read_manifests
 from .model import ServiceModel
+from .package import is_package, open_package
 from .placement import Part, place
 from .playbooks import group_vars, playbooks
 from .relations import Relations
@@ -99,7 +104,6 @@ def translate_file(
     :raises TranslationError: it validates but a required part cannot be translated.
     :raises ValueError: ``k8s_version`` has no schema in kubernetes-validate.
     """
-    from .package import is_package
 
     if is_package(path):
         return _translate_package(Path(path), sites, local_defs, k8s_version, params, level, flavour)
@@ -120,7 +124,6 @@ def _translate_package(
     level: str | None,
     flavour: str | None,
 ) -> Translation:
-    from .package import open_package
 
     with open_package(path) as pkg:
         try:
@@ -149,10 +152,6 @@ def _package_manifests(model: ServiceModel, pkg: Any) -> None:
 
     :raises DescriptorError: a manifest that is not Kubernetes objects (``manifest.*``).
     """
-    import posixpath
-
-    from . import cnf
-    from .manifests import read_manifests
 
     here = posixpath.dirname(pkg.entry)
     owned = {
@@ -214,7 +213,6 @@ def carry_artifacts(model: ServiceModel, result: Translation) -> Doc:
 def _with_lines(problems: list[Problem], model: ServiceModel, path: Path) -> list[Problem]:
     """Problems at a path of the template given the line it is on (:func:`translators.locate.with_lines`;
     in a CSAR the entry member's line, the member named)."""
-    from .locate import with_lines
 
     source = Path(getattr(model.tosca, "path", None) or path)
     member = ""
@@ -230,7 +228,6 @@ def _with_lines(problems: list[Problem], model: ServiceModel, path: Path) -> lis
 
 def _member_name(extracted: Path) -> str:
     """The CSAR member name of a file tosca-parser extracted (its path below the extraction folder)."""
-    import tempfile
 
     top = extracted
     while top.parent != top and top.parent != Path(tempfile.gettempdir()):
@@ -282,7 +279,7 @@ def translate_model(
     index_parts = []
     site_vars = []
     for part in parts:
-        site_files = site_kinds.get(part.kind).translate_part(model, part, result, rel, labels)
+        site_files = part.site_kind.translate_part(model, part, result, rel, labels)
         site_vars.append(group_vars(model, part, site_files))
         result.files[f"group_vars/{part.site}.json"] = _json(site_vars[-1])
         index_parts.append(
@@ -345,11 +342,11 @@ def translate_model(
             {"operation": h.operation, "kind": h.kind, "file": h.file, "playbook": f"{h.playbook}.yml", "when": h.when}
             for h in life.hooks
         ]
-    if any(site_kinds.get(p.kind).pods for p in parts):
+    if any(p.site_kind.pods for p in parts):
         index["kubernetes_version"] = k8s_version
     result.files[INDEX] = _json(index)
     result.files["README.md"] = _readme(model, parts, result.report)
-    _copy_roles(result.files, {site_kinds.get(p.kind).driver for p in parts})
+    _copy_roles(result.files, {p.site_kind.driver for p in parts})
     return result
 
 
@@ -377,10 +374,6 @@ def translate_descriptors(
     :raises TranslationError: a required part cannot be translated; every problem's path
         is in the descriptors (``vnfd.edge_vnfd.vdu[1].vduParent``), the TOSCA node named.
     """
-    import tempfile
-
-    from . import etsi
-    from .errors import DescriptorError
 
     source = (
         source
@@ -424,7 +417,7 @@ def _manifest_part(model: ServiceModel, parts: list[Part], sites: SiteMap) -> li
 
     :raises TranslationError: no kubernetes or openshift site is registered.
     """
-    if not model.manifests or any(site_kinds.get(p.kind).pods for p in parts):
+    if not model.manifests or any(p.site_kind.pods for p in parts):
         return parts
     site = sites.default_for("cnf")
     if site is None:

@@ -25,6 +25,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from packaging.version import InvalidVersion, Version
 
 from .doc import Doc
 
@@ -92,7 +93,6 @@ def k8s_versions() -> tuple[str, ...]:
     """Kubernetes versions kubernetes-validate has schemas for (``1.25.0``...), oldest first
     (read once per process: they are files installed with the package)."""
     from kubernetes_validate import utils
-    from packaging.version import Version
 
     return tuple(sorted(set(utils.all_versions()), key=Version))
 
@@ -103,8 +103,6 @@ def schema_version(version: str) -> str:
 
     :raises ValueError: not a version, or newer or older than every schema.
     """
-    from packaging.version import InvalidVersion, Version
-
     try:
         wanted = Version(version.lstrip("v"))
     except InvalidVersion:

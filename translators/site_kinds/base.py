@@ -3,9 +3,9 @@ plays run, and the hooks that translate a part placed on it, check it, give its
 ``group_vars`` and say what it leaves out.
 
 One subclass per kind, one module each (:mod:`translators.site_kinds`); a hook's default is
-what a kind with nothing special does. The hooks import the translators they drive when
-called, not at import: those modules ask the registry for kinds, and the registry imports
-every kind module.
+what a kind with nothing special does. The translators a kind drives (``hot``, ``pods``,
+``relations``...) never import the registry, which imports every kind module: they read a
+part's kind from :attr:`translators.placement.Part.site_kind`.
 """
 
 from __future__ import annotations

@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import kubernetes, pods
 from ..doc import Doc
 from ..errors import Problem
 from ..k8s.config import file_problems
+from ..validate import manifest_problems
 from .base import SiteKind, at, containers
 
 if TYPE_CHECKING:
@@ -31,10 +33,8 @@ class Kubernetes(SiteKind):
     ) -> Doc:
         """The manifests of :func:`translators.pods.translate_part`; the first pod part of the
         service also applies its own manifests, and its Helm charts go to ``result.blobs``."""
-        from .. import pods
-        from . import get
 
-        first = next(p for p in result.parts if get(p.kind).pods)
+        first = next(p for p in result.parts if p.site_kind.pods)
         own = part is first
         out = pods.translate_part(model, part, rel, labels, result.files, result.report, result.k8s_version, own)
         for chart in (c for n in part.nodes for c in model.nodes[n].workload.get("charts") or []):
@@ -81,8 +81,6 @@ class Kubernetes(SiteKind):
 
     def plan_problems(self, text: str, values: Doc, k8s_version: str) -> list[str]:
         """The manifests rendered with ``values``, against the Kubernetes schema of ``k8s_version``."""
-        from .. import kubernetes
-        from ..validate import manifest_problems
 
         return manifest_problems(kubernetes.render(text, values), k8s_version)
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import heat_fit, hot
 from ..doc import Doc
+from ..heat_fit import SITE_NETWORK, SITE_VARIABLES
+from ..levels import heat_scale_vars, vm_scaling
+from ..validate import hot_problems, load_yaml
 from .base import SiteKind
 
 if TYPE_CHECKING:
@@ -33,8 +37,6 @@ class OpenStack(SiteKind):
         """``templates/<site>/stack.yaml`` (and its nested files) from
         :func:`translators.hot.translate_site`; the site files add ``site_network``,
         ``site_parameters`` and ``flavor_sizes`` (see :meth:`group_vars`)."""
-        from .. import heat_fit, hot
-        from ..validate import load_yaml
 
         sizes: dict[str, dict[str, int]] = {}
         hot_files, resources = hot.translate_site(model, part.nodes, labels, result.report, sizes)
@@ -59,7 +61,6 @@ class OpenStack(SiteKind):
         ``flavor_sizes``: ``{HOT parameter: {vcpus, ram, disk}}``, which become
         ``heat_stack_flavor_sizes``, the role filling each parameter with the site's smallest
         flavor of that size)."""
-        from ..heat_fit import SITE_NETWORK, SITE_VARIABLES
 
         parameters = {i.name: "{{ %s }}" % i.name for i in model.inputs}
         network: Doc = {}
@@ -83,7 +84,6 @@ class OpenStack(SiteKind):
 
     def plan_problems(self, text: str, values: Doc, k8s_version: str) -> list[str]:
         """The HOT's structure (:func:`translators.validate.hot_problems`); values are the stack's parameters."""
-        from ..validate import hot_problems
 
         return hot_problems(text)
 
@@ -95,7 +95,6 @@ def _heat_scale(model: ServiceModel, part: Part, resources: list[Doc]) -> Doc:
     of ``part`` whose count the site's HOT carries as a parameter (its AutoScalingGroup or
     ResourceGroup is among ``resources``); plus ``heat_stack_scale_level_ids``, every level
     of the service, for messages. ``{}`` when the site has nothing to scale."""
-    from ..levels import heat_scale_vars, vm_scaling
 
     held = {(r["name"], r["type"]) for r in resources}
     out = heat_scale_vars(
