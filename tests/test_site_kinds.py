@@ -4,7 +4,7 @@ playbooks without any other module naming it."""
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -86,71 +86,31 @@ def test_the_built_in_kinds_in_order_of_preference():
         site_kinds.register(site_kinds.get("linux"))
 
 
-def test_the_profile_names_the_built_in_kinds():
-    """A site selector's ``kind`` is a ``valid_values`` constraint of the published TOSCA
-    profile: a new built-in kind is added there too (a registered plug-in kind is selected by
-    its site's labels, or is the default of its roles)."""
+def test_the_profile_leaves_a_selectors_kind_to_the_registry():
+    """A site selector's ``kind`` is a plain string in the published TOSCA profile: a
+    ``valid_values`` list there would refuse a plug-in's kind; the placement checks it
+    against the registry instead (rule ``placement.unknown-kind``)."""
     profile = yaml.safe_load(PROFILE_FILE.read_text())
     kind = profile["data_types"]["rdcl.datatypes.SiteSelector"]["properties"]["kind"]
-    assert kind["constraints"] == [{"valid_values": list(site_kinds.names())}]
+    assert kind["type"] == "string" and "constraints" not in kind
 
 
-def test_a_registered_kind_is_placed_on_translated_and_driven(compose, tmp_path):
+def _selected(tmp_path, selector: str, text: str = SERVICE) -> Path:
     path = tmp_path / "svc.yaml"
-    path.write_text(SERVICE)
-    sites = SiteMap([SiteRef("core", "openstack", True), SiteRef("dock", "compose", True)])
-    assert site_kinds.for_role("container")[-1] == "compose"
-
-    t = translate_file(path, sites)
-
-    assert [(p.site, p.kind, p.nodes) for p in t.parts] == [("dock", "compose", ["cache", "probe"])]
-    assert yaml.safe_load(t.files["templates/dock/compose.yaml"]) == {
-        "services": {
-            "cache": {"image": "redis:7", "command": ["redis-server", "--port", "6380"]},
-            "probe": {"image": "busybox:1.36", "command": ["sleep", "3600"]},
-        }
-    }
-    assert json.loads(t.files["group_vars/dock.json"]) == {
-        "compose_up_project": "svc",
-        "compose_up_file": "templates/dock/compose.yaml",
-    }
-    index = json.loads(t.files["service.json"])
-    assert index["parts"][0]["kind"] == "compose"
-    assert index["parts"][0]["creates"] == [
-        {"name": "cache", "type": "compose service"},
-        {"name": "probe", "type": "compose service"},
-    ]
-    assert "kubernetes_version" not in index  # its containers are no pods
-    assert "cache: a Compose service on dock, restarted by Docker" in t.report
-    create = yaml.safe_load(t.files["create.yml"])
-    assert create == [
-        {
-            "name": "Create svc on dock (compose)",
-            "hosts": "dock",
-            "gather_facts": False,
-            "roles": [{"role": "compose_up", "vars": {"compose_up_state": "present"}}],
-        }
-    ]
-    delete = yaml.safe_load(t.files["delete.yml"])
-    assert delete[0]["roles"] == [{"role": "compose_up", "vars": {"compose_up_state": "absent"}}]
-    scale = yaml.safe_load(t.files["scale.yml"])
-    assert [p["hosts"] for p in scale] == ["localhost"]  # the kind does not scale
-    assert "**dock** (compose)" in t.files["README.md"]
-    assert not any(f.startswith("roles/") for f in t.files)  # no built-in driver is used
+    path.write_text(
+        text
+        + "  policies:\n"
+        + "    - placed:\n"
+        + "        type: rdcl.policies.Placement\n"
+        + f"        properties: {{site_selector: {selector}}}\n"
+        + "        targets: [cache, probe]\n"
+    )
+    return path
 
 
 def test_a_registered_kind_checks_its_part_and_takes_selectors(compose, tmp_path):
-    """Placed by a label selector (a selector's ``kind`` is checked by the TOSCA profile,
-    which names the built-in kinds: :func:`test_the_profile_names_the_built_in_kinds`)."""
-    path = tmp_path / "svc.yaml"
-    path.write_text(
-        SERVICE.replace('image: "busybox:1.36", ', "")
-        + "  policies:\n"
-        + "    - on_docker:\n"
-        + "        type: rdcl.policies.Placement\n"
-        + "        properties: {site_selector: {labels: {engine: docker}}}\n"
-        + "        targets: [cache, probe]\n"
-    )
+    """Placed by a label selector, the part is checked by the kind's own rules."""
+    path = _selected(tmp_path, "{labels: {engine: docker}}", SERVICE.replace('image: "busybox:1.36", ', ""))
     sites = SiteMap([SiteRef("edge", "kubernetes", True), SiteRef("dock", "compose", labels=(("engine", "docker"),))])
     with pytest.raises(TranslationError) as err:
         translate_file(path, sites)
@@ -158,6 +118,22 @@ def test_a_registered_kind_checks_its_part_and_takes_selectors(compose, tmp_path
         ("topology_template.node_templates.probe", "container.image")
     ]
     assert "placed on compose site 'dock'" in err.value.problems[0].message
+
+
+def test_a_selector_names_a_registered_kind_and_only_one(compose, tmp_path):
+    """``site_selector: {kind: compose}`` picks the plug-in's site over a default kubernetes
+    site; once the kind is unregistered the same descriptor names the kinds there are."""
+    sites = SiteMap([SiteRef("edge", "kubernetes", True), SiteRef("dock", "compose")])
+    path = _selected(tmp_path, "{kind: compose}")
+    assert [(p.site, p.nodes) for p in translate_file(path, sites).parts] == [("dock", ["cache", "probe"])]
+    path = _selected(tmp_path, "{kind: compsoe}")
+    with pytest.raises(TranslationError) as err:
+        translate_file(path, sites)
+    assert [(p.path, p.rule) for p in err.value.problems] == [
+        ("topology_template.node_templates.cache", "placement.unknown-kind"),
+        ("topology_template.node_templates.probe", "placement.unknown-kind"),
+    ]
+    assert "'compsoe' is not one of openstack, kubernetes, openshift, linux, compose" in err.value.problems[0].message
 
 
 def test_an_unregistered_kind_is_gone(tmp_path):

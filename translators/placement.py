@@ -45,7 +45,8 @@ def place(model: ServiceModel, sites: SiteMap) -> list[Part]:
     (:meth:`SiteMap.select`); the report names it (:func:`translators.report.entries`).
 
     :raises TranslationError: a placement on an unknown site or a site of the wrong kind,
-        a selector no suitable site matches, no site for an unplaced node, or parts that
+        a selector naming no registered kind (rule ``placement.unknown-kind``) or that no
+        suitable site matches, no site for an unplaced node, or parts that
         depend on each other in a cycle.
     """
     problems = []
@@ -60,6 +61,16 @@ def place(model: ServiceModel, sites: SiteMap) -> list[Part]:
             )
             continue
         if node.site_selector:
+            wanted = node.site_selector.get("kind")
+            if wanted is not None and wanted not in site_kinds.names():
+                problems.append(
+                    Problem(
+                        path,
+                        "placement.unknown-kind",
+                        f"the site selector's kind {wanted!r} is not one of {', '.join(site_kinds.names())}",
+                    )
+                )
+                continue
             found = sites.select(node.site_selector, node.role)
             if not found:
                 problems.append(
