@@ -165,7 +165,6 @@ def fit_files(
     ``artifact``: see :func:`package_reader`; ``nodes``: the TOSCA node names (where a
     problem is placed). Files that are not YAML are left for the
     structural check."""
-
     docs, before = {}, {}
     for name, text in files.items():
         try:
@@ -192,7 +191,6 @@ def package_reader(model: ServiceModel) -> Reader:
     :raises ValueError: ``path`` leaves the package (the descriptor's ``root``, default its
         folder; the archive), or names a file over :data:`translators.limits.DEFAULT` bytes.
     """
-
     pkg = getattr(model, "package", None)  # read by translators.package: its entry on disk
     source = Path(pkg.root) / pkg.entry if pkg is not None else Path(model.source)
     cap = limits.DEFAULT.bytes
@@ -254,7 +252,6 @@ def server_metadata(node: Doc) -> dict[str, str]:
     """Nova server metadata for one entry of ``node_labels``: the labels, and the taints
     as ``key=value:Effect`` joined by commas under :data:`~translators.k8s.scheduling.TAINTS_METADATA`,
     keys as :func:`nova_metadata_key` writes them."""
-
     meta = dict(node["labels"])
     if node.get("taints"):
         meta[TAINTS_METADATA] = ",".join(node["taints"])
@@ -308,7 +305,6 @@ def add_site_network(files: dict[str, str]) -> dict[str, str]:
     heat-translator's text at the server (other bytes stay); other layouts are parsed,
     changed and written out again. Files without such a server, and files that are not YAML
     (the structural check after reports them), are returned as they are."""
-
     files = dict(files)
     nested_with = []
     for name in sorted(files, key=lambda n: (n != "stack.yaml", n)):
@@ -369,7 +365,6 @@ def _pass_site_network(text: str, nested: list[str]) -> str:
     of an AutoScalingGroup, ``resource_def`` of a ResourceGroup) give it :data:`SITE_NETWORK`.
     heat-translator's layout (``        type: <file>`` then optionally ``        properties:``)
     gets the line written in; other layouts are parsed, changed and written out again."""
-
     line = f"          {SITE_NETWORK}: {{get_param: {SITE_NETWORK}}}\n"
     edited = text
     for name in nested:
@@ -398,7 +393,6 @@ def _add_outputs(text: str, servers: dict[str, dict[str, str]]) -> str:
     stack (:func:`translators.k8s.scheduling.node_output`: ``get_attr [server, name]``)
     to heat-translator's ``outputs`` section, its last; other bytes stay. A layout that
     does not end with ``outputs`` is parsed, extended and written out again."""
-
     if not servers:
         return text
     hot = load_yaml(text)
@@ -424,7 +418,6 @@ def _ensure_metadata(files: dict[str, str], parsed: dict[str, Doc], wanted: dict
     """Check each wanted server got its metadata; where the text edit did not fit (a
     server that already has metadata, a layout :func:`_add_metadata` does not know), merge
     it into the parsed HOT and write that file out again. A server in no file is a problem."""
-
     problems = []
     for server, meta in sorted(wanted.items()):
         holders = [
@@ -537,7 +530,6 @@ def scale_parameters(model: ServiceModel, node_names: list[str], files: dict[str
         a ``depends_on`` is moved to the group) or an output reads the server or its
         ports, they read another's attributes, or the nested template's name is taken.
     """
-
     wanted = [s for s in vm_scaling(model).values() if s.vdu in node_names and s.refused is None]
     if not wanted:
         return files
@@ -593,7 +585,6 @@ def _set_capacity(text: str, group: str, param: str) -> str:
     """Replace the ``desired_capacity: DESIRED_CAPACITY`` line inside resource ``group``
     of heat-translator's text (two-space indents); a layout not found that way is parsed,
     changed and written out again."""
-
     start = text.find(f"\n  {group}:\n    type: OS::Heat::AutoScalingGroup\n")
     if start >= 0:
         nxt = re.compile(r"^  \S|^\S", re.M).search(text, start + 3)
@@ -610,7 +601,6 @@ def _set_capacity(text: str, group: str, param: str) -> str:
 def _add_parameters(text: str, params: Doc) -> str:
     """Append ``params`` to the ``parameters`` section of a HOT text: heat-translator's
     ``parameters: {}`` becomes a block; an existing block grows at its end."""
-
     block = "".join(f"  {line}\n" for line in dump(params).splitlines())
     if "\nparameters: {}\n" in text:
         return text.replace("\nparameters: {}\n", "\nparameters:\n" + block, 1)
@@ -653,7 +643,6 @@ def _wrap_group(model: ServiceModel, files: dict[str, str], hot: Doc, scaling: V
     parameters, their ``depends_on`` goes to the group. ``hot`` (the parsed ``stack.yaml``)
     is changed in place; the caller writes its text (once for all the wraps). See
     :func:`scale_parameters`."""
-
     vdu, name = scaling.vdu, f"{scaling.vdu}.hot.yaml"
 
     def refuse(why: str) -> NoReturn:

@@ -321,7 +321,6 @@ def beside(importer: str, relative: str) -> str | None:
 def sol001_by_name(relative: str) -> str | None:
     """The local SOL 001 type file a bare-name import (``etsi_nfv_sol001_vnfd_types.yaml``)
     stands for when the importing file's folder lacks it (:func:`translators.sol001.by_name`)."""
-
     found = by_name(relative) if "/" not in relative else None
     return str(found) if found is not None else None
 

@@ -389,7 +389,6 @@ def vm_scaling(model: ServiceModel) -> dict[str, VmScaling]:
 
 def _wrap_refused(model: ServiceModel, templates: Doc, vdu: str) -> str | None:
     """Why a VM VDU without an aspect cannot become a ResourceGroup (None: it can)."""
-
     if any(n.parent == vdu for n in model.nodes.values()):
         return "pods are nested in it (their Kubernetes node is one server)"
     for output in model.tosca.outputs:

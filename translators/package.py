@@ -301,7 +301,6 @@ def _package(
 def limits_head() -> int:
     """Files larger than this (bytes) are never read to tell a descriptor from an artifact
     (a TOSCA or Kubernetes YAML file is far smaller): the parser limit ``RDCL_PARSE_MAX_BYTES``."""
-
     return DEFAULT.bytes
 
 

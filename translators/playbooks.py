@@ -117,7 +117,6 @@ def playbooks(model: ServiceModel, parts: list[Part]) -> dict[str, str]:
     in parallel; delete runs the levels in reverse. The VNF's ``Vnflcm`` hooks
     (:mod:`translators.lcm`) run before and after them on the first part's site.
     """
-
     header = HEADER.format(source=Path(model.source).name, digest=model.digest)
     life = lcm.of(model)
     site = parts[0].site if parts else "localhost"

@@ -94,7 +94,6 @@ def _node(model: ServiceModel, node: NodeModel, rel: Relations) -> list[str]:
 
 def _lifecycle(model: ServiceModel) -> list[str]:
     """The VNF's Vnflcm operations: where each hook runs, and those not run (:mod:`translators.lcm`)."""
-
     life = lcm.of(model)
     lines = [
         f"{h.node}: Vnflcm.{h.operation} ({h.origin}) runs as {h.kind} {h.file} at the {h.when} of {h.playbook}.yml"
@@ -105,7 +104,6 @@ def _lifecycle(model: ServiceModel) -> list[str]:
 
 def _cnf(node: NodeModel, where: str) -> list[str]:
     """A container VDU: its manifests, and its charts (deployed only where the worker has helm)."""
-
     lines = [
         f"{node.name}: container VDU: {len(node.workload['containers'])} OsContainer(s) and "
         f"{len(node.workload['manifests'])} manifest file(s) applied as Kubernetes objects ({where})"

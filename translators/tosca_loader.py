@@ -232,7 +232,6 @@ def _vnf_parts(model: ServiceModel, tosca: ToscaTemplate, path: Path, root: str 
 
     :raises DescriptorError: an artifact file missing, outside, or not what it should be.
     """
-
     base = Path(tosca.path).parent if getattr(tosca, "path", None) else path.parent
     if path.suffix.lower() in (".zip", ".csar"):
         top = base

@@ -104,7 +104,6 @@ def translate_file(
     :raises TranslationError: it validates but a required part cannot be translated.
     :raises ValueError: ``k8s_version`` has no schema in kubernetes-validate.
     """
-
     if is_package(path):
         return _translate_package(Path(path), sites, local_defs, k8s_version, params, level, flavour)
     model = load(path, local_defs, params, root, flavour, deploy=True)
@@ -152,7 +151,6 @@ def _package_manifests(model: ServiceModel, pkg: Any) -> None:
 
     :raises DescriptorError: a manifest that is not Kubernetes objects (``manifest.*``).
     """
-
     here = posixpath.dirname(pkg.entry)
     owned = {
         posixpath.normpath(posixpath.join(here, m.file))
@@ -213,7 +211,6 @@ def carry_artifacts(model: ServiceModel, result: Translation) -> Doc:
 def _with_lines(problems: list[Problem], model: ServiceModel, path: Path) -> list[Problem]:
     """Problems at a path of the template given the line it is on (:func:`translators.locate.with_lines`;
     in a CSAR the entry member's line, the member named)."""
-
     source = Path(getattr(model.tosca, "path", None) or path)
     member = ""
     if source != path:  # a CSAR: tosca-parser's extracted copy of the entry definitions
@@ -228,7 +225,6 @@ def _with_lines(problems: list[Problem], model: ServiceModel, path: Path) -> lis
 
 def _member_name(extracted: Path) -> str:
     """The CSAR member name of a file tosca-parser extracted (its path below the extraction folder)."""
-
     top = extracted
     while top.parent != top and top.parent != Path(tempfile.gettempdir()):
         top = top.parent
@@ -374,7 +370,6 @@ def translate_descriptors(
     :raises TranslationError: a required part cannot be translated; every problem's path
         is in the descriptors (``vnfd.edge_vnfd.vdu[1].vduParent``), the TOSCA node named.
     """
-
     source = (
         source
         or nsd

@@ -33,7 +33,6 @@ class Kubernetes(SiteKind):
     ) -> Doc:
         """The manifests of :func:`translators.pods.translate_part`; the first pod part of the
         service also applies its own manifests, and its Helm charts go to ``result.blobs``."""
-
         first = next(p for p in result.parts if p.site_kind.pods)
         own = part is first
         out = pods.translate_part(model, part, rel, labels, result.files, result.report, result.k8s_version, own)
@@ -81,7 +80,6 @@ class Kubernetes(SiteKind):
 
     def plan_problems(self, text: str, values: Doc, k8s_version: str) -> list[str]:
         """The manifests rendered with ``values``, against the Kubernetes schema of ``k8s_version``."""
-
         return manifest_problems(kubernetes.render(text, values), k8s_version)
 
 

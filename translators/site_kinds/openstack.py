@@ -37,7 +37,6 @@ class OpenStack(SiteKind):
         """``templates/<site>/stack.yaml`` (and its nested files) from
         :func:`translators.hot.translate_site`; the site files add ``site_network``,
         ``site_parameters`` and ``flavor_sizes`` (see :meth:`group_vars`)."""
-
         sizes: dict[str, dict[str, int]] = {}
         hot_files, resources = hot.translate_site(model, part.nodes, labels, result.report, sizes)
         for name, text in hot_files.items():
@@ -61,7 +60,6 @@ class OpenStack(SiteKind):
         ``flavor_sizes``: ``{HOT parameter: {vcpus, ram, disk}}``, which become
         ``heat_stack_flavor_sizes``, the role filling each parameter with the site's smallest
         flavor of that size)."""
-
         parameters = {i.name: "{{ %s }}" % i.name for i in model.inputs}
         network: Doc = {}
         wanted = list(site_files.get("site_parameters") or ([SITE_NETWORK] if site_files.get("site_network") else []))
@@ -84,7 +82,6 @@ class OpenStack(SiteKind):
 
     def plan_problems(self, text: str, values: Doc, k8s_version: str) -> list[str]:
         """The HOT's structure (:func:`translators.validate.hot_problems`); values are the stack's parameters."""
-
         return hot_problems(text)
 
 
@@ -95,7 +92,6 @@ def _heat_scale(model: ServiceModel, part: Part, resources: list[Doc]) -> Doc:
     of ``part`` whose count the site's HOT carries as a parameter (its AutoScalingGroup or
     ResourceGroup is among ``resources``); plus ``heat_stack_scale_level_ids``, every level
     of the service, for messages. ``{}`` when the site has nothing to scale."""
-
     held = {(r["name"], r["type"]) for r in resources}
     out = heat_scale_vars(
         [s for s in vm_scaling(model).values() if s.vdu in part.nodes and (s.carrier, s.carrier_type) in held]
