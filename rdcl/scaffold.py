@@ -7,8 +7,10 @@ exists; replace ``parse``/``validate``/``build_graph`` to read a real descriptor
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from string import Template
 
 from .exceptions import ScaffoldError
 from .types.registry import BUILTIN, clear_cache, types
@@ -31,52 +33,10 @@ class {cls}(GraphDocumentType):
     label = "{label}"
 '''
 
-DESCRIPTION = """# Description model of the {name} project type (see rdcl/types/description.py).
-name: {name}
-label: {label}
-version: 1
-
-node_types:
-  host:
-    label: Host
-  function:
-    label: Function
-  network:
-    label: Network
-
-link_types:
-  attachment:
-    label: attached to
-    joins: [[host, network], [function, network]]
-
-nesting:
-  function: [host]
-
-constraints:
-  - id: one-network
-    node: function
-    link: attachment
-    max: 1
-    description: a function attaches to one network
-
-views:
-  main:
-    label: Everything
-    nodes: [host, function, network]
-    links: [attachment]
-"""
-
-EXAMPLE = """# A {name} descriptor to start from.
-type: {name}
-name: example
-nodes:
-  - {{id: server, type: host, label: Server}}
-  - {{id: app, type: function, label: App, parent: server}}
-  - {{id: lan, type: network, label: LAN}}
-links:
-  - {{source: server, target: lan, type: attachment}}
-  - {{source: app, target: lan, type: attachment}}
-"""
+#: The description model and the example a new type starts from, with ``$name`` and
+#: ``$label`` (a JSON string, which YAML reads) to fill (:class:`string.Template`): plain
+#: files, so the frontend's unit tests read the same model (frontend/test-support/models.js).
+TEMPLATES = Path(__file__).parent / "scaffold_template"
 
 
 def scaffold(name: str, dest: str | Path | None = None, label: str | None = None) -> Path:
@@ -104,7 +64,8 @@ def scaffold(name: str, dest: str | Path | None = None, label: str | None = None
     }
     (folder / "examples").mkdir(parents=True)
     (folder / "__init__.py").write_text(INIT.format(**values))
-    (folder / "description.yaml").write_text(DESCRIPTION.format(**values))
-    (folder / "examples" / "example.yaml").write_text(EXAMPLE.format(**values))
+    for template, target in (("description.yaml", "description.yaml"), ("example.yaml", "examples/example.yaml")):
+        text = Template((TEMPLATES / template).read_text()).substitute(values, label=json.dumps(label))
+        (folder / target).write_text(text)
     clear_cache()
     return folder

@@ -391,3 +391,59 @@ def test_publish_a_project_to_the_catalogue(live_server, browser, tmp_path, work
     expect(page.locator("#publish-status")).to_contain_text("[placement.unknown-site]")
     shot("publication-refused")
     assert not errors, errors
+
+
+def test_a_scaffolded_type_is_designed_from_its_palette(live_server, browser, tmp_path, monkeypatch):
+    """A project type made by ``rdcl_new_type`` (found through ``RDCL_TYPES_PATH``) is edited
+    as the built-in ones are, by the rules its scaffolded description model carries: the
+    palette adds a network, a drawn link is written into the document's ``links``, a link
+    its composition constraint forbids is refused with the model's words, and the save
+    keeps the text."""
+    import yaml
+    from playwright.sync_api import expect
+
+    from rdcl.scaffold import scaffold
+    from rdcl.types.registry import ENV, clear_cache
+
+    scaffold("lab-net", tmp_path / "types", label="Lab networks")
+    monkeypatch.setenv(ENV, str(tmp_path / "types"))
+    clear_cache()
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        shot = Shots(page, tmp_path)
+        _login(page, live_server, "lara")
+        project = services.create_from_example(User.objects.get(username="lara"), "lab", "lab-net")
+        path = next(iter(services.current_files(project)))
+        _open(page, live_server, project)
+        expect(node(page, "example/server")).to_have_count(1)
+        expect(page.locator('#graph line.link[data-type="attachment"]')).to_have_count(2)
+
+        page.click('#palette button[data-type="network"]')
+        expect(node(page, "example/network1")).to_have_attribute("data-type", "network")
+        assert {"id": "network1", "label": "network1", "type": "network"} in yaml.safe_load(editor_text(page))["nodes"]
+
+        page.click("#link-mode")
+        node(page, "example/server").locator("rect").click(position={"x": 6, "y": 6})  # a container: its corner
+        node(page, "example/network1").click()
+        expect(page.locator('#graph line.link[data-type="attachment"]')).to_have_count(3)
+        links = yaml.safe_load(editor_text(page))["links"]
+        assert links[-1] == {"source": "server", "target": "network1", "type": "attachment"}
+
+        # the scaffold's constraint: a function attaches to one network (the app has the LAN)
+        node(page, "example/app").click()
+        node(page, "example/network1").click()
+        expect(page.locator("#status.refused")).to_contain_text("a function attaches to one network")
+        assert len(yaml.safe_load(editor_text(page))["links"]) == 3
+        shot("scaffolded-type-edited")
+
+        page.click("#link-mode")
+        page.click("#save")
+        expect(page.locator("#status")).to_contain_text(f"saved {path} r2")
+        saved = yaml.safe_load(services.current_revisions(project)[path].text)
+        assert saved["links"][-1] == {"source": "server", "target": "network1", "type": "attachment"}
+        assert not errors, errors
+    finally:
+        monkeypatch.delenv(ENV)
+        clear_cache()

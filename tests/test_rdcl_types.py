@@ -204,7 +204,19 @@ def test_scaffolded_type_is_discovered_and_validates(tmp_path):
     assert detect(folder / "examples", [tmp_path]) == "lab-net"
     model = plugin.parse(plugin.examples())
     nested = plugin.graph(model, "main")
-    assert {n["id"]: n["parent"] for n in nested["nodes"]}["app"] == "server"
+    assert {n["id"]: n["parent"] for n in nested["nodes"]}["example/app"] == "example/server"
+    app = next(n for n in nested["nodes"] if n["id"] == "example/app")
+    assert app["info"] == {"file": str(folder / "examples" / "example.yaml"), "path": "nodes[1]", "properties": {}}
+    assert {(link["source"], link["target"]) for link in nested["links"]} == {
+        ("example/server", "example/lan"),
+        ("example/app", "example/lan"),
+    }
+    # the palette's rules are part of the model the designer is served, checked by its schema
+    desc = plugin.description_model()
+    assert desc.node_types["function"]["add"]["into"] == "nodes"
+    assert desc.link_types["attachment"]["edit"] == {"procedure": "graph-link"}
+    assert plugin.document_kind({"type": "lab-net", "nodes": []}) == "graph"
+    assert plugin.document_kind({"type": "etsi"}) is None
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(

@@ -128,7 +128,7 @@ export function linkerOf(model, linkType, vnfdOf) {
   if (!edit) return null;
   if (edit.procedure) {
     const procedure = PROCEDURES[edit.procedure];
-    return procedure ? (a, b) => procedure(model, a, b, vnfdOf) : null;
+    return procedure ? (a, b) => procedure(model, a, b, vnfdOf, linkType) : null;
   }
   if (edit.set) {
     return (a, b) => {
@@ -200,8 +200,21 @@ export function vnfdIn(files, parse, vnf) {
 }
 
 // Link edits that need more than a field, by the name a model's `edit.procedure` gives:
-// (model, a, b, vnfdOf) => [file, change(data)].
+// (model, a, b, vnfdOf, linkType) => [file, change(data)].
 export const PROCEDURES = {
+  // A graph document (rdcl/types/generic.py, the types rdcl_new_type scaffolds) lists its
+  // links: {source, target, type} is appended, the ends as clicked, once.
+  "graph-link": (model, a, b, vnfdOf, linkType) => {
+    const file = sameFile(a, b);
+    const source = elementKey(model, a), target = elementKey(model, b);
+    return [file, (data) => {
+      const links = list(data, "links");
+      if (links.some((l) => l.type === linkType && [l.source, l.target].sort().join() === [source, target].sort().join())) {
+        throw new Error(`${a.label} and ${b.label} are linked already`);
+      }
+      links.push({ source, target, type: linkType });
+    }];
+  },
   // IFA 014 §6.3.3: VnfProfile.nsVirtualLinkConnectivity puts a free VNF external CP on an NS VL
   "vnf-profile-connectivity": (model, a, b, vnfdOf) => {
     const [vnf, vl] = ends(model, a, b, "vnf");

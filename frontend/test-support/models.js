@@ -6,8 +6,18 @@ import { parse } from "yaml";
 
 const FOLDERS = { etsi: "etsi", "nested-vdu": "nested_vdu", tosca: "tosca", "tosca-nfv": "tosca_nfv" };
 
+// The model a type scaffolded by rdcl_new_type starts with (rdcl/scaffold_template), for a
+// type called `name`.
+export function loadScaffoldModel(name = "lab-net") {
+  const text = readFileSync(new URL("../../rdcl/scaffold_template/description.yaml", import.meta.url), "utf8");
+  return assemble(parse(text.replaceAll("$name", name).replaceAll("$label", JSON.stringify(name))));
+}
+
 export function loadModel(folder) {
-  const raw = parse(readFileSync(new URL(`../../rdcl/types/${folder}/description.yaml`, import.meta.url), "utf8"));
+  return assemble(parse(readFileSync(new URL(`../../rdcl/types/${folder}/description.yaml`, import.meta.url), "utf8")));
+}
+
+function assemble(raw) {
   const base = raw.extends ? loadModel(FOLDERS[raw.extends]) : { node_types: {}, link_types: {}, views: {}, nesting: {}, preferred_links: [] };
   return {
     name: raw.name,

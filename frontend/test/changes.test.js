@@ -4,9 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { addNode, adderOf, elementAt, elementKey, freshId, linkerOf, nestingLinkerOf, newElement, vnfdIn } from "../src/changes.js";
 import { editText } from "../src/edits.js";
-import { loadModel } from "../test-support/models.js";
+import { loadModel, loadScaffoldModel } from "../test-support/models.js";
 
 const node = (id, type, file, path, extra = {}) => ({ id, type, label: id, info: { file, path, ...extra } });
+const SCAFFOLD = loadScaffoldModel();
 const ETSI = loadModel("etsi"), NESTED = loadModel("nested_vdu"), TOSCA = loadModel("tosca"), NFV = loadModel("tosca_nfv");
 const add = (model, type, data, id, file = "vnfd.yaml", selected = null) => addNode(model, adderOf(model, type), data, id, file, selected);
 
@@ -166,4 +167,28 @@ test("a VNF on an NS VL takes the VNFD's next free external CP, and refuses when
   const withSap = { nsd: { sapd: [{ cpdId: "sap" }] } };
   linkerOf(ETSI, "sap_vnf", (v) => vnfdIn(files, parse, v))(vnf, sap)[1](withSap);
   assert.equal(withSap.nsd.sapd[0].associatedCpdId, "ext1");
+});
+
+test("a scaffolded type's palette, links and nesting write its graph document (rdcl/scaffold_template)", () => {
+  const doc = { type: "lab-net", name: "example", nodes: [{ id: "server", type: "host", label: "Server" }] };
+  assert.equal(adderOf(SCAFFOLD, "network").kind, "graph");
+  add(SCAFFOLD, "network", doc, "network1", "lab.yaml");
+  add(SCAFFOLD, "function", doc, "function1", "lab.yaml");
+  assert.deepEqual(doc.nodes.slice(1), [
+    { id: "network1", label: "network1", type: "network" },
+    { id: "function1", label: "function1", type: "function" },
+  ]);
+  // graph ids as rdcl/types/generic.py builds them: <document>/<id>, info {file, path}
+  const server = node("example/server", "host", "lab.yaml", "nodes[0]");
+  const net = node("example/network1", "network", "lab.yaml", "nodes[1]");
+  const fn = node("example/function1", "function", "lab.yaml", "nodes[2]");
+  const [file, link] = linkerOf(SCAFFOLD, "attachment")(net, server);
+  assert.equal(file, "lab.yaml");
+  link(doc);
+  assert.deepEqual(doc.links, [{ source: "network1", target: "server", type: "attachment" }]);
+  assert.throws(() => linkerOf(SCAFFOLD, "attachment")(server, net)[1](doc), /linked already/);
+  nestingLinkerOf(SCAFFOLD, "function")(fn, server)[1](doc);
+  assert.equal(doc.nodes[2].parent, "server");
+  const other = node("other/lan", "network", "other.yaml", "nodes[0]");
+  assert.throws(() => linkerOf(SCAFFOLD, "attachment")(fn, other), /same descriptor file/);
 });

@@ -50,8 +50,10 @@ class GraphDocumentType(ProjectType):
 
     def claims(self, source: Source, loaded: Loaded | None) -> int:
         """3 for a document whose ``type`` is this type's name."""
-        data = loaded.data if loaded is not None else None
-        return 3 if isinstance(data, dict) and data.get("type") == self.name else 0
+        return 3 if self._ours(loaded.data if loaded is not None else None) else 0
+
+    def _ours(self, data: Any) -> bool:
+        return isinstance(data, dict) and data.get("type") == self.name
 
     def _read(self, files: Any) -> GraphDocuments:
         out = GraphDocuments()
@@ -137,28 +139,42 @@ class GraphDocumentType(ProjectType):
                 problem(["nodes"], "graph.constraint", message)
         return out
 
+    def document_kind(self, data: Any) -> str | None:
+        """``graph`` for a document of this type (the ``document`` its description model's
+        node types name, so the palette adds to it); None else."""
+        return "graph" if self._ours(data) else None
+
     def build_graph(self, model: GraphDocuments) -> dict:
-        """The documents' nodes and links, as they are written."""
+        """The documents' nodes and links, as they are written, each node's id prefixed with
+        its document's ``name`` (else its file's stem), ``<document>/<id>``, as the other
+        types name an element within its descriptor; ``info``: ``{file, path: "nodes[i]",
+        properties}``, where the designer's edits find the element."""
         nodes, links = [], []
-        for _, data, _ in model.documents:
-            graph = self._graph_of(data)
+        for file, data, _ in model.documents:
+            name = data.get("name")
+            graph = self._graph_of(data, f"{name if isinstance(name, str) and name else Path(file).stem}/")
+            for i, node in enumerate(graph["nodes"]):
+                node["info"] = {"file": file, "path": f"nodes[{i}]", "properties": node["info"]}
             nodes += graph["nodes"]
             links += graph["links"]
         return {"nodes": nodes, "links": links}
 
     @staticmethod
-    def _graph_of(data: dict) -> dict:
+    def _graph_of(data: dict, prefix: str = "") -> dict:
+        """``{nodes, links}`` of one document; ids (and the ends and parents naming them)
+        prefixed with ``prefix``."""
         nodes = [
             {
-                "id": n["id"],
+                "id": prefix + n["id"],
                 "type": n["type"],
                 "label": n.get("label", n["id"]),
-                "parent": n.get("parent"),
+                "parent": prefix + n["parent"] if n.get("parent") is not None else None,
                 "info": n.get("properties", {}),
             }
             for n in data.get("nodes", [])
         ]
         links = [
-            {"source": link["source"], "target": link["target"], "type": link["type"]} for link in data.get("links", [])
+            {"source": prefix + link["source"], "target": prefix + link["target"], "type": link["type"]}
+            for link in data.get("links", [])
         ]
         return {"nodes": nodes, "links": links}
