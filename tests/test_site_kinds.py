@@ -4,6 +4,7 @@ playbooks without any other module naming it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,50 @@ def test_the_profile_leaves_a_selectors_kind_to_the_registry():
     assert kind["type"] == "string" and "constraints" not in kind
 
 
+def test_a_registered_kind_is_placed_on_translated_and_driven(compose, tmp_path):
+    path = tmp_path / "svc.yaml"
+    path.write_text(SERVICE)
+    sites = SiteMap([SiteRef("core", "openstack", True), SiteRef("dock", "compose", True)])
+    assert site_kinds.for_role("container")[-1] == "compose"
+
+    t = translate_file(path, sites)
+
+    assert [(p.site, p.kind, p.nodes) for p in t.parts] == [("dock", "compose", ["cache", "probe"])]
+    assert yaml.safe_load(t.files["templates/dock/compose.yaml"]) == {
+        "services": {
+            "cache": {"image": "redis:7", "command": ["redis-server", "--port", "6380"]},
+            "probe": {"image": "busybox:1.36", "command": ["sleep", "3600"]},
+        }
+    }
+    assert json.loads(t.files["group_vars/dock.json"]) == {
+        "compose_up_project": "svc",
+        "compose_up_file": "templates/dock/compose.yaml",
+    }
+    index = json.loads(t.files["service.json"])
+    assert index["parts"][0]["kind"] == "compose"
+    assert index["parts"][0]["creates"] == [
+        {"name": "cache", "type": "compose service"},
+        {"name": "probe", "type": "compose service"},
+    ]
+    assert "kubernetes_version" not in index  # its containers are no pods
+    assert "cache: a Compose service on dock, restarted by Docker" in t.report
+    create = yaml.safe_load(t.files["create.yml"])
+    assert create == [
+        {
+            "name": "Create svc on dock (compose)",
+            "hosts": "dock",
+            "gather_facts": False,
+            "roles": [{"role": "compose_up", "vars": {"compose_up_state": "present"}}],
+        }
+    ]
+    delete = yaml.safe_load(t.files["delete.yml"])
+    assert delete[0]["roles"] == [{"role": "compose_up", "vars": {"compose_up_state": "absent"}}]
+    scale = yaml.safe_load(t.files["scale.yml"])
+    assert [p["hosts"] for p in scale] == ["localhost"]  # the kind does not scale
+    assert "**dock** (compose)" in t.files["README.md"]
+    assert not any(f.startswith("roles/") for f in t.files)  # no built-in driver is used
+
+
 def _selected(tmp_path, selector: str, text: str = SERVICE) -> Path:
     path = tmp_path / "svc.yaml"
     path.write_text(
@@ -122,7 +167,7 @@ def test_a_registered_kind_checks_its_part_and_takes_selectors(compose, tmp_path
 
 def test_a_selector_names_a_registered_kind_and_only_one(compose, tmp_path):
     """``site_selector: {kind: compose}`` picks the plug-in's site over a default kubernetes
-    site; once the kind is unregistered the same descriptor names the kinds there are."""
+    site; a kind no one registered (a typo) is refused, naming the kinds there are."""
     sites = SiteMap([SiteRef("edge", "kubernetes", True), SiteRef("dock", "compose")])
     path = _selected(tmp_path, "{kind: compose}")
     assert [(p.site, p.nodes) for p in translate_file(path, sites).parts] == [("dock", ["cache", "probe"])]
