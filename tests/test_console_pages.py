@@ -118,3 +118,10 @@ def test_the_500_page_is_the_consoles_and_needs_no_database(rf, django_assert_nu
         resp = server_error(rf.get("/anything/"))
     page = resp.content.decode()
     assert resp.status_code == 500 and 'id="error-page"' in page and "/static/console/console.css" in page
+
+
+def test_favicon_ico_is_the_consoles_icon(client):
+    """Browsers ask for /favicon.ico on pages that name no icon: a redirect to the SVG, not
+    a 404 (a 404 there is a console error the browser tests count)."""
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 302 and answer["Location"].endswith("nfvo/favicon.svg")

@@ -39,8 +39,11 @@ def test_order_from_the_catalogue_and_watch_events_stream(live_server, worker, b
     assert not Job.objects.exists()
 
     page.fill("#f-core_status_port", "18081")
+    expect(page.locator("#f-core_status_port")).to_have_value("18081")
     page.get_by_role("button", name="Order").click()
-    page.wait_for_url("**/jobs/*/", timeout=120_000)
+    # the URL is enough: the lines below wait for the page itself, slow while the other test
+    # processes load both cores
+    page.wait_for_url("**/jobs/*/", timeout=120_000, wait_until="commit")
     first = page.locator("#events .rd-line").first
     first.wait_for(timeout=120_000)
     # Lines arrive while the job runs, not all at the end.
