@@ -499,3 +499,41 @@ def test_the_order_form_is_typed_from_the_dialog_schema(live_server, worker, bro
     assert (values["flavor"], values["debug"], values["workers"], values["domain"]) == ("large", True, 4, "example.org")
     assert values["pull_secret"].startswith("fernet:")  # stored sealed
     _wait_status(c, "successful")
+
+
+def test_a_corrected_field_clears_its_error_as_typed_so_the_order_click_lands(live_server, worker, browser, tmp_path):
+    """A refused field's error goes while the fix is typed, not when the field loses focus. A
+    click on Order first takes the focus from the field; had the error gone then, everything
+    below it would move up between the press and the release and the click would be lost (seen
+    under load: the corrected order never left the page)."""
+    from playwright.sync_api import expect
+
+    register_local_sites(tmp_path, free_port(), free_port())
+    _publish(tmp_path)
+    _user("ana", "red", "user")
+    c = Console(browser, live_server.url, "corrected-field")
+    c.login("ana", "pw-ana-console-1")
+    p = c.page
+    p.get_by_role("link", name="two-servers").click()
+    p.fill("#f-core_port", "80")
+    p.check("input[name=mode][value=plan]")
+    order = p.get_by_role("button", name="Order")
+    order.click()
+    expect(p.locator("[data-schemapath='root.core_port'] .field-error")).to_contain_text("minimum of 1024")
+    c.errors.clear()  # the browser logs the refused order's 400 itself
+
+    port = free_port()
+    p.fill("#f-core_port", str(port))
+    expect(p.locator(".field-error:visible")).to_have_count(0)  # gone as the fix is typed
+    before = order.bounding_box()
+    p.locator("#f-core_port").blur()  # what pressing the button does first
+    p.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert order.bounding_box() == before  # nothing moves under the pointer
+    p.mouse.move(before["x"] + before["width"] / 2, before["y"] + before["height"] / 2)
+    p.mouse.down()
+    p.wait_for_timeout(150)  # held as long as a person holds it
+    p.mouse.up()
+    p.wait_for_url("**/jobs/*/", timeout=120_000, wait_until="commit")
+    assert Job.objects.get().extra_vars["core_port"] == port
+    _wait_status(c, "successful")
+    c.check("corrected-field")

@@ -126,4 +126,15 @@ form.addEventListener("submit", async (ev) => {
   }
 });
 
+/* json-editor reads a field on "change", which the browser fires when the field loses focus:
+ * pressing Order would then hide the field's error and move the button up between the press
+ * and the release, and the click would be lost. Each keystroke is read at once instead, so
+ * errors come and go while the user types and nothing moves under the pointer. */
+holder.addEventListener("input", (ev) => {
+  const field = ev.target;
+  if (ev.isTrusted && field instanceof HTMLElement && field.matches("input:not([type=checkbox]):not([type=radio]), textarea")) {
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+});
+
 editor.on("ready", decorate);
