@@ -165,7 +165,6 @@ def locate(
 
 
 def _short(name: str, main: str) -> str:
-
     base = posixpath.dirname(main)
     return posixpath.relpath(name, base) if base and name.startswith(base) else name
 

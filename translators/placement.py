@@ -61,13 +61,13 @@ def place(model: ServiceModel, sites: SiteMap) -> list[Part]:
             )
             continue
         if node.site_selector:
-            wanted = node.site_selector.get("kind")
-            if wanted is not None and wanted not in site_kinds.names():
+            wanted, known = node.site_selector.get("kind"), site_kinds.names()
+            if wanted is not None and wanted not in known:
                 problems.append(
                     Problem(
                         path,
                         "placement.unknown-kind",
-                        f"the site selector's kind {wanted!r} is not one of {', '.join(site_kinds.names())}",
+                        f"the site selector's kind {wanted!r} is not one of {', '.join(known)}",
                     )
                 )
                 continue

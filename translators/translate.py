@@ -123,7 +123,6 @@ def _translate_package(
     level: str | None,
     flavour: str | None,
 ) -> Translation:
-
     with open_package(path) as pkg:
         try:
             model = load(pkg.root / pkg.entry, local_defs, params, pkg.root, flavour, deploy=True)

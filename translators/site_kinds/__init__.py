@@ -1,7 +1,8 @@
 """Site kinds, one module each, found by name: a new kind is a new module with a
 :class:`~translators.site_kinds.base.SiteKind` subclass, listed here.
 
-The translators ask the kind of a part (``get(part.kind)``) instead of comparing its name:
+The translators ask the kind of a part (:attr:`translators.placement.Part.site_kind`, which is
+:func:`get` of its name) instead of comparing its name:
 which roles it hosts (placement), how its part is translated and checked, its driver and
 ``group_vars`` (playbooks), its report lines and its plan check. Kinds are kept in
 registration order, which is the order of preference between kinds hosting one role
