@@ -57,10 +57,7 @@ def test_design_a_nested_vdu_project(live_server, browser, tmp_path):
     from playwright.sync_api import expect
 
     User.objects.create_user("dana", password="a-test-password-1")
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    shot = Shots(page, tmp_path)
+    page, errors, shot = _page(browser, tmp_path)
 
     # log in, create a nested-vdu project from an example
     page.goto(live_server.url + "/designer/")
@@ -194,6 +191,24 @@ def _open(page, live_server, project: Project) -> None:
     page.wait_for_function("document.body.dataset.synced !== undefined")
 
 
+def _page(browser, tmp_path: Path, height: int = 1000):
+    """A page 1400 px wide and ``height`` px high, the list its uncaught errors go to, and
+    its :class:`Shots`."""
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page, errors, Shots(page, tmp_path)
+
+
+def _example_opened(page, live_server, user: str, name: str, project_type: str) -> Project:
+    """Log ``user`` in (a new account), create project ``name`` from ``project_type``'s
+    example and open it in the designer."""
+    _login(page, live_server, user)
+    project = services.create_from_example(User.objects.get(username=user), name, project_type)
+    _open(page, live_server, project)
+    return project
+
+
 def test_tosca_palette_links_and_history(live_server, browser, tmp_path):
     """A TOSCA project: add node templates from the palette, draw requirements (one refused
     by the description model, with the reason), save; then the file's history: revisions
@@ -201,14 +216,9 @@ def test_tosca_palette_links_and_history(live_server, browser, tmp_path):
     import yaml
     from playwright.sync_api import expect
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    shot = Shots(page, tmp_path)
-    _login(page, live_server, "tess")
-    project = services.create_from_example(User.objects.get(username="tess"), "web", "tosca")
+    page, errors, shot = _page(browser, tmp_path, height=1100)
+    project = _example_opened(page, live_server, "tess", "web", "tosca")
     path = next(iter(services.current_files(project)))
-    _open(page, live_server, project)
     expect(node(page, "vm")).to_have_count(1)
 
     # the palette offers the normative node types the topology view shows
@@ -286,13 +296,8 @@ def test_ns_view_links_vnfs_to_virtual_links(live_server, browser, tmp_path):
     with a free external CP); a second time, or with no free CP, or a VNF-VNF link, is refused."""
     from playwright.sync_api import expect
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    shot = Shots(page, tmp_path)
-    _login(page, live_server, "nina")
-    project = services.create_from_example(User.objects.get(username="nina"), "fw", "etsi")
-    _open(page, live_server, project)
+    page, errors, shot = _page(browser, tmp_path)
+    project = _example_opened(page, live_server, "nina", "fw", "etsi")
     page.click('#views button[data-view="ns"]')
     vnf = "firewall_nsd/firewall_vnfd"
     expect(node(page, vnf)).to_have_count(1)
@@ -367,10 +372,7 @@ def test_publish_a_project_to_the_catalogue(live_server, browser, tmp_path, work
     from tests.helpers import UNPLACEABLE, register_local_sites
 
     register_local_sites(tmp_path, free_port(), free_port())
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    shot = Shots(page, tmp_path)
+    page, errors, shot = _page(browser, tmp_path)
     _login(page, live_server, "otto")
     otto = User.objects.get(username="otto")
     Membership.objects.create(user=otto, tenant=Tenant.objects.create(name="red"), role="operator")
@@ -409,14 +411,9 @@ def test_a_scaffolded_type_is_designed_from_its_palette(live_server, browser, tm
     monkeypatch.setenv(ENV, str(tmp_path / "types"))
     clear_cache()
     try:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        shot = Shots(page, tmp_path)
-        _login(page, live_server, "lara")
-        project = services.create_from_example(User.objects.get(username="lara"), "lab", "lab-net")
+        page, errors, shot = _page(browser, tmp_path)
+        project = _example_opened(page, live_server, "lara", "lab", "lab-net")
         path = next(iter(services.current_files(project)))
-        _open(page, live_server, project)
         expect(node(page, "example/server")).to_have_count(1)
         expect(page.locator('#graph line.link[data-type="attachment"]')).to_have_count(2)
 
