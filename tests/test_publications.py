@@ -49,14 +49,23 @@ def test_a_tosca_project_is_published_by_a_worker_from_its_revisions(operator, w
     assert AuditEntry.objects.filter(action="publish_project", target=f"project:{project.pk}").exists()
 
 
-def test_a_project_the_translators_refuse_fails_with_located_problems(operator, worker):
-    project = designer.create_project(operator, "moon", "tosca", {"moon.yaml": UNPLACEABLE})
+@pytest.mark.parametrize(
+    ("placement", "rule", "named"),
+    [
+        ("{site: moon}", "placement.unknown-site", ["moon"]),
+        # a selector's kind is any registered kind (plug-ins too), so a typo is the placement's to refuse
+        ("{site_selector: {kind: kubernets}}", "placement.unknown-kind", ["'kubernets'", "kubernetes, openshift"]),
+    ],
+)
+def test_a_project_the_translators_refuse_fails_with_located_problems(operator, worker, placement, rule, named):
+    text = UNPLACEABLE.replace("{site: moon}", placement)
+    project = designer.create_project(operator, "moon", "tosca", {"moon.yaml": text})
     pub = wait_for_publication(
         api_client(operator).post("/api/publications/", {"project": project.pk}, format="json").json()["id"]
     )
     assert pub.status == Publication.FAILED and pub.item_id is None and not pub.commit
-    assert [(p["file"], p["rule"]) for p in pub.problems] == [("moon.yaml", "placement.unknown-site")]
-    assert "moon" in pub.problems[0]["message"] and pub.problems[0]["path"]
+    assert [(p["file"], p["rule"]) for p in pub.problems] == [("moon.yaml", rule)]
+    assert all(word in pub.problems[0]["message"] for word in named) and pub.problems[0]["path"]
 
 
 def test_who_may_publish(operator):
